@@ -1,0 +1,58 @@
+# Kalpla: `make run` starts the site with demo data; `make test` runs every check.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+DEV    := DJANGO_DEBUG=true
+
+.PHONY: run test lint types check-python install migrate seed worker beat messages bench clean
+
+check-python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kalpla needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
+
+$(BIN)/.installed: requirements.lock pyproject.toml | check-python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@touch $@
+
+install: $(BIN)/.installed
+
+migrate: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(DEV) $(BIN)/python manage.py seed_demo
+
+## Start the site (HTTP and WebSocket) with demo data at http://$(HOST):$(PORT)
+run: seed
+	@echo "Kalpla is starting at http://$(HOST):$(PORT)  (outgoing mail is printed below)"
+	$(DEV) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off
+
+## Ruff, migrations check and the whole pytest suite (PostgreSQL and Redis when reachable)
+test: install lint
+	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install
+	$(DEV) $(BIN)/mypy .
+
+worker: install
+	$(BIN)/celery -A kalpla worker -l info
+
+beat: install
+	$(BIN)/celery -A kalpla beat -l info
+
+messages: install
+	$(DEV) $(BIN)/python manage.py makemessages -l hi --ignore=.venv --ignore=staticfiles
+	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
+
+bench: install
+	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

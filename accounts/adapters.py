@@ -1,0 +1,25 @@
+from typing import Any
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from django.http import HttpRequest
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
+        user = super().save_user(request, user, form, commit=commit)
+        if commit:
+            from accounts.services import user_signup_complete
+
+            user_signup_complete(user=user, name=form.cleaned_data.get("name", ""))
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
+        user = super().save_user(request, sociallogin, form)
+        from accounts.services import user_signup_complete
+
+        extra = sociallogin.account.extra_data or {}
+        user_signup_complete(user=user, name=extra.get("name", "") or user.name)
+        return user

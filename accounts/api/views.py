@@ -1,0 +1,115 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors, services
+from accounts.api.serializers import (
+    ApiKeyCreatedOut,
+    ApiKeyCreateIn,
+    ApiKeyOut,
+    MeOut,
+    MeUpdateIn,
+    api_key_created_data,
+)
+from kalpla.api.serializers import ErrorSerializer
+
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description=str(_("Invalid input"))),
+    401: OpenApiResponse(ErrorSerializer, description=str(_("Not signed in"))),
+}
+
+ME_EXAMPLE = OpenApiExample(
+    "Student",
+    value={
+        "id": 7,
+        "email": "student@example.com",
+        "name": "Asha Student",
+        "avatar_url": None,
+        "bio": "",
+        "timezone": "Asia/Kolkata",
+        "language": "hi",
+        "roles": ["Student"],
+        "date_joined": "2026-11-01T09:30:00.000000Z",
+    },
+    response_only=True,
+)
+
+
+class MeApi(APIView):
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    @extend_schema(
+        tags=["accounts"],
+        operation_id="me_retrieve",
+        summary="The signed-in user's profile and roles",
+        responses={200: MeOut, **ERRORS},
+        examples=[ME_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        return Response(MeOut(request.user, context={"request": request}).data)
+
+    @extend_schema(
+        tags=["accounts"],
+        operation_id="me_partial_update",
+        summary="Update the signed-in user's profile",
+        description="JSON, or multipart when uploading an `avatar` (JPEG, PNG, WebP, GIF; 2 MB).",
+        request={"application/json": MeUpdateIn, "multipart/form-data": MeUpdateIn},
+        responses={200: MeOut, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "Change language",
+                value={"language": "hi", "timezone": "Asia/Kolkata"},
+                request_only=True,
+            ),
+            ME_EXAMPLE,
+        ],
+    )
+    def patch(self, request: Request) -> Response:
+        s = MeUpdateIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        user = services.user_profile_update(user=request.user, data=s.validated_data)
+        return Response(MeOut(user, context={"request": request}).data)
+
+
+@extend_schema(tags=["accounts"])
+class ApiKeyListCreateApi(ListAPIView):
+    serializer_class = ApiKeyOut
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        return selectors.api_key_list(user=self.request.user)
+
+    @extend_schema(operation_id="me_api_keys_list", summary="My API keys")
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        operation_id="me_api_keys_create",
+        summary="Create an API key",
+        description="The secret `key` is in this answer only; store it safely.",
+        request=ApiKeyCreateIn,
+        responses={201: ApiKeyCreatedOut, **ERRORS},
+    )
+    def post(self, request: Request) -> Response:
+        s = ApiKeyCreateIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        key, raw = services.api_key_create(user=request.user, name=s.validated_data["name"])
+        return Response(api_key_created_data(key, raw), status=status.HTTP_201_CREATED)
+
+
+class ApiKeyRevokeApi(APIView):
+    @extend_schema(
+        tags=["accounts"],
+        operation_id="me_api_keys_revoke",
+        summary="Revoke an API key",
+        request=None,
+        responses={204: None, 404: ErrorSerializer, **ERRORS},
+    )
+    def delete(self, request: Request, key_id: int) -> Response:
+        key = selectors.api_key_get(user=request.user, key_id=key_id)
+        services.api_key_revoke(key=key)
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,17 @@
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.models import ApiKey, User
+
+
+def user_get(*, user_id: int) -> User:
+    return get_object_or_404(User.objects.prefetch_related("groups"), pk=user_id)
+
+
+def api_key_list(*, user: User) -> QuerySet[ApiKey]:
+    return ApiKey.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def api_key_get(*, user: User, key_id: int) -> ApiKey:
+    """Another user's key is a 404: its existence is not theirs to know."""
+    return get_object_or_404(ApiKey, pk=key_id, user=user)

@@ -1,0 +1,109 @@
+from typing import Any
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ApiKey, User, hash_api_key
+from accounts.roles import Role
+from kalpla.exceptions import ApplicationError
+
+PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
+
+
+def _group(role: Role | str) -> Group:
+    group, _created = Group.objects.get_or_create(name=str(role))
+    return group
+
+
+def user_signup_complete(*, user: User, name: str = "") -> User:
+    """Every new account (site, headless or social) starts as a Student."""
+    if name and not user.name:
+        user.name = name[:150]
+        user.save(update_fields=["name"])
+    user.groups.add(_group(Role.STUDENT))
+    user.__dict__.pop("_kalpla_roles", None)
+    return user
+
+
+def user_create(
+    *, email: str, password: str | None, name: str = "", roles: tuple[Role, ...] = (Role.STUDENT,)
+) -> User:
+    user = User(email=email, name=name)
+    user.set_password(password)
+    user.full_clean(exclude=["password"])
+    user.save()
+    user_roles_set(user=user, roles=roles)
+    return user
+
+
+@transaction.atomic
+def user_roles_set(*, user: User, roles: tuple[Role, ...]) -> None:
+    user.groups.set([_group(role) for role in roles])
+    user.__dict__.pop("_kalpla_roles", None)
+
+
+@transaction.atomic
+def users_role_add(*, users: Any, role: Role) -> int:
+    users = list(users)
+    _group(role).user_set.add(*users)
+    return len(users)
+
+
+@transaction.atomic
+def users_role_remove(*, users: Any, role: Role) -> int:
+    users = list(users)
+    _group(role).user_set.remove(*users)
+    return len(users)
+
+
+def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
+    changed = [field for field in PROFILE_FIELDS if field in data]
+    for field in changed:
+        setattr(user, field, data[field])
+    user.full_clean(exclude=["password"])
+    if changed:
+        user.save(update_fields=changed)
+    return user
+
+
+def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
+    """Create a key; returns it with the raw secret, which is never stored or shown again."""
+    name = name.strip()
+    if not name:
+        raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
+    if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
+        raise ApplicationError(
+            _("You have 20 active keys; revoke one first."), code="too_many_keys"
+        )
+    prefix, raw = ApiKey.generate()
+    key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
+    key.full_clean()
+    key.save()
+    return key, raw
+
+
+def api_key_revoke(*, key: ApiKey) -> ApiKey:
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
+    if not raw_key or len(raw_key) > 200:
+        return None
+    key = (
+        ApiKey.objects.select_related("user")
+        .filter(hashed_key=hash_api_key(raw_key), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if key is None:
+        return None
+    now = timezone.now()
+    # Recording use at most once a minute keeps hot keys from writing on every request.
+    if key.last_used_at is None or (now - key.last_used_at).total_seconds() > 60:
+        ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
+        key.last_used_at = now
+    return key

@@ -1,0 +1,56 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import ApiKeyCreateForm, ProfileForm
+from accounts.roles import primary_role
+from kalpla.exceptions import ApplicationError
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "home_anonymous.html")
+    return render(request, "home.html", {"role": primary_role(request.user)})
+
+
+@login_required
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.user_profile_update(user=request.user, data=form.cleaned_data)
+        messages.success(request, _("Your profile was saved."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile.html", {"form": form})
+
+
+@login_required
+def api_keys(request: HttpRequest) -> HttpResponse:
+    form = ApiKeyCreateForm(request.POST or None)
+    new_key = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            key, new_key = services.api_key_create(
+                user=request.user, name=form.cleaned_data["name"]
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("API key “%(name)s” created.") % {"name": key.name})
+            form = ApiKeyCreateForm()
+    keys = selectors.api_key_list(user=request.user)
+    return render(
+        request, "accounts/api_keys.html", {"form": form, "keys": keys, "new_key": new_key}
+    )
+
+
+@login_required
+@require_POST
+def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
+    key = selectors.api_key_get(user=request.user, key_id=key_id)
+    services.api_key_revoke(key=key)
+    messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
+    return redirect("accounts:api_keys")

@@ -1,0 +1,1 @@
+"""Reads of the analytics app: querysets with the joins their callers need."""

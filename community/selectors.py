@@ -1,0 +1,1 @@
+"""Reads of the community app: querysets with the joins their callers need."""

@@ -1,0 +1,1 @@
+"""Writes of the community app: <noun>_<verb>(*, ...) functions."""

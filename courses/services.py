@@ -1,0 +1,1 @@
+"""Writes of the courses app: <noun>_<verb>(*, ...) functions."""

@@ -1,0 +1,1 @@
+"""Writes of the enrollments app: <noun>_<verb>(*, ...) functions."""

@@ -1,0 +1,32 @@
+"""Throttles per anonymous client, signed-in user, and API key (each its own scope)."""
+
+from typing import Any
+
+from rest_framework.request import Request
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+
+
+def is_api_key_request(request: Request) -> bool:
+    from accounts.models import ApiKey
+
+    return isinstance(getattr(request, "auth", None), ApiKey)
+
+
+class AnonThrottle(AnonRateThrottle):
+    pass
+
+
+class UserThrottle(UserRateThrottle):
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if is_api_key_request(request):
+            return True
+        return super().allow_request(request, view)
+
+
+class ApiKeyThrottle(SimpleRateThrottle):
+    scope = "api_key"
+
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
+        if not is_api_key_request(request):
+            return None
+        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

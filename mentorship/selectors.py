@@ -1,0 +1,1 @@
+"""Reads of the mentorship app: querysets with the joins their callers need."""

@@ -1,0 +1,1 @@
+"""Writes of the mentorship app: <noun>_<verb>(*, ...) functions."""
