@@ -1,0 +1,65 @@
+"""Suite-wide fixtures. kalpla.testing.plugin (loaded first) has chosen the backends."""
+
+import pytest
+from django.conf import settings
+from django.core.cache import cache
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Fast hashing: tests create many users; the production hasher is tested by Django.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache() -> None:
+    """Rate limits and throttles live in the cache: every test starts with a clean slate.
+
+    cache.clear() deletes only this worker's key prefix, never the shared Redis server.
+    """
+    cache.clear()
+
+
+@pytest.fixture
+def user(db):
+    return UserFactory()
+
+
+@pytest.fixture
+def student(db):
+    return UserFactory(roles=("Student",))
+
+
+@pytest.fixture
+def mentor(db):
+    return UserFactory(roles=("Mentor",))
+
+
+@pytest.fixture
+def moderator(db):
+    return UserFactory(roles=("Moderator",))
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(roles=("Admin",), is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def student_api(student) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(student)
+    return client
