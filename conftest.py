@@ -1,6 +1,9 @@
 """Suite-wide fixtures. kalpla.testing.plugin (loaded first) has chosen the backends."""
 
+from collections.abc import Iterator
+
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -63,3 +66,25 @@ def student_api(student) -> APIClient:
     client = APIClient()
     client.force_authenticate(student)
     return client
+
+
+@pytest.fixture
+def celery_worker(settings, transactional_db) -> Iterator[object]:
+    """A real Celery worker (in a thread) consuming this test worker's queue on Redis.
+
+    Tasks sent while it runs go through the broker instead of running eagerly. Tests using
+    it see committed data only, hence the transactional database.
+    """
+    if not settings.REDIS_URL:
+        if settings.CI:
+            pytest.fail("CI=true but no Redis: the real-worker tests cannot run")
+        pytest.skip("needs Redis for a real broker (always present with CI=true)")
+    from kalpla.celery import app
+
+    saved = {k: app.conf[k] for k in ("task_always_eager", "broker_url", "result_backend")}
+    app.conf.update(
+        task_always_eager=False, broker_url=settings.REDIS_URL, result_backend=settings.REDIS_URL
+    )
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
+        yield worker
+    app.conf.update(saved)

@@ -34,6 +34,7 @@ ALLOWED_HOSTS = env.list(
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
+CI = env.bool("CI", default=False)
 SITE_URL = env.str("KALPLA_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
@@ -252,7 +253,7 @@ if env.str("LINKEDIN_CLIENT_ID", default=""):
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
@@ -435,15 +436,8 @@ SPECTACULAR_SETTINGS = {
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},
-            "apiKey": {
-                "type": "apiKey",
-                "in": "header",
-                "name": "Authorization",
-                "description": "`Api-Key <key>`",
-            },
         }
     },
-    "SECURITY": [{"sessionToken": []}, {"apiKey": []}, {"cookieAuth": []}],
 }
 
 # --- security ------------------------------------------------------------------------------

@@ -1,0 +1,77 @@
+import re
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+
+from accounts.tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def totp_now(secret: str) -> str:
+    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+
+
+def _password_login(client, user):
+    return client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+
+
+def test_totp_enrolment_through_the_site(client, student):
+    # given a signed-in student, asked to confirm their password before changing security
+    _password_login(client, student)
+    response = client.get("/accounts/2fa/totp/activate/")
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    client.post("/accounts/reauthenticate/", {"password": PASSWORD})
+    page = client.get("/accounts/2fa/totp/activate/")
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "data:image/svg+xml" in body  # the QR code
+    secret = page.context["form"].secret
+    assert re.fullmatch(r"[A-Z2-7]+", secret)
+    # a wrong code is refused with a form error
+    bad = client.post("/accounts/2fa/totp/activate/", {"code": "000000"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    # the right code activates TOTP and offers recovery codes
+    response = client.post("/accounts/2fa/totp/activate/", {"code": totp_now(secret)})
+    assert response.status_code == 302
+    types = set(Authenticator.objects.filter(user=student).values_list("type", flat=True))
+    assert types == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+    assert client.get("/accounts/2fa/recovery-codes/").status_code == 200
+
+
+@pytest.fixture
+def totp_student(student):
+    secret = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+    TOTP.activate(student, secret)
+    codes = RecoveryCodes.activate(student)
+    return student, secret, codes
+
+
+def test_login_with_totp_code(client, totp_student):
+    user, secret, _codes = totp_student
+    response = _password_login(client, user)
+    assert response["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session
+    bad = client.post("/accounts/2fa/authenticate/", {"code": "123456"})
+    assert bad.status_code == 200 and "_auth_user_id" not in client.session
+    response = client.post("/accounts/2fa/authenticate/", {"code": totp_now(secret)})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_with_recovery_code_once(client, totp_student):
+    user, _secret, codes = totp_student
+    code = codes.get_unused_codes()[0]
+    _password_login(client, user)
+    response = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # the same recovery code does not work twice
+    client.logout()
+    _password_login(client, user)
+    again = client.post("/accounts/2fa/authenticate/", {"code": code})
+    assert again.status_code == 200
+    assert "_auth_user_id" not in client.session
