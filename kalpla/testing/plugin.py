@@ -32,9 +32,14 @@ os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("KALPLA_LOG_FORMAT", "text")
 os.environ.setdefault("KALPLA_LOG_LEVEL", "WARNING")
-os.environ.setdefault(
-    "KALPLA_MEDIA_ROOT", os.path.join(tempfile.gettempdir(), f"kalpla-test-media-{RUN_ID}-{WORKER}")
+# Per-worker names are always set here: xdist workers inherit the controller's environment.
+os.environ["KALPLA_MEDIA_ROOT"] = os.path.join(
+    tempfile.gettempdir(), f"kalpla-test-media-{RUN_ID}-{WORKER}"
 )
+os.environ["KALPLA_CACHE_PREFIX"] = f"kalpla-test-{RUN_ID}-{WORKER}"
+os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"kalpla-test-{RUN_ID}-{WORKER}"
+# Threads (channels, live servers) must not keep connections that block dropping test DBs.
+os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 
 if "DATABASE_URL" not in os.environ and _reachable("127.0.0.1", 5432):
     os.environ["DATABASE_URL"] = "postgres://postgres@127.0.0.1:5432/postgres"
@@ -46,8 +51,6 @@ if CI and not os.environ.get("REDIS_URL"):
     raise SystemExit("CI=true needs Redis on 127.0.0.1:6379 (or REDIS_URL).")
 
 os.environ.setdefault("KALPLA_TEST_DB_NAME", f"test_kalpla_{RUN_ID}")
-os.environ.setdefault("KALPLA_CACHE_PREFIX", f"kalpla-test-{RUN_ID}-{WORKER}")
-os.environ.setdefault("CELERY_TASK_DEFAULT_QUEUE", f"kalpla-test-{RUN_ID}-{WORKER}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("CELERY_BROKER_VISIBILITY_TIMEOUT", "5")
