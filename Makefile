@@ -30,7 +30,7 @@ run: seed
 	$(DEV) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off
 
 ## Ruff, migrations check and the whole pytest suite (PostgreSQL and Redis when reachable)
-test: install lint
+test: install lint types
 	$(DEV) $(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} --dist loadgroup $(PYTEST_ARGS)
 

@@ -3,7 +3,7 @@ from typing import Any
 from django.contrib.auth.models import BaseUserManager
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager[Any]):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: Any) -> Any:

@@ -1,5 +1,8 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from rest_framework.request import Request
 
 from accounts.models import ApiKey, User
 
@@ -15,3 +18,11 @@ def api_key_list(*, user: User) -> QuerySet[ApiKey]:
 def api_key_get(*, user: User, key_id: int) -> ApiKey:
     """Another user's key is a 404: its existence is not theirs to know."""
     return get_object_or_404(ApiKey, pk=key_id, user=user)
+
+
+def signed_in_user(request: HttpRequest | Request) -> User:
+    """The request's user, typed; views call it after their login/permission check."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user

@@ -21,7 +21,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def profile_edit(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST or None, request.FILES or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
-        services.user_profile_update(user=request.user, data=form.cleaned_data)
+        services.user_profile_update(user=selectors.signed_in_user(request), data=form.cleaned_data)
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
@@ -34,14 +34,14 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             key, new_key = services.api_key_create(
-                user=request.user, name=form.cleaned_data["name"]
+                user=selectors.signed_in_user(request), name=form.cleaned_data["name"]
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("API key “%(name)s” created.") % {"name": key.name})
             form = ApiKeyCreateForm()
-    keys = selectors.api_key_list(user=request.user)
+    keys = selectors.api_key_list(user=selectors.signed_in_user(request))
     return render(
         request, "accounts/api_keys.html", {"form": form, "keys": keys, "new_key": new_key}
     )
@@ -50,7 +50,7 @@ def api_keys(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def api_key_revoke(request: HttpRequest, key_id: int) -> HttpResponse:
-    key = selectors.api_key_get(user=request.user, key_id=key_id)
+    key = selectors.api_key_get(user=selectors.signed_in_user(request), key_id=key_id)
     services.api_key_revoke(key=key)
     messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
     return redirect("accounts:api_keys")

@@ -10,7 +10,7 @@ class PrefixedRedisCache(RedisCache):
     the channel layer and anything else sharing the Redis database.
     """
 
-    def clear(self) -> bool:
+    def clear(self) -> None:
         client: Any = self._cache.get_client(None, write=True)
         if not self.key_prefix:
             raise RuntimeError(
@@ -25,4 +25,3 @@ class PrefixedRedisCache(RedisCache):
                 batch = []
         if batch:
             client.delete(*batch)
-        return True

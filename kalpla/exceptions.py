@@ -40,7 +40,7 @@ def _flatten(detail: Any) -> Any:
     return [str(detail)]
 
 
-def error_body(message: str, code: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
+def error_body(message: object, code: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {"message": str(message), "code": code}
     if errors:
         body["errors"] = errors

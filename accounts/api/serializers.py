@@ -62,7 +62,11 @@ class MeUpdateIn(InputSerializer):
         required=False,
         allow_blank=True,
     )
-    avatar = serializers.ImageField(required=False, allow_null=True, validators=[validate_avatar])
+    avatar = serializers.ImageField(
+        required=False,
+        allow_null=True,
+        validators=[validate_avatar],  # type: ignore[list-item]
+    )
 
 
 class ApiKeyOut(serializers.Serializer):

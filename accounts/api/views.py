@@ -1,3 +1,4 @@
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -73,7 +74,9 @@ class MeApi(APIView):
     def patch(self, request: Request) -> Response:
         s = MeUpdateIn(data=request.data)
         s.is_valid(raise_exception=True)
-        user = services.user_profile_update(user=request.user, data=s.validated_data)
+        user = services.user_profile_update(
+            user=selectors.signed_in_user(request), data=s.validated_data
+        )
         return Response(MeOut(user, context={"request": request}).data)
 
 
@@ -81,10 +84,10 @@ class MeApi(APIView):
 class ApiKeyListCreateApi(ListAPIView):
     serializer_class = ApiKeyOut
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
+    def get_queryset(self) -> QuerySet[ApiKey]:
         if getattr(self, "swagger_fake_view", False):
             return ApiKey.objects.none()
-        return selectors.api_key_list(user=self.request.user)
+        return selectors.api_key_list(user=selectors.signed_in_user(self.request))
 
     @extend_schema(operation_id="me_api_keys_list", summary="My API keys")
     def get(self, request: Request, *args: object, **kwargs: object) -> Response:
@@ -100,7 +103,9 @@ class ApiKeyListCreateApi(ListAPIView):
     def post(self, request: Request) -> Response:
         s = ApiKeyCreateIn(data=request.data)
         s.is_valid(raise_exception=True)
-        key, raw = services.api_key_create(user=request.user, name=s.validated_data["name"])
+        key, raw = services.api_key_create(
+            user=selectors.signed_in_user(request), name=s.validated_data["name"]
+        )
         return Response(api_key_created_data(key, raw), status=status.HTTP_201_CREATED)
 
 
@@ -113,6 +118,6 @@ class ApiKeyRevokeApi(APIView):
         responses={204: None, 404: ErrorSerializer, **ERRORS},
     )
     def delete(self, request: Request, key_id: int) -> Response:
-        key = selectors.api_key_get(user=request.user, key_id=key_id)
+        key = selectors.api_key_get(user=selectors.signed_in_user(request), key_id=key_id)
         services.api_key_revoke(key=key)
         return Response(status=status.HTTP_204_NO_CONTENT)

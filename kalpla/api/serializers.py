@@ -20,6 +20,13 @@ class ErrorSerializer(serializers.Serializer):
 
     message = serializers.CharField()
     code = serializers.CharField()
-    errors = serializers.DictField(
-        child=serializers.ListField(child=serializers.CharField()), required=False
-    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # "errors" is declared here: the name clashes with Serializer.errors as a class attribute.
+        fields = super().get_fields()
+        fields["errors"] = serializers.DictField(
+            child=serializers.ListField(child=serializers.CharField()),
+            required=False,
+            help_text="Messages per field; absent when the error is not about fields.",
+        )
+        return fields
