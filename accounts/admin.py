@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import services
@@ -45,10 +46,18 @@ def _role_action(role: Role, add: bool) -> Any:
     def action(modeladmin: Any, request: HttpRequest, queryset: QuerySet[User]) -> None:
         if add:
             count = services.users_role_add(users=queryset, role=role)
-            modeladmin.message_user(request, f"{count} users now have the {role} role.")
+            modeladmin.message_user(
+                request,
+                gettext("%(count)d users now have the %(role)s role.")
+                % {"count": count, "role": role.value},
+            )
         else:
             count = services.users_role_remove(users=queryset, role=role)
-            modeladmin.message_user(request, f"{role} role removed from {count} users.")
+            modeladmin.message_user(
+                request,
+                gettext("%(role)s role removed from %(count)d users.")
+                % {"count": count, "role": role.value},
+            )
 
     verb = "add" if add else "remove"
     action.__name__ = f"{verb}_role_{role.value.lower()}"
