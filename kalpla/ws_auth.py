@@ -11,6 +11,8 @@ from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
 from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
+from channels.security.websocket import OriginValidator
+from django.conf import settings
 
 
 @database_sync_to_async
@@ -32,3 +34,23 @@ class TokenAuthMiddleware(BaseMiddleware):
 
 def TokenOrSessionAuthMiddlewareStack(inner: Any) -> Any:
     return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+
+
+class BrowserOriginValidator(OriginValidator):
+    """Browsers must come from one of our hosts; native apps (no Origin header) may connect.
+
+    Cross-site WebSocket hijacking needs a browser, and browsers always send Origin; a
+    client without one is a native app and authenticates with its own session token.
+    """
+
+    def valid_origin(self, parsed_origin: Any) -> bool:
+        if parsed_origin is None:
+            return True
+        return bool(self.validate_origin(parsed_origin))
+
+
+def origin_checked(inner: Any) -> Any:
+    hosts = settings.ALLOWED_HOSTS
+    if settings.DEBUG and not hosts:
+        hosts = [".localhost", "127.0.0.1", "[::1]"]
+    return BrowserOriginValidator(inner, hosts)

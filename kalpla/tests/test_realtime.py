@@ -144,3 +144,14 @@ async def test_foreign_origin_refused():
     )
     connected, _ = await communicator.connect()
     assert not connected
+
+
+async def test_native_client_without_origin_connects_with_token():
+    user = await make_user()
+    token = await app_token_for(user)
+    communicator = WebsocketCommunicator(
+        application, f"/ws/me/?token={token}", headers=[(b"host", b"testserver")]
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.disconnect()
