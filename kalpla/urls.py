@@ -28,3 +28,8 @@ urlpatterns = [
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # Public media in development only; private files get a permission-checked view.
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+
+handler400 = "kalpla.errors.bad_request"
+handler403 = "kalpla.errors.permission_denied"
+handler404 = "kalpla.errors.page_not_found"
+handler500 = "kalpla.errors.server_error"
