@@ -261,7 +261,7 @@ USE_TZ = True
 # --- static and media ----------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("KALPLA_STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("KALPLA_MEDIA_ROOT", default=BASE_DIR / "media")

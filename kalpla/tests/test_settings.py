@@ -1,6 +1,7 @@
 """Production settings pass Django's deployment checklist; the embedded default needs nothing."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,14 @@ def test_invalid_backend_switch_is_refused():
     result = _manage("check", env={"DJANGO_DEBUG": "true", "KALPLA_AI_BACKEND": "magic"})
     assert result.returncode != 0
     assert "KALPLA_AI_BACKEND must be local or aws" in result.stderr
+
+
+def test_collectstatic_produces_hashed_compressed_files(tmp_path):
+    env = {**PRODUCTION, "KALPLA_STATIC_ROOT": str(tmp_path)}
+    result = _manage("collectstatic", "--noinput", "-v", "0", env=env)
+    assert result.returncode == 0, result.stderr
+    css = [p.name for p in (tmp_path / "css").iterdir()]
+    assert "kalpla.css" in css
+    assert any(re.fullmatch(r"kalpla\.[0-9a-f]{12}\.css", name) for name in css)
+    assert any(name.endswith(".css.gz") for name in css)
+    assert (tmp_path / "staticfiles.json").is_file()
