@@ -349,6 +349,7 @@ for _name in ("KALPLA_AI_BACKEND", "KALPLA_MESSAGING_BACKEND", "KALPLA_MEETINGS_
     if globals()[_name] not in ("local", "aws"):
         raise ImproperlyConfigured(f"{_name} must be local or aws.")
 AWS_CLIENT_PARAMS = _aws_client_params
+KALPLA_AWS_MAX_ATTEMPTS = env.int("KALPLA_AWS_MAX_ATTEMPTS", default=3)
 
 # --- Celery --------------------------------------------------------------------------------
 

@@ -1,7 +1,29 @@
+from typing import Any
+
 from celery import shared_task
+
+from kalpla.integrations.base import TransientIntegrationError
 
 
 @shared_task(name="kalpla.ping")
 def ping_task() -> str:
     """Round trip through the broker and a worker; used by readiness probes and tests."""
     return "pong"
+
+
+@shared_task(bind=True, name="kalpla.job_run", acks_late=True, max_retries=None)
+def job_run_task(self: Any, job_id: int) -> str:
+    from kalpla import jobs
+
+    job = jobs.job_start(job_id=job_id)
+    if job is None:
+        return "already-finished"
+    try:
+        job = jobs.job_execute(job=job)
+    except TransientIntegrationError as exc:
+        if job.attempts >= jobs.MAX_ATTEMPTS:
+            jobs.job_fail(job=job, error=f"Gave up after {job.attempts} attempts: {exc}")
+            return "failed"
+        jobs.job_note_retry(job=job, error=str(exc))
+        raise self.retry(exc=exc, countdown=jobs.backoff_seconds(job.attempts)) from exc
+    return str(job.status)

@@ -1,0 +1,105 @@
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kalpla import jobs, moderation
+from kalpla.models import ModerationItem, OutboxMessage, ProcessingJob
+
+
+@admin.register(ProcessingJob)
+class ProcessingJobAdmin(admin.ModelAdmin):
+    list_display = (
+        "id",
+        "kind",
+        "status",
+        "attempts",
+        "target_display",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status", "kind", "content_type")
+    search_fields = ("kind", "key", "object_id", "external_id", "error")
+    readonly_fields = [f.name for f in ProcessingJob._meta.fields]
+    list_select_related = ("content_type",)
+    date_hierarchy = "created_at"
+    actions = ["run_again"]
+
+    @admin.display(description=_("target"))
+    def target_display(self, job: ProcessingJob) -> str:
+        return f"{job.content_type.model} #{job.object_id}" if job.content_type else "-"
+
+    @admin.action(description=_("Run selected jobs again"))
+    def run_again(self, request: HttpRequest, queryset: QuerySet[ProcessingJob]) -> None:
+        count = 0
+        for job in queryset:
+            jobs.job_rerun(job=job)
+            count += 1
+        self.message_user(request, gettext("%(count)d jobs queued again.") % {"count": count})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ModerationItem)
+class ModerationItemAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "reason", "score", "source", "status", "created_at", "decided_by")
+    list_filter = ("status", "reason", "source", "content_type")
+    search_fields = ("object_id", "detail", "decision_note")
+    list_select_related = ("content_type", "decided_by")
+    readonly_fields = (
+        "content_type",
+        "object_id",
+        "reason",
+        "detail",
+        "score",
+        "labels",
+        "source",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    )
+    actions = ["approve", "reject"]
+
+    def _decide(
+        self, request: HttpRequest, queryset: QuerySet[ModerationItem], approve: bool
+    ) -> None:
+        count = 0
+        for item in queryset.filter(status=ModerationItem.Status.PENDING):
+            moderation.moderation_decide(item=item, by=request.user, approve=approve)
+            count += 1
+        self.message_user(request, gettext("%(count)d items decided.") % {"count": count})
+
+    @admin.action(description=_("Approve (content is fine)"))
+    def approve(self, request: HttpRequest, queryset: QuerySet[ModerationItem]) -> None:
+        self._decide(request, queryset, approve=True)
+
+    @admin.action(description=_("Reject (content breaks the rules)"))
+    def reject(self, request: HttpRequest, queryset: QuerySet[ModerationItem]) -> None:
+        self._decide(request, queryset, approve=False)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if change and "status" in form.changed_data and obj.status != ModerationItem.Status.PENDING:
+            moderation.moderation_decide(
+                item=obj,
+                by=request.user,
+                approve=obj.status == ModerationItem.Status.APPROVED,
+                note=obj.decision_note,
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ("channel", "to", "title", "created_at")
+    list_filter = ("channel",)
+    search_fields = ("to", "title", "body", "message_id")
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
