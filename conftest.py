@@ -88,3 +88,34 @@ def celery_worker(settings, transactional_db) -> Iterator[object]:
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10) as worker:
         yield worker
     app.conf.update(saved)
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """One moto server per test process, on a free loopback port."""
+    from kalpla.testing.moto import moto_server
+
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def aws(settings, moto_url) -> Iterator[str]:
+    """Point every AWS client (and the *aws* backends) at a freshly reset moto server."""
+    from kalpla.testing.moto import moto_reset
+
+    moto_reset(moto_url)
+    params = {
+        "endpoint_url": moto_url,
+        "region_name": "us-east-1",
+        "aws_access_key_id": "testing",
+        "aws_secret_access_key": "testing",
+    }
+    settings.AWS_ENDPOINT_URL = moto_url
+    settings.AWS_CLIENT_PARAMS = params
+    settings.KALPLA_AWS_MAX_ATTEMPTS = 1
+    settings.KALPLA_AI_BACKEND = "aws"
+    settings.KALPLA_MESSAGING_BACKEND = "aws"
+    settings.KALPLA_MEETINGS_BACKEND = "aws"
+    settings.ANYMAIL = {**settings.ANYMAIL, "AMAZON_SES_CLIENT_PARAMS": params}
+    yield moto_url
