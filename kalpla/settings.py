@@ -350,6 +350,21 @@ for _name in ("KALPLA_AI_BACKEND", "KALPLA_MESSAGING_BACKEND", "KALPLA_MEETINGS_
         raise ImproperlyConfigured(f"{_name} must be local or aws.")
 AWS_CLIENT_PARAMS = _aws_client_params
 KALPLA_AWS_MAX_ATTEMPTS = env.int("KALPLA_AWS_MAX_ATTEMPTS", default=3)
+# Presigned URLs: downloads (GET) and direct uploads (POST), in seconds.
+KALPLA_DOWNLOAD_URL_EXPIRE = env.int("KALPLA_DOWNLOAD_URL_EXPIRE", default=300)
+KALPLA_UPLOAD_URL_EXPIRE = env.int("KALPLA_UPLOAD_URL_EXPIRE", default=900)
+# Transcribe reads media from and writes transcripts to this bucket (default: the media bucket).
+KALPLA_TRANSCRIBE_BUCKET = env.str("KALPLA_TRANSCRIBE_BUCKET", default=AWS_STORAGE_BUCKET_NAME)
+KALPLA_POLLY_ENGINE = env.str("KALPLA_POLLY_ENGINE", default="neural")
+KALPLA_SNS_SMS_SENDER_ID = env.str("KALPLA_SNS_SMS_SENDER_ID", default="Kalpla")
+KALPLA_SNS_APNS_APPLICATION_ARN = env.str("KALPLA_SNS_APNS_APPLICATION_ARN", default="")
+KALPLA_SNS_FCM_APPLICATION_ARN = env.str("KALPLA_SNS_FCM_APPLICATION_ARN", default="")
+KALPLA_CHIME_MEDIA_REGION = env.str("KALPLA_CHIME_MEDIA_REGION", default=AWS_REGION_NAME)
+KALPLA_IVS_CHANNEL_TYPE = env.str("KALPLA_IVS_CHANNEL_TYPE", default="STANDARD")
+# Local tools used by the local backends and the media pipeline (Debian packages).
+KALPLA_FFMPEG_BINARY = env.str("KALPLA_FFMPEG_BINARY", default="ffmpeg")
+KALPLA_FFPROBE_BINARY = env.str("KALPLA_FFPROBE_BINARY", default="ffprobe")
+KALPLA_ESPEAK_BINARY = env.str("KALPLA_ESPEAK_BINARY", default="espeak-ng")
 
 # --- Celery --------------------------------------------------------------------------------
 

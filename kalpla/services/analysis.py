@@ -1,0 +1,1 @@
+"""analysis services (see kalpla/integrations/)."""

@@ -1,0 +1,1 @@
+"""files services (see kalpla/integrations/)."""

@@ -1,0 +1,1 @@
+"""messaging services (see kalpla/integrations/)."""

@@ -1,0 +1,1 @@
+"""speech services (see kalpla/integrations/)."""
