@@ -24,6 +24,9 @@ def _reachable(host: str, port: int) -> bool:
 ROOT = Path(__file__).resolve().parents[2]
 RUN_ID = hashlib.sha1(str(ROOT).encode()).hexdigest()[:6]  # noqa: S324 - a name, not security
 WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# One id per pytest invocation (xdist workers inherit the controller's), so two runs at once
+# in the same checkout never share a test database or key prefix.
+RUN = os.environ.setdefault("KALPLA_TEST_RUN", str(os.getpid()))
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
@@ -34,10 +37,10 @@ os.environ.setdefault("KALPLA_LOG_FORMAT", "text")
 os.environ.setdefault("KALPLA_LOG_LEVEL", "WARNING")
 # Per-worker names are always set here: xdist workers inherit the controller's environment.
 os.environ["KALPLA_MEDIA_ROOT"] = os.path.join(
-    tempfile.gettempdir(), f"kalpla-test-media-{RUN_ID}-{WORKER}"
+    tempfile.gettempdir(), f"kalpla-test-media-{RUN_ID}-{RUN}-{WORKER}"
 )
-os.environ["KALPLA_CACHE_PREFIX"] = f"kalpla-test-{RUN_ID}-{WORKER}"
-os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"kalpla-test-{RUN_ID}-{WORKER}"
+os.environ["KALPLA_CACHE_PREFIX"] = f"kalpla-test-{RUN_ID}-{RUN}-{WORKER}"
+os.environ["CELERY_TASK_DEFAULT_QUEUE"] = f"kalpla-test-{RUN_ID}-{RUN}-{WORKER}"
 # Threads (channels, live servers) must not keep connections that block dropping test DBs.
 os.environ["DATABASE_CONN_MAX_AGE"] = "0"
 
@@ -50,7 +53,7 @@ if CI and not (os.environ.get("DATABASE_URL", "").startswith("postgres")):
 if CI and not os.environ.get("REDIS_URL"):
     raise SystemExit("CI=true needs Redis on 127.0.0.1:6379 (or REDIS_URL).")
 
-os.environ.setdefault("KALPLA_TEST_DB_NAME", f"test_kalpla_{RUN_ID}")
+os.environ.setdefault("KALPLA_TEST_DB_NAME", f"test_kalpla_{RUN_ID}_{RUN}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
 os.environ.setdefault("CELERY_BROKER_VISIBILITY_TIMEOUT", "5")
