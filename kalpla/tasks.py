@@ -25,5 +25,10 @@ def job_run_task(self: Any, job_id: int) -> str:
             jobs.job_fail(job=job, error=f"Gave up after {job.attempts} attempts: {exc}")
             return "failed"
         jobs.job_note_retry(job=job, error=str(exc))
-        raise self.retry(exc=exc, countdown=jobs.backoff_seconds(job.attempts)) from exc
+        countdown = jobs.backoff_seconds(job.attempts)
+        if self.request.is_eager:
+            # Eager (embedded default): hand the Retry back as the result so apply() re-runs
+            # the task inline instead of raising it into the caller.
+            return self.retry(exc=exc, countdown=countdown, throw=False)  # type: ignore[no-any-return]
+        raise self.retry(exc=exc, countdown=countdown) from exc
     return str(job.status)

@@ -198,3 +198,12 @@ def test_running_job_is_not_run_twice_but_a_stale_one_is():
     ProcessingJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
     claimed = jobs.job_start(job_id=job.pk)
     assert claimed is not None and claimed.attempts == 1
+
+
+@pytest.mark.django_db
+def test_eager_run_retries_transient_errors_inline(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = jobs.job_enqueue(kind="test.flaky", params={"eager": True})
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.SUCCEEDED
+    assert job.attempts == 3
