@@ -15,3 +15,11 @@ document.addEventListener("keydown", (event) => {
     if (menu) { menu.removeAttribute("open"); menu.querySelector("summary").focus(); }
   }
 });
+// Settings tabs scroll sideways on phones: bring the current one into view.
+document.addEventListener("DOMContentLoaded", () => {
+  const nav = document.querySelector(".subnav");
+  const current = nav && nav.querySelector("[aria-current='page']");
+  if (nav && current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft = current.offsetLeft - (nav.clientWidth - current.offsetWidth) / 2;
+  }
+});

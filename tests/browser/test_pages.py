@@ -1,0 +1,98 @@
+"""Key pages at desktop and phone widths: one h1, a main landmark, labelled inputs and no
+sideways scrolling. Set KALPLA_SCREENSHOT_DIR to also save a full-page PNG of each.
+"""
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from playwright.sync_api import Browser, Page
+
+from accounts.tests.factories import PASSWORD, UserFactory
+
+from .helpers import assert_page_basics, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+WIDTHS = {"desktop": 1280, "phone": 375}
+SCREENSHOT_DIR = os.environ.get("KALPLA_SCREENSHOT_DIR", "")
+
+ANONYMOUS_PAGES = {
+    "home-anonymous": "/",
+    "login": "/accounts/login/",
+    "signup": "/accounts/signup/",
+    "password-reset": "/accounts/password/reset/",
+}
+ADMIN_PAGES = {
+    "home-admin": "/",
+    "profile": "/account/profile/",
+    "api-keys": "/account/api-keys/",
+    "2fa-index": "/accounts/2fa/",
+    "totp-activate": "/accounts/2fa/totp/activate/",
+    "sessions": "/accounts/sessions/",
+    "email": "/accounts/email/",
+    "password-change": "/accounts/password/change/",
+}
+
+
+def _check(page: Page, name: str, width_name: str) -> None:
+    assert_page_basics(page)
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px at {width_name} width"
+    if SCREENSHOT_DIR:
+        Path(SCREENSHOT_DIR).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOT_DIR}/{name}-{width_name}.png", full_page=True)
+
+
+def _new_page(browser: Browser, width: int) -> Page:
+    context = browser.new_context(
+        viewport={"width": width, "height": 900}, locale="en-GB", timezone_id="UTC"
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_pages_at_each_width(browser: Browser, live_server, width_name: str) -> None:
+    base = live_server.url
+    page = _new_page(browser, WIDTHS[width_name])
+    try:
+        for name, path in ANONYMOUS_PAGES.items():
+            page.goto(f"{base}{path}")
+            _check(page, name, width_name)
+
+        # Form errors keep the page intact (sign-in with a wrong password).
+        admin = UserFactory(name="Arjun Admin", roles=("Admin",), is_staff=True, is_superuser=True)
+        sign_in(page, base, admin.email, "not-the-password")
+        assert page.locator(".message--error").count() == 1
+        _check(page, "login-error", width_name)
+
+        sign_in(page, base, admin.email, PASSWORD)
+        for name, path in ADMIN_PAGES.items():
+            page.goto(f"{base}{path}")
+            if "/accounts/reauthenticate/" in page.url:
+                _check(page, "reauthenticate", width_name)
+                page.get_by_label("Password", exact=True).fill(PASSWORD)
+                page.locator("main form").get_by_role("button", name="Confirm").click()
+                page.wait_for_url(f"{base}{path}*")
+            _check(page, name, width_name)
+        page.context.clear_cookies()
+
+        for role in ("Mentor", "Student"):
+            user = UserFactory(roles=(role,))
+            sign_in(page, base, user.email, PASSWORD)
+            assert page.url == f"{base}/"
+            _check(page, f"home-{role.lower()}", width_name)
+            page.context.clear_cookies()
+
+        # The second step of signing in, for an account with an authenticator app.
+        protected = UserFactory()
+        TOTP.activate(protected, generate_totp_secret())
+        sign_in(page, base, protected.email, PASSWORD)
+        assert re.search(r"/accounts/2fa/authenticate/$", page.url), page.url
+        _check(page, "2fa-authenticate", width_name)
+    finally:
+        page.context.close()
