@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.validators import timezone_names
+from kalpla.uploads import UPLOAD_KINDS
 
 
 class SignupForm(forms.Form):
@@ -35,7 +36,8 @@ class ProfileForm(forms.ModelForm):
         timezone_field = self.fields["timezone"]
         assert isinstance(timezone_field, forms.ChoiceField)
         timezone_field.choices = [(name, name) for name in timezone_names()]
-        self.fields["avatar"].widget.attrs["accept"] = "image/jpeg,image/png,image/webp,image/gif"
+        avatar_types = sorted(UPLOAD_KINDS["avatar"].content_types)
+        self.fields["avatar"].widget.attrs["accept"] = ",".join(avatar_types)
 
 
 class ApiKeyCreateForm(forms.Form):

@@ -1,5 +1,15 @@
-"""Routes of the permission-checked file views (kalpla/services/files.py and views)."""
+"""Routes of the permission-checked local file views (kalpla/file_views.py), under /files/.
 
-from django.urls import path  # noqa: F401
+S3 deployments never link here: their URLs are presigned S3 URLs.
+"""
 
-urlpatterns: list = []
+from django.urls import path
+
+from kalpla.file_views import FileDownloadView, FileUploadView
+
+app_name = "files"
+
+urlpatterns = [
+    path("d/<str:token>/", FileDownloadView.as_view(), name="download"),
+    path("u/<str:token>/", FileUploadView.as_view(), name="upload"),
+]

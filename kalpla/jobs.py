@@ -149,6 +149,22 @@ def job_fail(
     return job
 
 
+def job_note_waiting(*, job: ProcessingJob, note: str) -> ProcessingJob:
+    """Back to pending without spending an attempt (the run did not fail)."""
+    job.status = ProcessingJob.Status.PENDING
+    job.attempts = max(job.attempts - 1, 0)
+    job.error = ""
+    job.result = {**job.result, "waiting": note[:500]}
+    job.save(update_fields=["status", "attempts", "error", "result", "updated_at"])
+    return job
+
+
+def job_set_external_id(*, job: ProcessingJob, external_id: str) -> ProcessingJob:
+    job.external_id = external_id
+    ProcessingJob.objects.filter(pk=job.pk).update(external_id=external_id)
+    return job
+
+
 def job_note_retry(*, job: ProcessingJob, error: str) -> ProcessingJob:
     job.status = ProcessingJob.Status.PENDING
     job.error = error[:4000]

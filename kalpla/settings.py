@@ -283,18 +283,39 @@ _static_backend = (
     else "whitenoise.storage.CompressedManifestStaticFilesStorage"
 )
 if AWS_STORAGE_BUCKET_NAME:
+    _s3_options = {
+        "bucket_name": AWS_STORAGE_BUCKET_NAME,
+        "endpoint_url": AWS_ENDPOINT_URL,
+        "region_name": AWS_REGION_NAME,
+        "file_overwrite": False,
+    }
     STORAGES = {
+        # Private media: only reachable through short-lived presigned URLs.
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
             "OPTIONS": {
-                "bucket_name": AWS_STORAGE_BUCKET_NAME,
-                "endpoint_url": AWS_ENDPOINT_URL,
-                "region_name": AWS_REGION_NAME,
+                **_s3_options,
                 "default_acl": "private",
                 "querystring_auth": True,
                 "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=300),
-                "file_overwrite": False,
                 "object_parameters": {"ServerSideEncryption": "AES256"},
+            },
+        },
+        # Public, static-like media (thumbnails, posters) under public/: plain URLs cached for
+        # a year. Names are never reused (file_overwrite off), so "immutable" is safe. No
+        # public-read ACL: the bucket policy or a CDN (AWS_S3_PUBLIC_DOMAIN) exposes public/.
+        "public": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                **_s3_options,
+                "location": "public",
+                "default_acl": None,
+                "querystring_auth": False,
+                "custom_domain": env.str("AWS_S3_PUBLIC_DOMAIN", default="") or None,
+                "object_parameters": {
+                    "ServerSideEncryption": "AES256",
+                    "CacheControl": "max-age=31536000, immutable",
+                },
             },
         },
         "staticfiles": {"BACKEND": _static_backend},
@@ -302,6 +323,13 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {
+                "location": Path(str(MEDIA_ROOT)) / "public",
+                "base_url": f"{MEDIA_URL}public/",
+            },
+        },
         "staticfiles": {"BACKEND": _static_backend},
     }
 

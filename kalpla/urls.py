@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -28,8 +28,15 @@ urlpatterns = [
 ]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
-    # Public media in development only; private files get a permission-checked view.
-    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Public media (avatars, thumbnails) in development only; private uploads are reachable
+    # only through the permission-checked /files/ views.
+    urlpatterns += [
+        re_path(
+            r"^media/(?P<path>(?:public|avatars)/.+)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 handler400 = "kalpla.errors.bad_request"
 handler403 = "kalpla.errors.permission_denied"

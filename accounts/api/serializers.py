@@ -62,11 +62,7 @@ class MeUpdateIn(InputSerializer):
         required=False,
         allow_blank=True,
     )
-    avatar = serializers.ImageField(
-        required=False,
-        allow_null=True,
-        validators=[validate_avatar],  # type: ignore[list-item]
-    )
+    avatar = serializers.ImageField(required=False, allow_null=True, validators=[validate_avatar])
 
 
 class ApiKeyOut(serializers.Serializer):

@@ -41,14 +41,14 @@ TRANSIENT_CODES = {
 }
 
 
-def client(service: str, **overrides: Any) -> Any:
+def client(service: str, *, config: Config | None = None, **overrides: Any) -> Any:
     params = {**settings.AWS_CLIENT_PARAMS, **overrides}
-    config = Config(
+    base = Config(
         retries={"max_attempts": settings.KALPLA_AWS_MAX_ATTEMPTS, "mode": "standard"},
         connect_timeout=5,
         read_timeout=30,
     )
-    return boto3.client(service, config=config, **params)
+    return boto3.client(service, config=base.merge(config) if config else base, **params)
 
 
 @contextmanager

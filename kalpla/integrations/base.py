@@ -17,6 +17,15 @@ class TransientIntegrationError(IntegrationError):
     """Throttling, timeouts, a service briefly down: the same call may succeed later."""
 
 
+class JobNotReady(TransientIntegrationError):
+    """External work is still in progress; the job polls again after ``retry_after`` seconds
+    without counting it as a failed attempt."""
+
+    def __init__(self, message: str, *, retry_after: float = 30.0) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class CapabilityUnavailable(IntegrationError):
     """This backend cannot do this here (a tool is not installed, a language is missing).
 
