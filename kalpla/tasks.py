@@ -2,7 +2,7 @@ from typing import Any
 
 from celery import shared_task
 
-from kalpla.integrations.base import TransientIntegrationError
+from kalpla.integrations.base import JobNotReady, TransientIntegrationError
 
 
 @shared_task(name="kalpla.ping")
@@ -20,6 +20,13 @@ def job_run_task(self: Any, job_id: int) -> str:
         return "already-finished"
     try:
         job = jobs.job_execute(job=job)
+    except JobNotReady as exc:
+        # Waiting on an external service (e.g. a long transcription) is not a failure:
+        # poll again later without using up an attempt.
+        jobs.job_note_waiting(job=job, note=str(exc))
+        if self.request.is_eager:
+            return self.retry(exc=exc, countdown=exc.retry_after, throw=False)
+        raise self.retry(exc=exc, countdown=exc.retry_after) from exc
     except TransientIntegrationError as exc:
         if job.attempts >= jobs.MAX_ATTEMPTS:
             jobs.job_fail(job=job, error=f"Gave up after {job.attempts} attempts: {exc}")
@@ -29,6 +36,6 @@ def job_run_task(self: Any, job_id: int) -> str:
         if self.request.is_eager:
             # Eager (embedded default): hand the Retry back as the result so apply() re-runs
             # the task inline instead of raising it into the caller.
-            return self.retry(exc=exc, countdown=countdown, throw=False)  # type: ignore[no-any-return]
+            return self.retry(exc=exc, countdown=countdown, throw=False)
         raise self.retry(exc=exc, countdown=countdown) from exc
     return str(job.status)
