@@ -7,6 +7,7 @@ CELERY_BROKER_URL and the AWS variables switches the same code to PostgreSQL, Re
 Celery workers and AWS. Every variable is listed in .env.example and the README.
 """
 
+import secrets
 from pathlib import Path
 
 import environ
@@ -366,7 +367,10 @@ ANYMAIL = {
     "AMAZON_SES_CLIENT_PARAMS": dict(_aws_client_params),
     "AMAZON_SES_CONFIGURATION_SET_NAME": env.str("AMAZON_SES_CONFIGURATION_SET", default="")
     or None,
-    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="") or None,
+    # Unset: a random per-process secret, so the SES webhook refuses everyone (401) until one
+    # is configured. anymail itself only warns and accepts unauthenticated posts.
+    "WEBHOOK_SECRET": env.str("ANYMAIL_WEBHOOK_SECRET", default="")
+    or f"unset:{secrets.token_urlsafe(32)}",
 }
 
 # Backend switches for the integrations layer (kalpla/integrations/).

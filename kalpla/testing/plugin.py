@@ -56,6 +56,9 @@ if CI and not os.environ.get("REDIS_URL"):
 os.environ.setdefault("KALPLA_TEST_DB_NAME", f"test_kalpla_{RUN_ID}_{RUN}")
 os.environ.setdefault("CELERY_BROKER_URL", os.environ.get("REDIS_URL", ""))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "true")
+if os.environ.get("REDIS_URL"):
+    # The real-worker tests read results; the backend must exist before Celery caches it.
+    os.environ.setdefault("CELERY_RESULT_BACKEND", os.environ["REDIS_URL"])
 os.environ.setdefault("CELERY_BROKER_VISIBILITY_TIMEOUT", "5")
 
 

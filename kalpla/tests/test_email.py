@@ -1,0 +1,392 @@
+import base64
+import json
+import uuid
+from datetime import UTC, datetime
+
+import pytest
+from django.core import mail
+
+from kalpla.email_events import (
+    EmailEvent,
+    email_event_handler,
+    email_event_handler_remove,
+)
+from kalpla.integrations.aws import client as aws_client
+from kalpla.integrations.base import IntegrationError, TransientIntegrationError
+from kalpla.integrations.ses import EmailRejected, email_send, ses_verify_sender
+from kalpla.jobs import job_rerun
+from kalpla.models import ProcessingJob
+from kalpla.services.messaging import email_send_later
+from kalpla.tasks import job_run_task
+from kalpla.testing.moto import moto_data
+
+SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
+SENDER = "no-reply@kalpla.example"
+WEBHOOK = "/anymail/amazon_ses/tracking/"
+SECRET = "kalpla-ses:correct-horse-battery-staple"
+
+
+@pytest.fixture
+def ses(aws, settings):
+    settings.EMAIL_BACKEND = SES_BACKEND
+    settings.KALPLA_EMAIL_BACKEND = "ses"
+    settings.DEFAULT_FROM_EMAIL = f"Kalpla <{SENDER}>"
+    return aws
+
+
+@pytest.fixture
+def events():
+    received: list[EmailEvent] = []
+
+    def collect(event: EmailEvent) -> None:
+        received.append(event)
+
+    email_event_handler(collect)
+    yield received
+    email_event_handler_remove(collect)
+
+
+# --- sending -------------------------------------------------------------------------------
+
+
+def test_email_send_with_a_django_backend_generates_the_message_id(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    result = email_send(
+        to=["student@example.com"],
+        subject="Welcome",
+        text="Hello",
+        html="<p>Hello</p>",
+        reply_to=["help@kalpla.example"],
+        headers={"List-Unsubscribe": "<https://kalpla.example/u/abc>"},
+    )
+    [sent] = mail.outbox
+    assert sent.extra_headers["Message-ID"] == result.message_id
+    assert result.message_id.startswith("<") and result.message_id.endswith(">")
+    assert result.recipients == {"student@example.com": "sent"}
+    assert sent.alternatives[0][1] == "text/html"
+    assert sent.reply_to == ["help@kalpla.example"]
+    assert "List-Unsubscribe: <https://kalpla.example/u/abc>" in sent.message().as_string()
+
+
+def test_email_send_with_the_file_backend_writes_the_message(settings, tmp_path):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    result = email_send(to=["student@example.com"], subject="Welcome", text="Hello")
+    [written] = list(tmp_path.iterdir())
+    content = written.read_text()
+    assert f"Message-ID: {result.message_id}" in content
+    assert "@kalpla.example>" in result.message_id
+    assert result.provider == "filebased"
+
+
+def test_email_send_through_anymail_ses_is_recorded_by_moto(ses):
+    # given a verified sender
+    identity = ses_verify_sender(SENDER)
+    assert identity.address == SENDER
+    # when
+    result = email_send(
+        to=["student@example.com"],
+        subject="Your grade is ready",
+        text="You scored 9/10.",
+        html="<p>You scored <b>9/10</b>.</p>",
+        headers={"List-Unsubscribe": "<https://kalpla.example/u/abc>"},
+        tags=["grading"],
+        metadata={"notification_id": 42},
+    )
+    # then SES (moto) accepted it under the message id anymail reported
+    assert result.provider == "Amazon SES"
+    assert result.recipients == {"student@example.com": "queued"}
+    [raw] = [m for m in moto_data(ses)["ses"]["RawMessage"] if m["id"] == result.message_id]
+    assert raw["source"] == SENDER
+    assert "student@example.com" in raw["destinations"]
+    assert "Subject: Your grade is ready" in raw["raw_data"]
+    assert "List-Unsubscribe: <https://kalpla.example/u/abc>" in raw["raw_data"]
+    assert "text/html" in raw["raw_data"]
+
+
+def test_ses_verify_sender_can_be_repeated(ses):
+    first = ses_verify_sender(SENDER)
+    second = ses_verify_sender(SENDER)
+    assert first.address == second.address == SENDER
+    listed = aws_client("sesv2").list_email_identities()["EmailIdentities"]
+    assert [i["IdentityName"] for i in listed] == [SENDER]
+
+
+def test_email_from_an_unverified_sender_is_rejected(ses):
+    with pytest.raises(EmailRejected, match="Did not have authority"):
+        email_send(to=["student@example.com"], subject="Hi", text="Hi")
+    assert moto_data(ses)["ses"]["RawMessage"] == []
+
+
+def test_ses_unreachable_is_transient(settings):
+    settings.EMAIL_BACKEND = SES_BACKEND
+    settings.ANYMAIL = {
+        **settings.ANYMAIL,
+        "AMAZON_SES_CLIENT_PARAMS": {
+            "endpoint_url": "http://127.0.0.1:1",
+            "region_name": "us-east-1",
+            "aws_access_key_id": "x",
+            "aws_secret_access_key": "y",
+            "config": {"retries": {"max_attempts": 1}, "connect_timeout": 1},
+        },
+    }
+    with pytest.raises(TransientIntegrationError):
+        email_send(to=["student@example.com"], subject="Hi", text="Hi")
+
+
+def test_email_send_needs_a_recipient():
+    with pytest.raises(IntegrationError):
+        email_send(to=[], subject="Hi", text="Hi")
+
+
+@pytest.mark.django_db
+def test_email_job_sends_once_per_key(settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # when the same logical message is asked for twice
+    with django_capture_on_commit_callbacks(execute=True):
+        job = email_send_later(
+            to=["student@example.com"],
+            subject="Session booked",
+            text="See you Tuesday",
+            html="<p>See you Tuesday</p>",
+            key="notification:7:email",
+        )
+        again = email_send_later(
+            to=["student@example.com"],
+            subject="Session booked",
+            text="x",
+            key="notification:7:email",
+        )
+    # then one job, one email, and the message id is on the job
+    assert again.pk == job.pk
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.SUCCEEDED
+    assert len(mail.outbox) == 1
+    assert job.result["message_id"] == mail.outbox[0].extra_headers["Message-ID"]
+    assert job.external_id == job.result["message_id"]
+    # and running it again (redelivery, admin "run again") sends nothing new
+    assert job_run_task.delay(job_id=job.pk).get() == "already-finished"
+    with django_capture_on_commit_callbacks(execute=True):
+        job_rerun(job=job)
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.SUCCEEDED
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_email_job_through_ses_records_the_ses_message_id(ses, django_capture_on_commit_callbacks):
+    ses_verify_sender(SENDER)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = email_send_later(
+            to=["student@example.com"], subject="Hi", text="Hi", key="welcome:student"
+        )
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.SUCCEEDED
+    ids = [m["id"] for m in moto_data(ses)["ses"]["RawMessage"]]
+    assert ids == [job.result["message_id"]]
+    assert job.result["recipients"] == {"student@example.com": "queued"}
+
+
+@pytest.mark.django_db
+def test_email_job_from_unverified_sender_fails_without_retry(
+    ses, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = email_send_later(to=["student@example.com"], subject="Hi", text="Hi", key="k1")
+    job.refresh_from_db()
+    assert job.status == ProcessingJob.Status.FAILED
+    assert job.attempts == 1
+    assert "rejected" in job.error
+
+
+# --- the SES event webhook -----------------------------------------------------------------
+
+
+def _ses_event(event_type: str, recipient: str, message_id: str, **detail) -> dict:
+    """An SES event as SES publishes it to SNS (event publishing format)."""
+    mail_object = {
+        "timestamp": "2026-11-25T10:00:00.000Z",
+        "source": f"Kalpla <{SENDER}>",
+        "sourceArn": f"arn:aws:ses:us-east-1:123456789012:identity/{SENDER}",
+        "sendingAccountId": "123456789012",
+        "messageId": message_id,
+        "destination": [recipient],
+        "headersTruncated": False,
+        "headers": [
+            {"name": "From", "value": f"Kalpla <{SENDER}>"},
+            {"name": "To", "value": recipient},
+            {"name": "Subject", "value": "Your grade is ready"},
+            {"name": "X-Metadata", "value": '{"notification_id": 42}'},
+        ],
+        "commonHeaders": {
+            "from": [f"Kalpla <{SENDER}>"],
+            "to": [recipient],
+            "messageId": message_id,
+            "subject": "Your grade is ready",
+        },
+    }
+    return {"eventType": event_type, "mail": mail_object, **detail}
+
+
+def _bounce(recipient: str, message_id: str, bounce_type: str = "Permanent") -> dict:
+    return _ses_event(
+        "Bounce",
+        recipient,
+        message_id,
+        bounce={
+            "bounceType": bounce_type,
+            "bounceSubType": "General",
+            "bouncedRecipients": [
+                {
+                    "emailAddress": recipient,
+                    "action": "failed",
+                    "status": "5.1.1",
+                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+                }
+            ],
+            "timestamp": "2026-11-25T10:00:02.000Z",
+            "feedbackId": "0100017f-feedback-id",
+            "reportingMTA": "dsn; a1-2.smtp-out.amazonses.com",
+        },
+    )
+
+
+def _sns_notification(ses_event: dict) -> tuple[str, dict[str, str]]:
+    """The SNS HTTP(S) delivery wrapping an SES event: body and headers, as SNS sends them."""
+    message_id = str(uuid.uuid4())
+    topic = "arn:aws:sns:us-east-1:123456789012:kalpla-ses-events"
+    body = {
+        "Type": "Notification",
+        "MessageId": message_id,
+        "TopicArn": topic,
+        "Message": json.dumps(ses_event),
+        "Timestamp": "2026-11-25T10:00:03.120Z",
+        "SignatureVersion": "1",
+        "Signature": base64.b64encode(b"signature-bytes").decode(),
+        "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem",
+        "UnsubscribeURL": (
+            "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe"
+            f"&SubscriptionArn={topic}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55"
+        ),
+    }
+    headers = {
+        "HTTP_X_AMZ_SNS_MESSAGE_TYPE": "Notification",
+        "HTTP_X_AMZ_SNS_MESSAGE_ID": message_id,
+        "HTTP_X_AMZ_SNS_TOPIC_ARN": topic,
+        "HTTP_USER_AGENT": "Amazon Simple Notification Service Agent",
+    }
+    return json.dumps(body), headers
+
+
+def _basic(credentials: str) -> dict[str, str]:
+    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(credentials.encode()).decode()}
+
+
+def _post(client, ses_event: dict, **extra):
+    body, headers = _sns_notification(ses_event)
+    return client.post(
+        WEBHOOK, data=body, content_type="text/plain; charset=UTF-8", **headers, **extra
+    )
+
+
+@pytest.mark.django_db
+def test_webhook_refuses_unauthenticated_posts_with_the_default_settings(client, events):
+    # no settings override: whatever settings.py does when ANYMAIL_WEBHOOK_SECRET is unset
+    response = _post(client, _bounce("student@example.com", "0100-msg"))
+    assert response.status_code == 401
+    assert events == []
+    # also a notification that carries no event at all
+    subscribe_ok = {
+        "Type": "Notification",
+        "MessageId": "m-1",
+        "TopicArn": "arn:aws:sns:us-east-1:123456789012:ses-events",
+        "Message": "Successfully validated SNS topic for Amazon SES event publishing.",
+        "Timestamp": "2026-11-25T10:00:00.000Z",
+    }
+    assert _post(client, subscribe_ok).status_code == 401
+
+
+@pytest.mark.django_db
+def test_webhook_refuses_everyone_when_the_secret_is_explicitly_unset(client, settings, events):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
+    response = _post(client, _bounce("student@example.com", "0100-msg"), **_basic("any:thing"))
+    assert response.status_code == 400
+    assert events == []
+
+
+@pytest.mark.django_db
+def test_webhook_asks_sns_for_credentials_and_refuses_wrong_ones(client, settings, events):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    no_credentials = _post(client, _bounce("student@example.com", "0100-msg"))
+    assert no_credentials.status_code == 401
+    assert no_credentials["WWW-Authenticate"].startswith("Basic")
+    wrong = _post(client, _bounce("student@example.com", "0100-msg"), **_basic("kalpla-ses:guess"))
+    assert wrong.status_code == 400
+    assert events == []
+
+
+@pytest.mark.django_db
+def test_webhook_hard_bounce_reaches_the_handlers(client, settings, events):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    response = _post(client, _bounce("gone@example.com", "0100-bounced-msg"), **_basic(SECRET))
+    assert response.status_code == 200
+    [event] = events
+    assert (event.kind, event.bounce) == ("bounced", "hard")
+    assert event.recipient == "gone@example.com"
+    assert event.message_id == "0100-bounced-msg"
+    assert event.timestamp == datetime(2026, 11, 25, 10, 0, 3, 120000, tzinfo=UTC)
+    assert event.metadata == {"notification_id": 42}
+    assert "550 5.1.1" in event.mta_response
+    assert event.esp == "Amazon SES" and event.event_id
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("ses_event", "kind", "bounce"),
+    [
+        (_bounce("a@example.com", "m1", bounce_type="Transient"), "bounced", "soft"),
+        (_bounce("a@example.com", "m1", bounce_type="Undetermined"), "bounced", "soft"),
+        (
+            _ses_event(
+                "Complaint",
+                "a@example.com",
+                "m1",
+                complaint={
+                    "complainedRecipients": [{"emailAddress": "a@example.com"}],
+                    "timestamp": "2026-11-25T10:05:00.000Z",
+                    "feedbackId": "0100-complaint",
+                    "complaintFeedbackType": "abuse",
+                },
+            ),
+            "complained",
+            None,
+        ),
+        (
+            _ses_event(
+                "Delivery",
+                "a@example.com",
+                "m1",
+                delivery={
+                    "timestamp": "2026-11-25T10:00:01.000Z",
+                    "processingTimeMillis": 546,
+                    "recipients": ["a@example.com"],
+                    "smtpResponse": "250 ok",
+                    "reportingMTA": "a8-70.smtp-out.amazonses.com",
+                },
+            ),
+            "delivered",
+            None,
+        ),
+        (
+            _ses_event("Reject", "a@example.com", "m1", reject={"reason": "Bad content"}),
+            "rejected",
+            None,
+        ),
+    ],
+)
+def test_webhook_normalises_ses_events(client, settings, events, ses_event, kind, bounce):
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
+    response = _post(client, ses_event, **_basic(SECRET))
+    assert response.status_code == 200
+    [event] = events
+    assert (event.kind, event.bounce, event.recipient) == (kind, bounce, "a@example.com")
