@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "community",
     "mentorship",
     "analytics",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -419,6 +420,19 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE = {
+    "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
+    "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
+    "notifications-clean-devices": {"task": "notifications.clean_devices", "schedule": 86400.0},
+}
+
+# --- notifications -------------------------------------------------------------------------
+
+KALPLA_REPLY_TO_EMAIL = env.str("KALPLA_REPLY_TO_EMAIL", default="")
+KALPLA_SOFT_BOUNCE_LIMIT = env.int("KALPLA_SOFT_BOUNCE_LIMIT", default=3)
+KALPLA_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("KALPLA_UNSUBSCRIBE_MAX_AGE_DAYS", default=60)
+KALPLA_DIGEST_HOUR = env.int("KALPLA_DIGEST_HOUR", default=8)
+KALPLA_QUIET_HOURS_RELEASE_HOUR = env.int("KALPLA_QUIET_HOURS_RELEASE_HOUR", default=8)
 
 # --- REST API ------------------------------------------------------------------------------
 

@@ -1,0 +1,1 @@
+"""phone notifications services."""

@@ -1,0 +1,1 @@
+"""suppression notifications services."""
