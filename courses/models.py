@@ -1,1 +1,247 @@
-"""Models of the courses app."""
+"""Catalogue content: categories, courses, modules, lessons, resources and reviews."""
+
+import uuid
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _unique_name(prefix: str, filename: str) -> str:
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"courses/{prefix}/{uuid.uuid4().hex}.{suffix[:8]}"
+
+
+def cover_upload_to(instance: models.Model, filename: str) -> str:
+    return _unique_name("covers", filename)
+
+
+def lesson_media_upload_to(instance: models.Model, filename: str) -> str:
+    return _unique_name("media", filename)
+
+
+def resource_upload_to(instance: models.Model, filename: str) -> str:
+    return _unique_name("resources", filename)
+
+
+class Category(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(_("slug"), unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ("order", "name")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    slug = models.SlugField(_("slug"), unique=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Course(models.Model):
+    class Level(models.TextChoices):
+        BEGINNER = "beginner", _("Beginner")
+        INTERMEDIATE = "intermediate", _("Intermediate")
+        ADVANCED = "advanced", _("Advanced")
+        ALL = "all", _("All levels")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    description = models.TextField(_("description (Markdown)"), blank=True)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.ALL)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    category = models.ForeignKey(
+        Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
+    cover = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
+    thumbnails = models.JSONField(_("thumbnails"), default=dict, blank=True)
+    price = models.DecimalField(
+        _("price"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="INR")
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    instructors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="taught_courses"
+    )
+    prerequisites = models.ManyToManyField(
+        "self", symmetrical=False, blank=True, related_name="required_for"
+    )
+    estimated_duration = models.PositiveIntegerField(_("estimated duration (seconds)"), default=0)
+    # Maintained by services so catalogue pages read them without aggregating.
+    rating_average = models.DecimalField(max_digits=3, decimal_places=2, default=Decimal("0"))
+    rating_count = models.PositiveIntegerField(default=0)
+    enrollment_count = models.PositiveIntegerField(default=0)
+    search_document = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
+        ordering = ("-published_at", "-created_at")
+        indexes = [models.Index(fields=["status", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_free(self) -> bool:
+        return self.price == 0
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Module(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ("course", "order", "id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Lesson(models.Model):
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("Video")
+        AUDIO = "audio", _("Audio")
+        TEXT = "text", _("Text")
+        FILE = "file", _("File resource")
+        QUIZ = "quiz", _("Quiz")
+
+    class Release(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        AFTER_DAYS = "after_days", _("Days after enrolment")
+        ON_DATE = "on_date", _("On a date")
+
+    class MediaStatus(models.TextChoices):
+        NONE = "none", _("No media")
+        PROCESSING = "processing", _("Processing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    is_preview = models.BooleanField(_("free preview"), default=False)
+    is_required = models.BooleanField(_("required for completion"), default=True)
+    duration = models.PositiveIntegerField(_("duration (seconds)"), default=0)
+    release = models.CharField(
+        _("release"), max_length=12, choices=Release.choices, default=Release.IMMEDIATE
+    )
+    release_days = models.PositiveIntegerField(_("days after enrolment"), default=0)
+    release_date = models.DateTimeField(_("release date"), null=True, blank=True)
+    content = models.TextField(_("content (Markdown)"), blank=True)
+    media = models.FileField(_("media file"), upload_to=lesson_media_upload_to, blank=True)
+    media_status = models.CharField(
+        max_length=12, choices=MediaStatus.choices, default=MediaStatus.NONE
+    )
+    captions = models.FileField(
+        _("captions (WebVTT)"), upload_to=lesson_media_upload_to, blank=True
+    )
+    transcript = models.TextField(_("transcript"), blank=True)
+    narration = models.FileField(_("narration audio"), upload_to=lesson_media_upload_to, blank=True)
+    poster = models.ImageField(_("poster"), upload_to=lesson_media_upload_to, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ("module__order", "order", "id")
+        indexes = [models.Index(fields=["course", "module", "order"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Resource(models.Model):
+    lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="resources")
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(_("file"), upload_to=resource_upload_to)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
+        ordering = ("id",)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Review(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="reviews")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_reviews"
+    )
+    rating = models.PositiveSmallIntegerField(
+        _("rating"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("review"), blank=True, max_length=5000)
+    sentiment = models.CharField(_("sentiment"), max_length=16, blank=True)
+    sentiment_score = models.FloatField(null=True, blank=True)
+    is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    reply = models.TextField(_("instructor reply"), blank=True)
+    replied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    replied_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        ordering = ("-created_at",)
+        constraints = [
+            models.UniqueConstraint(fields=["course", "user"], name="review_one_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}★ on {self.course_id}"

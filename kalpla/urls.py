@@ -10,6 +10,8 @@ from kalpla import health
 api_v1 = [
     path("", include("accounts.api.urls")),
     path("", include("notifications.api.urls")),
+    path("", include("courses.api.urls")),
+    path("", include("enrollments.api.urls")),
 ]
 
 urlpatterns = [
@@ -20,6 +22,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
+    path("courses/", include("courses.urls")),
+    path("learning/", include("enrollments.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,3 +1,5 @@
-from django.urls import path  # noqa: F401
+"""API routes of the courses app under /api/v1/."""
 
-urlpatterns: list = []
+from courses.api import views_catalogue, views_lessons
+
+urlpatterns = views_catalogue.urlpatterns + views_lessons.urlpatterns

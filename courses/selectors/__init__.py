@@ -1,0 +1,1 @@
+"""Course reads, split by subdomain: catalogue, outline, access."""

@@ -1,1 +1,0 @@
-"""Writes of the courses app: <noun>_<verb>(*, ...) functions."""

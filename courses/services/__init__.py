@@ -1,0 +1,1 @@
+"""Course services, split by subdomain: authoring, media, reviews, search."""
