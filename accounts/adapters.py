@@ -6,6 +6,11 @@ from django.http import HttpRequest
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def get_login_stages(self) -> list[str]:
+        from notifications.mfa import sms_login_stages
+
+        return sms_login_stages(super().get_login_stages())
+
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         user = super().save_user(request, user, form, commit=commit)
         if commit:

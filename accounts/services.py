@@ -24,6 +24,9 @@ def user_signup_complete(*, user: User, name: str = "") -> User:
         user.save(update_fields=["name"])
     user.groups.add(_group(Role.STUDENT))
     user.__dict__.pop("_kalpla_roles", None)
+    from notifications.services.notify import account_welcome_notify  # avoids an import cycle
+
+    account_welcome_notify(user=user)
     return user
 
 
@@ -81,6 +84,9 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
     key.full_clean()
     key.save()
+    from notifications.services.notify import account_api_key_created_notify
+
+    account_api_key_created_notify(user=user, key_name=key.name, key_prefix=key.prefix)
     return key, raw
 
 

@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
+                "notifications.context_processors.bell",
             ],
         },
     },
@@ -483,6 +484,9 @@ SPECTACULAR_SETTINGS = {
         "`X-Session-Token` on every call. Integrations use `Authorization: Api-Key <key>` "
         "(create keys on the site under Account > API keys). The site uses its session "
         "cookie plus the CSRF token.\n\n"
+        "A sign-in may also answer 401 with the pending flow `sms_code`: post the code sent by "
+        'SMS to `/_allauth/app/v1/auth/2fa/sms` (`{"code": "123456"}`). On sign-out, '
+        "send the device's push token as `X-Device-Token` so it stops receiving pushes.\n\n"
         "**Errors.** Every 4xx answer has the body "
         '`{"message": "...", "code": "...", "errors": {"field": ["..."]}}`; '
         "429 answers carry `Retry-After`."

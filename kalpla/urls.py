@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+import notifications.mfa
 from accounts.views import home
 from kalpla import health
 
@@ -24,6 +25,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("courses/", include("courses.urls")),
     path("learning/", include("enrollments.urls")),
+    path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,3 +1,296 @@
-from django.urls import URLPattern
+"""/api/v1/me/phone/ (SMS verification, SMS sign-in codes) and /api/v1/me/devices/ (push)."""
 
-urlpatterns: list[URLPattern] = []
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import signed_in_user
+from kalpla.api.serializers import ErrorSerializer
+from kalpla.exceptions import ApplicationError
+from kalpla.integrations.base import IntegrationError
+from notifications.api.serializers_channels import (
+    DeviceOut,
+    DeviceRegisterIn,
+    PhoneOut,
+    PhoneStartIn,
+    PhoneUpdateIn,
+    PhoneVerifyIn,
+)
+from notifications.models import Device, PhoneNumber
+from notifications.services import phone as phone_service
+from notifications.services import push as push_service
+
+TAGS = ["notifications"]
+ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description="Invalid input"),
+    401: OpenApiResponse(ErrorSerializer, description="Not signed in"),
+}
+THROTTLED = {
+    429: OpenApiResponse(
+        ErrorSerializer, description="Asked for a code too soon; see the Retry-After header."
+    ),
+    503: OpenApiResponse(ErrorSerializer, description="SMS could not be sent; try again."),
+}
+
+T = TypeVar("T")
+
+
+def _throttle_as_429(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except phone_service.CodeThrottled as exc:
+        raise exceptions.Throttled(wait=exc.retry_after, detail=exc.message) from exc
+
+
+def phone_data(phone: PhoneNumber | None) -> dict[str, Any]:
+    return {
+        "number": phone.number if phone else None,
+        "verified": bool(phone and phone.is_verified),
+        "verified_at": phone.verified_at if phone else None,
+        "sms_mfa_enabled": bool(phone and phone.is_verified and phone.sms_mfa_enabled),
+        "code_sent_at": phone.code_sent_at if phone else None,
+        "resend_after": phone_service.phone_resend_wait(phone=phone),
+    }
+
+
+PHONE_EXAMPLE = OpenApiExample(
+    "Verified, SMS sign-in codes on",
+    value={
+        "number": "+919876543210",
+        "verified": True,
+        "verified_at": "2026-11-25T10:02:11.000000Z",
+        "sms_mfa_enabled": True,
+        "code_sent_at": "2026-11-25T10:01:30.000000Z",
+        "resend_after": 0,
+    },
+    response_only=True,
+)
+
+
+class PhoneApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_phone_retrieve",
+        summary="My phone number",
+        description="`number` is null when none is set. SMS notifications and SMS sign-in "
+        "codes only go to a verified number.",
+        responses={200: PhoneOut, **ERRORS},
+        examples=[PHONE_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        phone = phone_service.phone_get(user=signed_in_user(request))
+        return Response(PhoneOut(phone_data(phone)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_phone_set",
+        summary="Set my phone number and text it a verification code",
+        description="Sends a 6-digit code by SMS (valid 10 minutes), at most one per minute; "
+        "confirm it with `POST /api/v1/me/phone/verify/`. A different number replaces the "
+        "current one, which is unverified (and SMS sign-in codes turned off) until the new "
+        "one is verified. Posting the same unverified number again sends a new code.",
+        request=PhoneStartIn,
+        responses={200: PhoneOut, **ERRORS, **THROTTLED},
+        examples=[
+            OpenApiExample("Number", value={"number": "+919876543210"}, request_only=True),
+            OpenApiExample(
+                "Too soon",
+                value={
+                    "message": "Please wait 42 seconds before asking for a new code.",
+                    "code": "throttled",
+                },
+                response_only=True,
+                status_codes=["429"],
+            ),
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        s = PhoneStartIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        user = signed_in_user(request)
+        try:
+            phone = _throttle_as_429(
+                lambda: phone_service.phone_start(user=user, number=s.validated_data["number"])
+            )
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"number": exc.messages}) from exc
+        return Response(PhoneOut(phone_data(phone)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_phone_partial_update",
+        summary="Turn SMS sign-in codes on or off",
+        description="Needs a verified number. When on, signing in with the password asks for "
+        "a code sent by SMS (flow `sms_code` of the headless API).",
+        request=PhoneUpdateIn,
+        responses={200: PhoneOut, **ERRORS},
+        examples=[OpenApiExample("On", value={"sms_mfa_enabled": True}, request_only=True)],
+    )
+    def patch(self, request: Request) -> Response:
+        s = PhoneUpdateIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        phone = phone_service.phone_sms_mfa_set(
+            user=signed_in_user(request), enabled=s.validated_data["sms_mfa_enabled"]
+        )
+        return Response(PhoneOut(phone_data(phone)).data)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_phone_destroy",
+        summary="Remove my phone number",
+        description="No more SMS notifications or SMS sign-in codes. Succeeds when none is set.",
+        request=None,
+        responses={204: None, **ERRORS},
+    )
+    def delete(self, request: Request) -> Response:
+        phone_service.phone_delete(user=signed_in_user(request))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PhoneVerifyApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_phone_verify",
+        summary="Confirm my phone number with the code sent by SMS",
+        description="Error codes: `wrong_code` (try again), `too_many_attempts` (5 wrong "
+        "codes: ask for a new code), `code_expired`, `no_pending` (ask for a code first).",
+        request=PhoneVerifyIn,
+        responses={200: PhoneOut, **ERRORS},
+        examples=[
+            OpenApiExample("Code", value={"code": "482913"}, request_only=True),
+            OpenApiExample(
+                "Wrong code",
+                value={
+                    "message": "That code is not right.",
+                    "code": "wrong_code",
+                    "errors": {"code": ["That code is not right."]},
+                },
+                response_only=True,
+                status_codes=["400"],
+            ),
+            PHONE_EXAMPLE,
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        s = PhoneVerifyIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        phone = phone_service.phone_verify(
+            user=signed_in_user(request), code=s.validated_data["code"]
+        )
+        return Response(PhoneOut(phone_data(phone)).data)
+
+
+DEVICE_EXAMPLE = OpenApiExample(
+    "Android phone",
+    value={
+        "id": 12,
+        "platform": "fcm",
+        "token": "dQw4w9WgXcQ:APA91bH...",
+        "enabled": True,
+        "created_at": "2026-11-25T10:00:00.000000Z",
+        "last_seen_at": "2026-11-25T10:00:00.000000Z",
+    },
+    response_only=True,
+)
+LOGOUT_NOTE = (
+    "\n\n**Signing out.** When the app signs out (`DELETE /_allauth/app/v1/auth/session`), "
+    "send the device's push token in the `X-Device-Token` header of that request: the device "
+    "is unregistered and stops receiving this user's pushes."
+)
+
+
+class DeviceListRegisterApi(ListAPIView):
+    serializer_class = DeviceOut
+
+    def get_queryset(self) -> QuerySet[Device]:
+        if getattr(self, "swagger_fake_view", False):
+            return Device.objects.none()
+        return push_service.device_list(user=signed_in_user(self.request))
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_devices_list",
+        summary="My devices registered for push notifications",
+        description="Newest first." + LOGOUT_NOTE,
+        examples=[DEVICE_EXAMPLE],
+    )
+    def get(self, request: Request, *args: object, **kwargs: object) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_devices_register",
+        summary="Register this device for push notifications",
+        description="Call at every app start with the current APNs/FCM token. Idempotent per "
+        "token: 200 with the same device when it is already registered, 201 when new. A token "
+        "registered by another account (someone else signed in on this phone before) moves "
+        "to the signed-in user." + LOGOUT_NOTE,
+        request=DeviceRegisterIn,
+        responses={
+            201: DeviceOut,
+            200: DeviceOut,
+            **ERRORS,
+            503: OpenApiResponse(ErrorSerializer, description="Push is not available now."),
+        },
+        examples=[
+            OpenApiExample(
+                "FCM token",
+                value={"platform": "fcm", "token": "dQw4w9WgXcQ:APA91bH..."},
+                request_only=True,
+            ),
+            DEVICE_EXAMPLE,
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        s = DeviceRegisterIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        try:
+            device, created = push_service.device_register(
+                user=signed_in_user(request),
+                platform=s.validated_data["platform"],
+                token=s.validated_data["token"],
+            )
+        except IntegrationError as exc:
+            raise ApplicationError(
+                _("Push notifications are not available right now. Please try again later."),
+                code="push_unavailable",
+                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+            ) from exc
+        return Response(
+            DeviceOut(device).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class DeviceApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_devices_unregister",
+        summary="Unregister a device",
+        description="The device stops receiving push notifications. Another user's device "
+        "answers 404.",
+        request=None,
+        responses={204: None, 404: ErrorSerializer, **ERRORS},
+    )
+    def delete(self, request: Request, device_id: int) -> Response:
+        device = push_service.device_get(user=signed_in_user(request), device_id=device_id)
+        push_service.device_unregister(device=device)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+urlpatterns: list[URLPattern] = [
+    path("me/phone/", PhoneApi.as_view(), name="me-phone"),
+    path("me/phone/verify/", PhoneVerifyApi.as_view(), name="me-phone-verify"),
+    path("me/devices/", DeviceListRegisterApi.as_view(), name="me-devices"),
+    path("me/devices/<int:device_id>/", DeviceApi.as_view(), name="me-device"),
+]

@@ -1,0 +1,101 @@
+"""Reads for the in-app side of notifications: lists, pages, unread counts, deliveries."""
+
+import base64
+import binascii
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+
+from accounts.models import User
+from notifications.models import Delivery, Notification
+
+UNREAD_CACHE_SECONDS = 24 * 3600
+PAGE_SIZE = 20
+
+
+def unread_cache_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
+def notification_list(*, user: User, unread: bool | None = None) -> QuerySet[Notification]:
+    """The user's notifications, newest first (the index covers recipient + order)."""
+    qs = Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    if unread is True:
+        qs = qs.filter(read_at__isnull=True)
+    elif unread is False:
+        qs = qs.filter(read_at__isnull=False)
+    return qs
+
+
+def notification_get(*, user: User, notification_id: int) -> Notification:
+    """Another user's notification is a 404: its existence is not theirs to know."""
+    return get_object_or_404(Notification, pk=notification_id, recipient=user)
+
+
+def unread_count(*, user_id: int) -> int:
+    """Cached per user; notify() and the mark-read services delete the key on commit."""
+    key = unread_cache_key(user_id)
+    count = cache.get(key)
+    if count is None:
+        count = Notification.objects.filter(recipient_id=user_id, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_CACHE_SECONDS)
+    return int(count)
+
+
+def unread_counts_fresh(*, user_ids: Iterable[int]) -> dict[int, int]:
+    """Unread counts straight from the database (one query), for payloads sent on commit."""
+    ids = list(user_ids)
+    counts = dict.fromkeys(ids, 0)
+    rows = (
+        Notification.objects.filter(recipient_id__in=ids, read_at__isnull=True)
+        .values_list("recipient_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts.update(dict(rows))
+    return counts
+
+
+@dataclass(frozen=True)
+class NotificationPage:
+    items: list[Notification]
+    next_cursor: str
+
+
+def encode_cursor(notification: Notification) -> str:
+    raw = f"{notification.created_at.isoformat()}|{notification.pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, int] | None:
+    """(created_at, id) of the last item seen, or None for a missing or malformed cursor."""
+    if not cursor or len(cursor) > 200:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        stamp, _, pk = raw.rpartition("|")
+        created_at = parse_datetime(stamp)
+        return (created_at, int(pk)) if created_at is not None else None
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+def notification_page(*, user: User, cursor: str = "", size: int = PAGE_SIZE) -> NotificationPage:
+    """One page of the site's list, older than ``cursor`` (keyset on created_at, id)."""
+    qs = notification_list(user=user)
+    position = decode_cursor(cursor)
+    if position is not None:
+        created_at, pk = position
+        qs = qs.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, id__lt=pk))
+    items = list(qs[: size + 1])
+    next_cursor = encode_cursor(items[size - 1]) if len(items) > size else ""
+    return NotificationPage(items=items[:size], next_cursor=next_cursor)
+
+
+def delivery_get(*, delivery_id: int) -> Delivery | None:
+    return Delivery.objects.select_related("notification", "user").filter(pk=delivery_id).first()
