@@ -7,14 +7,20 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
-from accounts.roles import primary_role
+from accounts.roles import is_admin, is_mentor, primary_role
+from enrollments import selectors as enrollment_selectors
 from kalpla.exceptions import ApplicationError
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
-    return render(request, "home.html", {"role": primary_role(request.user)})
+    user = request.user
+    context: dict[str, object] = {"role": primary_role(user)}
+    context.update(enrollment_selectors.student_dashboard(user=user))
+    if is_mentor(user) or is_admin(user):
+        context.update(enrollment_selectors.mentor_dashboard(user=user))
+    return render(request, "home.html", context)
 
 
 @login_required

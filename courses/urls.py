@@ -4,4 +4,5 @@ from courses import views_authoring, views_catalogue, views_player
 
 app_name = "courses"
 
-urlpatterns = views_catalogue.urlpatterns + views_authoring.urlpatterns + views_player.urlpatterns
+# Fixed prefixes (teach/) before the catalogue's <slug>/ pattern.
+urlpatterns = views_authoring.urlpatterns + views_player.urlpatterns + views_catalogue.urlpatterns

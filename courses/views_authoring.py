@@ -1,3 +1,730 @@
-from django.urls import URLPattern, URLResolver
+"""Authoring pages under /courses/teach/: mentors build courses, staff review them.
 
-urlpatterns: list[URLPattern | URLResolver] = []
+Every change is a POST form that works without JavaScript; static/js/upload.js adds direct
+uploads with a progress bar and htmx refreshes the media status while jobs run.
+"""
+
+import copy
+import json
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from accounts.selectors import signed_in_user
+from courses.forms import (
+    CaptionsForm,
+    CourseForm,
+    CoverForm,
+    LessonCreateForm,
+    LessonForm,
+    MediaUploadForm,
+    ModuleForm,
+    ModuleRenameForm,
+    MoveForm,
+    RerunForm,
+    ResourceForm,
+    ReturnToDraftForm,
+    UploadStartForm,
+)
+from courses.models import Course, Lesson, Module
+from courses.selectors.authoring import (
+    course_get_for_editing,
+    course_outline_for_editing,
+    lesson_get_for_editing,
+    module_get_for_editing,
+    resource_get_for_editing,
+    review_queue,
+    teach_course_list,
+)
+from courses.services import authoring, media
+from courses.services.authoring import AuthoringDenied, course_can_edit, user_can_author
+from kalpla.exceptions import ApplicationError, error_body
+from kalpla.services.files import file_download_url
+
+ACCEPT = {
+    "video": "video/mp4,video/webm,video/quicktime",
+    "audio": "audio/mpeg,audio/wav,audio/ogg,audio/mp4,audio/webm",
+    "document": ".pdf,.docx,.xlsx,.pptx,.zip,.txt",
+    "image": "image/jpeg,image/png,image/webp",
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def _user(request: HttpRequest) -> User:
+    return signed_in_user(request)
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _require_author(request: HttpRequest) -> None:
+    if not user_can_author(user=_user(request)):
+        raise AuthoringDenied(_("Only mentors can teach courses."))
+
+
+def _editable_course(request: HttpRequest, slug: str) -> Course:
+    course = course_get_for_editing(slug=slug)
+    if not course_can_edit(user=_user(request), course=course):
+        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
+    return course
+
+
+def _editable_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
+    lesson = lesson_get_for_editing(lesson_id=lesson_id)
+    if not course_can_edit(user=_user(request), course=lesson.course):
+        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
+    return lesson
+
+
+def _editable_module(request: HttpRequest, module_id: int) -> Module:
+    module = module_get_for_editing(module_id=module_id)
+    if not course_can_edit(user=_user(request), course=module.course):
+        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
+    return module
+
+
+def _form_errors(form: forms.BaseForm, exc: ValidationError | ApplicationError) -> None:
+    """Put a service's errors next to the fields they are about."""
+    if isinstance(exc, ApplicationError):
+        form.add_error(None, exc.message)
+        for name, errors in exc.errors.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _message_error(request: HttpRequest, exc: ValidationError | ApplicationError) -> None:
+    text = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
+    messages.error(request, text)
+
+
+def _outline_url(course: Course, anchor: str = "") -> str:
+    url = reverse("courses:teach_outline", kwargs={"slug": course.slug})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def _lesson_url(lesson: Lesson, anchor: str = "") -> str:
+    url = reverse("courses:teach_lesson", kwargs={"lesson_id": lesson.pk})
+    return f"{url}#{anchor}" if anchor else url
+
+
+def clock(seconds: int) -> str:
+    """mm:ss, or h:mm:ss from an hour on."""
+    hours, rest = divmod(max(int(seconds or 0), 0), 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def preview_url(lesson: Lesson) -> str:
+    """The student's player in preview mode (instructors pass the access rule)."""
+    url = reverse("courses:lesson", kwargs={"slug": lesson.course.slug, "lesson_id": lesson.pk})
+    return f"{url}?preview=1"
+
+
+# --- my courses -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def teach_home(request: HttpRequest) -> HttpResponse:
+    _require_author(request)
+    courses = list(teach_course_list(user=_user(request)))
+    is_staff = authoring.user_is_staff(user=_user(request))
+    in_review = review_queue().count() if is_staff else 0
+    return render(
+        request,
+        "courses/teach/course_list.html",
+        {"courses": courses, "is_staff": is_staff, "in_review": in_review},
+    )
+
+
+def _course_data(form: forms.BaseForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_create(request: HttpRequest) -> HttpResponse:
+    _require_author(request)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = _course_data(form)
+        try:
+            course = authoring.course_create(user=_user(request), **data)
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Course “%(title)s” created. Add its modules and lessons.")
+                % {"title": course.title},
+            )
+            return redirect(_outline_url(course))
+    return render(request, "courses/teach/course_form.html", {"form": form, "course": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _editable_course(request, slug)
+    form = CourseForm(request.POST or None, instance=copy.copy(course))
+    if request.method == "POST" and form.is_valid():
+        try:
+            authoring.course_update(user=_user(request), course=course, data=_course_data(form))
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Course details saved."))
+            return redirect("courses:teach_course", slug=course.slug)
+    return render(request, "courses/teach/course_form.html", _course_context(request, course, form))
+
+
+def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) -> dict[str, Any]:
+    cover_url = ""
+    if course.cover:
+        cover_url = file_download_url(name=course.cover.name or "", user=_user(request))
+    return {
+        "form": form,
+        "course": course,
+        "cover_form": CoverForm(),
+        "cover_url": cover_url,
+        "accept_image": ACCEPT["image"],
+        "is_staff": authoring.user_is_staff(user=_user(request)),
+        "return_form": ReturnToDraftForm(),
+    }
+
+
+@login_required
+@require_POST
+def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _editable_course(request, slug)
+    key = request.POST.get("key", "")
+    try:
+        if key:
+            media.course_cover_attach(user=_user(request), course=course, key=key)
+        else:
+            cover_form = CoverForm(request.POST, request.FILES)
+            if not cover_form.is_valid():
+                raise ValidationError(list(cover_form.errors["cover"]))
+            media.course_cover_upload(
+                user=_user(request),
+                course=course,
+                file=cover_form.cleaned_data["cover"],
+            )
+    except (ValidationError, ApplicationError) as exc:
+        if _wants_json(request):
+            return _json_error(exc)
+        _message_error(request, exc)
+        return redirect("courses:teach_course", slug=course.slug)
+    if _wants_json(request):
+        return JsonResponse({"message": _("Cover image saved."), "reload": True})
+    messages.success(request, _("Cover image saved. Thumbnails are being made."))
+    return redirect("courses:teach_course", slug=course.slug)
+
+
+# --- workflow ---------------------------------------------------------------------------------
+
+
+def _workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
+    course = course_get_for_editing(slug=slug)
+    user = _user(request)
+    done = {
+        "submit": _("Submitted for review. Staff will publish it or send it back with a note."),
+        "archive": _("Course archived: it is no longer in the catalogue."),
+        "publish": _("Course published. Its mentors have been told."),
+        "return": _("Course returned to draft; its mentors see your note."),
+    }
+    try:
+        if action == "submit":
+            authoring.course_submit_for_review(user=user, course=course)
+        elif action == "archive":
+            authoring.course_archive(user=user, course=course)
+        elif action == "publish":
+            authoring.course_publish(user=user, course=course)
+        else:
+            form = ReturnToDraftForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(_("Write a note for the mentors."))
+            authoring.course_return_to_draft(
+                user=user, course=course, note=form.cleaned_data["note"]
+            )
+    except AuthoringDenied:
+        raise
+    except (ValidationError, ApplicationError) as exc:
+        _message_error(request, exc)
+    else:
+        messages.success(request, done[action])
+    fallback = (
+        reverse("courses:teach_review")
+        if action in ("publish", "return")
+        else reverse("courses:teach_course", kwargs={"slug": course.slug})
+    )
+    target = request.POST.get("next", "")
+    return redirect(target if target.startswith("/courses/teach/") else fallback)
+
+
+@login_required
+@require_POST
+def course_submit(request: HttpRequest, slug: str) -> HttpResponse:
+    return _workflow(request, slug, "submit")
+
+
+@login_required
+@require_POST
+def course_archive(request: HttpRequest, slug: str) -> HttpResponse:
+    return _workflow(request, slug, "archive")
+
+
+@login_required
+@require_POST
+def course_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    return _workflow(request, slug, "publish")
+
+
+@login_required
+@require_POST
+def course_return(request: HttpRequest, slug: str) -> HttpResponse:
+    return _workflow(request, slug, "return")
+
+
+@login_required
+@require_GET
+def review_list(request: HttpRequest) -> HttpResponse:
+    if not authoring.user_is_staff(user=_user(request)):
+        raise AuthoringDenied(_("Only staff review courses."))
+    return render(
+        request,
+        "courses/teach/review.html",
+        {"courses": list(review_queue()), "return_form": ReturnToDraftForm()},
+    )
+
+
+# --- outline ----------------------------------------------------------------------------------
+
+
+def _outline(
+    request: HttpRequest,
+    course: Course,
+    *,
+    module_form: forms.Form | None = None,
+    lesson_forms: dict[int, forms.Form] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    lesson_forms = lesson_forms or {}
+    rows: list[dict[str, Any]] = []
+    lesson_count = 0
+    for module in course_outline_for_editing(course=course):
+        lessons: list[Lesson] = getattr(module, "lesson_list", [])
+        lesson_count += len(lessons)
+        items = [{"lesson": lesson, "duration": clock(lesson.duration)} for lesson in lessons]
+        rows.append(
+            {
+                "module": module,
+                "lessons": items,
+                "lesson_form": lesson_forms.get(
+                    module.pk, LessonCreateForm(prefix=f"m{module.pk}")
+                ),
+                "rename_form": ModuleRenameForm(
+                    prefix=f"r{module.pk}", initial={"title": module.title}
+                ),
+            }
+        )
+    context = {
+        "course": course,
+        "rows": rows,
+        "module_form": module_form or ModuleForm(),
+        "lesson_count": lesson_count,
+    }
+    return render(request, "courses/teach/outline.html", context, status=status)
+
+
+@login_required
+@require_GET
+def course_outline(request: HttpRequest, slug: str) -> HttpResponse:
+    return _outline(request, _editable_course(request, slug))
+
+
+@login_required
+@require_POST
+def module_add(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _editable_course(request, slug)
+    form = ModuleForm(request.POST)
+    if form.is_valid():
+        try:
+            module = authoring.module_create(
+                user=_user(request), course=course, **form.cleaned_data
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Module “%(title)s” added.") % {"title": module.title})
+            return redirect(_outline_url(course, f"module-{module.pk}"))
+    return _outline(request, course, module_form=form, status=400)
+
+
+@login_required
+@require_POST
+def module_rename(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    form = ModuleRenameForm(request.POST, prefix=f"r{module.pk}")
+    if form.is_valid():
+        try:
+            authoring.module_update(
+                user=_user(request), module=module, title=form.cleaned_data["title"]
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _message_error(request, exc)
+        else:
+            messages.success(request, _("Module renamed."))
+    else:
+        messages.error(request, _("Give the module a title."))
+    return redirect(_outline_url(module.course, f"module-{module.pk}"))
+
+
+@login_required
+@require_POST
+def module_delete(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    course, title = module.course, module.title
+    authoring.module_delete(user=_user(request), module=module)
+    messages.success(request, _("Module “%(title)s” deleted.") % {"title": title})
+    return redirect(_outline_url(course))
+
+
+@login_required
+@require_POST
+def module_move(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        authoring.module_move(
+            user=_user(request), module=module, direction=form.cleaned_data["direction"]
+        )
+    return redirect(_outline_url(module.course, f"module-{module.pk}"))
+
+
+@login_required
+@require_POST
+def lesson_add(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    form = LessonCreateForm(request.POST, prefix=f"m{module.pk}")
+    if form.is_valid():
+        try:
+            lesson = authoring.lesson_create(
+                user=_user(request), module=module, **form.cleaned_data
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Lesson “%(title)s” added.") % {"title": lesson.title})
+            return redirect(_lesson_url(lesson))
+    return _outline(request, module.course, lesson_forms={module.pk: form}, status=400)
+
+
+@login_required
+@require_POST
+def lesson_move(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        authoring.lesson_move(
+            user=_user(request), lesson=lesson, direction=form.cleaned_data["direction"]
+        )
+    return redirect(_outline_url(lesson.course, f"lesson-{lesson.pk}"))
+
+
+@login_required
+@require_POST
+def lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    course, title = lesson.course, lesson.title
+    authoring.lesson_delete(user=_user(request), lesson=lesson)
+    messages.success(request, _("Lesson “%(title)s” deleted.") % {"title": title})
+    return redirect(_outline_url(course))
+
+
+# --- lesson editor ----------------------------------------------------------------------------
+
+
+def _lesson_context(request: HttpRequest, lesson: Lesson, **forms_: Any) -> dict[str, Any]:
+    upload_kind = media.LESSON_UPLOAD_KINDS.get(Lesson.Kind(lesson.kind), "")
+    captions_form = forms_.get("captions_form") or CaptionsForm(
+        initial={"vtt": media.lesson_captions_read(lesson=lesson)}
+    )
+    return {
+        "lesson": lesson,
+        "course": lesson.course,
+        "module": lesson.module,
+        "form": forms_.get("form") or LessonForm(instance=lesson),
+        "upload_kind": upload_kind,
+        "accept": ACCEPT.get(upload_kind, ""),
+        "media_form": MediaUploadForm(),
+        "captions_form": captions_form,
+        "resource_form": forms_.get("resource_form") or ResourceForm(prefix="resource"),
+        "resources": list(lesson.resources.all()),
+        "preview_url": preview_url(lesson),
+        "shows_captions": lesson.kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO),
+        **_status_context(request, lesson),
+    }
+
+
+def _status_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any]:
+    def url(name: str | None, filename: str | None = None) -> str:
+        return file_download_url(name=name, user=_user(request), filename=filename) if name else ""
+
+    jobs = media.lesson_jobs_latest(lesson=lesson)
+    job = jobs.get("narration" if lesson.kind == Lesson.Kind.TEXT else "media")
+    return {
+        "lesson": lesson,
+        "job": job,
+        "polling": lesson.media_status == Lesson.MediaStatus.PROCESSING,
+        "media_url": url(lesson.media.name),
+        "poster_url": url(lesson.poster.name),
+        "narration_url": url(lesson.narration.name),
+        "captions_url": url(lesson.captions.name),
+        "status_url": reverse("courses:teach_media_status", kwargs={"lesson_id": lesson.pk}),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    form = LessonForm(request.POST or None, instance=copy.copy(lesson))
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.fields}
+        try:
+            authoring.lesson_update(user=_user(request), lesson=lesson, data=data)
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Lesson saved."))
+            return redirect(_lesson_url(lesson))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "courses/teach/lesson_edit.html",
+        _lesson_context(request, lesson, form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def lesson_media_status(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    return render(request, "courses/teach/_media_status.html", _status_context(request, lesson))
+
+
+def _json_error(exc: ValidationError | ApplicationError) -> JsonResponse:
+    if isinstance(exc, ApplicationError):
+        body = error_body(exc.message, exc.code, exc.errors or None)
+        return JsonResponse(body, status=exc.status_code)
+    code = getattr(exc, "code", None) or "invalid"
+    return JsonResponse(error_body(" ".join(exc.messages), code), status=400)
+
+
+@login_required
+@require_POST
+def lesson_media(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """Confirm a direct upload (``key``) or take the file itself (no JavaScript)."""
+    lesson = _editable_lesson(request, lesson_id)
+    form = MediaUploadForm(request.POST, request.FILES)
+    user = _user(request)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                list(form.errors.get("__all__") or [_("Choose a file to upload.")])
+            )
+        if form.cleaned_data["key"]:
+            media.lesson_media_attach(user=user, lesson=lesson, key=form.cleaned_data["key"])
+        else:
+            media.lesson_media_upload(user=user, lesson=lesson, file=form.cleaned_data["file"])
+    except AuthoringDenied:
+        raise
+    except (ValidationError, ApplicationError) as exc:
+        if _wants_json(request):
+            return _json_error(exc)
+        _message_error(request, exc)
+        return redirect(_lesson_url(lesson, "media"))
+    lesson.refresh_from_db()
+    if _wants_json(request):
+        return JsonResponse(
+            {
+                "message": _("Upload complete."),
+                "media_status": lesson.media_status,
+                "status_url": reverse(
+                    "courses:teach_media_status", kwargs={"lesson_id": lesson.pk}
+                ),
+            }
+        )
+    messages.success(request, _("Upload complete. Processing starts now."))
+    return redirect(_lesson_url(lesson, "media"))
+
+
+@login_required
+@require_POST
+def lesson_media_remove(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    media.lesson_media_remove(user=_user(request), lesson=lesson)
+    messages.success(request, _("Media file removed."))
+    return redirect(_lesson_url(lesson, "media"))
+
+
+@login_required
+@require_POST
+def lesson_media_rerun(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    form = RerunForm(request.POST)
+    if form.is_valid():
+        try:
+            media.lesson_job_rerun(
+                user=_user(request), lesson=lesson, which=form.cleaned_data["job"]
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _message_error(request, exc)
+        else:
+            messages.success(request, _("Processing started again."))
+    return redirect(_lesson_url(lesson, "media"))
+
+
+@login_required
+@require_POST
+def lesson_captions(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    form = CaptionsForm(request.POST)
+    if form.is_valid():
+        try:
+            media.lesson_captions_update(
+                user=_user(request), lesson=lesson, vtt=form.cleaned_data["vtt"]
+            )
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Captions saved."))
+            return redirect(_lesson_url(lesson, "captions"))
+    return render(
+        request,
+        "courses/teach/lesson_edit.html",
+        _lesson_context(request, lesson, captions_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def resource_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    form = ResourceForm(request.POST, request.FILES, prefix="resource")
+    if form.is_valid():
+        try:
+            authoring.resource_add(user=_user(request), lesson=lesson, **form.cleaned_data)
+        except (ValidationError, ApplicationError) as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Resource attached."))
+            return redirect(_lesson_url(lesson, "resources"))
+    return render(
+        request,
+        "courses/teach/lesson_edit.html",
+        _lesson_context(request, lesson, resource_form=form),
+        status=400,
+    )
+
+
+@login_required
+@require_POST
+def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
+    resource = resource_get_for_editing(resource_id=resource_id)
+    lesson = resource.lesson
+    authoring.resource_remove(user=_user(request), resource=resource)
+    messages.success(request, _("Resource removed."))
+    return redirect(_lesson_url(lesson, "resources"))
+
+
+# --- direct uploads ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def upload_start(request: HttpRequest) -> HttpResponse:
+    """JSON {url, fields, key}: POST ``fields`` then the file (field ``file``) to ``url``."""
+    if request.content_type == "application/json":
+        try:
+            payload = json.loads(request.body or b"{}")
+        except ValueError:
+            payload = None
+        if not isinstance(payload, dict):
+            return JsonResponse(error_body(_("Send a JSON object."), "invalid"), status=400)
+    else:
+        payload = request.POST.dict()
+    form = UploadStartForm(payload)
+    if not form.is_valid():
+        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
+        body = error_body(_("Please correct the errors below."), "invalid", errors)
+        return JsonResponse(body, status=400)
+    try:
+        upload = media.authoring_upload_start(user=_user(request), **form.cleaned_data)
+    except (ValidationError, ApplicationError) as exc:
+        return _json_error(exc)
+    return JsonResponse(
+        {"url": request.build_absolute_uri(upload.url), "fields": upload.fields, "key": upload.key}
+    )
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("teach/", teach_home, name="teach"),
+    path("teach/new/", course_create, name="teach_course_create"),
+    path("teach/review/", review_list, name="teach_review"),
+    path("teach/uploads/", upload_start, name="teach_upload_start"),
+    path("teach/courses/<slug:slug>/", course_edit, name="teach_course"),
+    path("teach/courses/<slug:slug>/cover/", course_cover, name="teach_course_cover"),
+    path("teach/courses/<slug:slug>/outline/", course_outline, name="teach_outline"),
+    path("teach/courses/<slug:slug>/modules/", module_add, name="teach_module_add"),
+    path("teach/courses/<slug:slug>/submit/", course_submit, name="teach_course_submit"),
+    path("teach/courses/<slug:slug>/archive/", course_archive, name="teach_course_archive"),
+    path("teach/courses/<slug:slug>/publish/", course_publish, name="teach_course_publish"),
+    path("teach/courses/<slug:slug>/return/", course_return, name="teach_course_return"),
+    path("teach/modules/<int:module_id>/", module_rename, name="teach_module_rename"),
+    path("teach/modules/<int:module_id>/delete/", module_delete, name="teach_module_delete"),
+    path("teach/modules/<int:module_id>/move/", module_move, name="teach_module_move"),
+    path("teach/modules/<int:module_id>/lessons/", lesson_add, name="teach_lesson_add"),
+    path("teach/lessons/<int:lesson_id>/", lesson_edit, name="teach_lesson"),
+    path("teach/lessons/<int:lesson_id>/delete/", lesson_delete, name="teach_lesson_delete"),
+    path("teach/lessons/<int:lesson_id>/move/", lesson_move, name="teach_lesson_move"),
+    path("teach/lessons/<int:lesson_id>/media/", lesson_media, name="teach_lesson_media"),
+    path(
+        "teach/lessons/<int:lesson_id>/media/status/",
+        lesson_media_status,
+        name="teach_media_status",
+    ),
+    path(
+        "teach/lessons/<int:lesson_id>/media/rerun/", lesson_media_rerun, name="teach_media_rerun"
+    ),
+    path(
+        "teach/lessons/<int:lesson_id>/media/remove/",
+        lesson_media_remove,
+        name="teach_media_remove",
+    ),
+    path("teach/lessons/<int:lesson_id>/captions/", lesson_captions, name="teach_captions"),
+    path("teach/lessons/<int:lesson_id>/resources/", resource_add, name="teach_resource_add"),
+    path(
+        "teach/resources/<int:resource_id>/delete/", resource_remove, name="teach_resource_remove"
+    ),
+]

@@ -1,3 +1,244 @@
-from django.urls import URLPattern, URLResolver
+"""Site pages: the catalogue at /courses/ and the course page at /courses/<slug>/."""
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_moderator
+from accounts.selectors import signed_in_user
+from courses.cache import course_page_parts
+from courses.filters import CourseCatalogueFilter
+from courses.models import Course
+from courses.selectors import catalogue as selectors
+from courses.services import reviews as review_services
+from kalpla.exceptions import ApplicationError
+
+CATALOGUE_PAGE_SIZE = 12
+REVIEWS_PAGE_SIZE = 10
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=gettext_lazy("Your rating"),
+        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=gettext_lazy("Your review"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy("What did you learn? What could be better?"),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Reply"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Leave empty to remove your reply."),
+    )
+
+
+def lesson_url(course: Course, lesson_id: int) -> str:
+    return reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson_id})
+
+
+def _decorate_cards(courses: Any) -> None:
+    for course in courses:
+        course.price_label = selectors.price_label(course)
+        course.thumbnail_url = selectors.course_thumbnail_url(course)
+        seconds = getattr(course, "lesson_duration", 0) or course.estimated_duration
+        course.duration_label = selectors.duration_words(seconds)
+
+
+def _language_label(code: str) -> str:
+    try:
+        return str(get_language_info(code)["name_local"])
+    except KeyError:
+        return code
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filterset = CourseCatalogueFilter(request.GET, queryset=selectors.course_catalogue_base())
+    filterset.is_valid()  # invalid parameters are shown with their errors and ignored
+    courses = selectors.course_catalogue_filter(
+        queryset=selectors.course_catalogue_base(), **filterset.params()
+    )
+    page = Paginator(courses, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    _decorate_cards(page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    categories = list(selectors.category_list())
+    params = filterset.params()
+    current_category = next((c for c in categories if c.slug == params["category"]), None)
+    return render(
+        request,
+        "courses/catalogue.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "page_range": page.paginator.get_elided_page_range(
+                page.number, on_each_side=2, on_ends=1
+            ),
+            "querystring": query.urlencode(),
+            "categories": [
+                c for c in categories if getattr(c, "course_count", 0) or c == current_category
+            ],
+            "current_category": current_category,
+            "is_filtered": filterset.is_filtered(),
+            "search": params["search"],
+        },
+    )
+
+
+def _course_page(
+    request: HttpRequest,
+    course: Course,
+    *,
+    review_form: ReviewForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
+    outline, syllabus_html = course_page_parts(course=course, lesson_url_prefix=lesson_url_prefix)
+    access = selectors.viewer_access(user=user, course=course)
+    state = selectors.enroll_state(user=user, course=course, access=access)
+    enrollment = access.enrollment
+    enrolled = enrollment is not None
+    moderator = is_moderator(user)
+    instructor = selectors.is_course_instructor(user=user, course=course)
+    reviews = Paginator(
+        selectors.course_review_list(course=course, include_hidden=moderator), REVIEWS_PAGE_SIZE
+    ).get_page(request.GET.get("reviews_page"))
+    my_review = None
+    if enrolled and course.is_published:
+        my_review = selectors.review_of_user(user=user, course=course)
+        if review_form is None:
+            initial = {"rating": my_review.rating, "text": my_review.text} if my_review else {}
+            review_form = ReviewForm(initial=initial)
+    first_lesson_id = next(
+        (lesson["id"] for module in outline["modules"] for lesson in module["lessons"]), None
+    )
+    resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or first_lesson_id
+    prerequisites = list(course.prerequisites.all())
+    return render(
+        request,
+        "courses/course_detail.html",
+        {
+            "course": course,
+            "outline": outline,
+            "instructors": list(course.instructors.all()),
+            "prerequisites": prerequisites,
+            "price_label": selectors.price_label(course),
+            "language_label": _language_label(course.language),
+            "thumbnail_url": selectors.course_thumbnail_url(course, width=960),
+            "enroll_state": state,
+            "enrollment": enrollment,
+            "enroll_url": reverse("enrollments:enroll", kwargs={"slug": course.slug}),
+            "resume_url": lesson_url(course, resume_lesson_id) if resume_lesson_id else "",
+            "lesson_url_prefix": lesson_url_prefix,
+            "syllabus_html": syllabus_html,
+            "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+            "rating": selectors.course_rating_summary(course=course),
+            "reviews": reviews,
+            "my_review": my_review,
+            "review_form": review_form,
+            "reply_form": ReplyForm() if instructor else None,
+            "is_instructor": instructor,
+            "can_moderate": moderator,
+        },
+        status=status,
+    )
+
+
+def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    course = selectors.course_detail_get(slug=slug, user=request.user)
+    return _course_page(request, course)
+
+
+@require_POST
+def review_save(request: HttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect_to_login(reverse("courses:detail", args=[slug]))
+    user = signed_in_user(request)
+    course = selectors.course_detail_get(slug=slug, user=user)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _course_page(request, course, review_form=form, status=400)
+    try:
+        review_services.review_create_or_update(
+            user=user,
+            course=course,
+            rating=form.cleaned_data["rating"],
+            text=form.cleaned_data["text"],
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Thank you! Your review was saved."))
+    return redirect(reverse("courses:detail", args=[slug]) + "#reviews")
+
+
+@login_required
+@require_POST
+def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get(review_id=review_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The reply is too long."))
+    else:
+        try:
+            review_services.review_reply(
+                review=review, by=signed_in_user(request), text=form.cleaned_data["text"]
+            )
+        except ApplicationError as exc:
+            if exc.status_code == 403:
+                raise PermissionDenied(exc.message) from exc
+            messages.error(request, exc.message)
+            return redirect(reverse("courses:detail", args=[review.course.slug]) + "#reviews")
+        messages.success(request, _("Your reply was saved."))
+    return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
+
+
+@login_required
+@require_POST
+def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get(review_id=review_id)
+    hidden = request.POST.get("hidden", "true") != "false"
+    try:
+        review_services.review_hide(review=review, by=signed_in_user(request), hidden=hidden)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request, _("The review is hidden.") if hidden else _("The review is visible again.")
+        )
+    return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
+
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("", catalogue, name="catalogue"),
+    path("reviews/<int:review_id>/reply/", review_reply, name="review_reply"),
+    path("reviews/<int:review_id>/hide/", review_hide, name="review_hide"),
+    path("<slug:slug>/", course_detail, name="detail"),
+    path("<slug:slug>/review/", review_save, name="review_save"),
+]

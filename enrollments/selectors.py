@@ -1,1 +1,140 @@
 """Reads of the enrollments app: querysets with the joins their callers need."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import F, OuterRef, QuerySet, Subquery
+
+from courses.models import Course, Lesson
+from enrollments.models import Enrollment, LessonProgress
+
+LIVE_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
+
+
+def _user_id(user: Any) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return int(user.pk)
+
+
+def enrollment_get(*, user: Any, course: Course) -> Enrollment | None:
+    """The user's live (active or completed) enrollment in ``course``; None otherwise.
+
+    A cancelled enrollment counts as none. Anonymous users have none. One query.
+    """
+    user_id = _user_id(user)
+    if user_id is None:
+        return None
+    return Enrollment.objects.filter(
+        user_id=user_id, course_id=course.pk, status__in=LIVE_STATUSES
+    ).first()
+
+
+def enrollment_get_any(*, user: Any, course: Course) -> Enrollment | None:
+    """The user's enrollment row in ``course`` whatever its status (cancelled too)."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return None
+    return Enrollment.objects.filter(user_id=user_id, course_id=course.pk).first()
+
+
+def enrolled_course_ids(*, user: Any) -> set[int]:
+    """Ids of the courses the user is enrolled in (active or completed). One query."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return set()
+    return set(
+        Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES).values_list(
+            "course_id", flat=True
+        )
+    )
+
+
+def completed_course_ids(*, user: Any, among: Iterable[int] | None = None) -> set[int]:
+    """Ids of the courses the user has completed (optionally only ``among`` these)."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return set()
+    qs = Enrollment.objects.filter(user_id=user_id, status=Enrollment.Status.COMPLETED)
+    if among is not None:
+        qs = qs.filter(course_id__in=list(among))
+    return set(qs.values_list("course_id", flat=True))
+
+
+def first_lesson_id_subquery(course_ref: str = "course") -> Subquery:
+    """The id of the first lesson (outline order) of the course at ``OuterRef(course_ref)``."""
+    first = (
+        Lesson.objects.filter(course=OuterRef(course_ref))
+        .order_by("module__order", "module_id", "order", "id")
+        .values("id")[:1]
+    )
+    return Subquery(first)
+
+
+def enrollment_list(*, user: Any) -> QuerySet[Enrollment]:
+    """The user's live enrollments, most recently used first, with the course and the lesson
+    to continue from (``continue_lesson_id``: the last lesson opened, else the first lesson)
+    in the same query."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return Enrollment.objects.none()
+    return (
+        Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES)
+        .select_related("course", "last_lesson")
+        .annotate(first_lesson_id=first_lesson_id_subquery())
+        .order_by(F("last_viewed_at").desc(nulls_last=True), "-created_at", "-id")
+    )
+
+
+def recently_viewed_lessons(*, user: Any, limit: int = 5) -> list[LessonProgress]:
+    """The lessons the user opened or watched last, newest first, with lesson and course."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return []
+    return list(
+        LessonProgress.objects.filter(
+            enrollment__user_id=user_id, enrollment__status__in=LIVE_STATUSES
+        )
+        .select_related("lesson", "lesson__course")
+        .order_by("-updated_at")[:limit]
+    )
+
+
+def lesson_progress_get(*, enrollment: Enrollment, lesson: Lesson) -> LessonProgress | None:
+    return LessonProgress.objects.filter(enrollment=enrollment, lesson=lesson).first()
+
+
+def lesson_progress_map(*, enrollment: Enrollment | None) -> dict[int, LessonProgress]:
+    """Progress rows of one enrollment by lesson id (for outlines with completion ticks)."""
+    if enrollment is None:
+        return {}
+    return {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
+
+
+def taught_course_list(*, user: Any) -> QuerySet[Course]:
+    """Courses the user teaches, newest first, for the mentor dashboard (one query)."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return Course.objects.none()
+    return Course.objects.filter(instructors__id=user_id).order_by("-updated_at", "-id")
+
+
+def student_dashboard(*, user: Any, limit: int = 50) -> dict[str, Any]:
+    """What the student's home shows: live enrollments and recently viewed lessons.
+
+    Two queries whatever the number of enrollments.
+    """
+    enrollments = list(enrollment_list(user=user)[:limit])
+    for enrollment in enrollments:
+        enrollment.continue_lesson_id = (  # type: ignore[attr-defined]
+            enrollment.last_lesson_id or enrollment.first_lesson_id  # type: ignore[attr-defined]
+        )
+    return {
+        "enrollments": enrollments,
+        "recent_lessons": recently_viewed_lessons(user=user),
+    }
+
+
+def mentor_dashboard(*, user: Any, limit: int = 50) -> dict[str, Any]:
+    """The courses the mentor teaches with their status and enrollment counts (one query)."""
+    return {"taught_courses": list(taught_course_list(user=user)[:limit])}

@@ -1,1 +1,215 @@
-"""Writes of the enrollments app: <noun>_<verb>(*, ...) functions."""
+"""Writes of the enrollments app: enrolling, unenrolling, lesson progress and completion."""
+
+import logging
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from courses.models import Course, Lesson
+from courses.selectors.access import course_missing_prerequisites
+from enrollments.models import Enrollment, LessonProgress
+from enrollments.signals import course_completed
+from kalpla.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
+
+# A player reports positions, not arbitrary numbers: cap what we store.
+MAX_POSITION_SECONDS = 24 * 3600.0
+
+
+def _require_signed_in(user: Any) -> None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        raise ApplicationError(
+            _("Sign in to enroll."),
+            code="not_authenticated",
+            status_code=status.HTTP_401_UNAUTHORIZED,
+        )
+
+
+def _require_verified_email(user: Any) -> None:
+    if not EmailAddress.objects.filter(user=user, verified=True).exists():
+        raise ApplicationError(
+            _("Verify your email address before enrolling."),
+            code="email_unverified",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
+    _require_verified_email(user)
+    if source == Enrollment.Source.FREE and not course.is_free:
+        raise ApplicationError(
+            _("This course is paid: checkout opens soon."),
+            code="payment_required",
+            status_code=status.HTTP_402_PAYMENT_REQUIRED,
+        )
+    missing = course_missing_prerequisites(user=user, course=course)
+    if missing:
+        raise ApplicationError(
+            _("Complete these courses first: %(titles)s.")
+            % {"titles": ", ".join(p.title for p in missing)},
+            code="prerequisite_required",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+
+
+def _count_change(course: Course, delta: int) -> None:
+    qs = Course.objects.filter(pk=course.pk)
+    if delta < 0:
+        qs = qs.filter(enrollment_count__gte=-delta)
+    qs.update(enrollment_count=F("enrollment_count") + delta)
+
+
+@transaction.atomic
+def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enrollment:
+    """Enroll ``user`` in ``course``; idempotent.
+
+    Already enrolled: the existing enrollment comes back unchanged. A cancelled one is
+    reactivated (progress kept). Refusals are ApplicationErrors: 404 ``not_found`` for a
+    course that is not published, 403 ``email_unverified``, 402 ``payment_required`` for a
+    paid course with ``source="free"``, 403 ``prerequisite_required``.
+    """
+    _require_signed_in(user)
+    if not course.is_published:
+        raise ApplicationError(
+            _("Not found."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
+        )
+    existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
+    if existing is not None and existing.status != Enrollment.Status.CANCELLED:
+        return existing
+    if existing is not None:
+        # Someone who paid (or was granted the course) and left may come back for free.
+        kept = existing.source if existing.source != Enrollment.Source.FREE else source
+        _check_can_enroll(user=user, course=course, source=kept)
+        existing.status = Enrollment.Status.ACTIVE
+        existing.cancelled_at = None
+        existing.full_clean()
+        existing.save(update_fields=["status", "cancelled_at"])
+        _count_change(course, +1)
+        return existing
+    _check_can_enroll(user=user, course=course, source=source)
+    enrollment = Enrollment(user=user, course=course, source=source)
+    enrollment.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            enrollment.save()
+    except IntegrityError:
+        # A concurrent request enrolled the same user first: answer with its enrollment.
+        return Enrollment.objects.get(user=user, course=course)
+    _count_change(course, +1)
+    logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
+    return enrollment
+
+
+@transaction.atomic
+def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
+    """Unenroll: the enrollment is kept (cancelled) with its progress; idempotent."""
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if locked.status == Enrollment.Status.CANCELLED:
+        return locked
+    locked.status = Enrollment.Status.CANCELLED
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["status", "cancelled_at"])
+    _count_change(locked.course, -1)
+    enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at
+    return locked
+
+
+def enrollment_lesson_open(*, enrollment: Enrollment, lesson: Lesson) -> None:
+    """Remember the lesson as the place to resume from, and as recently viewed.
+
+    Two writes, no reads: the enrollment's last lesson, and the lesson's progress row
+    touched (created at position 0 the first time; an existing position is kept).
+    """
+    now = timezone.now()
+    Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_viewed_at=now)
+    enrollment.last_lesson, enrollment.last_viewed_at = lesson, now
+    LessonProgress.objects.bulk_create(
+        [LessonProgress(enrollment=enrollment, lesson=lesson)],
+        update_conflicts=True,
+        unique_fields=["enrollment", "lesson"],
+        update_fields=["updated_at"],
+    )
+
+
+def lesson_progress_update(
+    *, enrollment: Enrollment, lesson: Lesson, position_seconds: float
+) -> LessonProgress:
+    """Save the playback position: one INSERT ... ON CONFLICT UPDATE, no reads.
+
+    The caller has checked access. The returned object is not reloaded: its
+    ``completed_at`` is not known here.
+    """
+    position = min(max(float(position_seconds), 0.0), MAX_POSITION_SECONDS)
+    progress = LessonProgress(enrollment=enrollment, lesson=lesson, position_seconds=position)
+    LessonProgress.objects.bulk_create(
+        [progress],
+        update_conflicts=True,
+        unique_fields=["enrollment", "lesson"],
+        update_fields=["position_seconds", "updated_at"],
+    )
+    return progress
+
+
+@transaction.atomic
+def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
+    """Mark ``lesson`` done for ``enrollment`` (idempotent) and update the course progress.
+
+    When every required lesson is done, the enrollment becomes completed and
+    ``course_completed`` is sent once, after commit. Returns the enrollment, refreshed.
+    """
+    locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
+    if locked.status == Enrollment.Status.CANCELLED:
+        raise ApplicationError(
+            _("Enroll in this course to open this lesson."),
+            code="not_enrolled",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    now = timezone.now()
+    progress, created = LessonProgress.objects.get_or_create(
+        enrollment=locked, lesson=lesson, defaults={"completed_at": now}
+    )
+    if not created and progress.completed_at is None:
+        progress.completed_at = now
+        progress.save(update_fields=["completed_at", "updated_at"])
+    _progress_recalculate(locked, now=now)
+    enrollment.progress_percent = locked.progress_percent
+    enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
+    return locked
+
+
+def _progress_recalculate(enrollment: Enrollment, *, now: Any) -> None:
+    """Caller holds the enrollment's row lock."""
+    required = Lesson.objects.filter(course_id=enrollment.course_id, is_required=True)
+    total = required.count()
+    done = LessonProgress.objects.filter(
+        enrollment=enrollment, completed_at__isnull=False, lesson__in=required
+    ).count()
+    percent = 100 if total == 0 else (100 * done) // total
+    fields = ["progress_percent"]
+    enrollment.progress_percent = percent
+    if done >= total and enrollment.status == Enrollment.Status.ACTIVE:
+        enrollment.status = Enrollment.Status.COMPLETED
+        enrollment.completed_at = now
+        fields += ["status", "completed_at"]
+        completed_id = enrollment.pk
+        transaction.on_commit(lambda: _send_course_completed(completed_id))
+    enrollment.save(update_fields=fields)
+
+
+def _send_course_completed(enrollment_id: int) -> None:
+    enrollment = Enrollment.objects.select_related("user", "course").get(pk=enrollment_id)
+    for receiver, result in course_completed.send_robust(sender=Enrollment, enrollment=enrollment):
+        if isinstance(result, Exception):
+            logger.error(
+                "course_completed receiver %r failed for enrollment %s",
+                receiver,
+                enrollment.pk,
+                exc_info=result,
+            )
+    logger.info("enrollment %s completed course %s", enrollment.pk, enrollment.course_id)

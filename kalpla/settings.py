@@ -522,6 +522,11 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+_upload_origins = (
+    [AWS_ENDPOINT_URL or f"https://{AWS_STORAGE_BUCKET_NAME}.s3.{AWS_REGION_NAME}.amazonaws.com"]
+    if AWS_STORAGE_BUCKET_NAME
+    else []
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -530,7 +535,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:", "blob:", "https:"],
         "media-src": ["'self'", "blob:", "https:"],
         "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        # Browsers upload lesson media straight to the bucket (presigned POST).
+        "connect-src": ["'self'", "ws:", "wss:", *_upload_origins],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https:"],
         "base-uri": ["'self'"],

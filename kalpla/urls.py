@@ -40,7 +40,7 @@ if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # only through the permission-checked /files/ views.
     urlpatterns += [
         re_path(
-            r"^media/(?P<path>(?:public|avatars)/.+)$",
+            r"^media/(?P<path>(?:public|avatars|courses/covers)/.+)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )

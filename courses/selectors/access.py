@@ -1,1 +1,470 @@
-"""access selectors."""
+"""Who may open a lesson: one rule for the site, the API and media URLs.
+
+    access = lesson_access(user=request.user, lesson=lesson)
+    if access.allowed:
+        media = lesson_media(user=request.user, lesson=lesson, access=access)
+
+Pages that judge many lessons of one course (outlines) compute ``course_access`` once and pass
+it as ``context``: each ``lesson_access`` call is then free of queries.
+
+The rule, in order:
+1. staff (the Admin role) and the course's instructors see every lesson, released or not;
+2. a course that is not published is hidden (an archived one stays open to its students);
+3. preview lessons are open to anyone, signed in or not, once their release date has passed;
+4. everyone else needs a live enrollment (active or completed), the course's prerequisites
+   completed, and the lesson released (immediately, N days after enrolling, or on a date).
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from accounts.roles import is_admin
+from courses.models import Course, Lesson
+from enrollments import selectors as enrollment_selectors
+from enrollments.models import Enrollment
+from kalpla.exceptions import ApplicationError
+from kalpla.services.files import file_download_url
+
+# Signed media links must outlive a long viewing session: a player fetches byte ranges for as
+# long as the lesson plays. They are bound to the viewer's account when signed in.
+MEDIA_URL_EXPIRE_SECONDS = 6 * 3600
+
+
+class AccessReason(StrEnum):
+    STAFF = "staff"
+    INSTRUCTOR = "instructor"
+    PREVIEW = "preview"
+    ENROLLED = "enrolled"
+    NOT_ENROLLED = "not_enrolled"
+    NOT_RELEASED = "not_released"
+    PREREQUISITE = "prerequisite"
+    UNPUBLISHED = "unpublished"
+
+
+class EnrollState(StrEnum):
+    ENROLL = "enroll"
+    CONTINUE = "continue"
+    LOCKED = "locked"
+    SIGN_IN = "sign_in"
+    PAYMENT_REQUIRED = "payment_required"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class PrerequisiteInfo:
+    id: int
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class CourseAccess:
+    """What one user may do in one course; computed once, reused for each of its lessons."""
+
+    course: Course
+    user_id: int | None
+    is_staff: bool
+    is_instructor: bool
+    enrollment: Enrollment | None
+    missing_prerequisites: tuple[PrerequisiteInfo, ...] = ()
+
+    @property
+    def is_visible(self) -> bool:
+        if self.is_staff or self.is_instructor or self.course.is_published:
+            return True
+        return self.course.status == Course.Status.ARCHIVED and self.enrollment is not None
+
+    @property
+    def bypasses_rules(self) -> bool:
+        return self.is_staff or self.is_instructor
+
+
+@dataclass(frozen=True)
+class LessonAccess:
+    allowed: bool
+    reason: AccessReason
+    release_at: datetime | None = None
+    enrollment: Enrollment | None = None
+    missing_prerequisites: tuple[PrerequisiteInfo, ...] = field(default=())
+
+    @property
+    def code(self) -> str:
+        """The API error code for a refusal."""
+        return {
+            AccessReason.PREREQUISITE: "prerequisite_required",
+            AccessReason.UNPUBLISHED: "not_found",
+        }.get(self.reason, str(self.reason))
+
+    @property
+    def message(self) -> str:
+        if self.reason == AccessReason.NOT_RELEASED and self.release_at:
+            when = date_format(timezone.localtime(self.release_at), "j F Y, H:i")
+            return _("This lesson opens on %(date)s.") % {"date": when}
+        if self.reason == AccessReason.PREREQUISITE:
+            titles = ", ".join(p.title for p in self.missing_prerequisites)
+            return _("Complete these courses first: %(titles)s.") % {"titles": titles}
+        if self.reason == AccessReason.NOT_ENROLLED:
+            return _("Enroll in this course to open this lesson.")
+        if self.reason == AccessReason.UNPUBLISHED:
+            return _("Not found.")
+        return ""
+
+    def as_error(self) -> ApplicationError:
+        """The refusal as an ApplicationError: 404 for hidden courses, else 403."""
+        status_code = (
+            status.HTTP_404_NOT_FOUND
+            if self.reason == AccessReason.UNPUBLISHED
+            else status.HTTP_403_FORBIDDEN
+        )
+        return ApplicationError(self.message, code=self.code, status_code=status_code)
+
+
+def _user_id(user: Any) -> int | None:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return int(user.pk)
+
+
+def _is_instructor(course: Course, user_id: int) -> bool:
+    cache = getattr(course, "_prefetched_objects_cache", {})
+    if "instructors" in cache:
+        return any(u.pk == user_id for u in cache["instructors"])
+    return course.instructors.filter(pk=user_id).exists()
+
+
+def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[PrerequisiteInfo, ...]:
+    """The course's prerequisites the user has not completed yet (one query)."""
+    user_id = _user_id(user)
+    completed = Enrollment.objects.filter(
+        user_id=user_id or 0, status=Enrollment.Status.COMPLETED
+    ).values("course_id")
+    rows = (
+        course.prerequisites.exclude(pk__in=completed)
+        .order_by("title")
+        .values_list("id", "slug", "title")
+    )
+    return tuple(PrerequisiteInfo(id=i, slug=s, title=t) for i, s, t in rows)
+
+
+def course_access(*, user: Any, course: Course) -> CourseAccess:
+    """At most four queries (roles, instructors, enrollment, prerequisites); fewer for staff."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return CourseAccess(
+            course=course, user_id=None, is_staff=False, is_instructor=False, enrollment=None
+        )
+    staff = is_admin(user)
+    instructor = not staff and _is_instructor(course, user_id)
+    enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
+    missing: tuple[PrerequisiteInfo, ...] = ()
+    if enrollment is not None and not (staff or instructor):
+        missing = course_missing_prerequisites(user=user, course=course)
+    return CourseAccess(
+        course=course,
+        user_id=user_id,
+        is_staff=staff,
+        is_instructor=instructor,
+        enrollment=enrollment,
+        missing_prerequisites=missing,
+    )
+
+
+def lesson_release_at(*, lesson: Lesson, enrollment: Enrollment | None) -> datetime | None:
+    """When the lesson opens for this enrollment; None when it is open from the start."""
+    if lesson.release == Lesson.Release.ON_DATE:
+        return lesson.release_date
+    if lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+        if enrollment is None:
+            return None
+        return enrollment.created_at + timedelta(days=lesson.release_days)
+    return None
+
+
+def lesson_access(
+    *, user: Any, lesson: Lesson, context: CourseAccess | None = None
+) -> LessonAccess:
+    """Whether ``user`` (anonymous too) may open ``lesson``, and why (see the module doc).
+
+    ``context`` must be ``course_access`` for the lesson's course and the same user.
+    """
+    ctx = context or course_access(user=user, course=lesson.course)
+    enrollment = ctx.enrollment
+    if ctx.is_staff:
+        return LessonAccess(True, AccessReason.STAFF, enrollment=enrollment)
+    if ctx.is_instructor:
+        return LessonAccess(True, AccessReason.INSTRUCTOR, enrollment=enrollment)
+    if not ctx.is_visible:
+        return LessonAccess(False, AccessReason.UNPUBLISHED)
+    now = timezone.now()
+    if lesson.is_preview:
+        opens = lesson.release_date if lesson.release == Lesson.Release.ON_DATE else None
+        if opens is not None and opens > now:
+            return LessonAccess(False, AccessReason.NOT_RELEASED, release_at=opens)
+        return LessonAccess(True, AccessReason.PREVIEW, enrollment=enrollment)
+    if enrollment is None:
+        return LessonAccess(False, AccessReason.NOT_ENROLLED)
+    if ctx.missing_prerequisites:
+        return LessonAccess(
+            False,
+            AccessReason.PREREQUISITE,
+            enrollment=enrollment,
+            missing_prerequisites=ctx.missing_prerequisites,
+        )
+    opens = lesson_release_at(lesson=lesson, enrollment=enrollment)
+    if opens is not None and opens > now:
+        return LessonAccess(
+            False, AccessReason.NOT_RELEASED, release_at=opens, enrollment=enrollment
+        )
+    return LessonAccess(True, AccessReason.ENROLLED, enrollment=enrollment)
+
+
+def lesson_is_accessible(*, user: Any, lesson: Lesson, context: CourseAccess | None = None) -> bool:
+    return lesson_access(user=user, lesson=lesson, context=context).allowed
+
+
+def lesson_access_check(
+    *, user: Any, lesson: Lesson, context: CourseAccess | None = None
+) -> LessonAccess:
+    """``lesson_access``, raising its ApplicationError (403/404) when refused."""
+    access = lesson_access(user=user, lesson=lesson, context=context)
+    if not access.allowed:
+        raise access.as_error()
+    return access
+
+
+def course_enroll_state(*, user: Any, course: Course, context: CourseAccess | None = None) -> str:
+    """What the course page's main button offers (an ``EnrollState`` value).
+
+    ``sign_in`` for anonymous users; ``completed`` / ``continue`` for live enrollments (and
+    ``continue`` for the course's instructors and staff, who may open every lesson);
+    ``locked`` when prerequisites are missing or the course takes no enrollments;
+    ``payment_required`` for paid courses; else ``enroll``.
+    """
+    if _user_id(user) is None:
+        return EnrollState.SIGN_IN
+    ctx = context or course_access(user=user, course=course)
+    if ctx.enrollment is not None:
+        if ctx.enrollment.status == Enrollment.Status.COMPLETED:
+            return EnrollState.COMPLETED
+        return EnrollState.CONTINUE
+    if ctx.bypasses_rules:
+        return EnrollState.CONTINUE
+    if not course.is_published:
+        return EnrollState.LOCKED
+    if course_missing_prerequisites(user=user, course=course):
+        return EnrollState.LOCKED
+    if not course.is_free:
+        return EnrollState.PAYMENT_REQUIRED
+    return EnrollState.ENROLL
+
+
+# --- media links, only after the access check --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResourceLink:
+    id: int
+    title: str
+    url: str
+    filename: str
+
+    @property
+    def extension(self) -> str:
+        return self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""
+
+
+@dataclass(frozen=True)
+class LessonMedia:
+    media_url: str | None = None
+    captions_url: str | None = None
+    narration_url: str | None = None
+    poster_url: str | None = None
+    resources: tuple[ResourceLink, ...] = ()
+
+
+def _signed(name: str | None, user: Any, filename: str | None = None) -> str | None:
+    if not name:
+        return None
+    return file_download_url(
+        name=name, user=user, filename=filename, expires=MEDIA_URL_EXPIRE_SECONDS
+    )
+
+
+def lesson_media(*, user: Any, lesson: Lesson, access: LessonAccess | None = None) -> LessonMedia:
+    """Signed, user-bound links to the lesson's files, or nothing when access is refused.
+
+    The links are the only way to the private files: kalpla/file_views.py checks the
+    signature and the bound user on every request. Resources should be prefetched.
+    """
+    access = access or lesson_access(user=user, lesson=lesson)
+    if not access.allowed:
+        return LessonMedia()
+    resources = tuple(
+        ResourceLink(
+            id=r.pk,
+            title=r.title,
+            url=str(_signed(r.file.name, user, filename=_download_name(r.title, r.file.name))),
+            filename=_download_name(r.title, r.file.name),
+        )
+        for r in lesson.resources.all()
+        if r.file
+    )
+    return LessonMedia(
+        media_url=_signed(lesson.media.name, user),
+        captions_url=_signed(lesson.captions.name, user),
+        narration_url=_signed(lesson.narration.name, user),
+        poster_url=_signed(lesson.poster.name, user),
+        resources=resources,
+    )
+
+
+def _download_name(title: str, name: str | None) -> str:
+    name = name or ""
+    extension = name.rsplit(".", 1)[-1] if "." in name.rsplit("/", 1)[-1] else ""
+    stem = "".join(c if c.isalnum() or c in " -_" else "" for c in title).strip() or "file"
+    return f"{stem}.{extension}" if extension else stem
+
+
+# --- lookups the learning pages share ------------------------------------------------------
+
+
+def course_get_by_slug(*, slug: str) -> Course:
+    """Any course by slug (callers apply the access rule); Http404 when there is none."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(Course, slug=slug)
+
+
+def course_first_lesson_id(*, course: Course) -> int | None:
+    return (
+        Lesson.objects.filter(course=course)
+        .order_by("module__order", "module_id", "order", "id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def course_url(*, course: Course) -> str:
+    """The course page (the catalogue's), or the home page if that route is missing."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        return reverse("courses:detail", kwargs={"slug": course.slug})
+    except NoReverseMatch:
+        return reverse("home")
+
+
+def lesson_url(*, course: Course, lesson_id: int) -> str:
+    from django.urls import reverse
+
+    return reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson_id})
+
+
+# --- the learner's outline -----------------------------------------------------------------
+
+OUTLINE_LESSON_FIELDS = (
+    "id",
+    "module_id",
+    "course_id",
+    "title",
+    "kind",
+    "order",
+    "duration",
+    "is_preview",
+    "is_required",
+    "release",
+    "release_days",
+    "release_date",
+)
+
+
+@dataclass(frozen=True)
+class OutlineLesson:
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    duration: int
+    is_preview: bool
+    is_required: bool
+    access: LessonAccess
+    completed: bool
+
+
+@dataclass(frozen=True)
+class OutlineModule:
+    id: int
+    title: str
+    lessons: tuple[OutlineLesson, ...]
+
+
+def lesson_get(*, lesson_id: int) -> Lesson:
+    """A lesson with its course and module, resources prefetched; Http404 when missing."""
+    from django.shortcuts import get_object_or_404
+
+    return get_object_or_404(
+        Lesson.objects.select_related("course", "module").prefetch_related("resources"),
+        pk=lesson_id,
+    )
+
+
+def course_lesson_ids(*, course: Course) -> list[int]:
+    """The course's lesson ids in outline order (one query)."""
+    return list(
+        Lesson.objects.filter(course=course)
+        .order_by("module__order", "module_id", "order", "id")
+        .values_list("id", flat=True)
+    )
+
+
+def neighbours(ids: list[int], lesson_id: int) -> tuple[int | None, int | None]:
+    """(previous, next) lesson ids around ``lesson_id`` in outline order."""
+    try:
+        index = ids.index(lesson_id)
+    except ValueError:
+        return None, None
+    previous = ids[index - 1] if index > 0 else None
+    following = ids[index + 1] if index + 1 < len(ids) else None
+    return previous, following
+
+
+def course_learning_outline(
+    *, course: Course, context: CourseAccess, completed_ids: set[int]
+) -> list[OutlineModule]:
+    """Modules and lessons with each lesson's access for this user (two queries)."""
+    from courses.models import Module
+
+    lessons_by_module: dict[int, list[OutlineLesson]] = {}
+    lessons = (
+        Lesson.objects.filter(course=course).order_by("order", "id").only(*OUTLINE_LESSON_FIELDS)
+    )
+    for lesson in lessons:
+        lesson.course = course  # the access rule reads it; no extra query
+        lessons_by_module.setdefault(lesson.module_id, []).append(
+            OutlineLesson(
+                id=lesson.pk,
+                title=lesson.title,
+                kind=lesson.kind,
+                kind_label=str(Lesson.Kind(lesson.kind).label),
+                duration=lesson.duration,
+                is_preview=lesson.is_preview,
+                is_required=lesson.is_required,
+                access=lesson_access(user=None, lesson=lesson, context=context),
+                completed=lesson.pk in completed_ids,
+            )
+        )
+    return [
+        OutlineModule(
+            id=module.pk, title=module.title, lessons=tuple(lessons_by_module.get(module.pk, []))
+        )
+        for module in Module.objects.filter(course=course)
+        .order_by("order", "id")
+        .only("id", "title")
+    ]

@@ -1,1 +1,320 @@
-"""catalogue selectors."""
+"""Reads for the catalogue, the course page and reviews."""
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.core.files.storage import storages
+from django.db.models import (
+    Count,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import is_admin
+from courses.models import Category, Course, Lesson, Review, Tag
+from courses.selectors.access import CourseAccess, course_access, course_enroll_state
+from courses.services.search import course_search
+from enrollments.selectors import enrollment_get
+
+ORDERINGS = ("relevance", "newest", "popular", "rating")
+ORDER_BY: dict[str, tuple[str, ...]] = {
+    "relevance": ("-relevance", "-rating_count", "-published_at", "-id"),
+    "newest": ("-published_at", "-id"),
+    "popular": ("-enrollment_count", "-published_at", "-id"),
+    "rating": ("-rating_average", "-rating_count", "-id"),
+}
+
+INSTRUCTOR_FIELDS = ("id", "name", "email", "avatar")
+
+UserLike = Any  # a User, AnonymousUser or None
+
+
+# --- the viewer's relation to a course (rules live in courses.selectors.access) -----------------
+
+
+def viewer_access(*, user: UserLike, course: Course) -> CourseAccess:
+    """Computed once per page: enrollment, instructor and staff flags (at most four queries)."""
+    return course_access(user=user, course=course)
+
+
+def enroll_state(*, user: UserLike, course: Course, access: CourseAccess | None = None) -> str:
+    """enroll | continue | locked | sign_in | payment_required | completed."""
+    return str(course_enroll_state(user=user, course=course, context=access))
+
+
+def is_enrolled(*, user: UserLike, course: Course) -> bool:
+    """A live (active or completed) enrollment."""
+    return enrollment_get(user=user, course=course) is not None
+
+
+# --- catalogue ---------------------------------------------------------------------------------
+
+
+def _instructors_prefetch() -> Prefetch:
+    return Prefetch(
+        "instructors", queryset=User.objects.only(*INSTRUCTOR_FIELDS).order_by("name", "id")
+    )
+
+
+def course_catalogue_base() -> QuerySet[Course]:
+    """Published courses with what a card shows: category, instructors, tags and lesson totals."""
+    lessons = Lesson.objects.filter(course=OuterRef("pk")).order_by().values("course")
+    return (
+        Course.objects.filter(status=Course.Status.PUBLISHED)
+        .select_related("category")
+        .prefetch_related(_instructors_prefetch(), Prefetch("tags", queryset=Tag.objects.all()))
+        .defer("search_document", "description")
+        .annotate(
+            lesson_total=Coalesce(
+                Subquery(lessons.annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+                Value(0),
+            ),
+            lesson_duration=Coalesce(
+                Subquery(
+                    lessons.annotate(s=Sum("duration")).values("s"), output_field=IntegerField()
+                ),
+                Value(0),
+            ),
+        )
+    )
+
+
+def course_catalogue_filter(
+    *,
+    queryset: QuerySet[Course],
+    search: str = "",
+    category: str = "",
+    level: str = "",
+    language: str = "",
+    is_free: bool | None = None,
+    min_rating: Decimal | float | None = None,
+    ordering: str = "",
+) -> QuerySet[Course]:
+    """Apply the catalogue filters to ``queryset``; empty values mean "any"."""
+    if category:
+        queryset = queryset.filter(Q(category__slug=category) | Q(category__parent__slug=category))
+    if level:
+        queryset = queryset.filter(level=level)
+    if language:
+        queryset = queryset.filter(language=language)
+    if is_free is True:
+        queryset = queryset.filter(price=0)
+    elif is_free is False:
+        queryset = queryset.filter(price__gt=0)
+    if min_rating:
+        queryset = queryset.filter(rating_average__gte=min_rating)
+    search = (search or "").strip()
+    queryset = course_search(queryset=queryset, query=search)
+    if ordering not in ORDER_BY or (ordering == "relevance" and not search):
+        ordering = "relevance" if search else "newest"
+    return queryset.order_by(*ORDER_BY[ordering])
+
+
+def course_catalogue(
+    *,
+    search: str = "",
+    category: str = "",
+    level: str = "",
+    language: str = "",
+    is_free: bool | None = None,
+    min_rating: Decimal | float | None = None,
+    ordering: str = "",
+) -> QuerySet[Course]:
+    """Published courses for the catalogue, filtered and sorted.
+
+    ``ordering``: relevance (the default with ``search``), newest (the default without),
+    popular (enrollments) or rating. ``category`` is a slug and includes its subcategories.
+    """
+    return course_catalogue_filter(
+        queryset=course_catalogue_base(),
+        search=search,
+        category=category,
+        level=level,
+        language=language,
+        is_free=is_free,
+        min_rating=min_rating,
+        ordering=ordering,
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    """Categories with ``course_count``, the number of their published courses."""
+    return Category.objects.annotate(
+        course_count=Count("courses", filter=Q(courses__status=Course.Status.PUBLISHED))
+    ).order_by("order", "name")
+
+
+# --- course page -------------------------------------------------------------------------------
+
+
+def can_see_unpublished(*, user: UserLike, course: Course) -> bool:
+    """Instructors of the course and staff see it in every status."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or is_admin(user):
+        return True
+    return any(i.pk == user.pk for i in course.instructors.all())
+
+
+def is_course_instructor(*, user: UserLike, course: Course) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return any(i.pk == user.pk for i in course.instructors.all())
+
+
+def course_detail_get(*, slug: str, user: UserLike) -> Course:
+    """The course with its page's relations; Http404 when ``user`` may not see it.
+
+    Drafts, courses in review and archived courses are visible to their instructors and staff
+    only (everyone else gets a 404, not a 403: they may not know it exists).
+    """
+    course = (
+        Course.objects.select_related("category", "category__parent")
+        .prefetch_related(
+            _instructors_prefetch(),
+            Prefetch("tags", queryset=Tag.objects.all()),
+            Prefetch(
+                "prerequisites",
+                queryset=Course.objects.only("id", "slug", "title", "status").order_by("title"),
+            ),
+        )
+        .defer("search_document")
+        .filter(slug=slug)
+        .first()
+    )
+    if course is None:
+        raise Http404("No such course.")
+    if not course.is_published and not can_see_unpublished(user=user, course=course):
+        raise Http404("No such course.")
+    return course
+
+
+@dataclass(frozen=True)
+class RatingSummary:
+    average: Decimal
+    count: int
+    distribution: list[tuple[int, int, int]]
+    """(stars, count, percent of all visible reviews), 5 stars first."""
+
+
+def course_rating_summary(*, course: Course) -> RatingSummary:
+    """Average, count and distribution of the visible reviews, from one aggregate query."""
+    counts = Review.objects.filter(course=course, is_hidden=False).aggregate(
+        **{f"r{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)}
+    )
+    total = sum(counts.values())
+    stars_sum = sum(stars * counts[f"r{stars}"] for stars in range(1, 6))
+    average = (
+        (Decimal(stars_sum) / total).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        if total
+        else Decimal("0.00")
+    )
+    distribution = [
+        (stars, counts[f"r{stars}"], round(100 * counts[f"r{stars}"] / total) if total else 0)
+        for stars in range(5, 0, -1)
+    ]
+    return RatingSummary(average=average, count=total, distribution=distribution)
+
+
+def course_review_list(*, course: Course, include_hidden: bool = False) -> QuerySet[Review]:
+    """Visible reviews (newest first) with their authors and repliers."""
+    reviews = Review.objects.filter(course=course).select_related("user", "replied_by")
+    if not include_hidden:
+        reviews = reviews.filter(is_hidden=False)
+    return reviews.order_by("-created_at", "-id")
+
+
+def review_get(*, review_id: int) -> Review:
+    review = (
+        Review.objects.select_related("course", "user", "replied_by").filter(pk=review_id).first()
+    )
+    if review is None:
+        raise Http404("No such review.")
+    return review
+
+
+def review_of_user(*, user: UserLike, course: Course) -> Review | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return Review.objects.filter(course=course, user_id=user.pk).first()
+
+
+# --- display helpers (site and API) -------------------------------------------------------------
+
+THUMBNAIL_WIDTH = 480
+CURRENCY_SYMBOLS = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def _storage_url(value: str) -> str:
+    if value.startswith(("http://", "https://", "/")):
+        return value
+    # Thumbnails live in the public storage (long cache headers, no signing).
+    return str(storages["public"].url(value))
+
+
+def _thumbnail_name(thumbnails: Any, width: int) -> str | None:
+    """The smallest thumbnail at least ``width`` wide from ``Course.thumbnails``.
+
+    Accepts ``{"480": "name-or-url", ...}`` (keys may read "480w") whose values are a storage
+    name, a URL or a dict with ``url``/``name``.
+    """
+    if not isinstance(thumbnails, dict) or not thumbnails:
+        return None
+    sized: list[tuple[int, str]] = []
+    for key, value in thumbnails.items():
+        digits = "".join(ch for ch in str(key) if ch.isdigit())
+        name = (value.get("url") or value.get("name")) if isinstance(value, dict) else value
+        if digits and isinstance(name, str) and name:
+            sized.append((int(digits), name))
+    if not sized:
+        return None
+    sized.sort()
+    return next((name for size, name in sized if size >= width), sized[-1][1])
+
+
+def course_thumbnail_url(course: Course, *, width: int = THUMBNAIL_WIDTH) -> str | None:
+    """A card-sized image of the course: a generated thumbnail, else the cover, else None."""
+    name = _thumbnail_name(course.thumbnails, width)
+    if name:
+        return _storage_url(name)
+    if course.cover:
+        return str(course.cover.url)
+    return None
+
+
+def price_label(course: Course) -> str:
+    if course.is_free:
+        return str(_("Free"))
+    symbol = CURRENCY_SYMBOLS.get(course.currency)
+    amount = f"{course.price:,.2f}".removesuffix(".00")
+    return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
+
+
+def duration_clock(seconds: int) -> str:
+    """mm:ss, or h:mm:ss from an hour on."""
+    seconds = max(int(seconds or 0), 0)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+def duration_words(seconds: int) -> str:
+    """ "2 h 05 min", "45 min", "< 1 min"."""
+    minutes = round(max(int(seconds or 0), 0) / 60)
+    if minutes < 1:
+        return str(_("< 1 min")) if seconds else ""
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return str(_("%(h)d h %(m)02d min") % {"h": hours, "m": minutes})
+    return str(_("%(m)d min") % {"m": minutes})

@@ -1,1 +1,587 @@
-"""media services."""
+"""Course media: uploads for lessons and covers, and the jobs that process them.
+
+Design: one job per thing that changed, each a ``kalpla.jobs`` handler run on Celery, with the
+slow services called synchronously *inside* the handler instead of chaining jobs:
+
+- ``courses.lesson_media`` (a video/audio lesson's upload): probe the duration, grab a poster
+  frame (video), then transcribe (kalpla.services.speech.transcription_run) into WebVTT
+  captions and a plain transcript. On Amazon Transcribe the run polls and hands back with
+  JobNotReady; the retry resumes the same transcription (external id) and skips the probe
+  it already did in this run (progress kept in ``job.result`` under the run's stamp).
+- ``courses.lesson_narration`` (a text lesson's content): speech_synthesize -> narration.
+- ``courses.cover_thumbnails`` (a course cover): three WebP sizes in the public storage;
+  moderation of the cover is the platform's own ``image.analyze`` job.
+
+One job per lesson upload keeps the lesson's status one job's status: ``media_status`` is
+processing while it runs, then ready or failed (the job's error is shown on the editor).
+Jobs are keyed by the file (or text digest) they process, so asking twice returns the same
+job; "re-run" is ``job_rerun``. Outputs have deterministic names and every write to the
+lesson is conditional on the lesson still having the same file, so a late job for a
+replaced upload changes nothing.
+"""
+
+import hashlib
+import html
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from io import BytesIO
+from pathlib import Path
+from typing import Any, Literal
+
+import markdown
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage, default_storage, storages
+from django.db import transaction
+from django.db.models import FileField
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from accounts.models import User
+from courses.models import Course, Lesson
+from courses.services.authoring import (
+    _require_author,
+    _require_editor,
+    course_changed,
+    course_duration_refresh,
+)
+from kalpla import jobs, media
+from kalpla.captions import CaptionError, parse_vtt, plain_text
+from kalpla.exceptions import ApplicationError
+from kalpla.integrations.base import (
+    CapabilityUnavailable,
+    IntegrationError,
+    JobNotReady,
+    TransientIntegrationError,
+)
+from kalpla.integrations.s3 import UploadForm
+from kalpla.jobs import job_enqueue, job_handler, job_rerun, job_set_external_id
+from kalpla.models import ProcessingJob
+from kalpla.services.analysis import image_analyze_later
+from kalpla.services.files import file_upload_confirm, file_upload_start
+from kalpla.services.speech import (
+    speech_synthesize,
+    transcription_job_name,
+    transcription_output_names,
+    transcription_run,
+)
+from kalpla.uploads import validate_upload
+
+logger = logging.getLogger(__name__)
+
+LESSON_MEDIA_JOB = "courses.lesson_media"
+NARRATION_JOB = "courses.lesson_narration"
+COVER_JOB = "courses.cover_thumbnails"
+
+UPLOAD_KINDS = ("image", "video", "audio", "document")
+LESSON_UPLOAD_KINDS = {
+    Lesson.Kind.VIDEO: "video",
+    Lesson.Kind.AUDIO: "audio",
+    Lesson.Kind.FILE: "document",
+}
+# Cover thumbnails: 16:9, cropped to fill, WebP in the public storage. Course.thumbnails maps
+# these keys (the width in pixels) to the storage names: {"320": "courses/7/cover-...webp"}.
+THUMBNAIL_SIZES: dict[str, tuple[int, int]] = {
+    "320": (320, 180),
+    "640": (640, 360),
+    "1280": (1280, 720),
+}
+WEBP_QUALITY = 80
+COPY_CHUNK = 1024 * 1024
+
+JobWhich = Literal["media", "narration"]
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+
+def authoring_upload_start(
+    *, user: User, kind: str, filename: str, content_type: str, size: int
+) -> UploadForm:
+    """A direct-upload form for course material (mentors and staff only)."""
+    _require_author(user)
+    if kind not in UPLOAD_KINDS:
+        raise ValidationError(
+            _("Unknown upload kind “%(kind)s”."), code="invalid_kind", params={"kind": kind}
+        )
+    return file_upload_start(
+        user=user, kind=kind, filename=filename, content_type=content_type, size=size
+    )
+
+
+def lesson_upload_kind(*, lesson: Lesson) -> str:
+    try:
+        return LESSON_UPLOAD_KINDS[Lesson.Kind(lesson.kind)]
+    except KeyError:
+        raise ApplicationError(
+            _("A %(kind)s lesson has no media file.") % {"kind": lesson.get_kind_display()},
+            code="no_media_for_kind",
+        ) from None
+
+
+@transaction.atomic
+def lesson_media_attach(*, user: User, lesson: Lesson, key: str) -> Lesson:
+    """Adopt a direct upload (``key`` from authoring_upload_start) as the lesson's media."""
+    _require_editor(user, lesson.course)
+    file_upload_confirm(user=user, key=key, kind=lesson_upload_kind(lesson=lesson))
+    return _media_set(lesson, key)
+
+
+@transaction.atomic
+def lesson_media_upload(*, user: User, lesson: Lesson, file: Any) -> Lesson:
+    """The no-JavaScript path: a file posted to our own server."""
+    _require_editor(user, lesson.course)
+    info = validate_upload(file, kind=lesson_upload_kind(lesson=lesson))
+    field = Lesson._meta.get_field("media")
+    assert isinstance(field, FileField)
+    name = default_storage.save(field.generate_filename(lesson, f"m{info.extension}"), file)
+    return _media_set(lesson, name)
+
+
+def _derived_names(lesson: Lesson) -> list[str]:
+    return [f.name or "" for f in (lesson.media, lesson.poster, lesson.captions) if f]
+
+
+def _media_set(lesson: Lesson, name: str) -> Lesson:
+    old = _derived_names(lesson)
+    lesson.media.name = name
+    lesson.poster.name = ""
+    lesson.captions.name = ""
+    lesson.transcript = ""
+    lesson.media_status = (
+        Lesson.MediaStatus.READY
+        if lesson.kind == Lesson.Kind.FILE
+        else Lesson.MediaStatus.PROCESSING
+    )
+    lesson.full_clean()
+    lesson.save(
+        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
+    )
+    files_delete_later(names=[n for n in old if n != name])
+    lesson_media_process_later(lesson=lesson)
+    course_changed(course=lesson.course)
+    return lesson
+
+
+@transaction.atomic
+def lesson_media_remove(*, user: User, lesson: Lesson) -> Lesson:
+    _require_editor(user, lesson.course)
+    old = _derived_names(lesson)
+    for field in (lesson.media, lesson.poster, lesson.captions):
+        field.name = ""
+    lesson.transcript = ""
+    lesson.media_status = Lesson.MediaStatus.NONE
+    lesson.save(
+        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
+    )
+    files_delete_later(names=old)
+    course_changed(course=lesson.course)
+    return lesson
+
+
+def files_delete_later(*, names: list[str], storage: Storage | None = None) -> None:
+    """Delete replaced files once the change that replaced them is committed."""
+    names = [n for n in names if n]
+    if not names:
+        return
+    target = storage or default_storage
+
+    def delete() -> None:
+        for name in names:
+            try:
+                target.delete(name)
+            except Exception:  # an orphaned file is better than a failed edit
+                logger.warning("could not delete replaced file %s", name, exc_info=True)
+
+    transaction.on_commit(delete)
+
+
+# --- starting and re-running the jobs ---------------------------------------------------------
+
+
+def _enqueue(*, kind: str, target: Any, params: dict[str, Any]) -> ProcessingJob:
+    """The job for this work; a finished one (the same file again) runs again."""
+    job = job_enqueue(kind=kind, target=target, params=params)
+    if job.is_finished:
+        job = job_rerun(job=job)
+    return job
+
+
+def lesson_media_process_later(*, lesson: Lesson) -> ProcessingJob | None:
+    """Queue the media job of a video/audio lesson (nothing for other kinds)."""
+    if lesson.kind not in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO) or not lesson.media:
+        return None
+    _set_status(lesson, Lesson.MediaStatus.PROCESSING)
+    return _enqueue(
+        kind=LESSON_MEDIA_JOB,
+        target=lesson,
+        params={"media": lesson.media.name, "language": lesson.course.language},
+    )
+
+
+def narration_text(content: str) -> str:
+    """What a narrator reads: the Markdown's text without markup."""
+    rendered = markdown.markdown(content, extensions=["extra"])
+    return " ".join(html.unescape(strip_tags(rendered)).split())
+
+
+def _narration_digest(text: str, language: str) -> str:
+    return hashlib.sha256(f"{language}\n{text}".encode()).hexdigest()[:16]
+
+
+def lesson_narration_later(*, lesson: Lesson) -> ProcessingJob | None:
+    """Queue narration of a text lesson's content; empty text clears the narration."""
+    text = narration_text(lesson.content) if lesson.kind == Lesson.Kind.TEXT else ""
+    if not text:
+        old = lesson.narration.name
+        Lesson.objects.filter(pk=lesson.pk).update(narration="", media_status="none")
+        lesson.narration.name, lesson.media_status = "", Lesson.MediaStatus.NONE
+        files_delete_later(names=[old] if old else [])
+        return None
+    language = lesson.course.language
+    _set_status(lesson, Lesson.MediaStatus.PROCESSING)
+    return _enqueue(
+        kind=NARRATION_JOB,
+        target=lesson,
+        params={"digest": _narration_digest(text, language), "language": language},
+    )
+
+
+def lesson_jobs_latest(*, lesson: Lesson) -> dict[str, ProcessingJob]:
+    """The newest media and narration job of a lesson, by JobWhich name."""
+    found: dict[str, ProcessingJob] = {}
+    names = {LESSON_MEDIA_JOB: "media", NARRATION_JOB: "narration"}
+    queryset = ProcessingJob.objects.filter(
+        content_type__app_label="courses",
+        content_type__model="lesson",
+        object_id=str(lesson.pk),
+        kind__in=list(names),
+    ).order_by("-created_at", "-id")
+    for job in queryset:
+        found.setdefault(names[job.kind], job)
+    return found
+
+
+@transaction.atomic
+def lesson_job_rerun(*, user: User, lesson: Lesson, which: JobWhich) -> ProcessingJob:
+    """Run the lesson's media (captions) or narration job again from scratch."""
+    _require_editor(user, lesson.course)
+    if which == "media":
+        if lesson.kind not in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO) or not lesson.media:
+            raise ApplicationError(_("Upload a video or audio file first."), code="no_media")
+        job = lesson_media_process_later(lesson=lesson)
+    elif which == "narration":
+        if lesson.kind != Lesson.Kind.TEXT or not narration_text(lesson.content):
+            raise ApplicationError(_("Only a text lesson with text is narrated."), code="no_text")
+        job = lesson_narration_later(lesson=lesson)
+    else:
+        raise ApplicationError(_("Unknown job."), code="invalid")
+    assert job is not None  # both kinds were checked above
+    return job
+
+
+# --- captions ---------------------------------------------------------------------------------
+
+
+def _captions_name(lesson: Lesson) -> str:
+    if lesson.captions.name:
+        return lesson.captions.name
+    if lesson.media.name:
+        return transcription_output_names(
+            media_name=lesson.media.name, language=lesson.course.language
+        )[0]
+    return f"courses/captions/lesson-{lesson.pk}.{lesson.course.language}.vtt"
+
+
+@transaction.atomic
+def lesson_captions_update(*, user: User, lesson: Lesson, vtt: str) -> Lesson:
+    """Replace the captions with the mentor's edited WebVTT (validated); the transcript
+    follows the captions' text."""
+    _require_editor(user, lesson.course)
+    text = vtt.replace("\r\n", "\n").strip() + "\n"
+    try:
+        cues = parse_vtt(text)
+    except CaptionError as exc:
+        raise ValidationError({"vtt": [str(exc)]}) from None
+    name = _store(default_storage, _captions_name(lesson), text.encode())
+    lesson.captions.name = name
+    lesson.transcript = plain_text(cues)
+    lesson.save(update_fields=["captions", "transcript", "updated_at"])
+    course_changed(course=lesson.course)
+    return lesson
+
+
+def lesson_captions_read(*, lesson: Lesson) -> str:
+    """The current WebVTT text ("" without captions)."""
+    if not lesson.captions.name:
+        return ""
+    try:
+        with default_storage.open(lesson.captions.name, "rb") as handle:
+            return str(handle.read().decode("utf-8", errors="replace"))
+    except FileNotFoundError:
+        return ""
+
+
+# --- covers -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_cover_attach(*, user: User, course: Course, key: str) -> Course:
+    _require_editor(user, course)
+    file_upload_confirm(user=user, key=key, kind="image")
+    return _cover_set(course, key)
+
+
+@transaction.atomic
+def course_cover_upload(*, user: User, course: Course, file: Any) -> Course:
+    _require_editor(user, course)
+    info = validate_upload(file, kind="image")
+    field = Course._meta.get_field("cover")
+    assert isinstance(field, FileField)
+    name = default_storage.save(field.generate_filename(course, f"c{info.extension}"), file)
+    return _cover_set(course, name)
+
+
+def _cover_set(course: Course, name: str) -> Course:
+    old_cover = course.cover.name
+    old_thumbnails = [n for n in (course.thumbnails or {}).values() if isinstance(n, str)]
+    course.cover.name = name
+    course.thumbnails = {}
+    course.save(update_fields=["cover", "thumbnails", "updated_at"])
+    files_delete_later(names=[old_cover] if old_cover and old_cover != name else [])
+    files_delete_later(names=old_thumbnails, storage=storages["public"])
+    job_enqueue(kind=COVER_JOB, target=course, params={"cover": name})
+    image_analyze_later(target=course, field="cover")
+    course_changed(course=course)
+    return course
+
+
+# --- job helpers ------------------------------------------------------------------------------
+
+
+def _set_status(lesson: Lesson, status: str) -> None:
+    Lesson.objects.filter(pk=lesson.pk).update(media_status=status)
+    lesson.media_status = status
+
+
+def _store(storage: Storage, name: str, data: bytes) -> str:
+    """Write ``data`` at exactly ``name``, replacing what is there (S3 never overwrites)."""
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        storage.delete(saved)
+        raise TransientIntegrationError(f"{name} was being written concurrently.")
+    return name
+
+
+@contextmanager
+def _local_file(name: str) -> Iterator[Path]:
+    """A path ffmpeg can read: the file itself on disk, else a temporary copy (S3)."""
+    try:
+        path = default_storage.path(name)
+    except NotImplementedError:
+        path = ""
+    if path:
+        if not Path(path).exists():
+            raise ValidationError(f"The file {name} is missing from storage.")
+        yield Path(path)
+        return
+    with tempfile.TemporaryDirectory(prefix="kalpla-lesson-") as tmp:
+        local = Path(tmp) / ("source" + Path(name).suffix)
+        try:
+            with default_storage.open(name, "rb") as source, local.open("wb") as target:
+                shutil.copyfileobj(source, target, COPY_CHUNK)
+        except FileNotFoundError:
+            raise ValidationError(f"The file {name} is missing from storage.") from None
+        yield local
+
+
+def _job_lesson(job: ProcessingJob) -> Lesson:
+    lesson = (
+        Lesson.objects.select_related("course").filter(pk=int(job.object_id or 0)).first()
+        if job.object_id
+        else None
+    )
+    if lesson is None:
+        raise ValidationError("The lesson no longer exists.")
+    return lesson
+
+
+@contextmanager
+def _status_follows(job: ProcessingJob, lesson: Lesson, **still: Any) -> Iterator[None]:
+    """Mark the lesson failed when the job fails for good (not while it will retry).
+
+    ``still`` are the lesson fields that must be unchanged (the same upload) for the mark.
+    """
+    try:
+        yield
+    except JobNotReady:
+        raise
+    except TransientIntegrationError:
+        if job.attempts >= jobs.MAX_ATTEMPTS:  # the task gives up after this attempt
+            Lesson.objects.filter(pk=lesson.pk, **still).update(media_status="failed")
+        raise
+    except Exception:
+        Lesson.objects.filter(pk=lesson.pk, **still).update(media_status="failed")
+        raise
+
+
+def _record_external_id(job: ProcessingJob, external_id: str) -> None:
+    job_set_external_id(job=job, external_id=external_id)
+
+
+def _save_progress(job: ProcessingJob, progress: dict[str, Any]) -> None:
+    job.result = progress
+    ProcessingJob.objects.filter(pk=job.pk).update(result=progress)
+
+
+# --- the lesson media job ---------------------------------------------------------------------
+
+
+@job_handler(LESSON_MEDIA_JOB)
+def lesson_media_job(job: ProcessingJob) -> dict[str, Any]:
+    lesson = _job_lesson(job)
+    name, language = job.params["media"], job.params.get("language") or lesson.course.language
+    if lesson.media.name != name:
+        return {"superseded": True, "media": name}
+    with _status_follows(job, lesson, media=name):
+        progress = _probe_step(job, lesson, name)
+        progress = _captions_step(job, lesson, name, language, progress)
+    Lesson.objects.filter(pk=lesson.pk, media=name).update(media_status="ready")
+    course_changed(course=lesson.course)
+    return progress
+
+
+def _probe_step(job: ProcessingJob, lesson: Lesson, name: str) -> dict[str, Any]:
+    run = transcription_job_name(job)
+    if job.result.get("run") == run and job.result.get("probed"):
+        return dict(job.result)  # a retry of this run (a transcription being polled)
+    poster_name = ""
+    with _local_file(name) as path:
+        info = media.probe(path)
+        if lesson.kind == Lesson.Kind.VIDEO and info.has_video:
+            with tempfile.TemporaryDirectory(prefix="kalpla-poster-") as tmp:
+                frame = media.poster_frame(path, Path(tmp) / "poster.jpg")
+                poster_name = _store(default_storage, f"{name}.poster.jpg", frame.read_bytes())
+    duration = max(1, round(info.duration)) if info.duration > 0 else 0
+    updated = Lesson.objects.filter(pk=lesson.pk, media=name).update(
+        duration=duration, poster=poster_name
+    )
+    if updated:
+        course_duration_refresh(course_id=lesson.course_id)
+    progress = {
+        "run": run,
+        "probed": True,
+        "duration": info.duration,
+        "has_audio": info.has_audio,
+        "has_video": info.has_video,
+        "width": info.width,
+        "height": info.height,
+        "poster": poster_name,
+    }
+    _save_progress(job, progress)
+    return progress
+
+
+def _captions_step(
+    job: ProcessingJob, lesson: Lesson, name: str, language: str, progress: dict[str, Any]
+) -> dict[str, Any]:
+    if not progress.get("has_audio"):
+        return {**progress, "captions": "", "captions_note": "The file has no audio track."}
+    job_name = transcription_job_name(job)
+    known = job.external_id if job.external_id.endswith(job_name) else ""
+    try:
+        result = transcription_run(
+            media_name=name,
+            language=language,
+            job_name=job_name,
+            external_id=known,
+            on_started=lambda external_id: _record_external_id(job, external_id),
+        )
+    except CapabilityUnavailable as exc:
+        # The media is fine; captions cannot be made here (no model for the language).
+        return {**progress, "captions": "", "captions_note": str(exc)}
+    vtt_name, _text_name = transcription_output_names(media_name=name, language=language)
+    _store(default_storage, vtt_name, result.vtt.encode())
+    Lesson.objects.filter(pk=lesson.pk, media=name).update(
+        captions=vtt_name, transcript=result.text
+    )
+    return {
+        **progress,
+        "captions": vtt_name,
+        "words": result.words,
+        "quality": result.quality,
+        "external_id": result.external_id,
+    }
+
+
+# --- the narration job ------------------------------------------------------------------------
+
+
+@job_handler(NARRATION_JOB)
+def lesson_narration_job(job: ProcessingJob) -> dict[str, Any]:
+    lesson = _job_lesson(job)
+    language = job.params.get("language") or lesson.course.language
+    text = narration_text(lesson.content) if lesson.kind == Lesson.Kind.TEXT else ""
+    if not text or _narration_digest(text, language) != job.params["digest"]:
+        return {"superseded": True}
+    with _status_follows(job, lesson, content=lesson.content):
+        name = speech_synthesize(
+            text=text,
+            language=language,
+            storage_name=f"courses/narration/lesson-{lesson.pk}-{job.params['digest']}",
+        )
+    old = lesson.narration.name
+    updated = Lesson.objects.filter(pk=lesson.pk, content=lesson.content).update(
+        narration=name, media_status="ready"
+    )
+    if updated and old and old != name:
+        with suppress(Exception):
+            default_storage.delete(old)
+    if updated:
+        course_changed(course=lesson.course)
+    return {"narration": name, "characters": len(text)}
+
+
+# --- the cover job ----------------------------------------------------------------------------
+
+
+def thumbnail_names(*, course: Course, cover_name: str) -> dict[str, str]:
+    """Deterministic per cover file, so a re-run rewrites the same (identical) objects."""
+    digest = hashlib.sha256(cover_name.encode()).hexdigest()[:12]
+    return {label: f"courses/{course.pk}/cover-{digest}-{label}.webp" for label in THUMBNAIL_SIZES}
+
+
+@job_handler(COVER_JOB)
+def course_cover_thumbnails_job(job: ProcessingJob) -> dict[str, Any]:
+    course = Course.objects.filter(pk=int(job.object_id or 0)).first()
+    if course is None:
+        raise ValidationError("The course no longer exists.")
+    cover = job.params["cover"]
+    if course.cover.name != cover:
+        return {"superseded": True}
+    try:
+        with default_storage.open(cover, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise ValidationError(f"The file {cover} is missing from storage.") from None
+    public = storages["public"]
+    names = thumbnail_names(course=course, cover_name=cover)
+    try:
+        with Image.open(BytesIO(data)) as source:
+            image = ImageOps.exif_transpose(source).convert("RGB")
+    except Exception as exc:
+        raise IntegrationError(f"The cover is not a readable image: {exc}") from exc
+    for label, size in THUMBNAIL_SIZES.items():
+        thumb = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS)
+        out = BytesIO()
+        thumb.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
+        _store(public, names[label], out.getvalue())
+    Course.objects.filter(pk=course.pk, cover=cover).update(thumbnails=names)
+    course_changed(course=course)
+    return {"thumbnails": names}

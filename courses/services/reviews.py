@@ -1,1 +1,149 @@
-"""reviews services."""
+"""Course reviews: write, reply, hide; the course's rating follows in the same transaction.
+
+A review's sentiment is computed later by the job ``courses.review_sentiment`` (queued when
+the text changes, run on commit) and stored on the review.
+"""
+
+import hashlib
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Avg, Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from accounts.models import User
+from accounts.roles import is_moderator
+from courses.cache import catalogue_invalidate
+from courses.models import Course, Review
+from courses.selectors.catalogue import is_course_instructor, is_enrolled
+from kalpla.exceptions import ApplicationError
+from kalpla.integrations.comprehend import UNDETERMINED, get_text_analyzer
+from kalpla.jobs import job_enqueue, job_handler
+from kalpla.models import ProcessingJob
+
+SENTIMENT_JOB = "courses.review_sentiment"
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def course_rating_refresh(*, course: Course) -> Course:
+    """Recompute ``rating_average``/``rating_count`` from visible reviews.
+
+    Writes with ``update()`` so the cached outline and ``updated_at`` are left alone; only the
+    catalogue pages (which show ratings) are invalidated.
+    """
+    agg = Review.objects.filter(course=course, is_hidden=False).aggregate(
+        average=Avg("rating"), count=Count("id")
+    )
+    average = Decimal(str(agg["average"] or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    Course.objects.filter(pk=course.pk).update(rating_average=average, rating_count=agg["count"])
+    catalogue_invalidate()
+    course.rating_average = average
+    course.rating_count = agg["count"]
+    return course
+
+
+def _lock_course(course: Course) -> None:
+    # Serialises rating updates of one course: each transaction aggregates after the
+    # previous one committed, so concurrent reviews never leave a stale average.
+    Course.objects.select_for_update().filter(pk=course.pk).values_list("pk", flat=True).first()
+
+
+@transaction.atomic
+def review_create_or_update(*, user: User, course: Course, rating: int, text: str) -> Review:
+    """Create the user's review of ``course`` or update it (one per user).
+
+    Only enrolled students (active or completed enrollment) may review: 403 ``not_enrolled``.
+    """
+    if not course.is_published:
+        raise ApplicationError(_("This course is not open for reviews."), code="not_published")
+    if not is_enrolled(user=user, course=course):
+        raise ApplicationError(
+            _("Only students enrolled in this course can review it."),
+            code="not_enrolled",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    _lock_course(course)
+    text = (text or "").strip()
+    review = Review.objects.filter(course=course, user=user).first()
+    text_changed = review is None or review.text != text
+    if review is None:
+        review = Review(course=course, user=user)
+    review.rating = rating
+    review.text = text
+    if text_changed:
+        review.sentiment = ""
+        review.sentiment_score = None
+    review.full_clean()
+    review.save()
+    course_rating_refresh(course=course)
+    if text_changed and text:
+        review_sentiment_later(review=review)
+    return review
+
+
+def review_sentiment_later(*, review: Review) -> ProcessingJob:
+    """Queue sentiment analysis of the review's current text (runs on commit)."""
+    return job_enqueue(kind=SENTIMENT_JOB, target=review, params={"digest": _digest(review.text)})
+
+
+@transaction.atomic
+def review_reply(*, review: Review, by: User, text: str) -> Review:
+    """Set (or, with empty text, remove) the instructor's reply. Course instructors only."""
+    if not is_course_instructor(user=by, course=review.course):
+        raise ApplicationError(
+            _("Only an instructor of this course can reply to its reviews."),
+            code="not_instructor",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    text = (text or "").strip()
+    review.reply = text
+    review.replied_by = by if text else None
+    review.replied_at = timezone.now() if text else None
+    review.full_clean()
+    review.save(update_fields=["reply", "replied_by", "replied_at", "updated_at"])
+    return review
+
+
+@transaction.atomic
+def review_hide(*, review: Review, by: User, hidden: bool) -> Review:
+    """Hide or show a review (moderators and admins); the rating excludes hidden reviews."""
+    if not is_moderator(by):
+        raise ApplicationError(
+            _("Only moderators can hide reviews."),
+            code="not_moderator",
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    _lock_course(review.course)
+    review.is_hidden = hidden
+    review.save(update_fields=["is_hidden", "updated_at"])
+    course_rating_refresh(course=review.course)
+    return review
+
+
+@job_handler(SENTIMENT_JOB)
+def review_sentiment_job(job: ProcessingJob) -> dict[str, Any]:
+    """Store the label and a score (positive minus negative, -1..1) on the review.
+
+    A job for a text that has since been edited does nothing: the edit queued its own.
+    """
+    review = job.target
+    if not isinstance(review, Review):
+        raise ValidationError("The review no longer exists.")
+    if _digest(review.text) != job.params.get("digest"):
+        return {"skipped": "the review was edited since"}
+    analyzer = get_text_analyzer()
+    language = analyzer.dominant_language(review.text).code
+    if language == UNDETERMINED:
+        language = str(settings.LANGUAGE_CODE).split("-")[0]
+    sentiment = analyzer.sentiment(review.text, language=language)
+    score = round(sentiment.scores.get("positive", 0.0) - sentiment.scores.get("negative", 0.0), 4)
+    Review.objects.filter(pk=review.pk).update(sentiment=sentiment.label, sentiment_score=score)
+    return {"label": sentiment.label, "score": score, "language": language}

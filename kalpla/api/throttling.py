@@ -18,7 +18,8 @@ class AnonThrottle(AnonRateThrottle):
 
 class UserThrottle(UserRateThrottle):
     def allow_request(self, request: Request, view: Any) -> bool:
-        if is_api_key_request(request):
+        # Anonymous clients are counted by AnonThrottle only; API keys by ApiKeyThrottle.
+        if is_api_key_request(request) or not request.user or not request.user.is_authenticated:
             return True
         return super().allow_request(request, view)
 

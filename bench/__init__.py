@@ -1,0 +1,1 @@
+"""Performance benchmarks: ``make bench`` (``python -m bench``). See bench/__main__.py."""

@@ -1,0 +1,83 @@
+"""Reads for the authoring pages: each returns what its page shows, in a fixed number of
+queries however many modules and lessons a course has."""
+
+from typing import Any
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from courses.models import Course, Lesson, Module, Resource
+
+
+def teach_course_list(*, user: Any) -> QuerySet[Course]:
+    """The courses ``user`` teaches, newest change first, with module and lesson counts."""
+    return (
+        Course.objects.filter(instructors=user)
+        .select_related("category")
+        .annotate(
+            module_count=Count("modules", distinct=True),
+            lesson_count=Count("lessons", distinct=True),
+        )
+        .order_by("-updated_at", "-id")
+    )
+
+
+def review_queue() -> QuerySet[Course]:
+    """Courses waiting for staff review, oldest submission first."""
+    return (
+        Course.objects.filter(status=Course.Status.REVIEW)
+        .select_related("category")
+        .prefetch_related("instructors")
+        .annotate(
+            module_count=Count("modules", distinct=True),
+            lesson_count=Count("lessons", distinct=True),
+        )
+        .order_by("updated_at", "id")
+    )
+
+
+def course_get_for_editing(*, slug: str) -> Course:
+    queryset = Course.objects.select_related("category").prefetch_related(
+        "instructors", "tags", "prerequisites"
+    )
+    return get_object_or_404(queryset, slug=slug)
+
+
+def course_outline_for_editing(*, course: Course) -> list[Module]:
+    """The modules in order, each with its lessons (``module.lesson_list``) in order."""
+    lessons = Lesson.objects.order_by("order", "id").only(
+        "id",
+        "module_id",
+        "course_id",
+        "title",
+        "kind",
+        "order",
+        "is_preview",
+        "duration",
+        "media_status",
+        "release",
+    )
+    return list(
+        Module.objects.filter(course=course)
+        .order_by("order", "id")
+        .prefetch_related(Prefetch("lessons", queryset=lessons, to_attr="lesson_list"))
+    )
+
+
+def module_get_for_editing(*, module_id: int) -> Module:
+    queryset = Module.objects.select_related("course").prefetch_related("course__instructors")
+    return get_object_or_404(queryset, pk=module_id)
+
+
+def lesson_get_for_editing(*, lesson_id: int) -> Lesson:
+    queryset = Lesson.objects.select_related("course", "module").prefetch_related(
+        "course__instructors", Prefetch("resources", queryset=Resource.objects.order_by("id"))
+    )
+    return get_object_or_404(queryset, pk=lesson_id)
+
+
+def resource_get_for_editing(*, resource_id: int) -> Resource:
+    queryset = Resource.objects.select_related("lesson__course", "lesson__module")
+    return get_object_or_404(
+        queryset.prefetch_related("lesson__course__instructors"), pk=resource_id
+    )

@@ -1,0 +1,107 @@
+"""seed_demo's catalogue: idempotent, every lesson kind, media when the tools exist."""
+
+import shutil
+from io import StringIO
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+
+from courses.models import Category, Course, Lesson, Module, Resource, Review
+from enrollments.models import Enrollment, LessonProgress
+
+pytestmark = pytest.mark.django_db
+
+MODELS = (Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress)
+
+
+def _seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", "--force", stdout=out)
+    return out.getvalue()
+
+
+def _counts() -> dict[str, int]:
+    return {model.__name__: model.objects.count() for model in MODELS}
+
+
+def _ratings() -> list[tuple]:
+    return list(
+        Course.objects.order_by("slug").values_list(
+            "slug", "enrollment_count", "rating_average", "rating_count"
+        )
+    )
+
+
+def test_seed_demo_twice_gives_the_same_catalogue():
+    # given a first run
+    _seed()
+    counts, ratings = _counts(), _ratings()
+    # when it runs again
+    _seed()
+    # then nothing is added or changed
+    assert _counts() == counts
+    assert _ratings() == ratings
+
+
+def test_seed_demo_catalogue_content():
+    _seed()
+    published = Course.objects.filter(status=Course.Status.PUBLISHED)
+    assert Category.objects.count() >= 3
+    assert published.count() >= 8
+    assert published.exclude(price=0).count() == 2
+    assert set(Lesson.objects.values_list("kind", flat=True)) == set(Lesson.Kind.values)
+    assert Lesson.objects.filter(is_preview=True).exists()
+    assert not published.filter(instructors=None).exists()
+    assert set(published.values_list("instructors__email", flat=True)) == {"mentor@example.com"}
+    student = Enrollment.objects.filter(user__email="student@example.com")
+    assert student.count() == 3
+    assert student.filter(status=Enrollment.Status.COMPLETED).count() == 1
+    assert student.filter(progress_percent__gt=0, status="active").exists()
+    for course in Course.objects.filter(rating_count__gt=0):
+        reviews = Review.objects.filter(course=course)
+        assert course.rating_count == reviews.count()
+        mean = sum(r.rating for r in reviews) / reviews.count()
+        assert abs(float(course.rating_average) - mean) < 0.01
+        assert (
+            course.enrollment_count
+            == Enrollment.objects.filter(course=course, status__in=("active", "completed")).count()
+        )
+
+
+def test_seed_demo_generates_real_media():
+    from kalpla.testing.tools import require_tool
+
+    require_tool("ffmpeg")
+    require_tool("espeak-ng")
+    _seed()
+    video = Lesson.objects.filter(kind=Lesson.Kind.VIDEO).exclude(media="").first()
+    assert video is not None
+    assert video.media.name.endswith(".webm")
+    assert video.captions.name.endswith(".vtt")
+    assert video.duration > 0
+    with default_storage.open(video.media.name, "rb") as handle:
+        assert handle.read(4) == b"\x1aE\xdf\xa3"  # EBML: a real WebM
+    with default_storage.open(video.captions.name, "rb") as handle:
+        assert handle.read().startswith(b"WEBVTT")
+    assert Lesson.objects.filter(kind=Lesson.Kind.TEXT).exclude(narration="").exists()
+    assert Lesson.objects.filter(kind=Lesson.Kind.AUDIO).exclude(media="").exists()
+    assert Course.objects.exclude(cover="").count() == Course.objects.count()
+
+
+def test_seed_demo_without_media_tools_still_seeds(monkeypatch):
+    from courses import demo
+
+    real_which = shutil.which
+    monkeypatch.setattr(
+        demo.shutil,
+        "which",
+        lambda name: None if name in ("ffmpeg", "espeak-ng") else real_which(name),
+    )
+    monkeypatch.setattr(demo, "MEDIA_DIR", "demo/no-tools")
+
+    output = _seed()
+
+    assert "not installed" in output
+    assert Course.objects.count() >= 8
+    assert not Lesson.objects.filter(kind=Lesson.Kind.VIDEO).exclude(media="").exists()

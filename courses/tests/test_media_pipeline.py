@@ -1,0 +1,379 @@
+"""The media pipeline with the real tools: ffmpeg/ffprobe for duration and poster, espeak-ng
+for speech and narration, pocketsphinx for captions, Pillow for WebP thumbnails. Celery runs
+eagerly; the jobs run when the transaction's on-commit callbacks do."""
+
+import subprocess
+import time
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from courses.models import Lesson
+from courses.services import authoring, media
+from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
+from kalpla.captions import parse_vtt
+from kalpla.integrations.aws import client as aws_client
+from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.testing.tools import require_tool
+from kalpla.tests.test_uploads import MP4, png_bytes
+
+pytestmark = pytest.mark.django_db
+
+SPOKEN = "Welcome to the course. Today we learn about computers and numbers."
+
+
+@pytest.fixture
+def storage(settings, tmp_path):
+    """Fresh private and public file storage for each test."""
+    settings.AWS_STORAGE_BUCKET_NAME = ""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
+        "public": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "public"), "base_url": "/media/public/"},
+        },
+    }
+    return storages["default"]
+
+
+@pytest.fixture
+def tools():
+    require_tool("ffmpeg")
+    require_tool("ffprobe")
+    require_tool("espeak-ng")
+
+
+def ffmpeg(*args: str) -> None:
+    subprocess.run(["ffmpeg", "-nostdin", "-y", "-v", "error", *args], check=True)
+
+
+@pytest.fixture
+def speech_wav(tools, tmp_path) -> Path:
+    """A lecturer's voice: SPOKEN read by espeak-ng (about 4 s)."""
+    path = tmp_path / "speech.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-w", str(path), SPOKEN], check=True)
+    return path
+
+
+@pytest.fixture
+def lecture_mp4(speech_wav, tmp_path) -> bytes:
+    """A small MP4: 320x240 test pattern with the spoken track."""
+    path = tmp_path / "lecture.mp4"
+    ffmpeg(
+        *("-f", "lavfi", "-i", "testsrc=size=320x240:rate=15"),
+        *("-i", str(speech_wav)),
+        *("-c:v", "mpeg4", "-c:a", "aac", "-shortest", str(path)),
+    )
+    return path.read_bytes()
+
+
+@pytest.fixture
+def lecture_mp3(speech_wav, tmp_path) -> bytes:
+    path = tmp_path / "lecture.mp3"
+    ffmpeg("-i", str(speech_wav), "-acodec", "libmp3lame", "-b:a", "64k", str(path))
+    return path.read_bytes()
+
+
+@pytest.fixture
+def course(mentor):
+    course = authoring.course_create(user=mentor, title="Numbers")
+    authoring.module_create(user=mentor, course=course, title="Week 1")
+    return course
+
+
+def new_lesson(mentor, course, kind: str, **fields) -> Lesson:
+    return authoring.lesson_create(
+        user=mentor, module=course.modules.get(), title=f"A {kind} lesson", kind=kind, **fields
+    )
+
+
+def latest_job(kind: str) -> ProcessingJob:
+    return ProcessingJob.objects.filter(kind=kind).latest("id")
+
+
+# --- video and audio --------------------------------------------------------------------------
+
+
+def test_video_upload_gives_duration_poster_captions_and_transcript(
+    storage, mentor, course, lecture_mp4, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "video")
+
+    # when a mentor uploads a video
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor,
+            lesson=lesson,
+            file=SimpleUploadedFile("lecture.mp4", lecture_mp4, "video/mp4"),
+        )
+
+    # then the job has filled in the lesson
+    lesson.refresh_from_db()
+    job = latest_job(media.LESSON_MEDIA_JOB)
+    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
+    assert lesson.media_status == Lesson.MediaStatus.READY
+    assert 3 <= lesson.duration <= 6
+    course.refresh_from_db()
+    assert course.estimated_duration == lesson.duration
+    with storage.open(lesson.poster.name) as poster, Image.open(poster) as image:
+        assert (image.format, image.size) == ("JPEG", (320, 240))
+    with storage.open(lesson.captions.name) as vtt:
+        cues = parse_vtt(vtt.read().decode())
+    assert cues and all(cue.end > cue.start for cue in cues)
+    assert lesson.transcript and lesson.transcript.split()
+    assert job.result["quality"] == "rough (offline pocketsphinx)"
+    print(f"\npocketsphinx heard: {lesson.transcript!r}")
+
+
+def test_audio_upload_gives_duration_and_captions_without_a_poster(
+    storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "audio")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor,
+            lesson=lesson,
+            file=SimpleUploadedFile("talk.mp3", lecture_mp3, "audio/mpeg"),
+        )
+
+    lesson.refresh_from_db()
+    assert lesson.media_status == Lesson.MediaStatus.READY, latest_job(media.LESSON_MEDIA_JOB).error
+    assert lesson.duration >= 3 and not lesson.poster
+    assert lesson.captions.name == f"{lesson.media.name}.en.vtt"
+    assert storage.exists(lesson.captions.name)
+
+
+def test_rerun_is_idempotent_and_keeps_one_set_of_outputs(
+    storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "audio")
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("t.mp3", lecture_mp3, "audio/mpeg")
+        )
+    lesson.refresh_from_db()
+    first_captions = lesson.captions.name
+    files_before = sorted(storage.listdir("courses/media")[1])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = media.lesson_job_rerun(user=mentor, lesson=lesson, which="media")
+
+    job.refresh_from_db()
+    lesson.refresh_from_db()
+    assert job.status == ProcessingJob.Status.SUCCEEDED and job.attempts == 1
+    assert ProcessingJob.objects.filter(kind=media.LESSON_MEDIA_JOB).count() == 1
+    assert lesson.captions.name == first_captions and lesson.media_status == "ready"
+    assert sorted(storage.listdir("courses/media")[1]) == files_before
+
+
+def test_a_broken_video_fails_with_the_error_shown_on_the_editor(
+    client, storage, tools, mentor, course, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "video")
+
+    # an MP4 header with nothing playable behind it passes the upload check, not ffprobe
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("x.mp4", MP4, "video/mp4")
+        )
+
+    lesson.refresh_from_db()
+    job = latest_job(media.LESSON_MEDIA_JOB)
+    assert lesson.media_status == Lesson.MediaStatus.FAILED
+    assert job.status == ProcessingJob.Status.FAILED and "ffprobe failed" in job.error
+    client.force_login(mentor)
+    status = client.get(reverse("courses:teach_media_status", args=[lesson.pk])).content.decode()
+    assert "Processing failed" in status and "ffprobe failed" in status
+    assert "hx-trigger" not in status  # no polling once it is over
+    assert "Run captions again" in status
+
+
+def test_a_job_for_a_replaced_upload_changes_nothing(
+    storage, tools, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "audio")
+    with django_capture_on_commit_callbacks(execute=False):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", lecture_mp3, "audio/mpeg")
+        )
+    stale = latest_job(media.LESSON_MEDIA_JOB)
+    Lesson.objects.filter(pk=lesson.pk).update(media="courses/media/newer.mp3")
+
+    assert media.lesson_media_job(stale) == {"superseded": True, "media": stale.params["media"]}
+    lesson.refresh_from_db()
+    assert lesson.duration == 0 and lesson.media_status == "processing"
+
+
+def test_captions_in_a_language_without_a_local_model_leave_the_media_ready(
+    storage, mentor, lecture_mp3, django_capture_on_commit_callbacks
+):
+    course = authoring.course_create(user=mentor, title="हिंदी", language="hi")
+    authoring.module_create(user=mentor, course=course, title="M")
+    lesson = new_lesson(mentor, course, "audio")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", lecture_mp3, "audio/mpeg")
+        )
+
+    lesson.refresh_from_db()
+    job = latest_job(media.LESSON_MEDIA_JOB)
+    assert lesson.media_status == "ready" and lesson.duration >= 3 and not lesson.captions
+    assert job.result["captions_note"] == "no local speech model for hi"
+
+
+# --- narration --------------------------------------------------------------------------------
+
+
+def test_text_lessons_are_narrated_and_renarrated_when_the_text_changes(
+    storage, tools, mentor, course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        lesson = new_lesson(mentor, course, "text", content="# Hello\n\nThis is **lesson one**.")
+    lesson.refresh_from_db()
+    first = lesson.narration.name
+    assert lesson.media_status == "ready" and first.endswith((".mp3", ".wav"))
+    assert storage.size(first) > 1000
+
+    with django_capture_on_commit_callbacks(execute=True):
+        authoring.lesson_update(user=mentor, lesson=lesson, data={"content": "Now it is longer."})
+    lesson.refresh_from_db()
+    assert lesson.narration.name != first and storage.exists(lesson.narration.name)
+    assert not storage.exists(first)  # the old narration is gone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        authoring.lesson_update(user=mentor, lesson=lesson, data={"content": ""})
+    lesson.refresh_from_db()
+    assert not lesson.narration and lesson.media_status == "none"
+
+
+def test_narration_text_drops_the_markup():
+    assert media.narration_text("# Title\n\n* one\n* two [link](http://x) & <b>bold</b>") == (
+        "Title one two link & bold"
+    )
+
+
+# --- covers -----------------------------------------------------------------------------------
+
+
+def test_cover_gets_three_webp_thumbnails_and_a_moderation_check(
+    storage, mentor, course, django_capture_on_commit_callbacks
+):
+    cover = png_bytes((1600, 1000))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media.course_cover_upload(
+            user=mentor, course=course, file=SimpleUploadedFile("c.png", cover, "image/png")
+        )
+
+    course.refresh_from_db()
+    public = storages["public"]
+    assert set(course.thumbnails) == {"320", "640", "1280"}
+    for label, size in media.THUMBNAIL_SIZES.items():
+        name = course.thumbnails[label]
+        with public.open(name) as handle, Image.open(BytesIO(handle.read())) as image:
+            assert (image.format, image.size) == ("WEBP", size)
+    # the local image analyser cannot judge images: a person is asked to
+    assert ModerationItem.objects.filter(
+        object_id=str(course.pk), reason=ModerationItem.Reason.IMAGE_UNCHECKED
+    ).exists()
+
+    # a new cover replaces the thumbnails
+    old = dict(course.thumbnails)
+    with django_capture_on_commit_callbacks(execute=True):
+        media.course_cover_upload(
+            user=mentor,
+            course=course,
+            file=SimpleUploadedFile("d.png", png_bytes((800, 450)), "image/png"),
+        )
+    course.refresh_from_db()
+    assert set(course.thumbnails.values()).isdisjoint(old.values())
+    assert not any(public.exists(name) for name in old.values())
+
+
+def test_thumbnail_job_for_an_old_cover_is_a_no_op(storage, mentor, course):
+    storage.save("courses/covers/old.png", ContentFile(png_bytes()))
+    job = ProcessingJob.objects.create(
+        kind=media.COVER_JOB,
+        key="cover-test",
+        content_type_id=None,
+        object_id=str(course.pk),
+        params={"cover": "courses/covers/old.png"},
+    )
+
+    assert media.course_cover_thumbnails_job(job) == {"superseded": True}
+
+
+# --- the status panel -------------------------------------------------------------------------
+
+
+def test_status_panel_polls_while_processing_and_stops_when_ready(
+    client, storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = new_lesson(mentor, course, "audio")
+    client.force_login(mentor)
+    url = reverse("courses:teach_media_status", args=[lesson.pk])
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", lecture_mp3, "audio/mpeg")
+        )
+    processing = client.get(url).content.decode()
+    assert 'hx-trigger="every 3s"' in processing and "Processing" in processing
+    for callback in callbacks:
+        callback()
+    ready = client.get(url).content.decode()
+    assert "hx-trigger" not in ready and "Ready" in ready and "<audio" in ready
+
+
+@pytest.mark.usefixtures("s3_media")
+def test_pipeline_reads_media_from_s3(
+    tools, settings, mentor, course, lecture_mp4, django_capture_on_commit_callbacks
+):
+    settings.KALPLA_AI_BACKEND = "local"  # storage on S3 (moto), speech tools on this machine
+    lesson = new_lesson(mentor, course, "video")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("l.mp4", lecture_mp4, "video/mp4")
+        )
+
+    lesson.refresh_from_db()
+    assert lesson.media_status == "ready", latest_job(media.LESSON_MEDIA_JOB).error
+    assert lesson.duration >= 3
+    bucket = aws_client("s3")
+    keys = {
+        o["Key"]
+        for o in bucket.list_objects_v2(Bucket=settings.AWS_STORAGE_BUCKET_NAME)["Contents"]
+    }
+    assert {lesson.media.name, lesson.poster.name, lesson.captions.name} <= keys
+
+
+@pytest.mark.django_db(transaction=True)
+def test_media_job_runs_on_a_real_worker(celery_worker, storage, tools, mentor, lecture_mp3):
+    course = authoring.course_create(user=mentor, title="Worker")
+    authoring.module_create(user=mentor, course=course, title="M")
+    lesson = new_lesson(mentor, course, "audio")
+
+    # the upload commits, and the job goes through Redis to the worker
+    media.lesson_media_upload(
+        user=mentor, lesson=lesson, file=SimpleUploadedFile("w.mp3", lecture_mp3, "audio/mpeg")
+    )
+    deadline = time.monotonic() + 90
+    while Lesson.objects.get(pk=lesson.pk).media_status == "processing":
+        assert time.monotonic() < deadline, "the worker did not finish the media job"
+        time.sleep(0.2)
+
+    lesson.refresh_from_db()
+    assert lesson.media_status == "ready" and lesson.duration >= 3 and lesson.captions

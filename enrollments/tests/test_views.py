@@ -1,0 +1,161 @@
+"""Site pages: enroll / unenroll forms and the student and mentor dashboards."""
+
+import re
+from decimal import Decimal
+
+import pytest
+from allauth.account.models import EmailAddress
+
+from accounts.tests.factories import UserFactory
+from courses.models import Course
+from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from enrollments import services
+from enrollments.models import Enrollment
+from enrollments.tests.factories import EnrollmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course(db):
+    course = CourseFactory(slug="python", title="Python")
+    module = ModuleFactory(course=course, order=0)
+    course.first_lesson = LessonFactory(module=module, order=0)
+    LessonFactory(module=module, order=1)
+    return course
+
+
+def test_enroll_redirects_to_first_lesson_with_message(client, student, course):
+    client.force_login(student)
+
+    response = client.post("/learning/courses/python/enroll/", follow=True)
+
+    assert response.redirect_chain[0][0] == f"/courses/python/lessons/{course.first_lesson.pk}/"
+    assert "You are enrolled in “Python”" in response.content.decode()
+    assert Enrollment.objects.filter(user=student, course=course, status="active").exists()
+
+
+def test_enroll_requires_post_and_sign_in(client, course):
+    response = client.post("/learning/courses/python/enroll/")
+    assert response["Location"].startswith("/accounts/login/?next=")
+    # Back from signing in, the GET lands on the course page without enrolling.
+    client.force_login(UserFactory())
+    response = client.get("/learning/courses/python/enroll/")
+    assert response["Location"] == "/courses/python/"
+    assert not Enrollment.objects.exists()
+
+
+def test_enroll_paid_course_goes_back_to_course_page(client, student):
+    CourseFactory(slug="paid", price=Decimal("5.00"))
+    client.force_login(student)
+    response = client.post("/learning/courses/paid/enroll/")
+    assert response.status_code == 302
+    assert response["Location"] == "/courses/paid/"
+    assert not Enrollment.objects.exists()
+
+
+def test_enroll_unverified_email_goes_to_email_page(client, course):
+    user = UserFactory(verified=False)
+    EmailAddress.objects.create(user=user, email=user.email, verified=False, primary=True)
+    client.force_login(user)
+    response = client.post("/learning/courses/python/enroll/")
+    assert response["Location"] == "/accounts/email/"
+
+
+def test_enroll_draft_course_is_404(client, student):
+    CourseFactory(slug="draft", status=Course.Status.DRAFT)
+    client.force_login(student)
+    assert client.post("/learning/courses/draft/enroll/").status_code == 404
+
+
+def test_unenroll_asks_to_confirm_then_leaves(client, student, course):
+    services.enrollment_create(user=student, course=course)
+    client.force_login(student)
+
+    page = client.get("/learning/courses/python/unenroll/")
+    assert page.status_code == 200
+    assert "Yes, leave the course" in page.content.decode()
+    assert Enrollment.objects.get(user=student).status == "active"
+
+    response = client.post("/learning/courses/python/unenroll/", follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert "You left “Python”" in response.content.decode()
+    assert Enrollment.objects.get(user=student).status == "cancelled"
+
+
+# --- dashboards ---------------------------------------------------------------------------
+
+
+def test_student_dashboard_lists_enrollments_with_progress(client, student, course):
+    EnrollmentFactory(user=student, course=course, progress_percent=50)
+    client.force_login(student)
+
+    html = client.get("/").content.decode()
+
+    assert "Continue learning" in html
+    assert 'aria-valuenow="50"' in html
+    assert f'href="/courses/python/lessons/{course.first_lesson.pk}/"' in html
+    assert "Welcome back" in html
+
+
+def test_student_dashboard_empty_state_links_to_catalogue(client, student):
+    client.force_login(student)
+    html = client.get("/").content.decode()
+    assert "You are not enrolled in any course yet." in html
+    assert 'href="/courses/"' in html
+
+
+def test_student_dashboard_shows_recently_viewed(client, student, course):
+    enrollment = EnrollmentFactory(user=student, course=course)
+    services.enrollment_lesson_open(enrollment=enrollment, lesson=course.first_lesson)
+    client.force_login(student)
+    html = client.get("/").content.decode()
+    assert "Recently viewed" in html
+    assert re.search(r"Continue<span class=\"visually-hidden\"> Python", html)
+
+
+def test_mentor_dashboard_lists_taught_courses(client, mentor):
+    CourseFactory(title="Taught", instructors=[mentor], enrollment_count=7)
+    CourseFactory(title="Draft one", instructors=[mentor], status=Course.Status.DRAFT)
+    CourseFactory(title="Someone else's")
+    client.force_login(mentor)
+
+    html = client.get("/").content.decode()
+
+    assert "Teaching" in html
+    assert "Taught" in html and "Draft one" in html
+    assert "Someone else" not in html
+    assert "<td>7</td>" in html
+    assert 'href="/courses/teach/"' in html
+
+
+def test_student_does_not_see_teaching(client, student):
+    client.force_login(student)
+    assert 'id="teaching"' not in client.get("/").content.decode()
+
+
+def _enroll_many(user, n):
+    for _ in range(n):
+        course = CourseFactory()
+        lesson = LessonFactory(module=ModuleFactory(course=course))
+        enrollment = EnrollmentFactory(user=user, course=course)
+        services.enrollment_lesson_open(enrollment=enrollment, lesson=lesson)
+
+
+@pytest.mark.parametrize("roles", [("Student",), ("Mentor",)])
+def test_dashboard_queries_same_for_1_and_20_enrollments(
+    client, django_assert_max_num_queries, roles
+):
+    user = UserFactory(roles=roles)
+    for _ in range(3 if "Mentor" in roles else 0):
+        CourseFactory(instructors=[user])
+    client.force_login(user)
+    _enroll_many(user, 1)
+    client.get("/")
+    with django_assert_max_num_queries(20) as one:
+        client.get("/")
+    _enroll_many(user, 19)
+    with django_assert_max_num_queries(len(one)) as twenty:
+        html = client.get("/").content.decode()
+    assert html.count('class="learning-item"') == 20
+    assert len(twenty) == len(one)

@@ -1,0 +1,72 @@
+"""Site pages of the enrollments app: enroll and unenroll (under /learning/)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from rest_framework import status
+
+from accounts.selectors import signed_in_user
+from courses.selectors.access import (
+    course_first_lesson_id,
+    course_get_by_slug,
+    course_url,
+    lesson_url,
+)
+from enrollments import selectors, services
+from kalpla.exceptions import ApplicationError
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enroll(request: HttpRequest, slug: str) -> HttpResponse:
+    """POST enrolls. GET (e.g. back from signing in) changes nothing: the course page."""
+    course = course_get_by_slug(slug=slug)
+    if request.method != "POST":
+        return redirect(course_url(course=course))
+    user = signed_in_user(request)
+    already = selectors.enrollment_get(user=user, course=course) is not None
+    try:
+        services.enrollment_create(user=user, course=course)
+    except ApplicationError as exc:
+        if exc.status_code == status.HTTP_404_NOT_FOUND:
+            raise Http404 from exc
+        messages.error(request, exc.message)
+        if exc.code == "email_unverified":
+            return redirect("account_email")
+        return redirect(course_url(course=course))
+    if not already:
+        messages.success(
+            request,
+            _("You are enrolled in “%(title)s”. Enjoy the course!") % {"title": course.title},
+        )
+    lesson_id = course_first_lesson_id(course=course)
+    if lesson_id is None:
+        return redirect(course_url(course=course))
+    return redirect(lesson_url(course=course, lesson_id=lesson_id))
+
+
+@login_required
+def unenroll(request: HttpRequest, slug: str) -> HttpResponse:
+    """GET: a confirmation page; POST: unenroll and go home."""
+    course = course_get_by_slug(slug=slug)
+    enrollment = selectors.enrollment_get(user=signed_in_user(request), course=course)
+    if enrollment is None:
+        messages.info(request, _("You are not enrolled in this course."))
+        return redirect(course_url(course=course))
+    if request.method == "POST":
+        services.enrollment_cancel(enrollment=enrollment)
+        messages.success(
+            request,
+            _("You left “%(title)s”. Your progress is kept if you come back.")
+            % {"title": course.title},
+        )
+        return redirect(reverse("home"))
+    return render(
+        request,
+        "enrollments/unenroll.html",
+        {"course": course, "enrollment": enrollment, "course_url": course_url(course=course)},
+    )
