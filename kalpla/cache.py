@@ -1,6 +1,33 @@
+import threading
 from typing import Any
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+
+_POOLS: dict[tuple[str, str], Any] = {}
+_POOLS_LOCK = threading.Lock()
+
+
+class SharedPoolRedisCacheClient(RedisCacheClient):
+    """Connection pools shared by the whole process.
+
+    Django builds a cache object per request context under ASGI, and with it a new pool, so
+    every request would open a fresh Redis connection; one pool per server per process
+    reuses them.
+    """
+
+    def _get_connection_pool(self, write: bool) -> Any:
+        this: Any = self  # the stubs do not declare Django's private attributes
+        index = this._get_connection_pool_index(write)
+        server = this._servers[index]
+        key = (server, repr(sorted(this._pool_options.items(), key=lambda item: item[0])))
+        pool = _POOLS.get(key)
+        if pool is None:
+            with _POOLS_LOCK:
+                pool = _POOLS.get(key)
+                if pool is None:
+                    pool = this._pool_class.from_url(server, **this._pool_options)
+                    _POOLS[key] = pool
+        return pool
 
 
 class PrefixedRedisCache(RedisCache):
@@ -9,6 +36,10 @@ class PrefixedRedisCache(RedisCache):
     Django's RedisCache.clear() runs FLUSHDB, which would also wipe the Celery broker,
     the channel layer and anything else sharing the Redis database.
     """
+
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedPoolRedisCacheClient
 
     def clear(self) -> None:
         client: Any = self._cache.get_client(None, write=True)
