@@ -150,11 +150,13 @@ def test_no_entry_is_fuzzy(po_entries: list[Entry]) -> None:
 
 def test_translations_keep_placeholders_and_markup(messages: list[Entry]) -> None:
     tokens = re.compile(r"%\(\w+\)[sdif]|\{\w*\}|<[^>]+>|&\w+;")
+    # Plural forms (msgstr[1] and up) follow msgid_plural, which may add a count placeholder.
     broken = [
         e.label
         for e in messages
-        for text in e.msgstr.values()
-        if sorted(tokens.findall(text)) != sorted(tokens.findall(e.msgid))
+        for index, text in e.msgstr.items()
+        if sorted(tokens.findall(text))
+        != sorted(tokens.findall(e.msgid_plural if index and e.msgid_plural else e.msgid))
     ]
     assert not broken, f"placeholders or markup differ: {broken}"
 
