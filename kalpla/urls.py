@@ -40,7 +40,7 @@ if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
     # only through the permission-checked /files/ views.
     urlpatterns += [
         re_path(
-            r"^media/(?P<path>(?:public|avatars|courses/covers)/.+)$",
+            r"^media/(?P<path>(?:public|avatars|courses/covers|demo/covers)/.+)$",
             serve,
             {"document_root": settings.MEDIA_ROOT},
         )
