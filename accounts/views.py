@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -9,6 +11,7 @@ from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
 from accounts.roles import is_admin, is_mentor, primary_role
 from enrollments import selectors as enrollment_selectors
+from enrollments.cache import learning_list_html
 from kalpla.exceptions import ApplicationError
 
 
@@ -16,8 +19,19 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     user = request.user
-    context: dict[str, object] = {"role": primary_role(user)}
-    context.update(enrollment_selectors.student_dashboard(user=user))
+    context: dict[str, object] = {
+        "role": primary_role(user),
+        "learning_list": mark_safe(  # noqa: S308 - rendered by our template
+            learning_list_html(
+                user_id=user.pk,
+                render=lambda: render_to_string(
+                    "enrollments/_learning_list.html",
+                    {"enrollments": enrollment_selectors.learning_list(user=user)},
+                ),
+            )
+        ),
+        "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
+    }
     if is_mentor(user) or is_admin(user):
         context.update(enrollment_selectors.mentor_dashboard(user=user))
     return render(request, "home.html", context)

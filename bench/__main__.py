@@ -81,9 +81,8 @@ def bench_env(database_url: str) -> dict[str, str]:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
             "DJANGO_SECURE_SSL_REDIRECT": "false",
             "DATABASE_URL": database_url,
-            # Django's persistent connections do not survive ASGI's per-request threads; a
-            # connection per request is what this deployment gets without a pool.
-            "DATABASE_CONN_MAX_AGE": os.environ.get("KALPLA_BENCH_CONN_MAX_AGE", "0"),
+            # The production default: a psycopg pool per uvicorn worker.
+            "DATABASE_POOL": os.environ.get("KALPLA_BENCH_DATABASE_POOL", "true"),
             "REDIS_URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
             "KALPLA_CACHE_PREFIX": "kalpla-bench",
             "CELERY_TASK_ALWAYS_EAGER": "true",

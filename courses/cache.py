@@ -10,14 +10,17 @@ below; services that write with ``update()`` call ``course_outline_invalidate`` 
 
 Enrollment counts change with ``update()`` in the enrollments app without invalidating:
 catalogue pages may show them up to ``CATALOGUE_TTL`` seconds late.
+
+The course page's public parts (hero, about, rating summary, a page of reviews) are cached
+per course version, reviews version (every review save or delete moves it), language and
+variant for ``PAGE_TTL`` seconds, so learner counts and "3 minutes ago" are at most that late.
 """
 
 import hashlib
-import time
+from collections.abc import Callable
 from typing import Any, TypedDict
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
@@ -25,8 +28,9 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from courses.markdown import render_markdown
-from courses.models import Category, Course, Lesson, Module, Resource, Tag
+from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
 from courses.selectors.catalogue import duration_clock, duration_words
+from kalpla.cache import cache_version, cache_version_bump_on_commit, cache_versions
 
 OUTLINE_SCHEMA = 2
 """Bump when the cached shape changes: old entries are then simply never read."""
@@ -64,11 +68,16 @@ class Outline(TypedDict):
 
 
 CATALOGUE_TTL = 60
-CATALOGUE = "catalogue"
+CATALOGUE = "courses:catalogue"
+PAGE_TTL = 60
 
 
-def _version_key(scope: int | str) -> str:
-    return f"courses:version:{scope}"
+def _course_scope(course_id: int) -> str:
+    return f"courses:{course_id}"
+
+
+def _reviews_scope(course_id: int) -> str:
+    return f"courses:reviews:{course_id}"
 
 
 def _outline_key(course_id: int, version: int, part: str = "outline") -> str:
@@ -77,50 +86,23 @@ def _outline_key(course_id: int, version: int, part: str = "outline") -> str:
     return f"courses:{part}:{OUTLINE_SCHEMA}:{course_id}:{version}:{language}"
 
 
-def _new_version() -> int:
-    # Time-based so a lost version key never brings an old version number back.
-    return time.time_ns()
-
-
-def _version(scope: int | str) -> int:
-    version = cache.get(_version_key(scope))
-    if version is None:
-        version = _new_version()
-        if not cache.add(_version_key(scope), version, timeout=None):
-            version = cache.get(_version_key(scope), version)
-    return int(version)
-
-
-def _bump(*scopes: int | str) -> None:
-    for scope in scopes:
-        try:
-            cache.incr(_version_key(scope))
-        except ValueError:
-            cache.set(_version_key(scope), _new_version(), timeout=None)
-
-
-def _bump_now_and_on_commit(*scopes: int | str) -> None:
-    _bump(*scopes)
-    transaction.on_commit(lambda: _bump(*scopes))
-
-
 def course_outline_invalidate(*, course: Course | int) -> None:
     """Forget the cached outline of ``course`` (and the catalogue pages) now and on commit."""
     course_id = course if isinstance(course, int) else course.pk
     if course_id is None:
         return
-    _bump_now_and_on_commit(course_id, CATALOGUE)
+    cache_version_bump_on_commit(_course_scope(course_id), CATALOGUE)
 
 
 def catalogue_invalidate() -> None:
     """Forget the cached catalogue pages (card fields changed: rating, price...)."""
-    _bump_now_and_on_commit(CATALOGUE)
+    cache_version_bump_on_commit(CATALOGUE)
 
 
 def catalogue_cache_key(params: str) -> str:
     """A key for one catalogue page (``params``: the normalised request) in this version."""
     digest = hashlib.sha256(params.encode()).hexdigest()[:32]
-    return f"courses:catalogue:{OUTLINE_SCHEMA}:{_version(CATALOGUE)}:{digest}"
+    return f"courses:catalogue:{OUTLINE_SCHEMA}:{cache_version(CATALOGUE)}:{digest}"
 
 
 def course_outline_build(*, course: Course) -> Outline:
@@ -172,7 +154,7 @@ def course_outline_build(*, course: Course) -> Outline:
 
 def course_outline(*, course: Course) -> Outline:
     """The outline of ``course`` (any status), from the cache when it is there."""
-    key = _outline_key(course.pk, _version(course.pk))
+    key = _outline_key(course.pk, cache_version(_course_scope(course.pk)))
     outline: Outline | None = cache.get(key)
     if outline is None:
         outline = course_outline_build(course=course)
@@ -180,16 +162,31 @@ def course_outline(*, course: Course) -> Outline:
     return outline
 
 
-def course_page_parts(*, course: Course, lesson_url_prefix: str) -> tuple[Outline, str]:
-    """The outline and the course page's rendered outline section, cached together.
+def course_page_parts(
+    *,
+    course: Course,
+    lesson_url_prefix: str,
+    public: str | None = None,
+    build_public: Callable[[Outline], dict[str, str]] | None = None,
+) -> tuple[Outline, str, dict[str, str] | None]:
+    """The outline, the rendered outline section and (with ``public``) the page's public parts.
 
-    The section is the heaviest part of the page to render (every lesson of every module) and
-    the same for every visitor, so it is rendered once per version and language.
+    The outline section is the heaviest part of the page to render (every lesson of every
+    module) and the same for every visitor, so it is rendered once per version and language.
+    ``public`` names a variant of the other parts every ordinary visitor shares;
+    ``build_public(outline)`` renders them when the cache has none. Two cache round trips.
     """
-    version = _version(course.pk)
-    outline_key = _outline_key(course.pk, version)
-    html_key = _outline_key(course.pk, version, "syllabus")
-    found = cache.get_many([outline_key, html_key])
+    course_version, reviews_version = cache_versions(
+        _course_scope(course.pk), _reviews_scope(course.pk)
+    )
+    outline_key = _outline_key(course.pk, course_version)
+    html_key = _outline_key(course.pk, course_version, "syllabus")
+    keys = [outline_key, html_key]
+    public_key = None
+    if public is not None:
+        public_key = _outline_key(course.pk, course_version, f"page:{public}:{reviews_version}")
+        keys.append(public_key)
+    found = cache.get_many(keys)
     outline: Outline | None = found.get(outline_key)
     if outline is None:
         outline = course_outline_build(course=course)
@@ -201,7 +198,24 @@ def course_page_parts(*, course: Course, lesson_url_prefix: str) -> tuple[Outlin
             {"outline": outline, "lesson_url_prefix": lesson_url_prefix},
         )
         cache.set(html_key, html, timeout=OUTLINE_TTL)
-    return outline, html
+    fragments: dict[str, str] | None = None
+    if public_key is not None and build_public is not None:
+        fragments = found.get(public_key)
+        if fragments is None:
+            fragments = {name: str(part) for name, part in build_public(outline).items()}
+            cache.set(public_key, fragments, timeout=PAGE_TTL)
+    return outline, html, fragments
+
+
+@receiver(post_save, sender=Review, dispatch_uid="courses.page.review_saved")
+@receiver(post_delete, sender=Review, dispatch_uid="courses.page.review_deleted")
+def _reviews_changed(sender: type[Model], instance: Review, **kwargs: Any) -> None:
+    cache_version_bump_on_commit(_reviews_scope(instance.course_id))
+
+
+def course_reviews_invalidate(*, course_id: int) -> None:
+    """Forget the cached review parts of a course page (for writes with ``update()``)."""
+    cache_version_bump_on_commit(_reviews_scope(course_id))
 
 
 def _course_id_of(instance: Model) -> int | None:

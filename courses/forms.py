@@ -236,5 +236,17 @@ class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 
 
+class ReorderForm(forms.Form):
+    """The new order of a list (drag and drop): its ids, comma-separated, first to last."""
+
+    order = forms.RegexField(
+        regex=r"^\d{1,18}(,\d{1,18}){0,499}$",
+        error_messages={"invalid": _("Send the ids of the list, comma-separated.")},
+    )
+
+    def clean_order(self) -> list[int]:
+        return [int(part) for part in self.cleaned_data["order"].split(",")]
+
+
 class RerunForm(forms.Form):
     job = forms.ChoiceField(choices=[("media", _("Media")), ("narration", _("Narration"))])

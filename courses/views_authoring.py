@@ -6,6 +6,7 @@ uploads with a progress bar and htmx refreshes the media status while jobs run.
 
 import copy
 import json
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -30,6 +31,7 @@ from courses.forms import (
     ModuleForm,
     ModuleRenameForm,
     MoveForm,
+    ReorderForm,
     RerunForm,
     ResourceForm,
     ReturnToDraftForm,
@@ -419,6 +421,55 @@ def module_move(request: HttpRequest, module_id: int) -> HttpResponse:
     return redirect(_outline_url(module.course, f"module-{module.pk}"))
 
 
+def _reordered(
+    request: HttpRequest, course: Course, anchor: str, save: Callable[[list[int]], None]
+) -> HttpResponse:
+    """Answer a drag-and-drop reorder: 204 (or a redirect without JS), 400 with the reason."""
+    form = ReorderForm(request.POST)
+    errors: list[str] = []
+    if not form.is_valid():
+        errors = [str(error) for error in form.errors["order"]]
+    else:
+        try:
+            save(form.cleaned_data["order"])
+        except ValidationError as exc:
+            errors = exc.messages
+    if _wants_json(request):
+        if not errors:
+            return HttpResponse(status=204)
+        body = error_body(" ".join(errors), "invalid", {"order": errors})
+        return JsonResponse(body, status=400)
+    if errors:
+        messages.error(request, " ".join(errors))
+    else:
+        messages.success(request, _("The new order is saved."))
+    return redirect(_outline_url(course, anchor))
+
+
+@login_required
+@require_POST
+def module_reorder(request: HttpRequest, slug: str) -> HttpResponse:
+    course = _editable_course(request, slug)
+    return _reordered(
+        request,
+        course,
+        "",
+        lambda ids: authoring.module_reorder(user=_user(request), course=course, module_ids=ids),
+    )
+
+
+@login_required
+@require_POST
+def lesson_reorder(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    return _reordered(
+        request,
+        module.course,
+        f"module-{module.pk}",
+        lambda ids: authoring.lesson_reorder(user=_user(request), module=module, lesson_ids=ids),
+    )
+
+
 @login_required
 @require_POST
 def lesson_add(request: HttpRequest, module_id: int) -> HttpResponse:
@@ -697,6 +748,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("teach/courses/<slug:slug>/cover/", course_cover, name="teach_course_cover"),
     path("teach/courses/<slug:slug>/outline/", course_outline, name="teach_outline"),
     path("teach/courses/<slug:slug>/modules/", module_add, name="teach_module_add"),
+    path(
+        "teach/courses/<slug:slug>/modules/reorder/",
+        module_reorder,
+        name="teach_module_reorder",
+    ),
     path("teach/courses/<slug:slug>/submit/", course_submit, name="teach_course_submit"),
     path("teach/courses/<slug:slug>/archive/", course_archive, name="teach_course_archive"),
     path("teach/courses/<slug:slug>/publish/", course_publish, name="teach_course_publish"),
@@ -704,6 +760,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("teach/modules/<int:module_id>/", module_rename, name="teach_module_rename"),
     path("teach/modules/<int:module_id>/delete/", module_delete, name="teach_module_delete"),
     path("teach/modules/<int:module_id>/move/", module_move, name="teach_module_move"),
+    path(
+        "teach/modules/<int:module_id>/lessons/reorder/",
+        lesson_reorder,
+        name="teach_lesson_reorder",
+    ),
     path("teach/modules/<int:module_id>/lessons/", lesson_add, name="teach_lesson_add"),
     path("teach/lessons/<int:lesson_id>/", lesson_edit, name="teach_lesson"),
     path("teach/lessons/<int:lesson_id>/delete/", lesson_delete, name="teach_lesson_delete"),

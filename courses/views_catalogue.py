@@ -11,7 +11,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -108,6 +110,40 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _reviews_page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("reviews_page", "1")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+def _public_parts(
+    request: HttpRequest, context: dict[str, Any], *, page: int, include_hidden: bool
+) -> dict[str, str]:
+    """Hero, about, rating summary and one page of reviews, rendered from ``context``.
+
+    Rendered once for every ordinary visitor (and cached) or per viewer for the course's
+    instructors, moderators and the authors of a review (reply/hide forms, "You" badges).
+    """
+    course: Course = context["course"]
+    reviews = Paginator(
+        selectors.course_review_list(course=course, include_hidden=include_hidden),
+        REVIEWS_PAGE_SIZE,
+    ).get_page(page)
+    context = {
+        **context,
+        "rating": selectors.course_rating_summary(course=course),
+        "reviews": reviews,
+        "instructors": selectors.course_instructors(course=course),
+        "prerequisites": selectors.course_prerequisites(course=course),
+    }
+    req = request if context.get("user") is not None else None
+    return {
+        "hero": render_to_string("courses/_course_hero_text.html", context, req),
+        "about": render_to_string("courses/_course_about.html", context, req),
+        "review_summary": render_to_string("courses/_review_summary.html", context, req),
+        "review_list": render_to_string("courses/_review_list.html", context, req),
+    }
+
+
 def _course_page(
     request: HttpRequest,
     course: Course,
@@ -117,37 +153,66 @@ def _course_page(
 ) -> HttpResponse:
     user = request.user
     lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
-    outline, syllabus_html = course_page_parts(course=course, lesson_url_prefix=lesson_url_prefix)
     access = selectors.viewer_access(user=user, course=course)
     state = selectors.enroll_state(user=user, course=course, access=access)
     enrollment = access.enrollment
     enrolled = enrollment is not None
     moderator = is_moderator(user)
-    instructor = selectors.is_course_instructor(user=user, course=course)
-    reviews = Paginator(
-        selectors.course_review_list(course=course, include_hidden=moderator), REVIEWS_PAGE_SIZE
-    ).get_page(request.GET.get("reviews_page"))
-    my_review = None
-    if enrolled and course.is_published:
-        my_review = selectors.review_of_user(user=user, course=course)
-        if review_form is None:
-            initial = {"rating": my_review.rating, "text": my_review.text} if my_review else {}
-            review_form = ReviewForm(initial=initial)
+    instructor = access.is_instructor or (
+        access.is_staff and selectors.is_course_instructor(user=user, course=course)
+    )
+    my_review = selectors.review_of_user(user=user, course=course)
+    can_review = enrolled and course.is_published
+    if can_review and review_form is None:
+        initial = {"rating": my_review.rating, "text": my_review.text} if my_review else {}
+        review_form = ReviewForm(initial=initial)
+    page = _reviews_page_number(request)
+    shared = {
+        "course": course,
+        "language_label": _language_label(course.language),
+        "invite": bool(review_form),
+        "user": None,
+        "is_instructor": False,
+        "can_moderate": False,
+    }
+    personal = instructor or moderator or my_review is not None
+    fragments: dict[str, str] | None
+    outline, syllabus_html, fragments = course_page_parts(
+        course=course,
+        lesson_url_prefix=lesson_url_prefix,
+        public=None if personal else f"{'invite' if review_form else 'plain'}:{page}",
+        build_public=lambda outline: _public_parts(
+            request, {**shared, "outline": outline}, page=page, include_hidden=False
+        ),
+    )
+    if fragments is None:  # this viewer sees their own badges and forms
+        fragments = _public_parts(
+            request,
+            {
+                **shared,
+                "outline": outline,
+                "user": user,
+                "is_instructor": instructor,
+                "can_moderate": moderator,
+                "reply_form": ReplyForm() if instructor else None,
+            },
+            page=page,
+            include_hidden=moderator,
+        )
     first_lesson_id = next(
         (lesson["id"] for module in outline["modules"] for lesson in module["lessons"]), None
     )
     resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or first_lesson_id
-    prerequisites = list(course.prerequisites.all())
     return render(
         request,
         "courses/course_detail.html",
         {
             "course": course,
             "outline": outline,
-            "instructors": list(course.instructors.all()),
-            "prerequisites": prerequisites,
+            "fragments": {name: mark_safe(html) for name, html in fragments.items()},  # noqa: S308 - rendered by our templates
+            # Loaded only when the enroll card shows them (the "locked" state).
+            "prerequisites": lambda: selectors.course_prerequisites(course=course),
             "price_label": selectors.price_label(course),
-            "language_label": _language_label(course.language),
             "thumbnail_url": selectors.course_thumbnail_url(course, width=960),
             "enroll_state": state,
             "enrollment": enrollment,
@@ -156,11 +221,8 @@ def _course_page(
             "lesson_url_prefix": lesson_url_prefix,
             "syllabus_html": syllabus_html,
             "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
-            "rating": selectors.course_rating_summary(course=course),
-            "reviews": reviews,
             "my_review": my_review,
             "review_form": review_form,
-            "reply_form": ReplyForm() if instructor else None,
             "is_instructor": instructor,
             "can_moderate": moderator,
         },
@@ -169,7 +231,7 @@ def _course_page(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = selectors.course_detail_get(slug=slug, user=request.user)
+    course = selectors.course_detail_get(slug=slug, user=request.user, prefetch=False)
     return _course_page(request, course)
 
 

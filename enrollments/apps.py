@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class EnrollmentsConfig(AppConfig):
     name = "enrollments"
     verbose_name = _("Enrollments")
+
+    def ready(self) -> None:
+        from enrollments import cache  # noqa: F401 - connects the dashboard cache's receivers

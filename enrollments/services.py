@@ -12,6 +12,7 @@ from rest_framework import status
 
 from courses.models import Course, Lesson
 from courses.selectors.access import course_missing_prerequisites
+from enrollments.cache import learning_list_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
 from kalpla.exceptions import ApplicationError
@@ -129,6 +130,7 @@ def enrollment_lesson_open(*, enrollment: Enrollment, lesson: Lesson) -> None:
     now = timezone.now()
     Enrollment.objects.filter(pk=enrollment.pk).update(last_lesson=lesson, last_viewed_at=now)
     enrollment.last_lesson, enrollment.last_viewed_at = lesson, now
+    learning_list_invalidate(user_id=enrollment.user_id)
     LessonProgress.objects.bulk_create(
         [LessonProgress(enrollment=enrollment, lesson=lesson)],
         update_conflicts=True,

@@ -1,9 +1,13 @@
 import threading
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.db import transaction
 
 _POOLS: dict[tuple[str, str], Any] = {}
+_CLIENTS: dict[int, Any] = {}
 _POOLS_LOCK = threading.Lock()
 
 
@@ -12,8 +16,16 @@ class SharedPoolRedisCacheClient(RedisCacheClient):
 
     Django builds a cache object per request context under ASGI, and with it a new pool, so
     every request would open a fresh Redis connection; one pool per server per process
-    reuses them.
+    reuses them. The client object is shared too: redis-py builds its table of response
+    callbacks in every ``Redis()``, which Django does once per cache operation.
     """
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = _CLIENTS.get(id(pool))
+        if client is None:
+            client = _CLIENTS.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
+        return client
 
     def _get_connection_pool(self, write: bool) -> Any:
         this: Any = self  # the stubs do not declare Django's private attributes
@@ -56,3 +68,56 @@ class PrefixedRedisCache(RedisCache):
                 batch = []
         if batch:
             client.delete(*batch)
+
+
+# --- versioned keys -----------------------------------------------------------------------
+#
+# Cached entries put the version of their scope ("courses:12", "learning:user:7") in their
+# key; moving the version on (``cache_version_bump_on_commit``) retires every entry of the
+# scope at once without finding them. The version moves when the write happens and again
+# when its transaction commits, so a reader that cached old rows in between (another process,
+# before the commit) never serves them afterwards.
+
+
+def _version_key(scope: str) -> str:
+    return f"version:{scope}"
+
+
+def _new_version() -> int:
+    # Time-based so a lost version key never brings an old version number back.
+    return time.time_ns()
+
+
+def cache_version(scope: str) -> int:
+    """The current version of ``scope`` (created on first use)."""
+    key = _version_key(scope)
+    version = cache.get(key)
+    if version is None:
+        version = _new_version()
+        if not cache.add(key, version, timeout=None):
+            version = cache.get(key, version)
+    return int(version)
+
+
+def cache_versions(*scopes: str) -> list[int]:
+    """The versions of several scopes in one round trip (creating the missing ones)."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    return [
+        int(found[key]) if key in found else cache_version(scope)
+        for scope, key in zip(scopes, keys, strict=True)
+    ]
+
+
+def cache_version_bump(*scopes: str) -> None:
+    for scope in scopes:
+        try:
+            cache.incr(_version_key(scope))
+        except ValueError:
+            cache.set(_version_key(scope), _new_version(), timeout=None)
+
+
+def cache_version_bump_on_commit(*scopes: str) -> None:
+    """Retire the scopes' cached entries now and again when the transaction commits."""
+    cache_version_bump(*scopes)
+    transaction.on_commit(lambda: cache_version_bump(*scopes))

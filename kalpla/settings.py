@@ -126,8 +126,18 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A psycopg connection pool per process: Django's persistent connections are per thread,
+    # and ASGI runs each request's sync code in a fresh thread, so they would not be reused.
+    if env.bool("DATABASE_POOL", default=True):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=20),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10.0),
+        }
+    else:
+        DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+        DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"].setdefault("TEST", {})
 if env.str("KALPLA_TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env.str("KALPLA_TEST_DB_NAME")
@@ -456,6 +466,8 @@ REST_FRAMEWORK = {
         "kalpla.api.throttling.UserThrottle",
         "kalpla.api.throttling.ApiKeyThrottle",
     ],
+    # Trusted proxies in front of the app that append to X-Forwarded-For (0: use the peer).
+    "NUM_PROXIES": env.int("KALPLA_NUM_PROXIES", default=0),
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("KALPLA_THROTTLE_ANON", default="60/min"),
         "user": env.str("KALPLA_THROTTLE_USER", default="600/min"),

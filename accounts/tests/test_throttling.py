@@ -13,8 +13,12 @@ pytestmark = pytest.mark.django_db
 def tight_rates(monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
+    from kalpla.api.throttling import FixedWindowMixin
+
     rates = {"anon": "3/min", "user": "3/min", "api_key": "5/min"}
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    # The middle of a minute, so the requests of a test never straddle two windows.
+    monkeypatch.setattr(FixedWindowMixin, "timer", staticmethod(lambda: 1_800_000_030.0))
     assert api_settings.DEFAULT_THROTTLE_CLASSES
     return rates
 
@@ -44,3 +48,54 @@ def test_api_key_has_its_own_scope(tight_rates, student, student_api):
     # ...but the key is counted apart, at its own rate
     statuses = [machine.get("/api/v1/me/").status_code for _ in range(6)]
     assert statuses == [200] * 5 + [429]
+
+
+def test_retry_after_counts_down_to_the_next_window(tight_rates, api_client):
+    for _ in range(3):
+        api_client.get("/api/schema/?format=json")
+    response = api_client.get("/api/schema/?format=json")
+    assert response.status_code == 429
+    assert int(response["Retry-After"]) == 30  # the fixed clock is 30 s into its minute
+
+
+def test_a_new_window_lets_the_client_in_again(tight_rates, api_client, monkeypatch):
+    from kalpla.api.throttling import FixedWindowMixin
+
+    for _ in range(3):
+        assert api_client.get("/api/schema/?format=json").status_code == 200
+    assert api_client.get("/api/schema/?format=json").status_code == 429
+    monkeypatch.setattr(FixedWindowMixin, "timer", staticmethod(lambda: 1_800_000_090.0))
+    assert api_client.get("/api/schema/?format=json").status_code == 200
+
+
+def test_forwarded_for_is_not_believed_without_trusted_proxies(tight_rates, api_client):
+    # A client cannot dodge its limit by inventing a new X-Forwarded-For on every request.
+    statuses = [
+        api_client.get(
+            "/api/schema/?format=json", HTTP_X_FORWARDED_FOR=f"203.0.113.{n}"
+        ).status_code
+        for n in range(4)
+    ]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_window_counter_is_one_key_per_window():
+    from django.core.cache import cache
+
+    from kalpla.api.throttling import window_hit
+
+    cache.delete_many(["t:hits:30000000", "t:hits:30000001"])
+    assert window_hit("t:hits", 60, 1_800_000_000.0) == (1, 1_800_000_060.0)
+    assert window_hit("t:hits", 60, 1_800_000_059.0)[0] == 2
+    assert window_hit("t:hits", 60, 1_800_000_060.0)[0] == 1
+
+
+def test_window_counter_without_redis(settings):
+    from kalpla.api.throttling import window_hit
+
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
+    }
+    assert window_hit("t:local", 60, 1_800_000_000.0)[0] == 1
+    assert window_hit("t:local", 60, 1_800_000_001.0)[0] == 2
+    assert window_hit("t:local", 60, 1_800_000_061.0)[0] == 1

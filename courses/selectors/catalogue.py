@@ -173,15 +173,17 @@ def is_course_instructor(*, user: UserLike, course: Course) -> bool:
     return any(i.pk == user.pk for i in course.instructors.all())
 
 
-def course_detail_get(*, slug: str, user: UserLike) -> Course:
+def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Course:
     """The course with its page's relations; Http404 when ``user`` may not see it.
 
-    Drafts, courses in review and archived courses are visible to their instructors and staff
-    only (everyone else gets a 404, not a 403: they may not know it exists).
+    Drafts and courses in review are visible to their instructors and staff only; archived
+    courses also to the students enrolled in them, who keep their lessons (everyone else gets
+    a 404, not a 403: they may not know it exists). ``prefetch=False`` leaves instructors,
+    tags and prerequisites to be loaded when used (the site's course page caches them).
     """
-    course = (
-        Course.objects.select_related("category", "category__parent")
-        .prefetch_related(
+    courses = Course.objects.select_related("category", "category__parent")
+    if prefetch:
+        courses = courses.prefetch_related(
             _instructors_prefetch(),
             Prefetch("tags", queryset=Tag.objects.all()),
             Prefetch(
@@ -189,15 +191,27 @@ def course_detail_get(*, slug: str, user: UserLike) -> Course:
                 queryset=Course.objects.only("id", "slug", "title", "status").order_by("title"),
             ),
         )
-        .defer("search_document")
-        .filter(slug=slug)
-        .first()
-    )
+    course = courses.defer("search_document").filter(slug=slug).first()
     if course is None:
         raise Http404("No such course.")
-    if not course.is_published and not can_see_unpublished(user=user, course=course):
-        raise Http404("No such course.")
-    return course
+    if course.is_published or can_see_unpublished(user=user, course=course):
+        return course
+    if course.status == Course.Status.ARCHIVED and is_enrolled(user=user, course=course):
+        return course
+    raise Http404("No such course.")
+
+
+def course_instructors(*, course: Course) -> list[User]:
+    """The course's instructors as the page shows them (prefetched ones when there)."""
+    if "instructors" in getattr(course, "_prefetched_objects_cache", {}):
+        return list(course.instructors.all())
+    return list(course.instructors.only(*INSTRUCTOR_FIELDS).order_by("name", "id"))
+
+
+def course_prerequisites(*, course: Course) -> list[Course]:
+    if "prerequisites" in getattr(course, "_prefetched_objects_cache", {}):
+        return list(course.prerequisites.all())
+    return list(course.prerequisites.only("id", "slug", "title", "status").order_by("title"))
 
 
 @dataclass(frozen=True)

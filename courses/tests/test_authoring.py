@@ -400,6 +400,102 @@ def test_outline_reorders_with_plain_post_forms(client, mentor, draft):
     assert outline(draft) == [("B", []), ("A", ["a2", "a1"])]
 
 
+def test_drag_and_drop_reorder_saves_the_order(client, mentor, draft):
+    a = authoring.module_create(user=mentor, course=draft, title="A")
+    b = authoring.module_create(user=mentor, course=draft, title="B")
+    c = authoring.module_create(user=mentor, course=draft, title="C")
+    lessons = [authoring.lesson_create(user=mentor, module=a, title=f"a{n}") for n in range(3)]
+    client.force_login(mentor)
+    headers = {"Accept": "application/json"}
+
+    response = client.post(
+        reverse("courses:teach_module_reorder", args=[draft.slug]),
+        {"order": f"{c.pk},{a.pk},{b.pk}"},
+        headers=headers,
+    )
+    assert response.status_code == 204
+    order = ",".join(str(lesson.pk) for lesson in reversed(lessons))
+    response = client.post(
+        reverse("courses:teach_lesson_reorder", args=[a.pk]), {"order": order}, headers=headers
+    )
+    assert response.status_code == 204
+    assert outline(draft) == [("C", []), ("A", ["a2", "a1", "a0"]), ("B", [])]
+
+    # Without JavaScript's Accept header the same post redirects back to the outline.
+    response = client.post(
+        reverse("courses:teach_module_reorder", args=[draft.slug]),
+        {"order": f"{a.pk},{b.pk},{c.pk}"},
+    )
+    assert response.status_code == 302
+    assert outline(draft)[0][0] == "A"
+
+
+@pytest.mark.parametrize(
+    "order",
+    ["", "1,x", "1;2", "ids"],
+)
+def test_reorder_refuses_malformed_orders(client, mentor, draft, order):
+    module = authoring.module_create(user=mentor, course=draft, title="A")
+    client.force_login(mentor)
+    response = client.post(
+        reverse("courses:teach_module_reorder", args=[draft.slug]),
+        {"order": order},
+        headers={"Accept": "application/json"},
+    )
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid" and body["errors"]["order"]
+    assert Module.objects.get(pk=module.pk).order == module.order
+
+
+def test_reorder_needs_every_item_exactly_once(client, mentor, draft):
+    a = authoring.module_create(user=mentor, course=draft, title="A")
+    b = authoring.module_create(user=mentor, course=draft, title="B")
+    other = authoring.module_create(
+        user=mentor, course=CourseFactory(instructors=[mentor]), title="Elsewhere"
+    )
+    client.force_login(mentor)
+    url = reverse("courses:teach_module_reorder", args=[draft.slug])
+    for order in (f"{a.pk}", f"{a.pk},{a.pk}", f"{a.pk},{b.pk},{other.pk}", f"{b.pk},{other.pk}"):
+        response = client.post(url, {"order": order}, headers={"Accept": "application/json"})
+        assert response.status_code == 400, order
+        assert "exactly once" in response.json()["errors"]["order"][0]
+    assert outline(draft) == [("A", []), ("B", [])]
+    response = client.post(url, {"order": f"{a.pk}"})  # the site answers with a message
+    assert response.status_code == 302
+    assert "exactly once" in client.get(response["Location"]).content.decode()
+
+
+def test_reorder_is_refused_to_other_mentors_students_and_anonymous(
+    client, mentor, other_mentor, student, draft
+):
+    a = authoring.module_create(user=mentor, course=draft, title="A")
+    b = authoring.module_create(user=mentor, course=draft, title="B")
+    lesson = authoring.lesson_create(user=mentor, module=a, title="a0")
+    urls = [
+        (reverse("courses:teach_module_reorder", args=[draft.slug]), f"{b.pk},{a.pk}"),
+        (reverse("courses:teach_lesson_reorder", args=[a.pk]), f"{lesson.pk}"),
+    ]
+    for url, order in urls:
+        client.logout()
+        assert client.post(url, {"order": order}).status_code == 302  # to sign in
+        for user in (other_mentor, student):
+            client.force_login(user)
+            assert client.post(url, {"order": order}).status_code == 403
+        assert client.get(url).status_code == 405
+    assert outline(draft) == [("A", ["a0"]), ("B", [])]
+
+
+def test_outline_page_offers_drag_handles_and_reorder_urls(client, mentor, draft):
+    module = authoring.module_create(user=mentor, course=draft, title="A")
+    authoring.lesson_create(user=mentor, module=module, title="a0")
+    client.force_login(mentor)
+    html = client.get(reverse("courses:teach_outline", args=[draft.slug])).content.decode()
+    assert reverse("courses:teach_module_reorder", args=[draft.slug]) in html
+    assert reverse("courses:teach_lesson_reorder", args=[module.pk]) in html
+    assert html.count('class="drag-handle"') == 2 and "js/outline" in html
+
+
 def test_outline_adds_renames_and_deletes_modules_and_lessons(client, mentor, draft):
     client.force_login(mentor)
 

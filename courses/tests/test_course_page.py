@@ -218,7 +218,8 @@ def test_course_page_query_budget_anonymous(client, django_assert_max_num_querie
         response = page(client, course)
     assert response.status_code == 200
     assert response.context["outline"]["lesson_count"] == 100
-    with django_assert_max_num_queries(8):
+    # warm: the course row only (outline, hero, reviews and rating come from the cache)
+    with django_assert_max_num_queries(1):
         assert page(client, course).status_code == 200
 
 
@@ -258,3 +259,84 @@ def test_course_page_prerequisite_changes_invalidate_the_catalogue_and_page(clie
     assert "Basics" not in page(client, course).content.decode()
     basics.required_for.add(course)  # changed from the prerequisite's side
     assert "Basics" in page(client, course).content.decode()
+
+
+# --- the cached public parts, and the viewers who get their own --------------------------
+
+
+def test_new_review_shows_at_once_for_cached_visitors(client, student):
+    course = CourseFactory()
+    enroll(student, course)
+    assert "No reviews yet." in page(client, course).content.decode()  # now cached
+    student_client = type(client)()
+    student_client.force_login(student)
+    response = student_client.post(
+        reverse("courses:review_save", args=[course.slug]), {"rating": 4, "text": "Clear!"}
+    )
+    assert response.status_code == 302
+    body = page(client, course).content.decode()
+    assert "Clear!" in body and "No reviews yet." not in body
+    assert "(1 review)" in body
+
+
+def test_review_author_instructor_and_moderator_get_their_own_review_parts(
+    client, student, mentor, moderator
+):
+    course = CourseFactory(instructors=[mentor])
+    enroll(student, course)
+    ReviewFactory(course=course, user=student, text="Mine")
+    hidden = ReviewFactory(course=course, text="Spam spam", is_hidden=True)
+    anonymous = page(client, course).content.decode()  # caches the public parts
+    assert "Mine" in anonymous and "Spam spam" not in anonymous
+    assert ">You<" not in anonymous and "Save reply" not in anonymous
+
+    client.force_login(student)
+    assert ">You<" in page(client, course).content.decode()
+    client.force_login(mentor)
+    assert "Save reply" in page(client, course).content.decode()
+    client.force_login(moderator)
+    body = page(client, course).content.decode()
+    assert "Spam spam" in body and f"review-{hidden.pk}" in body and "Hide review" in body
+
+
+def test_enrolled_student_without_review_is_invited_to_write_one(client, student):
+    course = CourseFactory()
+    enroll(student, course)
+    assert "Be the first" not in page(client, course).content.decode()
+    client.force_login(student)
+    body = page(client, course).content.decode()
+    assert "Write a review" in body and "Be the first" in body
+
+
+def test_review_pages_are_cached_apart(client):
+    course = CourseFactory()
+    for n in range(12):
+        ReviewFactory(course=course, text=f"Review number {n:02d}")
+    url = reverse("courses:detail", args=[course.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?reviews_page=2").content.decode()
+    assert "Review number 11" in first and "Review number 11" not in second
+    assert "Review number 00" in second and "Page 2 of 2" in second
+    assert client.get(url + "?reviews_page=oops").status_code == 200
+
+
+def test_archived_course_page_stays_open_to_its_students_only(client, student):
+    course = CourseFactory(status=Course.Status.ARCHIVED)
+    LessonFactory(module=ModuleFactory(course=course))
+    enroll(student, course)
+    other = UserFactory(roles=("Student",))
+    assert page(client, course).status_code == 404
+    client.force_login(other)
+    assert page(client, course).status_code == 404
+    client.force_login(student)
+    response = page(client, course)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This course is archived." in body and "Continue learning" in body
+
+
+def test_cancelled_enrollment_does_not_open_an_archived_course(client, student):
+    course = CourseFactory(status=Course.Status.ARCHIVED)
+    enroll(student, course, status=Enrollment.Status.CANCELLED)
+    client.force_login(student)
+    assert page(client, course).status_code == 404

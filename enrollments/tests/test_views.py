@@ -10,6 +10,7 @@ from accounts.tests.factories import UserFactory
 from courses.models import Course
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments import services
+from enrollments.cache import learning_list_invalidate
 from enrollments.models import Enrollment
 from enrollments.tests.factories import EnrollmentFactory
 
@@ -152,6 +153,7 @@ def test_dashboard_queries_same_for_1_and_20_enrollments(
     client.force_login(user)
     _enroll_many(user, 1)
     client.get("/")
+    learning_list_invalidate(user_id=user.pk)  # measure with the learning list not cached
     with django_assert_max_num_queries(20) as one:
         client.get("/")
     _enroll_many(user, 19)
@@ -159,3 +161,20 @@ def test_dashboard_queries_same_for_1_and_20_enrollments(
         html = client.get("/").content.decode()
     assert html.count('class="learning-item"') == 20
     assert len(twenty) == len(one)
+    with django_assert_max_num_queries(len(one) - 1):  # cached: the list costs no query
+        again = client.get("/").content.decode()
+    assert again.count('class="learning-item"') == 20
+
+
+def test_dashboard_list_follows_enrollments_and_lessons_opened(client, student, course):
+    lesson = LessonFactory(module__course=course, title="First steps")
+    client.force_login(student)
+    assert 'class="learning-item"' not in client.get("/").content.decode()
+    enrollment = EnrollmentFactory(user=student, course=course)
+    html = client.get("/").content.decode()
+    assert html.count('class="learning-item"') == 1 and "Start" in html
+    services.enrollment_lesson_open(enrollment=enrollment, lesson=lesson)
+    html = client.get("/").content.decode()
+    assert "Continue" in html and "First steps" in html
+    services.enrollment_cancel(enrollment=enrollment)
+    assert 'class="learning-item"' not in client.get("/").content.decode()

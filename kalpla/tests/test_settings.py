@@ -79,7 +79,7 @@ def test_production_switches_to_postgres_redis_s3_and_ses():
     }
     code = (
         "from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['CONN_HEALTH_CHECKS'],"
+        "print(s.DATABASES['default']['ENGINE'], s.DATABASES['default']['OPTIONS']['pool']['max_size'],"
         " s.CHANNEL_LAYERS['default']['BACKEND'], s.CELERY_TASK_ALWAYS_EAGER,"
         " s.STORAGES['default']['BACKEND'], s.STORAGES['default']['OPTIONS']['endpoint_url'],"
         " s.EMAIL_BACKEND, s.ANYMAIL['AMAZON_SES_CLIENT_PARAMS']['endpoint_url'])"
@@ -88,7 +88,7 @@ def test_production_switches_to_postgres_redis_s3_and_ses():
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
-        "True",
+        "20",  # a connection pool per process
         "channels_redis.core.RedisChannelLayer",
         "False",
         "storages.backends.s3.S3Storage",
@@ -113,3 +113,14 @@ def test_collectstatic_produces_hashed_compressed_files(tmp_path):
     assert any(re.fullmatch(r"kalpla\.[0-9a-f]{12}\.css", name) for name in css)
     assert any(name.endswith(".css.gz") for name in css)
     assert (tmp_path / "staticfiles.json").is_file()
+
+
+def test_without_the_pool_connections_persist_with_health_checks():
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print('pool' in d.get('OPTIONS', {}), d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'])"
+    )
+    env = {**PRODUCTION, "DATABASE_POOL": "false", "DATABASE_CONN_MAX_AGE": "30"}
+    result = _manage("shell", "--no-imports", "-c", code, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "30", "True"]
