@@ -103,5 +103,8 @@
     });
   };
 
-  document.querySelectorAll("[data-reorder-url]").forEach(enable);
+  const lists = document.querySelectorAll("[data-reorder-url]");
+  lists.forEach(enable);
+  const hint = document.getElementById("reorder-hint");
+  if (hint && lists.length) hint.hidden = false;
 })();

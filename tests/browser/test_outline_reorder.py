@@ -31,6 +31,7 @@ def test_mentor_drags_lessons_and_modules_into_a_new_order(page: Page, live_serv
     page.goto(f"{base}/courses/teach/courses/{course.slug}/outline/")
     lessons = f"#module-{first.pk} .outline-lesson__title"
     expect(page.locator(lessons)).to_have_text(["One", "Two", "Three"])
+    expect(page.locator("#reorder-hint")).to_be_visible()  # shown once dragging works
 
     # Drag "Three" by its handle above "One".
     three = page.locator(".outline-lesson", has_text="Three")
