@@ -175,6 +175,17 @@ def test_course_detail_unpublished_is_404_except_for_instructors(api_client, stu
     assert api_client.get(detail("no-such-course")).status_code == 404
 
 
+def test_course_detail_archived_stays_open_to_its_students_only(api_client, student):
+    course = CourseFactory(status=Course.Status.ARCHIVED)
+    Enrollment.objects.create(user=student, course=course)
+    assert api_client.get(detail(course.slug)).status_code == 404
+    other = UserFactory(roles=("Student",))
+    assert client_for(other).get(detail(course.slug)).status_code == 404
+    body = client_for(student).get(detail(course.slug)).json()
+    assert body["status"] == "archived" and body["is_enrolled"] is True
+    assert body["enroll_state"] == "continue"
+
+
 def test_course_detail_query_budget(api_client, django_assert_max_num_queries):
     course = CourseFactory(instructors=UserFactory.create_batch(2), tags=TagFactory.create_batch(2))
     for m in range(10):
