@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
-from accounts.roles import is_admin, is_mentor, primary_role
+from accounts.roles import is_admin, is_mentor, is_moderator, primary_role
+from community.selectors import moderation_pending_total
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import learning_list_html
 from kalpla.exceptions import ApplicationError
@@ -32,6 +33,8 @@ def home(request: HttpRequest) -> HttpResponse:
         ),
         "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
     }
+    if is_moderator(user):
+        context["moderation_pending"] = moderation_pending_total()
     if is_mentor(user) or is_admin(user):
         context.update(enrollment_selectors.mentor_dashboard(user=user))
     return render(request, "home.html", context)

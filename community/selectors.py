@@ -1,1 +1,54 @@
 """Reads of the community app: querysets with the joins their callers need."""
+
+from typing import Any
+
+from django.db.models import QuerySet, prefetch_related_objects
+from django.http import Http404
+
+from kalpla.models import ModerationItem
+
+QUEUE_STATUSES = {
+    "pending": [ModerationItem.Status.PENDING],
+    "decided": [ModerationItem.Status.APPROVED, ModerationItem.Status.REJECTED],
+}
+
+
+def moderation_queue(*, status: str = "pending", reason: str = "") -> QuerySet[ModerationItem]:
+    """Queue items (pending: oldest first; decided: newest decision first) with their target.
+
+    Targets are prefetched per content type: a page costs the same few queries whatever
+    mix of reviews, courses and other content it holds.
+    """
+    items = ModerationItem.objects.filter(status__in=QUEUE_STATUSES.get(status, ["pending"]))
+    if reason:
+        items = items.filter(reason=reason)
+    items = items.select_related("content_type", "decided_by").prefetch_related("target")
+    if status == "decided":
+        return items.order_by("-decided_at", "-id")
+    return items.order_by("created_at", "id")
+
+
+def moderation_item_get(*, item_id: int) -> ModerationItem:
+    """One item with its target (Http404 when there is none)."""
+    item = (
+        ModerationItem.objects.select_related("content_type", "decided_by")
+        .prefetch_related("target")
+        .filter(pk=item_id)
+        .first()
+    )
+    if item is None:
+        raise Http404("No such moderation item.")
+    return item
+
+
+def moderation_pending_total() -> int:
+    return ModerationItem.objects.filter(status=ModerationItem.Status.PENDING).count()
+
+
+def prefetch_target_relations(items: list[ModerationItem]) -> list[ModerationItem]:
+    """Load what describing the targets reads (a review's course and author) in bulk."""
+    from courses.models import Review  # the community app describes reviews too
+
+    reviews: list[Any] = [i.target for i in items if isinstance(i.target, Review)]
+    prefetch_related_objects(reviews, "course", "user")
+    return items

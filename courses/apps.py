@@ -11,8 +11,11 @@ class CoursesConfig(AppConfig):
         from courses import (
             cache,  # noqa: F401  (cache invalidation signals)
             kinds,  # noqa: F401
+            moderation,
         )
         from courses.services import (
             media,  # noqa: F401
             reviews,  # noqa: F401  (job courses.review_sentiment)
         )
+
+        moderation.register()

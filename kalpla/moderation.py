@@ -1,10 +1,13 @@
 """The human moderation queue: automatic checks and user reports put items here."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kalpla.models import ModerationItem
 
@@ -48,3 +51,79 @@ def moderation_decide(
 
 def moderation_pending_count() -> int:
     return ModerationItem.objects.filter(status=ModerationItem.Status.PENDING).count()
+
+
+# --- what a moderator sees of a flagged thing, and how it is hidden ----------------------------
+#
+# Each app registers the models it lets moderators act on (in its AppConfig.ready):
+#
+#     moderation_register(Review, describe=review_describe, hide=review_hide_for_moderation)
+#
+# ``describe(target)`` says what to show in the queue; ``hide(target, by)`` takes the content
+# out of sight (a hidden review, a removed cover) when a moderator rejects it.
+
+
+@dataclass(frozen=True)
+class ModerationTarget:
+    kind: str
+    title: str
+    text: str = ""
+    url: str = ""
+    image_url: str = ""
+    author: Any = None
+
+
+@dataclass(frozen=True)
+class _Handler:
+    describe: Callable[[Any], ModerationTarget]
+    hide: Callable[[Any, Any], None]
+
+
+_HANDLERS: dict[type[models.Model], _Handler] = {}
+
+
+def moderation_register(
+    model: type[models.Model],
+    *,
+    describe: Callable[[Any], ModerationTarget],
+    hide: Callable[[Any, Any], None],
+) -> None:
+    _HANDLERS[model] = _Handler(describe=describe, hide=hide)
+
+
+def moderation_target_describe(target: models.Model | None) -> ModerationTarget:
+    """What the queue shows of ``target`` (a gone target says so)."""
+    if target is None:
+        return ModerationTarget(kind="gone", title=str(_("This content no longer exists.")))
+    handler = _HANDLERS.get(type(target))
+    if handler is None:
+        return ModerationTarget(kind=target._meta.model_name or "", title=str(target))
+    return handler.describe(target)
+
+
+def moderation_can_hide(target: models.Model | None) -> bool:
+    return target is not None and type(target) in _HANDLERS
+
+
+@transaction.atomic
+def moderation_item_hide(*, item: ModerationItem, by: Any, note: str = "") -> ModerationItem:
+    """Reject the item: its content is hidden by its app, and the decision recorded."""
+    target = item.target
+    if target is not None:
+        handler = _HANDLERS.get(type(target))
+        if handler is None:
+            raise ValueError(f"No moderation handler for {type(target).__name__}.")
+        handler.hide(target, by)
+    decided = moderation_decide(item=item, by=by, approve=False, note=note)
+    # Other pending items about the same content are settled by the same decision.
+    ModerationItem.objects.filter(
+        content_type_id=item.content_type_id,
+        object_id=item.object_id,
+        status=ModerationItem.Status.PENDING,
+    ).update(
+        status=ModerationItem.Status.REJECTED,
+        decided_by=by,
+        decided_at=decided.decided_at,
+        decision_note=note,
+    )
+    return decided

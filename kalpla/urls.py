@@ -13,6 +13,7 @@ api_v1 = [
     path("", include("notifications.api.urls")),
     path("", include("courses.api.urls")),
     path("", include("enrollments.api.urls")),
+    path("", include("community.api.urls")),
 ]
 
 urlpatterns = [
@@ -25,6 +26,7 @@ urlpatterns = [
     path("notifications/", include("notifications.urls")),
     path("courses/", include("courses.urls")),
     path("learning/", include("enrollments.urls")),
+    path("moderation/", include("community.urls")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

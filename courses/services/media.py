@@ -42,10 +42,13 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
+from accounts.roles import is_moderator
 from courses.models import Course, Lesson
 from courses.services.authoring import (
+    AuthoringDenied,
     _require_author,
     _require_editor,
+    course_can_edit,
     course_changed,
     course_duration_refresh,
 )
@@ -344,6 +347,24 @@ def course_cover_upload(*, user: User, course: Course, file: Any) -> Course:
     assert isinstance(field, FileField)
     name = default_storage.save(field.generate_filename(course, f"c{info.extension}"), file)
     return _cover_set(course, name)
+
+
+@transaction.atomic
+def course_cover_remove(*, user: User, course: Course) -> Course:
+    """Take the cover down (its editors, or a moderator rejecting it); files go later."""
+    if not (is_moderator(user) or course_can_edit(user=user, course=course)):
+        raise AuthoringDenied(
+            _("Only this course's instructors, staff and moderators can do this.")
+        )
+    old_cover = course.cover.name
+    old_thumbnails = [n for n in (course.thumbnails or {}).values() if isinstance(n, str)]
+    course.cover.name = ""
+    course.thumbnails = {}
+    course.save(update_fields=["cover", "thumbnails", "updated_at"])
+    files_delete_later(names=[old_cover] if old_cover else [])
+    files_delete_later(names=old_thumbnails, storage=storages["public"])
+    course_changed(course=course)
+    return course
 
 
 def _cover_set(course: Course, name: str) -> Course:

@@ -8,7 +8,6 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
@@ -22,9 +21,9 @@ from courses.cache import catalogue_invalidate
 from courses.models import Course, Review
 from courses.selectors.catalogue import is_course_instructor, is_enrolled
 from kalpla.exceptions import ApplicationError
-from kalpla.integrations.comprehend import UNDETERMINED, get_text_analyzer
 from kalpla.jobs import job_enqueue, job_handler
 from kalpla.models import ProcessingJob
+from kalpla.services.analysis import text_analyze
 
 SENTIMENT_JOB = "courses.review_sentiment"
 
@@ -139,11 +138,16 @@ def review_sentiment_job(job: ProcessingJob) -> dict[str, Any]:
         raise ValidationError("The review no longer exists.")
     if _digest(review.text) != job.params.get("digest"):
         return {"skipped": "the review was edited since"}
-    analyzer = get_text_analyzer()
-    language = analyzer.dominant_language(review.text).code
-    if language == UNDETERMINED:
-        language = str(settings.LANGUAGE_CODE).split("-")[0]
-    sentiment = analyzer.sentiment(review.text, language=language)
+    # Sentiment, and toxic language or personal data put the review in the moderation queue.
+    analysis = text_analyze(target=review, text=review.text, field="text")
+    sentiment = analysis.sentiment
+    if sentiment is None:
+        return {"sentiment": "unavailable", "flagged": analysis.flagged}
     score = round(sentiment.scores.get("positive", 0.0) - sentiment.scores.get("negative", 0.0), 4)
     Review.objects.filter(pk=review.pk).update(sentiment=sentiment.label, sentiment_score=score)
-    return {"label": sentiment.label, "score": score, "language": language}
+    return {
+        "label": sentiment.label,
+        "score": score,
+        "language": analysis.language.code,
+        "flagged": analysis.flagged,
+    }

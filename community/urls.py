@@ -1,0 +1,12 @@
+"""Site routes of the community app, under /moderation/."""
+
+from django.urls import URLPattern, path
+
+from community import views
+
+app_name = "community"
+
+urlpatterns: list[URLPattern] = [
+    path("", views.moderation_queue, name="moderation"),
+    path("<int:item_id>/decide/", views.moderation_decide, name="moderation_decide"),
+]

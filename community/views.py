@@ -1,0 +1,114 @@
+"""Site pages of the community app: the moderation queue at /moderation/ (moderators only)."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.roles import is_moderator
+from accounts.selectors import signed_in_user
+from community import selectors, services
+from kalpla.exceptions import ApplicationError
+from kalpla.models import ModerationItem
+from kalpla.moderation import moderation_can_hide, moderation_target_describe
+
+QUEUE_PAGE_SIZE = 20
+
+
+class DecisionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[("approve", gettext_lazy("Keep")), ("hide", gettext_lazy("Hide"))]
+    )
+    note = forms.CharField(
+        label=gettext_lazy("Note (kept with the decision)"), max_length=1000, required=False
+    )
+    status = forms.CharField(required=False)  # where to come back to
+    reason = forms.CharField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+
+
+def _require_moderator(request: HttpRequest) -> None:
+    if not is_moderator(request.user):
+        raise PermissionDenied(_("Only moderators can open the moderation queue."))
+
+
+def queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
+    """Each item with what the queue shows of its target (shared by the site and the API)."""
+    selectors.prefetch_target_relations(items)
+    return [
+        {
+            "item": item,
+            "target": moderation_target_describe(item.target),
+            "can_hide": moderation_can_hide(item.target),
+        }
+        for item in items
+    ]
+
+
+@login_required
+def moderation_queue(request: HttpRequest) -> HttpResponse:
+    _require_moderator(request)
+    status = request.GET.get("status", "pending")
+    if status not in selectors.QUEUE_STATUSES:
+        status = "pending"
+    reason = request.GET.get("reason", "")
+    if reason not in ModerationItem.Reason.values:
+        reason = ""
+    page = Paginator(
+        selectors.moderation_queue(status=status, reason=reason), QUEUE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "community/moderation_queue.html",
+        {
+            "rows": queue_rows(list(page.object_list)),
+            "page": page,
+            "status": status,
+            "reason": reason,
+            "reasons": ModerationItem.Reason.choices,
+            "pending_total": selectors.moderation_pending_total(),
+            "querystring": urlencode(
+                {k: v for k, v in {"status": status, "reason": reason}.items() if v}
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def moderation_decide(request: HttpRequest, item_id: int) -> HttpResponse:
+    _require_moderator(request)
+    item = selectors.moderation_item_get(item_id=item_id)
+    form = DecisionForm(request.POST)
+    back = reverse("community:moderation")
+    if not form.is_valid():
+        messages.error(request, _("Choose to keep or to hide the content."))
+        return redirect(back)
+    data = form.cleaned_data
+    query = {k: data[k] for k in ("status", "reason", "page") if data.get(k)}
+    if query:
+        back += "?" + urlencode(query)
+    try:
+        services.moderation_item_decide(
+            item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
+        )
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        if data["action"] == "hide":
+            messages.success(request, _("Hidden. The decision is recorded."))
+        else:
+            messages.success(request, _("Kept. The decision is recorded."))
+    return redirect(back)

@@ -1,0 +1,54 @@
+"""What moderators see of flagged reviews and course covers, and how they are hidden."""
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from courses.models import Course, Review
+from courses.selectors.catalogue import course_thumbnail_url
+from courses.services import media, reviews
+from kalpla.moderation import ModerationTarget, moderation_register
+from kalpla.services.files import file_download_url
+
+COVER_LINK_SECONDS = 30 * 60
+
+
+def review_describe(review: Review) -> ModerationTarget:
+    course = review.course
+    url = reverse("courses:detail", args=[course.slug]) + f"#review-{review.pk}"
+    title = _("Review of “%(course)s”, %(stars)s/5") % {
+        "course": course.title,
+        "stars": review.rating,
+    }
+    return ModerationTarget(
+        kind="review", title=title, text=review.text, url=url, author=review.user
+    )
+
+
+def review_take_down(review: Review, by: Any) -> None:
+    reviews.review_hide(review=review, by=by, hidden=True)
+
+
+def course_describe(course: Course) -> ModerationTarget:
+    image = ""
+    if course.cover:
+        image = file_download_url(name=str(course.cover.name), expires=COVER_LINK_SECONDS)
+    else:
+        image = course_thumbnail_url(course) or ""
+    return ModerationTarget(
+        kind="course",
+        title=_("Cover of “%(course)s”") % {"course": course.title},
+        text=course.subtitle,
+        url=reverse("courses:detail", args=[course.slug]),
+        image_url=image,
+    )
+
+
+def course_take_down(course: Course, by: Any) -> None:
+    media.course_cover_remove(user=by, course=course)
+
+
+def register() -> None:
+    moderation_register(Review, describe=review_describe, hide=review_take_down)
+    moderation_register(Course, describe=course_describe, hide=course_take_down)
