@@ -11,6 +11,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Browser, Page
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from courses.tests.factories import ReviewFactory
+from kalpla.models import ModerationItem
+from kalpla.moderation import moderation_flag
 
 from .helpers import assert_page_basics, sign_in
 
@@ -87,6 +90,20 @@ def test_pages_at_each_width(browser: Browser, live_server, width_name: str) -> 
             assert page.url == f"{base}/"
             _check(page, f"home-{role.lower()}", width_name)
             page.context.clear_cookies()
+
+        # A moderator's home and queue, with a long flagged review to wrap.
+        moderator = UserFactory(roles=("Moderator",))
+        moderation_flag(
+            target=ReviewFactory(text="Averyveryverylongwordwithoutspaces" * 4 + " rude " * 40),
+            reason=ModerationItem.Reason.TOXIC,
+            detail="Toxic language in text (score 0.93).",
+            score=0.93,
+        )
+        sign_in(page, base, moderator.email, PASSWORD)
+        _check(page, "home-moderator", width_name)
+        page.goto(f"{base}/moderation/")
+        _check(page, "moderation-queue", width_name)
+        page.context.clear_cookies()
 
         # The second step of signing in, for an account with an authenticator app.
         protected = UserFactory()
