@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -297,10 +297,48 @@ def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
     return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
 
 
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=gettext_lazy("What is wrong with this review?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("Moderators read every report. Say what breaks the rules."),
+    )
+
+
+@login_required
+def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
+    review = selectors.review_get(review_id=review_id)
+    if review.is_hidden:
+        raise Http404("No such review.")
+    back = reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}"
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                review_services.review_report(
+                    review=review, by=signed_in_user(request), reason=form.cleaned_data["reason"]
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, _("Thank you. The moderators will look at it."))
+                return redirect(back)
+        status = 400
+    return render(
+        request,
+        "courses/review_report.html",
+        {"review": review, "form": form, "back": back},
+        status=status,
+    )
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", catalogue, name="catalogue"),
     path("reviews/<int:review_id>/reply/", review_reply, name="review_reply"),
     path("reviews/<int:review_id>/hide/", review_hide, name="review_hide"),
+    path("reviews/<int:review_id>/report/", review_report, name="review_report"),
     path("<slug:slug>/", course_detail, name="detail"),
     path("<slug:slug>/review/", review_save, name="review_save"),
 ]

@@ -206,5 +206,13 @@ class ReviewReplyIn(InputSerializer):
     )
 
 
+class ReviewReportIn(InputSerializer):
+    reason = serializers.CharField(max_length=500, help_text="What breaks the rules.")
+
+
+class ReviewReportOut(serializers.Serializer):
+    reported = serializers.BooleanField()
+
+
 class ReviewHideIn(InputSerializer):
     hidden = serializers.BooleanField(default=True, help_text="false shows the review again.")

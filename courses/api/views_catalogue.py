@@ -6,6 +6,7 @@ from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -27,6 +28,8 @@ from courses.api.serializers import (
     ReviewModerationOut,
     ReviewOut,
     ReviewReplyIn,
+    ReviewReportIn,
+    ReviewReportOut,
 )
 from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_outline
 from courses.filters import CourseCatalogueFilter
@@ -34,6 +37,7 @@ from courses.models import Category, Course, Review
 from courses.selectors import catalogue as selectors
 from courses.services import reviews as review_services
 from kalpla.api.serializers import ErrorSerializer
+from kalpla.exceptions import ApplicationError
 
 TAGS = ["courses"]
 
@@ -366,6 +370,46 @@ class ReviewHideApi(APIView):
         return Response(ReviewModerationOut(review, context={"request": request}).data)
 
 
+class ReviewReportApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="reviews_report",
+        summary="Report a review to the moderators",
+        description=(
+            "Puts the review in the moderation queue with the reason (later reports add "
+            "theirs to the same item). Not for one's own review (400); 409 once it is hidden."
+        ),
+        request=ReviewReportIn,
+        responses={
+            202: ReviewReportOut,
+            400: ERROR_400,
+            401: ERROR_401,
+            404: ERROR_404,
+            409: OpenApiResponse(ErrorSerializer, description="Already hidden"),
+        },
+        examples=[
+            OpenApiExample(
+                "Report", value={"reason": "Insults another student."}, request_only=True
+            ),
+            OpenApiExample("Reported", value={"reported": True}, response_only=True),
+        ],
+    )
+    def post(self, request: Request, review_id: int) -> Response:
+        s = ReviewReportIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        review = selectors.review_get(review_id=review_id)
+        if review.is_hidden:
+            raise ApplicationError(
+                str(_("This review is already hidden.")), code="already_hidden", status_code=409
+            )
+        review_services.review_report(
+            review=review, by=signed_in_user(request), reason=s.validated_data["reason"]
+        )
+        return Response({"reported": True}, status=status.HTTP_202_ACCEPTED)
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/", CourseListApi.as_view(), name="course-list"),
     path("categories/", CategoryListApi.as_view(), name="category-list"),
@@ -373,4 +417,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/<slug:slug>/reviews/", CourseReviewListApi.as_view(), name="course-reviews"),
     path("reviews/<int:review_id>/reply/", ReviewReplyApi.as_view(), name="review-reply"),
     path("reviews/<int:review_id>/hide/", ReviewHideApi.as_view(), name="review-hide"),
+    path("reviews/<int:review_id>/report/", ReviewReportApi.as_view(), name="review-report"),
 ]

@@ -22,7 +22,8 @@ from courses.models import Course, Review
 from courses.selectors.catalogue import is_course_instructor, is_enrolled
 from kalpla.exceptions import ApplicationError
 from kalpla.jobs import job_enqueue, job_handler
-from kalpla.models import ProcessingJob
+from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.moderation import moderation_flag
 from kalpla.services.analysis import text_analyze
 
 SENTIMENT_JOB = "courses.review_sentiment"
@@ -125,6 +126,38 @@ def review_hide(*, review: Review, by: User, hidden: bool) -> Review:
     review.save(update_fields=["is_hidden", "updated_at"])
     course_rating_refresh(course=review.course)
     return review
+
+
+REPORT_DETAIL_MAX = 5000
+
+
+@transaction.atomic
+def review_report(*, review: Review, by: User, reason: str) -> ModerationItem:
+    """A signed-in user reports someone else's review to the moderators.
+
+    One pending queue item per review: later reports add their reason to it.
+    """
+    if review.user_id == by.pk:
+        raise ApplicationError(
+            _("You cannot report your own review; edit or delete it instead."),
+            code="own_review",
+        )
+    if review.is_hidden:
+        raise ApplicationError(
+            _("This review is already hidden."), code="already_hidden", status_code=409
+        )
+    reason = " ".join((reason or "").split())[:500]
+    line = _("Reported by %(name)s: %(reason)s") % {
+        "name": by.name or by.get_short_name(),
+        "reason": reason or _("no reason given"),
+    }
+    item = moderation_flag(
+        target=review, reason=ModerationItem.Reason.REPORTED, detail=line, source="report"
+    )
+    if line not in item.detail:
+        item.detail = f"{item.detail}\n{line}"[-REPORT_DETAIL_MAX:]
+        item.save(update_fields=["detail"])
+    return item
 
 
 @job_handler(SENTIMENT_JOB)

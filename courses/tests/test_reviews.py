@@ -15,7 +15,7 @@ from courses.services.reviews import (
 from courses.tests.factories import CourseFactory, ReviewFactory
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ProcessingJob
+from kalpla.models import ModerationItem, ProcessingJob
 
 pytestmark = pytest.mark.django_db
 
@@ -240,3 +240,72 @@ def test_site_reply_and_hide(client, course, mentor, moderator):
     assert Review.objects.get(pk=review.pk).is_hidden
     body = client.get(reverse("courses:detail", args=[course.slug])).content.decode()
     assert "Show review" in body  # moderators still see hidden reviews, marked
+
+
+# --- reports -----------------------------------------------------------------------------------
+
+
+def _report_url(review) -> str:
+    return reverse("courses:review_report", args=[review.pk])
+
+
+def test_student_reports_a_review_and_moderators_see_it(client, student):
+    review = ReviewFactory(text="Rude words here")
+    client.force_login(student)
+    page = client.get(reverse("courses:detail", args=[review.course.slug])).content.decode()
+    assert _report_url(review) in page
+    assert "Rude words here" in client.get(_report_url(review)).content.decode()
+    response = client.post(_report_url(review), {"reason": "Insults the teacher"})
+    assert response.status_code == 302 and f"#review-{review.pk}" in response["Location"]
+    item = ModerationItem.objects.get(object_id=str(review.pk), reason="reported")
+    assert "Insults the teacher" in item.detail and item.status == "pending"
+    # a second report adds to the same item
+    other = UserFactory(roles=("Student",), name="Second Reporter")
+    client.force_login(other)
+    client.post(_report_url(review), {"reason": "Spam"})
+    item.refresh_from_db()
+    assert "Second Reporter: Spam" in item.detail
+    assert ModerationItem.objects.filter(object_id=str(review.pk)).count() == 1
+
+
+def test_report_form_errors_and_refusals(client, student):
+    own = ReviewFactory(user=student)
+    client.logout()
+    assert client.get(_report_url(own)).status_code == 302  # sign in first
+    client.force_login(student)
+    response = client.post(_report_url(ReviewFactory()), {"reason": ""})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    response = client.post(_report_url(own), {"reason": "mine"})
+    assert response.status_code == 400 and "your own review" in response.content.decode()
+    assert client.get(_report_url(ReviewFactory(is_hidden=True))).status_code == 404
+    assert client.get("/courses/reviews/999999/report/").status_code == 404
+    assert not ModerationItem.objects.exists()
+
+
+def test_authors_do_not_get_a_report_link_on_their_own_review(client, student):
+    review = ReviewFactory(user=student)
+    Enrollment.objects.create(user=student, course=review.course)
+    client.force_login(student)
+    page = client.get(reverse("courses:detail", args=[review.course.slug])).content.decode()
+    assert _report_url(review) not in page
+
+
+def test_api_report(api_client, student_api, student):
+    review = ReviewFactory()
+    url = f"/api/v1/reviews/{review.pk}/report/"
+    assert api_client.post(url, {"reason": "x"}, format="json").status_code == 401
+    response = student_api.post(url, {}, format="json")
+    assert response.status_code == 400 and "reason" in response.json()["errors"]
+    response = student_api.post(url, {"reason": "Spam link"}, format="json")
+    assert response.status_code == 202 and response.json() == {"reported": True}
+    assert ModerationItem.objects.filter(reason="reported", object_id=str(review.pk)).exists()
+    own = ReviewFactory(user=student)
+    response = student_api.post(f"/api/v1/reviews/{own.pk}/report/", {"reason": "x"}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "own_review"
+    hidden = ReviewFactory(is_hidden=True)
+    response = student_api.post(
+        f"/api/v1/reviews/{hidden.pk}/report/", {"reason": "x"}, format="json"
+    )
+    assert response.status_code == 409
+    missing = student_api.post("/api/v1/reviews/999999/report/", {"reason": "x"}, format="json")
+    assert missing.status_code == 404
