@@ -22,7 +22,12 @@ from typing import Any, Literal
 from anymail.exceptions import AnymailWebhookValidationFailure
 from anymail.signals import AnymailTrackingEvent, tracking
 from anymail.utils import get_anymail_setting
+from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
+from django.conf import settings
 from django.dispatch import receiver
+from django.http import HttpRequest
+
+from kalpla.sns_messages import SnsSignatureError, sns_message_verify
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +136,20 @@ def _on_tracking(
         email_event.bounce or "-",
     )
     email_event_dispatch(email_event)
+
+
+class VerifiedSesTrackingWebhookView(AmazonSESTrackingWebhookView):
+    """anymail's SES tracking webhook that also checks the Amazon SNS signature.
+
+    anymail runs every class's ``validate_request`` (basic auth, SNS headers, then this), so
+    a post must carry the webhook secret and be signed by SNS. ``KALPLA_SNS_VERIFY_SIGNATURES``
+    turns the signature check off (e.g. behind a proxy that re-encodes bodies).
+    """
+
+    def validate_request(self, request: HttpRequest) -> None:
+        if not settings.KALPLA_SNS_VERIFY_SIGNATURES:
+            return
+        try:
+            sns_message_verify(self._parse_sns_message(request))
+        except SnsSignatureError as exc:
+            raise AnymailWebhookValidationFailure(f"SNS signature: {exc}") from exc

@@ -395,6 +395,9 @@ ANYMAIL = {
     or f"unset:{secrets.token_urlsafe(32)}",
 }
 
+# The SES event webhook also checks Amazon SNS's message signature (kalpla/sns_messages.py).
+KALPLA_SNS_VERIFY_SIGNATURES = env.bool("KALPLA_SNS_VERIFY_SIGNATURES", default=True)
+
 # Backend switches for the integrations layer (kalpla/integrations/).
 KALPLA_AI_BACKEND = env.str("KALPLA_AI_BACKEND", default="local")
 KALPLA_MESSAGING_BACKEND = env.str("KALPLA_MESSAGING_BACKEND", default="local")

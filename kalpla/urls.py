@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import notifications.mfa
 from accounts.views import home
 from kalpla import health
+from kalpla.email_events import VerifiedSesTrackingWebhookView
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -33,6 +34,12 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("files/", include("kalpla.files_urls")),
+    # SES events over SNS: anymail's view, with the SNS signature checked as well.
+    path(
+        "anymail/amazon_ses/tracking/",
+        VerifiedSesTrackingWebhookView.as_view(),
+        name="amazon_ses_tracking_webhook",
+    ),
     path("anymail/", include("anymail.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,6 +19,7 @@ from kalpla.models import ProcessingJob
 from kalpla.services.messaging import email_send_later
 from kalpla.tasks import job_run_task
 from kalpla.testing.moto import moto_data
+from kalpla.testing.sns import sns_sign
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 SENDER = "no-reply@kalpla.example"
@@ -275,7 +276,7 @@ def _sns_notification(ses_event: dict) -> tuple[str, dict[str, str]]:
         "HTTP_X_AMZ_SNS_TOPIC_ARN": topic,
         "HTTP_USER_AGENT": "Amazon Simple Notification Service Agent",
     }
-    return json.dumps(body), headers
+    return json.dumps(sns_sign(body)), headers
 
 
 def _basic(credentials: str) -> dict[str, str]:

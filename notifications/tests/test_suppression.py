@@ -9,6 +9,7 @@ from django.core import mail
 
 from accounts.tests.factories import UserFactory
 from kalpla.email_events import EmailEvent
+from kalpla.testing.sns import sns_sign
 from notifications.models import Delivery, EmailSuppression, Notification
 from notifications.services.delivery import delivery_send
 from notifications.services.suppression import (
@@ -112,7 +113,7 @@ def sns_body(event: dict, sns_message_id: str | None = None) -> tuple[str, dict[
         "HTTP_X_AMZ_SNS_TOPIC_ARN": topic,
         "HTTP_USER_AGENT": "Amazon Simple Notification Service Agent",
     }
-    return json.dumps(body), headers
+    return json.dumps(sns_sign(body)), headers
 
 
 def post_ses_event(client, event: dict, sns_message_id: str | None = None):
