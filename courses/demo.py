@@ -240,6 +240,7 @@ def seed_demo(*, stdout: Any) -> None:
     if student is not None:
         _student_progress(student, courses)
     _reviews(courses, learners, student)
+    _moderation_examples(courses, learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -466,6 +467,31 @@ def _reviews(courses: dict[str, Course], learners: list[User], student: User | N
                 defaults={"rating": 5, "text": "Short, clear and practical. Recommended."},
             )
         _rating_refresh(course)
+
+
+def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:
+    """Something for the demo moderator's queue: a rude review the automatic check flags,
+    and a report from a learner. Safe to run again (one pending item per review and reason)."""
+    from courses.services.reviews import review_report
+    from kalpla.services.analysis import text_analyze
+
+    if len(learners) < 3:
+        return
+    slug = next(iter(REVIEWS))
+    course = courses[slug]
+    rude, reporter = learners[-1], learners[-2]
+    enrollment_services.enrollment_create(user=rude, course=course)
+    review, _created = Review.objects.update_or_create(
+        course=course,
+        user=rude,
+        defaults={"rating": 1, "text": "This course is stupid garbage and you are all idiots."},
+    )
+    if not review.is_hidden:  # a moderator already dealt with it in an earlier run
+        text_analyze(target=review, text=review.text, field="text")
+    reported = Review.objects.filter(course=course).exclude(user__in=[rude, reporter]).first()
+    if reported is not None:
+        review_report(review=reported, by=reporter, reason="Looks like an advert, not a review.")
+    _rating_refresh(course)
 
 
 def _rating_refresh(course: Course) -> None:

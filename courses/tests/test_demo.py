@@ -9,10 +9,13 @@ from django.core.management import call_command
 
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
+from kalpla.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress)
+MODELS = (
+    Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
+)  # fmt: skip
 
 
 def _seed() -> str:
@@ -42,6 +45,21 @@ def test_seed_demo_twice_gives_the_same_catalogue():
     # then nothing is added or changed
     assert _counts() == counts
     assert _ratings() == ratings
+
+
+def test_seed_demo_gives_the_moderator_a_flagged_and_a_reported_review():
+    _seed()
+    pending = ModerationItem.objects.filter(status="pending")
+    assert sorted(pending.values_list("reason", flat=True)) == ["reported", "toxic"]
+    reported = pending.get(reason="reported")
+    assert "Looks like an advert" in reported.detail
+    # a moderator hides the rude one; seeding again does not flag it anew
+    toxic = pending.get(reason="toxic")
+    Review.objects.filter(pk=int(toxic.object_id)).update(is_hidden=True)
+    toxic.status = "rejected"
+    toxic.save()
+    _seed()
+    assert ModerationItem.objects.filter(reason="toxic", status="pending").count() == 0
 
 
 def test_seed_demo_catalogue_content():
