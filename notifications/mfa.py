@@ -15,8 +15,11 @@ The stage applies to users with a verified phone and ``sms_mfa_enabled``:
   app continues to allauth's TOTP page, a correct SMS code skips it.
 
 The headless API (mobile apps) shows the pending flow ``sms_code`` in its 401 answer; the app
-posts the code to ``/_allauth/{client}/v1/auth/2fa/sms`` (``headless_urlpatterns``). In the
-headless flow a user who also has TOTP is asked for TOTP only (the app's existing 2FA screen).
+posts the code to ``/_allauth/{client}/v1/auth/2fa/sms`` (``headless_urlpatterns``). A user who
+also has an authenticator app gets allauth's ``mfa_authenticate`` flow (the app's usual 2FA
+screen); SMS stays on offer there: ``GET .../auth/2fa/sms`` says whether it is (and to which
+masked number), ``POST {"resend": true}`` texts a code and ``POST {"code": ...}`` signs in with
+it instead of the authenticator code.
 """
 
 import time
@@ -24,12 +27,13 @@ from typing import Any
 
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.internal.stagekit import clear_login, stash_login
-from allauth.account.stages import LoginStage
+from allauth.account.stages import LoginStage, LoginStageController
 from allauth.core.internal.httpkit import headed_redirect_response, is_headless_request
-from allauth.headless.base.response import AuthenticationResponse
-from allauth.headless.base.views import AuthenticationStageAPIView
+from allauth.headless.base.response import AuthenticationResponse, UnauthorizedResponse
+from allauth.headless.base.views import APIView, AuthenticationStageAPIView
 from allauth.headless.constants import Client
 from allauth.headless.internal.restkit import inputs
+from allauth.headless.internal.restkit.response import APIResponse
 from allauth.mfa.internal.flows import trust
 from allauth.mfa.models import Authenticator
 from allauth.mfa.stages import AuthenticateStage
@@ -94,7 +98,11 @@ class SmsCodeStage(LoginStage):
             return None, True
         both = has_app_authenticator(user)
         if both and is_headless_request(self.request):
-            return None, True  # the app's TOTP screen (allauth's MFA stage) asks instead
+            # The app's 2FA screen (allauth's MFA stage) asks next; SMS stays on offer there.
+            self.state.update(
+                {"alternative": True, "number": phone.number, "sends": 0, "attempts": 0}
+            )
+            return None, True
         self.state.update(
             {"required": True, "number": phone.number, "choose": both, "sends": 0, "attempts": 0}
         )
@@ -229,15 +237,42 @@ class SmsCodeInput(inputs.Input):
         return data
 
 
+def _masked(number: str) -> str:
+    return number[:3] + "•" * max(0, len(number) - 5) + number[-2:]
+
+
 class SmsCodeHeadlessView(AuthenticationStageAPIView):
     """POST ``{"code": "123456"}`` (or ``{"resend": true}``) while the flow ``sms_code`` is
-    pending. Answers like allauth's ``/auth/2fa/authenticate``."""
+    pending, or while ``mfa_authenticate`` is pending for a user who may use SMS instead.
+    Answers like allauth's ``/auth/2fa/authenticate``. GET says whether SMS is on offer."""
 
-    input_class = SmsCodeInput
+    input_class = {"POST": SmsCodeInput}
     stage_class = SmsCodeStage
+
+    def handle(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        stage = LoginStageController.enter(request, SmsCodeStage.key)
+        if stage is None:
+            pending = LoginStageController.enter(request, AuthenticateStage.key)
+            alternative = pending.controller.get_stage(SMS_STAGE_KEY) if pending else None
+            if alternative is not None and alternative.state.get("alternative"):
+                stage = alternative
+        if stage is None:
+            return UnauthorizedResponse(request)
+        self.stage = stage
+        return APIView.handle(self, request, *args, **kwargs)
 
     def get_input_kwargs(self) -> dict[str, Any]:
         return {"stage": self.stage}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return APIResponse(
+            request,
+            data={
+                "number": _masked(str(self.stage.state.get("number", ""))),
+                "code_sent": bool(self.stage.state.get("code_hash")),
+                "resend_wait": sms_login_resend_wait(self.stage),
+            },
+        )
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if not self.input.cleaned_data.get("resend"):

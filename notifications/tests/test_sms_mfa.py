@@ -259,3 +259,72 @@ def test_app_users_with_totp_are_asked_for_totp(client, sms_user):
     flows = response.json()["data"]["flows"]
     assert any(f["id"] == "mfa_authenticate" and f.get("is_pending") for f in flows)
     assert codes_sent() == []
+
+
+def _app(client, method: str, token: str, body: dict | None = None):
+    headers = {"X-Session-Token": token}
+    if method == "get":
+        return client.get(f"{APP}/auth/2fa/sms", headers=headers)
+    return client.post(
+        f"{APP}/auth/2fa/sms", body or {}, content_type="application/json", headers=headers
+    )
+
+
+@pytest.mark.urls(__name__)
+def test_app_users_with_totp_may_sign_in_with_sms_instead(client, sms_user):
+    TOTP.activate(sms_user, TOTP_SECRET)
+    response = app_login(client, sms_user)
+    assert response.status_code == 401
+    pending = response.json()["meta"]["session_token"]
+    offer = _app(client, "get", pending)
+    assert offer.status_code == 200
+    assert offer.json()["data"] == {"number": "+91••••••••10", "code_sent": False, "resend_wait": 0}
+    assert codes_sent() == []  # nothing is texted until the app asks
+
+    sent = _app(client, "post", pending, {"resend": True})
+    assert sent.status_code == 401  # still signing in: mfa_authenticate pending
+    flows = sent.json()["data"]["flows"]
+    assert any(f["id"] == "mfa_authenticate" and f.get("is_pending") for f in flows)
+    [code] = codes_sent()
+    assert _app(client, "get", pending).json()["data"]["code_sent"] is True
+
+    bad = _app(client, "post", pending, {"code": wrong(code)})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["param"] == "code"
+    ok = _app(client, "post", pending, {"code": code})
+    assert ok.status_code == 200
+    token = ok.json()["meta"]["session_token"]
+    me = client.get("/api/v1/me/", headers={"X-Session-Token": token})
+    assert me.status_code == 200 and me.json()["email"] == sms_user.email
+
+
+@pytest.mark.urls(__name__)
+def test_app_users_with_totp_only_get_no_sms_offer(client):
+    user = UserFactory()
+    TOTP.activate(user, TOTP_SECRET)
+    pending = app_login(client, user).json()["meta"]["session_token"]
+    assert _app(client, "get", pending).status_code == 401
+    assert _app(client, "post", pending, {"resend": True}).status_code == 401
+    assert codes_sent() == []
+
+
+@pytest.mark.urls(__name__)
+def test_app_sms_only_users_see_the_offer_with_the_code_already_sent(client, sms_user):
+    pending = app_login(client, sms_user).json()["meta"]["session_token"]
+    data = _app(client, "get", pending).json()["data"]
+    assert data["code_sent"] is True and data["resend_wait"] > 0
+
+
+@pytest.mark.urls(__name__)
+def test_app_users_offered_sms_can_still_use_their_authenticator(client, sms_user):
+    TOTP.activate(sms_user, TOTP_SECRET)
+    pending = app_login(client, sms_user).json()["meta"]["session_token"]
+    _app(client, "post", pending, {"resend": True})  # asked for a text, then used the app
+    response = client.post(
+        f"{APP}/auth/2fa/authenticate",
+        {"code": totp_now(TOTP_SECRET)},
+        content_type="application/json",
+        headers={"X-Session-Token": pending},
+    )
+    assert response.status_code == 200
+    token = response.json()["meta"]["session_token"]
+    assert client.get("/api/v1/me/", headers={"X-Session-Token": token}).status_code == 200
