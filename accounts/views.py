@@ -10,10 +10,32 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
 from accounts.roles import is_admin, is_mentor, is_moderator, primary_role
-from community.selectors import moderation_pending_total
+from community.selectors import moderation_pending_total, moderation_queue
+from community.views import queue_rows
+from courses.selectors import catalogue as course_selectors
 from enrollments import selectors as enrollment_selectors
-from enrollments.cache import learning_list_html
+from enrollments.cache import learning_cached, learning_list_html
 from kalpla.exceptions import ApplicationError
+from notifications.selectors import notification_list
+
+RECENT_NOTIFICATIONS = 5
+RECENT_REPORTS = 5
+RECOMMENDED_TTL = 10 * 60
+
+
+def _recommended_cards(user: object) -> list[dict[str, object]]:
+    return [
+        {
+            "slug": course.slug,
+            "title": course.title,
+            "category": course.category.name if course.category else "",
+            "rating": course.rating_average if course.rating_count else None,
+            "rating_count": course.rating_count,
+            "price": course_selectors.price_label(course),
+            "thumbnail": course_selectors.course_thumbnail_url(course),
+        }
+        for course in course_selectors.course_recommendations(user=user)
+    ]
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -32,9 +54,19 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         ),
         "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
+        "recent_notifications": list(notification_list(user=user)[:RECENT_NOTIFICATIONS]),
+        "recommended": learning_cached(
+            user_id=user.pk,
+            part="recommended",
+            build=lambda: _recommended_cards(user),
+            timeout=RECOMMENDED_TTL,
+        ),
     }
     if is_moderator(user):
         context["moderation_pending"] = moderation_pending_total()
+        context["moderation_recent"] = queue_rows(
+            list(moderation_queue(status="pending")[:RECENT_REPORTS])
+        )
     if is_mentor(user) or is_admin(user):
         context.update(enrollment_selectors.mentor_dashboard(user=user))
     return render(request, "home.html", context)

@@ -28,14 +28,22 @@ def learning_list_invalidate(*, user_id: int) -> None:
     cache_version_bump_on_commit(_scope(user_id))
 
 
+def learning_cached(
+    *, user_id: int, part: str, build: Callable[[], Any], timeout: int = LEARNING_TTL
+) -> Any:
+    """``build()``'s result for this student, cached until their enrollments change."""
+    version = cache_version(_scope(user_id))
+    key = f"learning:{part}:{user_id}:{version}:{get_language() or 'en'}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
 def learning_list_html(*, user_id: int, render: Callable[[], str]) -> str:
     """The student's rendered list, from the cache or from ``render()`` (then cached)."""
-    key = f"learning:list:{user_id}:{cache_version(_scope(user_id))}:{get_language() or 'en'}"
-    html: str | None = cache.get(key)
-    if html is None:
-        html = str(render())
-        cache.set(key, html, timeout=LEARNING_TTL)
-    return html
+    return str(learning_cached(user_id=user_id, part="list", build=lambda: str(render())))
 
 
 @receiver(post_save, sender=Enrollment, dispatch_uid="enrollments.learning.saved")

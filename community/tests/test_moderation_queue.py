@@ -192,6 +192,7 @@ def test_home_shows_the_pending_count_to_moderators(client, moderator, student, 
     client.force_login(moderator)
     body = client.get("/").content.decode()
     assert "1 item waits for a decision." in body and QUEUE in body
+    assert f"#item-{flagged_review[1].pk}" in body and "Toxic language" in body  # recent ones
     client.force_login(student)
     assert QUEUE not in client.get("/").content.decode()
 

@@ -122,11 +122,12 @@ def test_mentor_dashboard_lists_taught_courses(client, mentor):
     client.force_login(mentor)
 
     html = client.get("/").content.decode()
+    teaching = html[html.index('id="teaching"') :].split("</section>")[0]
 
-    assert "Teaching" in html
-    assert "Taught" in html and "Draft one" in html
-    assert "Someone else" not in html
-    assert "<td>7</td>" in html
+    assert "Teaching" in teaching
+    assert "Taught" in teaching and "Draft one" in teaching
+    assert "Someone else" not in teaching  # (it may be recommended, not taught)
+    assert "<td>7</td>" in teaching
     assert 'href="/courses/teach/"' in html
 
 
@@ -178,3 +179,42 @@ def test_dashboard_list_follows_enrollments_and_lessons_opened(client, student, 
     assert "Continue" in html and "First steps" in html
     services.enrollment_cancel(enrollment=enrollment)
     assert 'class="learning-item"' not in client.get("/").content.decode()
+
+
+def test_student_home_recommends_courses_and_shows_recent_notifications(client, student):
+    from notifications.models import Notification
+
+    CourseFactory(title="Python")
+    taken = CourseFactory(title="Taken already")
+    EnrollmentFactory(user=student, course=taken)
+    CourseFactory(title="A draft", status=Course.Status.DRAFT)
+    Notification.objects.create(
+        recipient=student, kind="courses.updated", category="learning", title="New lesson!"
+    )
+    client.force_login(student)
+    html = client.get("/").content.decode()
+    recommended = html[html.index('id="recommended"') :].split("</section>")[0]
+    assert "Python" in recommended
+    assert "Taken already" not in recommended and "A draft" not in recommended
+    notes = html[html.index('id="notifications-recent"') :].split("</section>")[0]
+    assert "New lesson!" in notes and "is-unread" in notes
+
+
+def test_recommendations_prefer_the_categories_a_student_learns_in(student):
+    from courses.selectors.catalogue import course_recommendations
+    from courses.tests.factories import CategoryFactory
+
+    music, code = CategoryFactory(name="Music"), CategoryFactory(name="Code")
+    EnrollmentFactory(user=student, course=CourseFactory(category=music))
+    best_elsewhere = CourseFactory(category=code, rating_average=Decimal("5.00"), rating_count=9)
+    same_category = CourseFactory(category=music, rating_average=Decimal("3.00"), rating_count=2)
+    picks = course_recommendations(user=student)
+    assert picks[0] == same_category and best_elsewhere in picks
+
+
+def test_recommendations_follow_new_enrollments(client, student):
+    only = CourseFactory(title="The only course")
+    client.force_login(student)
+    assert 'id="recommended"' in client.get("/").content.decode()
+    EnrollmentFactory(user=student, course=only)  # cached list is dropped with the version
+    assert 'id="recommended"' not in client.get("/").content.decode()
