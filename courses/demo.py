@@ -241,6 +241,8 @@ def seed_demo(*, stdout: Any) -> None:
         _student_progress(student, courses)
     _reviews(courses, learners, student)
     _moderation_examples(courses, learners)
+    if student is not None:
+        _student_news(courses)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -467,6 +469,17 @@ def _reviews(courses: dict[str, Course], learners: list[User], student: User | N
                 defaults={"rating": 5, "text": "Short, clear and practical. Recommended."},
             )
         _rating_refresh(course)
+
+
+def _student_news(courses: dict[str, Course]) -> None:
+    """The notifications a student of these courses would have had: a new lesson in each
+    course in progress (notify() with a dedupe key: once, however often the demo is seeded)."""
+    from courses.services.authoring import lesson_added_notify
+
+    for slug in ("python-basics", "data-analysis-with-pandas"):
+        lessons = _lessons(courses[slug]) if slug in courses else []
+        if lessons:
+            lesson_added_notify(lesson_id=lessons[-1].pk)
 
 
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:

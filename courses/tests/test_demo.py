@@ -62,6 +62,16 @@ def test_seed_demo_gives_the_moderator_a_flagged_and_a_reported_review():
     assert ModerationItem.objects.filter(reason="toxic", status="pending").count() == 0
 
 
+def test_seed_demo_student_has_news_once(django_user_model):
+    from notifications.models import Notification
+
+    student = django_user_model.objects.create_user(email="student@example.com", password="x")
+    _seed()
+    _seed()
+    titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
+    assert titles == ["courses.updated", "courses.updated"]
+
+
 def test_seed_demo_catalogue_content():
     _seed()
     published = Course.objects.filter(status=Course.Status.PUBLISHED)
