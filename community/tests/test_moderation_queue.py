@@ -248,3 +248,17 @@ def test_a_toxic_review_lands_in_the_queue(settings):
     result = review_sentiment_job(job)
     assert "toxic" in result["flagged"]
     assert ModerationItem.objects.filter(object_id=str(review.pk), reason="toxic").exists()
+
+
+def test_api_list_query_count_does_not_grow_with_the_page(moderator, django_assert_max_num_queries):
+    client = api_for(moderator)
+    moderation_flag(target=ReviewFactory(), reason=ModerationItem.Reason.TOXIC)
+    client.get(API)
+    with django_assert_max_num_queries(30) as small:
+        client.get(API)
+    for _ in range(12):
+        moderation_flag(target=ReviewFactory(), reason=ModerationItem.Reason.PII)
+        moderation_flag(target=CourseFactory(), reason=ModerationItem.Reason.IMAGE_UNCHECKED)
+    with django_assert_max_num_queries(len(small) + 2):  # + the course type's prefetch
+        body = client.get(API).json()
+    assert len(body["results"]) == 20 and body["count"] == 25
