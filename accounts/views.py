@@ -10,8 +10,11 @@ from django.views.decorators.http import require_POST
 from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
 from accounts.roles import is_admin, is_mentor, is_moderator, primary_role
-from community.selectors import moderation_pending_total, moderation_queue
-from community.views import queue_rows
+from community.selectors import (
+    moderation_pending_total,
+    moderation_queue,
+    moderation_queue_rows,
+)
 from courses.selectors import catalogue as course_selectors
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import learning_cached, learning_list_html
@@ -64,7 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     if is_moderator(user):
         context["moderation_pending"] = moderation_pending_total()
-        context["moderation_recent"] = queue_rows(
+        context["moderation_recent"] = moderation_queue_rows(
             list(moderation_queue(status="pending")[:RECENT_REPORTS])
         )
     if is_mentor(user) or is_admin(user):

@@ -6,6 +6,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from kalpla.models import ModerationItem
+from kalpla.moderation import moderation_can_hide, moderation_target_describe
 
 QUEUE_STATUSES = {
     "pending": [ModerationItem.Status.PENDING],
@@ -52,3 +53,16 @@ def prefetch_target_relations(items: list[ModerationItem]) -> list[ModerationIte
     reviews: list[Any] = [i.target for i in items if isinstance(i.target, Review)]
     prefetch_related_objects(reviews, "course", "user")
     return items
+
+
+def moderation_queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
+    """Each item with what the queue shows of its target (shared by the site and the API)."""
+    prefetch_target_relations(items)
+    return [
+        {
+            "item": item,
+            "target": moderation_target_describe(item.target),
+            "can_hide": moderation_can_hide(item.target),
+        }
+        for item in items
+    ]

@@ -1,6 +1,5 @@
 """Site pages of the community app: the moderation queue at /moderation/ (moderators only)."""
 
-from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -20,7 +19,6 @@ from accounts.selectors import signed_in_user
 from community import selectors, services
 from kalpla.exceptions import ApplicationError
 from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_can_hide, moderation_target_describe
 
 QUEUE_PAGE_SIZE = 20
 
@@ -42,19 +40,6 @@ def _require_moderator(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only moderators can open the moderation queue."))
 
 
-def queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
-    """Each item with what the queue shows of its target (shared by the site and the API)."""
-    selectors.prefetch_target_relations(items)
-    return [
-        {
-            "item": item,
-            "target": moderation_target_describe(item.target),
-            "can_hide": moderation_can_hide(item.target),
-        }
-        for item in items
-    ]
-
-
 @login_required
 def moderation_queue(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
@@ -71,7 +56,7 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         request,
         "community/moderation_queue.html",
         {
-            "rows": queue_rows(list(page.object_list)),
+            "rows": selectors.moderation_queue_rows(list(page.object_list)),
             "page": page,
             "status": status,
             "reason": reason,

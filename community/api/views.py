@@ -14,7 +14,6 @@ from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
 from community import selectors, services
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
-from community.views import queue_rows
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import ApplicationError
@@ -83,7 +82,7 @@ class ModerationQueueApi(APIView):
         page = paginator.paginate_queryset(
             selectors.moderation_queue(status=status, reason=reason), request, view=self
         )
-        rows = queue_rows(list(page or []))
+        rows = selectors.moderation_queue_rows(list(page or []))
         return paginator.get_paginated_response([moderation_row_data(row) for row in rows])
 
 
@@ -123,5 +122,5 @@ class ModerationDecideApi(APIView):
         decided = services.moderation_item_decide(
             item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
         )
-        [row] = queue_rows([selectors.moderation_item_get(item_id=decided.pk)])
+        [row] = selectors.moderation_queue_rows([selectors.moderation_item_get(item_id=decided.pk)])
         return Response(moderation_row_data(row))
