@@ -2,11 +2,15 @@
 
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 from django.http import Http404
 
 from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_can_hide, moderation_target_describe
+from kalpla.moderation import (
+    moderation_can_hide,
+    moderation_target_describe,
+    moderation_targets_prefetch,
+)
 
 QUEUE_STATUSES = {
     "pending": [ModerationItem.Status.PENDING],
@@ -46,18 +50,9 @@ def moderation_pending_total() -> int:
     return ModerationItem.objects.filter(status=ModerationItem.Status.PENDING).count()
 
 
-def prefetch_target_relations(items: list[ModerationItem]) -> list[ModerationItem]:
-    """Load what describing the targets reads (a review's course and author) in bulk."""
-    from courses.models import Review  # the community app describes reviews too
-
-    reviews: list[Any] = [i.target for i in items if isinstance(i.target, Review)]
-    prefetch_related_objects(reviews, "course", "user")
-    return items
-
-
 def moderation_queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
     """Each item with what the queue shows of its target (shared by the site and the API)."""
-    prefetch_target_relations(items)
+    moderation_targets_prefetch([item.target for item in items])
     return [
         {
             "item": item,

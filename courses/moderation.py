@@ -50,5 +50,7 @@ def course_take_down(course: Course, by: Any) -> None:
 
 
 def register() -> None:
-    moderation_register(Review, describe=review_describe, hide=review_take_down)
+    moderation_register(
+        Review, describe=review_describe, hide=review_take_down, related=("course", "user")
+    )
     moderation_register(Course, describe=course_describe, hide=course_take_down)

@@ -77,6 +77,7 @@ class ModerationTarget:
 class _Handler:
     describe: Callable[[Any], ModerationTarget]
     hide: Callable[[Any, Any], None]
+    related: tuple[str, ...] = ()
 
 
 _HANDLERS: dict[type[models.Model], _Handler] = {}
@@ -87,8 +88,21 @@ def moderation_register(
     *,
     describe: Callable[[Any], ModerationTarget],
     hide: Callable[[Any, Any], None],
+    related: tuple[str, ...] = (),
 ) -> None:
-    _HANDLERS[model] = _Handler(describe=describe, hide=hide)
+    """``related``: the relations ``describe`` reads, loaded in bulk for a page of targets."""
+    _HANDLERS[model] = _Handler(describe=describe, hide=hide, related=related)
+
+
+def moderation_targets_prefetch(targets: list[Any]) -> None:
+    """Load what describing ``targets`` reads, one query per relation and model."""
+    by_model: dict[type[models.Model], list[Any]] = {}
+    for target in targets:
+        if target is not None and type(target) in _HANDLERS:
+            by_model.setdefault(type(target), []).append(target)
+    for model, objects in by_model.items():
+        if _HANDLERS[model].related:
+            models.prefetch_related_objects(objects, *_HANDLERS[model].related)
 
 
 def moderation_target_describe(target: models.Model | None) -> ModerationTarget:
