@@ -1,12 +1,13 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kalpla import jobs, moderation
+from kalpla.exceptions import ApplicationError
 from kalpla.models import ModerationItem, OutboxMessage, ProcessingJob
 
 
@@ -69,7 +70,20 @@ class ModerationItemAdmin(admin.ModelAdmin):
     ) -> None:
         count = 0
         for item in queryset.filter(status=ModerationItem.Status.PENDING):
-            moderation.moderation_decide(item=item, by=request.user, approve=approve)
+            if approve or not moderation.moderation_can_hide(item.target):
+                moderation.moderation_decide(item=item, by=request.user, approve=approve)
+            else:
+                # Rejecting hides the content, as the moderators' queue does.
+                try:
+                    moderation.moderation_item_hide(item=item, by=request.user)
+                except ApplicationError as exc:
+                    self.message_user(
+                        request,
+                        gettext("%(item)s was not hidden: %(reason)s")
+                        % {"item": item, "reason": exc.message},
+                        level=messages.WARNING,
+                    )
+                    continue
             count += 1
         self.message_user(request, gettext("%(count)d items decided.") % {"count": count})
 
@@ -77,7 +91,7 @@ class ModerationItemAdmin(admin.ModelAdmin):
     def approve(self, request: HttpRequest, queryset: QuerySet[ModerationItem]) -> None:
         self._decide(request, queryset, approve=True)
 
-    @admin.action(description=_("Reject (content breaks the rules)"))
+    @admin.action(description=_("Reject and hide the content (it breaks the rules)"))
     def reject(self, request: HttpRequest, queryset: QuerySet[ModerationItem]) -> None:
         self._decide(request, queryset, approve=False)
 
