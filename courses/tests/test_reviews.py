@@ -282,6 +282,13 @@ def test_report_form_errors_and_refusals(client, student):
     assert not ModerationItem.objects.exists()
 
 
+def test_moderators_hide_instead_of_reporting(client, moderator):
+    review = ReviewFactory()
+    client.force_login(moderator)
+    page = client.get(reverse("courses:detail", args=[review.course.slug])).content.decode()
+    assert _report_url(review) not in page and "Hide review" in page
+
+
 def test_authors_do_not_get_a_report_link_on_their_own_review(client, student):
     review = ReviewFactory(user=student)
     Enrollment.objects.create(user=student, course=review.course)
