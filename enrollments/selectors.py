@@ -3,9 +3,10 @@
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import F, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from courses.models import Course, Lesson
+from courses.models import Course, Lesson, Review
 from enrollments.models import Enrollment, LessonProgress
 
 LIVE_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
@@ -112,11 +113,24 @@ def lesson_progress_map(*, enrollment: Enrollment | None) -> dict[int, LessonPro
 
 
 def taught_course_list(*, user: Any) -> QuerySet[Course]:
-    """Courses the user teaches, newest first, for the mentor dashboard (one query)."""
+    """Courses the user teaches, newest first, for the mentor dashboard (one query), each
+    with ``unanswered_reviews``: visible reviews with text and no instructor reply yet."""
     user_id = _user_id(user)
     if user_id is None:
         return Course.objects.none()
-    return Course.objects.filter(instructors__id=user_id).order_by("-updated_at", "-id")
+    unanswered = (
+        Review.objects.filter(course=OuterRef("pk"), is_hidden=False, reply="")
+        .exclude(text="")
+        .order_by()
+        .values("course")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        Course.objects.filter(instructors__id=user_id)
+        .annotate(unanswered_reviews=Coalesce(Subquery(unanswered, output_field=IntegerField()), 0))
+        .order_by("-updated_at", "-id")
+    )
 
 
 def learning_list(*, user: Any, limit: int = 50) -> list[Enrollment]:

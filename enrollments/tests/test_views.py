@@ -131,6 +131,20 @@ def test_mentor_dashboard_lists_taught_courses(client, mentor):
     assert 'href="/courses/teach/"' in html
 
 
+def test_mentor_dashboard_counts_reviews_to_answer(client, mentor):
+    from courses.tests.factories import ReviewFactory
+
+    course = CourseFactory(title="Taught", instructors=[mentor])
+    ReviewFactory(course=course, text="Please add exercises")
+    ReviewFactory(course=course, text="Thanks", reply="Glad it helped")
+    ReviewFactory(course=course, text="")  # a rating alone needs no answer
+    ReviewFactory(course=course, text="spam", is_hidden=True)
+    client.force_login(mentor)
+    html = client.get("/").content.decode()
+    teaching = html[html.index('id="teaching"') :].split("</section>")[0]
+    assert '<span class="badge badge--warn">1</span>' in teaching
+
+
 def test_student_does_not_see_teaching(client, student):
     client.force_login(student)
     assert 'id="teaching"' not in client.get("/").content.decode()
