@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,13 +15,13 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import is_moderator
 from accounts.selectors import signed_in_user
-from courses.cache import course_page_parts
+from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_page_parts
 from courses.filters import CourseCatalogueFilter
 from courses.models import Course
 from courses.selectors import catalogue as selectors
@@ -76,9 +77,13 @@ def _language_label(code: str) -> str:
         return code
 
 
-def catalogue(request: HttpRequest) -> HttpResponse:
-    filterset = CourseCatalogueFilter(request.GET, queryset=selectors.course_catalogue_base())
-    filterset.is_valid()  # invalid parameters are shown with their errors and ignored
+CATALOGUE_CACHED_PARAMS = frozenset(
+    {"category", "level", "language", "is_free", "min_rating", "ordering", "page"}
+)
+
+
+def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> dict[str, Any]:
+    """The page's main part (filters, result cards, pages) and what the frame shows of it."""
     courses = selectors.course_catalogue_filter(
         queryset=selectors.course_catalogue_base(), **filterset.params()
     )
@@ -89,9 +94,8 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     categories = list(selectors.category_list())
     params = filterset.params()
     current_category = next((c for c in categories if c.slug == params["category"]), None)
-    return render(
-        request,
-        "courses/catalogue.html",
+    body = render_to_string(
+        "courses/_catalogue_body.html",
         {
             "filter": filterset,
             "form": filterset.form,
@@ -106,6 +110,42 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             "current_category": current_category,
             "is_filtered": filterset.is_filtered(),
             "search": params["search"],
+        },
+    )
+    return {
+        "body": body,
+        "category": (
+            {"name": current_category.name, "slug": current_category.slug}
+            if current_category
+            else None
+        ),
+    }
+
+
+def catalogue(request: HttpRequest) -> HttpResponse:
+    filterset = CourseCatalogueFilter(request.GET, queryset=selectors.course_catalogue_base())
+    valid = filterset.is_valid()  # invalid parameters are shown with their errors and ignored
+    search = filterset.params()["search"]
+    # Browsing (no search, only known and valid parameters) is the same for everyone: cached
+    # per catalogue version like the API's pages. Searches are rendered every time.
+    cacheable = valid and not search and set(request.GET) <= CATALOGUE_CACHED_PARAMS
+    key = ""
+    part: dict[str, Any] | None = None
+    if cacheable:
+        params = sorted(request.GET.lists())
+        key = catalogue_cache_key(f"site|{get_language()}|{params}")
+        part = cache.get(key)
+    if part is None:
+        part = _catalogue_body(request, filterset)
+        if key:
+            cache.set(key, part, timeout=CATALOGUE_TTL)
+    return render(
+        request,
+        "courses/catalogue.html",
+        {
+            "body": mark_safe(part["body"]),  # noqa: S308 - rendered by our template
+            "current_category": part["category"],
+            "search": search,
         },
     )
 

@@ -208,3 +208,37 @@ def test_catalogue_page_signed_in_query_count_is_bounded(
     # user, roles and allauth's user-session tracking (3) and savepoints around it.
     with django_assert_max_num_queries(13):
         assert client.get(reverse("courses:catalogue")).status_code == 200
+
+
+def test_catalogue_page_is_cached_and_follows_edits(client, django_assert_max_num_queries):
+    course = CourseFactory(title="Old name")
+    url = reverse("courses:catalogue")
+    assert "Old name" in client.get(url).content.decode()
+    with django_assert_max_num_queries(0):  # anonymous browsing: straight from the cache
+        assert "Old name" in client.get(url).content.decode()
+    course.title = "New name"
+    course.save()
+    body = client.get(url).content.decode()
+    assert "New name" in body and "Old name" not in body
+
+
+def test_catalogue_searches_and_odd_parameters_are_not_cached(client):
+    CourseFactory(title="Sitar")
+    url = reverse("courses:catalogue")
+    assert "Sitar" in client.get(url, {"search": "sitar"}).content.decode()
+    Course.objects.bulk_create(  # no signal: a cached answer would miss it
+        [Course(slug="sitar-2", title="Sitar two", search_document="Sitar two", status="published")]
+    )
+    assert "Sitar two" in client.get(url, {"search": "sitar"}).content.decode()
+    assert client.get(url, {"utm_source": "mail"}).status_code == 200
+    assert client.get(url, {"level": "wizard"}).status_code == 200
+
+
+def test_catalogue_category_title_and_breadcrumb_from_the_cache(client):
+    category = CategoryFactory(name="Music", slug="music")
+    CourseFactory(category=category)
+    url = reverse("courses:catalogue") + "?category=music"
+    for _ in range(2):  # rendered, then cached
+        body = client.get(url).content.decode()
+        assert "<title>Music · Course catalogue · Kalpla</title>" in body
+        assert 'href="/courses/?category=music" aria-current="page"' in body
