@@ -186,6 +186,7 @@ def report(
     labels = {
         "baseline": "baseline (bare Django JSON)",
         "catalogue_api": "GET /api/v1/courses/ (20 cards)",
+        "catalogue_page": "catalogue page (12 cards)",
         "course_page": "course page 10x10 lessons",
         "dashboard_1": "dashboard, 1 enrollment",
         "dashboard_20": "dashboard, 20 enrollments",

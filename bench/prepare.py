@@ -220,6 +220,7 @@ def main() -> None:
     targets = {
         "baseline": {"path": "/bench/baseline/", "session": None},
         "catalogue_api": {"path": "/api/v1/courses/", "session": None},
+        "catalogue_page": {"path": "/courses/", "session": None},
         "course_page": {"path": f"/courses/{data['big']}/", "session": None},
         "dashboard_1": {"path": "/", "session": sessions["1"]},
         "dashboard_20": {"path": "/", "session": sessions["20"]},
