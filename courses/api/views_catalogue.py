@@ -6,7 +6,6 @@ from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
-from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -37,7 +36,6 @@ from courses.models import Category, Course, Review
 from courses.selectors import catalogue as selectors
 from courses.services import reviews as review_services
 from kalpla.api.serializers import ErrorSerializer
-from kalpla.exceptions import ApplicationError
 
 TAGS = ["courses"]
 
@@ -427,13 +425,10 @@ class ReviewReportApi(APIView):
     def post(self, request: Request, review_id: int) -> Response:
         s = ReviewReportIn(data=request.data)
         s.is_valid(raise_exception=True)
-        review = selectors.review_get(review_id=review_id)
-        if review.is_hidden:
-            raise ApplicationError(
-                str(_("This review is already hidden.")), code="already_hidden", status_code=409
-            )
         review_services.review_report(
-            review=review, by=signed_in_user(request), reason=s.validated_data["reason"]
+            review=selectors.review_get(review_id=review_id),
+            by=signed_in_user(request),
+            reason=s.validated_data["reason"],
         )
         return Response({"reported": True}, status=status.HTTP_202_ACCEPTED)
 
