@@ -107,7 +107,8 @@ def catalogue_cache_key(params: str) -> str:
 
 def course_outline_build(*, course: Course) -> Outline:
     lessons_by_module: dict[int, list[LessonData]] = {}
-    lessons = Lesson.objects.filter(course=course).order_by("order", "id")
+    # The public outline: what students see (no drafts, no lessons of draft modules).
+    lessons = Lesson.objects.visible().filter(course=course).order_by("order", "id")
     for lesson in lessons.only(
         "id", "module_id", "title", "kind", "duration", "is_preview", "order"
     ):
@@ -125,7 +126,7 @@ def course_outline_build(*, course: Course) -> Outline:
         )
     modules: list[ModuleData] = []
     preview_lesson_id: int | None = None
-    for module in Module.objects.filter(course=course).order_by("order", "id"):
+    for module in Module.objects.visible().filter(course=course).order_by("order", "id"):
         module_lessons = lessons_by_module.get(module.pk, [])
         module_duration = sum(lesson["duration"] for lesson in module_lessons)
         modules.append(

@@ -234,6 +234,8 @@ def seed_demo(*, stdout: Any) -> None:
         slug: Tag.objects.update_or_create(slug=slug, defaults={"name": slug})[0] for slug in TAGS
     }
     courses = {spec.slug: _course(spec, categories, tags, mentor, media) for spec in COURSES}
+    if "python-basics" in courses:
+        _draft_lesson(courses["python-basics"])
     for spec in COURSES:
         courses[spec.slug].prerequisites.set([courses[s] for s in spec.prerequisites])
     learners = _learners()
@@ -242,7 +244,7 @@ def seed_demo(*, stdout: Any) -> None:
     _reviews(courses, learners, student)
     _moderation_examples(courses, learners)
     if student is not None:
-        _student_news(courses)
+        _student_news(courses, student)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -359,7 +361,13 @@ def _lesson(
         values["narration"] = media.narration
     if course.slug == "python-basics" and module.order == 2 and index == 1:
         values.update(release=Lesson.Release.AFTER_DAYS, release_days=7)
-    lesson, created = Lesson.objects.update_or_create(module=module, order=index, defaults=values)
+    lesson, created = Lesson.objects.update_or_create(
+        module=module,
+        order=index,
+        defaults=values,
+        # Demo lessons are live and known to their students, as migrations leave lessons.
+        create_defaults={**values, "announced_at": timezone.now()},
+    )
     if created and course.slug == "python-basics" and module.order == 2 and index == 2:
         # A lesson that opens later, to show the release rule; set once so reruns keep it.
         lesson.release = Lesson.Release.ON_DATE
@@ -432,7 +440,34 @@ def _learners() -> list[User]:
 
 
 def _lessons(course: Course) -> list[Lesson]:
-    return list(Lesson.objects.filter(course=course).order_by("module__order", "order", "id"))
+    """The lessons students see, in outline order."""
+    return list(
+        Lesson.objects.visible().filter(course=course).order_by("module__order", "order", "id")
+    )
+
+
+DRAFT_LESSON_TITLE = "Coming soon: decorators"
+
+
+def _draft_lesson(course: Course) -> None:
+    """A lesson the mentor is still writing: a Draft in the outline editor, hidden from
+    students until the mentor publishes it (which tells them, once)."""
+    module = Module.objects.filter(course=course).order_by("-order").first()
+    if module is None:
+        return
+    Lesson.objects.update_or_create(
+        module=module,
+        title=DRAFT_LESSON_TITLE,
+        defaults={"course": course},
+        create_defaults={
+            "course": course,
+            "kind": Lesson.Kind.TEXT,
+            "order": 1000,
+            "is_published": False,
+            "duration": 300,
+            "content": "## Decorators\n\nFunctions that wrap other functions. *Draft.*",
+        },
+    )
 
 
 def _student_progress(student: User, courses: dict[str, Course]) -> None:
@@ -471,15 +506,15 @@ def _reviews(courses: dict[str, Course], learners: list[User], student: User | N
         _rating_refresh(course)
 
 
-def _student_news(courses: dict[str, Course]) -> None:
+def _student_news(courses: dict[str, Course], student: User) -> None:
     """The notifications a student of these courses would have had: a new lesson in each
     course in progress (notify() with a dedupe key: once, however often the demo is seeded)."""
-    from courses.services.authoring import lesson_added_notify
+    from courses.services.announcements import lesson_announce_to
 
     for slug in ("python-basics", "data-analysis-with-pandas"):
         lessons = _lessons(courses[slug]) if slug in courses else []
         if lessons:
-            lesson_added_notify(lesson_id=lessons[-1].pk)
+            lesson_announce_to(lesson_id=lessons[-1].pk, user_ids=[student.pk])
 
 
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:

@@ -232,6 +232,14 @@ class ReturnToDraftForm(forms.Form):
     )
 
 
+class PublishForm(forms.Form):
+    """Publish ("1") a draft module or lesson, or take it back to draft ("0")."""
+
+    published = forms.TypedChoiceField(
+        choices=[("1", _("Publish")), ("0", _("Back to draft"))], coerce=lambda v: v == "1"
+    )
+
+
 class MoveForm(forms.Form):
     direction = forms.ChoiceField(choices=[("up", _("Up")), ("down", _("Down"))])
 

@@ -129,11 +129,21 @@ class Course(models.Model):
         return self.status == self.Status.PUBLISHED
 
 
+class ModuleQuerySet(models.QuerySet["Module"]):
+    def visible(self) -> "ModuleQuerySet":
+        """Modules students see: published ones (drafts are for their course's mentors)."""
+        return self.filter(is_published=True)
+
+
 class Module(models.Model):
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="modules")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
+    # New modules of a published course start as drafts (courses.services.authoring).
+    is_published = models.BooleanField(_("published"), default=True)
+
+    objects = ModuleQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("module")
@@ -142,6 +152,12 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class LessonQuerySet(models.QuerySet["Lesson"]):
+    def visible(self) -> "LessonQuerySet":
+        """Lessons students see and progress counts: published, in a published module."""
+        return self.filter(is_published=True, module__is_published=True)
 
 
 class Lesson(models.Model):
@@ -187,8 +203,14 @@ class Lesson(models.Model):
     transcript = models.TextField(_("transcript"), blank=True)
     narration = models.FileField(_("narration audio"), upload_to=lesson_media_upload_to, blank=True)
     poster = models.ImageField(_("poster"), upload_to=lesson_media_upload_to, blank=True)
+    # New lessons of a published course start as drafts (courses.services.authoring).
+    is_published = models.BooleanField(_("published"), default=True)
+    # When students were told about the lesson: at most once, however often it is republished.
+    announced_at = models.DateTimeField(_("announced to students"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("lesson")
@@ -198,6 +220,11 @@ class Lesson(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_visible(self) -> bool:
+        """Published in a published module (reads ``module``: have it loaded)."""
+        return self.is_published and self.module.is_published
 
 
 class Resource(models.Model):

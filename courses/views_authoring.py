@@ -7,6 +7,7 @@ uploads with a progress bar and htmx refreshes the media status while jobs run.
 import copy
 import json
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django import forms
@@ -31,6 +32,7 @@ from courses.forms import (
     ModuleForm,
     ModuleRenameForm,
     MoveForm,
+    PublishForm,
     ReorderForm,
     RerunForm,
     ResourceForm,
@@ -510,6 +512,42 @@ def lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect(_outline_url(course))
 
 
+def _publish_toggled(
+    request: HttpRequest, target: Lesson | Module, save: Callable[..., Any]
+) -> HttpResponse:
+    """Answer a Publish / Unpublish form: back to the outline with what happened.
+    ``save(user=..., published=...)`` is the service, bound to ``target``."""
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _outline(request, target.course, status=400)
+    published = form.cleaned_data["published"]
+    try:
+        save(user=_user(request), published=published)
+    except (ValidationError, ApplicationError) as exc:
+        _message_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _("Published: students see it now.") if published else _("Back to draft."),
+        )
+    anchor = f"{'lesson' if isinstance(target, Lesson) else 'module'}-{target.pk}"
+    return redirect(_outline_url(target.course, anchor))
+
+
+@login_required
+@require_POST
+def lesson_publish(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    lesson = _editable_lesson(request, lesson_id)
+    return _publish_toggled(request, lesson, partial(authoring.lesson_set_published, lesson=lesson))
+
+
+@login_required
+@require_POST
+def module_publish(request: HttpRequest, module_id: int) -> HttpResponse:
+    module = _editable_module(request, module_id)
+    return _publish_toggled(request, module, partial(authoring.module_set_published, module=module))
+
+
 # --- lesson editor ----------------------------------------------------------------------------
 
 
@@ -760,6 +798,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("teach/modules/<int:module_id>/", module_rename, name="teach_module_rename"),
     path("teach/modules/<int:module_id>/delete/", module_delete, name="teach_module_delete"),
     path("teach/modules/<int:module_id>/move/", module_move, name="teach_module_move"),
+    path("teach/modules/<int:module_id>/publish/", module_publish, name="teach_module_publish"),
     path(
         "teach/modules/<int:module_id>/lessons/reorder/",
         lesson_reorder,
@@ -769,6 +808,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("teach/lessons/<int:lesson_id>/", lesson_edit, name="teach_lesson"),
     path("teach/lessons/<int:lesson_id>/delete/", lesson_delete, name="teach_lesson_delete"),
     path("teach/lessons/<int:lesson_id>/move/", lesson_move, name="teach_lesson_move"),
+    path("teach/lessons/<int:lesson_id>/publish/", lesson_publish, name="teach_lesson_publish"),
     path("teach/lessons/<int:lesson_id>/media/", lesson_media, name="teach_lesson_media"),
     path(
         "teach/lessons/<int:lesson_id>/media/status/",

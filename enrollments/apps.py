@@ -7,4 +7,7 @@ class EnrollmentsConfig(AppConfig):
     verbose_name = _("Enrollments")
 
     def ready(self) -> None:
-        from enrollments import cache  # noqa: F401 - connects the dashboard cache's receivers
+        from enrollments import (  # noqa: F401 - connect their signal receivers
+            cache,
+            receivers,
+        )

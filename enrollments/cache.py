@@ -28,6 +28,12 @@ def learning_list_invalidate(*, user_id: int) -> None:
     cache_version_bump_on_commit(_scope(user_id))
 
 
+def learning_lists_invalidate(*, user_ids: list[int]) -> None:
+    """Many students at once (progress recomputed for a whole course with ``update()``)."""
+    if user_ids:
+        cache_version_bump_on_commit(*(_scope(user_id) for user_id in user_ids))
+
+
 def learning_cached(
     *, user_id: int, part: str, build: Callable[[], Any], timeout: int = LEARNING_TTL
 ) -> Any:

@@ -50,6 +50,11 @@ class Enrollment(models.Model):
     def __str__(self) -> str:
         return f"{self.user_id} in {self.course_id}"
 
+    @property
+    def has_new_lessons(self) -> bool:
+        """Completed, and lessons were published since: progress counts them."""
+        return self.status == self.Status.COMPLETED and self.progress_percent < 100
+
 
 class LessonProgress(models.Model):
     enrollment = models.ForeignKey(

@@ -62,10 +62,21 @@ def completed_course_ids(*, user: Any, among: Iterable[int] | None = None) -> se
     return set(qs.values_list("course_id", flat=True))
 
 
+def course_student_ids(*, course_id: int) -> list[int]:
+    """User ids of the course's live (active or completed) students. One query."""
+    return list(
+        Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
+        .order_by("id")
+        .values_list("user_id", flat=True)
+    )
+
+
 def first_lesson_id_subquery(course_ref: str = "course") -> Subquery:
-    """The id of the first lesson (outline order) of the course at ``OuterRef(course_ref)``."""
+    """The id of the first visible lesson (outline order) of the course at
+    ``OuterRef(course_ref)``."""
     first = (
-        Lesson.objects.filter(course=OuterRef(course_ref))
+        Lesson.objects.visible()
+        .filter(course=OuterRef(course_ref))
         .order_by("module__order", "module_id", "order", "id")
         .values("id")[:1]
     )
@@ -94,7 +105,10 @@ def recently_viewed_lessons(*, user: Any, limit: int = 5) -> list[LessonProgress
         return []
     return list(
         LessonProgress.objects.filter(
-            enrollment__user_id=user_id, enrollment__status__in=LIVE_STATUSES
+            enrollment__user_id=user_id,
+            enrollment__status__in=LIVE_STATUSES,
+            lesson__is_published=True,
+            lesson__module__is_published=True,
         )
         .select_related("lesson", "lesson__course")
         .order_by("-updated_at")[:limit]

@@ -5,14 +5,15 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
 from courses.models import Course, Lesson
 from courses.selectors.access import course_missing_prerequisites
-from enrollments.cache import learning_list_invalidate
+from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
 from kalpla.exceptions import ApplicationError
@@ -185,9 +186,14 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     return locked
 
 
+def _required_lessons(course_id: int) -> Any:
+    """What progress counts: the course's visible (published) required lessons."""
+    return Lesson.objects.visible().filter(course_id=course_id, is_required=True)
+
+
 def _progress_recalculate(enrollment: Enrollment, *, now: Any) -> None:
     """Caller holds the enrollment's row lock."""
-    required = Lesson.objects.filter(course_id=enrollment.course_id, is_required=True)
+    required = _required_lessons(enrollment.course_id)
     total = required.count()
     done = LessonProgress.objects.filter(
         enrollment=enrollment, completed_at__isnull=False, lesson__in=required
@@ -215,3 +221,43 @@ def _send_course_completed(enrollment_id: int) -> None:
                 exc_info=result,
             )
     logger.info("enrollment %s completed course %s", enrollment.pk, enrollment.course_id)
+
+
+def course_progress_refresh(*, course_id: int) -> int:
+    """Recompute every enrollment's progress in the course against its lessons as they are
+    now (after lessons were published, taken back to draft, deleted or made optional).
+
+    One UPDATE for all enrollments. Completion stays recorded: a completed enrollment keeps
+    its status and ``completed_at`` and shows less than 100% when lessons were added since
+    (``new lessons since you finished``). Active enrollments left with nothing to do are
+    completed as if their last lesson had just been finished. Returns the enrollments
+    touched.
+    """
+    required = _required_lessons(course_id)
+    total = required.count()
+    enrollments = Enrollment.objects.filter(course_id=course_id)
+    if total == 0:
+        percent: Any = Value(100)
+    else:
+        done = (
+            LessonProgress.objects.filter(
+                enrollment=OuterRef("pk"), completed_at__isnull=False, lesson__in=required
+            )
+            .order_by()
+            .values("enrollment")
+            .annotate(n=Count("id"))
+            .values("n")
+        )
+        percent = Coalesce(Subquery(done, output_field=IntegerField()), Value(0)) * 100 / total
+    with transaction.atomic():
+        touched = enrollments.update(progress_percent=percent)
+        # A lesson opened last that students can no longer open is no place to resume from.
+        enrollments.filter(last_lesson__isnull=False).exclude(
+            last_lesson__in=Lesson.objects.visible()
+        ).update(last_lesson=None)
+        learning_lists_invalidate(user_ids=list(enrollments.values_list("user_id", flat=True)))
+        finished = enrollments.filter(status=Enrollment.Status.ACTIVE, progress_percent__gte=100)
+        for enrollment_id in finished.values_list("pk", flat=True):
+            locked = Enrollment.objects.select_for_update().get(pk=enrollment_id)
+            _progress_recalculate(locked, now=timezone.now())
+    return touched

@@ -172,7 +172,8 @@ class LessonDetailApi(APIView):
                 enrollment_selectors.lesson_progress_get(enrollment=ctx.enrollment, lesson=lesson)
             )
             enrollment_services.enrollment_lesson_open(enrollment=ctx.enrollment, lesson=lesson)
-        previous, following = neighbours(course_lesson_ids(course=lesson.course), lesson.pk)
+        ids = course_lesson_ids(course=lesson.course, include_drafts=ctx.bypasses_rules)
+        previous, following = neighbours(ids, lesson.pk)
         data = {
             "id": lesson.pk,
             "title": lesson.title,

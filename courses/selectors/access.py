@@ -5,11 +5,13 @@
         media = lesson_media(user=request.user, lesson=lesson, access=access)
 
 Pages that judge many lessons of one course (outlines) compute ``course_access`` once and pass
-it as ``context``: each ``lesson_access`` call is then free of queries.
+it as ``context``: each ``lesson_access`` call is then free of queries (for lessons loaded
+with their module, which the rule reads).
 
 The rule, in order:
 1. staff (the Admin role) and the course's instructors see every lesson, released or not;
-2. a course that is not published is hidden (an archived one stays open to its students);
+2. a course that is not published is hidden (an archived one stays open to its students),
+   and so are draft lessons and the lessons of draft modules;
 3. preview lessons are open to anyone, signed in or not, once their release date has passed;
 4. everyone else needs a live enrollment (active or completed), the course's prerequisites
    completed, and the lesson released (immediately, N days after enrolling, or on a date).
@@ -200,7 +202,7 @@ def lesson_access(
         return LessonAccess(True, AccessReason.STAFF, enrollment=enrollment)
     if ctx.is_instructor:
         return LessonAccess(True, AccessReason.INSTRUCTOR, enrollment=enrollment)
-    if not ctx.is_visible:
+    if not ctx.is_visible or not lesson.is_visible:
         return LessonAccess(False, AccessReason.UNPUBLISHED)
     now = timezone.now()
     if lesson.is_preview:
@@ -343,8 +345,10 @@ def course_get_by_slug(*, slug: str) -> Course:
 
 
 def course_first_lesson_id(*, course: Course) -> int | None:
+    """The first lesson students see (outline order)."""
     return (
-        Lesson.objects.filter(course=course)
+        Lesson.objects.visible()
+        .filter(course=course)
         .order_by("module__order", "module_id", "order", "id")
         .values_list("id", flat=True)
         .first()
@@ -382,6 +386,7 @@ OUTLINE_LESSON_FIELDS = (
     "release",
     "release_days",
     "release_date",
+    "is_published",
 )
 
 
@@ -396,6 +401,7 @@ class OutlineLesson:
     is_required: bool
     access: LessonAccess
     completed: bool
+    is_draft: bool = False
 
 
 @dataclass(frozen=True)
@@ -403,6 +409,7 @@ class OutlineModule:
     id: int
     title: str
     lessons: tuple[OutlineLesson, ...]
+    is_draft: bool = False
 
 
 def lesson_get(*, lesson_id: int) -> Lesson:
@@ -415,10 +422,12 @@ def lesson_get(*, lesson_id: int) -> Lesson:
     )
 
 
-def course_lesson_ids(*, course: Course) -> list[int]:
-    """The course's lesson ids in outline order (one query)."""
+def course_lesson_ids(*, course: Course, include_drafts: bool = False) -> list[int]:
+    """The course's lesson ids in outline order (one query); drafts only when asked (for
+    its instructors and staff)."""
+    lessons = Lesson.objects.all() if include_drafts else Lesson.objects.visible()
     return list(
-        Lesson.objects.filter(course=course)
+        lessons.filter(course=course)
         .order_by("module__order", "module_id", "order", "id")
         .values_list("id", flat=True)
     )
@@ -438,15 +447,22 @@ def neighbours(ids: list[int], lesson_id: int) -> tuple[int | None, int | None]:
 def course_learning_outline(
     *, course: Course, context: CourseAccess, completed_ids: set[int]
 ) -> list[OutlineModule]:
-    """Modules and lessons with each lesson's access for this user (two queries)."""
+    """Modules and lessons with each lesson's access for this user (two queries). Students
+    get the visible ones; instructors and staff the drafts too (``is_draft``)."""
     from courses.models import Module
 
+    modules = Module.objects.filter(course=course)
+    lessons = Lesson.objects.filter(course=course)
+    if not context.bypasses_rules:
+        modules, lessons = modules.visible(), lessons.visible()
+    module_list = list(modules.order_by("order", "id").only("id", "title", "is_published"))
+    by_id = {module.pk: module for module in module_list}
     lessons_by_module: dict[int, list[OutlineLesson]] = {}
-    lessons = (
-        Lesson.objects.filter(course=course).order_by("order", "id").only(*OUTLINE_LESSON_FIELDS)
-    )
-    for lesson in lessons:
-        lesson.course = course  # the access rule reads it; no extra query
+    for lesson in lessons.order_by("order", "id").only(*OUTLINE_LESSON_FIELDS):
+        module = by_id.get(lesson.module_id)
+        if module is None:
+            continue
+        lesson.course, lesson.module = course, module  # the access rule reads them; no query
         lessons_by_module.setdefault(lesson.module_id, []).append(
             OutlineLesson(
                 id=lesson.pk,
@@ -458,13 +474,15 @@ def course_learning_outline(
                 is_required=lesson.is_required,
                 access=lesson_access(user=None, lesson=lesson, context=context),
                 completed=lesson.pk in completed_ids,
+                is_draft=not lesson.is_published,
             )
         )
     return [
         OutlineModule(
-            id=module.pk, title=module.title, lessons=tuple(lessons_by_module.get(module.pk, []))
+            id=module.pk,
+            title=module.title,
+            lessons=tuple(lessons_by_module.get(module.pk, [])),
+            is_draft=not module.is_published,
         )
-        for module in Module.objects.filter(course=course)
-        .order_by("order", "id")
-        .only("id", "title")
+        for module in module_list
     ]

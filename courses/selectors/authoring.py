@@ -56,6 +56,7 @@ def course_outline_for_editing(*, course: Course) -> list[Module]:
         "duration",
         "media_status",
         "release",
+        "is_published",
     )
     return list(
         Module.objects.filter(course=course)

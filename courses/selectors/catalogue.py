@@ -71,7 +71,7 @@ def _instructors_prefetch() -> Prefetch:
 
 def course_catalogue_base() -> QuerySet[Course]:
     """Published courses with what a card shows: category, instructors, tags and lesson totals."""
-    lessons = Lesson.objects.filter(course=OuterRef("pk")).order_by().values("course")
+    lessons = Lesson.objects.visible().filter(course=OuterRef("pk")).order_by().values("course")
     return (
         Course.objects.filter(status=Course.Status.PUBLISHED)
         .select_related("category")

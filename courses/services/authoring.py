@@ -11,8 +11,13 @@ A refusal raises ``AuthoringDenied``: an ApplicationError with status 403 for th
 also a Django PermissionDenied, so site views answer with the 403 page without catching it.
 
 Workflow: draft -> review (submit, needs a lesson) -> published (staff) -> archived; staff
-can return a course in review or published to draft with a note for its mentors. Adding a
-lesson to a published course tells its active students (``courses.updated``).
+can return a course in review or published to draft with a note for its mentors.
+
+Modules and lessons added to a course that has gone live (published or archived) start as
+drafts: students do not see them (outline, player, API, progress) until a mentor publishes
+them (``lesson_set_published``, ``module_set_published``). A lesson added to a draft module
+is released with the module. When lessons become visible, their live students are told once
+(``courses.updated``) by ``courses.tasks.lessons_announce_task``.
 """
 
 import logging
@@ -37,6 +42,7 @@ from accounts.roles import is_admin, is_mentor
 from courses.cache import course_outline_invalidate
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
 from courses.services.search import course_search_document_refresh
+from courses.signals import lessons_changed
 from kalpla.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
@@ -152,10 +158,32 @@ def _derived_hooks() -> list[Callable[..., Any]]:
 
 
 def course_duration_refresh(*, course_id: int) -> int:
-    """Course.estimated_duration = the sum of its lesson durations (seconds)."""
-    total = Lesson.objects.filter(course_id=course_id).aggregate(total=Sum("duration"))["total"]
+    """Course.estimated_duration = the sum of its visible lesson durations (seconds)."""
+    lessons = Lesson.objects.visible().filter(course_id=course_id)
+    total = lessons.aggregate(total=Sum("duration"))["total"]
     Course.objects.filter(pk=course_id).update(estimated_duration=total or 0)
     return int(total or 0)
+
+
+def course_lessons_changed(*, course: Course) -> None:
+    """The set of lessons students see (or which are required) may have changed: once this
+    commits, the duration is recomputed and ``lessons_changed`` tells the apps that count
+    lessons (enrollment progress)."""
+    course_duration_refresh(course_id=course.pk)
+    course_id = course.pk
+    transaction.on_commit(lambda: lessons_changed.send_robust(sender=Course, course_id=course_id))
+
+
+def _starts_as_draft(course: Course) -> bool:
+    """Content added to a course students can already open waits for its mentor."""
+    return course.status in (Course.Status.PUBLISHED, Course.Status.ARCHIVED)
+
+
+def _announce_later(course: Course) -> None:
+    from courses.tasks import lessons_announce_task
+
+    course_id = course.pk
+    transaction.on_commit(lambda: lessons_announce_task.delay(course_id=course_id))
 
 
 # --- courses ----------------------------------------------------------------------------------
@@ -304,7 +332,7 @@ def course_submit_for_review(*, user: User, course: Course) -> Course:
             % {"status": locked.get_status_display()},
             code="invalid_status",
         )
-    if not Lesson.objects.filter(course=locked).exists():
+    if not Lesson.objects.visible().filter(course=locked).exists():
         raise ApplicationError(
             _("Add at least one lesson before submitting the course for review."),
             code="no_lessons",
@@ -323,7 +351,7 @@ def course_publish(*, user: User, course: Course) -> Course:
             % {"status": locked.get_status_display()},
             code="invalid_status",
         )
-    if not Lesson.objects.filter(course=locked).exists():
+    if not Lesson.objects.visible().filter(course=locked).exists():
         raise ApplicationError(
             _("A course without lessons cannot be published."), code="no_lessons"
         )
@@ -331,6 +359,10 @@ def course_publish(*, user: User, course: Course) -> Course:
     _set_status(course, locked, Course.Status.PUBLISHED, published_at=published_at)
     course_id, stamp = course.pk, int(published_at.timestamp())
     transaction.on_commit(lambda: course_published_notify(course_id=course_id, stamp=stamp))
+    # Lessons reviewed with the course go live with it: students (if any, after a return to
+    # draft) hear of the new ones, and none is announced again later.
+    _announce_later(course)
+    course_lessons_changed(course=course)
     return course
 
 
@@ -393,38 +425,6 @@ def course_returned_notify(*, course_id: int, note: str) -> None:
     )
 
 
-def _active_students(course_id: int) -> Any:
-    from enrollments.models import Enrollment  # the enrollments app owns who is enrolled
-
-    return (
-        Enrollment.objects.filter(course_id=course_id, status=Enrollment.Status.ACTIVE)
-        .select_related("user")
-        .only("user")
-    )
-
-
-def lesson_added_notify(*, lesson_id: int) -> None:
-    """Tell the active students of a published course about a new lesson (one notify call)."""
-    from notifications.services.notify import notify
-
-    lesson = Lesson.objects.select_related("course").filter(pk=lesson_id).first()
-    if lesson is None or lesson.course.status != Course.Status.PUBLISHED:
-        return
-    course = lesson.course
-    notify(
-        recipients=[e.user for e in _active_students(course.pk)],
-        kind="courses.updated",
-        context={
-            "course_title": course.title,
-            "course_slug": course.slug,
-            "lesson_title": lesson.title,
-            "lesson_id": lesson.pk,
-        },
-        url=reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson.pk}),
-        dedupe_key=f"courses.updated:lesson:{lesson.pk}",
-    )
-
-
 # --- modules ----------------------------------------------------------------------------------
 
 
@@ -442,6 +442,7 @@ def module_create(*, user: User, course: Course, title: str, description: str = 
         title=title.strip(),
         description=description,
         order=_next_order(Module.objects.filter(course=course)),
+        is_published=not _starts_as_draft(course),
     )
     module.full_clean()
     module.save()
@@ -473,7 +474,7 @@ def module_delete(*, user: User, module: Module) -> None:
     _locked(course)
     module.delete()
     _renumber(list(Module.objects.filter(course=course).order_by("order", "id")))
-    course_duration_refresh(course_id=course.pk)
+    course_lessons_changed(course=course)
     course_changed(course=course)
 
 
@@ -557,8 +558,8 @@ def lesson_create(
     release_date: datetime | None = None,
     content: str = "",
 ) -> Lesson:
-    """Add a lesson at the end of ``module``; a lesson added to a published course is
-    announced to its students once this commits."""
+    """Add a lesson at the end of ``module``. In a course students can open, it is a draft
+    (unless the module itself is one: then it is released with the module)."""
     course = module.course
     _require_editor(user, course)
     _locked(course)
@@ -575,18 +576,16 @@ def lesson_create(
         release_date=release_date,
         content=content,
         order=_next_order(Lesson.objects.filter(module=module)),
+        is_published=not _starts_as_draft(course) or not module.is_published,
     )
     _validate_lesson(lesson)
     lesson.save()
-    if duration:
-        course_duration_refresh(course_id=course.pk)
+    if lesson.is_published and module.is_published:
+        course_lessons_changed(course=course)
     if lesson.kind == Lesson.Kind.TEXT and lesson.content.strip():
         from courses.services.media import lesson_narration_later
 
         lesson_narration_later(lesson=lesson)
-    if course.status == Course.Status.PUBLISHED:
-        lesson_id = lesson.pk
-        transaction.on_commit(lambda: lesson_added_notify(lesson_id=lesson_id))
     course_changed(course=course)
     return lesson
 
@@ -605,7 +604,9 @@ def lesson_update(*, user: User, lesson: Lesson, data: dict[str, Any]) -> Lesson
     _validate_lesson(lesson)
     fields = sorted({*changed, "release_days", "release_date", "updated_at"})
     lesson.save(update_fields=fields)
-    if "duration" in changed:
+    if "is_required" in changed:
+        course_lessons_changed(course=lesson.course)
+    elif "duration" in changed:
         course_duration_refresh(course_id=lesson.course_id)
     if lesson.kind == Lesson.Kind.TEXT and (lesson.content != old_content or old_kind != "text"):
         from courses.services.media import lesson_narration_later
@@ -625,7 +626,7 @@ def lesson_delete(*, user: User, lesson: Lesson) -> None:
     names += [r.file.name or "" for r in lesson.resources.all() if r.file]
     lesson.delete()
     _renumber(list(Lesson.objects.filter(module=module).order_by("order", "id")))
-    course_duration_refresh(course_id=course.pk)
+    course_lessons_changed(course=course)
     from courses.services.media import files_delete_later
 
     files_delete_later(names=names)
@@ -650,6 +651,59 @@ def lesson_reorder(*, user: User, module: Module, lesson_ids: list[int]) -> None
     _locked(module.course)
     _reorder(list(Lesson.objects.filter(module=module)), lesson_ids, _("lesson"))
     course_changed(course=module.course)
+
+
+# --- publishing modules and lessons ---------------------------------------------------------
+
+
+def lesson_has_content(*, lesson: Lesson) -> bool:
+    """Whether a student opening the lesson finds something: its text, or its media ready
+    (a file lesson: a file or a resource)."""
+    if lesson.kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO):
+        return bool(lesson.media) and lesson.media_status == Lesson.MediaStatus.READY
+    if lesson.kind == Lesson.Kind.FILE:
+        return bool(lesson.media) or lesson.resources.exists()
+    return bool(lesson.content.strip())
+
+
+@transaction.atomic
+def lesson_set_published(*, user: User, lesson: Lesson, published: bool) -> Lesson:
+    """Publish a draft lesson (or take it back to draft). Once it is visible (its module
+    published too) in a published course, its students are told, once ever."""
+    _require_editor(user, lesson.course)
+    _locked(lesson.course)
+    if published and not lesson_has_content(lesson=lesson):
+        raise ApplicationError(
+            _(
+                "This lesson has nothing to show yet: add its text, or wait until its media "
+                "is ready, before publishing it."
+            ),
+            code="lesson_empty",
+        )
+    if lesson.is_published != published:
+        lesson.is_published = published
+        lesson.save(update_fields=["is_published", "updated_at"])
+        _visible_lessons_changed(lesson.course, announce=published)
+    return lesson
+
+
+@transaction.atomic
+def module_set_published(*, user: User, module: Module, published: bool) -> Module:
+    """Publish a draft module with its published lessons (or take it back to draft)."""
+    _require_editor(user, module.course)
+    _locked(module.course)
+    if module.is_published != published:
+        module.is_published = published
+        module.save(update_fields=["is_published"])
+        _visible_lessons_changed(module.course, announce=published)
+    return module
+
+
+def _visible_lessons_changed(course: Course, *, announce: bool) -> None:
+    course_lessons_changed(course=course)
+    if announce and course.status == Course.Status.PUBLISHED:
+        _announce_later(course)
+    course_changed(course=course)
 
 
 # --- resources --------------------------------------------------------------------------------

@@ -38,8 +38,9 @@ def course_search_document_build(*, course: Course) -> str:
     if course.category_id is not None:
         parts.append(course.category.name if course.category else "")
     parts.extend(course.tags.order_by("name").values_list("name", flat=True))
-    parts.extend(Module.objects.filter(course=course).values_list("title", flat=True))
-    parts.extend(Lesson.objects.filter(course=course).values_list("title", flat=True))
+    # Drafts stay out: a search must not reveal what students cannot open yet.
+    parts.extend(Module.objects.visible().filter(course=course).values_list("title", flat=True))
+    parts.extend(Lesson.objects.visible().filter(course=course).values_list("title", flat=True))
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 

@@ -91,6 +91,8 @@ class LessonFactory(factory.django.DjangoModelFactory):
     order = factory.Sequence(lambda n: n)
     duration = 300
     content = "Lesson body."
+    # A lesson made here stands for one students already know (as migrations left them).
+    announced_at = factory.LazyFunction(timezone.now)
 
 
 class ReviewFactory(factory.django.DjangoModelFactory):

@@ -97,6 +97,15 @@ def test_seed_demo_catalogue_content():
         )
 
 
+def test_seed_demo_has_one_draft_lesson_and_every_other_lesson_live():
+    _seed()
+    drafts = Lesson.objects.exclude(pk__in=Lesson.objects.visible())
+    assert list(drafts.values_list("course__slug", "is_published")) == [("python-basics", False)]
+    assert not Lesson.objects.visible().filter(announced_at__isnull=True).exists()
+    _seed()  # a second run keeps the one draft
+    assert Lesson.objects.filter(is_published=False).count() == 1
+
+
 def test_seed_demo_generates_real_media():
     from kalpla.testing.tools import require_tool
 

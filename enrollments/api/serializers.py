@@ -40,7 +40,14 @@ class EnrollmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     course = CourseSummaryOut()
     status = status_field()
-    progress_percent = serializers.IntegerField(min_value=0, max_value=100)
+    progress_percent = serializers.IntegerField(
+        min_value=0,
+        max_value=100,
+        help_text="Share of the course's published required lessons completed, as they are now.",
+    )
+    has_new_lessons = serializers.BooleanField(
+        help_text="Completed, and lessons were published since (progress is below 100)."
+    )
     last_lesson_id = serializers.IntegerField(allow_null=True)
     continue_lesson_id = serializers.SerializerMethodField(
         help_text="The lesson to open next: the last one opened, else the course's first."

@@ -32,6 +32,7 @@ ENROLLMENT_EXAMPLE = OpenApiExample(
         },
         "status": "active",
         "progress_percent": 40,
+        "has_new_lessons": False,
         "last_lesson_id": 17,
         "continue_lesson_id": 17,
         "last_viewed_at": "2026-11-20T08:15:00Z",
