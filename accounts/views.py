@@ -16,6 +16,8 @@ from community.selectors import (
     moderation_queue_rows,
 )
 from courses.selectors import catalogue as course_selectors
+from courses.selectors.authoring import review_queue
+from courses.services.authoring import user_is_staff
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import learning_cached, learning_list_html
 from kalpla.exceptions import ApplicationError
@@ -72,6 +74,10 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if is_mentor(user) or is_admin(user):
         context.update(enrollment_selectors.mentor_dashboard(user=user))
+    if user_is_staff(user=user):
+        queue = review_queue()
+        context["review_queue_count"] = queue.count()
+        context["review_queue_recent"] = list(queue[:RECENT_REPORTS])
     return render(request, "home.html", context)
 
 

@@ -22,12 +22,14 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.db.models import Avg, Count
+from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
 from enrollments import services as enrollment_services
+from enrollments.models import Enrollment
 from kalpla.captions import Cue, to_vtt
 
 logger = logging.getLogger(__name__)
@@ -245,6 +247,8 @@ def seed_demo(*, stdout: Any) -> None:
     _moderation_examples(courses, learners)
     if student is not None:
         _student_news(courses, student)
+    if mentor is not None:
+        _mentor_news(courses, mentor)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -515,6 +519,27 @@ def _student_news(courses: dict[str, Course], student: User) -> None:
         lessons = _lessons(courses[slug]) if slug in courses else []
         if lessons:
             lesson_announce_to(lesson_id=lessons[-1].pk, user_ids=[student.pk])
+
+
+def _mentor_news(courses: dict[str, Course], mentor: User) -> None:
+    """The summary a mentor gets each hour there are new students or reviews (once)."""
+    from notifications.services.notify import notify
+
+    course = courses.get("python-basics")
+    if course is None:
+        return
+    notify(
+        recipients=[mentor],
+        kind="courses.activity",
+        context={
+            "course_title": course.title,
+            "course_slug": course.slug,
+            "students": Enrollment.objects.filter(course=course).count(),
+            "reviews": Review.objects.filter(course=course, is_hidden=False).count(),
+        },
+        url=reverse("courses:detail", kwargs={"slug": course.slug}),
+        dedupe_key=f"courses.activity:demo:{course.pk}",
+    )
 
 
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:

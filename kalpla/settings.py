@@ -448,6 +448,7 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
     "notifications-clean-devices": {"task": "notifications.clean_devices", "schedule": 86400.0},
+    "enrollments-activity-summary": {"task": "enrollments.activity_summary", "schedule": 3600.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

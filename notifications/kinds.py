@@ -46,6 +46,13 @@ class Kind:
         return f"notifications/{self.name}"
 
 
+def channel_defaults(
+    *, email: bool = True, sms: bool = False, push: bool = True
+) -> dict[str, bool]:
+    """A kind's defaults per channel (in-app always on) for ``Kind(defaults=...)``."""
+    return {Channel.IN_APP: True, Channel.EMAIL: email, Channel.SMS: sms, Channel.PUSH: push}
+
+
 KINDS: dict[str, Kind] = {}
 
 

@@ -337,7 +337,13 @@ def course_submit_for_review(*, user: User, course: Course) -> Course:
             _("Add at least one lesson before submitting the course for review."),
             code="no_lessons",
         )
-    return _set_status(course, locked, Course.Status.REVIEW)
+    _set_status(course, locked, Course.Status.REVIEW)
+    course_id, by_id = course.pk, user.pk
+    stamp = int(locked.updated_at.timestamp())
+    transaction.on_commit(
+        lambda: course_submitted_notify(course_id=course_id, by_id=by_id, stamp=stamp)
+    )
+    return course
 
 
 @transaction.atomic
@@ -408,6 +414,38 @@ def course_published_notify(*, course_id: int, stamp: int = 0) -> None:
         context={"course_title": course.title, "course_slug": course.slug},
         url=_course_url(course),
         dedupe_key=f"courses.published:{course.pk}:{stamp}",
+    )
+
+
+def _staff_users() -> Any:
+    """Everyone ``user_is_staff`` accepts: staff flag, superusers and the Admin role."""
+    from django.db.models import Q
+
+    from accounts.roles import Role
+
+    return User.objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=Role.ADMIN), is_active=True
+    ).distinct()
+
+
+def course_submitted_notify(*, course_id: int, by_id: int, stamp: int = 0) -> None:
+    """Tell staff a course waits for their review (once per submission)."""
+    from notifications.services.notify import notify
+
+    course = Course.objects.filter(pk=course_id, status=Course.Status.REVIEW).first()
+    if course is None:
+        return
+    mentor = User.objects.filter(pk=by_id).first()
+    notify(
+        recipients=_staff_users(),
+        kind="courses.submitted",
+        context={
+            "course_title": course.title,
+            "course_slug": course.slug,
+            "mentor_name": (mentor.name or mentor.get_short_name()) if mentor else "",
+        },
+        url=reverse("courses:teach_review"),
+        dedupe_key=f"courses.submitted:{course.pk}:{stamp}",
     )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -104,12 +105,45 @@ def review_reply(*, review: Review, by: User, text: str) -> Review:
             status_code=status.HTTP_403_FORBIDDEN,
         )
     text = (text or "").strip()
+    changed = text != review.reply
     review.reply = text
     review.replied_by = by if text else None
     review.replied_at = timezone.now() if text else None
     review.full_clean()
     review.save(update_fields=["reply", "replied_by", "replied_at", "updated_at"])
+    if text and changed and review.user_id != by.pk:
+        review_id, digest = review.pk, _digest(text)
+        transaction.on_commit(lambda: review_reply_notify(review_id=review_id, digest=digest))
     return review
+
+
+REPLY_EXCERPT = 300
+
+
+def review_reply_notify(*, review_id: int, digest: str) -> None:
+    """Tell the review's author about the instructor's reply (once per reply text)."""
+    from notifications.services.notify import notify  # avoids an import cycle at start-up
+
+    review = Review.objects.select_related("course", "user", "replied_by").filter(pk=review_id)
+    found = review.first()
+    if found is None or not found.reply or _digest(found.reply) != digest:
+        return  # removed or edited since: the edit sends its own
+    replier = found.replied_by
+    excerpt = (
+        found.reply if len(found.reply) <= REPLY_EXCERPT else found.reply[:REPLY_EXCERPT] + "…"
+    )
+    notify(
+        recipients=[found.user],
+        kind="courses.review_replied",
+        context={
+            "course_title": found.course.title,
+            "course_slug": found.course.slug,
+            "replier_name": (replier.name or replier.get_short_name()) if replier else "",
+            "reply_excerpt": excerpt,
+        },
+        url=reverse("courses:detail", kwargs={"slug": found.course.slug}) + f"#review-{found.pk}",
+        dedupe_key=f"courses.review_replied:{found.pk}:{digest}",
+    )
 
 
 @transaction.atomic
