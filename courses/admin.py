@@ -50,7 +50,7 @@ class FreeFilter(admin.SimpleListFilter):
 
 class ModuleInline(admin.TabularInline):
     model = Module
-    fields = ("title", "order")
+    fields = ("title", "order", "is_published")
     extra = 0
     show_change_link = True
 
@@ -145,7 +145,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 class LessonInline(admin.TabularInline):
     model = Lesson
-    fields = ("title", "kind", "order", "is_preview", "duration", "media_status")
+    fields = ("title", "kind", "order", "is_preview", "is_published", "duration", "media_status")
     readonly_fields = ("media_status",)
     extra = 0
     show_change_link = True
@@ -153,7 +153,8 @@ class LessonInline(admin.TabularInline):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
-    list_display = ("title", "course", "order", "lesson_count")
+    list_display = ("title", "course", "order", "is_published", "lesson_count")
+    list_filter = ("is_published",)
     list_select_related = ("course",)
     search_fields = ("title", "course__title")
     autocomplete_fields = ("course",)
@@ -174,21 +175,24 @@ class ModuleAdmin(admin.ModelAdmin):
         for deleted in formset.deleted_objects:
             deleted.delete()
         formset.save_m2m()
-        authoring.course_changed(course=form.instance.course)
+        authoring.course_content_saved(course=form.instance.course)
 
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ("title", "course", "module", "kind", "media_status", "is_preview", "duration")
-    list_filter = ("kind", "media_status", "is_preview")
+    list_display = (
+        "title", "course", "module", "kind", "media_status", "is_preview", "is_published",
+        "duration",
+    )  # fmt: skip
+    list_filter = ("kind", "media_status", "is_preview", "is_published")
     list_select_related = ("course", "module")
     search_fields = ("title", "course__title", "module__title")
     autocomplete_fields = ("course", "module")
-    readonly_fields = ("media_status", "created_at", "updated_at")
+    readonly_fields = ("media_status", "announced_at", "created_at", "updated_at")
 
     def save_model(self, request: HttpRequest, obj: Lesson, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
-        authoring.course_changed(course=obj.course)
+        authoring.course_content_saved(course=obj.course)
 
 
 @admin.register(Review)

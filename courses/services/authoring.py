@@ -737,6 +737,12 @@ def module_set_published(*, user: User, module: Module, published: bool) -> Modu
     return module
 
 
+def course_content_saved(*, course: Course) -> None:
+    """After staff edited modules or lessons directly (the admin): progress, duration and
+    caches follow, and lessons that became visible are announced (once)."""
+    _visible_lessons_changed(course, announce=True)
+
+
 def _visible_lessons_changed(course: Course, *, announce: bool) -> None:
     course_lessons_changed(course=course)
     if announce and course.status == Course.Status.PUBLISHED:

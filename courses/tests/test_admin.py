@@ -181,3 +181,41 @@ def test_review_hide_and_unhide_actions_update_the_rating(client, admin_user):
     assert not low.is_hidden and float(course.rating_average) == 3.0
     assert client.get(url, {"is_hidden__exact": "0"}).context["cl"].result_count == 2
     assert Review.objects.count() == 2
+
+
+def test_admin_unpublishing_a_lesson_moves_progress(
+    client, admin_user, django_capture_on_commit_callbacks
+):
+    from enrollments.models import Enrollment
+    from enrollments.services import lesson_complete
+
+    module = ModuleFactory(course=CourseFactory(category=CategoryFactory()))
+    done, other = LessonFactory(module=module, order=0), LessonFactory(module=module, order=1)
+    enrollment = Enrollment.objects.create(user=admin_user, course=module.course)
+    lesson_complete(enrollment=enrollment, lesson=done)
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("admin:courses_lesson_change", args=[other.pk]),
+            {
+                "module": module.pk,
+                "course": module.course.pk,
+                "title": other.title,
+                "kind": "text",
+                "order": 1,
+                "is_required": "on",
+                "duration": 60,
+                "release": "immediate",
+                "release_days": 0,
+                "content": "x",
+                "resources-TOTAL_FORMS": 0,
+                "resources-INITIAL_FORMS": 0,
+            },
+        )
+
+    assert response.status_code == 302, response.context and response.context["errors"]
+    other.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert other.is_published is False
+    assert enrollment.progress_percent == 100
