@@ -700,7 +700,7 @@ def lesson_has_content(*, lesson: Lesson) -> bool:
     if lesson.kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO):
         return bool(lesson.media) and lesson.media_status == Lesson.MediaStatus.READY
     if lesson.kind == Lesson.Kind.FILE:
-        return bool(lesson.media) or lesson.resources.exists()
+        return bool(lesson.media) or bool(lesson.resources.all())
     return bool(lesson.content.strip())
 
 
@@ -730,6 +730,18 @@ def module_set_published(*, user: User, module: Module, published: bool) -> Modu
     """Publish a draft module with its published lessons (or take it back to draft)."""
     _require_editor(user, module.course)
     _locked(module.course)
+    if published:
+        lessons = module.lessons.filter(is_published=True).prefetch_related("resources")
+        empty = [lesson.title for lesson in lessons if not lesson_has_content(lesson=lesson)]
+        if empty:
+            raise ApplicationError(
+                _(
+                    "These lessons have nothing to show yet: add their text or media, or take "
+                    "them back to draft, before publishing the module: %(titles)s."
+                )
+                % {"titles": ", ".join(empty)},
+                code="lesson_empty",
+            )
     if module.is_published != published:
         module.is_published = published
         module.save(update_fields=["is_published"])

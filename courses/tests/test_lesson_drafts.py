@@ -132,6 +132,18 @@ def test_publishing_an_empty_lesson_is_refused(mentor, module):
     assert lesson.is_published is False
 
 
+def test_publishing_a_module_with_an_empty_lesson_is_refused(mentor, course):
+    module = authoring.module_create(user=mentor, course=course, title="Week 2")
+    authoring.lesson_create(user=mentor, module=module, title="Ready", content="Text")
+    authoring.lesson_create(user=mentor, module=module, title="Video to come", kind="video")
+    with pytest.raises(ApplicationError) as caught:
+        authoring.module_set_published(user=mentor, module=module, published=True)
+    assert caught.value.code == "lesson_empty"
+    assert "Video to come" in caught.value.message and "Ready" not in caught.value.message
+    module.refresh_from_db()
+    assert module.is_published is False
+
+
 def test_only_the_course_editors_publish_lessons(module, mentor, student):
     lesson = authoring.lesson_create(user=mentor, module=module, title="T", content="Body")
     with pytest.raises(authoring.AuthoringDenied):
