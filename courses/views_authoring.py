@@ -198,14 +198,15 @@ def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) -> dict[str, Any]:
-    cover_url = ""
-    if course.cover:
-        cover_url = file_download_url(name=course.cover.name or "", user=_user(request))
+    def url(name: str | None) -> str:
+        return file_download_url(name=name, user=_user(request)) if name else ""
+
     return {
         "form": form,
         "course": course,
         "cover_form": CoverForm(),
-        "cover_url": cover_url,
+        "cover_url": url(course.cover.name),
+        "pending_cover_url": url(course.cover_pending.name),
         "accept_image": ACCEPT["image"],
         "is_staff": authoring.user_is_staff(user=_user(request)),
         "return_form": ReturnToDraftForm(),
@@ -236,7 +237,7 @@ def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("courses:teach_course", slug=course.slug)
     if _wants_json(request):
         return JsonResponse({"message": _("Cover image saved."), "reload": True})
-    messages.success(request, _("Cover image saved. Thumbnails are being made."))
+    messages.success(request, _("Cover image saved. It goes up once the image check clears it."))
     return redirect("courses:teach_course", slug=course.slug)
 
 

@@ -14,12 +14,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from community.services import moderation_item_decide
 from courses.models import Lesson
+from courses.moderation import course_describe
+from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import authoring, media
 from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
 from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
+from kalpla.integrations.rekognition import ModerationResult
 from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.services import analysis
 from kalpla.testing.tools import require_tool
 from kalpla.tests.test_uploads import MP4, png_bytes
 
@@ -267,39 +272,93 @@ def test_narration_text_drops_the_markup():
 # --- covers -----------------------------------------------------------------------------------
 
 
-def test_cover_gets_three_webp_thumbnails_and_a_moderation_check(
-    storage, mentor, course, django_capture_on_commit_callbacks
+def _queue_item(course) -> ModerationItem:
+    return ModerationItem.objects.get(
+        object_id=str(course.pk), status=ModerationItem.Status.PENDING
+    )
+
+
+def _upload(mentor, course, capture, name="a.png", size=(640, 360)) -> None:
+    with capture(execute=True):
+        media.course_cover_upload(
+            user=mentor, course=course, file=SimpleUploadedFile(name, png_bytes(size), "image/png")
+        )
+    course.refresh_from_db()
+
+
+def _decide(moderator, course, capture, action: str) -> None:
+    with capture(execute=True):
+        moderation_item_decide(item=_queue_item(course), by=moderator, action=action)
+    course.refresh_from_db()
+
+
+def test_unchecked_cover_waits_for_a_moderator_before_going_public(
+    storage, mentor, moderator, course, django_capture_on_commit_callbacks
 ):
-    cover = png_bytes((1600, 1000))
+    # given: a course with a cleared cover
+    capture = django_capture_on_commit_callbacks
+    _upload(mentor, course, capture)
+    _decide(moderator, course, capture, "approve")
+    first_cover, first_thumbnails = course.cover.name, dict(course.thumbnails)
+    assert first_cover and set(first_thumbnails) == {"320", "640", "1280"}
 
-    with django_capture_on_commit_callbacks(execute=True):
-        media.course_cover_upload(
-            user=mentor, course=course, file=SimpleUploadedFile("c.png", cover, "image/png")
-        )
+    # when: a new cover arrives that the (local) image check cannot clear
+    _upload(mentor, course, capture, "b.png", (1600, 1000))
 
-    course.refresh_from_db()
+    # then: the public still sees the previous cover; the new one waits, privately
+    assert (course.cover.name, course.thumbnails) == (first_cover, first_thumbnails)
+    assert course.cover_pending.name.startswith("courses/pending-covers/")
+    assert course_thumbnail_url(course) == storages["public"].url(first_thumbnails["640"])
+    item = _queue_item(course)
+    assert item.reason == ModerationItem.Reason.IMAGE_UNCHECKED
+    assert course_describe(course).image_url  # the moderator judges the new one
+
+    # when: a moderator keeps it, it replaces the old cover and gets thumbnails
+    pending = course.cover_pending.name
+    _decide(moderator, course, capture, "approve")
     public = storages["public"]
-    assert set(course.thumbnails) == {"320", "640", "1280"}
+    assert (course.cover.name, course.cover_pending.name) == (pending, "")
     for label, size in media.THUMBNAIL_SIZES.items():
-        name = course.thumbnails[label]
-        with public.open(name) as handle, Image.open(BytesIO(handle.read())) as image:
+        with public.open(course.thumbnails[label]) as handle:
+            data = handle.read()
+        with Image.open(BytesIO(data)) as image:
             assert (image.format, image.size) == ("WEBP", size)
-    # the local image analyser cannot judge images: a person is asked to
-    assert ModerationItem.objects.filter(
-        object_id=str(course.pk), reason=ModerationItem.Reason.IMAGE_UNCHECKED
-    ).exists()
+    assert not any(public.exists(name) for name in first_thumbnails.values())
+    assert not storage.exists(first_cover)
 
-    # a new cover replaces the thumbnails
-    old = dict(course.thumbnails)
+
+def test_hidden_pending_cover_is_discarded_and_the_old_one_stays(
+    storage, mentor, moderator, course, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _upload(mentor, course, capture)
+    _decide(moderator, course, capture, "approve")
+    _upload(mentor, course, capture, "b.png")
+    kept, pending = course.cover.name, course.cover_pending.name
+
+    _decide(moderator, course, capture, "hide")
+
+    assert (course.cover.name, course.cover_pending.name) == (kept, "")
+    assert course.thumbnails and storage.exists(kept) and not storage.exists(pending)
+
+
+def test_cover_the_image_check_clears_goes_up_at_once(
+    storage, mentor, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    class CleanAnalyzer:  # stands in for Rekognition answering "nothing unsafe"
+        def moderation_labels(self, image: bytes) -> ModerationResult:
+            return ModerationResult(available=True, unsafe=False)
+
+    monkeypatch.setattr(analysis, "get_image_analyzer", CleanAnalyzer)
     with django_capture_on_commit_callbacks(execute=True):
         media.course_cover_upload(
-            user=mentor,
-            course=course,
-            file=SimpleUploadedFile("d.png", png_bytes((800, 450)), "image/png"),
+            user=mentor, course=course, file=SimpleUploadedFile("a.png", png_bytes(), "image/png")
         )
+
     course.refresh_from_db()
-    assert set(course.thumbnails.values()).isdisjoint(old.values())
-    assert not any(public.exists(name) for name in old.values())
+    assert course.cover and not course.cover_pending
+    assert set(course.thumbnails) == {"320", "640", "1280"}
+    assert not ModerationItem.objects.filter(object_id=str(course.pk)).exists()
 
 
 def test_thumbnail_job_for_an_old_cover_is_a_no_op(storage, mentor, course):
@@ -377,3 +436,18 @@ def test_media_job_runs_on_a_real_worker(celery_worker, storage, tools, mentor, 
 
     lesson.refresh_from_db()
     assert lesson.media_status == "ready" and lesson.duration >= 3 and lesson.captions
+
+
+def test_course_editor_says_the_new_cover_waits_for_review(
+    client, storage, mentor, course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        media.course_cover_upload(
+            user=mentor, course=course, file=SimpleUploadedFile("a.png", png_bytes(), "image/png")
+        )
+    client.force_login(mentor)
+
+    html = client.get(reverse("courses:teach_course", args=[course.slug])).content.decode()
+
+    assert 'id="cover-pending"' in html and "waits for a moderator" in html
+    assert "No cover yet" in html  # the public still sees none
