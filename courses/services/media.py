@@ -54,7 +54,7 @@ from courses.services.authoring import (
     course_duration_refresh,
 )
 from kalpla import jobs, media
-from kalpla.captions import CaptionError, parse_vtt, plain_text
+from kalpla.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
 from kalpla.exceptions import ApplicationError
 from kalpla.integrations.base import (
     CapabilityUnavailable,
@@ -98,6 +98,8 @@ WEBP_QUALITY = 80
 COPY_CHUNK = 1024 * 1024
 
 JobWhich = Literal["media", "narration"]
+MEDIA_FIELDS = ("media", "poster", "captions", "captions_state", "transcript", "media_status")
+MAX_CAPTION_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -155,6 +157,7 @@ def _media_set(lesson: Lesson, name: str) -> Lesson:
     lesson.media.name = name
     lesson.poster.name = ""
     lesson.captions.name = ""
+    lesson.captions_state = Lesson.CaptionsState.NONE
     lesson.transcript = ""
     lesson.media_status = (
         Lesson.MediaStatus.READY
@@ -162,9 +165,7 @@ def _media_set(lesson: Lesson, name: str) -> Lesson:
         else Lesson.MediaStatus.PROCESSING
     )
     lesson.full_clean()
-    lesson.save(
-        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
-    )
+    lesson.save(update_fields=[*MEDIA_FIELDS, "updated_at"])
     files_delete_later(names=[n for n in old if n != name])
     lesson_media_process_later(lesson=lesson)
     course_changed(course=lesson.course)
@@ -177,11 +178,10 @@ def lesson_media_remove(*, user: User, lesson: Lesson) -> Lesson:
     old = _derived_names(lesson)
     for field in (lesson.media, lesson.poster, lesson.captions):
         field.name = ""
+    lesson.captions_state = Lesson.CaptionsState.NONE
     lesson.transcript = ""
     lesson.media_status = Lesson.MediaStatus.NONE
-    lesson.save(
-        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
-    )
+    lesson.save(update_fields=[*MEDIA_FIELDS, "updated_at"])
     files_delete_later(names=old)
     course_changed(course=lesson.course)
     return lesson
@@ -304,17 +304,38 @@ def _captions_name(lesson: Lesson) -> str:
 @transaction.atomic
 def lesson_captions_update(*, user: User, lesson: Lesson, vtt: str) -> Lesson:
     """Replace the captions with the mentor's edited WebVTT (validated); the transcript
-    follows the captions' text."""
+    follows the captions' text, and the captions count as reviewed."""
     _require_editor(user, lesson.course)
-    text = vtt.replace("\r\n", "\n").strip() + "\n"
     try:
-        cues = parse_vtt(text)
+        cues = parse_vtt(vtt.replace("\r\n", "\n").strip() + "\n")
     except CaptionError as exc:
         raise ValidationError({"vtt": [str(exc)]}) from None
-    name = _store(default_storage, _captions_name(lesson), text.encode())
+    return _captions_save(lesson, vtt.replace("\r\n", "\n").strip() + "\n", cues)
+
+
+@transaction.atomic
+def lesson_captions_upload(*, user: User, lesson: Lesson, file: Any) -> Lesson:
+    """The mentor's own caption file, WebVTT or SubRip (converted), instead of the draft."""
+    _require_editor(user, lesson.course)
+    lesson_upload_kind(lesson=lesson)  # only lessons with media have captions
+    data = file.read(MAX_CAPTION_UPLOAD_BYTES + 1)
+    if len(data) > MAX_CAPTION_UPLOAD_BYTES:
+        raise ValidationError({"file": [_("A caption file may be at most 2 MB.")]})
+    try:
+        vtt = captions_to_vtt(data.decode("utf-8"))
+    except (UnicodeDecodeError, CaptionError):
+        raise ValidationError(
+            {"file": [_("This is not a WebVTT (.vtt) or SubRip (.srt) caption file in UTF-8.")]}
+        ) from None
+    return _captions_save(lesson, vtt, parse_vtt(vtt))
+
+
+def _captions_save(lesson: Lesson, vtt: str, cues: list[Cue]) -> Lesson:
+    name = _store(default_storage, _captions_name(lesson), vtt.encode())
     lesson.captions.name = name
+    lesson.captions_state = Lesson.CaptionsState.REVIEWED
     lesson.transcript = plain_text(cues)
-    lesson.save(update_fields=["captions", "transcript", "updated_at"])
+    lesson.save(update_fields=["captions", "captions_state", "transcript", "updated_at"])
     course_changed(course=lesson.course)
     return lesson
 
@@ -578,10 +599,18 @@ def _captions_step(
     except CapabilityUnavailable as exc:
         # The media is fine; captions cannot be made here (no model for the language).
         return {**progress, "captions": "", "captions_note": str(exc)}
+    if not result.text.strip():
+        # Silence or nothing the recogniser understood: say so, rather than "ready" captions
+        # with no cues in them.
+        Lesson.objects.filter(pk=lesson.pk, media=name).update(
+            captions="", transcript="", captions_state=Lesson.CaptionsState.NO_SPEECH
+        )
+        return {**progress, "captions": "", "words": result.words, "no_speech": True}
     vtt_name, _text_name = transcription_output_names(media_name=name, language=language)
     _store(default_storage, vtt_name, result.vtt.encode())
+    # Automatic captions are a draft until the mentor edits or replaces them.
     Lesson.objects.filter(pk=lesson.pk, media=name).update(
-        captions=vtt_name, transcript=result.text
+        captions=vtt_name, transcript=result.text, captions_state=Lesson.CaptionsState.DRAFT
     )
     return {
         **progress,

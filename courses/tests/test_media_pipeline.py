@@ -451,3 +451,143 @@ def test_course_editor_says_the_new_cover_waits_for_review(
 
     assert 'id="cover-pending"' in html and "waits for a moderator" in html
     assert "No cover yet" in html  # the public still sees none
+
+
+# --- captions: draft, no speech, the mentor's own file -----------------------------------------
+
+SRT = (
+    "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello & welcome\r\n\r\n"
+    "2\r\n00:00:03,000 --> 00:00:04,000\r\nSecond line\r\n"
+)
+
+
+@pytest.fixture
+def silent_mp3(tools, tmp_path) -> bytes:
+    path = tmp_path / "silence.mp3"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", "-acodec", "libmp3lame",
+           str(path))  # fmt: skip
+    return path.read_bytes()
+
+
+def _upload_media(mentor, lesson, data, capture) -> Lesson:
+    with capture(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", data, "audio/mpeg")
+        )
+    lesson.refresh_from_db()
+    return lesson
+
+
+def _status(client, lesson) -> str:
+    return client.get(reverse("courses:teach_media_status", args=[lesson.pk])).content.decode()
+
+
+def test_silent_media_says_no_speech_found_not_ready_captions(
+    client, storage, mentor, course, silent_mp3, django_capture_on_commit_callbacks
+):
+    lesson = _upload_media(
+        mentor, new_lesson(mentor, course, "audio"), silent_mp3, django_capture_on_commit_callbacks
+    )
+    client.force_login(mentor)
+
+    assert lesson.media_status == Lesson.MediaStatus.READY
+    assert lesson.captions_state == Lesson.CaptionsState.NO_SPEECH
+    assert not lesson.captions and lesson.transcript == ""
+    panel = _status(client, lesson)
+    assert "No speech found" in panel and "Reviewed" not in panel
+    page = client.get(reverse("courses:teach_lesson", args=[lesson.pk])).content.decode()
+    assert 'id="captions-no-speech"' in page and 'id="captions-upload"' in page
+
+
+def test_automatic_captions_are_a_draft_with_the_editor_one_click_away(
+    client, storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = _upload_media(
+        mentor, new_lesson(mentor, course, "audio"), lecture_mp3, django_capture_on_commit_callbacks
+    )
+    client.force_login(mentor)
+
+    assert lesson.captions and lesson.captions_state == Lesson.CaptionsState.DRAFT
+    panel = _status(client, lesson)
+    assert "Automatic draft" in panel and 'href="#captions"' in panel
+    page = client.get(reverse("courses:teach_lesson", args=[lesson.pk])).content.decode()
+    assert 'id="captions-draft"' in page
+
+    # the mentor reads them through and saves: reviewed
+    vtt = media.lesson_captions_read(lesson=lesson)
+    response = client.post(reverse("courses:teach_captions", args=[lesson.pk]), {"vtt": vtt})
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.captions_state == Lesson.CaptionsState.REVIEWED
+    assert "Reviewed" in _status(client, lesson)
+
+
+@pytest.fixture
+def audio_lesson(storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks):
+    lesson = new_lesson(mentor, course, "audio")
+    with django_capture_on_commit_callbacks(execute=False):  # no transcription needed here
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", lecture_mp3, "audio/mpeg")
+        )
+    lesson.refresh_from_db()
+    return lesson
+
+
+def _post_captions(client, lesson, name: str, data: bytes):
+    return client.post(
+        reverse("courses:teach_captions_upload", args=[lesson.pk]),
+        {"file": SimpleUploadedFile(name, data, "application/octet-stream")},
+    )
+
+
+def test_mentor_uploads_srt_which_becomes_reviewed_webvtt(client, mentor, audio_lesson):
+    client.force_login(mentor)
+
+    response = _post_captions(client, audio_lesson, "mine.srt", ("\ufeff" + SRT).encode())
+
+    assert response.status_code == 302
+    audio_lesson.refresh_from_db()
+    assert audio_lesson.captions_state == Lesson.CaptionsState.REVIEWED
+    vtt = media.lesson_captions_read(lesson=audio_lesson)
+    assert vtt.startswith("WEBVTT")
+    cues = parse_vtt(vtt)
+    assert [(c.start, c.end, c.text) for c in cues] == [
+        (1.0, 2.5, "Hello & welcome"),
+        (3.0, 4.0, "Second line"),
+    ]
+    assert audio_lesson.transcript == "Hello & welcome Second line"
+
+
+def test_mentor_uploads_vtt(client, mentor, audio_lesson):
+    client.force_login(mentor)
+    vtt = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nOwn words\n"
+
+    assert _post_captions(client, audio_lesson, "mine.vtt", vtt).status_code == 302
+
+    audio_lesson.refresh_from_db()
+    assert audio_lesson.transcript == "Own words"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"this is not a caption file",
+        b"",
+        b"WEBVTT\n\nno cues here\n",
+        b"1\n00:00:01,000 -> broken\nHi\n",
+        "1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9\n".encode("latin-1"),
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+    ],
+)
+def test_garbage_caption_files_get_a_form_error(client, mentor, audio_lesson, data):
+    client.force_login(mentor)
+    before = media.lesson_captions_read(lesson=audio_lesson)
+
+    response = _post_captions(client, audio_lesson, "bad.srt", data)
+
+    assert response.status_code == 400
+    form = response.context["captions_upload_form"]
+    assert form.errors["file"]
+    audio_lesson.refresh_from_db()
+    assert media.lesson_captions_read(lesson=audio_lesson) == before
+    assert audio_lesson.captions_state == Lesson.CaptionsState.NONE
