@@ -584,7 +584,9 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_GET
 def lesson_media_status(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
-    return render(request, "courses/teach/_media_status.html", _status_context(request, lesson))
+    return render(
+        request, "courses/teach/_media_status_update.html", _lesson_context(request, lesson)
+    )
 
 
 def _json_error(exc: ValidationError | ApplicationError) -> JsonResponse:

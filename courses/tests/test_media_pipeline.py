@@ -591,3 +591,26 @@ def test_garbage_caption_files_get_a_form_error(client, mentor, audio_lesson, da
     audio_lesson.refresh_from_db()
     assert media.lesson_captions_read(lesson=audio_lesson) == before
     assert audio_lesson.captions_state == Lesson.CaptionsState.NONE
+
+
+def test_status_poll_brings_the_remove_button_and_captions_editor_when_processing_ends(
+    client, storage, mentor, course
+):
+    lesson = new_lesson(mentor, course, "audio")
+    Lesson.objects.filter(pk=lesson.pk).update(
+        media="courses/media/talk.mp3", media_status="processing"
+    )
+    client.force_login(mentor)
+    url = reverse("courses:teach_media_status", args=[lesson.pk])
+
+    processing = client.get(url).content.decode()
+    assert '<div id="media-remove" hx-swap-oob="true">' in processing
+    assert "Remove file" in processing
+    assert "captions-slot" not in processing  # nothing to edit yet; a poll keeps edits alone
+
+    Lesson.objects.filter(pk=lesson.pk).update(
+        media_status="ready", captions="courses/media/talk.en.vtt", captions_state="draft"
+    )
+    ready = client.get(url).content.decode()
+    assert 'id="captions-slot" class="teach-slot" hx-swap-oob="true"' in ready
+    assert 'name="vtt"' in ready and 'id="captions-upload"' in ready
