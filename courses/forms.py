@@ -190,6 +190,16 @@ class CaptionsForm(forms.Form):
         return text
 
 
+class CaptionsUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Caption file"),
+        help_text=_("WebVTT (.vtt) or SubRip (.srt), UTF-8. It replaces the current captions."),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".vtt,.srt,text/vtt,application/x-subrip"}
+        ),
+    )
+
+
 class ResourceForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     file = forms.FileField(

@@ -18,6 +18,12 @@ def cover_upload_to(instance: models.Model, filename: str) -> str:
     return _unique_name("covers", filename)
 
 
+def pending_cover_upload_to(instance: models.Model, filename: str) -> str:
+    # Not under courses/covers/, which development serves publicly: a cover waiting for a
+    # moderator stays private.
+    return _unique_name("pending-covers", filename)
+
+
 def lesson_media_upload_to(instance: models.Model, filename: str) -> str:
     return _unique_name("media", filename)
 
@@ -81,6 +87,11 @@ class Course(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="courses")
     cover = models.ImageField(_("cover image"), upload_to=cover_upload_to, blank=True)
     thumbnails = models.JSONField(_("thumbnails"), default=dict, blank=True)
+    # A new cover waits here, unseen by the public, until the image check or a moderator
+    # clears it (courses.services.media); the current cover stays up meanwhile.
+    cover_pending = models.ImageField(
+        _("cover waiting for review"), upload_to=pending_cover_upload_to, blank=True
+    )
     price = models.DecimalField(
         _("price"),
         max_digits=10,
@@ -179,6 +190,12 @@ class Lesson(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
+    class CaptionsState(models.TextChoices):
+        NONE = "none", _("No captions")
+        NO_SPEECH = "no_speech", _("No speech found")
+        DRAFT = "draft", _("Automatic draft, review it")
+        REVIEWED = "reviewed", _("Reviewed")
+
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("title"), max_length=200)
@@ -199,6 +216,9 @@ class Lesson(models.Model):
     )
     captions = models.FileField(
         _("captions (WebVTT)"), upload_to=lesson_media_upload_to, blank=True
+    )
+    captions_state = models.CharField(
+        _("captions state"), max_length=12, choices=CaptionsState.choices, default="none"
     )
     transcript = models.TextField(_("transcript"), blank=True)
     narration = models.FileField(_("narration audio"), upload_to=lesson_media_upload_to, blank=True)

@@ -32,8 +32,9 @@ def review_take_down(review: Review, by: Any) -> None:
 
 def course_describe(course: Course) -> ModerationTarget:
     image = ""
-    if course.cover:
-        image = file_download_url(name=str(course.cover.name), expires=COVER_LINK_SECONDS)
+    cover = course.cover_pending or course.cover  # the new cover is the one to judge
+    if cover:
+        image = file_download_url(name=str(cover.name), expires=COVER_LINK_SECONDS)
     else:
         image = course_thumbnail_url(course) or ""
     return ModerationTarget(
@@ -46,11 +47,19 @@ def course_describe(course: Course) -> ModerationTarget:
 
 
 def course_take_down(course: Course, by: Any) -> None:
-    media.course_cover_remove(user=by, course=course)
+    """A cover waiting for review is discarded (the current one stays); else the cover goes."""
+    if course.cover_pending:
+        media.course_cover_discard(course=course, by=by)
+    else:
+        media.course_cover_remove(user=by, course=course)
+
+
+def course_keep(course: Course, by: Any) -> None:
+    media.course_cover_keep(course=course, by=by)
 
 
 def register() -> None:
     moderation_register(
         Review, describe=review_describe, hide=review_take_down, related=("course", "user")
     )
-    moderation_register(Course, describe=course_describe, hide=course_take_down)
+    moderation_register(Course, describe=course_describe, hide=course_take_down, keep=course_keep)

@@ -18,12 +18,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
 from courses.forms import (
     CaptionsForm,
+    CaptionsUploadForm,
     CourseForm,
     CoverForm,
     LessonCreateForm,
@@ -200,14 +202,15 @@ def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) -> dict[str, Any]:
-    cover_url = ""
-    if course.cover:
-        cover_url = file_download_url(name=course.cover.name or "", user=_user(request))
+    def url(name: str | None) -> str:
+        return file_download_url(name=name, user=_user(request)) if name else ""
+
     return {
         "form": form,
         "course": course,
         "cover_form": CoverForm(),
-        "cover_url": cover_url,
+        "cover_url": url(course.cover.name),
+        "pending_cover_url": url(course.cover_pending.name),
         "accept_image": ACCEPT["image"],
         "is_staff": authoring.user_is_staff(user=_user(request)),
         "return_form": ReturnToDraftForm(),
@@ -238,7 +241,7 @@ def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect("courses:teach_course", slug=course.slug)
     if _wants_json(request):
         return JsonResponse({"message": _("Cover image saved."), "reload": True})
-    messages.success(request, _("Cover image saved. Thumbnails are being made."))
+    messages.success(request, _("Cover image saved. It goes up once the image check clears it."))
     return redirect("courses:teach_course", slug=course.slug)
 
 
@@ -565,6 +568,7 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **forms_: Any) -> dict
         "accept": ACCEPT.get(upload_kind, ""),
         "media_form": MediaUploadForm(),
         "captions_form": captions_form,
+        "captions_upload_form": forms_.get("captions_upload_form") or CaptionsUploadForm(),
         "resource_form": forms_.get("resource_form") or ResourceForm(prefix="resource"),
         "resources": list(lesson.resources.all()),
         "preview_url": preview_url(lesson),
@@ -618,7 +622,9 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @require_GET
 def lesson_media_status(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
-    return render(request, "courses/teach/_media_status.html", _status_context(request, lesson))
+    return render(
+        request, "courses/teach/_media_status_update.html", _lesson_context(request, lesson)
+    )
 
 
 def _json_error(exc: ValidationError | ApplicationError) -> JsonResponse:
@@ -693,27 +699,45 @@ def lesson_media_rerun(request: HttpRequest, lesson_id: int) -> HttpResponse:
     return redirect(_lesson_url(lesson, "media"))
 
 
-@login_required
-@require_POST
-def lesson_captions(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    lesson = _editable_lesson(request, lesson_id)
-    form = CaptionsForm(request.POST)
-    if form.is_valid():
-        try:
-            media.lesson_captions_update(
-                user=_user(request), lesson=lesson, vtt=form.cleaned_data["vtt"]
-            )
-        except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Captions saved."))
-            return redirect(_lesson_url(lesson, "captions"))
-    return render(
-        request,
-        "courses/teach/lesson_edit.html",
-        _lesson_context(request, lesson, captions_form=form),
-        status=400,
-    )
+def _captions_view(
+    form_class: type[forms.Form], context_key: str, save: Callable[..., Any], done: Any
+) -> Callable[..., HttpResponse]:
+    """A POST view passing one captions form's single field to ``save(user=, lesson=, ...)``;
+    errors stay next to the field (400). The editor and the file upload share it."""
+
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, lesson_id: int) -> HttpResponse:
+        lesson = _editable_lesson(request, lesson_id)
+        form = form_class(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                save(user=_user(request), lesson=lesson, **form.cleaned_data)
+            except (ValidationError, ApplicationError) as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, str(done))
+                return redirect(_lesson_url(lesson, "captions"))
+        return render(
+            request,
+            "courses/teach/lesson_edit.html",
+            _lesson_context(request, lesson, **{context_key: form}),
+            status=400,
+        )
+
+    return view
+
+
+lesson_captions = _captions_view(
+    CaptionsForm, "captions_form", media.lesson_captions_update, gettext_lazy("Captions saved.")
+)
+# The mentor's own WebVTT or SubRip file instead of the automatic draft.
+lesson_captions_upload = _captions_view(
+    CaptionsUploadForm,
+    "captions_upload_form",
+    media.lesson_captions_upload,
+    gettext_lazy("Captions uploaded."),
+)
 
 
 @login_required
@@ -824,6 +848,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="teach_media_remove",
     ),
     path("teach/lessons/<int:lesson_id>/captions/", lesson_captions, name="teach_captions"),
+    path(
+        "teach/lessons/<int:lesson_id>/captions/upload/",
+        lesson_captions_upload,
+        name="teach_captions_upload",
+    ),
     path("teach/lessons/<int:lesson_id>/resources/", resource_add, name="teach_resource_add"),
     path(
         "teach/resources/<int:resource_id>/delete/", resource_remove, name="teach_resource_remove"

@@ -15,6 +15,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from rest_framework.request import Request
 
 from courses.models import Course, Lesson
 from courses.selectors.access import (
@@ -25,6 +26,7 @@ from courses.selectors.access import (
     course_learning_outline,
     course_url,
     lesson_access,
+    lesson_file_grant,
     lesson_get,
     lesson_media,
     lesson_url,
@@ -33,6 +35,8 @@ from courses.selectors.access import (
 from enrollments import selectors as enrollment_selectors
 from enrollments import services as enrollment_services
 from kalpla.captions import CaptionError, Cue, parse_vtt
+from kalpla.file_views import SignedFileView
+from kalpla.integrations.s3 import DownloadGrant
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +193,16 @@ def lesson_complete_view(request: HttpRequest, slug: str, lesson_id: int) -> Htt
     return redirect(back)
 
 
+class LessonFileView(SignedFileView):
+    """/courses/media/<token>/: a lesson's video, audio, captions, poster or resource, for
+    as long as the viewer may open the lesson (checked on every request)."""
+
+    def grant(self, request: Request, token: str) -> DownloadGrant:
+        return lesson_file_grant(token=token, user=request.user)
+
+
 urlpatterns: list[URLPattern | URLResolver] = [
+    path("media/<str:token>/", LessonFileView.as_view(), name="lesson_file"),
     path("<slug:slug>/lessons/<int:lesson_id>/", lesson_view, name="lesson"),
     path(
         "<slug:slug>/lessons/<int:lesson_id>/complete/",

@@ -98,6 +98,24 @@ def parse_vtt(text: str) -> list[Cue]:
     ]
 
 
+def captions_to_vtt(text: str) -> str:
+    """An uploaded caption file (WebVTT or SubRip) as WebVTT text; CaptionError if neither.
+
+    SubRip is told apart by its comma decimal separator ("00:00:01,000 --> ...").
+    """
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").strip() + "\n"
+    if text.startswith("WEBVTT"):
+        vtt = text
+    else:
+        try:
+            vtt = webvtt.WebVTT.from_buffer(text.splitlines(), format="srt").content
+        except (MalformedFileError, MalformedCaptionError, ValueError, IndexError) as exc:
+            raise CaptionError(f"Not a WebVTT or SubRip file: {exc}") from exc
+    if not [cue for cue in parse_vtt(vtt) if cue.text.strip()]:
+        raise CaptionError("The file has no captions in it.")
+    return vtt
+
+
 def plain_text(cues: Iterable[Cue]) -> str:
     return _one_line(" ".join(cue.text for cue in cues))
 

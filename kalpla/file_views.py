@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator
 from typing import IO, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import Storage, storages
-from django.http import HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.utils.http import http_date
 from django.utils.translation import gettext as _
@@ -29,7 +30,7 @@ from rest_framework.views import APIView
 
 from kalpla.exceptions import error_body
 from kalpla.integrations.s3 import DownloadGrant, content_disposition
-from kalpla.services.files import file_download_grant, file_upload_receive
+from kalpla.services.files import file_download_grant, file_download_url, file_upload_receive
 from kalpla.uploads import EXTENSIONS, content_type_for_name
 
 CHUNK_BYTES = 64 * 1024
@@ -98,20 +99,34 @@ class _IgnoreAccept(BaseContentNegotiation):
         return renderers[0], str(renderers[0].media_type)
 
 
-class FileDownloadView(APIView):
-    """GET/HEAD /files/d/<token>/: the file, whole or one byte range (206), never cached
-    publicly. Anyone holding the token may read, unless it is bound to a user."""
+class SignedFileView(APIView):
+    """GET/HEAD of the file a signed link grants: the file, whole or one byte range (206),
+    never cached publicly. Subclasses say what a token grants (``grant``); on S3 the answer
+    is a redirect to a short presigned GET, so the grant is checked again on each refresh."""
 
-    schema = None  # a signed link handed out by the API, not an API endpoint itself
+    schema = None  # signed links handed out by the API, not API endpoints themselves
     permission_classes = [AllowAny]
     renderer_classes = [JSONRenderer]
     content_negotiation_class = _IgnoreAccept
     # A seeking video player fires many range requests; the signed token is the gate.
     throttle_classes: list = []
 
+    def grant(self, request: Request, token: str) -> DownloadGrant:
+        raise NotImplementedError
+
     def get(self, request: Request, token: str) -> HttpResponseBase:
-        grant = file_download_grant(token=token, user=request.user)
+        grant = self.grant(request, token)
+        if settings.AWS_STORAGE_BUCKET_NAME:
+            url = file_download_url(name=grant.name, filename=grant.filename)
+            return HttpResponseRedirect(url, headers={"Cache-Control": "no-store"})
         return _file_response(request, storages["default"], grant)
+
+
+class FileDownloadView(SignedFileView):
+    """/files/d/<token>/: anyone holding the token may read, unless it is bound to a user."""
+
+    def grant(self, request: Request, token: str) -> DownloadGrant:
+        return file_download_grant(token=token, user=request.user)
 
 
 def _file_response(request: Request, storage: Storage, grant: DownloadGrant) -> HttpResponseBase:

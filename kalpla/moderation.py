@@ -41,6 +41,12 @@ def moderation_flag(
 def moderation_decide(
     *, item: ModerationItem, by: Any, approve: bool, note: str = ""
 ) -> ModerationItem:
+    """Record the decision; keeping content also runs its app's ``keep`` (a cover waiting for
+    review goes up)."""
+    if approve and item.target is not None:
+        handler = _HANDLERS.get(type(item.target))
+        if handler is not None and handler.keep is not None:
+            handler.keep(item.target, by)
     item.status = ModerationItem.Status.APPROVED if approve else ModerationItem.Status.REJECTED
     item.decided_by = by
     item.decided_at = timezone.now()
@@ -60,7 +66,8 @@ def moderation_pending_count() -> int:
 #     moderation_register(Review, describe=review_describe, hide=review_hide_for_moderation)
 #
 # ``describe(target)`` says what to show in the queue; ``hide(target, by)`` takes the content
-# out of sight (a hidden review, a removed cover) when a moderator rejects it.
+# out of sight (a hidden review, a removed cover) when a moderator rejects it; the optional
+# ``keep(target, by)`` publishes content held back until a person cleared it (a new cover).
 
 
 @dataclass(frozen=True)
@@ -78,6 +85,7 @@ class _Handler:
     describe: Callable[[Any], ModerationTarget]
     hide: Callable[[Any, Any], None]
     related: tuple[str, ...] = ()
+    keep: Callable[[Any, Any], None] | None = None
 
 
 _HANDLERS: dict[type[models.Model], _Handler] = {}
@@ -89,9 +97,10 @@ def moderation_register(
     describe: Callable[[Any], ModerationTarget],
     hide: Callable[[Any, Any], None],
     related: tuple[str, ...] = (),
+    keep: Callable[[Any, Any], None] | None = None,
 ) -> None:
     """``related``: the relations ``describe`` reads, loaded in bulk for a page of targets."""
-    _HANDLERS[model] = _Handler(describe=describe, hide=hide, related=related)
+    _HANDLERS[model] = _Handler(describe=describe, hide=hide, related=related, keep=keep)
 
 
 def moderation_targets_prefetch(targets: list[Any]) -> None:

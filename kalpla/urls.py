@@ -1,13 +1,13 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import notifications.mfa
 from accounts.views import home
 from kalpla import health
 from kalpla.email_events import VerifiedSesTrackingWebhookView
+from kalpla.public_media import public_media
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -45,15 +45,9 @@ urlpatterns = [
 ]
 
 if settings.DEBUG and not settings.AWS_STORAGE_BUCKET_NAME:
-    # Public media (avatars, thumbnails) in development only; private uploads are reachable
-    # only through the permission-checked /files/ views.
-    urlpatterns += [
-        re_path(
-            r"^media/(?P<path>(?:public|avatars|courses/covers|demo/covers)/.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+    # Public media (avatars, thumbnails) in development only, through one view that refuses
+    # anything outside the public prefixes; private uploads go through the /files/ views.
+    urlpatterns += [path("media/<path:path>", public_media, name="public_media")]
 
 handler400 = "kalpla.errors.bad_request"
 handler403 = "kalpla.errors.permission_denied"

@@ -123,8 +123,10 @@ class LessonDetailApi(APIView):
         description=(
             "Preview lessons are open to anyone (no credentials needed). Other lessons need an "
             "enrollment, the course's prerequisites and the lesson released; instructors and "
-            "staff see every lesson. Media links are signed, short-lived and bound to the "
-            "signed-in user. Opening a lesson remembers it as the place to resume from."
+            "staff see every lesson. Media links are signed, bound to the signed-in user and "
+            "checked against this access rule on every request: they stop working when "
+            "access ends (403). On S3 they redirect to a presigned URL valid for minutes; "
+            "when that expires, request the media link again. Opening a lesson remembers it as the place to resume from."
         ),
         responses={200: LessonOut, **REFUSALS},
         examples=[
@@ -143,8 +145,8 @@ class LessonDetailApi(APIView):
                     "content_html": "<p>Notes for this lesson.</p>",
                     "transcript": "Hello and welcome.",
                     "media_status": "ready",
-                    "media_url": "https://kalpla.example/files/d/eyJ.../",
-                    "captions_url": "https://kalpla.example/files/d/eyK.../",
+                    "media_url": "https://kalpla.example/courses/media/eyJsIjoxNywiciI6Im1lZGlhIiwidSI6NX0:1t.../",
+                    "captions_url": "https://kalpla.example/courses/media/eyJsIjoxNywiciI6ImNhcHRpb25zIiwidSI6NX0:1t.../",
                     "narration_url": None,
                     "poster_url": None,
                     "resources": [],

@@ -22,6 +22,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from django.core import signing
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -32,11 +34,15 @@ from courses.models import Course, Lesson
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError
-from kalpla.services.files import file_download_url
+from kalpla.integrations.s3 import DownloadGrant
 
-# Signed media links must outlive a long viewing session: a player fetches byte ranges for as
-# long as the lesson plays. They are bound to the viewer's account when signed in.
+# Lesson file links must outlive a long viewing session: a player fetches byte ranges for as
+# long as the lesson plays. They name the lesson and the file's role, never a storage path,
+# and the access rule is checked again on every request (lesson_file_grant), so a link stops
+# working as soon as its viewer loses access. They are bound to the viewer when signed in.
 MEDIA_URL_EXPIRE_SECONDS = 6 * 3600
+LESSON_FILE_SALT = "courses.lesson_file"
+LESSON_FILE_ROLES = ("media", "captions", "narration", "poster")
 
 
 class AccessReason(StrEnum):
@@ -291,19 +297,24 @@ class LessonMedia:
     resources: tuple[ResourceLink, ...] = ()
 
 
-def _signed(name: str | None, user: Any, filename: str | None = None) -> str | None:
-    if not name:
-        return None
-    return file_download_url(
-        name=name, user=user, filename=filename, expires=MEDIA_URL_EXPIRE_SECONDS
-    )
+def lesson_file_url(*, lesson: Lesson, role: str, user: Any) -> str:
+    """The link to one of the lesson's files: ``role`` is one of LESSON_FILE_ROLES or
+    ``resource:<id>``. Callers check access first; the link checks it again when used."""
+    payload = {"l": lesson.pk, "r": role, "u": _user_id(user)}
+    token = signing.TimestampSigner(salt=LESSON_FILE_SALT).sign_object(payload)
+    return reverse("courses:lesson_file", kwargs={"token": token})
+
+
+def _link(lesson: Lesson, role: str, user: Any, name: str | None) -> str | None:
+    return lesson_file_url(lesson=lesson, role=role, user=user) if name else None
 
 
 def lesson_media(*, user: Any, lesson: Lesson, access: LessonAccess | None = None) -> LessonMedia:
-    """Signed, user-bound links to the lesson's files, or nothing when access is refused.
+    """Links to the lesson's files, or nothing when access is refused.
 
-    The links are the only way to the private files: kalpla/file_views.py checks the
-    signature and the bound user on every request. Resources should be prefetched.
+    The links are the only way to the private files: each request through one is checked
+    against the signature, the bound user and the access rule (``lesson_file_grant``).
+    Resources should be prefetched.
     """
     access = access or lesson_access(user=user, lesson=lesson)
     if not access.allowed:
@@ -312,19 +323,69 @@ def lesson_media(*, user: Any, lesson: Lesson, access: LessonAccess | None = Non
         ResourceLink(
             id=r.pk,
             title=r.title,
-            url=str(_signed(r.file.name, user, filename=_download_name(r.title, r.file.name))),
+            url=lesson_file_url(lesson=lesson, role=f"resource:{r.pk}", user=user),
             filename=_download_name(r.title, r.file.name),
         )
         for r in lesson.resources.all()
         if r.file
     )
     return LessonMedia(
-        media_url=_signed(lesson.media.name, user),
-        captions_url=_signed(lesson.captions.name, user),
-        narration_url=_signed(lesson.narration.name, user),
-        poster_url=_signed(lesson.poster.name, user),
+        media_url=_link(lesson, "media", user, lesson.media.name),
+        captions_url=_link(lesson, "captions", user, lesson.captions.name),
+        narration_url=_link(lesson, "narration", user, lesson.narration.name),
+        poster_url=_link(lesson, "poster", user, lesson.poster.name),
         resources=resources,
     )
+
+
+def _link_refused(message: str, code: str) -> ApplicationError:
+    return ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN)
+
+
+def _gone() -> ApplicationError:
+    return ApplicationError(
+        _("The file no longer exists."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
+    )
+
+
+def lesson_file_grant(*, token: str, user: Any) -> DownloadGrant:
+    """The file a lesson link (``lesson_file_url``) leads to, if ``user`` may still open it.
+
+    Raises ApplicationError: 403 for a bad, expired or foreign link, the access rule's
+    refusal when the lesson is no longer open to the user, 404 when the file is gone.
+    """
+    signer = signing.TimestampSigner(salt=LESSON_FILE_SALT)
+    try:
+        payload = signer.unsign_object(token, max_age=MEDIA_URL_EXPIRE_SECONDS)
+        lesson_id, role, bound = int(payload["l"]), str(payload["r"]), payload.get("u")
+    except signing.SignatureExpired:
+        raise _link_refused(_("This link has expired."), "link_expired") from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise _link_refused(_("This link is not valid."), "invalid_link") from None
+    if bound is not None and _user_id(user) != bound:
+        raise _link_refused(_("This link belongs to another account."), "permission_denied")
+    lesson = Lesson.objects.select_related("course").filter(pk=lesson_id).first()
+    if lesson is None:
+        raise _gone()
+    access = lesson_access(user=user, lesson=lesson)
+    if not access.allowed:
+        raise access.as_error()
+    name, filename = _role_file(lesson, role)
+    if not name:
+        raise _gone()
+    return DownloadGrant(name=name, filename=filename, user_id=bound)
+
+
+def _role_file(lesson: Lesson, role: str) -> tuple[str, str | None]:
+    if role in LESSON_FILE_ROLES:
+        return str(getattr(lesson, role).name or ""), None
+    kind, _sep, resource_id = role.partition(":")
+    if kind != "resource" or not resource_id.isdigit():
+        return "", None
+    resource = lesson.resources.filter(pk=int(resource_id)).first()
+    if resource is None or not resource.file:
+        return "", None
+    return str(resource.file.name), _download_name(resource.title, resource.file.name)
 
 
 def _download_name(title: str, name: str | None) -> str:

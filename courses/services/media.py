@@ -9,8 +9,9 @@ slow services called synchronously *inside* the handler instead of chaining jobs
   JobNotReady; the retry resumes the same transcription (external id) and skips the probe
   it already did in this run (progress kept in ``job.result`` under the run's stamp).
 - ``courses.lesson_narration`` (a text lesson's content): speech_synthesize -> narration.
-- ``courses.cover_thumbnails`` (a course cover): three WebP sizes in the public storage;
-  moderation of the cover is the platform's own ``image.analyze`` job.
+- ``courses.cover_thumbnails`` (a course cover): the image check (kalpla.services.analysis),
+  then three WebP sizes in the public storage. A new cover waits in ``cover_pending`` and is
+  only promoted to ``cover`` when the check flags nothing or a moderator keeps it.
 
 One job per lesson upload keeps the lesson's status one job's status: ``media_status`` is
 processing while it runs, then ready or failed (the job's error is shown on the editor).
@@ -53,7 +54,7 @@ from courses.services.authoring import (
     course_duration_refresh,
 )
 from kalpla import jobs, media
-from kalpla.captions import CaptionError, parse_vtt, plain_text
+from kalpla.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
 from kalpla.exceptions import ApplicationError
 from kalpla.integrations.base import (
     CapabilityUnavailable,
@@ -64,7 +65,7 @@ from kalpla.integrations.base import (
 from kalpla.integrations.s3 import UploadForm
 from kalpla.jobs import job_enqueue, job_handler, job_rerun, job_set_external_id
 from kalpla.models import ProcessingJob
-from kalpla.services.analysis import image_analyze_later
+from kalpla.services.analysis import image_analyze
 from kalpla.services.files import file_upload_confirm, file_upload_start
 from kalpla.services.speech import (
     speech_synthesize,
@@ -97,6 +98,8 @@ WEBP_QUALITY = 80
 COPY_CHUNK = 1024 * 1024
 
 JobWhich = Literal["media", "narration"]
+MEDIA_FIELDS = ("media", "poster", "captions", "captions_state", "transcript", "media_status")
+MAX_CAPTION_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 # --- uploads ----------------------------------------------------------------------------------
@@ -154,6 +157,7 @@ def _media_set(lesson: Lesson, name: str) -> Lesson:
     lesson.media.name = name
     lesson.poster.name = ""
     lesson.captions.name = ""
+    lesson.captions_state = Lesson.CaptionsState.NONE
     lesson.transcript = ""
     lesson.media_status = (
         Lesson.MediaStatus.READY
@@ -161,9 +165,7 @@ def _media_set(lesson: Lesson, name: str) -> Lesson:
         else Lesson.MediaStatus.PROCESSING
     )
     lesson.full_clean()
-    lesson.save(
-        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
-    )
+    lesson.save(update_fields=[*MEDIA_FIELDS, "updated_at"])
     files_delete_later(names=[n for n in old if n != name])
     lesson_media_process_later(lesson=lesson)
     course_changed(course=lesson.course)
@@ -176,11 +178,10 @@ def lesson_media_remove(*, user: User, lesson: Lesson) -> Lesson:
     old = _derived_names(lesson)
     for field in (lesson.media, lesson.poster, lesson.captions):
         field.name = ""
+    lesson.captions_state = Lesson.CaptionsState.NONE
     lesson.transcript = ""
     lesson.media_status = Lesson.MediaStatus.NONE
-    lesson.save(
-        update_fields=["media", "poster", "captions", "transcript", "media_status", "updated_at"]
-    )
+    lesson.save(update_fields=[*MEDIA_FIELDS, "updated_at"])
     files_delete_later(names=old)
     course_changed(course=lesson.course)
     return lesson
@@ -303,17 +304,38 @@ def _captions_name(lesson: Lesson) -> str:
 @transaction.atomic
 def lesson_captions_update(*, user: User, lesson: Lesson, vtt: str) -> Lesson:
     """Replace the captions with the mentor's edited WebVTT (validated); the transcript
-    follows the captions' text."""
+    follows the captions' text, and the captions count as reviewed."""
     _require_editor(user, lesson.course)
-    text = vtt.replace("\r\n", "\n").strip() + "\n"
     try:
-        cues = parse_vtt(text)
+        cues = parse_vtt(vtt.replace("\r\n", "\n").strip() + "\n")
     except CaptionError as exc:
         raise ValidationError({"vtt": [str(exc)]}) from None
-    name = _store(default_storage, _captions_name(lesson), text.encode())
+    return _captions_save(lesson, vtt.replace("\r\n", "\n").strip() + "\n", cues)
+
+
+@transaction.atomic
+def lesson_captions_upload(*, user: User, lesson: Lesson, file: Any) -> Lesson:
+    """The mentor's own caption file, WebVTT or SubRip (converted), instead of the draft."""
+    _require_editor(user, lesson.course)
+    lesson_upload_kind(lesson=lesson)  # only lessons with media have captions
+    data = file.read(MAX_CAPTION_UPLOAD_BYTES + 1)
+    if len(data) > MAX_CAPTION_UPLOAD_BYTES:
+        raise ValidationError({"file": [_("A caption file may be at most 2 MB.")]})
+    try:
+        vtt = captions_to_vtt(data.decode("utf-8"))
+    except (UnicodeDecodeError, CaptionError):
+        raise ValidationError(
+            {"file": [_("This is not a WebVTT (.vtt) or SubRip (.srt) caption file in UTF-8.")]}
+        ) from None
+    return _captions_save(lesson, vtt, parse_vtt(vtt))
+
+
+def _captions_save(lesson: Lesson, vtt: str, cues: list[Cue]) -> Lesson:
+    name = _store(default_storage, _captions_name(lesson), vtt.encode())
     lesson.captions.name = name
+    lesson.captions_state = Lesson.CaptionsState.REVIEWED
     lesson.transcript = plain_text(cues)
-    lesson.save(update_fields=["captions", "transcript", "updated_at"])
+    lesson.save(update_fields=["captions", "captions_state", "transcript", "updated_at"])
     course_changed(course=lesson.course)
     return lesson
 
@@ -343,42 +365,92 @@ def course_cover_attach(*, user: User, course: Course, key: str) -> Course:
 def course_cover_upload(*, user: User, course: Course, file: Any) -> Course:
     _require_editor(user, course)
     info = validate_upload(file, kind="image")
-    field = Course._meta.get_field("cover")
+    field = Course._meta.get_field("cover_pending")
     assert isinstance(field, FileField)
     name = default_storage.save(field.generate_filename(course, f"c{info.extension}"), file)
     return _cover_set(course, name)
 
 
+def _thumbnail_names_of(course: Course) -> list[str]:
+    return [n for n in (course.thumbnails or {}).values() if isinstance(n, str)]
+
+
 @transaction.atomic
 def course_cover_remove(*, user: User, course: Course) -> Course:
-    """Take the cover down (its editors, or a moderator rejecting it); files go later."""
+    """Take the cover down (its editors, or a moderator rejecting it); files go later.
+
+    A cover still waiting for review goes too."""
     if not (is_moderator(user) or course_can_edit(user=user, course=course)):
         raise AuthoringDenied(
             _("Only this course's instructors, staff and moderators can do this.")
         )
-    old_cover = course.cover.name
-    old_thumbnails = [n for n in (course.thumbnails or {}).values() if isinstance(n, str)]
+    old = [n for n in (course.cover.name, course.cover_pending.name) if n]
+    old_thumbnails = _thumbnail_names_of(course)
     course.cover.name = ""
+    course.cover_pending.name = ""
     course.thumbnails = {}
-    course.save(update_fields=["cover", "thumbnails", "updated_at"])
-    files_delete_later(names=[old_cover] if old_cover else [])
+    course.save(update_fields=["cover", "cover_pending", "thumbnails", "updated_at"])
+    files_delete_later(names=old)
     files_delete_later(names=old_thumbnails, storage=storages["public"])
     course_changed(course=course)
     return course
 
 
 def _cover_set(course: Course, name: str) -> Course:
+    """The upload waits in ``cover_pending`` while the cover job checks it; the public keeps
+    seeing the current cover (or the placeholder) until the check or a moderator clears it."""
+    # The stored row, not the caller's copy: a moderator may have kept the pending cover since.
+    cover, old_pending = (
+        Course.objects.select_for_update()
+        .filter(pk=course.pk)
+        .values_list("cover", "cover_pending")
+        .get()
+    )
+    course.cover.name, course.cover_pending.name = cover, name
+    course.save(update_fields=["cover_pending", "updated_at"])
+    if old_pending and old_pending not in (name, cover):
+        files_delete_later(names=[old_pending])
+    _enqueue(kind=COVER_JOB, target=course, params={"cover": name})
+    return course
+
+
+@transaction.atomic
+def course_cover_keep(*, course: Course, by: User) -> Course:
+    """A moderator keeps the cover waiting for review: it replaces the current one."""
+    locked = Course.objects.select_for_update().get(pk=course.pk)
+    name = locked.cover_pending.name
+    if not name:
+        return locked
+    _cover_promote(locked, name)
+    _enqueue(kind=COVER_JOB, target=locked, params={"cover": name})  # the thumbnails
+    return locked
+
+
+@transaction.atomic
+def course_cover_discard(*, course: Course, by: User) -> Course:
+    """A moderator hides the cover waiting for review: the current cover stays."""
+    if not is_moderator(by):
+        raise AuthoringDenied(_("Only moderators can do this."))
+    name = course.cover_pending.name
+    if name:
+        Course.objects.filter(pk=course.pk, cover_pending=name).update(cover_pending="")
+        course.cover_pending.name = ""
+        files_delete_later(names=[name])
+    return course
+
+
+def _cover_promote(course: Course, name: str) -> None:
     old_cover = course.cover.name
-    old_thumbnails = [n for n in (course.thumbnails or {}).values() if isinstance(n, str)]
-    course.cover.name = name
-    course.thumbnails = {}
-    course.save(update_fields=["cover", "thumbnails", "updated_at"])
+    old_thumbnails = _thumbnail_names_of(course)
+    updated = Course.objects.filter(pk=course.pk, cover_pending=name).update(
+        cover=name, cover_pending="", thumbnails={}
+    )
+    if not updated:
+        return  # replaced by a newer upload meanwhile
+    course.cover.name, course.cover_pending.name, course.thumbnails = name, "", {}
     files_delete_later(names=[old_cover] if old_cover and old_cover != name else [])
     files_delete_later(names=old_thumbnails, storage=storages["public"])
-    job_enqueue(kind=COVER_JOB, target=course, params={"cover": name})
-    image_analyze_later(target=course, field="cover")
     course_changed(course=course)
-    return course
 
 
 # --- job helpers ------------------------------------------------------------------------------
@@ -527,10 +599,18 @@ def _captions_step(
     except CapabilityUnavailable as exc:
         # The media is fine; captions cannot be made here (no model for the language).
         return {**progress, "captions": "", "captions_note": str(exc)}
+    if not result.text.strip():
+        # Silence or nothing the recogniser understood: say so, rather than "ready" captions
+        # with no cues in them.
+        Lesson.objects.filter(pk=lesson.pk, media=name).update(
+            captions="", transcript="", captions_state=Lesson.CaptionsState.NO_SPEECH
+        )
+        return {**progress, "captions": "", "words": result.words, "no_speech": True}
     vtt_name, _text_name = transcription_output_names(media_name=name, language=language)
     _store(default_storage, vtt_name, result.vtt.encode())
+    # Automatic captions are a draft until the mentor edits or replaces them.
     Lesson.objects.filter(pk=lesson.pk, media=name).update(
-        captions=vtt_name, transcript=result.text
+        captions=vtt_name, transcript=result.text, captions_state=Lesson.CaptionsState.DRAFT
     )
     return {
         **progress,
@@ -580,17 +660,32 @@ def thumbnail_names(*, course: Course, cover_name: str) -> dict[str, str]:
 
 @job_handler(COVER_JOB)
 def course_cover_thumbnails_job(job: ProcessingJob) -> dict[str, Any]:
+    """Check a new cover (waiting in cover_pending), promote it when nothing is flagged,
+    then make its thumbnails. A flagged cover waits for a moderator (course_cover_keep)."""
     course = Course.objects.filter(pk=int(job.object_id or 0)).first()
     if course is None:
         raise ValidationError("The course no longer exists.")
     cover = job.params["cover"]
-    if course.cover.name != cover:
+    if cover not in (course.cover.name, course.cover_pending.name):
         return {"superseded": True}
+    data = _read_image(cover)
+    if course.cover_pending.name == cover:
+        analysis = image_analyze(target=course, image_bytes=data, field="cover")
+        if analysis.flagged:
+            return {"waiting_for_review": True, "flagged": analysis.flagged}
+        _cover_promote(course, cover)
+    return {"thumbnails": _thumbnails_make(course, cover, data)}
+
+
+def _read_image(name: str) -> bytes:
     try:
-        with default_storage.open(cover, "rb") as handle:
-            data = handle.read()
+        with default_storage.open(name, "rb") as handle:
+            return bytes(handle.read())
     except FileNotFoundError:
-        raise ValidationError(f"The file {cover} is missing from storage.") from None
+        raise ValidationError(f"The file {name} is missing from storage.") from None
+
+
+def _thumbnails_make(course: Course, cover: str, data: bytes) -> dict[str, str]:
     public = storages["public"]
     names = thumbnail_names(course=course, cover_name=cover)
     try:
@@ -605,4 +700,4 @@ def course_cover_thumbnails_job(job: ProcessingJob) -> dict[str, Any]:
         _store(public, names[label], out.getvalue())
     Course.objects.filter(pk=course.pk, cover=cover).update(thumbnails=names)
     course_changed(course=course)
-    return {"thumbnails": names}
+    return names

@@ -2,10 +2,12 @@
 open which lesson, checked on the selector, the player page, the lesson API and the signed
 file links."""
 
+import base64
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core import signing
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.test import Client
@@ -15,6 +17,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from courses.models import Course, Lesson
 from courses.selectors.access import (
+    LESSON_FILE_SALT,
     AccessReason,
     course_access,
     course_enroll_state,
@@ -24,6 +27,7 @@ from courses.selectors.access import (
 )
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.models import Enrollment
+from enrollments.services import enrollment_cancel
 from enrollments.tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
@@ -142,7 +146,7 @@ def test_player_page_follows_the_access_rule(world, who, which):
     assert response.status_code == expected_status
     body = response.content.decode()
     # Signed media links appear only when the lesson may be opened.
-    assert ("/files/d/" in body) is allowed
+    assert ("/courses/media/" in body) is allowed
     assert ("<video" in body) is allowed
 
 
@@ -156,8 +160,8 @@ def test_lesson_api_follows_the_access_rule(world, who, which):
     if allowed:
         assert response.status_code == 200
         assert response.json()["access"] == reason
-        assert "/files/d/" in response.json()["media_url"]
-        assert "/files/d/" in response.json()["captions_url"]
+        assert "/courses/media/" in response.json()["media_url"]
+        assert "/courses/media/" in response.json()["captions_url"]
     elif who == "anonymous" and reason == "not_enrolled":
         assert response.status_code == 401
     else:
@@ -189,6 +193,61 @@ def test_lesson_media_is_empty_when_refused(world):
     users, lessons = world
     media = lesson_media(user=users["outsider"], lesson=lessons["regular"])
     assert media.media_url is None and media.captions_url is None and media.resources == ()
+
+
+def test_media_links_stop_working_when_the_viewer_unenrolls(world):
+    # given: an enrolled student playing a lesson
+    users, lessons = world
+    media = lesson_media(user=users["enrolled"], lesson=lessons["regular"])
+    client = _client(users["enrolled"])
+    assert client.get(media.media_url, HTTP_RANGE="bytes=0-3").status_code == 206
+
+    # when: the student unenrolls, with the page (and its links) still open
+    enrollment = Enrollment.objects.get(user=users["enrolled"], course=lessons["regular"].course)
+    enrollment_cancel(enrollment=enrollment)
+
+    # then: the next range request, and the captions, are refused
+    response = client.get(media.media_url, HTTP_RANGE="bytes=4-7")
+    assert response.status_code == 403
+    assert response.json()["code"] == "not_enrolled"
+    assert client.get(media.captions_url).status_code == 403
+
+
+def test_media_links_name_no_storage_path(world):
+    users, lessons = world
+    lesson = lessons["regular"]
+    media = lesson_media(user=users["enrolled"], lesson=lesson)
+
+    for url in (media.media_url, media.captions_url):
+        token = url.rstrip("/").rsplit("/", 1)[-1]
+        padded = token.split(":")[0] + "=" * (-len(token.split(":")[0]) % 4)
+        readable = base64.urlsafe_b64decode(padded).decode(errors="replace")
+        assert "courses/media" not in readable and "access-test" not in readable
+        assert "courses/media/access-test" not in url
+
+
+def test_media_links_refuse_a_forged_role(world):
+    users, lessons = world
+    signer = signing.TimestampSigner(salt=LESSON_FILE_SALT)
+    forged = signer.sign_object({"l": lessons["regular"].pk, "r": "content", "u": None})
+    url = f"/courses/media/{forged}/"
+
+    assert _client(users["staff"]).get(url).status_code == 404
+    assert _client(users["anonymous"]).get(url.replace(forged[:5], "AAAAA")).status_code == 403
+
+
+def test_media_links_on_s3_redirect_to_a_short_presigned_get_after_the_check(world, settings, aws):
+    users, lessons = world
+    media = lesson_media(user=users["enrolled"], lesson=lessons["regular"])
+    settings.AWS_STORAGE_BUCKET_NAME = "kalpla-media"
+    settings.KALPLA_DOWNLOAD_URL_EXPIRE = 300
+
+    response = _client(users["enrolled"]).get(media.media_url)
+
+    assert response.status_code == 302
+    assert "X-Amz-Expires=300" in response["Location"]
+    assert response["Cache-Control"] == "no-store"
+    assert _client(users["outsider"]).get(media.media_url).status_code == 403
 
 
 def test_preview_lesson_media_for_anonymous_is_a_short_bearer_link(world):

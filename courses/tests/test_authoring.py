@@ -792,10 +792,10 @@ def test_cover_upload_end_to_end_on_s3(client, mentor, draft, s3_media, aws):
         HTTP_ACCEPT="application/json",
     )
 
-    # then the course points at the object in the bucket
+    # then the course points at the object in the bucket, as the cover waiting for its check
     assert response.status_code == 200, response.content
     draft.refresh_from_db()
-    assert draft.cover.name == form["key"]
+    assert (draft.cover.name, draft.cover_pending.name) == ("", form["key"])
     head = aws_client("s3").head_object(Bucket=s3_media, Key=form["key"])
     assert head["ContentLength"] == len(image)
 

@@ -14,12 +14,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from community.services import moderation_item_decide
 from courses.models import Lesson
+from courses.moderation import course_describe
+from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import authoring, media
 from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
 from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
+from kalpla.integrations.rekognition import ModerationResult
 from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.services import analysis
 from kalpla.testing.tools import require_tool
 from kalpla.tests.test_uploads import MP4, png_bytes
 
@@ -267,39 +272,93 @@ def test_narration_text_drops_the_markup():
 # --- covers -----------------------------------------------------------------------------------
 
 
-def test_cover_gets_three_webp_thumbnails_and_a_moderation_check(
-    storage, mentor, course, django_capture_on_commit_callbacks
+def _queue_item(course) -> ModerationItem:
+    return ModerationItem.objects.get(
+        object_id=str(course.pk), status=ModerationItem.Status.PENDING
+    )
+
+
+def _upload(mentor, course, capture, name="a.png", size=(640, 360)) -> None:
+    with capture(execute=True):
+        media.course_cover_upload(
+            user=mentor, course=course, file=SimpleUploadedFile(name, png_bytes(size), "image/png")
+        )
+    course.refresh_from_db()
+
+
+def _decide(moderator, course, capture, action: str) -> None:
+    with capture(execute=True):
+        moderation_item_decide(item=_queue_item(course), by=moderator, action=action)
+    course.refresh_from_db()
+
+
+def test_unchecked_cover_waits_for_a_moderator_before_going_public(
+    storage, mentor, moderator, course, django_capture_on_commit_callbacks
 ):
-    cover = png_bytes((1600, 1000))
+    # given: a course with a cleared cover
+    capture = django_capture_on_commit_callbacks
+    _upload(mentor, course, capture)
+    _decide(moderator, course, capture, "approve")
+    first_cover, first_thumbnails = course.cover.name, dict(course.thumbnails)
+    assert first_cover and set(first_thumbnails) == {"320", "640", "1280"}
 
-    with django_capture_on_commit_callbacks(execute=True):
-        media.course_cover_upload(
-            user=mentor, course=course, file=SimpleUploadedFile("c.png", cover, "image/png")
-        )
+    # when: a new cover arrives that the (local) image check cannot clear
+    _upload(mentor, course, capture, "b.png", (1600, 1000))
 
-    course.refresh_from_db()
+    # then: the public still sees the previous cover; the new one waits, privately
+    assert (course.cover.name, course.thumbnails) == (first_cover, first_thumbnails)
+    assert course.cover_pending.name.startswith("courses/pending-covers/")
+    assert course_thumbnail_url(course) == storages["public"].url(first_thumbnails["640"])
+    item = _queue_item(course)
+    assert item.reason == ModerationItem.Reason.IMAGE_UNCHECKED
+    assert course_describe(course).image_url  # the moderator judges the new one
+
+    # when: a moderator keeps it, it replaces the old cover and gets thumbnails
+    pending = course.cover_pending.name
+    _decide(moderator, course, capture, "approve")
     public = storages["public"]
-    assert set(course.thumbnails) == {"320", "640", "1280"}
+    assert (course.cover.name, course.cover_pending.name) == (pending, "")
     for label, size in media.THUMBNAIL_SIZES.items():
-        name = course.thumbnails[label]
-        with public.open(name) as handle, Image.open(BytesIO(handle.read())) as image:
+        with public.open(course.thumbnails[label]) as handle:
+            data = handle.read()
+        with Image.open(BytesIO(data)) as image:
             assert (image.format, image.size) == ("WEBP", size)
-    # the local image analyser cannot judge images: a person is asked to
-    assert ModerationItem.objects.filter(
-        object_id=str(course.pk), reason=ModerationItem.Reason.IMAGE_UNCHECKED
-    ).exists()
+    assert not any(public.exists(name) for name in first_thumbnails.values())
+    assert not storage.exists(first_cover)
 
-    # a new cover replaces the thumbnails
-    old = dict(course.thumbnails)
+
+def test_hidden_pending_cover_is_discarded_and_the_old_one_stays(
+    storage, mentor, moderator, course, django_capture_on_commit_callbacks
+):
+    capture = django_capture_on_commit_callbacks
+    _upload(mentor, course, capture)
+    _decide(moderator, course, capture, "approve")
+    _upload(mentor, course, capture, "b.png")
+    kept, pending = course.cover.name, course.cover_pending.name
+
+    _decide(moderator, course, capture, "hide")
+
+    assert (course.cover.name, course.cover_pending.name) == (kept, "")
+    assert course.thumbnails and storage.exists(kept) and not storage.exists(pending)
+
+
+def test_cover_the_image_check_clears_goes_up_at_once(
+    storage, mentor, course, monkeypatch, django_capture_on_commit_callbacks
+):
+    class CleanAnalyzer:  # stands in for Rekognition answering "nothing unsafe"
+        def moderation_labels(self, image: bytes) -> ModerationResult:
+            return ModerationResult(available=True, unsafe=False)
+
+    monkeypatch.setattr(analysis, "get_image_analyzer", CleanAnalyzer)
     with django_capture_on_commit_callbacks(execute=True):
         media.course_cover_upload(
-            user=mentor,
-            course=course,
-            file=SimpleUploadedFile("d.png", png_bytes((800, 450)), "image/png"),
+            user=mentor, course=course, file=SimpleUploadedFile("a.png", png_bytes(), "image/png")
         )
+
     course.refresh_from_db()
-    assert set(course.thumbnails.values()).isdisjoint(old.values())
-    assert not any(public.exists(name) for name in old.values())
+    assert course.cover and not course.cover_pending
+    assert set(course.thumbnails) == {"320", "640", "1280"}
+    assert not ModerationItem.objects.filter(object_id=str(course.pk)).exists()
 
 
 def test_thumbnail_job_for_an_old_cover_is_a_no_op(storage, mentor, course):
@@ -377,3 +436,181 @@ def test_media_job_runs_on_a_real_worker(celery_worker, storage, tools, mentor, 
 
     lesson.refresh_from_db()
     assert lesson.media_status == "ready" and lesson.duration >= 3 and lesson.captions
+
+
+def test_course_editor_says_the_new_cover_waits_for_review(
+    client, storage, mentor, course, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        media.course_cover_upload(
+            user=mentor, course=course, file=SimpleUploadedFile("a.png", png_bytes(), "image/png")
+        )
+    client.force_login(mentor)
+
+    html = client.get(reverse("courses:teach_course", args=[course.slug])).content.decode()
+
+    assert 'id="cover-pending"' in html and "waits for a moderator" in html
+    assert "No cover yet" in html  # the public still sees none
+
+
+# --- captions: draft, no speech, the mentor's own file -----------------------------------------
+
+SRT = (
+    "1\r\n00:00:01,000 --> 00:00:02,500\r\nHello & welcome\r\n\r\n"
+    "2\r\n00:00:03,000 --> 00:00:04,000\r\nSecond line\r\n"
+)
+
+
+@pytest.fixture
+def silent_mp3(tools, tmp_path) -> bytes:
+    path = tmp_path / "silence.mp3"
+    ffmpeg("-f", "lavfi", "-i", "anullsrc=r=16000:cl=mono", "-t", "3", "-acodec", "libmp3lame",
+           str(path))  # fmt: skip
+    return path.read_bytes()
+
+
+def _upload_media(mentor, lesson, data, capture) -> Lesson:
+    with capture(execute=True):
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", data, "audio/mpeg")
+        )
+    lesson.refresh_from_db()
+    return lesson
+
+
+def _status(client, lesson) -> str:
+    return client.get(reverse("courses:teach_media_status", args=[lesson.pk])).content.decode()
+
+
+def test_silent_media_says_no_speech_found_not_ready_captions(
+    client, storage, mentor, course, silent_mp3, django_capture_on_commit_callbacks
+):
+    lesson = _upload_media(
+        mentor, new_lesson(mentor, course, "audio"), silent_mp3, django_capture_on_commit_callbacks
+    )
+    client.force_login(mentor)
+
+    assert lesson.media_status == Lesson.MediaStatus.READY
+    assert lesson.captions_state == Lesson.CaptionsState.NO_SPEECH
+    assert not lesson.captions and lesson.transcript == ""
+    panel = _status(client, lesson)
+    assert "No speech found" in panel and "Reviewed" not in panel
+    page = client.get(reverse("courses:teach_lesson", args=[lesson.pk])).content.decode()
+    assert 'id="captions-no-speech"' in page and 'id="captions-upload"' in page
+
+
+def test_automatic_captions_are_a_draft_with_the_editor_one_click_away(
+    client, storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks
+):
+    lesson = _upload_media(
+        mentor, new_lesson(mentor, course, "audio"), lecture_mp3, django_capture_on_commit_callbacks
+    )
+    client.force_login(mentor)
+
+    assert lesson.captions and lesson.captions_state == Lesson.CaptionsState.DRAFT
+    panel = _status(client, lesson)
+    assert "Automatic draft" in panel and 'href="#captions"' in panel
+    page = client.get(reverse("courses:teach_lesson", args=[lesson.pk])).content.decode()
+    assert 'id="captions-draft"' in page
+
+    # the mentor reads them through and saves: reviewed
+    vtt = media.lesson_captions_read(lesson=lesson)
+    response = client.post(reverse("courses:teach_captions", args=[lesson.pk]), {"vtt": vtt})
+    assert response.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.captions_state == Lesson.CaptionsState.REVIEWED
+    assert "Reviewed" in _status(client, lesson)
+
+
+@pytest.fixture
+def audio_lesson(storage, mentor, course, lecture_mp3, django_capture_on_commit_callbacks):
+    lesson = new_lesson(mentor, course, "audio")
+    with django_capture_on_commit_callbacks(execute=False):  # no transcription needed here
+        media.lesson_media_upload(
+            user=mentor, lesson=lesson, file=SimpleUploadedFile("a.mp3", lecture_mp3, "audio/mpeg")
+        )
+    lesson.refresh_from_db()
+    return lesson
+
+
+def _post_captions(client, lesson, name: str, data: bytes):
+    return client.post(
+        reverse("courses:teach_captions_upload", args=[lesson.pk]),
+        {"file": SimpleUploadedFile(name, data, "application/octet-stream")},
+    )
+
+
+def test_mentor_uploads_srt_which_becomes_reviewed_webvtt(client, mentor, audio_lesson):
+    client.force_login(mentor)
+
+    response = _post_captions(client, audio_lesson, "mine.srt", ("\ufeff" + SRT).encode())
+
+    assert response.status_code == 302
+    audio_lesson.refresh_from_db()
+    assert audio_lesson.captions_state == Lesson.CaptionsState.REVIEWED
+    vtt = media.lesson_captions_read(lesson=audio_lesson)
+    assert vtt.startswith("WEBVTT")
+    cues = parse_vtt(vtt)
+    assert [(c.start, c.end, c.text) for c in cues] == [
+        (1.0, 2.5, "Hello & welcome"),
+        (3.0, 4.0, "Second line"),
+    ]
+    assert audio_lesson.transcript == "Hello & welcome Second line"
+
+
+def test_mentor_uploads_vtt(client, mentor, audio_lesson):
+    client.force_login(mentor)
+    vtt = b"WEBVTT\n\n00:00:00.500 --> 00:00:02.000\nOwn words\n"
+
+    assert _post_captions(client, audio_lesson, "mine.vtt", vtt).status_code == 302
+
+    audio_lesson.refresh_from_db()
+    assert audio_lesson.transcript == "Own words"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"this is not a caption file",
+        b"",
+        b"WEBVTT\n\nno cues here\n",
+        b"1\n00:00:01,000 -> broken\nHi\n",
+        "1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9\n".encode("latin-1"),
+        b"\x89PNG\r\n\x1a\n\x00\x00",
+    ],
+)
+def test_garbage_caption_files_get_a_form_error(client, mentor, audio_lesson, data):
+    client.force_login(mentor)
+    before = media.lesson_captions_read(lesson=audio_lesson)
+
+    response = _post_captions(client, audio_lesson, "bad.srt", data)
+
+    assert response.status_code == 400
+    form = response.context["captions_upload_form"]
+    assert form.errors["file"]
+    audio_lesson.refresh_from_db()
+    assert media.lesson_captions_read(lesson=audio_lesson) == before
+    assert audio_lesson.captions_state == Lesson.CaptionsState.NONE
+
+
+def test_status_poll_brings_the_remove_button_and_captions_editor_when_processing_ends(
+    client, storage, mentor, course
+):
+    lesson = new_lesson(mentor, course, "audio")
+    Lesson.objects.filter(pk=lesson.pk).update(
+        media="courses/media/talk.mp3", media_status="processing"
+    )
+    client.force_login(mentor)
+    url = reverse("courses:teach_media_status", args=[lesson.pk])
+
+    processing = client.get(url).content.decode()
+    assert '<div id="media-remove" hx-swap-oob="true">' in processing
+    assert "Remove file" in processing
+    assert "captions-slot" not in processing  # nothing to edit yet; a poll keeps edits alone
+
+    Lesson.objects.filter(pk=lesson.pk).update(
+        media_status="ready", captions="courses/media/talk.en.vtt", captions_state="draft"
+    )
+    ready = client.get(url).content.decode()
+    assert 'id="captions-slot" class="teach-slot" hx-swap-oob="true"' in ready
+    assert 'name="vtt"' in ready and 'id="captions-upload"' in ready

@@ -97,7 +97,9 @@ def test_player_video_lesson_has_captions_transcript_and_breadcrumbs(client, cou
     assert 'aria-label="Breadcrumb"' in html
     assert re.search(r"Python basics</a>.*Getting started.*Welcome video", html, re.S)
     assert "<video" in html
-    assert re.search(r'<track kind="captions" src="/files/d/[^"]+" srclang="en"[^>]*default>', html)
+    assert re.search(
+        r'<track kind="captions" src="/courses/media/[^"]+" srclang="en"[^>]*default>', html
+    )
     # Transcript cues, parsed server-side and escaped.
     assert html.count('class="transcript__cue"') == 3
     assert 'data-start="1.500"' in html
@@ -130,14 +132,16 @@ def test_player_text_lesson_renders_markdown_safely_with_narration(client, cours
 
     assert "<strong>bold</strong>" in html
     assert "<script>alert(1)</script>" not in html
-    assert re.search(r'<audio class="narration__audio"[^>]*src="/files/d/', html)
+    assert re.search(r'<audio class="narration__audio"[^>]*src="/courses/media/', html)
 
 
 def test_player_file_lesson_lists_signed_downloads(client, course, enrolled):
     client.force_login(enrolled)
     html = client.get(_url(course, course.lessons_by_name["files"])).content.decode()
 
-    link = re.search(r'<a href="(/files/d/[^"]+)" download="Cheat sheet.pdf">Cheat sheet</a>', html)
+    link = re.search(
+        r'<a href="(/courses/media/[^"]+)" download="Cheat sheet.pdf">Cheat sheet</a>', html
+    )
     assert link
     download = client.get(link.group(1))
     assert download.status_code == 200
@@ -225,7 +229,7 @@ def test_locked_lesson_offers_enrollment(client, course):
     assert response.status_code == 403
     html = response.content.decode()
     assert f'action="/learning/courses/{course.slug}/enroll/"' in html
-    assert "/files/d/" not in html
+    assert "/courses/media/" not in html
 
 
 def test_locked_lesson_asks_anonymous_visitors_to_sign_in(client, course):

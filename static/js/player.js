@@ -79,6 +79,47 @@
     window.addEventListener("pagehide", () => save(true));
   }
 
+  // --- link refresh: on S3 the lesson link answers with a short presigned URL; when that
+  // expires mid-lesson the next range request fails, so ask the lesson link again (which
+  // checks access again) and carry on where playback was. A refused link stays refused.
+  if (media) {
+    const source = media.querySelector("source");
+    const stableUrl = source ? source.getAttribute("src") : "";
+    let refreshes = 0;
+    let lastRefresh = 0;
+    media.addEventListener(
+      "error",
+      () => {
+        const now = Date.now();
+        if (!stableUrl || refreshes >= 3 || now - lastRefresh < 5000) return;
+        refreshes += 1;
+        lastRefresh = now;
+        const at = media.currentTime;
+        const wasPlaying = !media.paused;
+        fetch(stableUrl, { method: "HEAD", credentials: "same-origin", redirect: "manual" })
+          .then((response) => {
+            if (response.status === 403 || response.status === 404) {
+              const status = document.getElementById("player-status");
+              if (status) status.textContent = status.dataset.refused || "";
+              return;
+            }
+            media.src = stableUrl;
+            media.addEventListener(
+              "loadedmetadata",
+              () => {
+                media.currentTime = at;
+                if (wasPlaying) media.play().catch(() => {});
+              },
+              { once: true },
+            );
+            media.load();
+          })
+          .catch(() => {});
+      },
+      true,
+    );
+  }
+
   // --- transcript: follow playback, click to seek, filter --------------------------------
   const list = document.getElementById("transcript-cues");
   if (list) {

@@ -119,6 +119,13 @@
     holder.innerHTML = (await response.text()).trim();
     const fresh = holder.firstElementChild;
     if (!fresh) return;
+    // The parts of the editor that depend on the file (Remove file, the captions editor)
+    // come along, marked out of band, as they do in the panel's own polls.
+    for (const part of Array.from(holder.querySelectorAll(":scope > [hx-swap-oob]"))) {
+      const old = part.id && document.getElementById(part.id);
+      part.removeAttribute("hx-swap-oob");
+      if (old) old.replaceWith(part);
+    }
     current.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh); // starts polling while processing
   }

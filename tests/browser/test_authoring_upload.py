@@ -85,6 +85,10 @@ def test_mentor_creates_a_course_and_uploads_a_video_with_progress(
     expect(page.locator("#media-status")).to_contain_text("Ready", timeout=60_000)
     expect(page.locator("#media-status")).to_contain_text("Made from the video")
     expect(page.locator(".upload__error")).to_be_hidden()
+    # and, without a reload, what needs a file: "Remove file" and the captions card
+    expect(page.get_by_role("button", name="Remove file")).to_be_visible()
+    expect(page.locator("#captions")).to_contain_text("Captions")
+    expect(page.locator("#captions-upload")).to_be_visible()
 
     lesson = Lesson.objects.get(title="Welcome video")
     assert lesson.media_status == "ready" and lesson.duration == 2 and lesson.poster
