@@ -13,7 +13,7 @@ def captions_are_drafts(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0003_course_created_by_blank'),
+        ('courses', '0004_lesson_drafts'),
     ]
 
     operations = [
