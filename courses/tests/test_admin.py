@@ -209,6 +209,7 @@ def test_admin_unpublishing_a_lesson_moves_progress(
                 "release": "immediate",
                 "release_days": 0,
                 "content": "x",
+                "captions_state": "none",
                 "resources-TOTAL_FORMS": 0,
                 "resources-INITIAL_FORMS": 0,
             },
