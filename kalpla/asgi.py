@@ -9,12 +9,13 @@ django_asgi_app = get_asgi_application()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
+from kalpla.body_limits import BodyLimitMiddleware  # noqa: E402
 from kalpla.routing import websocket_urlpatterns  # noqa: E402
 from kalpla.ws_auth import TokenOrSessionAuthMiddlewareStack, origin_checked  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": BodyLimitMiddleware(django_asgi_app),
         "websocket": origin_checked(
             TokenOrSessionAuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

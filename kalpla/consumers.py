@@ -1,36 +1,69 @@
-"""Base consumer for every live feature: JSON frames, auth, acks and error frames (API.md)."""
+"""Base consumer for every live feature: JSON frames, auth, acks and error frames (API.md).
 
+Every socket is accepted first, so refusals reach the client as close codes: 4401 (not
+signed in, bad or logged-out token) and 4403 (signed in but not allowed). A socket without
+a cookie session or ``?token=`` may sign in with its first frame,
+``{"type": "auth", "id": "1", "payload": {"token": "<session token>"}}``, within
+``KALPLA_WS_AUTH_TIMEOUT`` seconds; this keeps the token out of URLs and access logs.
+"""
+
+import asyncio
+import json
 from typing import Any
 
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+
+from kalpla.ws_auth import user_for_token
 
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
+# Largest text frame a consumer reads; the server's --ws-max-size (1 MiB) bounds the rest.
+MAX_FRAME_CHARS = 64 * 1024
+
+_INVALID = object()  # a text frame that is not JSON
 
 
 class KalplaConsumer(AsyncJsonWebsocketConsumer):
-    """Accepts signed-in users only, joins ``groups()``, forwards realtime events.
+    """Accepts signed-in users only, joins ``groups_for()``, forwards realtime events.
 
-    Subclasses override ``groups_for`` and ``handle_frame``; frames a subclass does not know
-    get an error frame back, never a disconnect.
+    Subclasses override ``authorise``, ``groups_for``, ``ready`` (first frames to send once
+    the socket is signed in) and ``handle_frame``; frames a subclass does not know get an
+    error frame back, never a disconnect.
     """
 
+    user: Any = None
+    _auth_deadline: "asyncio.Task[None] | None" = None
+
     async def connect(self) -> None:
+        await self.accept()
         user = self.scope.get("user")
-        if user is None or not user.is_authenticated:
+        if self.scope.get("token_refused"):
             await self.close(code=CLOSE_UNAUTHORISED)
-            return
+        elif user is not None and user.is_authenticated:
+            await self._start(user)
+        else:
+            self._auth_deadline = asyncio.create_task(self._close_unless_signed_in())
+
+    async def _close_unless_signed_in(self) -> None:
+        await asyncio.sleep(settings.KALPLA_WS_AUTH_TIMEOUT)
+        if self.user is None:
+            await self.close(code=CLOSE_UNAUTHORISED)
+
+    async def _start(self, user: Any) -> None:
         self.user = user
-        allowed = await self.authorise()
-        if not allowed:
+        self.scope["user"] = user
+        if not await self.authorise():
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.joined = await self.groups_for()
         for group in self.joined:
             await self.channel_layer.group_add(group, self.channel_name)
-        await self.accept()
+        await self.ready()
 
     async def disconnect(self, code: int) -> None:
+        if self._auth_deadline is not None:
+            self._auth_deadline.cancel()
         for group in getattr(self, "joined", []):
             await self.channel_layer.group_discard(group, self.channel_name)
 
@@ -39,6 +72,49 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
 
     async def groups_for(self) -> list[str]:
         return []
+
+    async def ready(self) -> None:
+        """Called once the socket is signed in, allowed and in its groups."""
+
+    async def receive(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
+    ) -> None:
+        if text_data is None:
+            content: Any = _INVALID
+        elif len(text_data) > MAX_FRAME_CHARS:
+            if self.user is None:
+                await self.close(code=CLOSE_UNAUTHORISED)
+                return
+            await self.send_error(
+                code="frame_too_large",
+                message=f"Frames are at most {MAX_FRAME_CHARS} characters.",
+            )
+            return
+        else:
+            content = await self.decode_json(text_data)
+        if self.user is None:
+            await self._authenticate(content)
+        elif content is _INVALID:
+            await self.send_error(code="invalid_frame", message="Frames are JSON text objects.")
+        else:
+            await self.receive_json(content)
+
+    async def _authenticate(self, content: Any) -> None:
+        """The first frame of a socket that is not signed in must be an auth frame."""
+        payload = content.get("payload") if isinstance(content, dict) else None
+        token = payload.get("token") if isinstance(payload, dict) else None
+        user = None
+        if content is not _INVALID and content.get("type") == "auth" and isinstance(token, str):
+            user = await user_for_token(token)
+        if user is None:
+            await self.close(code=CLOSE_UNAUTHORISED)
+            return
+        if self._auth_deadline is not None:
+            self._auth_deadline.cancel()
+        await self.send_json(
+            {"type": "ack", "id": content.get("id"), "payload": {"user_id": user.pk}}
+        )
+        await self._start(user)
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
         if not isinstance(content, dict) or not isinstance(content.get("type"), str):
@@ -64,12 +140,10 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
 
     @classmethod
     async def decode_json(cls, text_data: str) -> Any:
-        import json
-
         try:
             return json.loads(text_data)
-        except ValueError:
-            return None
+        except (ValueError, RecursionError):  # RecursionError: deeply nested arrays
+            return _INVALID
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
         """Handler for kalpla.realtime.realtime_publish events."""

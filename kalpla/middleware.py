@@ -1,17 +1,17 @@
 from collections.abc import Callable
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
 
-from kalpla.exceptions import error_body
+from kalpla.body_limits import body_limit, too_large_body
 
 
 class BodySizeLimitMiddleware:
-    """Refuse oversize non-upload bodies with 413 before anything reads them.
+    """Refuse oversize bodies with 413 on their announced length, before anything reads them.
 
-    DRF parses the request stream directly, which bypasses Django's
-    DATA_UPLOAD_MAX_MEMORY_SIZE check; multipart uploads are bounded separately.
+    Under ASGI, kalpla.body_limits.BodyLimitMiddleware already did this (and counted
+    chunked bodies); this keeps the same limits for WSGI servers, where Django reads no
+    more than the announced length. DRF parses the request stream directly, which bypasses
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE check.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -22,11 +22,7 @@ class BodySizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        multipart = request.content_type == "multipart/form-data"
-        limit = (
-            settings.KALPLA_MAX_UPLOAD_BYTES if multipart else settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        )
+        limit = body_limit(path=request.path, content_type=request.META.get("CONTENT_TYPE", ""))
         if limit and length > limit:
-            message = _("The request body is too large (limit %(limit)d bytes).") % {"limit": limit}
-            return JsonResponse(error_body(message, "request_too_large"), status=413)
+            return JsonResponse(too_large_body(limit), status=413)
         return self.get_response(request)

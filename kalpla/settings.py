@@ -180,6 +180,8 @@ else:
         "local": LOCAL_CACHE,
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# Seconds a WebSocket without a session has to send its auth frame before it is closed 4401.
+KALPLA_WS_AUTH_TIMEOUT = 5.0
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -578,7 +580,10 @@ DJANGO_GUID = {"GUID_HEADER_NAME": "X-Request-ID", "RETURN_HEADER": True, "EXPOS
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "django_guid.log_filters.CorrelationId"}},
+    "filters": {
+        "request_id": {"()": "django_guid.log_filters.CorrelationId"},
+        "redact_query_secrets": {"()": "kalpla.log_filters.RedactQuerySecrets"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -605,5 +610,11 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
+        # uvicorn logs request URLs with their query string: no session tokens in logs.
+        # Levels stay as uvicorn's --log-level / --no-access-log set them.
+        **{
+            name: {"handlers": ["console"], "filters": ["redact_query_secrets"], "propagate": False}
+            for name in ("uvicorn.access", "uvicorn.error")
+        },
     },
 }

@@ -1,7 +1,9 @@
 """WebSocket authentication: the site's session cookie, or a headless session token.
 
-Mobile clients pass the allauth headless session token as ``?token=<token>``; browsers send
-their session cookie. Consumers read ``scope["user"]``.
+Browsers send their session cookie. Mobile clients pass the allauth headless session token
+in the first frame (kalpla.consumers) or, as older clients do, as ``?token=<token>``; a
+query token that signs no one in sets ``scope["token_refused"]`` so the consumer closes
+with 4401 at once. Consumers read ``scope["user"]``.
 """
 
 from typing import Any
@@ -16,7 +18,7 @@ from django.conf import settings
 
 
 @database_sync_to_async
-def _user_for_token(token: str) -> Any:
+def user_for_token(token: str) -> Any:
     result = authenticate_by_x_session_token(token)
     return result[0] if result else None
 
@@ -26,9 +28,8 @@ class TokenAuthMiddleware(BaseMiddleware):
         query = parse_qs(scope.get("query_string", b"").decode())
         token = (query.get("token") or [""])[0]
         if token:
-            user = await _user_for_token(token)
-            if user is not None:
-                scope = dict(scope, user=user)
+            user = await user_for_token(token)
+            scope = dict(scope, user=user) if user is not None else dict(scope, token_refused=True)
         return await super().__call__(scope, receive, send)
 
 

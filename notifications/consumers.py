@@ -25,10 +25,7 @@ class NotificationsConsumer(KalplaConsumer):
     async def groups_for(self) -> list[str]:
         return [notifications_group(self.user.pk)]
 
-    async def connect(self) -> None:
-        await super().connect()
-        if getattr(self, "joined", None) is None:
-            return  # refused (4401/4403)
+    async def ready(self) -> None:
         count = await database_sync_to_async(unread_count)(user_id=self.user.pk)
         await self.send_json(frame(type="unread.count", payload={"count": count}))
 

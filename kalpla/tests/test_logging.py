@@ -25,3 +25,19 @@ def test_json_log_lines_carry_the_request_id():
     assert line["message"] == "hello x"
     assert line["request_id"] == "req-42"
     assert line["level"] == "INFO" and line["logger"] == "kalpla.test"
+
+
+def test_query_tokens_are_redacted_from_uvicorn_log_records():
+    from kalpla.log_filters import RedactQuerySecrets
+
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s"',
+        ("1.2.3.4", "GET", "/ws/me/?a=1&token=s3cret&b=2"),
+        None,
+    )
+    RedactQuerySecrets().filter(record)
+    assert record.getMessage() == '1.2.3.4 - "GET /ws/me/?a=1&token=[redacted]&b=2"'

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from kalpla.asgi import application
+from kalpla.consumers import MAX_FRAME_CHARS, KalplaConsumer
 from kalpla.realtime import realtime_publish, user_group
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -52,16 +53,135 @@ def test_channel_layer_is_redis_when_configured():
         )
 
 
-async def test_anonymous_socket_is_closed_4401():
+async def assert_closed(communicator: WebsocketCommunicator, code: int) -> None:
+    """Accepted, then closed with ``code`` (a refused handshake would carry no code)."""
+    connected, _ = await communicator.connect()
+    assert connected
+    while True:
+        message = await communicator.receive_output(timeout=5)
+        if message["type"] == "websocket.close":
+            assert message["code"] == code
+            await communicator.disconnect()  # as the server does after a close
+            return
+
+
+async def test_anonymous_socket_without_an_auth_frame_is_closed_4401(settings):
+    settings.KALPLA_WS_AUTH_TIMEOUT = 0.2
     communicator = WebsocketCommunicator(application, "/ws/me/", headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert not connected and code == 4401
+    await assert_closed(communicator, 4401)
 
 
 async def test_bad_token_is_closed_4401():
     communicator = WebsocketCommunicator(application, "/ws/me/?token=nope", headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert not connected and code == 4401
+    await assert_closed(communicator, 4401)
+
+
+async def test_logged_out_token_is_closed_4401():
+    user = await make_user()
+    token = await app_token_for(user)
+    await log_out(token)
+    communicator = WebsocketCommunicator(application, f"/ws/me/?token={token}", headers=HEADERS)
+    await assert_closed(communicator, 4401)
+
+
+@sync_to_async
+def log_out(token: str) -> None:
+    from django.test import Client
+
+    response = Client().delete("/_allauth/app/v1/auth/session", HTTP_X_SESSION_TOKEN=token)
+    assert response.status_code == 401  # allauth answers a logout with "not authenticated"
+
+
+async def test_token_in_the_first_frame_signs_the_socket_in():
+    user = await make_user()
+    token = await app_token_for(user)
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=HEADERS)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "auth", "id": "a1", "payload": {"token": token}})
+    assert await communicator.receive_json_from(timeout=5) == {
+        "type": "ack",
+        "id": "a1",
+        "payload": {"user_id": user.pk},
+    }
+    await publish(user.pk, "hello")
+    frame = await communicator.receive_json_from(timeout=5)
+    assert frame["payload"] == {"text": "hello"}
+    await communicator.disconnect()
+
+
+async def test_bad_token_in_the_first_frame_is_closed_4401():
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=HEADERS)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "auth", "id": "a1", "payload": {"token": "nope"}})
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close" and message["code"] == 4401
+    await communicator.disconnect()  # as the server does; the consumer stops reading the layer
+
+
+async def test_other_first_frame_of_an_anonymous_socket_is_closed_4401():
+    communicator = WebsocketCommunicator(application, "/ws/me/", headers=HEADERS)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "ping", "id": "1"})
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close" and message["code"] == 4401
+    await communicator.disconnect()  # as the server does; the consumer stops reading the layer
+
+
+async def test_signed_in_user_not_allowed_is_closed_4403():
+    class StaffOnly(KalplaConsumer):
+        async def authorise(self) -> bool:
+            return False
+
+    user = await make_user()
+    communicator = WebsocketCommunicator(StaffOnly.as_asgi(), "/ws/staff/")
+    communicator.scope["user"] = user
+    await assert_closed(communicator, 4403)
+
+
+async def signed_in(path: str = "/ws/me/") -> WebsocketCommunicator:
+    token = await app_token_for(await make_user())
+    communicator = WebsocketCommunicator(application, f"{path}?token={token}", headers=HEADERS)
+    connected, _ = await communicator.connect()
+    assert connected
+    return communicator
+
+
+async def assert_error_and_still_open(communicator: WebsocketCommunicator, code: str) -> None:
+    error = await communicator.receive_json_from(timeout=5)
+    assert error["type"] == "error" and error["code"] == code
+    await communicator.send_json_to({"type": "ping", "id": "after"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize("path", ["/ws/me/", "/ws/notifications/"])
+async def test_binary_frame_gets_an_error_frame_and_the_socket_stays_open(path):
+    communicator = await signed_in(path)
+    if path == "/ws/notifications/":
+        assert (await communicator.receive_json_from(timeout=5))["type"] == "unread.count"
+    await communicator.send_to(bytes_data=b"\x00\x01")
+    await assert_error_and_still_open(communicator, "invalid_frame")
+
+
+async def test_deeply_nested_json_gets_an_error_frame():
+    communicator = await signed_in()
+    await communicator.send_to(text_data="[" * 50_000)
+    await assert_error_and_still_open(communicator, "invalid_frame")
+
+
+async def test_json_that_is_not_an_object_gets_an_error_frame():
+    communicator = await signed_in()
+    await communicator.send_to(text_data="[1, 2]")
+    await assert_error_and_still_open(communicator, "invalid_frame")
+
+
+async def test_oversize_frame_gets_an_error_frame():
+    communicator = await signed_in()
+    await communicator.send_to(text_data='"' + "x" * (MAX_FRAME_CHARS + 1) + '"')
+    await assert_error_and_still_open(communicator, "frame_too_large")
 
 
 async def test_session_cookie_socket_receives_own_events_only():

@@ -162,10 +162,29 @@ async def test_other_users_notification_id_is_an_error_frame():
     await communicator.disconnect()
 
 
-async def test_anonymous_is_closed_4401():
+async def test_anonymous_is_closed_4401(settings):
+    settings.KALPLA_WS_AUTH_TIMEOUT = 0.2
     communicator = WebsocketCommunicator(application, PATH, headers=HEADERS)
-    connected, code = await communicator.connect()
-    assert not connected and code == 4401
+    connected, _ = await communicator.connect()
+    assert connected  # accepted, so the close code reaches the client
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close" and message["code"] == 4401
+    await communicator.disconnect()  # as the server does; the consumer stops reading the layer
+
+
+async def test_token_in_the_first_frame_then_the_unread_count():
+    user = await make_user()
+    await announce(user)
+    communicator = WebsocketCommunicator(application, PATH, headers=HEADERS)
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to(
+        {"type": "auth", "id": "1", "payload": {"token": await token_for(user)}}
+    )
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "ack"
+    count = await communicator.receive_json_from(timeout=5)
+    assert count["type"] == "unread.count" and count["payload"] == {"count": 1}
+    await communicator.disconnect()
 
 
 async def test_a_user_never_receives_another_users_notification():

@@ -25,6 +25,8 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from kalpla.testing.uvicorn import stop_process
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -178,12 +180,7 @@ def asgi_server(transactional_db: None) -> Iterator[str]:
         try:
             yield _wait_for_health(f"http://127.0.0.1:{port}", process, log)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process)
 
 
 def _wait_for_health(base_url: str, process: subprocess.Popen, log: IO[str]) -> str:
