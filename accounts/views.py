@@ -47,6 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {
         "role": primary_role(user),
+        "first_visit": selectors.is_first_visit(request),
         "learning_list": mark_safe(  # noqa: S308 - rendered by our template
             learning_list_html(
                 user_id=user.pk,
