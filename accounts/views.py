@@ -86,6 +86,19 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/profile.html", {"form": form})
 
 
+@require_POST
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    sent = services.email_verification_resend(request=request)
+    if sent is None:
+        messages.info(request, _("Sign in with your email and password to get a new link."))
+        return redirect("account_login")
+    if not sent:
+        messages.warning(
+            request, _("We sent you a link moments ago: wait a few minutes before asking again.")
+        )
+    return redirect("account_email_verification_sent")
+
+
 @login_required
 def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyCreateForm(request.POST or None)
