@@ -5,8 +5,14 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
 DEV    := DJANGO_DEBUG=true
+# Links in mail point at the server make run starts, unless KALPLA_SITE_URL is set (here or in .env).
+SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(if $(findstring :,$(HOST)),[$(HOST)],$(HOST)))
+DOTENV ?= .env
+DOTENV_SITE_URL := $(shell sed -n 's/^[[:space:]]*KALPLA_SITE_URL=//p' $(DOTENV) 2>/dev/null | tail -n 1)
+KALPLA_SITE_URL ?= $(or $(DOTENV_SITE_URL),http://$(SITE_HOST):$(PORT))
+RUN    := $(DEV) KALPLA_SITE_URL=$(KALPLA_SITE_URL)
 
-.PHONY: run test lint types check-python install migrate seed worker beat messages bench clean
+.PHONY: run test lint types check-python install migrate seed worker beat messages bench clean axe-core
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kalpla needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -23,12 +29,12 @@ migrate: install
 	$(DEV) $(BIN)/python manage.py migrate --noinput
 
 seed: migrate
-	$(DEV) $(BIN)/python manage.py seed_demo
+	$(RUN) $(BIN)/python manage.py seed_demo
 
 ## Start the site (HTTP and WebSocket) with demo data at http://$(HOST):$(PORT)
 run: seed
 	@echo "Kalpla is starting at http://$(HOST):$(PORT)  (outgoing mail is printed below)"
-	$(DEV) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off
+	$(RUN) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off
 
 ## Ruff, migrations check and the whole pytest suite (PostgreSQL and Redis when reachable)
 test: install lint types
@@ -54,6 +60,15 @@ messages: install
 
 bench: install
 	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
+
+## Refresh the vendored axe-core (accessibility rules run by the browser tests) from npm
+AXE_DIR := tests/browser/vendor
+axe-core:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent axe-core@4 >/dev/null \
+	  && tar -xzf axe-core-*.tgz package/axe.min.js package/LICENSE package/package.json \
+	  && cd - >/dev/null && cp $$tmp/package/axe.min.js $$tmp/package/LICENSE $(AXE_DIR)/ \
+	  && sed -n 's/^  "version": "\(.*\)",$$/axe-core \1/p' $$tmp/package/package.json > $(AXE_DIR)/VERSION \
+	  && rm -rf $$tmp && cat $(AXE_DIR)/VERSION
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class AccountsConfig(AppConfig):
     name = "accounts"
-    verbose_name = _("Accounts")
+    # allauth's account app (email addresses) is "Accounts" in the admin already.
+    verbose_name = _("Users and API keys")
 
     def ready(self) -> None:
         from accounts.api import schema  # noqa: F401 - registers the OpenAPI extension

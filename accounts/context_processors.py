@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import roles as role_helpers
 
@@ -15,3 +16,20 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "is_moderator": role_helpers.Role.MODERATOR in owned or role_helpers.Role.ADMIN in owned,
         "is_admin_role": role_helpers.Role.ADMIN in owned,
     }
+
+
+def sign_in_next(request: HttpRequest) -> dict[str, Any]:
+    """Where the top bar's "Sign in" / "Sign up" should come back to (``?next=``).
+
+    The page itself, except the home page; on the account pages, the ``next`` they carry.
+    """
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return {}
+    path = request.path
+    if path.startswith("/accounts/"):
+        candidate = request.GET.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return {"sign_in_next": candidate if candidate and safe else ""}
+    return {"sign_in_next": "" if path == "/" else request.get_full_path()}

@@ -6,6 +6,14 @@ from rest_framework.request import Request
 
 from accounts.models import ApiKey, User
 
+# Set by the account adapter when a sign-in is the account's first; lasts the session.
+FIRST_VISIT_SESSION_KEY = "kalpla_first_visit"
+
+
+def is_first_visit(request: HttpRequest) -> bool:
+    """This session began with the account's first sign-in (greet "Welcome", not "back")."""
+    return bool(request.session.get(FIRST_VISIT_SESSION_KEY))
+
 
 def user_get(*, user_id: int) -> User:
     return get_object_or_404(User.objects.prefetch_related("groups"), pk=user_id)

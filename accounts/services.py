@@ -2,6 +2,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -113,3 +114,25 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=now)
         key.last_used_at = now
     return key
+
+
+def email_verification_resend(*, request: HttpRequest) -> bool | None:
+    """Send the sign-up confirmation link again to the address this session signed up with.
+
+    None: no sign-up is pending in this session. False: refused by allauth's rate limit
+    (``confirm_email``); True: sent. allauth keeps the pending sign-in in the session, so
+    the link still leads where the visitor was going (``?next=``).
+    """
+    from allauth.account.internal.flows.email_verification import (
+        get_address_for_login,
+        send_verification_email_to_address,
+    )
+    from allauth.account.internal.stagekit import unstash_login
+
+    login = unstash_login(request, peek=True)
+    if login is None or login.user is None:
+        return None
+    address = get_address_for_login(login)
+    if address is None or address.verified:
+        return None
+    return send_verification_email_to_address(request, address, signup=True)

@@ -49,6 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     context: dict[str, object] = {
         "role": primary_role(user),
+        "first_visit": selectors.is_first_visit(request),
         "learning_list": mark_safe(  # noqa: S308 - rendered by our template
             learning_list_html(
                 user_id=user.pk,
@@ -89,6 +90,19 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your profile was saved."))
         return redirect("accounts:profile")
     return render(request, "accounts/profile.html", {"form": form})
+
+
+@require_POST
+def verification_resend(request: HttpRequest) -> HttpResponse:
+    sent = services.email_verification_resend(request=request)
+    if sent is None:
+        messages.info(request, _("Sign in with your email and password to get a new link."))
+        return redirect("account_login")
+    if not sent:
+        messages.warning(
+            request, _("We sent you a link moments ago: wait a few minutes before asking again.")
+        )
+    return redirect("account_email_verification_sent")
 
 
 @login_required

@@ -249,6 +249,7 @@ def seed_demo(*, stdout: Any) -> None:
         _student_news(courses, student)
     if mentor is not None:
         _mentor_news(courses, mentor)
+    _mentor_courses_live(courses)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -341,7 +342,7 @@ def _lesson(
         "kind": kind,
         "is_preview": first or (module.order == 0 and kind == Lesson.Kind.TEXT),
         "is_required": kind != Lesson.Kind.QUIZ,
-        "content": _lesson_text(title, kind),
+        "content": "",
         "duration": 240,
         "media": "",
         "captions": "",
@@ -363,6 +364,7 @@ def _lesson(
             )
     if kind == Lesson.Kind.TEXT and module.order == 0 and media.narration:
         values["narration"] = media.narration
+    values["content"] = _lesson_text(title, kind, narrated=bool(values["narration"]))
     if course.slug == "python-basics" and module.order == 2 and index == 1:
         values.update(release=Lesson.Release.AFTER_DAYS, release_days=7)
     lesson, created = Lesson.objects.update_or_create(
@@ -382,13 +384,14 @@ def _lesson(
     return int(values["duration"])
 
 
-def _lesson_text(title: str, kind: str) -> str:
+def _lesson_text(title: str, kind: str, *, narrated: bool = False) -> str:
     if kind == Lesson.Kind.TEXT:
+        # The tip only where the player shows a narration to listen to.
+        tip = "\n\n> Tip: you can listen to the narration above while you read." if narrated else ""
         return (
             f"## {title}\n\nThis lesson explains **{title.lower()}** step by step.\n\n"
             "1. Read the idea.\n2. Try the example.\n3. Mark the lesson complete.\n\n"
-            "```python\nprint('Hello, Kalpla!')\n```\n\n"
-            "> Tip: you can listen to the narration while you read."
+            f"```python\nprint('Hello, Kalpla!')\n```{tip}"
         )
     if kind == Lesson.Kind.QUIZ:
         return "A short quiz to check your understanding. It is optional."
@@ -426,15 +429,17 @@ def _thumbnails(course: Course, spec: CourseSpec) -> dict[str, str]:
 def _learners() -> list[User]:
     from allauth.account.models import EmailAddress
 
+    from accounts.demo import DEMO_PASSWORD
     from accounts.roles import Role
     from accounts.services import user_roles_set
 
     users = []
     for email, name in LEARNERS:
         user, created = User.objects.get_or_create(email=email, defaults={"name": name})
-        if created:
-            user.set_unusable_password()
+        if created or not user.check_password(DEMO_PASSWORD):
+            user.set_password(DEMO_PASSWORD)  # every demo account can sign in
             user.save()
+        if created:
             user_roles_set(user=user, roles=(Role.STUDENT,))
         EmailAddress.objects.update_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
@@ -540,6 +545,15 @@ def _mentor_news(courses: dict[str, Course], mentor: User) -> None:
         url=reverse("courses:detail", kwargs={"slug": course.slug}),
         dedupe_key=f"courses.activity:demo:{course.pk}",
     )
+
+
+def _mentor_courses_live(courses: dict[str, Course]) -> None:
+    """The mentor hears that their courses went live (deduplicated: once, however often)."""
+    from courses.services.authoring import course_published_notify
+
+    for slug in ("git-and-github", "python-basics"):
+        if slug in courses:
+            course_published_notify(course_id=courses[slug].pk)
 
 
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:

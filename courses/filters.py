@@ -76,6 +76,16 @@ class CourseCatalogueFilter(django_filters.FilterSet):
         model = Course
         fields = ("search", "category", "level", "language", "is_free", "min_rating", "ordering")
 
+    @property
+    def form(self) -> forms.Form:
+        form = super().form
+        # "Best match" (the empty choice) already means relevance when searching: the page
+        # offers it once. ordering=relevance stays valid for the API.
+        widget = form.fields["ordering"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = [choice for choice in widget.choices if choice[0] != "relevance"]
+        return form
+
     def filter_queryset(self, queryset: QuerySet[Course]) -> QuerySet[Course]:
         return course_catalogue_filter(queryset=queryset, **self.params())
 

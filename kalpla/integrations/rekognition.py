@@ -174,9 +174,9 @@ class AwsImageAnalyzer:
         ]
 
 
+# Moderators read this in the queue: what (did not) check the image, in plain words.
 LOCAL_UNAVAILABLE = (
-    "Automatic image moderation is not available offline (KALPLA_AI_BACKEND=local); "
-    "a person must review this image."
+    "No automatic image check runs on this site, so a person must review this image."
 )
 
 

@@ -11,6 +11,7 @@ pending item per target and reason (``moderation_flag``).
 """
 
 import hashlib
+import logging
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -32,10 +33,16 @@ from kalpla.integrations.comprehend import (
     Toxicity,
     get_text_analyzer,
 )
-from kalpla.integrations.rekognition import ModerationResult, get_image_analyzer
+from kalpla.integrations.rekognition import (
+    LOCAL_UNAVAILABLE,
+    ModerationResult,
+    get_image_analyzer,
+)
 from kalpla.jobs import job_enqueue, job_handler
 from kalpla.models import ModerationItem, ProcessingJob
 from kalpla.moderation import moderation_flag
+
+logger = logging.getLogger(__name__)
 
 IMAGE_READ_MAX_BYTES = 25 * 1024 * 1024
 """Images larger than this are not sent for analysis; they go to human review instead."""
@@ -201,7 +208,15 @@ def text_analyze_job(job: ProcessingJob) -> dict[str, Any]:
 # --- images -----------------------------------------------------------------------------------
 
 
-def _flag_unchecked(*, target: models.Model, detail: str) -> None:
+IMAGE_UNREADABLE = (
+    "The automatic image check could not read this image, so a person must review it."
+)
+
+
+def _flag_unchecked(*, target: models.Model, detail: str, field: str) -> None:
+    """``detail`` is a sentence for moderators; the field goes inside its full stop."""
+    if field:
+        detail = f"{detail.rstrip('.')} ({field})."
     moderation_flag(target=target, reason=ModerationItem.Reason.IMAGE_UNCHECKED, detail=detail)
 
 
@@ -229,8 +244,10 @@ def image_analyze(
         raise
     except CapabilityUnavailable as exc:
         result = ModerationResult(available=False, unsafe=False, reason=str(exc))
-    except IntegrationError as exc:
-        _flag_unchecked(target=target, detail=f"Automatic image check failed{where}: {exc}")
+    except IntegrationError:
+        # The error itself is for the job's record and the logs, not for moderators.
+        logger.warning("image check failed for %s", target, exc_info=True)
+        _flag_unchecked(target=target, detail=IMAGE_UNREADABLE, field=field)
         raise
 
     flagged: list[str] = []
@@ -244,7 +261,7 @@ def image_analyze(
         )
         flagged.append(ModerationItem.Reason.IMAGE_UNSAFE.value)
     elif not result.available:
-        _flag_unchecked(target=target, detail=f"{result.reason}{where}".strip())
+        _flag_unchecked(target=target, detail=result.reason or LOCAL_UNAVAILABLE, field=field)
         flagged.append(ModerationItem.Reason.IMAGE_UNCHECKED.value)
     return ImageAnalysis(moderation=result, flagged=flagged)
 
@@ -280,7 +297,9 @@ def image_analyze_job(job: ProcessingJob) -> dict[str, Any]:
         raise ValidationError(f"The file {file.name} is missing from storage.") from None
     if size > IMAGE_READ_MAX_BYTES:
         _flag_unchecked(
-            target=target, detail=f"Image too large to check automatically ({field_name})."
+            target=target,
+            detail="The image is too large to check automatically, so a person must review it.",
+            field=field_name,
         )
         raise ValidationError(f"The image is larger than {IMAGE_READ_MAX_BYTES} bytes.")
     analysis = image_analyze(target=target, image_bytes=image_bytes, field=field_name)

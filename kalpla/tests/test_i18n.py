@@ -19,11 +19,12 @@ PO_PATH = LC_MESSAGES / "django.po"
 MO_PATH = LC_MESSAGES / "django.mo"
 
 # Strings from the catalog that the pages below must show in Hindi.
-HI_HERO = "कोर्स, मेंटर और मदद करने वाले समुदाय के साथ सीखें।"
+# The home page's call to action (its hero text is new and waits for its Hindi translation).
+HI_HERO = "मुफ़्त खाता बनाएँ"
 HI_LOGIN_INTRO = "फिर से स्वागत है। अपने कोर्स वहीं से जारी रखें जहाँ आपने छोड़ा था।"
 HI_SIGN_IN = "साइन इन"
 HI_STUDENT = "आपने विद्यार्थी के रूप में साइन इन किया है: वहीं से जारी रखें जहाँ आपने छोड़ा था।"
-EN_HERO = "Learn with courses, mentors and a community that helps."
+EN_HERO = "Create a free account"
 EN_STUDENT = "You are signed in as a student: pick up where you left off."
 
 _ESCAPES = {"n": "\n", "t": "\t", "r": "\r", '"': '"', "\\": "\\"}

@@ -69,7 +69,7 @@ def test_local_backend_never_calls_an_image_safe():
     assert result.available is False
     assert result.unsafe is False and result.labels == []
     assert result.needs_review is True
-    assert "not available offline" in result.reason
+    assert "No automatic image check" in result.reason
 
 
 def test_local_backend_has_no_text_or_labels():
@@ -366,7 +366,7 @@ def test_unreadable_image_fails_the_job_and_goes_to_a_person(
     assert (job.status, job.attempts) == (ProcessingJob.Status.FAILED, 1)
     assert "Not an image" in job.error
     [item] = _pending(user, "image_unchecked")
-    assert "failed" in item.detail
+    assert "could not read" in item.detail
 
 
 @pytest.mark.django_db
