@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from rest_framework.permissions import BasePermission
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
+from accounts.models import ApiKey
 from accounts.roles import Role, user_has_role
 
 
@@ -49,3 +51,19 @@ class IsOwner(BasePermission):
         return getattr(obj, getattr(view, "owner_field", self.owner_field) + "_id", None) == (
             request.user.pk
         )
+
+
+class RefuseApiKey(BasePermission):
+    """API keys are for integrations reading and writing the user's data; managing the
+    account's credentials (API keys, phone and SMS sign-in codes, push devices) needs the
+    site session or an app session token, so a leaked key cannot outlive its revocation."""
+
+    message = _("API keys cannot manage the account. Sign in on the site or in the app.")
+    code = "api_key_not_allowed"
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return not isinstance(getattr(request, "auth", None), ApiKey)
+
+
+ACCOUNT_MANAGEMENT_PERMISSIONS = [IsAuthenticated, RefuseApiKey]
+"""``permission_classes`` of every account-management API view."""

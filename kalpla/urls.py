@@ -1,5 +1,8 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -8,6 +11,16 @@ from accounts.views import home
 from kalpla import health
 from kalpla.email_events import VerifiedSesTrackingWebhookView
 from kalpla.public_media import public_media
+
+
+def _site_password_change(request: HttpRequest, extra_context: object = None) -> HttpResponse:
+    return redirect("account_change_password")
+
+
+# Staff sign in with the site's login (second factor, rate limits) and change their password
+# with the site's rate-limited form; the admin's own forms would skip both.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.password_change = _site_password_change  # type: ignore[method-assign,assignment]
 
 api_v1 = [
     path("", include("accounts.api.urls")),

@@ -18,6 +18,7 @@ from accounts.api.serializers import (
     api_key_created_data,
 )
 from accounts.models import ApiKey
+from accounts.permissions import ACCOUNT_MANAGEMENT_PERMISSIONS
 from kalpla.api.serializers import ErrorSerializer
 
 ERRORS = {
@@ -83,6 +84,7 @@ class MeApi(APIView):
 @extend_schema(tags=["accounts"])
 class ApiKeyListCreateApi(ListAPIView):
     serializer_class = ApiKeyOut
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
 
     def get_queryset(self) -> QuerySet[ApiKey]:
         if getattr(self, "swagger_fake_view", False):
@@ -110,6 +112,8 @@ class ApiKeyListCreateApi(ListAPIView):
 
 
 class ApiKeyRevokeApi(APIView):
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
+
     @extend_schema(
         tags=["accounts"],
         operation_id="me_api_keys_revoke",

@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.permissions import ACCOUNT_MANAGEMENT_PERMISSIONS
 from accounts.selectors import signed_in_user
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import ApplicationError
@@ -78,6 +79,8 @@ PHONE_EXAMPLE = OpenApiExample(
 
 
 class PhoneApi(APIView):
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
+
     @extend_schema(
         tags=TAGS,
         operation_id="me_phone_retrieve",
@@ -158,6 +161,8 @@ class PhoneApi(APIView):
 
 
 class PhoneVerifyApi(APIView):
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
+
     @extend_schema(
         tags=TAGS,
         operation_id="me_phone_verify",
@@ -210,6 +215,7 @@ LOGOUT_NOTE = (
 
 
 class DeviceListRegisterApi(ListAPIView):
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
     serializer_class = DeviceOut
 
     def get_queryset(self) -> QuerySet[Device]:
@@ -273,6 +279,8 @@ class DeviceListRegisterApi(ListAPIView):
 
 
 class DeviceApi(APIView):
+    permission_classes = ACCOUNT_MANAGEMENT_PERMISSIONS
+
     @extend_schema(
         tags=TAGS,
         operation_id="me_devices_unregister",
