@@ -1,47 +1,78 @@
 """Error pages: JSON under /api/ (the API.md error format), templates everywhere else."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
 from kalpla.exceptions import error_body
 
+API_PREFIXES = ("/api/", "/_allauth/")
+# Status -> (message, code) of the answers Django itself gives, not our views.
+API_ERRORS: dict[int, tuple[Any, str]] = {
+    400: (_("The request could not be understood."), "bad_request"),
+    403: (_("You do not have permission to perform this action."), "permission_denied"),
+    404: (_("Not found."), "not_found"),
+    405: (_("This method is not allowed here."), "method_not_allowed"),
+    413: (_("The request body is too large."), "request_too_large"),
+    500: (_("Something went wrong on our side. Please try again."), "server_error"),
+}
+KEPT_HEADERS = ("Allow", "Retry-After")
+
 
 def _is_api(request: HttpRequest) -> bool:
-    return request.path.startswith(("/api/", "/_allauth/"))
+    return request.path.startswith(API_PREFIXES)
+
+
+def api_error_response(status: int) -> JsonResponse:
+    message, code = API_ERRORS.get(status, (_("The request failed."), "error"))
+    return JsonResponse(error_body(message, code), status=status)
+
+
+class ApiJsonErrorsMiddleware:
+    """Under /api/, any error answer that is not JSON (Django's debug pages for unknown URLs,
+    a CSRF failure, a 405 of a plain Django view) becomes the API error format."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code < 400
+            or not _is_api(request)
+            # Django's own pages are text; our views' answers (JSON, the schema) stay as they are
+            or not response.get("Content-Type", "").startswith("text/")
+        ):
+            return response
+        replacement = api_error_response(response.status_code)
+        for header in KEPT_HEADERS:
+            if header in response:
+                replacement[header] = response[header]
+        return replacement
 
 
 def bad_request(request: HttpRequest, exception: Any) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(
-            error_body(_("The request could not be understood."), "bad_request"), status=400
-        )
+        return api_error_response(400)
     return defaults.bad_request(request, exception)
 
 
 def permission_denied(request: HttpRequest, exception: Any) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(
-            error_body(
-                _("You do not have permission to perform this action."), "permission_denied"
-            ),
-            status=403,
-        )
+        return api_error_response(403)
     return defaults.permission_denied(request, exception)
 
 
 def page_not_found(request: HttpRequest, exception: Any) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(error_body(_("Not found."), "not_found"), status=404)
+        return api_error_response(404)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
-        return JsonResponse(
-            error_body(_("Something went wrong on our side. Please try again."), "server_error"),
-            status=500,
-        )
+        return api_error_response(500)
     return defaults.server_error(request)

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
+    "kalpla.errors.ApiJsonErrorsMiddleware",  # JSON errors under /api/, also in debug
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "kalpla.middleware.BodySizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -473,11 +474,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "kalpla.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.SearchFilter",
-        "rest_framework.filters.OrderingFilter",
-    ],
+    # Only filters a view declares (filterset_class); no search/ordering parameters that do
+    # nothing. Empty or unusable values are a 400 (kalpla/api/filters.py).
+    "DEFAULT_FILTER_BACKENDS": ["kalpla.api.filters.StrictFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "kalpla.api.throttling.AnonThrottle",
         "kalpla.api.throttling.UserThrottle",
@@ -497,7 +496,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "kalpla.api.schema.KalplaAutoSchema",
     "EXCEPTION_HANDLER": "kalpla.exceptions.api_exception_handler",
     "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%S.%fZ",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -6,7 +6,6 @@ from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -114,7 +113,6 @@ def _page(items: list[dict[str, Any]], count: int | None = None) -> dict[str, An
 class CourseListApi(ListAPIView):
     permission_classes = [AllowAny]
     serializer_class = CourseCardOut
-    filter_backends = [DjangoFilterBackend]
     filterset_class = CourseCatalogueFilter
 
     def get_queryset(self) -> QuerySet[Course]:

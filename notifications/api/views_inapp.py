@@ -7,7 +7,6 @@ import django_filters
 from django.db.models import QuerySet
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
@@ -99,7 +98,6 @@ class NotificationFilter(django_filters.FilterSet):
 class NotificationListApi(ListAPIView):
     serializer_class = NotificationOut
     pagination_class = NewestFirstCursorPagination
-    filter_backends = [DjangoFilterBackend]
     filterset_class = NotificationFilter
 
     def get_queryset(self) -> QuerySet[Notification]:

@@ -1,0 +1,68 @@
+"""The schema class of every API view: states in one place what the server enforces everywhere.
+
+- Request bodies of ``InputSerializer``s refuse unknown fields: ``additionalProperties: false``.
+- ``InputSerializer``s are validated whole, also on PATCH (views never pass ``partial``), so
+  their PATCH bodies keep their required fields.
+- List views answer 400 for bad query parameters (filters, ``page_size``) and 404 for a page
+  or cursor that does not exist; views behind sign-in answer 401. Views that document these
+  codes themselves keep their own descriptions.
+"""
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework.pagination import CursorPagination
+from rest_framework.permissions import AllowAny
+
+from kalpla.api.serializers import ErrorSerializer, InputSerializer
+
+
+def _is_input(serializer: Any) -> bool:
+    if isinstance(serializer, type):
+        return issubclass(serializer, InputSerializer)
+    return isinstance(serializer, InputSerializer)
+
+
+class KalplaAutoSchema(AutoSchema):
+    def _map_serializer(
+        self, serializer: Any, direction: Any, bypass_extensions: bool = False
+    ) -> Any:
+        schema = super()._map_serializer(serializer, direction, bypass_extensions)
+        if direction == "request" and isinstance(serializer, InputSerializer):
+            schema = {**schema, "additionalProperties": False}
+        return schema
+
+    def _get_request_for_media_type(self, serializer: Any, direction: Any = "request") -> Any:
+        if self.method == "PATCH" and _is_input(serializer):
+            self.method = "POST"  # no "Patched" (all optional) copy of the component
+            try:
+                return super()._get_request_for_media_type(serializer, direction)
+            finally:
+                self.method = "PATCH"
+        return super()._get_request_for_media_type(serializer, direction)
+
+    def _get_response_bodies(self, direction: Any = "response") -> Any:
+        responses = super()._get_response_bodies(direction)
+        for code, description in self._implicit_errors().items():
+            if str(code) not in responses:
+                responses[str(code)] = self._get_response_for_code(
+                    OpenApiResponse(ErrorSerializer, description=str(description)), str(code)
+                )
+        return responses
+
+    def _implicit_errors(self) -> dict[int, Any]:
+        errors: dict[int, Any] = {}
+        if self.method == "GET" and self._is_list_view() and self._get_paginator():
+            errors[400] = _("Invalid query parameters (errors per parameter)")
+            paginator = self._get_paginator()
+            errors[404] = (
+                _("Invalid cursor")
+                if isinstance(paginator, CursorPagination)
+                else _("Invalid page")
+            )
+        permissions = getattr(self.view, "permission_classes", [])
+        if not any(permission is AllowAny for permission in permissions):
+            errors[401] = _("Not signed in")
+        return errors
