@@ -220,7 +220,10 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # key: account and client address (accounts.adapters), so strangers cannot lock it
     "login_failed": "10/m/ip,5/5m/key",
+    # key: account, only for addresses it never signed in from (accounts.adapters)
+    "login_failed_account": "100/h/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
@@ -228,6 +231,9 @@ ACCOUNT_RATE_LIMITS = {
     "change_password": "5/m/user",
     "manage_email": "10/m/user",
 }
+# Wrong passwords count per account and client address (accounts.adapters), so a stranger
+# cannot lock the owner out; the address is read the way the API throttles read it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KALPLA_NUM_PROXIES", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
