@@ -140,6 +140,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     else:
         DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
         DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default serves a few people at once: WAL lets readers run beside the one
+    # writer, IMMEDIATE takes the write lock when a transaction starts (a read that later
+    # writes cannot deadlock and fail at once), and writers wait their turn up to 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"].setdefault("TEST", {})
 if env.str("KALPLA_TEST_DB_NAME", default=""):
     DATABASES["default"]["TEST"]["NAME"] = env.str("KALPLA_TEST_DB_NAME")
