@@ -781,7 +781,7 @@ def upload_start(request: HttpRequest) -> HttpResponse:
     if request.content_type == "application/json":
         try:
             payload = json.loads(request.body or b"{}")
-        except ValueError:
+        except (ValueError, RecursionError):
             payload = None
         if not isinstance(payload, dict):
             return JsonResponse(error_body(_("Send a JSON object."), "invalid"), status=400)

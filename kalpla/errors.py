@@ -53,6 +53,14 @@ class ApiJsonErrorsMiddleware:
                 replacement[header] = response[header]
         return replacement
 
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        # JSON nested deeper than Python's parser can hold ([ x 50,000) raises RecursionError
+        # wherever a body is parsed (allauth's headless views parse their own): a client error.
+        if isinstance(exception, RecursionError) and "json" in (request.content_type or ""):
+            message = _("JSON parse error - the document is nested too deeply.")
+            return JsonResponse(error_body(message, "parse_error"), status=400)
+        return None
+
 
 def bad_request(request: HttpRequest, exception: Any) -> HttpResponse:
     if _is_api(request):

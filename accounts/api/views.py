@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -19,6 +19,7 @@ from accounts.api.serializers import (
 )
 from accounts.models import ApiKey
 from accounts.permissions import ACCOUNT_MANAGEMENT_PERMISSIONS
+from kalpla.api.parsers import SafeJSONParser
 from kalpla.api.serializers import ErrorSerializer
 
 ERRORS = {
@@ -44,7 +45,7 @@ ME_EXAMPLE = OpenApiExample(
 
 
 class MeApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
         tags=["accounts"],
