@@ -106,13 +106,17 @@ def test_seed_demo_has_one_draft_lesson_and_every_other_lesson_live():
     assert Lesson.objects.filter(is_published=False).count() == 1
 
 
-def test_seed_demo_mentor_has_an_activity_summary_once():
+def test_seed_demo_mentor_has_each_notice_once():
     from notifications.models import Notification
 
     _seed()
     _seed()
     notes = Notification.objects.filter(recipient__email="mentor@example.com")
-    assert list(notes.values_list("kind", flat=True)) == ["courses.activity"]
+    assert sorted(notes.values_list("kind", flat=True)) == [
+        "courses.activity",
+        "courses.published",
+        "courses.published",
+    ]
 
 
 def test_seed_demo_generates_real_media():
