@@ -9,6 +9,7 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from accounts.models import User
 from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
@@ -18,12 +19,14 @@ from kalpla.exceptions import ApplicationError
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(TranslationAdmin):
+    """A name per language (English, Hindi); an empty Hindi name shows the English one."""
+
     list_display = ("name", "slug", "parent", "order")
     list_editable = ("order",)
     list_select_related = ("parent",)
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    search_fields = ("name_en", "name_hi", "slug")
+    prepopulated_fields = {"slug": ("name_en",)}
 
 
 @admin.register(Tag)

@@ -50,11 +50,11 @@ NARRATION_TEXT = (
     "text of the lesson, so you can listen while you read or when you are on the move."
 )
 
-CATEGORIES = (
-    ("programming", "Programming", 1),
-    ("data-science", "Data science", 2),
-    ("design", "Design", 3),
-    ("languages", "Languages", 4),
+CATEGORIES = (  # slug, English name, Hindi name, order
+    ("programming", "Programming", "प्रोग्रामिंग", 1),
+    ("data-science", "Data science", "डेटा साइंस", 2),
+    ("design", "Design", "डिज़ाइन", 3),
+    ("languages", "Languages", "भाषाएँ", 4),
 )
 TAGS = ("python", "web", "data", "sql", "git", "design", "ux", "hindi", "beginner-friendly")
 
@@ -264,10 +264,10 @@ def seed_demo(*, stdout: Any) -> None:
 
 def _categories() -> dict[str, Category]:
     return {
-        slug: Category.objects.update_or_create(slug=slug, defaults={"name": name, "order": order})[
-            0
-        ]
-        for slug, name, order in CATEGORIES
+        slug: Category.objects.update_or_create(
+            slug=slug, defaults={"name": name, "name_en": name, "name_hi": hindi, "order": order}
+        )[0]
+        for slug, name, hindi, order in CATEGORIES
     }
 
 

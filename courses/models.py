@@ -32,7 +32,9 @@ def resource_upload_to(instance: models.Model, filename: str) -> str:
     return _unique_name("resources", filename)
 
 
-class Category(models.Model):
+# django-modeltranslation swaps the managers' classes for classes it makes at start-up
+# (courses/translation.py), which the type checker cannot resolve.
+class Category(models.Model):  # type: ignore[django-manager-missing]
     name = models.CharField(_("name"), max_length=100)
     slug = models.SlugField(_("slug"), unique=True)
     parent = models.ForeignKey(

@@ -39,6 +39,8 @@ CI = env.bool("CI", default=False)
 SITE_URL = env.str("KALPLA_SITE_URL", default="http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
+    # before the admin, so its translation tabs load first
+    "modeltranslation",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -297,6 +299,10 @@ if env.str("LINKEDIN_CLIENT_ID", default=""):
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("hi", _("Hindi"))]
+# Data written by staff in each language (category names): courses/translation.py lists the
+# fields; an empty translation falls back to English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 USE_I18N = True
 TIME_ZONE = "UTC"

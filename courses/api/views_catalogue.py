@@ -6,6 +6,7 @@ from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
@@ -127,7 +128,9 @@ class CourseListApi(ListAPIView):
         if request.query_params.get("search") or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
         params = sorted(request.query_params.lists())
-        key = catalogue_cache_key(f"api|{request.scheme}|{request.get_host()}|{params}")
+        key = catalogue_cache_key(
+            f"api|{request.scheme}|{request.get_host()}|{get_language()}|{params}"
+        )
         local = caches["local"]
         body: bytes | None = local.get(key)
         if body is None:

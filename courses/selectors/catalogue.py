@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.db.models import (
     Case,
@@ -341,7 +342,9 @@ def duration_words(seconds: int) -> str:
 
 RECOMMENDATION_FIELDS = (
     "id", "slug", "title", "subtitle", "price", "currency", "level", "thumbnails", "cover",
-    "rating_average", "rating_count", "enrollment_count", "category__name", "category__slug",
+    "rating_average", "rating_count", "enrollment_count", "category__slug",
+    # every language's column, so the card's category name never costs a query of its own
+    *(f"category__name_{code}" for code, _name in settings.LANGUAGES), "category__name",
 )  # fmt: skip
 
 

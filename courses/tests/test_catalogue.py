@@ -242,3 +242,26 @@ def test_catalogue_category_title_and_breadcrumb_from_the_cache(client):
         body = client.get(url).content.decode()
         assert "<title>Music · Course catalogue · Kalpla</title>" in body
         assert 'href="/courses/?category=music" aria-current="page"' in body
+
+
+def test_category_names_follow_the_reader_language(client, django_assert_max_num_queries):
+    from courses.tests.factories import CategoryFactory
+
+    category = CategoryFactory(slug="design", name="Design", name_en="Design", name_hi="डिज़ाइन")
+    blank = CategoryFactory(slug="music", name="Music", name_en="Music", name_hi="")
+    for n in range(6):
+        CourseFactory(category=category if n % 2 else blank, title=f"Course {n}")
+
+    english = client.get("/courses/", HTTP_ACCEPT_LANGUAGE="en")
+    hindi = client.get("/courses/", HTTP_ACCEPT_LANGUAGE="hi")
+    with django_assert_max_num_queries(12):
+        api = client.get("/api/v1/courses/", HTTP_ACCEPT_LANGUAGE="hi")
+
+    assert "Design" in english.text and "डिज़ाइन" not in english.text
+    assert "डिज़ाइन" in hindi.text
+    assert "Music" in hindi.text  # no Hindi name yet: the English one, not an empty label
+    names = {course["category"]["name"] for course in api.json()["results"]}
+    assert names == {"डिज़ाइन", "Music"}
+    # the English API page is cached apart from the Hindi one
+    english_api = client.get("/api/v1/courses/", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert {course["category"]["name"] for course in english_api["results"]} == {"Design", "Music"}
