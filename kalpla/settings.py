@@ -599,11 +599,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "django_guid.log_filters.CorrelationId"},
-        "redact_query_secrets": {"()": "kalpla.log_filters.RedactQuerySecrets"},
     },
+    # Both formats redact secrets that travel in URLs (kalpla/log_filters.py): uvicorn's
+    # access lines and Django's request warnings name the path with its query string.
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "kalpla.log_filters.RedactingJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
             "rename_fields": {
                 "asctime": "time",
@@ -612,7 +613,10 @@ LOGGING = {
                 "correlation_id": "request_id",
             },
         },
-        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+        "text": {
+            "()": "kalpla.log_filters.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -627,10 +631,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
-        # uvicorn logs request URLs with their query string: no session tokens in logs.
+        # uvicorn's own handlers would print its lines unredacted: they go to ours instead.
         # Levels stay as uvicorn's --log-level / --no-access-log set them.
         **{
-            name: {"handlers": ["console"], "filters": ["redact_query_secrets"], "propagate": False}
+            name: {"handlers": ["console"], "propagate": False}
             for name in ("uvicorn.access", "uvicorn.error")
         },
     },
