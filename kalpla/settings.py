@@ -195,6 +195,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Seconds a WebSocket without a session has to send its auth frame before it is closed 4401.
 KALPLA_WS_AUTH_TIMEOUT = 5.0
+# Largest WebSocket message in bytes. The server refuses bigger ones with close 1009 before
+# reading them (uvicorn --ws-max-size is set from the same variable in the Makefile, the
+# Dockerfile and docker-compose.yml); consumers answer frames over their own JSON limit
+# (kalpla.consumers.MAX_FRAME_CHARS) with an error frame.
+KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -534,7 +539,15 @@ SPECTACULAR_SETTINGS = {
         "send the device's push token as `X-Device-Token` so it stops receiving pushes.\n\n"
         "**Errors.** Every 4xx answer has the body "
         '`{"message": "...", "code": "...", "errors": {"field": ["..."]}}`; '
-        "429 answers carry `Retry-After`."
+        "429 answers carry `Retry-After`.\n\n"
+        "**Real time.** WebSockets live under `/ws/` (`/ws/me/`, `/ws/notifications/`) and "
+        "carry JSON frames. Apps offer the subprotocols `kalpla.v1` and "
+        "`kalpla.token.<session token>` (`Sec-WebSocket-Protocol`); the server answers "
+        "`kalpla.v1` and never echoes the token. Alternatively send "
+        '`{"type": "auth", "id": "1", "payload": {"token": "<session token>"}}` as the '
+        "first frame. Close codes: 4401 sign in again, 4403 not allowed, 1009 message over "
+        f"{KALPLA_WS_MAX_FRAME_BYTES} bytes, 1012 reconnect with backoff. The README "
+        "describes every frame type."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
