@@ -31,5 +31,9 @@ RUN useradd --create-home --uid 10001 --shell /usr/sbin/nologin kalpla \
     && chown -R kalpla:kalpla /app/media /app/var
 USER kalpla
 
+# Largest WebSocket message: kalpla/settings.py and uvicorn's --ws-max-size read this one
+# variable, so the server refuses (1009) exactly what the consumers promise to refuse.
+ENV KALPLA_WS_MAX_FRAME_BYTES=1048576
+
 EXPOSE 8000
-CMD ["uvicorn", "kalpla.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--lifespan", "off", "--proxy-headers", "--forwarded-allow-ips", "*"]
+CMD ["sh", "-c", "exec uvicorn kalpla.asgi:application --host 0.0.0.0 --port 8000 --lifespan off --proxy-headers --forwarded-allow-ips '*' --ws-max-size \"$KALPLA_WS_MAX_FRAME_BYTES\""]

@@ -10,7 +10,10 @@ SITE_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(if $(findstring :,$(H
 DOTENV ?= .env
 DOTENV_SITE_URL := $(shell sed -n 's/^[[:space:]]*KALPLA_SITE_URL=//p' $(DOTENV) 2>/dev/null | tail -n 1)
 KALPLA_SITE_URL ?= $(or $(DOTENV_SITE_URL),http://$(SITE_HOST):$(PORT))
-RUN    := $(DEV) KALPLA_SITE_URL=$(KALPLA_SITE_URL)
+# uvicorn's WebSocket message limit is the one kalpla/settings.py reads (close 1009 above it).
+DOTENV_WS_MAX := $(shell sed -n 's/^[[:space:]]*KALPLA_WS_MAX_FRAME_BYTES=//p' $(DOTENV) 2>/dev/null | tail -n 1)
+KALPLA_WS_MAX_FRAME_BYTES ?= $(or $(DOTENV_WS_MAX),1048576)
+RUN    := $(DEV) KALPLA_SITE_URL=$(KALPLA_SITE_URL) KALPLA_WS_MAX_FRAME_BYTES=$(KALPLA_WS_MAX_FRAME_BYTES)
 
 .PHONY: run test lint types check-python install migrate seed worker beat messages bench clean axe-core
 
@@ -34,7 +37,7 @@ seed: migrate
 ## Start the site (HTTP and WebSocket) with demo data at http://$(HOST):$(PORT)
 run: seed
 	@echo "Kalpla is starting at http://$(HOST):$(PORT)  (outgoing mail is printed below)"
-	$(RUN) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --lifespan off
+	$(RUN) exec $(BIN)/uvicorn kalpla.asgi:application --host $(HOST) --port $(PORT) --ws websockets --ws-max-size $(KALPLA_WS_MAX_FRAME_BYTES) --lifespan off
 
 ## Ruff, migrations check and the whole pytest suite (PostgreSQL and Redis when reachable)
 test: install lint types

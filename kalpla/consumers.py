@@ -2,9 +2,15 @@
 
 Every socket is accepted first, so refusals reach the client as close codes: 4401 (not
 signed in, bad or logged-out token) and 4403 (signed in but not allowed). A socket without
-a cookie session or ``?token=`` may sign in with its first frame,
-``{"type": "auth", "id": "1", "payload": {"token": "<session token>"}}``, within
-``KALPLA_WS_AUTH_TIMEOUT`` seconds; this keeps the token out of URLs and access logs.
+a cookie session, a token subprotocol or ``?token=`` (kalpla.ws_auth) may sign in with its
+first frame, ``{"type": "auth", "id": "1", "payload": {"token": "<session token>"}}``,
+within ``KALPLA_WS_AUTH_TIMEOUT`` seconds; this keeps the token out of URLs and access logs.
+A client that offers the ``kalpla.v1`` subprotocol gets it back in the handshake answer.
+
+Sizes: uvicorn refuses messages over ``KALPLA_WS_MAX_FRAME_BYTES`` (``--ws-max-size``) with
+close 1009 before reading them; this class closes with 1009 too when a server without that
+limit hands it one. Text frames up to that size but over ``MAX_FRAME_CHARS`` get a
+``frame_too_large`` error frame, so no JSON parser ever sees them.
 """
 
 import asyncio
@@ -14,14 +20,27 @@ from typing import Any
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
-from kalpla.ws_auth import user_for_token
+from kalpla.ws_auth import SUBPROTOCOL, user_for_token
 
 CLOSE_UNAUTHORISED = 4401
 CLOSE_FORBIDDEN = 4403
-# Largest text frame a consumer reads; the server's --ws-max-size (1 MiB) bounds the rest.
+CLOSE_TOO_BIG = 1009  # RFC 6455: message too big to process
+# Largest text frame a consumer parses as JSON; settings.KALPLA_WS_MAX_FRAME_BYTES (the
+# server's --ws-max-size) bounds what reaches it at all.
 MAX_FRAME_CHARS = 64 * 1024
 
 _INVALID = object()  # a text frame that is not JSON
+
+
+def _over_transport_limit(text_data: str | None, bytes_data: bytes | None) -> bool:
+    limit = settings.KALPLA_WS_MAX_FRAME_BYTES
+    if text_data is not None:
+        # The limit counts UTF-8 bytes, 1 to 4 per character: encode (a copy) only when the
+        # character count cannot decide.
+        if len(text_data) > limit or len(text_data) * 4 <= limit:
+            return len(text_data) > limit
+        return len(text_data.encode()) > limit
+    return bytes_data is not None and len(bytes_data) > limit
 
 
 class KalplaConsumer(AsyncJsonWebsocketConsumer):
@@ -36,7 +55,8 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
     _auth_deadline: "asyncio.Task[None] | None" = None
 
     async def connect(self) -> None:
-        await self.accept()
+        offered = self.scope.get("subprotocols") or []
+        await self.accept(SUBPROTOCOL if SUBPROTOCOL in offered else None)
         user = self.scope.get("user")
         if self.scope.get("token_refused"):
             await self.close(code=CLOSE_UNAUTHORISED)
@@ -79,6 +99,9 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
     async def receive(
         self, text_data: str | None = None, bytes_data: bytes | None = None, **kwargs: Any
     ) -> None:
+        if _over_transport_limit(text_data, bytes_data):
+            await self.close(code=CLOSE_TOO_BIG)
+            return
         if text_data is None:
             content: Any = _INVALID
         elif len(text_data) > MAX_FRAME_CHARS:

@@ -197,6 +197,11 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Seconds a WebSocket without a session has to send its auth frame before it is closed 4401.
 KALPLA_WS_AUTH_TIMEOUT = 5.0
+# Largest WebSocket message in bytes. The server refuses bigger ones with close 1009 before
+# reading them (uvicorn --ws-max-size is set from the same variable in the Makefile, the
+# Dockerfile and docker-compose.yml); consumers answer frames over their own JSON limit
+# (kalpla.consumers.MAX_FRAME_CHARS) with an error frame.
+KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
@@ -540,7 +545,15 @@ SPECTACULAR_SETTINGS = {
         "send the device's push token as `X-Device-Token` so it stops receiving pushes.\n\n"
         "**Errors.** Every 4xx answer has the body "
         '`{"message": "...", "code": "...", "errors": {"field": ["..."]}}`; '
-        "429 answers carry `Retry-After`."
+        "429 answers carry `Retry-After`.\n\n"
+        "**Real time.** WebSockets live under `/ws/` (`/ws/me/`, `/ws/notifications/`) and "
+        "carry JSON frames. Apps offer the subprotocols `kalpla.v1` and "
+        "`kalpla.token.<session token>` (`Sec-WebSocket-Protocol`); the server answers "
+        "`kalpla.v1` and never echoes the token. Alternatively send "
+        '`{"type": "auth", "id": "1", "payload": {"token": "<session token>"}}` as the '
+        "first frame. Close codes: 4401 sign in again, 4403 not allowed, 1009 message over "
+        f"{KALPLA_WS_MAX_FRAME_BYTES} bytes, 1012 reconnect with backoff. The README "
+        "describes every frame type."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -605,11 +618,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {
         "request_id": {"()": "django_guid.log_filters.CorrelationId"},
-        "redact_query_secrets": {"()": "kalpla.log_filters.RedactQuerySecrets"},
     },
+    # Both formats redact secrets that travel in URLs (kalpla/log_filters.py): uvicorn's
+    # access lines and Django's request warnings name the path with its query string.
     "formatters": {
         "json": {
-            "()": "pythonjsonlogger.json.JsonFormatter",
+            "()": "kalpla.log_filters.RedactingJsonFormatter",
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
             "rename_fields": {
                 "asctime": "time",
@@ -618,7 +632,10 @@ LOGGING = {
                 "correlation_id": "request_id",
             },
         },
-        "text": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+        "text": {
+            "()": "kalpla.log_filters.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s",
+        },
     },
     "handlers": {
         "console": {
@@ -633,10 +650,10 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         "django_guid": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
-        # uvicorn logs request URLs with their query string: no session tokens in logs.
+        # uvicorn's own handlers would print its lines unredacted: they go to ours instead.
         # Levels stay as uvicorn's --log-level / --no-access-log set them.
         **{
-            name: {"handlers": ["console"], "filters": ["redact_query_secrets"], "propagate": False}
+            name: {"handlers": ["console"], "propagate": False}
             for name in ("uvicorn.access", "uvicorn.error")
         },
     },

@@ -1,9 +1,12 @@
 """WebSocket authentication: the site's session cookie, or a headless session token.
 
 Browsers send their session cookie. Mobile clients pass the allauth headless session token
-in the first frame (kalpla.consumers) or, as older clients do, as ``?token=<token>``; a
-query token that signs no one in sets ``scope["token_refused"]`` so the consumer closes
-with 4401 at once. Consumers read ``scope["user"]``.
+in the first frame (kalpla.consumers), as a subprotocol next to ``kalpla.v1``
+(``Sec-WebSocket-Protocol: kalpla.v1, kalpla.token.<token>``) or, as older clients do, as
+``?token=<token>``. A token that signs no one in sets ``scope["token_refused"]`` so the
+consumer closes with 4401 at once. Token subprotocols are removed from
+``scope["subprotocols"]``, so no consumer can choose one and echo the token back in the
+handshake answer. Consumers read ``scope["user"]``.
 """
 
 from typing import Any
@@ -23,10 +26,23 @@ def user_for_token(token: str) -> Any:
     return result[0] if result else None
 
 
+# The subprotocol the server accepts, and the prefix of the one that carries the token.
+SUBPROTOCOL = "kalpla.v1"
+TOKEN_SUBPROTOCOL_PREFIX = "kalpla.token."
+
+
 class TokenAuthMiddleware(BaseMiddleware):
     async def __call__(self, scope: dict, receive: Any, send: Any) -> Any:
+        offered = [str(p) for p in scope.get("subprotocols") or []]
+        carried = [p for p in offered if p.startswith(TOKEN_SUBPROTOCOL_PREFIX)]
+        if carried:
+            scope = dict(scope, subprotocols=[p for p in offered if p not in carried])
         query = parse_qs(scope.get("query_string", b"").decode())
-        token = (query.get("token") or [""])[0]
+        token = (
+            carried[0].removeprefix(TOKEN_SUBPROTOCOL_PREFIX)
+            if carried
+            else (query.get("token") or [""])[0]
+        )
         if token:
             user = await user_for_token(token)
             scope = dict(scope, user=user) if user is not None else dict(scope, token_refused=True)

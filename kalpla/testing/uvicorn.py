@@ -2,7 +2,9 @@
 
 ``uvicorn_server`` yields the server's base URL and a function that returns its output so
 far; the caller picks the database (a temporary SQLite file needs no migrations for views
-that do not query).
+that do not query; ``database_url_for_tests()`` names the test database, whose committed
+rows the server then sees). The server gets ``--ws-max-size`` from the same
+``KALPLA_WS_MAX_FRAME_BYTES`` its settings read, as in production.
 """
 
 import os
@@ -16,6 +18,9 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -39,8 +44,10 @@ def uvicorn_server(
         **env,
     }
     full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    full_env.setdefault("KALPLA_WS_MAX_FRAME_BYTES", str(settings.KALPLA_WS_MAX_FRAME_BYTES))
     command = [sys.executable, "-m", "uvicorn", "kalpla.asgi:application"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", *args]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"]
+    command += ["--ws-max-size", full_env["KALPLA_WS_MAX_FRAME_BYTES"], *args]
     with tempfile.TemporaryFile(mode="w+") as log:
 
         def output() -> str:
@@ -55,6 +62,22 @@ def uvicorn_server(
             yield _wait_for_health(f"http://127.0.0.1:{port}", process, output), output
         finally:
             stop_process(process)
+
+
+def database_url_for_tests() -> str:
+    """DATABASE_URL of the test database this process uses (after pytest-django set it up)."""
+    db = settings.DATABASES["default"]
+    if db["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(db["NAME"])
+        if name == ":memory:" or name.startswith("file:"):
+            raise RuntimeError("An in-memory SQLite test database cannot be shared.")
+        return f"sqlite:///{os.path.abspath(name)}"
+    credentials = quote(db.get("USER") or "", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host = db.get("HOST") or "127.0.0.1"
+    port = db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
 def stop_process(process: subprocess.Popen) -> None:

@@ -275,3 +275,113 @@ async def test_native_client_without_origin_connects_with_token():
     connected, _ = await communicator.connect()
     assert connected
     await communicator.disconnect()
+
+
+# --- the token as a subprotocol (Sec-WebSocket-Protocol) ---------------------------------
+
+
+async def test_token_subprotocol_signs_the_socket_in_and_only_kalpla_v1_is_echoed():
+    user = await make_user()
+    token = await app_token_for(user)
+    communicator = WebsocketCommunicator(
+        application,
+        "/ws/me/",
+        headers=[(b"host", b"testserver")],
+        subprotocols=["kalpla.v1", f"kalpla.token.{token}"],
+    )
+    connected, subprotocol = await communicator.connect()
+    assert connected
+    assert subprotocol == "kalpla.v1"
+    await publish(user.pk, "hello")
+    frame = await communicator.receive_json_from(timeout=5)
+    assert frame["payload"] == {"text": "hello"}
+    await communicator.disconnect()
+
+
+async def test_token_subprotocol_is_hidden_from_consumers():
+    seen: list = []
+
+    class Recorder(KalplaConsumer):
+        async def ready(self) -> None:
+            seen.append(list(self.scope["subprotocols"]))
+
+    from kalpla.ws_auth import TokenOrSessionAuthMiddlewareStack
+
+    token = await app_token_for(await make_user())
+    communicator = WebsocketCommunicator(
+        TokenOrSessionAuthMiddlewareStack(Recorder.as_asgi()),
+        "/ws/x/",
+        subprotocols=["kalpla.v1", f"kalpla.token.{token}"],
+    )
+    connected, _ = await communicator.connect()
+    assert connected
+    await communicator.send_json_to({"type": "ping", "id": "1"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    assert seen == [["kalpla.v1"]]
+    await communicator.disconnect()
+
+
+async def test_token_subprotocol_alone_is_accepted_without_a_subprotocol():
+    token = await app_token_for(await make_user())
+    communicator = WebsocketCommunicator(
+        application, "/ws/me/", headers=HEADERS, subprotocols=[f"kalpla.token.{token}"]
+    )
+    connected, subprotocol = await communicator.connect()
+    assert connected
+    assert subprotocol is None  # never the token
+    await communicator.send_json_to({"type": "ping", "id": "1"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    await communicator.disconnect()
+
+
+async def test_bad_token_subprotocol_is_closed_4401():
+    communicator = WebsocketCommunicator(
+        application, "/ws/me/", headers=HEADERS, subprotocols=["kalpla.v1", "kalpla.token.nope"]
+    )
+    await assert_closed(communicator, 4401)
+
+
+async def test_cookie_socket_offering_kalpla_v1_gets_it():
+    cookie = await session_cookie_for(await make_user())
+    communicator = WebsocketCommunicator(
+        application, "/ws/me/", headers=[*HEADERS, (b"cookie", cookie)], subprotocols=["kalpla.v1"]
+    )
+    connected, subprotocol = await communicator.connect()
+    assert connected and subprotocol == "kalpla.v1"
+    await communicator.disconnect()
+
+
+async def test_socket_offering_no_subprotocol_gets_none():
+    communicator = await signed_in()
+    assert communicator.scope["subprotocols"] == []
+    await communicator.send_json_to({"type": "ping", "id": "1"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    await communicator.disconnect()
+
+
+# --- the transport limit, when a server hands the consumer more than it should ----------
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        {"text_data": "x" * 1001},
+        {"text_data": "€" * 334},  # 334 characters, 1002 UTF-8 bytes
+        {"bytes_data": b"x" * 1001},
+    ],
+    ids=["ascii", "multibyte", "binary"],
+)
+async def test_frame_over_the_transport_limit_is_closed_1009(settings, frame):
+    settings.KALPLA_WS_MAX_FRAME_BYTES = 1000
+    communicator = await signed_in()
+    await communicator.send_to(**frame)
+    message = await communicator.receive_output(timeout=5)
+    assert message["type"] == "websocket.close" and message["code"] == 1009
+    await communicator.disconnect()
+
+
+async def test_frame_at_the_transport_limit_is_read(settings):
+    settings.KALPLA_WS_MAX_FRAME_BYTES = 1000
+    communicator = await signed_in()
+    await communicator.send_to(text_data="€" * 333)  # 999 bytes: not JSON, but not too big
+    await assert_error_and_still_open(communicator, "invalid_frame")

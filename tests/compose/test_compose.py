@@ -165,3 +165,25 @@ def test_compose_environment_names_are_documented_in_env_example(
     used |= set(INTERPOLATION.findall(COMPOSE_FILE.read_text()))
     missing = sorted(used - _env_example_names())
     assert not missing, f"add these to .env.example: {missing}"
+
+
+WS_LIMIT = "${KALPLA_WS_MAX_FRAME_BYTES:-1048576}"  # kalpla/settings.py's default: 1 MiB
+
+
+def test_compose_web_limits_websocket_messages_with_the_settings_variable(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    # uvicorn refuses (1009) exactly the messages the settings tell consumers to expect.
+    assert f"--ws-max-size={WS_LIMIT}" in services["web"]["command"]
+    for name in APP_SERVICES:
+        assert services[name]["environment"]["KALPLA_WS_MAX_FRAME_BYTES"] == WS_LIMIT
+
+
+def test_dockerfile_limits_websocket_messages_with_the_settings_variable() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "ENV KALPLA_WS_MAX_FRAME_BYTES=1048576" in dockerfile
+    [cmd] = [line for line in dockerfile.splitlines() if line.startswith("CMD ")]
+    command = json.loads(cmd.removeprefix("CMD "))
+    assert command[:2] == ["sh", "-c"]
+    assert command[2].startswith("exec uvicorn kalpla.asgi:application ")  # signals reach it
+    assert '--ws-max-size "$KALPLA_WS_MAX_FRAME_BYTES"' in command[2]

@@ -5,11 +5,12 @@ import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+PASSED_THROUGH = ("KALPLA_SITE_URL", "KALPLA_WS_MAX_FRAME_BYTES")  # make run honours them
 
 
 def _uvicorn_line(*args: str, env: dict[str, str] | None = None) -> str:
     """The command `make run` would start the server with (dry run: nothing is executed)."""
-    base = {k: v for k, v in os.environ.items() if k != "KALPLA_SITE_URL"}
+    base = {k: v for k, v in os.environ.items() if k not in PASSED_THROUGH}
     result = subprocess.run(
         ["make", "--dry-run", "--always-make", "-C", str(ROOT), "run", *args],
         env={**base, **(env or {})},
@@ -49,3 +50,18 @@ def test_make_run_keeps_the_site_url_of_the_env_file(tmp_path: Path) -> None:
     dotenv.write_text("DJANGO_DEBUG=true\nKALPLA_SITE_URL=https://dev.kalpla.example\n")
     line = _uvicorn_line("PORT=9000", f"DOTENV={dotenv}")
     assert "KALPLA_SITE_URL=https://dev.kalpla.example " in line
+
+
+def test_make_run_limits_websocket_messages_as_the_settings_do() -> None:
+    line = _uvicorn_line()
+    assert "KALPLA_WS_MAX_FRAME_BYTES=1048576 " in line  # kalpla/settings.py's default
+    assert "--ws-max-size 1048576 " in line
+
+
+def test_make_run_websocket_limit_follows_the_environment_and_the_env_file(tmp_path: Path) -> None:
+    line = _uvicorn_line(env={"KALPLA_WS_MAX_FRAME_BYTES": "2097152"})
+    assert "KALPLA_WS_MAX_FRAME_BYTES=2097152 " in line and "--ws-max-size 2097152 " in line
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("KALPLA_WS_MAX_FRAME_BYTES=524288\n")
+    line = _uvicorn_line(f"DOTENV={dotenv}")
+    assert "KALPLA_WS_MAX_FRAME_BYTES=524288 " in line and "--ws-max-size 524288 " in line
