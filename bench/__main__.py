@@ -108,6 +108,8 @@ def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Pop
         sys.executable, "-m", "uvicorn", "kalpla.asgi:application",
         "--host", HOST, "--port", str(port), "--workers", str(workers),
         "--lifespan", "off", "--no-access-log", "--log-level", "warning",
+        # the message limit make run and the image set (kalpla/settings.py's default)
+        "--ws-max-size", env.get("KALPLA_WS_MAX_FRAME_BYTES", str(1024 * 1024)),
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60

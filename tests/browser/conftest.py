@@ -8,24 +8,14 @@
 
 import asyncio
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connections
 
-from kalpla.testing.uvicorn import stop_process
+from kalpla.testing.uvicorn import database_url_for_tests, uvicorn_server
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -134,68 +124,22 @@ def page(page):
     return page
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _test_database_url() -> str:
-    db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.postgresql":
-        if CI:
-            pytest.fail("asgi_server needs the PostgreSQL test database.", pytrace=False)
-        pytest.skip("asgi_server needs PostgreSQL: the SQLite test database lives in memory.")
-    credentials = quote(db.get("USER") or "", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
-
-
 @pytest.fixture
 def asgi_server(transactional_db: None) -> Iterator[str]:
     """Serve kalpla.asgi:application with uvicorn on a free loopback port; yield its base URL.
 
     The server uses this test's database (committed data only, hence transactional_db) and
-    the same cache prefix, secret key and settings tweaks as the test process.
+    the same cache prefix, secret key and settings tweaks as the test process, with the same
+    command-line limits as ``make run`` (kalpla.testing.uvicorn).
     """
-    port = _free_port()
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        if CI:
+            pytest.fail("asgi_server needs the PostgreSQL test database.", pytrace=False)
+        pytest.skip("asgi_server needs PostgreSQL: the SQLite test database lives in memory.")
     env = {
-        **os.environ,
-        "DATABASE_URL": _test_database_url(),
+        "DATABASE_URL": database_url_for_tests(),
         "DATABASE_CONN_MAX_AGE": "0",
         "DJANGO_SETTINGS_MODULE": "tests.browser.asgi_settings",
-        "DJANGO_ALLOWED_HOSTS": "testserver,localhost,127.0.0.1",
-        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
-    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    uvicorn = Path(sys.executable).with_name("uvicorn")
-    command = [str(uvicorn) if uvicorn.exists() else shutil.which("uvicorn") or "uvicorn"]
-    command += ["kalpla.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--log-level", "warning", "--no-access-log"]
-    with tempfile.TemporaryFile(mode="w+") as log:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            yield _wait_for_health(f"http://127.0.0.1:{port}", process, log)
-        finally:
-            stop_process(process)
-
-
-def _wait_for_health(base_url: str, process: subprocess.Popen, log: IO[str]) -> str:
-    deadline = time.monotonic() + 30
-    while True:
-        if process.poll() is not None:
-            log.seek(0)
-            pytest.fail(f"uvicorn exited with {process.returncode}:\n{log.read()}")
-        try:
-            with urllib.request.urlopen(f"{base_url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return base_url
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        if time.monotonic() > deadline:
-            log.seek(0)
-            pytest.fail(f"uvicorn did not answer /healthz within 30 s:\n{log.read()}")
-        time.sleep(0.2)
+    with uvicorn_server(env=env, args=("--log-level", "warning", "--no-access-log")) as served:
+        yield served[0]
