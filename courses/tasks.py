@@ -1,5 +1,6 @@
 """Celery tasks of the courses app: thin; the rules live in courses.services."""
 
+from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
@@ -37,3 +38,34 @@ def lesson_announce_chunk_task(lesson_id: int, user_ids: list[int]) -> int:
     from courses.services.announcements import lesson_announce_to
 
     return lesson_announce_to(lesson_id=lesson_id, user_ids=user_ids)
+
+
+@shared_task(name="courses.lessons_announce_due", **RETRYING)
+def lessons_announce_due_task() -> int:
+    """Beat: announce lessons whose release date has come (each course in a task of its own)."""
+    from courses.services.announcements import courses_with_lessons_due
+
+    course_ids = courses_with_lessons_due()
+    for course_id in course_ids:
+        lessons_announce_task.delay(course_id=course_id)
+    return len(course_ids)
+
+
+# How far back each beat run of the drip announcements looks: several runs' worth, so a
+# missed run or a late worker loses nobody (the dedupe key tells nobody twice).
+DRIP_WINDOW_HOURS = 6
+
+
+@shared_task(name="courses.drip_lessons_announce", **RETRYING)
+def drip_lessons_announce_task() -> int:
+    """Beat: tell students about lessons that opened for them, counted from their enrolment."""
+    from django.utils import timezone
+
+    from courses.services.announcements import drip_lessons_opened
+
+    opened = drip_lessons_opened(until=timezone.now(), window=timedelta(hours=DRIP_WINDOW_HOURS))
+    for lesson_id, user_ids in opened:
+        for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
+            chunk = user_ids[start : start + ANNOUNCE_CHUNK]
+            lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
+    return len(opened)

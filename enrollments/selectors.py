@@ -1,6 +1,7 @@
 """Reads of the enrollments app: querysets with the joins their callers need."""
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
@@ -62,13 +63,20 @@ def completed_course_ids(*, user: Any, among: Iterable[int] | None = None) -> se
     return set(qs.values_list("course_id", flat=True))
 
 
-def course_student_ids(*, course_id: int) -> list[int]:
-    """User ids of the course's live (active or completed) students. One query."""
-    return list(
-        Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
-        .order_by("id")
-        .values_list("user_id", flat=True)
-    )
+def course_student_ids(
+    *,
+    course_id: int,
+    enrolled_from: datetime | None = None,
+    enrolled_before: datetime | None = None,
+) -> list[int]:
+    """User ids of the course's live (active or completed) students, optionally only those
+    who enrolled in ``[enrolled_from, enrolled_before)``. One query."""
+    enrollments = Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
+    if enrolled_from is not None:
+        enrollments = enrollments.filter(created_at__gte=enrolled_from)
+    if enrolled_before is not None:
+        enrollments = enrollments.filter(created_at__lt=enrolled_before)
+    return list(enrollments.order_by("id").values_list("user_id", flat=True))
 
 
 def first_lesson_id_subquery(course_ref: str = "course") -> Subquery:

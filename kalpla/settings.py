@@ -481,6 +481,9 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
     "notifications-clean-devices": {"task": "notifications.clean_devices", "schedule": 86400.0},
     "enrollments-activity-summary": {"task": "enrollments.activity_summary", "schedule": 3600.0},
+    # lessons that open later are announced when they open (courses/services/announcements.py)
+    "courses-lessons-due": {"task": "courses.lessons_announce_due", "schedule": 900.0},
+    "courses-drip-lessons": {"task": "courses.drip_lessons_announce", "schedule": 3600.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

@@ -1,14 +1,22 @@
-"""Telling students about new lessons: once per lesson, in chunks, never in a mentor's request.
+"""Telling students about new lessons: once per lesson, in chunks, never in a mentor's request,
+and only once the lesson is open to them.
 
 ``lessons_claim_for_announcement`` marks a published course's visible, never-announced lessons
 as announced (under row locks, so two runs cannot both claim one); ``lesson_announce_to``
 notifies one chunk of students (``courses.updated`` with a per-lesson dedupe key, so a chunk
 delivered twice tells nobody twice). ``courses.tasks.lessons_announce_task`` ties them up.
+
+Lessons that open later wait: one released on a date is announced when the date comes
+(``courses_with_lessons_due``, run by beat); one that opens some days after enrolment is
+announced at publish only to students it is open to, and to each other student on the day it
+opens for them (``drip_lessons_opened``).
 """
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,8 +28,13 @@ def _dedupe_key(lesson_id: int) -> str:
     return f"courses.updated:lesson:{lesson_id}"
 
 
+def _not_yet_released(now: datetime) -> Q:
+    return Q(release=Lesson.Release.ON_DATE, release_date__gt=now)
+
+
 def lessons_to_announce(*, course_id: int) -> list[int]:
-    """Ids of the course's visible lessons nobody was told about yet (published course)."""
+    """Ids of the course's visible lessons nobody was told about yet (published course),
+    leaving out those released on a date still to come."""
     return list(
         Lesson.objects.visible()
         .filter(
@@ -29,15 +42,37 @@ def lessons_to_announce(*, course_id: int) -> list[int]:
             course__status=Course.Status.PUBLISHED,
             announced_at__isnull=True,
         )
+        .exclude(_not_yet_released(timezone.now()))
         .order_by("module__order", "order", "id")
         .values_list("id", flat=True)
     )
 
 
-def lesson_audience_ids(*, course_id: int) -> list[int]:
-    """User ids of the course's live (active or completed) students."""
+def courses_with_lessons_due() -> list[int]:
+    """Published courses with a lesson whose release date has come and that nobody was told
+    about yet (beat runs this; ``lessons_announce_task`` then announces them)."""
+    return list(
+        Lesson.objects.visible()
+        .filter(
+            course__status=Course.Status.PUBLISHED,
+            announced_at__isnull=True,
+            release=Lesson.Release.ON_DATE,
+            release_date__lte=timezone.now(),
+        )
+        .order_by("course_id")
+        .values_list("course_id", flat=True)
+        .distinct()
+    )
+
+
+def lesson_audience_ids(*, course_id: int, lesson: Lesson | None = None) -> list[int]:
+    """User ids of the course's live (active or completed) students the lesson is open to:
+    for a lesson that opens some days after enrolment, those who enrolled long enough ago."""
     from enrollments.selectors import course_student_ids  # enrollments owns who is enrolled
 
+    if lesson is not None and lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+        opened_before = timezone.now() - timedelta(days=lesson.release_days)
+        return course_student_ids(course_id=course_id, enrolled_before=opened_before)
     return course_student_ids(course_id=course_id)
 
 
@@ -57,9 +92,15 @@ def lessons_claim_for_announcement(*, course_id: int, fan_out: Any) -> list[int]
         )
         if not claimed:
             return []
-        audience = lesson_audience_ids(course_id=course_id)
-        for lesson_id in claimed:
-            fan_out(lesson_id, audience)
+        lessons = Lesson.objects.filter(pk__in=claimed).only("id", "release", "release_days")
+        everyone: list[int] | None = None
+        for lesson in sorted(lessons, key=lambda lesson: claimed.index(lesson.pk)):
+            if lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+                fan_out(lesson.pk, lesson_audience_ids(course_id=course_id, lesson=lesson))
+                continue
+            if everyone is None:
+                everyone = lesson_audience_ids(course_id=course_id)
+            fan_out(lesson.pk, everyone)
         Lesson.objects.filter(pk__in=claimed).update(announced_at=timezone.now())
     return claimed
 
@@ -90,3 +131,34 @@ def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
         dedupe_key=_dedupe_key(lesson.pk),
     )
     return len(notes)
+
+
+def drip_lessons_opened(*, until: datetime, window: timedelta) -> list[tuple[int, list[int]]]:
+    """(lesson id, user ids) for lessons that opened for students in ``(until - window,
+    until]``, counted from each enrolment: the lesson was announced already (to those it was
+    open to then), and these students reached its day since. The window may overlap the last
+    run's: the per-lesson dedupe key tells nobody twice."""
+    from enrollments.selectors import course_student_ids  # enrollments owns who is enrolled
+
+    lessons = (
+        Lesson.objects.visible()
+        .filter(
+            course__status=Course.Status.PUBLISHED,
+            announced_at__isnull=False,
+            release=Lesson.Release.AFTER_DAYS,
+            release_days__gt=0,
+        )
+        .only("id", "course_id", "release_days")
+        .order_by("id")
+    )
+    opened: list[tuple[int, list[int]]] = []
+    for lesson in lessons:
+        days = timedelta(days=lesson.release_days)
+        user_ids = course_student_ids(
+            course_id=lesson.course_id,
+            enrolled_from=until - window - days,
+            enrolled_before=until - days,
+        )
+        if user_ids:
+            opened.append((lesson.pk, user_ids))
+    return opened
