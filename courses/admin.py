@@ -3,6 +3,7 @@ moderation go through the services, so the admin notifies people like the site d
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
@@ -51,8 +52,77 @@ class FreeFilter(admin.SimpleListFilter):
         return queryset
 
 
+def _course_of(form: forms.ModelForm, data: dict[str, Any]) -> Course | None:
+    module = data.get("module") or getattr(form.instance, "module", None)
+    course = data.get("course") or (module.course if module is not None else None)
+    return course if course is not None else getattr(form.instance, "course", None)
+
+
+class LessonPublishForm(forms.ModelForm):
+    """Staff publishing a lesson in the admin meet the rule mentors meet in the outline editor:
+    in a course students can open, a lesson with nothing to show stays a draft."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        lesson = self.instance
+        publishing = data.get("is_published") and (
+            lesson.pk is None or "is_published" in self.changed_data
+        )
+        course = _course_of(self, data)
+        if not publishing or course is None or course.status != Course.Status.PUBLISHED:
+            return data
+        candidate = Lesson(
+            pk=lesson.pk,
+            kind=data.get("kind", lesson.kind),
+            content=data.get("content", lesson.content),
+            media=data.get("media") or lesson.media,
+            media_status=lesson.media_status,
+        )
+        if not authoring.lesson_has_content(lesson=candidate):
+            self.add_error(
+                "is_published",
+                gettext(
+                    "This lesson has nothing to show yet: add its text, or wait until its "
+                    "media is ready, before publishing it."
+                ),
+            )
+        return data
+
+
+class ModulePublishForm(forms.ModelForm):
+    """Publishing a module in the admin: its published lessons must each have something."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        module = self.instance
+        course = data.get("course") or getattr(module, "course", None)
+        if (
+            module.pk is None
+            or not data.get("is_published")
+            or "is_published" not in self.changed_data
+            or course is None
+            or course.status != Course.Status.PUBLISHED
+        ):
+            return data
+        lessons = module.lessons.filter(is_published=True).prefetch_related("resources")
+        empty = [
+            lesson.title for lesson in lessons if not authoring.lesson_has_content(lesson=lesson)
+        ]
+        if empty:
+            self.add_error(
+                "is_published",
+                gettext(
+                    "These lessons have nothing to show yet: add their text or media, or take "
+                    "them back to draft, before publishing the module: %(titles)s."
+                )
+                % {"titles": ", ".join(empty)},
+            )
+        return data
+
+
 class ModuleInline(admin.TabularInline):
     model = Module
+    form = ModulePublishForm
     fields = ("title", "order", "is_published")
     extra = 0
     show_change_link = True
@@ -148,6 +218,7 @@ class CourseAdmin(admin.ModelAdmin):
 
 class LessonInline(admin.TabularInline):
     model = Lesson
+    form = LessonPublishForm
     fields = ("title", "kind", "order", "is_preview", "is_published", "duration", "media_status")
     readonly_fields = ("media_status",)
     extra = 0
@@ -156,6 +227,7 @@ class LessonInline(admin.TabularInline):
 
 @admin.register(Module)
 class ModuleAdmin(admin.ModelAdmin):
+    form = ModulePublishForm
     list_display = ("title", "course", "order", "is_published", "lesson_count")
     list_filter = ("is_published",)
     list_select_related = ("course",)
@@ -183,6 +255,7 @@ class ModuleAdmin(admin.ModelAdmin):
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
+    form = LessonPublishForm
     list_display = (
         "title", "course", "module", "kind", "media_status", "is_preview", "is_published",
         "duration",

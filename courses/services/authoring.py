@@ -700,7 +700,7 @@ def lesson_has_content(*, lesson: Lesson) -> bool:
     if lesson.kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO):
         return bool(lesson.media) and lesson.media_status == Lesson.MediaStatus.READY
     if lesson.kind == Lesson.Kind.FILE:
-        return bool(lesson.media) or bool(lesson.resources.all())
+        return bool(lesson.media) or (lesson.pk is not None and bool(lesson.resources.all()))
     return bool(lesson.content.strip())
 
 

@@ -220,3 +220,61 @@ def test_admin_unpublishing_a_lesson_moves_progress(
     enrollment.refresh_from_db()
     assert other.is_published is False
     assert enrollment.progress_percent == 100
+
+
+def _admin_form_data(client, url):
+    """The change form's current values, as the browser would post them back."""
+    form = client.get(url).context["adminform"].form
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None or value is False or name in ("media", "captions", "narration", "poster"):
+            continue
+        data[name] = value.pk if hasattr(value, "pk") else value
+    return data
+
+
+def test_admin_refuses_to_publish_a_lesson_with_nothing_to_show(client, admin_user):
+    course = CourseFactory(category=CategoryFactory())
+    lesson = LessonFactory(module=ModuleFactory(course=course), content="", is_published=False)
+    url = reverse("admin:courses_lesson_change", args=[lesson.pk])
+    client.force_login(admin_user)
+
+    data = {**_admin_form_data(client, url), "is_published": "on"}
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "nothing to show yet" in str(refused.context["adminform"].form.errors["is_published"])
+    lesson.refresh_from_db()
+    assert lesson.is_published is False
+
+    accepted = client.post(url, {**data, "content": "Now it has a text."})
+    assert accepted.status_code == 302
+    lesson.refresh_from_db()
+    assert lesson.is_published is True
+
+
+def test_admin_refuses_to_publish_a_module_whose_lessons_have_nothing_to_show(client, admin_user):
+    course = CourseFactory(category=CategoryFactory())
+    module = ModuleFactory(course=course, is_published=False)
+    LessonFactory(module=module, title="Empty one", content="")
+    url = reverse("admin:courses_module_change", args=[module.pk])
+    client.force_login(admin_user)
+    data = {
+        "course": course.pk,
+        "title": module.title,
+        "description": "",
+        "order": 0,
+        "is_published": "on",
+        "lessons-TOTAL_FORMS": 0,
+        "lessons-INITIAL_FORMS": 0,
+        "lessons-MIN_NUM_FORMS": 0,
+        "lessons-MAX_NUM_FORMS": 1000,
+    }
+
+    refused = client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Empty one" in str(refused.context["adminform"].form.errors["is_published"])
+    module.refresh_from_db()
+    assert module.is_published is False
