@@ -4,7 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.validators import timezone_names
+from accounts.timezones import timezone_choices
+from accounts.widgets import AvatarInput, TimeZoneSelect
 from kalpla.uploads import UPLOAD_KINDS
 
 
@@ -24,20 +25,27 @@ class SignupForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
-    timezone = forms.TypedChoiceField(label=_("Time zone"), choices=(), initial="UTC")
+    timezone = forms.TypedChoiceField(
+        label=_("Time zone"), choices=(), initial="UTC", widget=TimeZoneSelect
+    )
 
     class Meta:
         model = User
         fields = ("name", "avatar", "bio", "timezone", "language")
-        widgets = {"bio": forms.Textarea(attrs={"rows": 4})}
+        labels = {"avatar": _("Profile picture")}
+        widgets = {"avatar": AvatarInput, "bio": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         timezone_field = self.fields["timezone"]
         assert isinstance(timezone_field, forms.ChoiceField)
-        timezone_field.choices = [(name, name) for name in timezone_names()]
+        # Grouped by region; the values (and so validation) are the IANA names as before.
+        timezone_field.choices = timezone_choices()
+        avatar_widget = self.fields["avatar"].widget
+        assert isinstance(avatar_widget, AvatarInput)
+        avatar_widget.alt_text = self.instance.display_name
         avatar_types = sorted(UPLOAD_KINDS["avatar"].content_types)
-        self.fields["avatar"].widget.attrs["accept"] = ",".join(avatar_types)
+        avatar_widget.attrs["accept"] = ",".join(avatar_types)
 
 
 class ApiKeyCreateForm(forms.Form):

@@ -63,13 +63,32 @@ def users_role_remove(*, users: Any, role: Role) -> int:
 
 
 def user_profile_update(*, user: User, data: dict[str, Any]) -> User:
+    """Save the profile fields in ``data``; ``avatar`` False or None removes the picture.
+
+    A picture that was replaced or removed is deleted from storage once the change commits.
+    """
     changed = [field for field in PROFILE_FIELDS if field in data]
+    # A ModelForm has already put the new picture on the instance, so ask the database.
+    old_avatar = _stored_avatar_name(user) if "avatar" in changed else ""
     for field in changed:
-        setattr(user, field, data[field])
+        value = data[field]
+        if field == "avatar" and not value:
+            value = ""  # the form's "Remove picture" sends False, the API null
+        setattr(user, field, value)
     user.full_clean(exclude=["password"])
     if changed:
         user.save(update_fields=changed)
+    if old_avatar and user.avatar.name != old_avatar:
+        storage = user.avatar.storage
+        transaction.on_commit(lambda: storage.delete(old_avatar))
     return user
+
+
+def _stored_avatar_name(user: User) -> str:
+    if user.pk is None:
+        return ""
+    name = User.objects.filter(pk=user.pk).values_list("avatar", flat=True).first()
+    return name or ""
 
 
 def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:

@@ -61,7 +61,10 @@ class MeApi(APIView):
         tags=["accounts"],
         operation_id="me_partial_update",
         summary="Update the signed-in user's profile",
-        description="JSON, or multipart when uploading an `avatar` (JPEG, PNG, WebP, GIF; 2 MB).",
+        description=(
+            "JSON, or multipart when uploading an `avatar` (JPEG, PNG, WebP, GIF; 2 MB). "
+            '`"avatar": null` removes the picture; a replaced or removed picture is deleted.'
+        ),
         request={"application/json": MeUpdateIn, "multipart/form-data": MeUpdateIn},
         responses={200: MeOut, **ERRORS},
         examples=[

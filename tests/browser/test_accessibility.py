@@ -5,14 +5,17 @@ rules come from the vendored axe-core (tests/browser/vendor, refreshed by `make 
 experimental rules with a WCAG 2.1 A/AA tag run too (label-content-name-mismatch is one).
 """
 
-from io import StringIO
+from io import BytesIO, StringIO
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.management import call_command
+from PIL import Image
 from playwright.sync_api import Page
 
 from accounts.demo import DEMO_PASSWORD
+from accounts.tests.factories import PASSWORD, UserFactory
 from courses.models import Course, Lesson
 
 from .helpers import sign_in
@@ -134,3 +137,24 @@ def test_axe_check_reports_a_serious_violation(page: Page, live_server) -> None:
         }"""
     )
     assert {v["id"] for v in _violations(page)} & {"link-name", "image-alt"}
+
+
+def test_profile_with_a_picture_and_the_zone_tools_has_no_serious_axe_violations(
+    page: Page, live_server
+) -> None:
+    """The demo pages show the profile without a picture; this one has both widgets in use."""
+    user = UserFactory(name="Asha Rao", timezone="Europe/Paris")  # not the browser's zone
+    user.avatar.save("me.png", ContentFile(_png()))
+    sign_in(page, live_server.url, user.email, PASSWORD)
+    page.goto(f"{live_server.url}/account/profile/")
+    page.get_by_role("button", name="Your browser says UTC — use it").wait_for()
+    page.get_by_label("Filter the list by city, region or offset").fill("paris")
+    page.locator("[data-tz-count]").get_by_text("Matching zones: 1").wait_for()
+    violations = _violations(page)
+    assert not violations, _report("/account/profile/ with a picture", violations)
+
+
+def _png() -> bytes:
+    buffer = BytesIO()
+    Image.new("RGB", (32, 32), (30, 140, 90)).save(buffer, format="PNG")
+    return buffer.getvalue()
