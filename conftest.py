@@ -31,6 +31,23 @@ def _isolated_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _channel_layer_per_test() -> Iterator[None]:
+    """Each test gets channel layers of its own.
+
+    channels keeps one layer instance per process, and the Redis layer holds asyncio locks
+    and receive state bound to the event loop that first used them. pytest-asyncio gives each
+    test a new loop, so a layer a previous test left mid-receive failed the next test with
+    "Lock is bound to a different event loop" (only when a busy machine let a receive
+    outlive its test). A fresh instance per test binds to that test's loop alone.
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
