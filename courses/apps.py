@@ -7,9 +7,11 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self) -> None:
-        # Notification kinds, and the media job handlers the Celery worker must know.
+        # Notification kinds, file link kinds, and the media job handlers the Celery worker
+        # must know.
         from courses import (
             cache,  # noqa: F401  (cache invalidation signals)
+            file_links,
             kinds,  # noqa: F401
             moderation,
         )
@@ -19,3 +21,4 @@ class CoursesConfig(AppConfig):
         )
 
         moderation.register()
+        file_links.register()

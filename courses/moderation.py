@@ -5,13 +5,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from courses.file_links import course_cover_link
 from courses.models import Course, Review
 from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import media, reviews
 from kalpla.moderation import ModerationTarget, moderation_register
-from kalpla.services.files import file_download_url
-
-COVER_LINK_SECONDS = 30 * 60
 
 
 def review_describe(review: Review) -> ModerationTarget:
@@ -31,11 +29,10 @@ def review_take_down(review: Review, by: Any) -> None:
 
 
 def course_describe(course: Course) -> ModerationTarget:
-    image = ""
-    cover = course.cover_pending or course.cover  # the new cover is the one to judge
-    if cover:
-        image = file_download_url(name=str(cover.name), expires=COVER_LINK_SECONDS)
-    else:
+    # The new cover is the one to judge. Its link works only while the viewer moderates
+    # (or edits the course): the queue may be shown to someone who later loses the role.
+    image = course_cover_link(course=course, pending=bool(course.cover_pending))
+    if not image:
         image = course_thumbnail_url(course) or ""
     return ModerationTarget(
         kind="course",

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
+from courses.file_links import course_cover_link, lesson_preview_link
 from courses.forms import (
     CaptionsForm,
     CaptionsUploadForm,
@@ -54,7 +55,6 @@ from courses.selectors.authoring import (
 from courses.services import authoring, media
 from courses.services.authoring import AuthoringDenied, course_can_edit, user_can_author
 from kalpla.exceptions import ApplicationError, error_body
-from kalpla.services.files import file_download_url
 
 ACCEPT = {
     "video": "video/mp4,video/webm,video/quicktime",
@@ -202,15 +202,12 @@ def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) -> dict[str, Any]:
-    def url(name: str | None) -> str:
-        return file_download_url(name=name, user=_user(request)) if name else ""
-
     return {
         "form": form,
         "course": course,
         "cover_form": CoverForm(),
-        "cover_url": url(course.cover.name),
-        "pending_cover_url": url(course.cover_pending.name),
+        "cover_url": course_cover_link(course=course),
+        "pending_cover_url": course_cover_link(course=course, pending=True),
         "accept_image": ACCEPT["image"],
         "is_staff": authoring.user_is_staff(user=_user(request)),
         "return_form": ReturnToDraftForm(),
@@ -578,8 +575,8 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **forms_: Any) -> dict
 
 
 def _status_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any]:
-    def url(name: str | None, filename: str | None = None) -> str:
-        return file_download_url(name=name, user=_user(request), filename=filename) if name else ""
+    def url(role: str) -> str:
+        return lesson_preview_link(lesson=lesson, role=role)
 
     jobs = media.lesson_jobs_latest(lesson=lesson)
     job = jobs.get("narration" if lesson.kind == Lesson.Kind.TEXT else "media")
@@ -587,10 +584,10 @@ def _status_context(request: HttpRequest, lesson: Lesson) -> dict[str, Any]:
         "lesson": lesson,
         "job": job,
         "polling": lesson.media_status == Lesson.MediaStatus.PROCESSING,
-        "media_url": url(lesson.media.name),
-        "poster_url": url(lesson.poster.name),
-        "narration_url": url(lesson.narration.name),
-        "captions_url": url(lesson.captions.name),
+        "media_url": url("media"),
+        "poster_url": url("poster"),
+        "narration_url": url("narration"),
+        "captions_url": url("captions"),
         "status_url": reverse("courses:teach_media_status", kwargs={"lesson_id": lesson.pk}),
     }
 

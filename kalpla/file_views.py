@@ -1,8 +1,10 @@
-"""The local file backend's views: signed downloads (with HTTP Range) and signed uploads.
+"""File views: access-checked downloads (with HTTP Range) and the local signed uploads.
 
-Only used when no S3 bucket is configured; the links come from kalpla/services/files.py.
-Private media is never served from /media/: these views check the signed token (and the
-user it is bound to) on every request.
+Download links come from kalpla/services/files.py (``file_link_url``) and from apps with
+their own link routes (``SignedFileView`` subclasses such as the lesson player's). Each
+request checks the token and the requesting user's access, then serves the file from the
+local storage, or on S3 redirects to a short presigned GET. Private media is never served
+from /media/. Uploads here are the local stand-in for S3's presigned POST.
 """
 
 import hashlib
@@ -29,16 +31,16 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from kalpla.exceptions import error_body
-from kalpla.integrations.s3 import DownloadGrant, content_disposition
-from kalpla.services.files import file_download_grant, file_download_url, file_upload_receive
-from kalpla.uploads import EXTENSIONS, content_type_for_name
+from kalpla.integrations.s3 import DownloadGrant
+from kalpla.services.files import (
+    file_link_grant,
+    file_presigned_url,
+    file_served_as,
+    file_upload_receive,
+)
 
 CHUNK_BYTES = 64 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")
-# Served inline as what they are; anything else (HTML, SVG, XML, scripts...) could run on
-# our origin, so it goes out as an opaque download.
-INLINE_TYPES = frozenset(EXTENSIONS) | {"text/vtt", "text/csv", "application/json"}
-TEXT_TYPES = ("text/plain", "text/vtt", "text/csv")
 
 
 class RangeNotSatisfiable(Exception):
@@ -117,16 +119,17 @@ class SignedFileView(APIView):
     def get(self, request: Request, token: str) -> HttpResponseBase:
         grant = self.grant(request, token)
         if settings.AWS_STORAGE_BUCKET_NAME:
-            url = file_download_url(name=grant.name, filename=grant.filename)
+            url = file_presigned_url(grant=grant)
             return HttpResponseRedirect(url, headers={"Cache-Control": "no-store"})
         return _file_response(request, storages["default"], grant)
 
 
 class FileDownloadView(SignedFileView):
-    """/files/d/<token>/: anyone holding the token may read, unless it is bound to a user."""
+    """/files/d/<token>/: the file a ``file_link_url`` link names, if the requesting user
+    may still see it (the link's kind decides)."""
 
     def grant(self, request: Request, token: str) -> DownloadGrant:
-        return file_download_grant(token=token, user=request.user)
+        return file_link_grant(token=token, user=request.user)
 
 
 def _file_response(request: Request, storage: Storage, grant: DownloadGrant) -> HttpResponseBase:
@@ -172,13 +175,7 @@ def _wanted_range(
 
 
 def _headers(grant: DownloadGrant, *, size: int, modified: float) -> dict[str, str]:
-    content_type = content_type_for_name(grant.name)
-    disposition = content_disposition(grant.filename)
-    if content_type not in INLINE_TYPES and not content_type.startswith(("audio/", "video/")):
-        content_type = "application/octet-stream"
-        disposition = content_disposition(grant.filename or grant.name.rsplit("/", 1)[-1])
-    if content_type in TEXT_TYPES:
-        content_type += "; charset=utf-8"
+    content_type, disposition = file_served_as(name=grant.name, filename=grant.filename)
     return {
         "Content-Type": content_type,
         "Content-Disposition": disposition,

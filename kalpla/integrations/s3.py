@@ -1,12 +1,12 @@
-"""Files: signed download URLs and direct-upload forms, on S3 or on our own file views.
+"""Files: direct-upload forms and stored-object access, on S3 or on our own file views.
 
 ``get_file_signer()`` returns the S3 backend when ``AWS_STORAGE_BUCKET_NAME`` is set (the
 same bucket django-storages uses for the default storage), else the local backend, whose
-URLs point at kalpla/file_views.py and are signed with Django's TimestampSigner.
+upload URLs point at kalpla/file_views.py and are signed with Django's TimestampSigner.
 
-Both backends return relative-or-absolute URLs: S3 URLs are absolute, local ones are paths
-(``/files/d/<token>/``); wrap them in ``request.build_absolute_uri()`` for API clients,
-which leaves absolute URLs unchanged.
+Downloads are not signed here: people get opaque, access-checked links from
+kalpla/services/files.py (``file_link_url``); on S3 the view behind them answers with a
+short presigned GET (``S3FileSigner.download_url``) once the check has passed.
 """
 
 import functools
@@ -28,7 +28,6 @@ from kalpla.integrations.aws import aws_errors
 from kalpla.integrations.aws import client as aws_client
 from kalpla.uploads import content_type_for_name
 
-DOWNLOAD_SALT = "kalpla.files.download"
 UPLOAD_SALT = "kalpla.files.upload"
 SSE = "AES256"
 SPOOL_BYTES = 1024 * 1024
@@ -56,17 +55,6 @@ class StoredFile:
 
 
 class FileSigner(Protocol):
-    def download_url(
-        self,
-        *,
-        name: str,
-        filename: str | None = None,
-        expires: int | None = None,
-        user_id: int | None = None,
-    ) -> str:
-        """A short-lived GET URL; ``filename`` makes it an attachment with that name."""
-        ...
-
     def upload_form(
         self,
         *,
@@ -113,7 +101,8 @@ def _s3_client(params: tuple[tuple[str, str], ...], max_attempts: int) -> Any:
 
 
 class S3FileSigner:
-    """Presigned URLs are bearer capabilities (``user_id`` cannot bind them): keep them short."""
+    """Presigned URLs are bearer capabilities (``user_id`` cannot bind them): keep them short,
+    and hand out GETs only after an access check (kalpla/file_views.py)."""
 
     def __init__(self, *, bucket: str, client: Any = None) -> None:
         self.bucket = bucket
@@ -125,11 +114,16 @@ class S3FileSigner:
         name: str,
         filename: str | None = None,
         expires: int | None = None,
-        user_id: int | None = None,
+        content_type: str | None = None,
+        disposition: str | None = None,
     ) -> str:
+        """A short GET; ``filename`` makes it an attachment with that name. ``content_type``
+        and ``disposition`` override what S3 would answer with (the object's metadata)."""
         params = {"Bucket": self.bucket, "Key": name}
-        if filename:
-            params["ResponseContentDisposition"] = content_disposition(filename)
+        if disposition or filename:
+            params["ResponseContentDisposition"] = disposition or content_disposition(filename)
+        if content_type:
+            params["ResponseContentType"] = content_type
         with aws_errors("S3 presign GET"):
             return str(
                 self.client.generate_presigned_url(
@@ -199,9 +193,12 @@ def _missing_as_not_found(name: str) -> Iterator[None]:
 
 @dataclass(frozen=True)
 class DownloadGrant:
+    """What a download link serves now: the stored ``name`` (never shown to anyone), and
+    ``filename`` to make it an attachment with that name."""
+
     name: str
-    filename: str | None
-    user_id: int | None
+    filename: str | None = None
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -225,11 +222,6 @@ def _unsign(salt: str, token: str) -> dict[str, Any]:
     return dict(payload)
 
 
-def read_download_token(token: str) -> DownloadGrant:
-    payload = _unsign(DOWNLOAD_SALT, token)
-    return DownloadGrant(name=payload["n"], filename=payload.get("f"), user_id=payload.get("u"))
-
-
 def read_upload_token(token: str) -> UploadGrant:
     payload = _unsign(UPLOAD_SALT, token)
     return UploadGrant(
@@ -241,19 +233,7 @@ def read_upload_token(token: str) -> UploadGrant:
 
 
 class LocalFileSigner:
-    """URLs to kalpla/file_views.py, optionally bound to one user; files in default storage."""
-
-    def download_url(
-        self,
-        *,
-        name: str,
-        filename: str | None = None,
-        expires: int | None = None,
-        user_id: int | None = None,
-    ) -> str:
-        expires = expires or settings.KALPLA_DOWNLOAD_URL_EXPIRE
-        token = _sign(DOWNLOAD_SALT, {"n": name, "f": filename, "u": user_id, "e": expires})
-        return reverse("files:download", kwargs={"token": token})
+    """Upload URLs to kalpla/file_views.py, bound to one user; files in default storage."""
 
     def upload_form(
         self,

@@ -6,10 +6,16 @@ Flow for an app::
                              size=1234)
     # the client POSTs form.fields + the file (field "file", last) to form.url
     info = file_upload_confirm(user=u, key=form.key, kind="image")  # sniffed, else deleted
-    url = file_download_url(name=form.key, user=u)
+    url = file_upload_link(key=form.key)  # the owner's own link to it
 
-On S3 the client talks to S3 directly; locally it talks to kalpla/file_views.py, which calls
-file_upload_receive / file_download_grant below.
+On S3 the client uploads to S3 directly; locally it posts to kalpla/file_views.py, which
+calls file_upload_receive below.
+
+Download links (``/files/d/<token>/``) never carry a storage path. The token is a signed
+``(kind, object id, role)``: each kind is registered by the app owning the files
+(``file_link_register``) with a resolver that finds the file *and checks the requesting
+user's access*, on every request through the link, so a link stops working when its viewer
+loses access. On S3 the view then redirects to a short presigned GET.
 """
 
 import logging
@@ -17,28 +23,34 @@ import posixpath
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import status
 
 from kalpla.exceptions import ApplicationError
 from kalpla.integrations.s3 import (
     DownloadGrant,
+    S3FileSigner,
     UploadForm,
+    content_disposition,
     get_file_signer,
-    read_download_token,
     read_upload_token,
 )
 from kalpla.uploads import (
+    EXTENSIONS,
     SNIFF_BYTES,
     UploadInfo,
+    content_type_for_name,
     extension_for,
     kind_for_content_type,
     upload_kind,
@@ -51,20 +63,131 @@ T = TypeVar("T")
 AnyUser = AbstractBaseUser | AnonymousUser
 
 
-def file_download_url(
-    *,
-    name: str,
-    user: AnyUser | None = None,
-    filename: str | None = None,
-    expires: int | None = None,
-) -> str:
-    """A short-lived URL for a private file; ``filename`` makes it a download with that name.
+FILE_LINK_SALT = "kalpla.files.link"
+# Served inline as what they are; anything else (HTML, SVG, XML, scripts...) could run on
+# our origin, so it goes out as an opaque download.
+INLINE_TYPES = frozenset(EXTENSIONS) | {"text/vtt", "text/csv", "application/json"}
+TEXT_TYPES = ("text/plain", "text/vtt", "text/csv")
+UPLOAD_LINK_KIND = "upload"
+UPLOAD_LINK_SECONDS = 3600
+# uploads/<kind>/<user id>/<random>.<ext>, as file_upload_start names them
+_UPLOAD_KEY = re.compile(r"uploads/([a-z]+)/(\d+)/([0-9a-f]{32}\.[a-z0-9]+)")
 
-    With ``user`` the local link works only for that user (S3 links are bearer links).
+FileLinkResolver = Callable[[str, str, AnyUser], DownloadGrant]
+
+
+@dataclass(frozen=True)
+class _LinkKind:
+    resolve: FileLinkResolver
+    max_age: int
+
+
+_LINK_KINDS: dict[str, _LinkKind] = {}
+
+
+def file_link_register(kind: str, *, resolve: FileLinkResolver, max_age: int) -> None:
+    """Let ``file_link_url(kind=...)`` links serve files of an app (in its AppConfig.ready).
+
+    ``resolve(object_id, role, user)`` runs on every request through such a link: it returns
+    the file to serve to the requesting ``user`` (anonymous too) *now*, or raises
+    ApplicationError (403 when access is gone, 404 when the object or file is). It is the
+    access check, so keep it to a few queries. Links expire after ``max_age`` seconds.
     """
-    return get_file_signer().download_url(
-        name=name, filename=filename, expires=expires, user_id=_user_id(user)
+    _LINK_KINDS[kind] = _LinkKind(resolve=resolve, max_age=max_age)
+
+
+def file_link_url(*, kind: str, object_id: int | str, role: str = "") -> str:
+    """The download link to ``role`` of ``object_id`` in a registered ``kind``.
+
+    The token names the object, not where its file is stored, and binds nobody: whoever
+    follows it is checked by the kind's resolver.
+    """
+    if kind not in _LINK_KINDS:
+        raise ValueError(f"No file link kind {kind!r} is registered.")
+    token = signing.TimestampSigner(salt=FILE_LINK_SALT).sign_object([kind, str(object_id), role])
+    return reverse("files:download", kwargs={"token": token})
+
+
+def file_link_grant(*, token: str, user: AnyUser | None) -> DownloadGrant:
+    """What a ``file_link_url`` link serves to ``user``; ApplicationError when nothing.
+
+    A forged, tampered or old-format token is 404 (as a link that never existed), an expired
+    one 403 ``link_expired``; then the kind's resolver decides.
+    """
+    signer = signing.TimestampSigner(salt=FILE_LINK_SALT)
+    try:
+        kind, object_id, role = signer.unsign_object(token)
+        registered = _LINK_KINDS[kind]
+        signer.unsign_object(token, max_age=registered.max_age)
+    except signing.SignatureExpired:
+        raise ApplicationError(
+            _("This link has expired."),
+            code="link_expired",
+            status_code=status.HTTP_403_FORBIDDEN,
+        ) from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise file_not_found() from None
+    return registered.resolve(str(object_id), str(role), user or AnonymousUser())
+
+
+def file_not_found() -> ApplicationError:
+    return ApplicationError(
+        _("The file does not exist."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
     )
+
+
+def file_access_refused() -> ApplicationError:
+    return ApplicationError(
+        _("You do not have access to this file."),
+        code="permission_denied",
+        status_code=status.HTTP_403_FORBIDDEN,
+    )
+
+
+def file_served_as(*, name: str, filename: str | None) -> tuple[str, str]:
+    """The Content-Type and Content-Disposition to serve a stored file with.
+
+    ``filename`` makes it an attachment. Types that could run on our origin always go out as
+    ``application/octet-stream`` attachments, named ``filename`` or ``file.<ext>`` (never
+    after the stored name).
+    """
+    content_type = content_type_for_name(name)
+    disposition = content_disposition(filename)
+    if content_type not in INLINE_TYPES and not content_type.startswith(("audio/", "video/")):
+        content_type = "application/octet-stream"
+        disposition = content_disposition(filename or f"file{_extension_of(name)}")
+    if content_type in TEXT_TYPES:
+        content_type += "; charset=utf-8"
+    return content_type, disposition
+
+
+def file_presigned_url(*, grant: DownloadGrant) -> str:
+    """A short presigned S3 GET for what an access check granted (S3 deployments only)."""
+    content_type, disposition = file_served_as(name=grant.name, filename=grant.filename)
+    signer = S3FileSigner(bucket=settings.AWS_STORAGE_BUCKET_NAME)
+    return signer.download_url(name=grant.name, content_type=content_type, disposition=disposition)
+
+
+def file_upload_link(*, key: str) -> str:
+    """The uploader's own link to a direct upload (``UploadForm.key``) not attached yet.
+
+    Only the user who uploaded it can follow it: the resolver looks in that user's folder.
+    """
+    match = _UPLOAD_KEY.fullmatch(key)
+    if match is None:
+        raise ValueError(f"Not an upload key: {key!r}")
+    return file_link_url(kind=UPLOAD_LINK_KIND, object_id=match[3], role=match[1])
+
+
+def _own_upload(object_id: str, role: str, user: AnyUser) -> DownloadGrant:
+    user_id = _user_id(user)
+    name = f"uploads/{role}/{user_id}/{object_id}"
+    if user_id is None or not _UPLOAD_KEY.fullmatch(name):
+        raise file_not_found()
+    return DownloadGrant(name=name, user_id=user_id)
+
+
+file_link_register(UPLOAD_LINK_KIND, resolve=_own_upload, max_age=UPLOAD_LINK_SECONDS)
 
 
 def file_upload_start(
@@ -105,13 +228,6 @@ def file_upload_confirm(*, user: AbstractBaseUser, key: str, kind: str) -> Uploa
     finally:
         stored.close()
     return info
-
-
-def file_download_grant(*, token: str, user: AnyUser | None) -> DownloadGrant:
-    """What a local download link allows (kalpla/file_views.py); ApplicationError if nothing."""
-    grant = _read(read_download_token, token)
-    _check_user(grant.user_id, user)
-    return grant
 
 
 def file_upload_receive(

@@ -1,6 +1,9 @@
-"""Local file backend: signed download view (Range, HEAD, tokens), signed upload view, services."""
+"""File links and views: opaque access-checked download links (Range, HEAD, tokens), the
+signed upload view, and the services."""
 
+import base64
 import time
+from types import SimpleNamespace
 
 import pytest
 from django.core import signing
@@ -13,16 +16,21 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from kalpla.exceptions import ApplicationError
 from kalpla.file_views import RangeNotSatisfiable, byte_range
-from kalpla.integrations.s3 import LocalFileSigner, get_file_signer
+from kalpla.integrations.s3 import DownloadGrant, LocalFileSigner, get_file_signer
+from kalpla.services import files as file_services
 from kalpla.services.files import (
-    file_download_url,
+    file_access_refused,
+    file_link_url,
+    file_not_found,
     file_upload_confirm,
+    file_upload_link,
     file_upload_start,
 )
 from kalpla.tests.test_uploads import HTML, MP4, SVG, image_bytes, png_bytes
 
 BODY = bytes(range(256)) * 8  # 2048 distinguishable bytes
 NAME = "private/lesson-1/clip.mp4"
+KIND = "test-file"
 
 
 @pytest.fixture
@@ -45,10 +53,49 @@ def stored(media):
     return NAME
 
 
+@pytest.fixture
+def links(monkeypatch):
+    """A link kind of these tests, registered like an app's: object ids name ``files``, and
+    ``allowed`` (None: everyone) is who may follow the links, checked on every request."""
+    state = SimpleNamespace(files={}, allowed=None, resolved=0)
+
+    def resolve(object_id, role, user):
+        state.resolved += 1
+        if object_id not in state.files:
+            raise file_not_found()
+        if state.allowed is not None and user.pk not in state.allowed:
+            raise file_access_refused()
+        name, filename = state.files[object_id]
+        return DownloadGrant(name=name, filename=filename)
+
+    monkeypatch.setitem(file_services._LINK_KINDS, KIND, file_services._LinkKind(resolve, 3600))
+    return state
+
+
+@pytest.fixture
+def link(links):
+    def make(name: str, filename: str | None = None) -> str:
+        object_id = str(len(links.files) + 1)
+        links.files[object_id] = (name, filename)
+        return file_link_url(kind=KIND, object_id=object_id)
+
+    return make
+
+
+def token_of(url: str) -> str:
+    return url.rstrip("/").rsplit("/", 1)[-1]
+
+
+def readable(token: str) -> str:
+    """What anyone can read out of a signed token: its base64 payload, decoded."""
+    payload = token.split(":")[0].lstrip(".")
+    return base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)).decode(errors="replace")
+
+
 def expired(monkeypatch, make_url):
-    """Sign as if an hour ago, then give the link back."""
+    """Sign as if long ago, then give the link back."""
     with monkeypatch.context() as patch:
-        past = signing.b62_encode(int(time.time()) - 3600)
+        past = signing.b62_encode(int(time.time()) - 30 * 24 * 3600)
         patch.setattr(signing.TimestampSigner, "timestamp", lambda self: past)
         return make_url()
 
@@ -88,8 +135,8 @@ def test_byte_range_unsatisfiable(header):
 # --- download view --------------------------------------------------------------------------
 
 
-def test_download_serves_the_whole_file_with_safe_headers(client, stored):
-    url = file_download_url(name=stored)
+def test_download_serves_the_whole_file_with_safe_headers(client, stored, link):
+    url = link(stored)
     assert url.startswith("/files/d/")
     response = client.get(url)
     assert response.status_code == 200
@@ -102,8 +149,18 @@ def test_download_serves_the_whole_file_with_safe_headers(client, stored):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
-def test_download_with_a_filename_is_an_attachment(client, stored):
-    response = client.get(file_download_url(name=stored, filename="Lesson 1 \u2013 intro.mp4"))
+def test_download_link_names_no_storage_path(client, stored, link):
+    url = link(stored)
+    encoded = base64.urlsafe_b64encode(NAME.encode()).decode().rstrip("=")
+    for text in (url, readable(token_of(url))):
+        assert "private/lesson-1" not in text and "clip.mp4" not in text
+        assert encoded[:12] not in text
+    response = client.get(url)
+    assert all("clip" not in value for value in response.headers.values())
+
+
+def test_download_with_a_filename_is_an_attachment(client, stored, link):
+    response = client.get(link(stored, filename="Lesson 1 \u2013 intro.mp4"))
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment; filename*=utf-8''Lesson%201")
 
@@ -113,8 +170,8 @@ def test_download_with_a_filename_is_an_attachment(client, stored):
     [("bytes=0-9", 0, 9), ("bytes=-500", 1548, 2047), ("bytes=100-", 100, 2047)],
     ids=["single", "suffix", "open"],
 )
-def test_download_answers_range_requests_with_206(client, stored, header, first, last):
-    response = client.get(file_download_url(name=stored), HTTP_RANGE=header)
+def test_download_answers_range_requests_with_206(client, stored, link, header, first, last):
+    response = client.get(link(stored), HTTP_RANGE=header)
     assert response.status_code == 206
     assert response["Content-Range"] == f"bytes {first}-{last}/{len(BODY)}"
     assert response["Content-Length"] == str(last - first + 1)
@@ -122,15 +179,15 @@ def test_download_answers_range_requests_with_206(client, stored, header, first,
     assert b"".join(response.streaming_content) == BODY[first : last + 1]
 
 
-def test_download_unsatisfiable_range_is_416(client, stored):
-    response = client.get(file_download_url(name=stored), HTTP_RANGE="bytes=4096-")
+def test_download_unsatisfiable_range_is_416(client, stored, link):
+    response = client.get(link(stored), HTTP_RANGE="bytes=4096-")
     assert response.status_code == 416
     assert response["Content-Range"] == f"bytes */{len(BODY)}"
     assert response["Accept-Ranges"] == "bytes"
 
 
-def test_download_if_range_with_a_stale_etag_sends_the_whole_file(client, stored):
-    url = file_download_url(name=stored)
+def test_download_if_range_with_a_stale_etag_sends_the_whole_file(client, stored, link):
+    url = link(stored)
     etag = client.head(url)["ETag"]
     fresh = client.get(url, HTTP_RANGE="bytes=0-9", HTTP_IF_RANGE=etag)
     assert fresh.status_code == 206
@@ -139,8 +196,8 @@ def test_download_if_range_with_a_stale_etag_sends_the_whole_file(client, stored
     assert b"".join(stale.streaming_content) == BODY
 
 
-def test_download_head_has_headers_and_no_body(client, stored):
-    url = file_download_url(name=stored)
+def test_download_head_has_headers_and_no_body(client, stored, link):
+    url = link(stored)
     response = client.head(url)
     assert response.status_code == 200
     assert response["Content-Length"] == str(len(BODY))
@@ -151,57 +208,97 @@ def test_download_head_has_headers_and_no_body(client, stored):
     assert ranged["Content-Range"] == f"bytes 2038-2047/{len(BODY)}"
 
 
-def test_download_tampered_token_is_403(client, stored):
-    url = file_download_url(name=stored)
-    token = url.split("/")[-2]
+def test_download_tampered_and_foreign_tokens_are_404(client, stored, link, links):
+    token = token_of(link(stored))
     forged = token[:5] + ("A" if token[5] != "A" else "B") + token[6:]
-    response = client.get(f"/files/d/{forged}/")
-    assert response.status_code == 403
-    assert error_code(response) == "invalid_link"
-    # A token signed for uploads (another salt) does not open downloads either.
+    # an upload token (another salt), a token for a kind nobody registered, garbage
     upload = LocalFileSigner().upload_form(key=stored, content_type="video/mp4", max_bytes=10)
-    response = client.get(f"/files/d/{upload.url.split('/')[-2]}/")
-    assert response.status_code == 403
+    unknown = signing.TimestampSigner(salt=file_services.FILE_LINK_SALT).sign_object(
+        ["no-such-kind", "1", ""]
+    )
+    for bad in (forged, token_of(upload.url), unknown, "x", "a:b:c"):
+        response = client.get(f"/files/d/{bad}/")
+        assert response.status_code == 404, bad
+        assert error_code(response) == "not_found"
+    assert links.resolved == 0  # refused before any app code ran
 
 
-def test_download_expired_token_is_403(client, stored, monkeypatch):
-    url = expired(monkeypatch, lambda: file_download_url(name=stored, expires=60))
+def test_download_old_format_links_are_404(client, stored):
+    # The former links carried the storage path, compressed but readable, in the token.
+    old = signing.TimestampSigner(salt="kalpla.files.download").sign_object(
+        {"n": stored, "f": None, "u": None, "e": 300}, compress=True
+    )
+    response = client.get(f"/files/d/{old}/")
+    assert response.status_code == 404
+    assert error_code(response) == "not_found"
+
+
+def test_download_expired_token_is_403(client, stored, link, monkeypatch):
+    url = expired(monkeypatch, lambda: link(stored))
     response = client.get(url)
     assert response.status_code == 403
     assert error_code(response) == "link_expired"
-    assert client.get(file_download_url(name=stored, expires=60)).status_code == 200
+    assert client.get(link(stored)).status_code == 200
 
 
-def test_download_bound_to_a_user_refuses_others(client, stored, student):
-    url = file_download_url(name=stored, user=student)
-    assert client.get(url).status_code == 403  # anonymous
-    client.force_login(UserFactory())
-    response = client.get(url)
+def test_download_checks_access_again_on_every_request(db, client, stored, link, links):
+    # given: a link someone may follow, in a page they have open
+    viewer = UserFactory()
+    links.allowed = {viewer.pk}
+    url = link(stored)
+    client.force_login(viewer)
+    assert client.get(url, HTTP_RANGE="bytes=0-3").status_code == 206
+    assert APIClient().get(url).status_code == 403  # not for others, even with the link
+
+    # when: the viewer loses access, the page still open
+    links.allowed = set()
+
+    # then: the same link is refused
+    response = client.get(url, HTTP_RANGE="bytes=4-7")
     assert response.status_code == 403
     assert error_code(response) == "permission_denied"
-    client.force_login(student)
-    assert client.get(url).status_code == 200
 
 
-def test_download_of_a_deleted_file_is_404(client, media, stored):
-    url = file_download_url(name=stored)
+def test_download_runs_a_bounded_number_of_queries(
+    db, client, stored, link, links, django_assert_max_num_queries
+):
+    viewer = UserFactory()
+    links.allowed = {viewer.pk}
+    client.force_login(viewer)
+    url = link(stored)
+    assert client.get(url, HTTP_RANGE="bytes=0-3").status_code == 206  # the player's first
+    # then each further range request: session, user, the user's session row; the test
+    # kind itself reads nothing (the apps' kinds have their own bounds)
+    for first in range(4, 40, 4):
+        with django_assert_max_num_queries(3):
+            assert client.get(url, HTTP_RANGE=f"bytes={first}-{first + 3}").status_code == 206
+
+
+def test_download_of_a_deleted_file_is_404(client, media, stored, link):
+    url = link(stored)
     media.delete(stored)
     response = client.get(url)
     assert response.status_code == 404
     assert error_code(response) == "not_found"
 
 
-def test_download_ignores_the_accept_header_of_media_players(client, stored):
-    response = client.get(file_download_url(name=stored), HTTP_ACCEPT="video/mp4")
+def test_download_ignores_the_accept_header_of_media_players(client, stored, link):
+    response = client.get(link(stored), HTTP_ACCEPT="video/mp4")
     assert response.status_code == 200
 
 
-def test_download_never_serves_active_content_inline(client, media):
+def test_download_never_serves_active_content_inline(client, media, link):
     media.save("legacy/page.html", ContentFile(HTML))
-    response = client.get(file_download_url(name="legacy/page.html"))
+    response = client.get(link("legacy/page.html"))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/octet-stream"
-    assert response["Content-Disposition"] == 'attachment; filename="page.html"'
+    # named neutrally, not after the stored name
+    assert response["Content-Disposition"] == 'attachment; filename="file.html"'
+
+
+def test_file_link_url_refuses_unregistered_kinds():
+    with pytest.raises(ValueError):
+        file_link_url(kind="no-such-kind", object_id=1)
 
 
 # --- upload view ----------------------------------------------------------------------------
@@ -318,10 +415,15 @@ def test_services_round_trip_on_the_local_backend(client, media, student):
     # then it is known and downloadable, by ranges too
     assert (info.content_type, info.size) == ("video/mp4", 4000)
     client.force_login(student)
-    url = file_download_url(name=form.key, user=student, filename="lesson.mp4")
+    url = file_upload_link(key=form.key)
+    assert form.key not in url and form.key not in readable(token_of(url))
     ranged = client.get(url, HTTP_RANGE="bytes=0-99")
     assert ranged.status_code == 206
     assert b"".join(ranged.streaming_content) == content[:100]
+    # only the uploader can follow it
+    client.force_login(UserFactory())
+    assert client.get(url).status_code == 404
+    assert APIClient().get(url).status_code == 404
 
 
 def test_upload_start_refuses_bad_declarations(media, student):

@@ -8,6 +8,7 @@ import sys
 import urllib.error
 import urllib.parse
 import urllib.request
+from email.message import Message
 from pathlib import Path
 
 import pytest
@@ -16,10 +17,11 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from storages.backends.s3 import S3Storage
 
+from accounts.tests.factories import UserFactory
 from kalpla.integrations.aws import client
 from kalpla.integrations.base import IntegrationError
 from kalpla.integrations.s3 import S3FileSigner, get_file_signer
-from kalpla.services.files import file_download_url, file_upload_confirm, file_upload_start
+from kalpla.services.files import file_upload_confirm, file_upload_link, file_upload_start
 from kalpla.tests.test_uploads import HTML, MP4, png_bytes
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,13 +60,14 @@ def storage_from_settings(production_storages: dict, alias: str, moto_url: str) 
     return S3Storage(**{**entry["OPTIONS"], "endpoint_url": moto_url, **CREDENTIALS})
 
 
-def fetch(url: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
+def fetch(url: str, **headers: str) -> tuple[int, Message, bytes]:
+    """Status, headers (looked up case-insensitively: moto sends some in lower case), body."""
     request = urllib.request.Request(url, headers=headers)
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, response.headers, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, error.headers, error.read()
 
 
 def post_form(form, content: bytes, content_type: str | None = None) -> urllib3.BaseHTTPResponse:
@@ -208,7 +211,7 @@ def test_s3_errors_become_integration_errors(aws):
 # --- services on S3 -------------------------------------------------------------------------
 
 
-def test_services_round_trip_on_s3(bucket, student):
+def test_services_round_trip_on_s3(bucket, student, client):
     # given an image upload started by a student
     content = png_bytes((40, 30))
     form = file_upload_start(
@@ -226,9 +229,41 @@ def test_services_round_trip_on_s3(bucket, student):
         40,
         30,
     )
-    status, headers, body = fetch(file_download_url(name=form.key, user=student, filename="me.png"))
+    # through the uploader's own link: checked, then a short presigned GET
+    client.force_login(student)
+    response = client.get(file_upload_link(key=form.key))
+    assert response.status_code == 302
+    assert response["Cache-Control"] == "no-store"
+    status, headers, body = fetch(response["Location"])
     assert (status, body) == (200, content)
-    assert headers["Content-Disposition"] == 'attachment; filename="me.png"'
+    assert headers["Content-Type"] == "image/png"
+    assert headers["Content-Disposition"] == "inline"
+    # another user's request resolves in their own folder: S3 has nothing there (S3 and
+    # moto answer 403 for a missing key to whoever may not list the bucket)
+    stranger = UserFactory()
+    client.force_login(stranger)
+    other = client.get(file_upload_link(key=form.key))
+    assert f"/uploads/image/{stranger.pk}/" in other["Location"]
+    assert fetch(other["Location"])[0] in (403, 404)
+
+
+def test_links_on_s3_keep_active_content_out_of_the_browser(bucket, student, client):
+    # given: an upload stored with a type that could run (written around the checks)
+    form = file_upload_start(
+        user=student, kind="document", filename="a.txt", content_type="text/plain", size=100
+    )
+    key = form.key.replace(".txt", ".html")
+    bucket.put_object(Bucket=BUCKET, Key=key, Body=HTML, ContentType="text/html")
+    client.force_login(student)
+
+    # when: it is fetched through its link
+    response = client.get(file_upload_link(key=key))
+    status, headers, body = fetch(response["Location"])
+
+    # then: S3 answers with the type and disposition the app chose, not the object's
+    assert (status, body) == (200, HTML)
+    assert headers["Content-Type"] == "application/octet-stream"
+    assert headers["Content-Disposition"] == 'attachment; filename="file.html"'
 
 
 def test_confirm_on_s3_deletes_a_file_that_lies_about_its_type(bucket, student):
