@@ -290,17 +290,6 @@ def course_update(*, user: User, course: Course, data: dict[str, Any]) -> Course
     return course
 
 
-def course_instructor_add(*, user: User, course: Course, instructor: Any) -> None:
-    """Add a co-instructor; they need the Mentor role to edit."""
-    _require_editor(user, course)
-    if not is_mentor(instructor):
-        raise ApplicationError(
-            _("Only mentors can teach a course."), errors={"instructor": [_("Not a mentor.")]}
-        )
-    course.instructors.add(instructor)
-    course_changed(course=course)
-
-
 # --- workflow ---------------------------------------------------------------------------------
 
 
