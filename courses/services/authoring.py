@@ -76,7 +76,6 @@ LESSON_FIELDS = (
 )
 # created_by is null=True without blank=True: courses made in the admin or imported have none.
 COURSE_CLEAN_EXCLUDE = ["created_by"]
-MEDIA_KINDS = (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO, Lesson.Kind.FILE)
 
 
 class AuthoringDenied(ApplicationError, PermissionDenied):

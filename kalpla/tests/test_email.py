@@ -13,8 +13,9 @@ from kalpla.email_events import (
 )
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
-from kalpla.integrations.ses import EmailRejected, email_send, ses_verify_sender
+from kalpla.integrations.ses import EmailRejected, email_send
 from kalpla.testing.moto import moto_data
+from kalpla.testing.ses import ses_verify_sender
 from kalpla.testing.sns import sns_sign
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
