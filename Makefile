@@ -47,6 +47,7 @@ test: install lint types
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/vulture
 
 types: install
 	$(DEV) $(BIN)/mypy .

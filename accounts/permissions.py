@@ -21,36 +21,8 @@ class HasRole(BasePermission):
         return bool(user and user.is_authenticated and user_has_role(user, *self.roles, Role.ADMIN))
 
 
-class IsStudent(HasRole):
-    roles = (Role.STUDENT,)
-
-
-class IsMentor(HasRole):
-    roles = (Role.MENTOR,)
-
-
 class IsModerator(HasRole):
     roles = (Role.MODERATOR,)
-
-
-class IsAdminRole(HasRole):
-    roles = (Role.ADMIN,)
-
-
-def role_permission(*roles: Role) -> type[HasRole]:
-    """A permission class for an ad-hoc set of roles, e.g. role_permission(Role.MENTOR)."""
-    return type("HasRoles_" + "_".join(roles), (HasRole,), {"roles": tuple(roles)})
-
-
-class IsOwner(BasePermission):
-    """Object-level: the object's ``user`` (or ``owner_field``) is the requester."""
-
-    owner_field = "user"
-
-    def has_object_permission(self, request: Request, view: Any, obj: Any) -> bool:
-        return getattr(obj, getattr(view, "owner_field", self.owner_field) + "_id", None) == (
-            request.user.pk
-        )
 
 
 class RefuseApiKey(BasePermission):

@@ -33,10 +33,6 @@ def user_has_role(user: Any, *roles: Role | str) -> bool:
     return any(str(role) in owned for role in roles)
 
 
-def is_student(user: Any) -> bool:
-    return user_has_role(user, Role.STUDENT)
-
-
 def is_mentor(user: Any) -> bool:
     return user_has_role(user, Role.MENTOR)
 

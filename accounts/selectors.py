@@ -15,10 +15,6 @@ def is_first_visit(request: HttpRequest) -> bool:
     return bool(request.session.get(FIRST_VISIT_SESSION_KEY))
 
 
-def user_get(*, user_id: int) -> User:
-    return get_object_or_404(User.objects.prefetch_related("groups"), pk=user_id)
-
-
 def api_key_list(*, user: User) -> QuerySet[ApiKey]:
     return ApiKey.objects.filter(user=user).order_by("revoked_at", "-created_at")
 

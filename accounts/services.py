@@ -31,17 +31,6 @@ def user_signup_complete(*, user: User, name: str = "") -> User:
     return user
 
 
-def user_create(
-    *, email: str, password: str | None, name: str = "", roles: tuple[Role, ...] = (Role.STUDENT,)
-) -> User:
-    user = User(email=email, name=name)
-    user.set_password(password)
-    user.full_clean(exclude=["password"])
-    user.save()
-    user_roles_set(user=user, roles=roles)
-    return user
-
-
 @transaction.atomic
 def user_roles_set(*, user: User, roles: tuple[Role, ...]) -> None:
     user.groups.set([_group(role) for role in roles])

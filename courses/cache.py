@@ -214,11 +214,6 @@ def _reviews_changed(sender: type[Model], instance: Review, **kwargs: Any) -> No
     cache_version_bump_on_commit(_reviews_scope(instance.course_id))
 
 
-def course_reviews_invalidate(*, course_id: int) -> None:
-    """Forget the cached review parts of a course page (for writes with ``update()``)."""
-    cache_version_bump_on_commit(_reviews_scope(course_id))
-
-
 def _course_id_of(instance: Model) -> int | None:
     if isinstance(instance, Course):
         return instance.pk

@@ -21,13 +21,15 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
-from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
 from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
+from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
+from courses.services.reviews import course_rating_refresh
+from courses.services.search import course_search_document_refresh
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from kalpla.captions import Cue, to_vtt
@@ -409,10 +411,6 @@ def _resources(lesson: Lesson, media: DemoMedia) -> None:
 
 def _thumbnails(course: Course, spec: CourseSpec) -> dict[str, str]:
     """WebP thumbnails in the public storage, named like the authoring pipeline names them."""
-    try:
-        from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
-    except ImportError:
-        return {}
     names = thumbnail_names(course=course, cover_name=course.cover.name or "")
     public = storages["public"]
     for label, size in THUMBNAIL_SIZES.items():
@@ -512,7 +510,7 @@ def _reviews(courses: dict[str, Course], learners: list[User], student: User | N
                 user=student,
                 defaults={"rating": 5, "text": "Short, clear and practical. Recommended."},
             )
-        _rating_refresh(course)
+        course_rating_refresh(course=course)
 
 
 def _student_news(courses: dict[str, Course], student: User) -> None:
@@ -578,29 +576,10 @@ def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> No
     reported = Review.objects.filter(course=course).exclude(user__in=[rude, reporter]).first()
     if reported is not None:
         review_report(review=reported, by=reporter, reason="Looks like an advert, not a review.")
-    _rating_refresh(course)
-
-
-def _rating_refresh(course: Course) -> None:
-    try:
-        from courses.services.reviews import course_rating_refresh
-    except ImportError:
-        agg = Review.objects.filter(course=course, is_hidden=False).aggregate(
-            average=Avg("rating"), count=Count("id")
-        )
-        average = Decimal(str(agg["average"] or 0)).quantize(Decimal("0.01"))
-        Course.objects.filter(pk=course.pk).update(
-            rating_average=average, rating_count=agg["count"]
-        )
-    else:
-        course_rating_refresh(course=course)
+    course_rating_refresh(course=course)
 
 
 def _refresh_search(courses: Any) -> None:
-    try:
-        from courses.services.search import course_search_document_refresh
-    except ImportError:
-        return
     for course in courses:
         course_search_document_refresh(course=course)
 

@@ -3,9 +3,9 @@
 from notifications.kinds import Kind, channel_defaults, register_kind
 from notifications.models import Channel
 
-COURSE_PUBLISHED = register_kind(Kind(name="courses.published", category="learning"))
+register_kind(Kind(name="courses.published", category="learning"))
 # A new lesson in a course someone is enrolled in: not worth an SMS, fine as push.
-COURSE_UPDATED = register_kind(
+register_kind(
     Kind(
         name="courses.updated",
         category="learning",
@@ -18,13 +18,13 @@ COURSE_UPDATED = register_kind(
     )
 )
 # Staff sent a course back to draft; the note says what to change.
-COURSE_RETURNED = register_kind(Kind(name="courses.returned", category="learning"))
+register_kind(Kind(name="courses.returned", category="learning"))
 # A course's instructor answered someone's review: told to the review's author.
-REVIEW_REPLIED = register_kind(Kind(name="courses.review_replied", category="learning"))
+register_kind(Kind(name="courses.review_replied", category="learning"))
 # A mentor submitted a course for review: told to staff, who publish or return it.
-COURSE_SUBMITTED = register_kind(Kind(name="courses.submitted", category="learning"))
+register_kind(Kind(name="courses.submitted", category="learning"))
 # New students and reviews of a course, summed up per course and hour for its mentors
 # (enrollments.activity, Celery beat): not worth an SMS or a push each.
-COURSE_ACTIVITY = register_kind(
+register_kind(
     Kind(name="courses.activity", category="learning", defaults=channel_defaults(push=False))
 )

@@ -11,12 +11,12 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.html import escape, linebreaks
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
+from courses.markdown import render_markdown
 from courses.models import Course, Lesson
 from courses.selectors.access import (
     AccessReason,
@@ -88,10 +88,6 @@ def _parse(text: str) -> list[Cue]:
 def render_content(text: str) -> SafeString:
     if not text.strip():
         return mark_safe("")
-    try:
-        from courses.markdown import render_markdown
-    except ImportError:  # the catalogue's renderer is optional here: fall back to plain text
-        return mark_safe(linebreaks(escape(text)))  # noqa: S308 - escaped
     return render_markdown(text)
 
 

@@ -1,6 +1,5 @@
 """Reads of the enrollments app: querysets with the joins their callers need."""
 
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
@@ -30,37 +29,6 @@ def enrollment_get(*, user: Any, course: Course) -> Enrollment | None:
     return Enrollment.objects.filter(
         user_id=user_id, course_id=course.pk, status__in=LIVE_STATUSES
     ).first()
-
-
-def enrollment_get_any(*, user: Any, course: Course) -> Enrollment | None:
-    """The user's enrollment row in ``course`` whatever its status (cancelled too)."""
-    user_id = _user_id(user)
-    if user_id is None:
-        return None
-    return Enrollment.objects.filter(user_id=user_id, course_id=course.pk).first()
-
-
-def enrolled_course_ids(*, user: Any) -> set[int]:
-    """Ids of the courses the user is enrolled in (active or completed). One query."""
-    user_id = _user_id(user)
-    if user_id is None:
-        return set()
-    return set(
-        Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES).values_list(
-            "course_id", flat=True
-        )
-    )
-
-
-def completed_course_ids(*, user: Any, among: Iterable[int] | None = None) -> set[int]:
-    """Ids of the courses the user has completed (optionally only ``among`` these)."""
-    user_id = _user_id(user)
-    if user_id is None:
-        return set()
-    qs = Enrollment.objects.filter(user_id=user_id, status=Enrollment.Status.COMPLETED)
-    if among is not None:
-        qs = qs.filter(course_id__in=list(among))
-    return set(qs.values_list("course_id", flat=True))
 
 
 def course_student_ids(
@@ -164,17 +132,6 @@ def learning_list(*, user: Any, limit: int = 50) -> list[Enrollment]:
             enrollment.last_lesson_id or enrollment.first_lesson_id  # type: ignore[attr-defined]
         )
     return enrollments
-
-
-def student_dashboard(*, user: Any, limit: int = 50) -> dict[str, Any]:
-    """What the student's home shows: live enrollments and recently viewed lessons.
-
-    Two queries whatever the number of enrollments.
-    """
-    return {
-        "enrollments": learning_list(user=user, limit=limit),
-        "recent_lessons": recently_viewed_lessons(user=user),
-    }
 
 
 def mentor_dashboard(*, user: Any, limit: int = 50) -> dict[str, Any]:

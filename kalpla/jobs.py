@@ -2,8 +2,8 @@
 
 Apps register a handler per job kind::
 
-    @job_handler("speech.synthesize")
-    def synthesize(job: ProcessingJob) -> dict: ...
+    @job_handler("courses.lesson_narration")
+    def lesson_narration_job(job: ProcessingJob) -> dict: ...
 
 A handler receives the job (``job.target`` and ``job.params``), does the work idempotently
 (running it twice must not duplicate outputs: write outputs under deterministic names or check

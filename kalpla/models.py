@@ -1,7 +1,5 @@
 """Platform records shared by every app: background jobs and the moderation queue."""
 
-from typing import Any
-
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -108,9 +106,6 @@ class ModerationItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on {self.content_type.model} #{self.object_id}"
-
-    def summary(self) -> dict[str, Any]:
-        return {"reason": self.reason, "score": self.score, "labels": self.labels}
 
 
 class OutboxMessage(models.Model):

@@ -55,10 +55,6 @@ def moderation_decide(
     return item
 
 
-def moderation_pending_count() -> int:
-    return ModerationItem.objects.filter(status=ModerationItem.Status.PENDING).count()
-
-
 # --- what a moderator sees of a flagged thing, and how it is hidden ----------------------------
 #
 # Each app registers the models it lets moderators act on (in its AppConfig.ready):

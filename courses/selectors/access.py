@@ -233,20 +233,6 @@ def lesson_access(
     return LessonAccess(True, AccessReason.ENROLLED, enrollment=enrollment)
 
 
-def lesson_is_accessible(*, user: Any, lesson: Lesson, context: CourseAccess | None = None) -> bool:
-    return lesson_access(user=user, lesson=lesson, context=context).allowed
-
-
-def lesson_access_check(
-    *, user: Any, lesson: Lesson, context: CourseAccess | None = None
-) -> LessonAccess:
-    """``lesson_access``, raising its ApplicationError (403/404) when refused."""
-    access = lesson_access(user=user, lesson=lesson, context=context)
-    if not access.allowed:
-        raise access.as_error()
-    return access
-
-
 def course_enroll_state(*, user: Any, course: Course, context: CourseAccess | None = None) -> str:
     """What the course page's main button offers (an ``EnrollState`` value).
 

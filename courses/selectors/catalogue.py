@@ -30,7 +30,6 @@ from courses.selectors.access import CourseAccess, course_access, course_enroll_
 from courses.services.search import course_search
 from enrollments.selectors import enrollment_get
 
-ORDERINGS = ("relevance", "newest", "popular", "rating")
 ORDER_BY: dict[str, tuple[str, ...]] = {
     "relevance": ("-relevance", "-rating_count", "-published_at", "-id"),
     "newest": ("-published_at", "-id"),
@@ -104,7 +103,11 @@ def course_catalogue_filter(
     min_rating: Decimal | float | None = None,
     ordering: str = "",
 ) -> QuerySet[Course]:
-    """Apply the catalogue filters to ``queryset``; empty values mean "any"."""
+    """Apply the catalogue filters to ``queryset``; empty values mean "any".
+
+    ``ordering``: relevance (the default with ``search``), newest (the default without),
+    popular (enrollments) or rating. ``category`` is a slug and includes its subcategories.
+    """
     if category:
         queryset = queryset.filter(Q(category__slug=category) | Q(category__parent__slug=category))
     if level:
@@ -122,33 +125,6 @@ def course_catalogue_filter(
     if ordering not in ORDER_BY or (ordering == "relevance" and not search):
         ordering = "relevance" if search else "newest"
     return queryset.order_by(*ORDER_BY[ordering])
-
-
-def course_catalogue(
-    *,
-    search: str = "",
-    category: str = "",
-    level: str = "",
-    language: str = "",
-    is_free: bool | None = None,
-    min_rating: Decimal | float | None = None,
-    ordering: str = "",
-) -> QuerySet[Course]:
-    """Published courses for the catalogue, filtered and sorted.
-
-    ``ordering``: relevance (the default with ``search``), newest (the default without),
-    popular (enrollments) or rating. ``category`` is a slug and includes its subcategories.
-    """
-    return course_catalogue_filter(
-        queryset=course_catalogue_base(),
-        search=search,
-        category=category,
-        level=level,
-        language=language,
-        is_free=is_free,
-        min_rating=min_rating,
-        ordering=ordering,
-    )
 
 
 def category_list() -> QuerySet[Category]:

@@ -76,7 +76,6 @@ LESSON_FIELDS = (
 )
 # created_by is null=True without blank=True: courses made in the admin or imported have none.
 COURSE_CLEAN_EXCLUDE = ["created_by"]
-MEDIA_KINDS = (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO, Lesson.Kind.FILE)
 
 
 class AuthoringDenied(ApplicationError, PermissionDenied):
@@ -288,17 +287,6 @@ def course_update(*, user: User, course: Course, data: dict[str, Any]) -> Course
         _set_prerequisites(course, data["prerequisites"])
     course_changed(course=course)
     return course
-
-
-def course_instructor_add(*, user: User, course: Course, instructor: Any) -> None:
-    """Add a co-instructor; they need the Mentor role to edit."""
-    _require_editor(user, course)
-    if not is_mentor(instructor):
-        raise ApplicationError(
-            _("Only mentors can teach a course."), errors={"instructor": [_("Not a mentor.")]}
-        )
-    course.instructors.add(instructor)
-    course_changed(course=course)
 
 
 # --- workflow ---------------------------------------------------------------------------------

@@ -29,7 +29,6 @@ from django.db.models.functions import Coalesce
 from courses.models import Course, Lesson, Module, Tag
 
 SEARCH_CONFIG = "simple"
-SEARCH_INDEX_NAME = "course_search_document_gin"
 MAX_QUERY_LENGTH = 200
 
 

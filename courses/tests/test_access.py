@@ -22,7 +22,6 @@ from courses.selectors.access import (
     course_access,
     course_enroll_state,
     lesson_access,
-    lesson_is_accessible,
     lesson_media,
 )
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
@@ -132,7 +131,6 @@ def test_lesson_access_matrix(world, who, which):
     access = lesson_access(user=users[who], lesson=lessons[which])
 
     assert (access.allowed, str(access.reason)) == (allowed, reason)
-    assert lesson_is_accessible(user=users[who], lesson=lessons[which]) is allowed
 
 
 @pytest.mark.parametrize(("who", "which"), CASES)

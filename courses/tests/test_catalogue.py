@@ -10,8 +10,8 @@ from courses.filters import CourseCatalogueFilter
 from courses.models import Course
 from courses.selectors.catalogue import (
     category_list,
-    course_catalogue,
     course_catalogue_base,
+    course_catalogue_filter,
     duration_clock,
     duration_words,
     price_label,
@@ -29,6 +29,11 @@ pytestmark = pytest.mark.django_db
 
 def slugs(queryset) -> list[str]:
     return [course.slug for course in queryset]
+
+
+def course_catalogue(**filters):
+    """The catalogue as the site and the API build it: published courses, then the filters."""
+    return course_catalogue_filter(queryset=course_catalogue_base(), **filters)
 
 
 def test_course_catalogue_lists_published_courses_only():

@@ -7,9 +7,8 @@ import pytest
 from django.db import connection
 
 from courses.models import Course
-from courses.selectors.catalogue import course_catalogue
+from courses.selectors.catalogue import course_catalogue_base, course_catalogue_filter
 from courses.services.search import (
-    SEARCH_INDEX_NAME,
     _fallback_search,
     course_search,
     course_search_document_build,
@@ -28,6 +27,14 @@ pytestmark = pytest.mark.django_db
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="full-text search runs on PostgreSQL"
 )
+
+
+SEARCH_INDEX_NAME = "course_search_document_gin"  # made by migration 0002_search_index
+
+
+def course_catalogue(**filters):
+    """The catalogue as the site and the API build it: published courses, then the filters."""
+    return course_catalogue_filter(queryset=course_catalogue_base(), **filters)
 
 
 def slugs(queryset) -> list[str]:

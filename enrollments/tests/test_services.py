@@ -34,7 +34,6 @@ def test_enrollment_create_free_course_counts_the_student(student):
     assert enrollment.source == Enrollment.Source.FREE
     assert _count(course) == 1
     assert selectors.enrollment_get(user=student, course=course) == enrollment
-    assert selectors.enrolled_course_ids(user=student) == {course.pk}
 
 
 def test_enrollment_create_is_idempotent(student):
@@ -119,7 +118,6 @@ def test_enrollment_cancel_then_enroll_again_reactivates(student):
     assert enrollment.cancelled_at is not None
     assert _count(course) == 0
     assert selectors.enrollment_get(user=student, course=course) is None
-    assert selectors.enrolled_course_ids(user=student) == set()
 
     again = services.enrollment_create(user=student, course=course)
     assert again.pk == enrollment.pk
@@ -134,7 +132,6 @@ def test_enrollment_get_is_none_for_anonymous_users():
 
     course = CourseFactory()
     assert selectors.enrollment_get(user=AnonymousUser(), course=course) is None
-    assert selectors.enrolled_course_ids(user=AnonymousUser()) == set()
 
 
 # --- progress -----------------------------------------------------------------------------
@@ -283,7 +280,7 @@ def test_lesson_complete_refuses_cancelled_enrollment(student, course_with_lesso
     assert exc.value.code == "not_enrolled"
 
 
-def test_student_dashboard_continue_lesson_is_last_or_first(student, course_with_lessons):
+def test_learning_list_continue_lesson_is_last_or_first(student, course_with_lessons):
     course, lessons = course_with_lessons
     other = CourseFactory()
     other_first = LessonFactory(module=ModuleFactory(course=other, order=0), order=0)
@@ -292,8 +289,8 @@ def test_student_dashboard_continue_lesson_is_last_or_first(student, course_with
     EnrollmentFactory(user=student, course=other)
     services.enrollment_lesson_open(enrollment=enrollment, lesson=lessons[2])
 
-    data = selectors.student_dashboard(user=student)
+    enrollments = selectors.learning_list(user=student)
 
-    by_course = {e.course_id: e.continue_lesson_id for e in data["enrollments"]}
+    by_course = {e.course_id: e.continue_lesson_id for e in enrollments}
     assert by_course == {course.pk: lessons[2].pk, other.pk: other_first.pk}
-    assert data["enrollments"][0].course_id == course.pk  # most recently viewed first
+    assert enrollments[0].course_id == course.pk  # most recently viewed first

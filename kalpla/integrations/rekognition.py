@@ -1,14 +1,12 @@
-"""Image analysis (Amazon Rekognition): moderation labels, text in the image, labels.
+"""Image analysis (Amazon Rekognition): moderation labels.
 
 Backends:
 
-- ``aws``: Rekognition ``DetectModerationLabels`` / ``DetectText`` / ``DetectLabels`` with the
-  image sent as bytes. Rekognition takes JPEG or PNG up to 5 MB: other formats (WebP, GIF) and
+- ``aws``: Rekognition ``DetectModerationLabels`` with the image sent as bytes. Rekognition takes JPEG or PNG up to 5 MB: other formats (WebP, GIF) and
   larger images are re-encoded as JPEG, scaled down if needed.
 - ``local``: there is no offline image moderation model here, and the backend says so.
   ``moderation_labels`` returns ``available=False`` (never "safe"): callers route the image to
-  human review. ``text_in_image`` and ``labels`` raise ``CapabilityUnavailable``, which the job
-  runner records as an honest "unavailable" failure.
+  human review.
 """
 
 import io
@@ -18,13 +16,11 @@ from typing import Any, Protocol
 from PIL import Image, UnidentifiedImageError
 
 from kalpla.integrations import aws
-from kalpla.integrations.base import CapabilityUnavailable, IntegrationError, choose_backend
+from kalpla.integrations.base import IntegrationError, choose_backend
 
 MODERATION_MIN_CONFIDENCE = 60.0
 """Moderation labels below this confidence (percent) are not reported and do not count."""
 
-LABELS_MIN_CONFIDENCE = 70.0
-LABELS_MAX = 20
 IMAGE_MAX_BYTES = 5 * 1024 * 1024
 """Rekognition's limit for images sent as bytes."""
 IMAGE_MAX_SIDE = 4096
@@ -52,10 +48,6 @@ class ModerationResult:
     """Why the check was unavailable, for the moderation queue."""
 
     @property
-    def needs_review(self) -> bool:
-        return self.unsafe or not self.available
-
-    @property
     def score(self) -> float | None:
         """Highest label confidence as 0..1, None when nothing was found."""
         if not self.labels:
@@ -63,29 +55,8 @@ class ModerationResult:
         return max(label.confidence for label in self.labels) / 100
 
 
-@dataclass(frozen=True)
-class DetectedText:
-    text: str
-    type: str
-    """LINE or WORD."""
-    confidence: float
-    id: int | None = None
-    parent_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Label:
-    name: str
-    confidence: float
-    parents: list[str] = field(default_factory=list)
-
-
 class ImageAnalyzer(Protocol):
     def moderation_labels(self, image_bytes: bytes) -> ModerationResult: ...
-
-    def text_in_image(self, image_bytes: bytes) -> list[DetectedText]: ...
-
-    def labels(self, image_bytes: bytes) -> list[Label]: ...
 
 
 def rekognition_image(image_bytes: bytes) -> bytes:
@@ -143,36 +114,6 @@ class AwsImageAnalyzer:
             min_confidence=self.min_confidence,
         )
 
-    def text_in_image(self, image_bytes: bytes) -> list[DetectedText]:
-        with aws.aws_errors("Rekognition DetectText"):
-            response = self.client.detect_text(Image={"Bytes": rekognition_image(image_bytes)})
-        return [
-            DetectedText(
-                text=item["DetectedText"],
-                type=item["Type"],
-                confidence=float(item["Confidence"]),
-                id=item.get("Id"),
-                parent_id=item.get("ParentId"),
-            )
-            for item in response.get("TextDetections", [])
-        ]
-
-    def labels(self, image_bytes: bytes) -> list[Label]:
-        with aws.aws_errors("Rekognition DetectLabels"):
-            response = self.client.detect_labels(
-                Image={"Bytes": rekognition_image(image_bytes)},
-                MaxLabels=LABELS_MAX,
-                MinConfidence=LABELS_MIN_CONFIDENCE,
-            )
-        return [
-            Label(
-                name=item["Name"],
-                confidence=float(item["Confidence"]),
-                parents=[parent["Name"] for parent in item.get("Parents", [])],
-            )
-            for item in response.get("Labels", [])
-        ]
-
 
 # Moderators read this in the queue: what (did not) check the image, in plain words.
 LOCAL_UNAVAILABLE = (
@@ -185,12 +126,6 @@ class LocalImageAnalyzer:
 
     def moderation_labels(self, image_bytes: bytes) -> ModerationResult:
         return ModerationResult(available=False, unsafe=False, labels=[], reason=LOCAL_UNAVAILABLE)
-
-    def text_in_image(self, image_bytes: bytes) -> list[DetectedText]:
-        raise CapabilityUnavailable("Text detection in images is not available offline.")
-
-    def labels(self, image_bytes: bytes) -> list[Label]:
-        raise CapabilityUnavailable("Image labelling is not available offline.")
 
 
 def get_image_analyzer() -> ImageAnalyzer:

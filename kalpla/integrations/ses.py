@@ -33,12 +33,6 @@ class EmailSendResult:
     provider: str = "django"
 
 
-@dataclass(frozen=True)
-class SenderIdentity:
-    address: str
-    verified: bool
-
-
 def email_send(
     *,
     to: Sequence[str],
@@ -118,22 +112,3 @@ def _send(message: EmailMultiAlternatives) -> None:
 def _from_domain() -> str:
     _name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     return address.rpartition("@")[2] or "kalpla.local"
-
-
-def ses_verify_sender(address: str) -> SenderIdentity:
-    """Register ``address`` (or a domain) as an SES sending identity; safe to repeat.
-
-    On real SES this starts verification (a confirmation email or DNS records); sending works
-    once it is verified.
-    """
-    client = aws.client("sesv2")
-    with aws.aws_errors("SES verify sender"):
-        try:
-            response = client.create_email_identity(EmailIdentity=address)
-        except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "AlreadyExistsException":
-                raise
-            response = client.get_email_identity(EmailIdentity=address)
-    return SenderIdentity(
-        address=address, verified=bool(response.get("VerifiedForSendingStatus", False))
-    )

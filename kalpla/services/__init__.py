@@ -1,4 +1,4 @@
 """Platform services over the integrations layer. Importing this package registers their
 job handlers (kalpla.jobs), so workers and web processes know every job kind."""
 
-from kalpla.services import analysis, files, messaging, speech  # noqa: F401
+from kalpla.services import analysis, files, speech  # noqa: F401

@@ -1,8 +1,7 @@
 """Automatic text and image checks that feed the moderation queue.
 
-``text_analyze`` / ``image_analyze`` run now; ``text_analyze_later`` / ``image_analyze_later``
-queue a ProcessingJob (kinds ``text.analyze`` and ``image.analyze``) whose ``result`` holds the
-summary. Other apps call these services and store what they need on their own models.
+``text_analyze`` / ``image_analyze`` run now; other apps call them (from their own jobs where
+the work is slow) and store what they need on their own models.
 
 Nothing here is silently "safe": toxic text and PII go to the queue as ``toxic`` / ``pii``, an
 unsafe image as ``image_unsafe``, and an image nobody could check automatically (local backend,
@@ -10,13 +9,10 @@ unreadable file) as ``image_unchecked`` so a person reviews it. Flagging is idem
 pending item per target and reason (``moderation_flag``).
 """
 
-import hashlib
 import logging
 from dataclasses import asdict, dataclass, field
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.files.storage import default_storage
 from django.db import models
 
@@ -38,14 +34,10 @@ from kalpla.integrations.rekognition import (
     ModerationResult,
     get_image_analyzer,
 )
-from kalpla.jobs import job_enqueue, job_handler
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.moderation import moderation_flag
 
 logger = logging.getLogger(__name__)
-
-IMAGE_READ_MAX_BYTES = 25 * 1024 * 1024
-"""Images larger than this are not sent for analysis; they go to human review instead."""
 
 
 @dataclass(frozen=True)
@@ -59,42 +51,11 @@ class TextAnalysis:
     flagged: list[str] = field(default_factory=list)
     """Moderation reasons queued for the target."""
 
-    def summary(self) -> dict[str, Any]:
-        """JSON-able result; PII is reported by type and position, never by its text."""
-        return {
-            "language": asdict(self.language),
-            "sentiment": asdict(self.sentiment) if self.sentiment else None,
-            "toxicity": (
-                {
-                    "toxic": self.toxicity.toxic,
-                    "score": self.toxicity.score,
-                    "labels": [[name, score] for name, score in self.toxicity.labels],
-                }
-                if self.toxicity
-                else None
-            ),
-            "pii": [
-                {"type": e.type, "begin": e.begin, "end": e.end, "score": e.score} for e in self.pii
-            ],
-            "unavailable": dict(self.unavailable),
-            "flagged": list(self.flagged),
-        }
-
 
 @dataclass(frozen=True)
 class ImageAnalysis:
     moderation: ModerationResult
     flagged: list[str] = field(default_factory=list)
-
-    def summary(self) -> dict[str, Any]:
-        return {
-            "available": self.moderation.available,
-            "unsafe": self.moderation.unsafe,
-            "min_confidence": self.moderation.min_confidence,
-            "labels": [asdict(label) for label in self.moderation.labels],
-            "reason": self.moderation.reason,
-            "flagged": list(self.flagged),
-        }
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -170,41 +131,6 @@ def text_analyze(
     )
 
 
-def _text_of(target: models.Model, field_name: str) -> str:
-    model_field = _model_field(target, field_name)
-    if not isinstance(model_field, models.CharField | models.TextField):
-        raise ValidationError(f"{field_name} is not a text field.")
-    return getattr(target, field_name) or ""
-
-
-def text_analyze_later(
-    *, target: models.Model, field: str, language: str | None = None
-) -> ProcessingJob:
-    """Queue analysis of ``target.<field>``; a changed text gets its own job."""
-    text = _text_of(target, field)
-    params: dict[str, Any] = {
-        "field": field,
-        # Only keys the job: the same text is analysed once, an edited text again.
-        "digest": hashlib.sha256(text.encode()).hexdigest()[:16],
-    }
-    if language:
-        params["language"] = language
-    return job_enqueue(kind="text.analyze", target=target, params=params)
-
-
-@job_handler("text.analyze")
-def text_analyze_job(job: ProcessingJob) -> dict[str, Any]:
-    target = _job_target(job)
-    field_name = str(job.params.get("field", ""))
-    analysis = text_analyze(
-        target=target,
-        text=_text_of(target, field_name),
-        language=job.params.get("language") or None,
-        field=field_name,
-    )
-    return {"field": field_name, **analysis.summary()}
-
-
 # --- images -----------------------------------------------------------------------------------
 
 
@@ -264,61 +190,3 @@ def image_analyze(
         _flag_unchecked(target=target, detail=result.reason or LOCAL_UNAVAILABLE, field=field)
         flagged.append(ModerationItem.Reason.IMAGE_UNCHECKED.value)
     return ImageAnalysis(moderation=result, flagged=flagged)
-
-
-def _image_file_of(target: models.Model, field_name: str) -> models.fields.files.FieldFile:
-    if not isinstance(_model_field(target, field_name), models.FileField):
-        raise ValidationError(f"{field_name} is not a file field.")
-    file = getattr(target, field_name)
-    if not file:
-        raise ValidationError(f"{field_name} has no file.")
-    return file
-
-
-def image_analyze_later(*, target: models.Model, field: str) -> ProcessingJob:
-    """Queue moderation of the file in ``target.<field>``; a new upload gets its own job."""
-    file = _image_file_of(target, field)
-    return job_enqueue(
-        kind="image.analyze", target=target, params={"field": field, "name": file.name}
-    )
-
-
-@job_handler("image.analyze")
-def image_analyze_job(job: ProcessingJob) -> dict[str, Any]:
-    target = _job_target(job)
-    field_name = str(job.params.get("field", ""))
-    file = _image_file_of(target, field_name)
-    try:
-        size = file.size
-        if size <= IMAGE_READ_MAX_BYTES:
-            with file.open("rb") as handle:
-                image_bytes = handle.read()
-    except FileNotFoundError:
-        raise ValidationError(f"The file {file.name} is missing from storage.") from None
-    if size > IMAGE_READ_MAX_BYTES:
-        _flag_unchecked(
-            target=target,
-            detail="The image is too large to check automatically, so a person must review it.",
-            field=field_name,
-        )
-        raise ValidationError(f"The image is larger than {IMAGE_READ_MAX_BYTES} bytes.")
-    analysis = image_analyze(target=target, image_bytes=image_bytes, field=field_name)
-    return {"field": field_name, "name": file.name, **analysis.summary()}
-
-
-# --- shared -----------------------------------------------------------------------------------
-
-
-def _job_target(job: ProcessingJob) -> models.Model:
-    target = job.target
-    if target is None:
-        raise ValidationError("The object to analyse no longer exists.")
-    return target
-
-
-def _model_field(target: models.Model, field_name: str) -> Any:
-    # Only concrete model fields: params never reach arbitrary attributes.
-    try:
-        return target._meta.get_field(field_name)
-    except FieldDoesNotExist:
-        raise ValidationError(f"{type(target).__name__} has no field {field_name!r}.") from None

@@ -1,5 +1,5 @@
 """Speech services: text -> stored audio (Polly / espeak-ng), media -> captions (Transcribe /
-pocketsphinx), and the jobs that run them in the background.
+pocketsphinx). The courses media jobs call them in the background.
 
 Outputs go to default storage under deterministic names, so running a job twice overwrites
 the same files instead of adding copies.
@@ -10,7 +10,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Any
 
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.base import ContentFile
@@ -20,7 +19,6 @@ from kalpla.captions import cues_from_words, plain_text, to_vtt
 from kalpla.integrations.base import IntegrationError, JobNotReady, TransientIntegrationError
 from kalpla.integrations.polly import SpeechAudio, get_speech_synthesizer
 from kalpla.integrations.transcribe import TranscriptionState, get_transcriber
-from kalpla.jobs import job_enqueue, job_handler, job_set_external_id
 from kalpla.models import ProcessingJob
 
 logger = logging.getLogger(__name__)
@@ -125,73 +123,10 @@ def transcription_output_names(*, media_name: str, language: str) -> tuple[str, 
     return f"{media_name}.{language}.vtt", f"{media_name}.{language}.txt"
 
 
-def speech_synthesize_later(
-    *, text: str, language: str, storage_name: str, ssml: bool = False
-) -> ProcessingJob:
-    return job_enqueue(
-        kind="speech.synthesize",
-        params={"text": text, "language": language, "ssml": ssml, "storage_name": storage_name},
-    )
-
-
-def transcription_later(*, media_name: str, language: str) -> ProcessingJob:
-    return job_enqueue(
-        kind="media.transcribe", params={"media_name": media_name, "language": language}
-    )
-
-
-@job_handler("speech.synthesize")
-def speech_synthesize_job(job: ProcessingJob) -> dict[str, Any]:
-    params = job.params
-    name, audio = _synthesize_and_store(
-        text=params["text"],
-        language=params["language"],
-        ssml=bool(params.get("ssml", False)),
-        storage_name=params["storage_name"],
-    )
-    return {
-        "storage_name": name,
-        "content_type": audio.content_type,
-        "voice": audio.voice,
-        "chunks": audio.chunks,
-    }
-
-
-@job_handler("media.transcribe")
-def media_transcribe_job(job: ProcessingJob) -> dict[str, Any]:
-    media_name, language = job.params["media_name"], job.params["language"]
-    job_name = transcription_job_name(job)
-    # Retries of one run poll the transcription it started; a "run again" (new started_at)
-    # starts a fresh one.
-    known = job.external_id if job.external_id.endswith(job_name) else ""
-    result = transcription_run(
-        media_name=media_name,
-        language=language,
-        job_name=job_name,
-        external_id=known,
-        on_started=lambda external_id: _record_external_id(job, external_id),
-    )
-    vtt_name, text_name = transcription_output_names(media_name=media_name, language=language)
-    _store(vtt_name, result.vtt.encode())
-    _store(text_name, (result.text + "\n").encode())
-    return {
-        "vtt": vtt_name,
-        "text": text_name,
-        "words": result.words,
-        "quality": result.quality,
-        "language": language,
-        "external_id": result.external_id,
-    }
-
-
 def transcription_job_name(job: ProcessingJob) -> str:
     """Stable through the retries of one run (job_start keeps started_at), new per rerun."""
     stamp = job.started_at.strftime("%Y%m%d%H%M%S") if job.started_at else "0"
     return f"kalpla-{job.pk}-{stamp}"
-
-
-def _record_external_id(job: ProcessingJob, external_id: str) -> None:
-    job_set_external_id(job=job, external_id=external_id)
 
 
 def _exists(name: str) -> bool:

@@ -13,12 +13,9 @@ from kalpla.email_events import (
 )
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
-from kalpla.integrations.ses import EmailRejected, email_send, ses_verify_sender
-from kalpla.jobs import job_rerun
-from kalpla.models import ProcessingJob
-from kalpla.services.messaging import email_send_later
-from kalpla.tasks import job_run_task
+from kalpla.integrations.ses import EmailRejected, email_send
 from kalpla.testing.moto import moto_data
+from kalpla.testing.ses import ses_verify_sender
 from kalpla.testing.sns import sns_sign
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
@@ -138,66 +135,6 @@ def test_ses_unreachable_is_transient(settings):
 def test_email_send_needs_a_recipient():
     with pytest.raises(IntegrationError):
         email_send(to=[], subject="Hi", text="Hi")
-
-
-@pytest.mark.django_db
-def test_email_job_sends_once_per_key(settings, django_capture_on_commit_callbacks):
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    # when the same logical message is asked for twice
-    with django_capture_on_commit_callbacks(execute=True):
-        job = email_send_later(
-            to=["student@example.com"],
-            subject="Session booked",
-            text="See you Tuesday",
-            html="<p>See you Tuesday</p>",
-            key="notification:7:email",
-        )
-        again = email_send_later(
-            to=["student@example.com"],
-            subject="Session booked",
-            text="x",
-            key="notification:7:email",
-        )
-    # then one job, one email, and the message id is on the job
-    assert again.pk == job.pk
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert len(mail.outbox) == 1
-    assert job.result["message_id"] == mail.outbox[0].extra_headers["Message-ID"]
-    assert job.external_id == job.result["message_id"]
-    # and running it again (redelivery, admin "run again") sends nothing new
-    assert job_run_task.delay(job_id=job.pk).get() == "already-finished"
-    with django_capture_on_commit_callbacks(execute=True):
-        job_rerun(job=job)
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert len(mail.outbox) == 1
-
-
-@pytest.mark.django_db
-def test_email_job_through_ses_records_the_ses_message_id(ses, django_capture_on_commit_callbacks):
-    ses_verify_sender(SENDER)
-    with django_capture_on_commit_callbacks(execute=True):
-        job = email_send_later(
-            to=["student@example.com"], subject="Hi", text="Hi", key="welcome:student"
-        )
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    ids = [m["id"] for m in moto_data(ses)["ses"]["RawMessage"]]
-    assert ids == [job.result["message_id"]]
-    assert job.result["recipients"] == {"student@example.com": "queued"}
-
-
-@pytest.mark.django_db
-def test_email_job_from_unverified_sender_fails_without_retry(
-    ses, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = email_send_later(to=["student@example.com"], subject="Hi", text="Hi", key="k1")
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.FAILED
-    assert job.attempts == 1
-    assert "rejected" in job.error
 
 
 # --- the SES event webhook -----------------------------------------------------------------

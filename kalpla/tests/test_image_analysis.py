@@ -4,16 +4,12 @@ import io
 
 import pytest
 from botocore.stub import Stubber
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
-from kalpla import jobs
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations.base import (
-    CapabilityUnavailable,
     IntegrationError,
     TransientIntegrationError,
 )
@@ -23,7 +19,7 @@ from kalpla.integrations.rekognition import (
     get_image_analyzer,
     rekognition_image,
 )
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.services import analysis
 
 
@@ -68,15 +64,7 @@ def test_local_backend_never_calls_an_image_safe():
     result = LocalImageAnalyzer().moderation_labels(PNG)
     assert result.available is False
     assert result.unsafe is False and result.labels == []
-    assert result.needs_review is True
     assert "No automatic image check" in result.reason
-
-
-def test_local_backend_has_no_text_or_labels():
-    with pytest.raises(CapabilityUnavailable):
-        LocalImageAnalyzer().text_in_image(PNG)
-    with pytest.raises(CapabilityUnavailable):
-        LocalImageAnalyzer().labels(PNG)
 
 
 def test_backend_choice(settings):
@@ -125,7 +113,7 @@ def test_aws_moderation_labels_request_and_parsing(aws):
         )
         result = analyzer.moderation_labels(PNG)
         stub.assert_no_pending_responses()
-    assert result.available and result.unsafe and result.needs_review
+    assert result.available and result.unsafe
     assert [
         (label.name, label.confidence, label.parent, label.level) for label in result.labels
     ] == [
@@ -144,7 +132,7 @@ def test_aws_moderation_without_labels_is_safe_and_checked(aws):
             expected_params={"Image": {"Bytes": PNG}, "MinConfidence": 80.0},
         )
         result = analyzer.moderation_labels(PNG)
-    assert (result.available, result.unsafe, result.needs_review) == (True, False, False)
+    assert (result.available, result.unsafe) == (True, False)
     assert result.score is None
 
 
@@ -171,75 +159,6 @@ def test_aws_moderation_throttling_is_transient(aws):
             analyzer.moderation_labels(PNG)
 
 
-def test_aws_text_in_image_through_moto(aws):
-    analyzer = AwsImageAnalyzer()
-    sent: list[str] = []
-    analyzer.client.meta.events.register(
-        "before-send", lambda request, **_: sent.append(request.url)
-    )
-    found = analyzer.text_in_image(PNG)
-    assert sent and sent[0].startswith(aws)
-    # moto's canned detections
-    assert [(t.text, t.type) for t in found[:2]] == [("IT'S", "LINE"), ("MONDAY", "LINE")]
-    assert found[0].confidence == pytest.approx(99.35693359375) and found[0].id == 0
-
-
-def test_aws_text_in_image_request_and_parsing(aws):
-    analyzer = AwsImageAnalyzer()
-    with Stubber(analyzer.client) as stub:
-        stub.add_response(
-            "detect_text",
-            {
-                "TextDetections": [
-                    {"DetectedText": "Kalpla 101", "Type": "LINE", "Id": 0, "Confidence": 98.1},
-                    {
-                        "DetectedText": "Kalpla",
-                        "Type": "WORD",
-                        "Id": 1,
-                        "ParentId": 0,
-                        "Confidence": 99.0,
-                    },
-                ],
-                "TextModelVersion": "3.0",
-            },
-            expected_params={"Image": {"Bytes": PNG}},
-        )
-        found = analyzer.text_in_image(PNG)
-        stub.assert_no_pending_responses()
-    assert [(t.text, t.type, t.id, t.parent_id) for t in found] == [
-        ("Kalpla 101", "LINE", 0, None),
-        ("Kalpla", "WORD", 1, 0),
-    ]
-
-
-def test_aws_labels_through_moto(aws):
-    labels = AwsImageAnalyzer().labels(PNG)
-    assert [(label.name, label.parents) for label in labels] == [("Mobile Phone", ["Phone"])]
-    assert labels[0].confidence == pytest.approx(99.9364013671875)
-
-
-def test_aws_labels_request_and_parsing(aws):
-    analyzer = AwsImageAnalyzer()
-    with Stubber(analyzer.client) as stub:
-        stub.add_response(
-            "detect_labels",
-            {
-                "Labels": [
-                    {"Name": "Whiteboard", "Confidence": 93.0, "Parents": []},
-                    {"Name": "Person", "Confidence": 88.5, "Parents": [{"Name": "Human"}]},
-                ],
-                "LabelModelVersion": "3.0",
-            },
-            expected_params={"Image": {"Bytes": PNG}, "MaxLabels": 20, "MinConfidence": 70.0},
-        )
-        labels = analyzer.labels(PNG)
-        stub.assert_no_pending_responses()
-    assert [(label.name, label.confidence, label.parents) for label in labels] == [
-        ("Whiteboard", 93.0, []),
-        ("Person", 88.5, ["Human"]),
-    ]
-
-
 # --- services and jobs ------------------------------------------------------------------------
 
 
@@ -253,7 +172,7 @@ def test_local_backend_routes_the_image_to_human_review():
     assert (item.reason, item.status, item.target) == ("image_unchecked", "pending", user)
     assert "review" in item.detail
     assert not _pending(user, "image_unsafe").exists()
-    assert first.summary()["available"] is False
+    assert first.moderation.available is False
 
 
 @pytest.mark.django_db
@@ -296,90 +215,3 @@ def test_safe_image_is_not_queued(stubbed_rekognition):
     result = analysis.image_analyze(target=user, image_bytes=PNG)
     assert result.flagged == [] and result.moderation.available
     assert not ModerationItem.objects.exists()
-
-
-@pytest.mark.django_db
-def test_image_job_with_local_backend(django_capture_on_commit_callbacks):
-    user = _user_with_avatar()
-    with django_capture_on_commit_callbacks(execute=True):
-        job = analysis.image_analyze_later(target=user, field="avatar")
-        again = analysis.image_analyze_later(target=user, field="avatar")
-    assert again.pk == job.pk
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
-    assert job.result["available"] is False and job.result["unsafe"] is False
-    assert job.result["flagged"] == ["image_unchecked"]
-    assert job.result["name"] == user.avatar.name
-    assert _pending(user, "image_unchecked").count() == 1
-
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.job_rerun(job=job)
-    assert _pending(user, "image_unchecked").count() == 1
-
-
-@pytest.mark.django_db
-def test_a_new_upload_gets_a_new_job(django_capture_on_commit_callbacks):
-    user = _user_with_avatar()
-    with django_capture_on_commit_callbacks(execute=True):
-        first = analysis.image_analyze_later(target=user, field="avatar")
-        user.avatar.save("new.png", ContentFile(_image(size=(10, 10))))
-        second = analysis.image_analyze_later(target=user, field="avatar")
-    assert first.pk != second.pk
-
-
-@pytest.mark.django_db
-def test_image_job_reads_the_file_from_storage_and_flags_unsafe(
-    stubbed_rekognition, django_capture_on_commit_callbacks
-):
-    user = _user_with_avatar()
-    assert default_storage.exists(user.avatar.name)
-    stubbed_rekognition.add_response(
-        "detect_moderation_labels",
-        UNSAFE_RESPONSE,
-        expected_params={"Image": {"Bytes": PNG}, "MinConfidence": 60.0},
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        job = analysis.image_analyze_later(target=user, field="avatar")
-    stubbed_rekognition.assert_no_pending_responses()
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
-    assert job.result["unsafe"] is True and job.result["flagged"] == ["image_unsafe"]
-    assert job.result["labels"][0] == {
-        "name": "Weapon Violence",
-        "confidence": 97.5,
-        "parent": "Graphic Violence",
-        "level": 2,
-    }
-    assert _pending(user, "image_unsafe").count() == 1
-
-
-@pytest.mark.django_db
-def test_unreadable_image_fails_the_job_and_goes_to_a_person(
-    stubbed_rekognition, django_capture_on_commit_callbacks
-):
-    # Bypasses the avatar validators on purpose: the job must cope with what is stored.
-    user = _user_with_avatar(b"GIF89a but truncated", name="broken.gif")
-    with django_capture_on_commit_callbacks(execute=True):
-        job = analysis.image_analyze_later(target=user, field="avatar")
-    stubbed_rekognition.assert_no_pending_responses()  # nothing was sent to Rekognition
-    job.refresh_from_db()
-    assert (job.status, job.attempts) == (ProcessingJob.Status.FAILED, 1)
-    assert "Not an image" in job.error
-    [item] = _pending(user, "image_unchecked")
-    assert "could not read" in item.detail
-
-
-@pytest.mark.django_db
-def test_image_job_refuses_a_missing_file_or_wrong_field(django_capture_on_commit_callbacks):
-    user = UserFactory()
-    with pytest.raises(ValidationError, match="has no file"):
-        analysis.image_analyze_later(target=user, field="avatar")
-    with pytest.raises(ValidationError, match="not a file field"):
-        analysis.image_analyze_later(target=user, field="bio")
-
-    user = _user_with_avatar()
-    default_storage.delete(user.avatar.name)
-    with django_capture_on_commit_callbacks(execute=True):
-        job = analysis.image_analyze_later(target=user, field="avatar")
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.FAILED and "missing" in job.error

@@ -9,6 +9,7 @@ from kalpla import jobs
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
+    JobNotReady,
     TransientIntegrationError,
 )
 from kalpla.models import ProcessingJob
@@ -37,6 +38,15 @@ def _ok(job):
 def _flaky(job):
     if _count("test.flaky") < 3:
         raise TransientIntegrationError("ThrottlingException: slow down")
+    return {"done": True}
+
+
+@jobs.job_handler("test.waiting")
+def _waiting(job):
+    if _count("test.waiting") < 3:
+        raise JobNotReady(
+            "The transcription is IN_PROGRESS; checking again later.", retry_after=0.01
+        )
     return {"done": True}
 
 
@@ -167,6 +177,14 @@ def test_real_worker_retries_transient_errors_then_succeeds(celery_worker, fast_
     assert job.status == ProcessingJob.Status.SUCCEEDED
     assert job.attempts == 3
     assert _calls("test.flaky") == 3
+
+
+def test_real_worker_waits_for_external_work_without_spending_attempts(celery_worker):
+    job = jobs.job_enqueue(kind="test.waiting")
+    _wait_finished(job)
+    assert job.status == ProcessingJob.Status.SUCCEEDED
+    assert job.attempts == 1
+    assert _calls("test.waiting") == 3
 
 
 def test_real_worker_gives_up_after_max_attempts(celery_worker, fast_backoff):

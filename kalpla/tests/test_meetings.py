@@ -4,7 +4,6 @@ from botocore.stub import Stubber
 from kalpla.integrations import chime, ivs
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
-from kalpla.services import messaging
 
 MEETING_ID = "4d8e0c1f-2a7b-4c3d-9e8f-1a2b3c4d5e6f"
 ATTENDEE_ID = "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d"
@@ -130,7 +129,7 @@ def test_chime_errors_map_to_integration_errors(chime_stub):
         provider.end_meeting(MEETING_ID)
 
 
-def test_meeting_services_use_the_aws_backend_when_configured(settings, monkeypatch):
+def test_meeting_provider_is_the_aws_backend_when_configured(settings, monkeypatch):
     settings.KALPLA_MEETINGS_BACKEND = "aws"
     settings.KALPLA_CHIME_MEDIA_REGION = "ap-south-1"
     client = aws_client("chime-sdk-meetings", region_name="us-east-1")
@@ -140,13 +139,15 @@ def test_meeting_services_use_the_aws_backend_when_configured(settings, monkeypa
         stub.add_response("create_meeting", CREATE_MEETING)
         stub.add_response("create_attendee", CREATE_ATTENDEE)
         stub.add_response("delete_meeting", {})
-        meeting = messaging.meeting_create(external_id="mentorship-session-42", title="Chat")
-        attendee = messaging.meeting_join(meeting_id=meeting.meeting_id, user_external_id="user-7")
-        config = messaging.meeting_client_config(join_info=meeting.join_info, attendee=attendee)
-        messaging.meeting_end(meeting_id=meeting.meeting_id)
+        provider = chime.get_meeting_provider()
+        meeting = provider.create_meeting(external_id="mentorship-session-42", title="Chat")
+        attendee = provider.create_attendee(
+            meeting_id=meeting.meeting_id, user_external_id="user-7"
+        )
+        provider.end_meeting(meeting.meeting_id)
         stub.assert_no_pending_responses()
-    assert config["Meeting"]["MeetingId"] == MEETING_ID
-    assert config["Attendee"]["JoinToken"] == attendee.join_token
+    assert meeting.join_info["Meeting"]["MeetingId"] == MEETING_ID
+    assert attendee.join_info()["JoinToken"] == attendee.join_token
 
 
 # --- local meetings ------------------------------------------------------------------------
@@ -155,7 +156,8 @@ def test_meeting_services_use_the_aws_backend_when_configured(settings, monkeypa
 def test_local_meeting_is_clearly_labelled(settings):
     settings.KALPLA_MEETINGS_BACKEND = "local"
     settings.SITE_URL = "http://127.0.0.1:8000"
-    meeting = messaging.meeting_create(external_id="mentorship-session-42", title="Career chat")
+    provider = chime.get_meeting_provider()
+    meeting = provider.create_meeting(external_id="mentorship-session-42", title="Career chat")
     assert meeting.provider == "local"
     assert meeting.join_info == {
         "provider": "local",
@@ -164,13 +166,11 @@ def test_local_meeting_is_clearly_labelled(settings):
         "note": "Local meeting room for offline demos",
     }
     # same external id -> same meeting, as Chime does for a repeated request token
-    again = messaging.meeting_create(external_id="mentorship-session-42", title="Career chat")
+    again = provider.create_meeting(external_id="mentorship-session-42", title="Career chat")
     assert again.meeting_id == meeting.meeting_id
-    attendee = messaging.meeting_join(meeting_id=meeting.meeting_id, user_external_id="user-7")
+    attendee = provider.create_attendee(meeting_id=meeting.meeting_id, user_external_id="user-7")
     assert attendee.provider == "local" and attendee.join_token.startswith("local-")
-    config = messaging.meeting_client_config(join_info=meeting.join_info, attendee=attendee)
-    assert config["room_url"] == meeting.join_info["room_url"]
-    messaging.meeting_end(meeting_id=meeting.meeting_id)
+    provider.end_meeting(meeting.meeting_id)
 
 
 # --- IVS -----------------------------------------------------------------------------------
@@ -178,7 +178,8 @@ def test_local_meeting_is_clearly_labelled(settings):
 
 def test_ivs_channel_lifecycle_on_moto(aws, settings):
     settings.KALPLA_IVS_CHANNEL_TYPE = "STANDARD"
-    channel = messaging.live_channel_create(name="mentor session 7")
+    provider = ivs.get_live_video_provider()
+    channel = provider.create_channel(name="mentor session 7")
     assert channel.provider == "ivs"
     assert channel.channel_id.startswith("arn:aws:ivs:us-east-1:123456789012:channel/")
     assert channel.name == "mentor-session-7"
@@ -189,10 +190,10 @@ def test_ivs_channel_lifecycle_on_moto(aws, settings):
     stored = aws_client("ivs").get_channel(arn=channel.channel_id)["channel"]
     assert stored["type"] == "STANDARD"
 
-    messaging.live_channel_delete(channel_id=channel.channel_id)
+    provider.delete_channel(channel.channel_id)
     with pytest.raises(aws_client("ivs").exceptions.ResourceNotFoundException):
         aws_client("ivs").get_channel(arn=channel.channel_id)
-    messaging.live_channel_delete(channel_id=channel.channel_id)  # already gone: fine
+    provider.delete_channel(channel.channel_id)  # already gone: fine
 
 
 def test_ivs_create_channel_request_shape(settings):
@@ -233,11 +234,12 @@ def test_ivs_create_channel_request_shape(settings):
 def test_local_live_channel_is_clearly_labelled(settings):
     settings.KALPLA_MEETINGS_BACKEND = "local"
     settings.SITE_URL = "http://127.0.0.1:8000/"
-    first = messaging.live_channel_create(name="session 7")
-    second = messaging.live_channel_create(name="session 7")
+    provider = ivs.get_live_video_provider()
+    first = provider.create_channel(name="session 7")
+    second = provider.create_channel(name="session 7")
     assert first.provider == "local"
     assert first.ingest_url == "rtmp://127.0.0.1/live"
     assert first.playback_url == f"http://127.0.0.1:8000/live/{first.channel_id}/"
     assert first.stream_key.startswith("local_sk_") and first.stream_key != second.stream_key
     assert "stream_key" not in first.for_viewer()
-    messaging.live_channel_delete(channel_id=first.channel_id)
+    provider.delete_channel(first.channel_id)

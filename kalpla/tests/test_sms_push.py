@@ -1,18 +1,14 @@
 import hashlib
 import json
-import time
 
 import pytest
 from botocore.stub import Stubber
 from django.core.exceptions import ValidationError
 
-from kalpla import jobs
 from kalpla.integrations import sns
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
-from kalpla.models import OutboxMessage, ProcessingJob
-from kalpla.services import messaging
-from kalpla.tasks import job_run_task
+from kalpla.models import OutboxMessage
 from kalpla.testing.moto import moto_data
 
 PHONE = "+919876543210"
@@ -26,11 +22,6 @@ def fcm_app(aws, settings):
     )["PlatformApplicationArn"]
     settings.KALPLA_SNS_FCM_APPLICATION_ARN = arn
     return arn
-
-
-@pytest.fixture
-def fast_backoff(monkeypatch):
-    monkeypatch.setattr(jobs, "BACKOFF_BASE_SECONDS", 0.01)
 
 
 # --- local backend -------------------------------------------------------------------------
@@ -193,122 +184,3 @@ def test_aws_throttled_sms_is_transient():
         stub.add_client_error("publish", "Throttling", http_status_code=400)
         with pytest.raises(TransientIntegrationError):
             sns.AwsMessenger(client=client).send_sms(phone=PHONE, text="hi")
-
-
-# --- jobs ----------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_sms_job_sends_once(django_capture_on_commit_callbacks):
-    # when
-    with django_capture_on_commit_callbacks(execute=True):
-        job = messaging.sms_send_later(phone=PHONE, text="Code 111", key="otp:1")
-        same = messaging.sms_send_later(phone=PHONE, text="Code 111", key="otp:1")
-    # then
-    assert same.pk == job.pk
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    row = OutboxMessage.objects.get()
-    assert job.result["message_id"] == row.message_id == job.external_id
-    # a redelivered task and an admin "run again" send nothing new
-    assert job_run_task.delay(job_id=job.pk).get() == "already-finished"
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.job_rerun(job=job)
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert OutboxMessage.objects.count() == 1
-    assert job.result["message_id"] == row.message_id
-
-
-@pytest.mark.django_db
-def test_sms_job_refuses_a_bad_phone_at_once():
-    with pytest.raises(ValidationError):
-        messaging.sms_send_later(phone="0987", text="x", key="bad")
-    assert ProcessingJob.objects.count() == 0
-
-
-@pytest.mark.django_db
-def test_different_keys_are_different_messages(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        messaging.sms_send_later(phone=PHONE, text="Code", key="otp:1")
-        messaging.sms_send_later(phone=PHONE, text="Code", key="otp:2")
-    assert OutboxMessage.objects.count() == 2
-
-
-@pytest.mark.django_db
-def test_sms_job_on_sns(aws, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = messaging.sms_send_later(phone=PHONE, text="Code 222", key="otp:2")
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert [s["message_id"] for s in moto_data(aws)["sns"]["SMS"]] == [job.result["message_id"]]
-
-
-@pytest.mark.django_db
-def test_push_job_local(django_capture_on_commit_callbacks):
-    device = sns.LocalMessenger().register_device(platform="apns", token="tok")
-    with django_capture_on_commit_callbacks(execute=True):
-        job = messaging.push_send_later(
-            endpoint_id=device.endpoint_id, title="Hi", body="There", data={"a": 1}, key="n:1:push"
-        )
-    job.refresh_from_db()
-    row = OutboxMessage.objects.get(channel="push")
-    assert job.result["message_id"] == row.message_id
-    assert (row.to, row.title, row.data) == (device.endpoint_id, "Hi", {"a": 1})
-
-
-@pytest.mark.django_db
-def test_push_job_to_a_disabled_endpoint_fails_and_tells_the_hooks(
-    fcm_app, aws, django_capture_on_commit_callbacks
-):
-    device = sns.get_messenger().register_device(platform="fcm", token="stale-token")
-    aws_client("sns").set_endpoint_attributes(
-        EndpointArn=device.endpoint_id, Attributes={"Enabled": "false"}
-    )
-    disabled: list[str] = []
-    messaging.push_endpoint_disabled_handler(disabled.append)
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            job = messaging.push_send_later(
-                endpoint_id=device.endpoint_id, title="t", body="b", key="n:2:push"
-            )
-    finally:
-        messaging.push_endpoint_disabled_handler_remove(disabled.append)
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.FAILED
-    assert job.attempts == 1
-    assert "disabled" in job.error
-    assert disabled == [device.endpoint_id]
-
-
-def _wait_finished(job, seconds=20.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return
-        time.sleep(0.05)
-
-
-def test_throttled_sms_job_is_retried_by_a_real_worker(celery_worker, fast_backoff, monkeypatch):
-    # given SNS that throttles the first publish
-    client = aws_client("sns", region_name="us-east-1")
-    stub = Stubber(client)
-    stub.add_client_error("publish", "Throttling", "Rate exceeded", http_status_code=400)
-    stub.add_response("publish", {"MessageId": "sns-message-1"})
-    stub.activate()
-    monkeypatch.setattr(sns, "get_messenger", lambda: sns.AwsMessenger(client=client))
-    # when (autocommit: the job goes to the worker at once)
-    job = messaging.sms_send_later(phone=PHONE, text="Code 333", key="otp:throttled")
-    _wait_finished(job)
-    # then
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert job.attempts == 2
-    assert job.result["message_id"] == "sns-message-1"
-    stub.assert_no_pending_responses()
-    # a duplicate delivery afterwards sends nothing
-    job_run_task.delay(job_id=job.pk)
-    time.sleep(0.5)
-    job.refresh_from_db()
-    assert (job.status, job.attempts) == (ProcessingJob.Status.SUCCEEDED, 2)
-    stub.deactivate()

@@ -27,8 +27,7 @@ from kalpla.integrations.polly import (
     split_ssml,
     split_text,
 )
-from kalpla.models import ProcessingJob
-from kalpla.services.speech import speech_synthesize, speech_synthesize_later
+from kalpla.services.speech import speech_synthesize
 from kalpla.testing.tools import require_tool
 
 SENTENCE = "Welcome to the course. Today we learn how computers store numbers."
@@ -317,7 +316,7 @@ def test_local_backend_is_the_default(settings):
     assert isinstance(get_speech_synthesizer(), LocalSpeechSynthesizer)
 
 
-# --- service and job ------------------------------------------------------------------------
+# --- service ------------------------------------------------------------------------------
 
 
 def test_speech_synthesize_overwrites_the_same_name(espeak, media_storage):
@@ -333,32 +332,3 @@ def test_speech_synthesize_overwrites_the_same_name(espeak, media_storage):
 def test_speech_synthesize_refuses_empty_text(media_storage):
     with pytest.raises(ValidationError):
         speech_synthesize(text="  ", language="en", storage_name="speech/empty")
-
-
-@pytest.mark.django_db
-def test_speech_job_stores_audio_and_records_the_result(
-    espeak, media_storage, django_capture_on_commit_callbacks
-):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = speech_synthesize_later(text=SENTENCE, language="en", storage_name="speech/job")
-    job.refresh_from_db()
-
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert job.result["storage_name"].startswith("speech/job.")
-    assert job.result["voice"] == "espeak-ng:en-us"
-    assert media_storage.size(job.result["storage_name"]) > 1000
-
-
-@pytest.mark.django_db
-def test_speech_job_without_espeak_records_unavailable(
-    settings, media_storage, django_capture_on_commit_callbacks
-):
-    settings.KALPLA_ESPEAK_BINARY = "no-such-espeak-ng"
-
-    with django_capture_on_commit_callbacks(execute=True):
-        job = speech_synthesize_later(text=SENTENCE, language="en", storage_name="speech/none")
-    job.refresh_from_db()
-
-    assert job.status == ProcessingJob.Status.FAILED
-    assert job.result == {"unavailable": True, "reason": "espeak-ng is not installed"}
-    assert not media_storage.exists("speech/none.mp3")

@@ -4,8 +4,6 @@ import pytest
 from botocore.stub import Stubber
 
 from accounts.tests.factories import UserFactory
-from kalpla import jobs
-from kalpla.integrations import aws as aws_integration
 from kalpla.integrations.base import CapabilityUnavailable, TransientIntegrationError
 from kalpla.integrations.comprehend import (
     AwsTextAnalyzer,
@@ -14,7 +12,7 @@ from kalpla.integrations.comprehend import (
     luhn_valid,
     split_bytes,
 )
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.services import analysis
 
 INSULT = "You are a stupid worthless idiot"
@@ -335,8 +333,8 @@ def test_pii_is_queued_without_copying_the_personal_data():
     [item] = _pending(user, "pii")
     assert {label["name"] for label in item.labels} == {"EMAIL", "PHONE"}
     assert "ravi@example.in" not in item.detail + str(item.labels)
-    assert "ravi@example.in" not in str(result.summary())
-    assert result.summary()["pii"][0] == {"type": "EMAIL", "begin": 12, "end": 27, "score": 0.99}
+    email = result.pii[0]
+    assert (email.type, email.begin, email.end, email.score) == ("EMAIL", 12, 27, 0.99)
 
 
 @pytest.mark.django_db
@@ -360,159 +358,5 @@ def test_unavailable_checks_are_reported_not_faked():
 def test_blank_text_is_not_analysed():
     user = UserFactory(bio="")
     result = analysis.text_analyze(target=user, text="   ")
-    assert result.summary()["language"] == {"code": "und", "score": 0.0}
+    assert (result.language.code, result.language.score) == ("und", 0.0)
     assert result.flagged == []
-
-
-# --- jobs -------------------------------------------------------------------------------------
-
-
-@pytest.mark.django_db
-def test_text_analyze_job_records_result_and_flags(django_capture_on_commit_callbacks):
-    user = UserFactory(bio=INSULT)
-    with django_capture_on_commit_callbacks(execute=True):
-        job = analysis.text_analyze_later(target=user, field="bio")
-        again = analysis.text_analyze_later(target=user, field="bio")
-    assert again.pk == job.pk
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
-    assert job.result["field"] == "bio"
-    assert job.result["sentiment"]["label"] == "NEGATIVE"
-    assert job.result["toxicity"]["toxic"] is True
-    assert job.result["flagged"] == ["toxic"]
-    assert _pending(user, "toxic").count() == 1
-
-    # Running it again (admin "run again") does not queue a second item.
-    with django_capture_on_commit_callbacks(execute=True):
-        jobs.job_rerun(job=job)
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.SUCCEEDED
-    assert _pending(user, "toxic").count() == 1
-
-
-@pytest.mark.django_db
-def test_an_edited_text_gets_a_new_job(django_capture_on_commit_callbacks):
-    user = UserFactory(bio=POLITE)
-    with django_capture_on_commit_callbacks(execute=True):
-        first = analysis.text_analyze_later(target=user, field="bio")
-        user.bio = PRAISE
-        user.save()
-        second = analysis.text_analyze_later(target=user, field="bio")
-    assert first.pk != second.pk
-
-
-@pytest.mark.django_db
-def test_text_analyze_refuses_fields_that_are_not_text():
-    user = UserFactory()
-    with pytest.raises(Exception, match="not a text field"):
-        analysis.text_analyze_later(target=user, field="avatar")
-    with pytest.raises(Exception, match="has no field"):
-        analysis.text_analyze_later(target=user, field="nope")
-
-
-@pytest.mark.django_db
-def test_text_analyze_job_fails_for_good_when_the_field_is_wrong(
-    django_capture_on_commit_callbacks,
-):
-    user = UserFactory()
-    with django_capture_on_commit_callbacks(execute=True):
-        job = jobs.job_enqueue(kind="text.analyze", target=user, params={"field": "is_active"})
-    job.refresh_from_db()
-    assert (job.status, job.attempts) == (ProcessingJob.Status.FAILED, 1)
-    assert "not a text field" in job.error
-
-
-@pytest.fixture
-def stubbed_comprehend(aws, monkeypatch):
-    """The AWS backend the job will use, its client wrapped in a Stubber."""
-    client = aws_integration.client("comprehend")
-    monkeypatch.setattr(analysis, "get_text_analyzer", lambda: AwsTextAnalyzer(client))
-    with Stubber(client) as stub:
-        yield stub
-    monkeypatch.undo()
-
-
-BIO = INSULT + " and everyone here knows it."
-
-
-def _queue_full_analysis(stub):
-    stub.add_response(
-        "detect_dominant_language",
-        {"Languages": [{"LanguageCode": "en", "Score": 0.99}]},
-        expected_params={"Text": BIO},
-    )
-    stub.add_response(
-        "detect_sentiment",
-        {
-            "Sentiment": "NEGATIVE",
-            "SentimentScore": {"Positive": 0.01, "Negative": 0.97, "Neutral": 0.02, "Mixed": 0.0},
-        },
-        expected_params={"Text": BIO, "LanguageCode": "en"},
-    )
-    stub.add_response(
-        "detect_toxic_content",
-        {"ResultList": [{"Labels": [{"Name": "INSULT", "Score": 0.95}], "Toxicity": 0.92}]},
-        expected_params={"TextSegments": [{"Text": BIO}], "LanguageCode": "en"},
-    )
-    stub.add_response(
-        "detect_pii_entities", {"Entities": []}, expected_params={"Text": BIO, "LanguageCode": "en"}
-    )
-
-
-@pytest.fixture
-def eager_retries(monkeypatch):
-    """Let an eager ``delay()`` run its retries in place, as Celery's eager mode does.
-
-    The suite sets CELERY_TASK_EAGER_PROPAGATES, with which an eager task raises the Retry to
-    the caller instead of running it again.
-    """
-    from kalpla.celery import app
-
-    monkeypatch.setitem(app.conf, "task_eager_propagates", False)
-
-
-def _run_eagerly(user, capture):
-    with capture(execute=True) as callbacks:
-        job = analysis.text_analyze_later(target=user, field="bio")
-    assert len(callbacks) == 1
-    return job
-
-
-@pytest.mark.django_db
-def test_text_job_retries_throttling_then_succeeds(
-    stubbed_comprehend, eager_retries, django_capture_on_commit_callbacks
-):
-    user = UserFactory(bio=BIO)
-    stubbed_comprehend.add_client_error(
-        "detect_dominant_language", "ThrottlingException", http_status_code=400
-    )
-    _queue_full_analysis(stubbed_comprehend)
-    job = _run_eagerly(user, django_capture_on_commit_callbacks)
-    stubbed_comprehend.assert_no_pending_responses()
-    job.refresh_from_db()
-    assert (job.status, job.attempts, job.error) == (ProcessingJob.Status.SUCCEEDED, 2, "")
-    assert job.result["sentiment"] == {
-        "label": "NEGATIVE",
-        "scores": {"positive": 0.01, "negative": 0.97, "neutral": 0.02, "mixed": 0.0},
-    }
-    assert job.result["toxicity"] == {"toxic": True, "score": 0.92, "labels": [["INSULT", 0.95]]}
-    [item] = _pending(user, "toxic")
-    assert item.score == 0.92 and item.labels == [{"name": "INSULT", "score": 0.95}]
-
-
-@pytest.mark.django_db
-def test_text_job_gives_up_after_max_attempts_of_throttling(
-    stubbed_comprehend, eager_retries, django_capture_on_commit_callbacks
-):
-    user = UserFactory(bio=BIO)
-    for _ in range(jobs.MAX_ATTEMPTS):
-        stubbed_comprehend.add_client_error(
-            "detect_dominant_language", "ThrottlingException", http_status_code=400
-        )
-    job = _run_eagerly(user, django_capture_on_commit_callbacks)
-    stubbed_comprehend.assert_no_pending_responses()
-    job.refresh_from_db()
-    assert job.status == ProcessingJob.Status.FAILED
-    assert job.attempts == jobs.MAX_ATTEMPTS
-    assert "Gave up after 5 attempts" in job.error and "ThrottlingException" in job.error
-    assert not ModerationItem.objects.exists()

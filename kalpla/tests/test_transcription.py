@@ -1,24 +1,23 @@
 """Transcription: captions, pocketsphinx for real, Amazon Transcribe through moto and Stubber,
-and the media.transcribe job (retries, idempotency) on a real worker."""
+and the transcription service (polling the job it started, adopting a lost one)."""
 
 import json
 import re
-import time
-import uuid
 from itertools import pairwise
 
 import pytest
 from botocore.stub import Stubber
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from kalpla import jobs
 from kalpla.captions import CaptionError, Cue, Word, cues_from_words, parse_vtt, plain_text, to_vtt
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations import transcribe as transcribe_integration
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
+    JobNotReady,
     TransientIntegrationError,
 )
 from kalpla.integrations.polly import LocalSpeechSynthesizer
@@ -30,7 +29,6 @@ from kalpla.integrations.transcribe import (
     transcribe_language,
     transcript_key,
 )
-from kalpla.models import ProcessingJob
 from kalpla.services import speech
 from kalpla.testing.tools import require_tool
 
@@ -88,10 +86,8 @@ def media_storage(settings, tmp_path):
 
 @pytest.fixture
 def fast_polling(monkeypatch):
-    """One status check per attempt, and short backoff between attempts."""
+    """One status check per run."""
     monkeypatch.setattr(speech, "TRANSCRIBE_POLL_SECONDS", 0.0)
-    monkeypatch.setattr(speech, "TRANSCRIBE_RETRY_AFTER_SECONDS", 0.01)
-    monkeypatch.setattr(jobs, "BACKOFF_BASE_SECONDS", 0.01)
 
 
 @pytest.fixture
@@ -236,31 +232,22 @@ def test_parse_transcribe_output_refuses_other_shapes():
 # --- pocketsphinx ---------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_espeak_speech_transcribed_by_pocketsphinx_gives_webvtt(
-    media_storage, django_capture_on_commit_callbacks
-):
+def test_espeak_speech_transcribed_by_pocketsphinx_gives_webvtt(media_storage):
     require_tool("espeak-ng")
     require_tool("ffmpeg")
     name = spoken_media(media_storage, "lessons/1/intro")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        job = speech.transcription_later(media_name=name, language="en")
-    job.refresh_from_db()
+    result = speech.transcription_run(media_name=name, language="en", job_name="kalpla-intro")
 
-    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
-    assert job.result["vtt"] == f"{name}.en.vtt"
-    assert job.result["quality"] == "rough (offline pocketsphinx)"
-    with media_storage.open(job.result["vtt"]) as vtt_file:
-        cues = parse_vtt(vtt_file.read().decode())
+    assert result.quality == "rough (offline pocketsphinx)"
+    cues = parse_vtt(result.vtt)
     assert cues and all(cue.text.strip() for cue in cues)
     starts = [cue.start for cue in cues]
     assert starts == sorted(starts) and len(set(starts)) == len(starts)
     assert all(cue.end > cue.start for cue in cues)
     assert all(a.end <= b.start for a, b in pairwise(cues))
-    with media_storage.open(job.result["text"]) as text_file:
-        heard = text_file.read().decode().strip()
-    assert heard and job.result["words"] == len(heard.split())
+    heard = result.text.strip()
+    assert heard and result.words == len(heard.split())
     print(f"\npocketsphinx heard: {heard!r}; word accuracy {word_accuracy(SPOKEN, heard):.0%}")
 
 
@@ -283,29 +270,9 @@ def test_local_transcriber_has_no_hindi_model():
         LocalTranscriber().start(job_name="t2", media_key="any.wav", language="hi")
 
 
-@pytest.mark.django_db
-def test_hindi_on_the_local_transcriber_records_unavailable(
-    media_storage, django_capture_on_commit_callbacks
-):
-    media_storage.save("lessons/2/hindi.wav", ContentFile(b"RIFF...."))
-
-    with django_capture_on_commit_callbacks(execute=True):
-        job = speech.transcription_later(media_name="lessons/2/hindi.wav", language="hi")
-    job.refresh_from_db()
-
-    assert job.status == ProcessingJob.Status.FAILED
-    assert job.result == {"unavailable": True, "reason": "no local speech model for hi"}
-    assert not media_storage.exists("lessons/2/hindi.wav.hi.vtt")
-
-
-@pytest.mark.django_db
-def test_missing_media_fails_without_retry(media_storage, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        job = speech.transcription_later(media_name="lessons/none.mp3", language="en")
-    job.refresh_from_db()
-
-    assert (job.status, job.attempts) == (ProcessingJob.Status.FAILED, 1)
-    assert "does not exist" in job.error
+def test_transcription_of_missing_media_is_refused(media_storage):
+    with pytest.raises(ValidationError, match="does not exist"):
+        speech.transcription_run(media_name="lessons/none.mp3", language="en", job_name="t3")
 
 
 # --- Amazon Transcribe through moto ---------------------------------------------------------
@@ -421,50 +388,37 @@ def test_transcribe_without_a_bucket_is_unavailable(settings):
         AwsTranscriber()
 
 
-# --- the media.transcribe job on AWS --------------------------------------------------------
+# --- the transcription service on AWS ------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_transcribe_job_polls_the_same_aws_job_on_every_attempt(
+def test_transcription_run_polls_the_aws_job_it_started(
     transcribe_bucket, media_storage, fast_polling, monkeypatch
 ):
     monkeypatch.setattr(speech, "get_transcriber", MotoTranscriber)
     name = media_storage.save("lessons/5/talk.mp3", ContentFile(b"ID3 mp3"))
-    job = ProcessingJob.objects.create(
-        kind="media.transcribe",
-        key=f"t-{uuid.uuid4()}",
-        params={"media_name": name, "language": "en"},
-    )
+    started: list[str] = []
 
-    # attempt 1 starts the AWS job (QUEUED); attempt 2 finds it IN_PROGRESS
-    for expected in ("QUEUED", "IN_PROGRESS"):
-        claimed = jobs.job_start(job_id=job.pk)
-        with pytest.raises(TransientIntegrationError, match=expected):
-            jobs.job_execute(job=claimed)
-        jobs.job_note_retry(job=claimed, error="later")
-    job.refresh_from_db()
-    assert job.external_id == speech.transcription_job_name(job)
+    # the first run starts the AWS job and reports its id before waiting (QUEUED)
+    with pytest.raises(JobNotReady, match="QUEUED"):
+        speech.transcription_run(
+            media_name=name, language="en", job_name="kalpla-5-1", on_started=started.append
+        )
+    assert started == ["kalpla-5-1"]
+    # the next run polls that job instead of starting another (IN_PROGRESS)
+    with pytest.raises(JobNotReady, match="IN_PROGRESS"):
+        speech.transcription_run(
+            media_name=name, language="en", job_name="kalpla-5-1", external_id=started[0]
+        )
+    # a caller that lost the id (a worker died before recording it): the start is adopted
+    result = speech.transcription_run(media_name=name, language="en", job_name="kalpla-5-1")
 
-    # a worker that died before recording the id: the start is adopted, not repeated
-    ProcessingJob.objects.filter(pk=job.pk).update(external_id="")
-    done = jobs.job_execute(job=jobs.job_start(job_id=job.pk))
-
-    assert done.status == ProcessingJob.Status.SUCCEEDED, done.error
-    assert done.attempts == 3
-    assert [j["TranscriptionJobName"] for j in transcription_jobs()] == [job.external_id]
-    assert done.result["vtt"] == f"{name}.en.vtt"
-    with media_storage.open(done.result["vtt"]) as vtt_file:
-        assert [c.text for c in parse_vtt(vtt_file.read().decode())] == [
-            "Hello world.",
-            "How are you today?",
-        ]
-    assert media_storage.open(done.result["text"]).read().decode().strip() == (
-        "Hello world. How are you today?"
-    )
+    assert [j["TranscriptionJobName"] for j in transcription_jobs()] == ["kalpla-5-1"]
+    assert result.external_id == "kalpla-5-1"
+    assert [c.text for c in parse_vtt(result.vtt)] == ["Hello world.", "How are you today?"]
+    assert result.text == "Hello world. How are you today?"
 
 
-@pytest.mark.django_db
-def test_transcribe_job_aws_failure_fails_the_job(
+def test_transcription_run_reports_an_aws_failure(
     transcribe_bucket, media_storage, fast_polling, monkeypatch
 ):
     class FailingTranscriber(MotoTranscriber):
@@ -475,42 +429,7 @@ def test_transcribe_job_aws_failure_fails_the_job(
 
     monkeypatch.setattr(speech, "get_transcriber", FailingTranscriber)
     name = media_storage.save("lessons/6/talk.mp3", ContentFile(b"ID3"))
-    job = ProcessingJob.objects.create(
-        kind="media.transcribe", key="t-fail", params={"media_name": name, "language": "en"}
-    )
 
-    done = jobs.job_execute(job=jobs.job_start(job_id=job.pk))
-
-    assert done.status == ProcessingJob.Status.FAILED
-    assert done.error == "Transcription failed: Unsupported media"
-
-
-def _wait_finished(job, seconds=30.0):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        job.refresh_from_db()
-        if job.is_finished:
-            return
-        time.sleep(0.05)
-
-
-def test_real_worker_retries_while_transcribe_works_then_succeeds(
-    celery_worker, transcribe_bucket, media_storage, fast_polling, monkeypatch
-):
-    monkeypatch.setattr(speech, "get_transcriber", MotoTranscriber)
-    name = media_storage.save(f"lessons/{uuid.uuid4().hex}/talk.mp3", ContentFile(b"ID3 mp3"))
-
-    job = speech.transcription_later(media_name=name, language="en")  # autocommit: sent now
-    _wait_finished(job)
-
-    assert job.status == ProcessingJob.Status.SUCCEEDED, job.error
-    # QUEUED and IN_PROGRESS polls wait (JobNotReady) without spending attempts
-    assert job.attempts == 1
-    assert len(transcription_jobs()) == 1
-    assert job.result["external_id"] == job.external_id
-    assert media_storage.exists(job.result["vtt"]) and media_storage.exists(job.result["text"])
-
-    # the same work asked for again is the same job: no second AWS job
-    assert speech.transcription_later(media_name=name, language="en").pk == job.pk
-    time.sleep(0.3)
-    assert len(transcription_jobs()) == 1
+    with pytest.raises(IntegrationError, match="Transcription failed: Unsupported media") as info:
+        speech.transcription_run(media_name=name, language="en", job_name="kalpla-6-1")
+    assert not isinstance(info.value, TransientIntegrationError)

@@ -109,18 +109,6 @@ def delivery_fail(*, delivery: Delivery, error: str) -> Delivery:
     return delivery
 
 
-@transaction.atomic
-def delivery_requeue(*, delivery: Delivery) -> Delivery:
-    """Try a failed (or held) delivery again from scratch, e.g. from the admin."""
-    if delivery.status in (Delivery.Status.FAILED, Delivery.Status.HELD):
-        delivery.status = Delivery.Status.QUEUED
-        delivery.attempts = 0
-        delivery.error = ""
-        delivery.save(update_fields=["status", "attempts", "error", "updated_at"])
-        deliveries_queue(delivery_ids=[delivery.pk])
-    return delivery
-
-
 def deliveries_release_held(*, now: datetime | None = None) -> int:
     """Queue the deliveries held for quiet hours whose time has come; returns how many."""
     now = now or timezone.now()

@@ -233,9 +233,3 @@ def phone_sms_mfa_set(*, user: Any, enabled: bool) -> PhoneNumber:
 def phone_delete(*, user: Any) -> None:
     """Forget the number: no more SMS notifications or SMS sign-in codes."""
     PhoneNumber.objects.filter(user=user).delete()
-
-
-def phone_sms_mfa_enabled(*, user: Any) -> bool:
-    return PhoneNumber.objects.filter(
-        user=user, verified_at__isnull=False, sms_mfa_enabled=True
-    ).exists()

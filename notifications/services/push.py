@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from kalpla.integrations.sns import EndpointDisabled, get_messenger
-from kalpla.services.messaging import push_endpoint_disabled_handler
 from notifications import tasks_channels  # noqa: F401 - registers the clean-up beat task
 from notifications.models import Channel, Delivery, Device
 from notifications.services.channels import SkipDelivery, channel_sender
@@ -107,12 +106,6 @@ def device_disable(*, endpoint_id: str) -> int:
     return Device.objects.filter(endpoint_id=endpoint_id, enabled=True).update(
         enabled=False, last_seen_at=timezone.now()
     )
-
-
-@push_endpoint_disabled_handler
-def _endpoint_disabled(endpoint_id: str) -> None:
-    # Pushes sent as background jobs (kalpla.services.messaging) report disabled endpoints here.
-    device_disable(endpoint_id=endpoint_id)
 
 
 def devices_clean() -> dict[str, int]:

@@ -12,7 +12,6 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from kalpla.email_events import EmailEvent, email_event_handler
@@ -45,11 +44,6 @@ def normalize_email(email: str) -> str:
 
 def email_is_suppressed(*, email: str) -> bool:
     return EmailSuppression.objects.filter(email=normalize_email(email), active=True).exists()
-
-
-def suppression_list(*, active: bool | None = None) -> QuerySet[EmailSuppression]:
-    qs = EmailSuppression.objects.select_related("lifted_by")
-    return qs if active is None else qs.filter(active=active)
 
 
 @transaction.atomic

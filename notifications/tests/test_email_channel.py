@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
-from kalpla.integrations.ses import ses_verify_sender
 from kalpla.testing.moto import moto_data
+from kalpla.testing.ses import ses_verify_sender
 from notifications.kinds import KINDS, Kind
 from notifications.models import Delivery, EmailSuppression, Notification, NotificationPreference
 from notifications.services.channels import DIGEST_SENDERS, SkipDelivery

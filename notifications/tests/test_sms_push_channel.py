@@ -13,7 +13,6 @@ from kalpla.integrations import sns
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import TransientIntegrationError
 from kalpla.models import OutboxMessage
-from kalpla.services import messaging
 from kalpla.testing.moto import moto_data
 from notifications.models import Delivery, Device, Notification, PhoneNumber
 from notifications.services import push as push_service
@@ -169,19 +168,6 @@ def test_all_devices_disabled_or_none_is_skipped(fcm_app, aws):
     disable_endpoint(device.endpoint_id)
     skipped = delivery_send(delivery=delivery(user, "push"))
     assert skipped.status == Delivery.Status.SKIPPED
-    device.refresh_from_db()
-    assert device.enabled is False
-
-
-def test_push_jobs_report_disabled_endpoints_to_the_devices(
-    fcm_app, aws, django_capture_on_commit_callbacks
-):
-    device, _ = push_service.device_register(user=UserFactory(), platform="fcm", token="old")
-    disable_endpoint(device.endpoint_id)
-    with django_capture_on_commit_callbacks(execute=True):
-        messaging.push_send_later(
-            endpoint_id=device.endpoint_id, title="t", body="b", key="tests:push:1"
-        )
     device.refresh_from_db()
     assert device.enabled is False
 
