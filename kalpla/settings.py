@@ -68,8 +68,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.headless",
     "allauth.usersessions",
-    # kalpla
+    # kalpla: the project package, then the platform apps, then the product apps
     "kalpla",
+    "jobs",
     "accounts",
     "courses",
     "enrollments",

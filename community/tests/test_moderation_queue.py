@@ -6,10 +6,11 @@ from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
+from courses.jobs import review_sentiment_job
 from courses.models import Course, Review
-from courses.services.reviews import review_sentiment_job
 from courses.tests.factories import CourseFactory, ReviewFactory
-from kalpla.models import ModerationItem, ProcessingJob
+from jobs.models import ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.moderation import moderation_flag
 
 pytestmark = pytest.mark.django_db
@@ -242,7 +243,7 @@ def test_api_refuses_bad_input_with_field_messages(moderator, flagged_review):
 def test_a_toxic_review_lands_in_the_queue(settings):
     course = CourseFactory(status=Course.Status.PUBLISHED)
     review = ReviewFactory(course=course, text="This course is stupid garbage and you are idiots")
-    from courses.services.reviews import _digest
+    from courses.services.reviews import review_text_digest as _digest
 
     job = ProcessingJob(target=review, params={"digest": _digest(review.text)})
     result = review_sentiment_job(job)

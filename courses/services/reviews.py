@@ -6,9 +6,7 @@ the text changes, run on commit) and stored on the review.
 
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.urls import reverse
@@ -21,16 +19,16 @@ from accounts.roles import is_moderator
 from courses.cache import catalogue_invalidate
 from courses.models import Course, Review
 from courses.selectors.catalogue import is_course_instructor, is_enrolled
+from jobs.models import ProcessingJob
+from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError
-from kalpla.jobs import job_enqueue, job_handler
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.moderation import moderation_flag
-from kalpla.services.analysis import text_analyze
 
 SENTIMENT_JOB = "courses.review_sentiment"
 
 
-def _digest(text: str) -> str:
+def review_text_digest(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -92,7 +90,9 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
 
 def review_sentiment_later(*, review: Review) -> ProcessingJob:
     """Queue sentiment analysis of the review's current text (runs on commit)."""
-    return job_enqueue(kind=SENTIMENT_JOB, target=review, params={"digest": _digest(review.text)})
+    return job_enqueue(
+        kind=SENTIMENT_JOB, target=review, params={"digest": review_text_digest(review.text)}
+    )
 
 
 @transaction.atomic
@@ -112,7 +112,7 @@ def review_reply(*, review: Review, by: User, text: str) -> Review:
     review.full_clean()
     review.save(update_fields=["reply", "replied_by", "replied_at", "updated_at"])
     if text and changed and review.user_id != by.pk:
-        review_id, digest = review.pk, _digest(text)
+        review_id, digest = review.pk, review_text_digest(text)
         transaction.on_commit(lambda: review_reply_notify(review_id=review_id, digest=digest))
     return review
 
@@ -126,7 +126,7 @@ def review_reply_notify(*, review_id: int, digest: str) -> None:
 
     review = Review.objects.select_related("course", "user", "replied_by").filter(pk=review_id)
     found = review.first()
-    if found is None or not found.reply or _digest(found.reply) != digest:
+    if found is None or not found.reply or review_text_digest(found.reply) != digest:
         return  # removed or edited since: the edit sends its own
     replier = found.replied_by
     excerpt = (
@@ -192,29 +192,3 @@ def review_report(*, review: Review, by: User, reason: str) -> ModerationItem:
         item.detail = f"{item.detail}\n{line}"[-REPORT_DETAIL_MAX:]
         item.save(update_fields=["detail"])
     return item
-
-
-@job_handler(SENTIMENT_JOB)
-def review_sentiment_job(job: ProcessingJob) -> dict[str, Any]:
-    """Store the label and a score (positive minus negative, -1..1) on the review.
-
-    A job for a text that has since been edited does nothing: the edit queued its own.
-    """
-    review = job.target
-    if not isinstance(review, Review):
-        raise ValidationError("The review no longer exists.")
-    if _digest(review.text) != job.params.get("digest"):
-        return {"skipped": "the review was edited since"}
-    # Sentiment, and toxic language or personal data put the review in the moderation queue.
-    analysis = text_analyze(target=review, text=review.text, field="text")
-    sentiment = analysis.sentiment
-    if sentiment is None:
-        return {"sentiment": "unavailable", "flagged": analysis.flagged}
-    score = round(sentiment.scores.get("positive", 0.0) - sentiment.scores.get("negative", 0.0), 4)
-    Review.objects.filter(pk=review.pk).update(sentiment=sentiment.label, sentiment_score=score)
-    return {
-        "label": sentiment.label,
-        "score": score,
-        "language": analysis.language.code,
-        "flagged": analysis.flagged,
-    }

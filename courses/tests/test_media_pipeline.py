@@ -15,15 +15,17 @@ from django.urls import reverse
 from PIL import Image
 
 from community.services import moderation_item_decide
+from courses import jobs as course_jobs
 from courses.models import Lesson
 from courses.moderation import course_describe
 from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import authoring, media
 from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
+from jobs.models import ProcessingJob
 from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 from kalpla.services import analysis
 from kalpla.testing.tools import require_tool
 from kalpla.tests.test_uploads import MP4, png_bytes
@@ -215,7 +217,10 @@ def test_a_job_for_a_replaced_upload_changes_nothing(
     stale = latest_job(media.LESSON_MEDIA_JOB)
     Lesson.objects.filter(pk=lesson.pk).update(media="courses/media/newer.mp3")
 
-    assert media.lesson_media_job(stale) == {"superseded": True, "media": stale.params["media"]}
+    assert course_jobs.lesson_media_job(stale) == {
+        "superseded": True,
+        "media": stale.params["media"],
+    }
     lesson.refresh_from_db()
     assert lesson.duration == 0 and lesson.media_status == "processing"
 
@@ -371,7 +376,7 @@ def test_thumbnail_job_for_an_old_cover_is_a_no_op(storage, mentor, course):
         params={"cover": "courses/covers/old.png"},
     )
 
-    assert media.course_cover_thumbnails_job(job) == {"superseded": True}
+    assert course_jobs.course_cover_thumbnails_job(job) == {"superseded": True}
 
 
 # --- the status panel -------------------------------------------------------------------------

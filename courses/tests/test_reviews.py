@@ -14,8 +14,9 @@ from courses.services.reviews import (
 )
 from courses.tests.factories import CourseFactory, ReviewFactory
 from enrollments.models import Enrollment
+from jobs.models import ProcessingJob
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ModerationItem, ProcessingJob
+from kalpla.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 

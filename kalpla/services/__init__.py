@@ -1,4 +1,4 @@
-"""Platform services over the integrations layer. Importing this package registers their
-job handlers (kalpla.jobs), so workers and web processes know every job kind."""
+"""Platform services over the integrations layer. Importing the package registers the file
+link kind of direct uploads (kalpla.services.files)."""
 
 from kalpla.services import analysis, files, speech  # noqa: F401

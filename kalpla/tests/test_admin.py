@@ -2,16 +2,19 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.tests.factories import UserFactory
-from kalpla import jobs
-from kalpla.models import ModerationItem, OutboxMessage, ProcessingJob
+from jobs.models import ProcessingJob
+from jobs.registry import job_kinds_register
+from kalpla.models import ModerationItem, OutboxMessage
 from kalpla.moderation import moderation_flag
 
 pytestmark = pytest.mark.django_db
 
 
-@jobs.job_handler("test.admin_echo")
 def _echo(job):
     return {"ok": True}
+
+
+job_kinds_register({"test.admin_echo": f"{__name__}._echo"})
 
 
 def test_jobs_admin_lists_filters_and_runs_again(
@@ -24,13 +27,13 @@ def test_jobs_admin_lists_filters_and_runs_again(
     client.force_login(admin_user)
     # a fixed number of queries (session, user sessions, counts, filters), not one per row
     with django_assert_max_num_queries(18):
-        assert client.get("/admin/kalpla/processingjob/").status_code == 200
-    failed = client.get("/admin/kalpla/processingjob/", {"status__exact": "failed"})
+        assert client.get("/admin/jobs/processingjob/").status_code == 200
+    failed = client.get("/admin/jobs/processingjob/", {"status__exact": "failed"})
     assert failed.context["cl"].result_count == 12
     job = ProcessingJob.objects.get(key="k0")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/admin/kalpla/processingjob/",
+            "/admin/jobs/processingjob/",
             {"action": "run_again", "_selected_action": [job.pk]},
         )
     assert response.status_code == 302
@@ -91,4 +94,4 @@ def test_outbox_admin_is_read_only_and_visible(client, admin_user):
 @pytest.mark.parametrize("role", ["Student", "Mentor", "Moderator"])
 def test_platform_admin_refuses_non_staff(client, role):
     client.force_login(UserFactory(roles=(role,)))
-    assert client.get("/admin/kalpla/processingjob/").status_code == 302
+    assert client.get("/admin/jobs/processingjob/").status_code == 302

@@ -5,15 +5,19 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from accounts.tests.factories import UserFactory
-from kalpla import jobs
+from jobs import runs
+from jobs import services as jobs
+from jobs import tasks as job_tasks
+from jobs.models import ProcessingJob
+from jobs.registry import job_kinds_register
+from jobs.retry import RetryPolicy
+from jobs.tasks import job_run_task
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
     JobNotReady,
     TransientIntegrationError,
 )
-from kalpla.models import ProcessingJob
-from kalpla.tasks import job_run_task
 
 
 def _calls(kind: str) -> int:
@@ -28,20 +32,17 @@ def _count(kind: str) -> int:
         return 1
 
 
-@jobs.job_handler("test.ok")
 def _ok(job):
     _count("test.ok")
     return {"echo": job.params.get("text"), "target": job.object_id}
 
 
-@jobs.job_handler("test.flaky")
 def _flaky(job):
     if _count("test.flaky") < 3:
         raise TransientIntegrationError("ThrottlingException: slow down")
     return {"done": True}
 
 
-@jobs.job_handler("test.waiting")
 def _waiting(job):
     if _count("test.waiting") < 3:
         raise JobNotReady(
@@ -50,31 +51,40 @@ def _waiting(job):
     return {"done": True}
 
 
-@jobs.job_handler("test.always_throttled")
 def _always(job):
     _count("test.always_throttled")
     raise TransientIntegrationError("ThrottlingException")
 
 
-@jobs.job_handler("test.invalid")
 def _invalid(job):
     _count("test.invalid")
     raise ValidationError("The file is not audio.")
 
 
-@jobs.job_handler("test.refused")
 def _refused(job):
     raise IntegrationError("UnsupportedLanguage")
 
 
-@jobs.job_handler("test.unavailable")
 def _unavailable(job):
     raise CapabilityUnavailable("espeak-ng is not installed")
 
 
+job_kinds_register(
+    {
+        "test.ok": f"{__name__}._ok",
+        "test.flaky": f"{__name__}._flaky",
+        "test.waiting": f"{__name__}._waiting",
+        "test.always_throttled": f"{__name__}._always",
+        "test.invalid": f"{__name__}._invalid",
+        "test.refused": f"{__name__}._refused",
+        "test.unavailable": f"{__name__}._unavailable",
+    }
+)
+
+
 @pytest.fixture
 def fast_backoff(monkeypatch):
-    monkeypatch.setattr(jobs, "BACKOFF_BASE_SECONDS", 0.01)
+    monkeypatch.setattr(job_tasks, "JOB_RETRY", RetryPolicy(backoff_seconds=0))
 
 
 @pytest.mark.django_db
@@ -147,9 +157,10 @@ def test_rerun_resets_and_runs_again(django_capture_on_commit_callbacks):
 
 
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
+    policy = runs.JOB_RETRY
     for attempt in range(1, 12):
-        samples = [jobs.backoff_seconds(attempt) for _ in range(50)]
-        ceiling = min(jobs.BACKOFF_CAP_SECONDS, jobs.BACKOFF_BASE_SECONDS * 2**attempt)
+        samples = [policy.countdown(attempt) for _ in range(50)]
+        ceiling = min(policy.backoff_max_seconds, policy.backoff_seconds * 2**attempt)
         assert all(0 <= s <= ceiling for s in samples)
         assert len(set(samples)) > 1
 
@@ -191,7 +202,7 @@ def test_real_worker_gives_up_after_max_attempts(celery_worker, fast_backoff):
     job = jobs.job_enqueue(kind="test.always_throttled")
     _wait_finished(job)
     assert job.status == ProcessingJob.Status.FAILED
-    assert job.attempts == jobs.MAX_ATTEMPTS
+    assert job.attempts == runs.JOB_RETRY.max_attempts
     assert "Gave up after 5 attempts" in job.error
 
 
@@ -212,9 +223,9 @@ def test_running_job_is_not_run_twice_but_a_stale_one_is():
     from django.utils import timezone
 
     job = ProcessingJob.objects.create(kind="test.ok", key="k1", status="running")
-    assert jobs.job_start(job_id=job.pk) is None
+    assert runs.job_start(job_id=job.pk) is None
     ProcessingJob.objects.filter(pk=job.pk).update(updated_at=timezone.now() - timedelta(hours=1))
-    claimed = jobs.job_start(job_id=job.pk)
+    claimed = runs.job_start(job_id=job.pk)
     assert claimed is not None and claimed.attempts == 1
 
 

@@ -1,0 +1,99 @@
+"""One run of a job, step by step, as jobs.tasks.job_run_task drives it."""
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from jobs.models import ProcessingJob
+from jobs.registry import job_handler_get
+from jobs.retry import RetryPolicy
+from kalpla.integrations.base import (
+    CapabilityUnavailable,
+    IntegrationError,
+    TransientIntegrationError,
+)
+
+JOB_RETRY = RetryPolicy(max_attempts=5, backoff_seconds=2, backoff_max_seconds=300)
+
+
+def job_start(*, job_id: int) -> ProcessingJob | None:
+    """Claim the job for a run; None when it is finished or running elsewhere right now.
+
+    A job left RUNNING for longer than the task time limit belonged to a worker that died;
+    its redelivered message runs it again.
+    """
+    with transaction.atomic():
+        job = ProcessingJob.objects.select_for_update().get(pk=job_id)
+        if job.is_finished:
+            return None
+        stale_after = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+        if (
+            job.status == ProcessingJob.Status.RUNNING
+            and job.updated_at > timezone.now() - stale_after
+        ):
+            return None
+        job.status = ProcessingJob.Status.RUNNING
+        job.attempts += 1
+        job.started_at = job.started_at or timezone.now()
+        job.save(update_fields=["status", "attempts", "started_at", "updated_at"])
+    return job
+
+
+def job_succeed(*, job: ProcessingJob, result: dict[str, Any]) -> ProcessingJob:
+    job.status = ProcessingJob.Status.SUCCEEDED
+    job.result = result
+    job.error = ""
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "error", "finished_at", "updated_at"])
+    return job
+
+
+def job_fail(
+    *, job: ProcessingJob, error: str, result: dict[str, Any] | None = None
+) -> ProcessingJob:
+    job.status = ProcessingJob.Status.FAILED
+    job.error = error[:4000]
+    if result is not None:
+        job.result = result
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "result", "finished_at", "updated_at"])
+    return job
+
+
+def job_note_waiting(*, job: ProcessingJob, note: str) -> ProcessingJob:
+    """Back to pending without spending an attempt (the run did not fail)."""
+    job.status = ProcessingJob.Status.PENDING
+    job.attempts = max(job.attempts - 1, 0)
+    job.error = ""
+    job.result = {**job.result, "waiting": note[:500]}
+    job.save(update_fields=["status", "attempts", "error", "result", "updated_at"])
+    return job
+
+
+def job_note_retry(*, job: ProcessingJob, error: str) -> ProcessingJob:
+    job.status = ProcessingJob.Status.PENDING
+    job.error = error[:4000]
+    job.save(update_fields=["status", "error", "updated_at"])
+    return job
+
+
+def job_execute(*, job: ProcessingJob) -> ProcessingJob:
+    """Run the handler; TransientIntegrationError propagates so the task can retry."""
+    handler = job_handler_get(job.kind)
+    if handler is None:
+        return job_fail(job=job, error=f"No handler for {job.kind}.")
+    try:
+        result = handler(job)
+    except CapabilityUnavailable as exc:
+        return job_fail(job=job, error=str(exc), result={"unavailable": True, "reason": str(exc)})
+    except ValidationError as exc:
+        return job_fail(job=job, error="; ".join(exc.messages))
+    except TransientIntegrationError:
+        raise
+    except IntegrationError as exc:
+        return job_fail(job=job, error=str(exc))
+    return job_succeed(job=job, result=result or {})
