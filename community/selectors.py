@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from kalpla.models import ModerationItem
-from kalpla.moderation import (
+from community.models import ModerationItem
+from community.moderation import (
     moderation_can_hide,
     moderation_target_describe,
     moderation_targets_prefetch,

@@ -7,9 +7,9 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.roles import is_moderator
+from community.models import ModerationItem
+from community.moderation import moderation_can_hide, moderation_decide, moderation_item_hide
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_can_hide, moderation_decide, moderation_item_hide
 
 Decision = Literal["approve", "hide"]
 

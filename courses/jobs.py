@@ -3,7 +3,6 @@
 See courses.services.media for the design of the media jobs.
 """
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage, storages
 from PIL import Image, ImageOps
 
+from community.analysis import image_analyze, text_analyze
 from courses.models import Course, Lesson, Review
 from courses.services.authoring import course_changed, course_duration_refresh
 from courses.services.media import (
@@ -26,6 +26,7 @@ from courses.services.media import (
     file_store,
     narration_digest,
     narration_text,
+    thumbnail_names,
 )
 from courses.services.reviews import review_text_digest
 from jobs.models import ProcessingJob
@@ -38,7 +39,6 @@ from kalpla.integrations.base import (
     JobNotReady,
     TransientIntegrationError,
 )
-from kalpla.services.analysis import image_analyze, text_analyze
 from kalpla.services.speech import (
     speech_synthesize,
     transcription_job_name,
@@ -223,12 +223,6 @@ def lesson_narration_job(job: ProcessingJob) -> dict[str, Any]:
 
 
 # --- the cover job ----------------------------------------------------------------------------
-
-
-def thumbnail_names(*, course: Course, cover_name: str) -> dict[str, str]:
-    """Deterministic per cover file, so a re-run rewrites the same (identical) objects."""
-    digest = hashlib.sha256(cover_name.encode()).hexdigest()[:12]
-    return {label: f"courses/{course.pk}/cover-{digest}-{label}.webp" for label in THUMBNAIL_SIZES}
 
 
 def course_cover_thumbnails_job(job: ProcessingJob) -> dict[str, Any]:

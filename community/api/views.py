@@ -14,10 +14,10 @@ from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
 from community import selectors, services
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
+from community.models import ModerationItem
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ModerationItem
 
 TAGS = ["moderation"]
 ERRORS = {

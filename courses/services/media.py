@@ -9,7 +9,7 @@ slow services called synchronously *inside* the handler instead of chaining jobs
   JobNotReady; the retry resumes the same transcription (external id) and skips the probe
   it already did in this run (progress kept in ``job.result`` under the run's stamp).
 - ``courses.lesson_narration`` (a text lesson's content): speech_synthesize -> narration.
-- ``courses.cover_thumbnails`` (a course cover): the image check (kalpla.services.analysis),
+- ``courses.cover_thumbnails`` (a course cover): the image check (community.analysis),
   then three WebP sizes in the public storage. A new cover waits in ``cover_pending`` and is
   only promoted to ``cover`` when the check flags nothing or a moderator keeps it.
 
@@ -454,3 +454,9 @@ def file_store(storage: Storage, name: str, data: bytes) -> str:
         storage.delete(saved)
         raise TransientIntegrationError(f"{name} was being written concurrently.")
     return name
+
+
+def thumbnail_names(*, course: Course, cover_name: str) -> dict[str, str]:
+    """Deterministic per cover file, so a re-run rewrites the same (identical) objects."""
+    digest = hashlib.sha256(cover_name.encode()).hexdigest()[:12]
+    return {label: f"courses/{course.pk}/cover-{digest}-{label}.webp" for label in THUMBNAIL_SIZES}

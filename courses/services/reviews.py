@@ -16,14 +16,14 @@ from rest_framework import status
 
 from accounts.models import User
 from accounts.roles import is_moderator
+from community.models import ModerationItem
+from community.moderation import moderation_flag
 from courses.cache import catalogue_invalidate
 from courses.models import Course, Review
 from courses.selectors.catalogue import is_course_instructor, is_enrolled
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_flag
 
 SENTIMENT_JOB = "courses.review_sentiment"
 

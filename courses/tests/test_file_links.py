@@ -15,14 +15,14 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import users_role_remove
 from accounts.tests.factories import UserFactory
+from community.models import ModerationItem
+from community.moderation import moderation_flag
 from courses.file_links import course_cover_link, lesson_preview_link
 from courses.models import Course, Lesson
 from courses.moderation import course_describe
 from courses.services import media
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from kalpla.integrations.aws import client as aws_client
-from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_flag
 from kalpla.services.files import FILE_LINK_SALT
 from kalpla.tests.test_uploads import MP4, png_bytes
 

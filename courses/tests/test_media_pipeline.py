@@ -14,6 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
+from community import analysis
+from community.models import ModerationItem
 from community.services import moderation_item_decide
 from courses import jobs as course_jobs
 from courses.models import Lesson
@@ -25,8 +27,6 @@ from jobs.models import ProcessingJob
 from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult
-from kalpla.models import ModerationItem
-from kalpla.services import analysis
 from kalpla.testing.tools import require_tool
 from kalpla.tests.test_uploads import MP4, png_bytes
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from community.models import ModerationItem
 from courses.models import Course, Review
 from courses.services.reviews import (
     SENTIMENT_JOB,
@@ -16,7 +17,6 @@ from courses.tests.factories import CourseFactory, ReviewFactory
 from enrollments.models import Enrollment
 from jobs.models import ProcessingJob
 from kalpla.exceptions import ApplicationError
-from kalpla.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 

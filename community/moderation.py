@@ -9,7 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalpla.models import ModerationItem
+from community.models import ModerationItem
 
 
 def moderation_flag(
@@ -146,3 +146,7 @@ def moderation_item_hide(*, item: ModerationItem, by: Any, note: str = "") -> Mo
         decision_note=note,
     )
     return decided
+
+
+def moderation_targets() -> dict[type[models.Model], _Handler]:
+    return dict(_HANDLERS)

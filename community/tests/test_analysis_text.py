@@ -4,6 +4,8 @@ import pytest
 from botocore.stub import Stubber
 
 from accounts.tests.factories import UserFactory
+from community import analysis
+from community.models import ModerationItem
 from kalpla.integrations.base import CapabilityUnavailable, TransientIntegrationError
 from kalpla.integrations.comprehend import (
     AwsTextAnalyzer,
@@ -12,8 +14,6 @@ from kalpla.integrations.comprehend import (
     luhn_valid,
     split_bytes,
 )
-from kalpla.models import ModerationItem
-from kalpla.services import analysis
 
 INSULT = "You are a stupid worthless idiot"
 PRAISE = "This course is wonderful, the mentor explains everything clearly. I love it!"

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 
+from community.models import ModerationItem
+from community.moderation import moderation_flag
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
@@ -34,8 +36,6 @@ from kalpla.integrations.rekognition import (
     ModerationResult,
     get_image_analyzer,
 )
-from kalpla.models import ModerationItem
-from kalpla.moderation import moderation_flag
 
 logger = logging.getLogger(__name__)
 

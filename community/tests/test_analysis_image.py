@@ -8,6 +8,8 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
+from community import analysis
+from community.models import ModerationItem
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations.base import (
     IntegrationError,
@@ -19,8 +21,6 @@ from kalpla.integrations.rekognition import (
     get_image_analyzer,
     rekognition_image,
 )
-from kalpla.models import ModerationItem
-from kalpla.services import analysis
 
 
 def _image(fmt: str = "PNG", size: tuple[int, int] = (64, 48)) -> bytes:
