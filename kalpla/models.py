@@ -1,4 +1,9 @@
-"""Platform records: the local SMS/push outbox."""
+"""The local SMS/push outbox: storage of kalpla/integrations/sns.py's local backend.
+
+It stays in the project package on purpose: it is the integration's stand-in for Amazon SNS
+(what a developer's machine "sent"), not a notification record, and the integrations layer
+imports no app above it. Notifications keeps its own records (Delivery) of what it sent.
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

@@ -428,7 +428,7 @@ ANYMAIL = {
     or f"unset:{secrets.token_urlsafe(32)}",
 }
 
-# The SES event webhook also checks Amazon SNS's message signature (kalpla/sns_messages.py).
+# The SES event webhook also checks Amazon SNS's message signature (kalpla/integrations/sns_signatures.py).
 KALPLA_SNS_VERIFY_SIGNATURES = env.bool("KALPLA_SNS_VERIFY_SIGNATURES", default=True)
 
 # Backend switches for the integrations layer (kalpla/integrations/).

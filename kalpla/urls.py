@@ -9,8 +9,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import notifications.mfa
 from accounts.views import home
 from kalpla import health
-from kalpla.email_events import VerifiedSesTrackingWebhookView
 from kalpla.public_media import public_media
+from notifications.email_events import VerifiedSesTrackingWebhookView
 
 
 def _site_password_change(request: HttpRequest, extra_context: object = None) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 settings.KALPLA_EMAIL_BACKEND picks EMAIL_BACKEND (console, file, or anymail's Amazon SES v2
 backend). Delivery, bounce and complaint events come back through anymail's tracking webhook
-(see kalpla/email_events.py).
+(see notifications/email_events.py).
 """
 
 from collections.abc import Sequence

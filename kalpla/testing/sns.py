@@ -10,7 +10,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import NameOID
 
-from kalpla.sns_messages import HASHES, sns_certificate_remember, sns_string_to_sign
+from kalpla.integrations.sns_signatures import HASHES, sns_certificate_remember, sns_string_to_sign
 
 TEST_CERT_URL = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-kalpla-test.pem"
 

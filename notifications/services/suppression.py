@@ -1,7 +1,7 @@
 """Email suppression: SES delivery, bounce and complaint events update deliveries and stop
 email to addresses that cannot (or do not want to) receive it.
 
-Events arrive through anymail's tracking webhook (kalpla/email_events.py). SNS redelivers a
+Events arrive through anymail's tracking webhook (notifications/email_events.py). SNS redelivers a
 notification when the webhook fails or answers slowly, so handling is idempotent: statuses only
 move forward, and the event id is remembered so a redelivered soft bounce is counted once.
 """
@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from kalpla.email_events import EmailEvent, email_event_handler
+from notifications.email_events import EmailEvent, email_event_handler
 from notifications.models import Channel, Delivery, EmailSuppression
 
 logger = logging.getLogger(__name__)

@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
-from kalpla.email_events import EmailEvent
 from kalpla.testing.sns import sns_sign
+from notifications.email_events import EmailEvent
 from notifications.models import Delivery, EmailSuppression, Notification
 from notifications.services.delivery import delivery_send
 from notifications.services.suppression import (

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from kalpla.sns_messages import SnsSignatureError, sns_message_verify
+from kalpla.integrations.sns_signatures import SnsSignatureError, sns_message_verify
 
 logger = logging.getLogger(__name__)
 
@@ -118,7 +118,7 @@ def _webhook_secret_configured() -> bool:
     return bool(get_anymail_setting("webhook_secret", default=None))
 
 
-@receiver(tracking, dispatch_uid="kalpla.email_events.tracking")
+@receiver(tracking, dispatch_uid="notifications.email_events.tracking")
 def _on_tracking(
     sender: Any, event: AnymailTrackingEvent, esp_name: str = "", **kwargs: Any
 ) -> None:

@@ -6,17 +6,13 @@ from datetime import UTC, datetime
 import pytest
 from django.core import mail
 
-from kalpla.email_events import (
-    EmailEvent,
-    email_event_handler,
-    email_event_handler_remove,
-)
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from kalpla.integrations.ses import EmailRejected, email_send
 from kalpla.testing.moto import moto_data
 from kalpla.testing.ses import ses_verify_sender
 from kalpla.testing.sns import sns_sign
+from notifications.email_events import EmailEvent, email_event_handler, email_event_handler_remove
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 SENDER = "no-reply@kalpla.example"

@@ -6,9 +6,9 @@ import urllib.request
 
 import pytest
 
-from kalpla.email_events import EmailEvent, email_event_handler, email_event_handler_remove
-from kalpla.sns_messages import SnsSignatureError, sns_message_verify
+from kalpla.integrations.sns_signatures import SnsSignatureError, sns_message_verify
 from kalpla.testing.sns import TEST_CERT_URL, sns_sign
+from notifications.email_events import EmailEvent, email_event_handler, email_event_handler_remove
 
 WEBHOOK = "/anymail/amazon_ses/tracking/"
 SECRET = "kalpla-ses:correct-horse-battery-staple"
