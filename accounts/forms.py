@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.timezones import timezone_choices
 from accounts.widgets import AvatarInput, TimeZoneSelect
-from kalpla.uploads import UPLOAD_KINDS
+from files.uploads import UPLOAD_KINDS
 
 
 class SignupForm(forms.Form):

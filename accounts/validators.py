@@ -5,7 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from kalpla.uploads import validate_upload
+from files.uploads import validate_upload
 
 
 @cache
@@ -19,7 +19,7 @@ def validate_timezone(value: str) -> None:
 
 
 def validate_avatar(file: Any) -> None:
-    """The shared upload rules for avatars (kalpla.uploads): sniffed image, 2 MB, pixel cap."""
+    """The shared upload rules for avatars (files.uploads): sniffed image, 2 MB, pixel cap."""
     if getattr(file, "_committed", False):
         # A FieldFile already in storage was validated when it was uploaded; full_clean()
         # on a profile save would otherwise download the stored avatar every time.

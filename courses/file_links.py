@@ -1,6 +1,6 @@
 """Links to course files outside the lesson player: covers and the lesson editor's previews.
 
-They are ``/files/d/`` links (kalpla/services/files.py) naming the course or lesson and
+They are ``/files/d/`` links (files/services.py) naming the course or lesson and
 which of its files, never a storage path. Who may follow one is checked again on every
 request, so a link stops working when its viewer loses access:
 
@@ -17,13 +17,8 @@ from accounts.roles import is_moderator
 from courses.models import Course, Lesson
 from courses.selectors.access import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
 from courses.services.authoring import course_can_edit
+from files.services import file_access_refused, file_link_register, file_link_url, file_not_found
 from kalpla.integrations.s3 import DownloadGrant
-from kalpla.services.files import (
-    file_access_refused,
-    file_link_register,
-    file_link_url,
-    file_not_found,
-)
 
 COURSE_COVER = "course-cover"
 LESSON_FILE = "lesson-file"

@@ -10,9 +10,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Category, Course, Lesson, Tag
+from files.uploads import validate_upload
 from kalpla.captions import CaptionError, parse_vtt
 from kalpla.integrations.transcribe import TRANSCRIBE_LANGUAGES
-from kalpla.uploads import validate_upload
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     # kalpla: the project package, then the platform apps, then the product apps
     "kalpla",
     "jobs",
+    "files",
     "accounts",
     "courses",
     "enrollments",

@@ -8,8 +8,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 import notifications.mfa
 from accounts.views import home
+from files.public_media import public_media
 from kalpla import health
-from kalpla.public_media import public_media
 from notifications.email_events import VerifiedSesTrackingWebhookView
 
 
@@ -46,7 +46,7 @@ urlpatterns = [
     path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
-    path("files/", include("kalpla.files_urls")),
+    path("files/", include("files.urls")),
     # SES events over SNS: anymail's view, with the SNS signature checked as well.
     path(
         "anymail/amazon_ses/tracking/",

@@ -756,7 +756,7 @@ def _visible_lessons_changed(course: Course, *, announce: bool) -> None:
 @transaction.atomic
 def resource_add(*, user: User, lesson: Lesson, title: str, file: Any) -> Resource:
     """Attach a document; ``file`` is an uploaded file (validated as a document here)."""
-    from kalpla.uploads import validate_upload
+    from files.uploads import validate_upload
 
     _require_editor(user, lesson.course)
     info = validate_upload(file, kind="document")

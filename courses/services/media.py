@@ -45,6 +45,8 @@ from courses.services.authoring import (
     course_can_edit,
     course_changed,
 )
+from files.services import file_upload_confirm, file_upload_start
+from files.uploads import validate_upload
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue, job_rerun
 from kalpla.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
@@ -53,11 +55,9 @@ from kalpla.integrations.base import (
     TransientIntegrationError,
 )
 from kalpla.integrations.s3 import UploadForm
-from kalpla.services.files import file_upload_confirm, file_upload_start
 from kalpla.services.speech import (
     transcription_output_names,
 )
-from kalpla.uploads import validate_upload
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from courses.models import Course, Lesson, Module, Resource
 from courses.services import authoring, media
 from courses.services.authoring import AuthoringDenied
 from courses.tests.factories import CourseFactory, TagFactory
+from files.tests.test_uploads import MP4, png_bytes
 from jobs.models import ProcessingJob
 from kalpla.integrations.aws import client as aws_client
-from kalpla.tests.test_uploads import MP4, png_bytes
 
 pytestmark = pytest.mark.django_db
 

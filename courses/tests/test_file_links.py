@@ -22,9 +22,9 @@ from courses.models import Course, Lesson
 from courses.moderation import course_describe
 from courses.services import media
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from files.services import FILE_LINK_SALT
+from files.tests.test_uploads import MP4, png_bytes
 from kalpla.integrations.aws import client as aws_client
-from kalpla.services.files import FILE_LINK_SALT
-from kalpla.tests.test_uploads import MP4, png_bytes
 
 pytestmark = pytest.mark.django_db
 

@@ -2,10 +2,10 @@
 
 ``get_file_signer()`` returns the S3 backend when ``AWS_STORAGE_BUCKET_NAME`` is set (the
 same bucket django-storages uses for the default storage), else the local backend, whose
-upload URLs point at kalpla/file_views.py and are signed with Django's TimestampSigner.
+upload URLs point at files/views.py and are signed with Django's TimestampSigner.
 
 Downloads are not signed here: people get opaque, access-checked links from
-kalpla/services/files.py (``file_link_url``); on S3 the view behind them answers with a
+files/services.py (``file_link_url``); on S3 the view behind them answers with a
 short presigned GET (``S3FileSigner.download_url``) once the check has passed.
 """
 
@@ -24,9 +24,9 @@ from django.core.files.storage import storages
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 
+from files.uploads import content_type_for_name
 from kalpla.integrations.aws import aws_errors
 from kalpla.integrations.aws import client as aws_client
-from kalpla.uploads import content_type_for_name
 
 UPLOAD_SALT = "kalpla.files.upload"
 SSE = "AES256"
@@ -102,7 +102,7 @@ def _s3_client(params: tuple[tuple[str, str], ...], max_attempts: int) -> Any:
 
 class S3FileSigner:
     """Presigned URLs are bearer capabilities (``user_id`` cannot bind them): keep them short,
-    and hand out GETs only after an access check (kalpla/file_views.py)."""
+    and hand out GETs only after an access check (files/views.py)."""
 
     def __init__(self, *, bucket: str, client: Any = None) -> None:
         self.bucket = bucket
@@ -233,7 +233,7 @@ def read_upload_token(token: str) -> UploadGrant:
 
 
 class LocalFileSigner:
-    """Upload URLs to kalpla/file_views.py, bound to one user; files in default storage."""
+    """Upload URLs to files/views.py, bound to one user; files in default storage."""
 
     def upload_form(
         self,

@@ -1,4 +1,3 @@
-"""Platform services over the integrations layer. Importing the package registers the file
-link kind of direct uploads (kalpla.services.files)."""
+"""Platform services over the integrations layer."""
 
-from kalpla.services import files, speech  # noqa: F401
+from kalpla.services import speech  # noqa: F401

@@ -8,7 +8,7 @@ Flow for an app::
     info = file_upload_confirm(user=u, key=form.key, kind="image")  # sniffed, else deleted
     url = file_upload_link(key=form.key)  # the owner's own link to it
 
-On S3 the client uploads to S3 directly; locally it posts to kalpla/file_views.py, which
+On S3 the client uploads to S3 directly; locally it posts to files/views.py, which
 calls file_upload_receive below.
 
 Download links (``/files/d/<token>/``) never carry a storage path. The token is a signed
@@ -37,16 +37,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from rest_framework import status
 
-from kalpla.exceptions import ApplicationError
-from kalpla.integrations.s3 import (
-    DownloadGrant,
-    S3FileSigner,
-    UploadForm,
-    content_disposition,
-    get_file_signer,
-    read_upload_token,
-)
-from kalpla.uploads import (
+from files.uploads import (
     EXTENSIONS,
     SNIFF_BYTES,
     UploadInfo,
@@ -56,6 +47,15 @@ from kalpla.uploads import (
     upload_kind,
     validate_declared_upload,
     validate_upload,
+)
+from kalpla.exceptions import ApplicationError
+from kalpla.integrations.s3 import (
+    DownloadGrant,
+    S3FileSigner,
+    UploadForm,
+    content_disposition,
+    get_file_signer,
+    read_upload_token,
 )
 
 logger = logging.getLogger(__name__)

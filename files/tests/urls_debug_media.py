@@ -3,7 +3,7 @@ DEBUG on, decided at import time)."""
 
 from django.urls import path
 
-from kalpla.public_media import public_media
+from files.public_media import public_media
 from kalpla.urls import handler400, handler403, handler404, handler500, urlpatterns
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

@@ -9,7 +9,7 @@ import pytest
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.servers.basehttp import WSGIRequestHandler, WSGIServer
 
-pytestmark = [pytest.mark.urls("kalpla.tests.urls_debug_media"), pytest.mark.django_db]
+pytestmark = [pytest.mark.urls("files.tests.urls_debug_media"), pytest.mark.django_db]
 
 PRIVATE = {
     "demo/media/welcome.mp3": b"ID3 private demo audio",

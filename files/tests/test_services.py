@@ -14,11 +14,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from kalpla.exceptions import ApplicationError
-from kalpla.file_views import RangeNotSatisfiable, byte_range
-from kalpla.integrations.s3 import DownloadGrant, LocalFileSigner, get_file_signer
-from kalpla.services import files as file_services
-from kalpla.services.files import (
+from files import services as file_services
+from files.services import (
     file_access_refused,
     file_link_url,
     file_not_found,
@@ -26,7 +23,10 @@ from kalpla.services.files import (
     file_upload_link,
     file_upload_start,
 )
-from kalpla.tests.test_uploads import HTML, MP4, SVG, image_bytes, png_bytes
+from files.tests.test_uploads import HTML, MP4, SVG, image_bytes, png_bytes
+from files.views import RangeNotSatisfiable, byte_range
+from kalpla.exceptions import ApplicationError
+from kalpla.integrations.s3 import DownloadGrant, LocalFileSigner, get_file_signer
 
 BODY = bytes(range(256)) * 8  # 2048 distinguishable bytes
 NAME = "private/lesson-1/clip.mp4"

@@ -1,6 +1,6 @@
 """File views: access-checked downloads (with HTTP Range) and the local signed uploads.
 
-Download links come from kalpla/services/files.py (``file_link_url``) and from apps with
+Download links come from files/services.py (``file_link_url``) and from apps with
 their own link routes (``SignedFileView`` subclasses such as the lesson player's). Each
 request checks the token and the requesting user's access, then serves the file from the
 local storage, or on S3 redirects to a short presigned GET. Private media is never served
@@ -30,14 +30,9 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
+from files.services import file_link_grant, file_presigned_url, file_served_as, file_upload_receive
 from kalpla.exceptions import error_body
 from kalpla.integrations.s3 import DownloadGrant
-from kalpla.services.files import (
-    file_link_grant,
-    file_presigned_url,
-    file_served_as,
-    file_upload_receive,
-)
 
 CHUNK_BYTES = 64 * 1024
 RANGE_RE = re.compile(r"^bytes=(\d*)-(\d*)$")

@@ -1,11 +1,11 @@
-"""Routes of the permission-checked local file views (kalpla/file_views.py), under /files/.
+"""Routes of the permission-checked local file views (files/views.py), under /files/.
 
 S3 deployments never link here: their URLs are presigned S3 URLs.
 """
 
 from django.urls import path
 
-from kalpla.file_views import FileDownloadView, FileUploadView
+from files.views import FileDownloadView, FileUploadView
 
 app_name = "files"
 

@@ -1,4 +1,4 @@
-"""Upload validation (kalpla/uploads.py): sniffed types, size limits, bombs, SVG, empty files."""
+"""Upload validation (files/uploads.py): sniffed types, size limits, bombs, SVG, empty files."""
 
 import io
 import zipfile
@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from kalpla.uploads import (
+from files.uploads import (
     DOCX,
     MB,
     content_type_for_name,
