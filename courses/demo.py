@@ -32,7 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
-from kalpla.captions import Cue, to_vtt
+from mediatools.captions import Cue, to_vtt
 
 logger = logging.getLogger(__name__)
 

@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import Category, Course, Lesson, Tag
 from files.uploads import validate_upload
-from kalpla.captions import CaptionError, parse_vtt
 from kalpla.integrations.transcribe import TRANSCRIBE_LANGUAGES
+from mediatools.captions import CaptionError, parse_vtt
 
 
 def language_choices() -> list[tuple[str, str]]:

@@ -32,14 +32,14 @@ from courses.services.reviews import review_text_digest
 from jobs.models import ProcessingJob
 from jobs.runs import JOB_RETRY
 from jobs.services import job_set_external_id
-from kalpla import media
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
     JobNotReady,
     TransientIntegrationError,
 )
-from kalpla.services.speech import (
+from mediatools import tools as media
+from mediatools.speech import (
     speech_synthesize,
     transcription_job_name,
     transcription_output_names,

@@ -35,8 +35,8 @@ from courses.selectors.access import (
 from enrollments import selectors as enrollment_selectors
 from enrollments import services as enrollment_services
 from files.views import SignedFileView
-from kalpla.captions import CaptionError, Cue, parse_vtt
 from kalpla.integrations.s3 import DownloadGrant
+from mediatools.captions import CaptionError, Cue, parse_vtt
 
 logger = logging.getLogger(__name__)
 

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "kalpla",
     "jobs",
     "files",
+    "mediatools",
     "accounts",
     "courses",
     "enrollments",

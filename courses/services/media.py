@@ -4,7 +4,7 @@ Design: one job per thing that changed, each a job (jobs app) run on Celery, wit
 slow services called synchronously *inside* the handler instead of chaining jobs:
 
 - ``courses.lesson_media`` (a video/audio lesson's upload): probe the duration, grab a poster
-  frame (video), then transcribe (kalpla.services.speech.transcription_run) into WebVTT
+  frame (video), then transcribe (mediatools.speech.transcription_run) into WebVTT
   captions and a plain transcript. On Amazon Transcribe the run polls and hands back with
   JobNotReady; the retry resumes the same transcription (external id) and skips the probe
   it already did in this run (progress kept in ``job.result`` under the run's stamp).
@@ -49,15 +49,13 @@ from files.services import file_upload_confirm, file_upload_start
 from files.uploads import validate_upload
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue, job_rerun
-from kalpla.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
 from kalpla.exceptions import ApplicationError
 from kalpla.integrations.base import (
     TransientIntegrationError,
 )
 from kalpla.integrations.s3 import UploadForm
-from kalpla.services.speech import (
-    transcription_output_names,
-)
+from mediatools.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
+from mediatools.speech import transcription_output_names
 
 logger = logging.getLogger(__name__)
 

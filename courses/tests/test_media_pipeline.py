@@ -25,10 +25,10 @@ from courses.services import authoring, media
 from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
 from files.tests.test_uploads import MP4, png_bytes
 from jobs.models import ProcessingJob
-from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult
 from kalpla.testing.tools import require_tool
+from mediatools.captions import parse_vtt
 
 pytestmark = pytest.mark.django_db
 

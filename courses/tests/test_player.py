@@ -14,7 +14,7 @@ from courses.models import Lesson, Resource
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.tests.factories import EnrollmentFactory
-from kalpla.captions import Cue, to_vtt
+from mediatools.captions import Cue, to_vtt
 
 pytestmark = pytest.mark.django_db
 

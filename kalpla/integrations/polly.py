@@ -16,9 +16,9 @@ from typing import Any, Protocol
 
 from django.conf import settings
 
-from kalpla import media
 from kalpla.integrations.aws import aws_errors, client
 from kalpla.integrations.base import CapabilityUnavailable, IntegrationError, choose_backend
+from mediatools import tools as media
 
 MAX_BILLED_CHARS = 3000
 MAX_TOTAL_CHARS = 6000

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.storage import default_storage
 
-from kalpla import media
-from kalpla.captions import Word
 from kalpla.integrations.aws import aws_errors, client
 from kalpla.integrations.base import CapabilityUnavailable, IntegrationError, choose_backend
+from mediatools import tools as media
+from mediatools.captions import Word
 
 # Amazon Transcribe language codes per course language; full codes ("en-GB") pass through.
 TRANSCRIBE_LANGUAGES = {

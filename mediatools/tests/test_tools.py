@@ -6,9 +6,9 @@ import wave
 import pytest
 from PIL import Image
 
-from kalpla import media
 from kalpla.integrations.base import CapabilityUnavailable, IntegrationError
 from kalpla.testing.tools import require_tool
+from mediatools import tools as media
 
 
 @pytest.fixture

@@ -16,10 +16,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from jobs.models import ProcessingJob
-from kalpla.captions import cues_from_words, plain_text, to_vtt
 from kalpla.integrations.base import IntegrationError, JobNotReady, TransientIntegrationError
 from kalpla.integrations.polly import SpeechAudio, get_speech_synthesizer
 from kalpla.integrations.transcribe import TranscriptionState, get_transcriber
+from mediatools.captions import cues_from_words, plain_text, to_vtt
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from kalpla.captions import CaptionError, Cue, Word, cues_from_words, parse_vtt, plain_text, to_vtt
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations import transcribe as transcribe_integration
 from kalpla.integrations.base import (
@@ -29,8 +28,17 @@ from kalpla.integrations.transcribe import (
     transcribe_language,
     transcript_key,
 )
-from kalpla.services import speech
 from kalpla.testing.tools import require_tool
+from mediatools import speech
+from mediatools.captions import (
+    CaptionError,
+    Cue,
+    Word,
+    cues_from_words,
+    parse_vtt,
+    plain_text,
+    to_vtt,
+)
 
 BUCKET = "kalpla-transcribe"
 SPOKEN = "Welcome to the course. Today we learn about computers and numbers."

@@ -10,7 +10,6 @@ from botocore.stub import Stubber
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 
-from kalpla import media
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations.base import (
     CapabilityUnavailable,
@@ -27,8 +26,9 @@ from kalpla.integrations.polly import (
     split_ssml,
     split_text,
 )
-from kalpla.services.speech import speech_synthesize
 from kalpla.testing.tools import require_tool
+from mediatools import tools as media
+from mediatools.speech import speech_synthesize
 
 SENTENCE = "Welcome to the course. Today we learn how computers store numbers."
 LONG_TEXT = " ".join(

@@ -1,3 +1,0 @@
-"""Platform services over the integrations layer."""
-
-from kalpla.services import speech  # noqa: F401
