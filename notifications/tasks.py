@@ -8,6 +8,7 @@ from typing import Any
 
 from celery import shared_task
 
+from jobs.retry import task_retry_or_give_up
 from kalpla.integrations.base import TransientIntegrationError
 
 
@@ -22,16 +23,14 @@ def delivery_send_task(self: Any, delivery_id: int) -> str:
     try:
         delivery = svc.delivery_send(delivery=delivery)
     except TransientIntegrationError as exc:
-        if delivery.attempts >= svc.MAX_ATTEMPTS:
-            svc.delivery_fail(
-                delivery=delivery, error=f"Gave up after {delivery.attempts} attempts: {exc}"
-            )
-            return "failed"
-        countdown = svc.backoff_seconds(delivery.attempts)
-        if self.request.is_eager:
-            # Eager: return the Retry so apply() re-runs the task inline (see kalpla.tasks).
-            return self.retry(exc=exc, countdown=countdown, throw=False)
-        raise self.retry(exc=exc, countdown=countdown) from exc
+        failing = delivery
+        return task_retry_or_give_up(
+            self,
+            exc=exc,
+            attempts=failing.attempts,
+            policy=svc.DELIVERY_RETRY,
+            give_up=lambda error: svc.delivery_fail(delivery=failing, error=error),
+        )
     return str(delivery.status)
 
 

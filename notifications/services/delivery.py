@@ -6,28 +6,22 @@ and anything but ``queued`` is left alone, so a redelivered or retried task find
 """
 
 import logging
-import random
 from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from jobs.retry import RetryPolicy
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from notifications.models import Delivery
 from notifications.services.channels import CHANNEL_SENDERS, SkipDelivery
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
-BACKOFF_BASE_SECONDS = 5.0
-BACKOFF_CAP_SECONDS = 600.0
+# The retry policy of notifications.delivery_send (jobs.retry, shared with background jobs).
+DELIVERY_RETRY = RetryPolicy(max_attempts=5, backoff_seconds=5, backoff_max_seconds=600)
 RELEASE_BATCH = 500
-
-
-def backoff_seconds(attempt: int) -> float:
-    """Exponential backoff with full jitter, like kalpla.jobs: uniform in [0, base * 2**n]."""
-    return random.uniform(0, min(BACKOFF_CAP_SECONDS, BACKOFF_BASE_SECONDS * 2**attempt))
 
 
 def deliveries_queue(*, delivery_ids: Iterable[int]) -> None:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.services import api_key_create, user_signup_complete
 from accounts.tests.factories import PASSWORD, UserFactory
+from jobs.retry import RetryPolicy
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from notifications.models import Channel, Delivery, Device, Notification, NotificationPreference
 from notifications.services import channels
@@ -222,14 +223,24 @@ def test_delivery_send_without_a_sender_is_skipped(monkeypatch):
     assert delivery.status == "skipped" and "No sender" in delivery.error
 
 
+class RecordingPolicy(RetryPolicy):
+    """The delivery policy without waiting, noting the attempt each backoff was asked for."""
+
+    def __init__(self, waits):
+        super().__init__(max_attempts=5, backoff_seconds=0)
+        object.__setattr__(self, "waits", waits)
+
+    def countdown(self, attempt):
+        self.waits.append(attempt)
+        return 0
+
+
 def test_delivery_task_retries_transient_errors_with_backoff(monkeypatch):
     # given a sender that is throttled twice
     sender = FakeSender(TransientIntegrationError("throttled"), TransientIntegrationError("again"))
     monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
     waits = []
-    monkeypatch.setattr(
-        delivery_service, "backoff_seconds", lambda attempt: waits.append(attempt) or 0
-    )
+    monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RecordingPolicy(waits))
     delivery = queued_email()
     # when the (eager) task runs
     delivery_send_task.delay(delivery_id=delivery.pk)
@@ -243,7 +254,7 @@ def test_delivery_task_retries_transient_errors_with_backoff(monkeypatch):
 def test_delivery_task_gives_up_after_five_attempts(monkeypatch):
     sender = FakeSender(*[TransientIntegrationError("down")] * 10)
     monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
-    monkeypatch.setattr(delivery_service, "backoff_seconds", lambda attempt: 0)
+    monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RetryPolicy(backoff_seconds=0))
     delivery = queued_email()
     delivery_send_task.delay(delivery_id=delivery.pk)
     delivery.refresh_from_db()
@@ -276,7 +287,7 @@ def test_delivery_task_retries_on_a_real_worker(celery_worker, monkeypatch):
     # given a sender throttled twice, and short backoffs
     sender = FakeSender(TransientIntegrationError("throttled"), TransientIntegrationError("again"))
     monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
-    monkeypatch.setattr(delivery_service, "BACKOFF_BASE_SECONDS", 0.05)
+    monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RetryPolicy(backoff_seconds=0))
     # when notify() commits, the task goes through Redis to the worker
     [n] = announce([UserFactory()])
     delivery = Delivery.objects.get(notification=n, channel="email")
