@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from notifications import kinds, services  # noqa: F401 - registers kinds and handlers
+        from notifications import checks, kinds, services  # noqa: F401 - kinds, handlers, checks

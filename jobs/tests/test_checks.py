@@ -1,0 +1,45 @@
+"""Start-up checks: a declared job kind, notification kind or moderation target that cannot be
+run, rendered or acted on fails `manage.py check`."""
+
+import pytest
+
+from community import moderation
+from community.checks import moderation_targets_have_handlers
+from jobs import registry
+from jobs.checks import job_kinds_have_handlers
+from notifications.checks import notification_kinds_have_templates
+from notifications.kinds import KINDS, Kind
+
+
+def test_checks_pass_for_the_project():
+    assert job_kinds_have_handlers() == []
+    assert notification_kinds_have_templates() == []
+    assert moderation_targets_have_handlers() == []
+
+
+def test_job_kind_without_an_importable_handler_fails(monkeypatch):
+    monkeypatch.setitem(registry._KINDS, "test.gone", "courses.jobs.no_such_job")
+    [error] = job_kinds_have_handlers()
+    assert error.id == "jobs.E001" and "test.gone" in error.msg
+
+
+def test_notification_kind_without_templates_fails(monkeypatch):
+    monkeypatch.setitem(
+        KINDS, "test.untemplated", Kind(name="test.untemplated", category="account")
+    )
+    errors = notification_kinds_have_templates()
+    assert errors and all(e.id == "notifications.E001" for e in errors)
+    assert any("title.txt" in e.msg for e in errors)
+
+
+@pytest.mark.django_db
+def test_moderation_target_without_a_hide_handler_fails(monkeypatch):
+    from django.contrib.auth.models import Group
+
+    monkeypatch.setitem(
+        moderation._HANDLERS,
+        Group,
+        moderation._Handler(describe=str, hide=None),  # type: ignore[arg-type]
+    )
+    [error] = moderation_targets_have_handlers()
+    assert error.id == "community.E001" and "hide" in error.msg
