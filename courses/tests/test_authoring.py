@@ -748,30 +748,6 @@ def test_rerun_button_queues_the_narration_again(
     assert "Upload a video or audio file first" in wrong.content.decode()
 
 
-@pytest.fixture
-def s3_media(aws, settings):
-    """The media bucket on moto with the default storage on S3, as in production."""
-    bucket = "kalpla-authoring"
-    aws_client("s3").create_bucket(Bucket=bucket)
-    settings.AWS_STORAGE_BUCKET_NAME = bucket
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {
-                "bucket_name": bucket,
-                "endpoint_url": aws,
-                "region_name": "us-east-1",
-                "access_key": "testing",
-                "secret_key": "testing",
-                "file_overwrite": False,
-                "default_acl": "private",
-            },
-        },
-    }
-    return bucket
-
-
 def test_cover_upload_end_to_end_on_s3(client, mentor, draft, s3_media, aws):
     client.force_login(mentor)
     image = png_bytes()

@@ -19,7 +19,6 @@ from courses.models import Lesson
 from courses.moderation import course_describe
 from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import authoring, media
-from courses.tests.test_authoring import s3_media  # noqa: F401 - fixture
 from kalpla.captions import parse_vtt
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult

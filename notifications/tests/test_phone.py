@@ -285,3 +285,20 @@ def test_api_phone_needs_credentials(api_client, db):
         response = getattr(api_client, method)("/api/v1/me/phone/")
         assert response.status_code == 401
     assert api_client.post("/api/v1/me/phone/verify/", {"code": "1"}).status_code == 401
+
+
+def test_allauths_own_phone_endpoint_points_to_ours_instead_of_crashing(client):
+    # allauth's headless /account/phone needs allauth phone support Kalpla does not use
+    client.force_login(UserFactory())
+    app = {"X-Session-Token": client.session.session_key}
+    for url, headers in (
+        ("/_allauth/app/v1/account/phone", app),
+        ("/_allauth/browser/v1/account/phone", {}),
+    ):
+        read = client.get(url, headers=headers)
+        change = client.post(
+            url, {"phone": "+919800000000"}, content_type="application/json", headers=headers
+        )
+        for response in (read, change):
+            assert response.status_code == 404
+            assert "/api/v1/me/phone/" in response.json()["errors"][0]["message"]
