@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import resolve
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from courses.file_links import lesson_preview_link
 from courses.selectors.access import lesson_file_url
 from courses.tests.factories import (
     CourseFactory,
@@ -20,7 +21,7 @@ from courses.tests.factories import (
     ReviewFactory,
 )
 from enrollments.tests.factories import EnrollmentFactory
-from kalpla.services.files import file_download_url, file_upload_start
+from kalpla.services.files import file_upload_start
 from kalpla.tests.factories import ModerationItemFactory
 from notifications.services.email import unsubscribe_token
 from notifications.tests.factories import DeviceFactory, NotificationFactory, PhoneNumberFactory
@@ -57,6 +58,9 @@ def world(db) -> World:
     module = ModuleFactory(course=course)
     lesson = LessonFactory(module=module)
     resource = ResourceFactory(lesson=lesson)
+    # the lesson's poster (the handout's stored file will do): editors preview it by link
+    lesson.poster.name = resource.file.name
+    lesson.save(update_fields=["poster"])
     # student A's own things, which student B asks for
     EnrollmentFactory(user=student_a, course=course)
     review = ReviewFactory(course=course, user=student_a, text="Clear and useful.")
@@ -98,7 +102,7 @@ def world(db) -> World:
             "provider_id": "linkedin",
         },
         tokens={
-            "files:download": _token(file_download_url(name=resource.file.name, user=student_a)),
+            "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),
             "files:upload": _token(upload.url),
             "courses:lesson_file": _token(
                 lesson_file_url(lesson=lesson, role=f"resource:{resource.pk}", user=student_a)

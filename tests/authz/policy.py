@@ -328,8 +328,8 @@ POLICY: dict[str, Rule] = {
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
-    # signed links bound to student A (anonymous: 403 like any foreign holder)
-    "files:download": get("403 ok 403 403 403 403 403"),
+    # a lesson editor's preview link: checked on every request against who may edit the course
+    "files:download": get("403 403 403 ok 403 403 ok"),
     "files:upload": post("login ok 403 403 403 403 403"),
     # basic auth (ANYMAIL_WEBHOOK_SECRET) before anything else
     "amazon_ses_tracking_webhook": post("login login login login login login login"),
