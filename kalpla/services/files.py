@@ -26,9 +26,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
-from rest_framework import status
 
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 from kalpla.integrations.s3 import (
     DownloadGrant,
     UploadForm,
@@ -83,11 +82,7 @@ def file_upload_confirm(*, user: AbstractBaseUser, key: str, kind: str) -> Uploa
     """Sniff what arrived under ``key``; delete it and raise ValidationError if refused."""
     upload = upload_kind(kind)
     if not re.fullmatch(rf"uploads/{kind}/{user.pk}/[0-9a-f]{{32}}\.[a-z0-9]+", key):
-        raise ApplicationError(
-            _("This upload is not yours."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise PermissionDenied(_("This upload is not yours."), code="permission_denied")
     signer = get_file_signer()
     head_bytes = upload.limit if upload.reads_whole_file else SNIFF_BYTES
     try:
@@ -148,26 +143,14 @@ def _read(reader: Callable[[str], T], token: str) -> T:
     try:
         return reader(token)
     except signing.SignatureExpired:
-        raise ApplicationError(
-            _("This link has expired."),
-            code="link_expired",
-            status_code=status.HTTP_403_FORBIDDEN,
-        ) from None
+        raise PermissionDenied(_("This link has expired."), code="link_expired") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise ApplicationError(
-            _("This link is not valid."),
-            code="invalid_link",
-            status_code=status.HTTP_403_FORBIDDEN,
-        ) from None
+        raise PermissionDenied(_("This link is not valid."), code="invalid_link") from None
 
 
 def _check_user(signed_user_id: int | None, user: AnyUser | None) -> None:
     if signed_user_id is not None and _user_id(user) != signed_user_id:
-        raise ApplicationError(
-            _("This link belongs to another account."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise PermissionDenied(_("This link belongs to another account."), code="permission_denied")
 
 
 def _check_matches(info: UploadInfo, *, expected: str) -> None:
