@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,14 +18,15 @@ from django.utils.translation import get_language, get_language_info, gettext_la
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_moderator
 from accounts.selectors import signed_in_user
+from courses import policies
 from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_page_parts
 from courses.filters import CourseCatalogueFilter
 from courses.models import Course
 from courses.selectors import catalogue as selectors
+from courses.selectors.access import CourseAccess
 from courses.services import reviews as review_services
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -188,18 +188,20 @@ def _course_page(
     request: HttpRequest,
     course: Course,
     *,
+    access: CourseAccess | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
     lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
-    access = selectors.viewer_access(user=user, course=course)
+    access = access or selectors.viewer_access(user=user, course=course)
     state = selectors.enroll_state(user=user, course=course, access=access)
     enrollment = access.enrollment
     enrolled = enrollment is not None
-    moderator = is_moderator(user)
+    moderator = policies.review_can_hide(user=user)
+    # course_access skips the instructor query for staff; staff who teach it reply too
     instructor = access.is_instructor or (
-        access.is_staff and selectors.is_course_instructor(user=user, course=course)
+        access.is_staff and policies.course_is_instructor(user=user, course=course)
     )
     my_review = selectors.review_of_user(user=user, course=course)
     can_review = enrolled and course.is_published
@@ -271,8 +273,8 @@ def _course_page(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = selectors.course_detail_get(slug=slug, user=request.user, prefetch=False)
-    return _course_page(request, course)
+    course, access = selectors.course_page_get(slug=slug, user=request.user, prefetch=False)
+    return _course_page(request, course, access=access)
 
 
 @require_POST
@@ -310,9 +312,9 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
             review_services.review_reply(
                 review=review, by=signed_in_user(request), text=form.cleaned_data["text"]
             )
+        except PermissionDenied:
+            raise  # the 403 page
         except ApplicationError as exc:
-            if exc.status_code == 403:
-                raise PermissionDenied(exc.message) from exc
             messages.error(request, exc.message)
             return redirect(reverse("courses:detail", args=[review.course.slug]) + "#reviews")
         messages.success(request, _("Your reply was saved."))
@@ -326,9 +328,9 @@ def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
     hidden = request.POST.get("hidden", "true") != "false"
     try:
         review_services.review_hide(review=review, by=signed_in_user(request), hidden=hidden)
+    except PermissionDenied:
+        raise  # the 403 page
     except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
         messages.success(

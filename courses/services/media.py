@@ -43,13 +43,12 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from accounts.models import User
-from accounts.roles import is_moderator
+from courses import policies
 from courses.models import Course, Lesson
 from courses.services.authoring import (
     AuthoringDenied,
     _require_author,
     _require_editor,
-    course_can_edit,
     course_changed,
     course_duration_refresh,
 )
@@ -380,7 +379,7 @@ def course_cover_remove(*, user: User, course: Course) -> Course:
     """Take the cover down (its editors, or a moderator rejecting it); files go later.
 
     A cover still waiting for review goes too."""
-    if not (is_moderator(user) or course_can_edit(user=user, course=course)):
+    if not policies.course_cover_can_remove(user=user, course=course):
         raise AuthoringDenied(
             _("Only this course's instructors, staff and moderators can do this.")
         )
@@ -429,7 +428,7 @@ def course_cover_keep(*, course: Course, by: User) -> Course:
 @transaction.atomic
 def course_cover_discard(*, course: Course, by: User) -> Course:
     """A moderator hides the cover waiting for review: the current cover stays."""
-    if not is_moderator(by):
+    if not policies.cover_can_moderate(user=by):
         raise AuthoringDenied(_("Only moderators can do this."))
     name = course.cover_pending.name
     if name:

@@ -14,14 +14,13 @@ from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from accounts.models import User
-from accounts.roles import is_moderator
+from courses import policies
 from courses.cache import catalogue_invalidate
 from courses.models import Course, Review
-from courses.selectors.catalogue import is_course_instructor, is_enrolled
-from kalpla.exceptions import ApplicationError
+from courses.selectors.catalogue import is_enrolled
+from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
 from kalpla.jobs import job_enqueue, job_handler
 from kalpla.models import ModerationItem, ProcessingJob
 from kalpla.moderation import moderation_flag
@@ -66,10 +65,8 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
     if not course.is_published:
         raise ApplicationError(_("This course is not open for reviews."), code="not_published")
     if not is_enrolled(user=user, course=course):
-        raise ApplicationError(
-            _("Only students enrolled in this course can review it."),
-            code="not_enrolled",
-            status_code=status.HTTP_403_FORBIDDEN,
+        raise PermissionDenied(
+            _("Only students enrolled in this course can review it."), code="not_enrolled"
         )
     _lock_course(course)
     text = (text or "").strip()
@@ -98,11 +95,10 @@ def review_sentiment_later(*, review: Review) -> ProcessingJob:
 @transaction.atomic
 def review_reply(*, review: Review, by: User, text: str) -> Review:
     """Set (or, with empty text, remove) the instructor's reply. Course instructors only."""
-    if not is_course_instructor(user=by, course=review.course):
-        raise ApplicationError(
+    if not policies.review_can_reply(user=by, review=review):
+        raise PermissionDenied(
             _("Only an instructor of this course can reply to its reviews."),
             code="not_instructor",
-            status_code=status.HTTP_403_FORBIDDEN,
         )
     text = (text or "").strip()
     changed = text != review.reply
@@ -149,12 +145,8 @@ def review_reply_notify(*, review_id: int, digest: str) -> None:
 @transaction.atomic
 def review_hide(*, review: Review, by: User, hidden: bool) -> Review:
     """Hide or show a review (moderators and admins); the rating excludes hidden reviews."""
-    if not is_moderator(by):
-        raise ApplicationError(
-            _("Only moderators can hide reviews."),
-            code="not_moderator",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+    if not policies.review_can_hide(user=by):
+        raise PermissionDenied(_("Only moderators can hide reviews."), code="not_moderator")
     _lock_course(review.course)
     review.is_hidden = hidden
     review.save(update_fields=["is_hidden", "updated_at"])
@@ -177,9 +169,7 @@ def review_report(*, review: Review, by: User, reason: str) -> ModerationItem:
             code="own_review",
         )
     if review.is_hidden:
-        raise ApplicationError(
-            _("This review is already hidden."), code="already_hidden", status_code=409
-        )
+        raise Conflict(_("This review is already hidden."), code="already_hidden")
     reason = " ".join((reason or "").split())[:500]
     line = _("Reported by %(name)s: %(reason)s") % {
         "name": by.name or by.get_short_name(),

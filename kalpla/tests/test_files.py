@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 from kalpla.file_views import RangeNotSatisfiable, byte_range
 from kalpla.integrations.s3 import DownloadGrant, LocalFileSigner, get_file_signer
 from kalpla.services import files as file_services
@@ -463,7 +463,7 @@ def test_upload_confirm_checks_owner_and_presence(media, student):
     media.save(form.key, ContentFile(png_bytes()))
     with pytest.raises(ApplicationError) as foreign:
         file_upload_confirm(user=UserFactory(), key=form.key, kind="image")
-    assert foreign.value.status_code == 403
+    assert isinstance(foreign.value, PermissionDenied)
     with pytest.raises(ApplicationError):
         file_upload_confirm(user=student, key=form.key, kind="avatar")  # not that kind's key
     assert file_upload_confirm(user=student, key=form.key, kind="image").width == 8

@@ -1,14 +1,13 @@
 """/api/v1/me/phone/ (SMS verification, SMS sign-in codes) and /api/v1/me/devices/ (push)."""
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -17,7 +16,7 @@ from rest_framework.views import APIView
 from accounts.permissions import ACCOUNT_MANAGEMENT_PERMISSIONS
 from accounts.selectors import signed_in_user
 from kalpla.api.serializers import ErrorSerializer
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import Unavailable
 from kalpla.integrations.base import IntegrationError
 from notifications.api.serializers_channels import (
     DeviceOut,
@@ -42,15 +41,6 @@ THROTTLED = {
     ),
     503: OpenApiResponse(ErrorSerializer, description="SMS could not be sent; try again."),
 }
-
-T = TypeVar("T")
-
-
-def _throttle_as_429(call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except phone_service.CodeThrottled as exc:
-        raise exceptions.Throttled(wait=exc.retry_after, detail=exc.message) from exc
 
 
 def phone_data(phone: PhoneNumber | None) -> dict[str, Any]:
@@ -122,9 +112,8 @@ class PhoneApi(APIView):
         s.is_valid(raise_exception=True)
         user = signed_in_user(request)
         try:
-            phone = _throttle_as_429(
-                lambda: phone_service.phone_start(user=user, number=s.validated_data["number"])
-            )
+            # a CodeThrottled answers 429 with Retry-After (kalpla.exceptions)
+            phone = phone_service.phone_start(user=user, number=s.validated_data["number"])
         except DjangoValidationError as exc:
             raise serializers.ValidationError({"number": exc.messages}) from exc
         return Response(PhoneOut(phone_data(phone)).data)
@@ -267,10 +256,9 @@ class DeviceListRegisterApi(ListAPIView):
                 token=s.validated_data["token"],
             )
         except IntegrationError as exc:
-            raise ApplicationError(
+            raise Unavailable(
                 _("Push notifications are not available right now. Please try again later."),
                 code="push_unavailable",
-                status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
             ) from exc
         return Response(
             DeviceOut(device).data,

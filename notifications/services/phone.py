@@ -21,9 +21,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import status
 
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Throttled, Unavailable
 from kalpla.integrations.base import TransientIntegrationError
 from kalpla.integrations.sns import get_messenger, validate_phone
 from notifications.models import PhoneNumber
@@ -35,12 +34,8 @@ MAX_ATTEMPTS = 5
 NUMBER_CODES_PER_HOUR = 5
 
 
-class CodeThrottled(ApplicationError):
+class CodeThrottled(Throttled):
     """Asked for a new code too soon; ``retry_after`` says when the next one may be sent."""
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, code="throttled", status_code=status.HTTP_429_TOO_MANY_REQUESTS)
-        self.retry_after = retry_after
 
 
 def code_generate() -> str:
@@ -63,16 +58,15 @@ def code_matches(*, expected_hash: str, purpose: str, user_id: int, target: str,
 
 
 def sms_code_send(*, user: Any, number: str, code: str, text: Promise) -> None:
-    """Send a code by SMS now, in the user's language; integration outages become a 503."""
+    """Send a code by SMS now, in the user's language; integration outages raise Unavailable."""
     with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
         message = str(text) % {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
     try:
         get_messenger().send_sms(phone=number, text=message, transactional=True)
     except TransientIntegrationError as exc:
-        raise ApplicationError(
+        raise Unavailable(
             _("We could not send the SMS right now. Please try again in a minute."),
             code="sms_unavailable",
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         ) from exc
 
 
