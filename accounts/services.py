@@ -1,3 +1,4 @@
+from http import HTTPStatus
 from typing import Any
 
 from django.contrib.auth.models import Group
@@ -79,7 +80,9 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
         raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
         raise ApplicationError(
-            _("You have 20 active keys; revoke one first."), code="too_many_keys"
+            _("You have 20 active keys; revoke one first."),
+            code="too_many_keys",
+            status_code=HTTPStatus.CONFLICT,
         )
     prefix, raw = ApiKey.generate()
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))

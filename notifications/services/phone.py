@@ -137,7 +137,11 @@ def phone_start(*, user: Any, number: str) -> PhoneNumber:
     number = validate_phone("".join((number or "").split()))
     phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
     if phone is not None and phone.number == number and phone.is_verified:
-        raise ApplicationError(_("This number is already verified."), code="already_verified")
+        raise ApplicationError(
+            _("This number is already verified."),
+            code="already_verified",
+            status_code=status.HTTP_409_CONFLICT,
+        )
     if wait := phone_resend_wait(phone=phone):
         raise CodeThrottled(
             _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
@@ -180,11 +184,15 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
         phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
         if phone is None or phone.is_verified or not phone.code_hash:
             raise ApplicationError(
-                _("Ask for a code first."), code="no_pending", errors={"code": [_("No code.")]}
+                _("Ask for a code first."),
+                code="no_code_requested",
+                status_code=status.HTTP_409_CONFLICT,
             )
         if not phone_code_pending(phone=phone):
             raise ApplicationError(
-                _("The code has expired. Ask for a new one."), code="code_expired"
+                _("The code has expired. Ask for a new one."),
+                code="code_expired",
+                status_code=status.HTTP_409_CONFLICT,
             )
         if code_matches(
             expected_hash=phone.code_hash,
@@ -222,9 +230,14 @@ def phone_sms_mfa_set(*, user: Any, enabled: bool) -> PhoneNumber:
         raise ApplicationError(
             _("Verify your phone number before using it for sign-in codes."),
             code="phone_not_verified",
+            status_code=status.HTTP_409_CONFLICT,
         )
     if phone is None:
-        raise ApplicationError(_("You have no phone number."), code="no_phone")
+        raise ApplicationError(
+            _("You have no phone number."),
+            code="phone_missing",
+            status_code=status.HTTP_409_CONFLICT,
+        )
     phone.sms_mfa_enabled = enabled
     phone.save(update_fields=["sms_mfa_enabled"])
     return phone
