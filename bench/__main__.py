@@ -376,8 +376,7 @@ def report(
     lines = [
         f"Kalpla bench, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"uvicorn {args.workers} workers on {HOST}, DJANGO_DEBUG=false, PostgreSQL + Redis; "
-        f"{os.cpu_count()} CPUs shared with the load generator"
-        + ("; per-process local cache OFF" if args.no_local_cache else ""),
+        f"{os.cpu_count()} CPUs shared with the load generator",
         "machine load average (1/5/15 min) before: "
         + " / ".join(f"{x:.1f}" for x in LOAD_BEFORE)
         + ", after: "
@@ -410,11 +409,6 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--courses", type=int, default=200)
     parser.add_argument(
-        "--no-local-cache",
-        action="store_true",
-        help="serve without the per-process memory cache (the 'local' cache), for comparison",
-    )
-    parser.add_argument(
         "--output", type=Path, default=RESULTS / "latest.txt", help="where to write the report"
     )
     args = parser.parse_args()
@@ -423,8 +417,6 @@ def main() -> int:
 
     database_url = os.environ.get("KALPLA_BENCH_DATABASE_URL", DEFAULT_DB)
     env = bench_env(database_url)
-    if args.no_local_cache:
-        env["KALPLA_BENCH_LOCAL_CACHE"] = "off"
     started = time.monotonic()
     log(f"recreating {urlsplit(database_url).path.lstrip('/')}")
     recreate_database(database_url)

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar
 
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -182,22 +182,15 @@ def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, 
     ``build()`` returns the ids of the courses the page shows (None: do not keep this page,
     e.g. an error answer) and the page. The entry keeps
     the version of the catalogue's lists and of each of those courses, and is rebuilt when
-    one has moved: editing a course retires only the pages that show its card. Hits are kept
-    in this process's memory too (the ``local`` cache), so a hit costs one round trip to
-    Redis, for the versions. A course changed while its page was being built can be shown
-    as it was for up to ``CATALOGUE_TTL`` seconds.
+    one has moved: editing a course retires only the pages that show its card. A hit costs
+    two round trips to Redis (the entry, then the versions). A course changed while its page
+    was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
     """
     key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
-    local = caches["local"]
-    entry: dict[str, Any] | None = local.get(key)
-    from_redis = entry is None
-    if entry is None:
-        entry = cache.get(key)
+    entry: dict[str, Any] | None = cache.get(key)
     if entry is not None:
         scopes = [CATALOGUE, *(course_scope(i) for i in entry["ids"])]
         if cache_versions_seen(*scopes) == entry["versions"]:
-            if from_redis:
-                local.set(key, entry, timeout=CATALOGUE_TTL)
             return entry["page"]
     (catalogue_version,) = cache_versions(CATALOGUE)
     ids, page = build()
@@ -206,5 +199,4 @@ def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, 
     versions = [catalogue_version, *cache_versions(*(course_scope(i) for i in ids))]
     entry = {"ids": ids, "versions": versions, "page": page}
     cache.set(key, entry, timeout=CATALOGUE_TTL)
-    local.set(key, entry, timeout=CATALOGUE_TTL)
     return page
