@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -20,7 +19,6 @@ from courses.policies import course_can_review
 from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue
 from enrollments import selectors as enrollment_selectors
-from enrollments.cache import learning_cached, learning_list_html
 from kalpla.exceptions import ApplicationError
 from notifications.selectors import notification_list
 
@@ -51,18 +49,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "role": primary_role(user),
         "first_visit": selectors.is_first_visit(request),
-        "learning_list": mark_safe(  # noqa: S308 - rendered by our template
-            learning_list_html(
-                user_id=user.pk,
-                render=lambda: render_to_string(
-                    "enrollments/_learning_list.html",
-                    {"enrollments": enrollment_selectors.learning_list(user=user)},
-                ),
-            )
+        "learning_list": enrollment_selectors.learning_list_html(
+            user_id=user.pk,
+            render=lambda: render_to_string(
+                "enrollments/_learning_list.html",
+                {"enrollments": enrollment_selectors.learning_list(user=user)},
+            ),
         ),
         "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
         "recent_notifications": list(notification_list(user=user)[:RECENT_NOTIFICATIONS]),
-        "recommended": learning_cached(
+        "recommended": enrollment_selectors.learning_cached(
             user_id=user.pk,
             part="recommended",
             build=lambda: _recommended_cards(user),

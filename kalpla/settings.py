@@ -161,14 +161,6 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 REDIS_URL = env.str("REDIS_URL", default="")
-# A small per-process memory in front of Redis for the hottest entries whose keys carry a
-# version (the catalogue's pages): a hit costs no network round trip.
-LOCAL_CACHE = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "kalpla-local",
-    "TIMEOUT": 60,
-    "OPTIONS": {"MAX_ENTRIES": 500},
-}
 CACHE_KEY_PREFIX = env.str("KALPLA_CACHE_PREFIX", default="kalpla")
 if REDIS_URL:
     CACHES = {
@@ -178,7 +170,6 @@ if REDIS_URL:
             "KEY_PREFIX": CACHE_KEY_PREFIX,
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         },
-        "local": LOCAL_CACHE,
     }
     CHANNEL_LAYERS = {
         "default": {
@@ -192,7 +183,6 @@ else:
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "KEY_PREFIX": CACHE_KEY_PREFIX,
         },
-        "local": LOCAL_CACHE,
     }
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 # Seconds a WebSocket without a session has to send its auth frame before it is closed 4401.
