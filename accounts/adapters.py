@@ -11,9 +11,10 @@ from allauth.core.internal.httpkit import is_headless_request
 from allauth.core.internal.ratelimit import get_cache_key, get_ip, get_rates
 from allauth.headless.internal.restkit.response import APIResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.models import SocialApp
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.utils.translation import get_language
 
 from accounts.selectors import FIRST_VISIT_SESSION_KEY
@@ -138,7 +139,20 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
 
+class ProviderNotConfigured(SocialApp.DoesNotExist, Http404):
+    """A sign-in provider without a client id in settings: its pages answer 404 (as allauth's
+    OpenID Connect views already do), and allauth code catching DoesNotExist still does."""
+
+
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    def get_app(
+        self, request: HttpRequest | None, provider: str, client_id: str | None = None
+    ) -> SocialApp:
+        try:
+            return super().get_app(request, provider, client_id=client_id)
+        except SocialApp.DoesNotExist:
+            raise ProviderNotConfigured(f"No {provider} sign-in is configured.") from None
+
     def save_user(self, request: HttpRequest, sociallogin: Any, form: Any = None) -> Any:
         user = super().save_user(request, sociallogin, form)
         from accounts.services import user_signup_complete

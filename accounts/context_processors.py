@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts import roles as role_helpers
+from accounts.policies import user_is_moderator
 
 
 def roles(request: HttpRequest) -> dict[str, Any]:
@@ -13,7 +14,7 @@ def roles(request: HttpRequest) -> dict[str, Any]:
         "user_roles": owned,
         "primary_role": role_helpers.primary_role(user) if owned else None,
         "is_mentor": role_helpers.Role.MENTOR in owned,
-        "is_moderator": role_helpers.Role.MODERATOR in owned or role_helpers.Role.ADMIN in owned,
+        "is_moderator": bool(owned) and user_is_moderator(user),
         "is_admin_role": role_helpers.Role.ADMIN in owned,
     }
 

@@ -7,6 +7,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 
 from accounts.models import ApiKey
+from accounts.policies import user_is_moderator
 from accounts.roles import Role, user_has_role
 
 
@@ -23,6 +24,9 @@ class HasRole(BasePermission):
 
 class IsModerator(HasRole):
     roles = (Role.MODERATOR,)
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        return user_is_moderator(request.user)
 
 
 class RefuseApiKey(BasePermission):

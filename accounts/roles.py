@@ -33,16 +33,8 @@ def user_has_role(user: Any, *roles: Role | str) -> bool:
     return any(str(role) in owned for role in roles)
 
 
-def is_mentor(user: Any) -> bool:
-    return user_has_role(user, Role.MENTOR)
-
-
 def is_moderator(user: Any) -> bool:
     return user_has_role(user, Role.MODERATOR, Role.ADMIN)
-
-
-def is_admin(user: Any) -> bool:
-    return user_has_role(user, Role.ADMIN)
 
 
 def primary_role(user: Any) -> Role | None:

@@ -1,10 +1,20 @@
+from typing import Any, Protocol
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from rest_framework.request import Request
 
 from accounts.models import ApiKey, User
+from accounts.roles import Role
+
+
+class _SignedInRequest(Protocol):
+    """A Django or a DRF request: both carry the user."""
+
+    @property
+    def user(self) -> Any: ...
+
 
 # Set by the account adapter when a sign-in is the account's first; lasts the session.
 FIRST_VISIT_SESSION_KEY = "kalpla_first_visit"
@@ -24,7 +34,15 @@ def api_key_get(*, user: User, key_id: int) -> ApiKey:
     return get_object_or_404(ApiKey, pk=key_id, user=user)
 
 
-def signed_in_user(request: HttpRequest | Request) -> User:
+def staff_user_list() -> QuerySet[User]:
+    """Everyone ``accounts.policies.user_is_staff`` accepts: active users with the staff flag,
+    superusers and the Admin role."""
+    return User.objects.filter(
+        Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=Role.ADMIN), is_active=True
+    ).distinct()
+
+
+def signed_in_user(request: HttpRequest | _SignedInRequest) -> User:
     """The request's user, typed; views call it after their login/permission check."""
     user = request.user
     if not isinstance(user, User):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiKey, User, hash_api_key
 from accounts.roles import Role
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
 
@@ -84,10 +84,11 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     """Create a key; returns it with the raw secret, which is never stored or shown again."""
     name = name.strip()
     if not name:
-        raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
+        raise Conflict(_("Give the key a name."), errors={"name": [_("Required.")]})
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
         raise ApplicationError(
-            _("You have 20 active keys; revoke one first."), code="too_many_keys"
+            _("You have 20 active keys; revoke one first."),
+            code="too_many_keys",
         )
     prefix, raw = ApiKey.generate()
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))

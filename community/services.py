@@ -4,12 +4,11 @@ from typing import Any, Literal
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from rest_framework import status
 
-from accounts.roles import is_moderator
+from accounts.policies import user_is_moderator
 from community.models import ModerationItem
 from community.moderation import moderation_can_hide, moderation_decide, moderation_item_hide
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 
 Decision = Literal["approve", "hide"]
 
@@ -21,28 +20,23 @@ def moderation_item_decide(
     """A moderator's decision on a queue item: keep the content, or hide it.
 
     Recorded with who, when and the note (the audit trail); a decided item cannot be decided
-    again (409), content the platform cannot hide can only be kept (400).
+    again (Conflict), content the platform cannot hide can only be kept (ValidationError).
     """
-    if not is_moderator(by):
-        raise ApplicationError(
-            _("Only moderators can decide on flagged content."),
-            code="not_moderator",
-            status_code=status.HTTP_403_FORBIDDEN,
+    if not user_is_moderator(by):
+        raise PermissionDenied(
+            _("Only moderators can decide on flagged content."), code="not_moderator"
         )
     locked = ModerationItem.objects.select_for_update().get(pk=item.pk)
     if locked.status != ModerationItem.Status.PENDING:
-        raise ApplicationError(
-            _("Another moderator has already decided on this item."),
-            code="already_decided",
-            status_code=status.HTTP_409_CONFLICT,
+        raise Conflict(
+            _("Another moderator has already decided on this item."), code="already_decided"
         )
     if action == "approve":
         return moderation_decide(item=locked, by=by, approve=True, note=note)
     target = locked.target
     if target is not None and not moderation_can_hide(target):
-        raise ApplicationError(
+        raise ValidationError(
             _("This kind of content cannot be hidden from here; keep it or use the admin."),
             code="cannot_hide",
-            status_code=status.HTTP_400_BAD_REQUEST,
         )
     return moderation_item_hide(item=locked, by=by, note=note)

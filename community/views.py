@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_moderator
+from accounts.policies import user_is_moderator
 from accounts.selectors import signed_in_user
 from community import selectors, services
 from community.models import ModerationItem
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 
 QUEUE_PAGE_SIZE = 20
 
@@ -36,7 +35,7 @@ class DecisionForm(forms.Form):
 
 
 def _require_moderator(request: HttpRequest) -> None:
-    if not is_moderator(request.user):
+    if not user_is_moderator(request.user):
         raise PermissionDenied(_("Only moderators can open the moderation queue."))
 
 
@@ -87,9 +86,9 @@ def moderation_decide(request: HttpRequest, item_id: int) -> HttpResponse:
         services.moderation_item_decide(
             item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
         )
+    except PermissionDenied:
+        raise  # the 403 page
     except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
         if data["action"] == "hide":

@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage, storages
 from PIL import Image, ImageOps
 
 from community.analysis import image_analyze, text_analyze
+from courses.cache import course_card_updated
 from courses.models import Course, Lesson, Review
 from courses.services.authoring import course_changed, course_duration_refresh
 from courses.services.media import (
@@ -265,6 +266,7 @@ def _thumbnails_make(course: Course, cover: str, data: bytes) -> dict[str, str]:
         thumb.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
         file_store(public, names[label], out.getvalue())
     Course.objects.filter(pk=course.pk, cover=cover).update(thumbnails=names)
+    course_card_updated(course_id=course.pk)
     course_changed(course=course)
     return names
 

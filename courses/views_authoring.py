@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import User
 from accounts.selectors import signed_in_user
+from courses import policies
 from courses.file_links import course_cover_link, lesson_preview_link
 from courses.forms import (
     CaptionsForm,
@@ -53,8 +54,9 @@ from courses.selectors.authoring import (
     teach_course_list,
 )
 from courses.services import authoring, media
-from courses.services.authoring import AuthoringDenied, course_can_edit, user_can_author
-from kalpla.exceptions import ApplicationError, error_body
+from courses.services.authoring import AuthoringDenied
+from kalpla.errors import service_error_json, service_error_message, service_error_to_form
+from kalpla.exceptions import ApplicationError, PermissionDenied, error_body
 
 ACCEPT = {
     "video": "video/mp4,video/webm,video/quicktime",
@@ -76,48 +78,29 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 def _require_author(request: HttpRequest) -> None:
-    if not user_can_author(user=_user(request)):
+    if not policies.course_can_create(user=_user(request)):
         raise AuthoringDenied(_("Only mentors can teach courses."))
 
 
 def _editable_course(request: HttpRequest, slug: str) -> Course:
     course = course_get_for_editing(slug=slug)
-    if not course_can_edit(user=_user(request), course=course):
+    if not policies.course_can_edit(user=_user(request), course=course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return course
 
 
 def _editable_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
     lesson = lesson_get_for_editing(lesson_id=lesson_id)
-    if not course_can_edit(user=_user(request), course=lesson.course):
+    if not policies.course_can_edit(user=_user(request), course=lesson.course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return lesson
 
 
 def _editable_module(request: HttpRequest, module_id: int) -> Module:
     module = module_get_for_editing(module_id=module_id)
-    if not course_can_edit(user=_user(request), course=module.course):
+    if not policies.course_can_edit(user=_user(request), course=module.course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return module
-
-
-def _form_errors(form: forms.BaseForm, exc: ValidationError | ApplicationError) -> None:
-    """Put a service's errors next to the fields they are about."""
-    if isinstance(exc, ApplicationError):
-        form.add_error(None, exc.message)
-        for name, errors in exc.errors.items():
-            form.add_error(name if name in form.fields else None, errors)
-        return
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _message_error(request: HttpRequest, exc: ValidationError | ApplicationError) -> None:
-    text = exc.message if isinstance(exc, ApplicationError) else " ".join(exc.messages)
-    messages.error(request, text)
 
 
 def _outline_url(course: Course, anchor: str = "") -> str:
@@ -151,7 +134,7 @@ def preview_url(lesson: Lesson) -> str:
 def teach_home(request: HttpRequest) -> HttpResponse:
     _require_author(request)
     courses = list(teach_course_list(user=_user(request)))
-    is_staff = authoring.user_is_staff(user=_user(request))
+    is_staff = policies.course_can_review(user=_user(request))
     in_review = review_queue().count() if is_staff else 0
     return render(
         request,
@@ -174,7 +157,7 @@ def course_create(request: HttpRequest) -> HttpResponse:
         try:
             course = authoring.course_create(user=_user(request), **data)
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(
                 request,
@@ -194,7 +177,7 @@ def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             authoring.course_update(user=_user(request), course=course, data=_course_data(form))
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, _("Course details saved."))
             return redirect("courses:teach_course", slug=course.slug)
@@ -209,7 +192,7 @@ def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) 
         "cover_url": course_cover_link(course=course),
         "pending_cover_url": course_cover_link(course=course, pending=True),
         "accept_image": ACCEPT["image"],
-        "is_staff": authoring.user_is_staff(user=_user(request)),
+        "is_staff": policies.course_can_review(user=_user(request)),
         "return_form": ReturnToDraftForm(),
     }
 
@@ -233,8 +216,8 @@ def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
             )
     except (ValidationError, ApplicationError) as exc:
         if _wants_json(request):
-            return _json_error(exc)
-        _message_error(request, exc)
+            return service_error_json(exc)
+        service_error_message(request, exc)
         return redirect("courses:teach_course", slug=course.slug)
     if _wants_json(request):
         return JsonResponse({"message": _("Cover image saved."), "reload": True})
@@ -268,10 +251,10 @@ def _workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             authoring.course_return_to_draft(
                 user=user, course=course, note=form.cleaned_data["note"]
             )
-    except AuthoringDenied:
-        raise
+    except PermissionDenied:
+        raise  # the 403 page
     except (ValidationError, ApplicationError) as exc:
-        _message_error(request, exc)
+        service_error_message(request, exc)
     else:
         messages.success(request, done[action])
     fallback = (
@@ -310,7 +293,7 @@ def course_return(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    if not authoring.user_is_staff(user=_user(request)):
+    if not policies.course_can_review(user=_user(request)):
         raise AuthoringDenied(_("Only staff review courses."))
     return render(
         request,
@@ -375,7 +358,7 @@ def module_add(request: HttpRequest, slug: str) -> HttpResponse:
                 user=_user(request), course=course, **form.cleaned_data
             )
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, _("Module “%(title)s” added.") % {"title": module.title})
             return redirect(_outline_url(course, f"module-{module.pk}"))
@@ -393,7 +376,7 @@ def module_rename(request: HttpRequest, module_id: int) -> HttpResponse:
                 user=_user(request), module=module, title=form.cleaned_data["title"]
             )
         except (ValidationError, ApplicationError) as exc:
-            _message_error(request, exc)
+            service_error_message(request, exc)
         else:
             messages.success(request, _("Module renamed."))
     else:
@@ -483,7 +466,7 @@ def lesson_add(request: HttpRequest, module_id: int) -> HttpResponse:
                 user=_user(request), module=module, **form.cleaned_data
             )
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, _("Lesson “%(title)s” added.") % {"title": lesson.title})
             return redirect(_lesson_url(lesson))
@@ -524,7 +507,7 @@ def _publish_toggled(
     try:
         save(user=_user(request), published=published)
     except (ValidationError, ApplicationError) as exc:
-        _message_error(request, exc)
+        service_error_message(request, exc)
     else:
         messages.success(
             request,
@@ -602,7 +585,7 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
         try:
             authoring.lesson_update(user=_user(request), lesson=lesson, data=data)
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, _("Lesson saved."))
             return redirect(_lesson_url(lesson))
@@ -624,14 +607,6 @@ def lesson_media_status(request: HttpRequest, lesson_id: int) -> HttpResponse:
     )
 
 
-def _json_error(exc: ValidationError | ApplicationError) -> JsonResponse:
-    if isinstance(exc, ApplicationError):
-        body = error_body(exc.message, exc.code, exc.errors or None)
-        return JsonResponse(body, status=exc.status_code)
-    code = getattr(exc, "code", None) or "invalid"
-    return JsonResponse(error_body(" ".join(exc.messages), code), status=400)
-
-
 @login_required
 @require_POST
 def lesson_media(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -648,12 +623,12 @@ def lesson_media(request: HttpRequest, lesson_id: int) -> HttpResponse:
             media.lesson_media_attach(user=user, lesson=lesson, key=form.cleaned_data["key"])
         else:
             media.lesson_media_upload(user=user, lesson=lesson, file=form.cleaned_data["file"])
-    except AuthoringDenied:
-        raise
+    except PermissionDenied:
+        raise  # the 403 page
     except (ValidationError, ApplicationError) as exc:
         if _wants_json(request):
-            return _json_error(exc)
-        _message_error(request, exc)
+            return service_error_json(exc)
+        service_error_message(request, exc)
         return redirect(_lesson_url(lesson, "media"))
     lesson.refresh_from_db()
     if _wants_json(request):
@@ -690,7 +665,7 @@ def lesson_media_rerun(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 user=_user(request), lesson=lesson, which=form.cleaned_data["job"]
             )
         except (ValidationError, ApplicationError) as exc:
-            _message_error(request, exc)
+            service_error_message(request, exc)
         else:
             messages.success(request, _("Processing started again."))
     return redirect(_lesson_url(lesson, "media"))
@@ -711,7 +686,7 @@ def _captions_view(
             try:
                 save(user=_user(request), lesson=lesson, **form.cleaned_data)
             except (ValidationError, ApplicationError) as exc:
-                _form_errors(form, exc)
+                service_error_to_form(form, exc)
             else:
                 messages.success(request, str(done))
                 return redirect(_lesson_url(lesson, "captions"))
@@ -746,7 +721,7 @@ def resource_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
         try:
             authoring.resource_add(user=_user(request), lesson=lesson, **form.cleaned_data)
         except (ValidationError, ApplicationError) as exc:
-            _form_errors(form, exc)
+            service_error_to_form(form, exc)
         else:
             messages.success(request, _("Resource attached."))
             return redirect(_lesson_url(lesson, "resources"))
@@ -792,7 +767,7 @@ def upload_start(request: HttpRequest) -> HttpResponse:
     try:
         upload = media.authoring_upload_start(user=_user(request), **form.cleaned_data)
     except (ValidationError, ApplicationError) as exc:
-        return _json_error(exc)
+        return service_error_json(exc)
     return JsonResponse(
         {"url": request.build_absolute_uri(upload.url), "fields": upload.fields, "key": upload.key}
     )

@@ -7,26 +7,25 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.roles import is_moderator
 from accounts.selectors import signed_in_user
-from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_page_parts
+from courses import policies
 from courses.filters import CourseCatalogueFilter
 from courses.models import Course
 from courses.selectors import catalogue as selectors
+from courses.selectors.access import CourseAccess
+from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -82,8 +81,11 @@ CATALOGUE_CACHED_PARAMS = frozenset(
 )
 
 
-def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> dict[str, Any]:
-    """The page's main part (filters, result cards, pages) and what the frame shows of it."""
+def _catalogue_body(
+    request: HttpRequest, filterset: CourseCatalogueFilter
+) -> tuple[list[int], dict[str, Any]]:
+    """The page's main part (filters, result cards, pages), what the frame shows of it, and
+    the ids of the courses whose cards it shows."""
     courses = selectors.course_catalogue_filter(
         queryset=selectors.course_catalogue_base(), **filterset.params()
     )
@@ -112,7 +114,7 @@ def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> d
             "search": params["search"],
         },
     )
-    return {
+    part = {
         "body": body,
         "category": (
             {"name": current_category.name, "slug": current_category.slug}
@@ -120,6 +122,7 @@ def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> d
             else None
         ),
     }
+    return [course.pk for course in page.object_list], part
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -127,26 +130,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     valid = filterset.is_valid()  # invalid parameters are shown with their errors and ignored
     search = filterset.params()["search"]
     # Browsing (no search, only known and valid parameters) is the same for everyone: cached
-    # per catalogue version like the API's pages. Searches are rendered every time.
+    # like the API's pages. Searches are rendered every time.
     cacheable = valid and not search and set(request.GET) <= CATALOGUE_CACHED_PARAMS
-    key = ""
-    part: dict[str, Any] | None = None
     if cacheable:
-        params = sorted(request.GET.lists())
-        key = catalogue_cache_key(f"site|{get_language()}|{params}")
-        part = cache.get(key)
-    if part is None:
-        part = _catalogue_body(request, filterset)
-        if key:
-            cache.set(key, part, timeout=CATALOGUE_TTL)
+        variant = f"site|{get_language()}|{sorted(request.GET.lists())}"
+        part = catalogue_page(variant=variant, build=lambda: _catalogue_body(request, filterset))
+    else:
+        _ids, part = _catalogue_body(request, filterset)
     return render(
         request,
         "courses/catalogue.html",
-        {
-            "body": mark_safe(part["body"]),  # noqa: S308 - rendered by our template
-            "current_category": part["category"],
-            "search": search,
-        },
+        {"body": part["body"], "current_category": part["category"], "search": search},
     )
 
 
@@ -157,7 +151,7 @@ def _reviews_page_number(request: HttpRequest) -> int:
 
 def _public_parts(
     request: HttpRequest, context: dict[str, Any], *, page: int, include_hidden: bool
-) -> dict[str, str]:
+) -> dict[str, SafeString]:
     """Hero, about, rating summary and one page of reviews, rendered from ``context``.
 
     Rendered once for every ordinary visitor (and cached) or per viewer for the course's
@@ -188,18 +182,20 @@ def _course_page(
     request: HttpRequest,
     course: Course,
     *,
+    access: CourseAccess | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
     lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
-    access = selectors.viewer_access(user=user, course=course)
+    access = access or selectors.viewer_access(user=user, course=course)
     state = selectors.enroll_state(user=user, course=course, access=access)
     enrollment = access.enrollment
     enrolled = enrollment is not None
-    moderator = is_moderator(user)
+    moderator = policies.review_can_hide(user=user)
+    # course_access skips the instructor query for staff; staff who teach it reply too
     instructor = access.is_instructor or (
-        access.is_staff and selectors.is_course_instructor(user=user, course=course)
+        access.is_staff and policies.course_is_instructor(user=user, course=course)
     )
     my_review = selectors.review_of_user(user=user, course=course)
     can_review = enrolled and course.is_published
@@ -216,7 +212,7 @@ def _course_page(
         "can_moderate": False,
     }
     personal = instructor or moderator or my_review is not None
-    fragments: dict[str, str] | None
+    fragments: dict[str, SafeString] | None
     outline, syllabus_html, fragments = course_page_parts(
         course=course,
         lesson_url_prefix=lesson_url_prefix,
@@ -249,7 +245,7 @@ def _course_page(
         {
             "course": course,
             "outline": outline,
-            "fragments": {name: mark_safe(html) for name, html in fragments.items()},  # noqa: S308 - rendered by our templates
+            "fragments": fragments,
             # Loaded only when the enroll card shows them (the "locked" state).
             "prerequisites": lambda: selectors.course_prerequisites(course=course),
             "price_label": selectors.price_label(course),
@@ -271,8 +267,8 @@ def _course_page(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course = selectors.course_detail_get(slug=slug, user=request.user, prefetch=False)
-    return _course_page(request, course)
+    course, access = selectors.course_page_get(slug=slug, user=request.user, prefetch=False)
+    return _course_page(request, course, access=access)
 
 
 @require_POST
@@ -310,9 +306,9 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
             review_services.review_reply(
                 review=review, by=signed_in_user(request), text=form.cleaned_data["text"]
             )
+        except PermissionDenied:
+            raise  # the 403 page
         except ApplicationError as exc:
-            if exc.status_code == 403:
-                raise PermissionDenied(exc.message) from exc
             messages.error(request, exc.message)
             return redirect(reverse("courses:detail", args=[review.course.slug]) + "#reviews")
         messages.success(request, _("Your reply was saved."))
@@ -326,9 +322,9 @@ def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
     hidden = request.POST.get("hidden", "true") != "false"
     try:
         review_services.review_hide(review=review, by=signed_in_user(request), hidden=hidden)
+    except PermissionDenied:
+        raise  # the 403 page
     except ApplicationError as exc:
-        if exc.status_code == 403:
-            raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
         messages.success(

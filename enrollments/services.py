@@ -9,14 +9,13 @@ from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from courses.models import Course, Lesson
 from courses.selectors.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 logger = logging.getLogger(__name__)
 
@@ -26,37 +25,26 @@ MAX_POSITION_SECONDS = 24 * 3600.0
 
 def _require_signed_in(user: Any) -> None:
     if user is None or not getattr(user, "is_authenticated", False):
-        raise ApplicationError(
-            _("Sign in to enroll."),
-            code="not_authenticated",
-            status_code=status.HTTP_401_UNAUTHORIZED,
-        )
+        raise NotAuthenticated(_("Sign in to enroll."))
 
 
 def _require_verified_email(user: Any) -> None:
     if not EmailAddress.objects.filter(user=user, verified=True).exists():
-        raise ApplicationError(
-            _("Verify your email address before enrolling."),
-            code="email_unverified",
-            status_code=status.HTTP_403_FORBIDDEN,
+        raise PermissionDenied(
+            _("Verify your email address before enrolling."), code="email_unverified"
         )
 
 
 def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
     _require_verified_email(user)
     if source == Enrollment.Source.FREE and not course.is_free:
-        raise ApplicationError(
-            _("This course is paid: checkout opens soon."),
-            code="payment_required",
-            status_code=status.HTTP_402_PAYMENT_REQUIRED,
-        )
+        raise PaymentRequired(_("This course is paid: checkout opens soon."))
     missing = course_missing_prerequisites(user=user, course=course)
     if missing:
-        raise ApplicationError(
+        raise PermissionDenied(
             _("Complete these courses first: %(titles)s.")
             % {"titles": ", ".join(p.title for p in missing)},
             code="prerequisite_required",
-            status_code=status.HTTP_403_FORBIDDEN,
         )
 
 
@@ -72,15 +60,14 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
     """Enroll ``user`` in ``course``; idempotent.
 
     Already enrolled: the existing enrollment comes back unchanged. A cancelled one is
-    reactivated (progress kept). Refusals are ApplicationErrors: 404 ``not_found`` for a
-    course that is not published, 403 ``email_unverified``, 402 ``payment_required`` for a
-    paid course with ``source="free"``, 403 ``prerequisite_required``.
+    reactivated (progress kept). Refusals: NotAuthenticated for anonymous users, NotFound
+    for a course that is not published, PermissionDenied ``email_unverified``,
+    PaymentRequired for a paid course with ``source="free"``, PermissionDenied
+    ``prerequisite_required``.
     """
     _require_signed_in(user)
     if not course.is_published:
-        raise ApplicationError(
-            _("Not found."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
-        )
+        raise NotFound(_("Not found."))
     existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if existing is not None and existing.status != Enrollment.Status.CANCELLED:
         return existing
@@ -168,11 +155,7 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     """
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if locked.status == Enrollment.Status.CANCELLED:
-        raise ApplicationError(
-            _("Enroll in this course to open this lesson."),
-            code="not_enrolled",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise PermissionDenied(_("Enroll in this course to open this lesson."), code="not_enrolled")
     now = timezone.now()
     progress, created = LessonProgress.objects.get_or_create(
         enrollment=locked, lesson=lesson, defaults={"completed_at": now}

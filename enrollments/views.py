@@ -2,12 +2,11 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
-from rest_framework import status
 
 from accounts.selectors import signed_in_user
 from courses.selectors.access import (
@@ -17,7 +16,7 @@ from courses.selectors.access import (
     lesson_url,
 )
 from enrollments import selectors, services
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, NotFound
 
 
 @login_required
@@ -31,9 +30,9 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
     already = selectors.enrollment_get(user=user, course=course) is not None
     try:
         services.enrollment_create(user=user, course=course)
+    except NotFound:
+        raise  # the 404 page
     except ApplicationError as exc:
-        if exc.status_code == status.HTTP_404_NOT_FOUND:
-            raise Http404 from exc
         messages.error(request, exc.message)
         if exc.code == "email_unverified":
             return redirect("account_email")

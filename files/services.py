@@ -35,7 +35,6 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from files.uploads import (
     EXTENSIONS,
@@ -48,7 +47,7 @@ from files.uploads import (
     validate_declared_upload,
     validate_upload,
 )
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
 from kalpla.integrations.s3 import (
     DownloadGrant,
     S3FileSigner,
@@ -120,28 +119,18 @@ def file_link_grant(*, token: str, user: AnyUser | None) -> DownloadGrant:
         registered = _LINK_KINDS[kind]
         signer.unsign_object(token, max_age=registered.max_age)
     except signing.SignatureExpired:
-        raise ApplicationError(
-            _("This link has expired."),
-            code="link_expired",
-            status_code=status.HTTP_403_FORBIDDEN,
-        ) from None
+        raise PermissionDenied(_("This link has expired."), code="link_expired") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise file_not_found() from None
     return registered.resolve(str(object_id), str(role), user or AnonymousUser())
 
 
-def file_not_found() -> ApplicationError:
-    return ApplicationError(
-        _("The file does not exist."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
-    )
+def file_not_found() -> NotFound:
+    return NotFound(_("The file does not exist."))
 
 
-def file_access_refused() -> ApplicationError:
-    return ApplicationError(
-        _("You do not have access to this file."),
-        code="permission_denied",
-        status_code=status.HTTP_403_FORBIDDEN,
-    )
+def file_access_refused() -> PermissionDenied:
+    return PermissionDenied(_("You do not have access to this file."))
 
 
 def file_served_as(*, name: str, filename: str | None) -> tuple[str, str]:
@@ -206,11 +195,7 @@ def file_upload_confirm(*, user: AbstractBaseUser, key: str, kind: str) -> Uploa
     """Sniff what arrived under ``key``; delete it and raise ValidationError if refused."""
     upload = upload_kind(kind)
     if not re.fullmatch(rf"uploads/{kind}/{user.pk}/[0-9a-f]{{32}}\.[a-z0-9]+", key):
-        raise ApplicationError(
-            _("This upload is not yours."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise PermissionDenied(_("This upload is not yours."), code="permission_denied")
     signer = get_file_signer()
     head_bytes = upload.limit if upload.reads_whole_file else SNIFF_BYTES
     try:
@@ -264,26 +249,14 @@ def _read(reader: Callable[[str], T], token: str) -> T:
     try:
         return reader(token)
     except signing.SignatureExpired:
-        raise ApplicationError(
-            _("This link has expired."),
-            code="link_expired",
-            status_code=status.HTTP_403_FORBIDDEN,
-        ) from None
+        raise PermissionDenied(_("This link has expired."), code="link_expired") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
-        raise ApplicationError(
-            _("This link is not valid."),
-            code="invalid_link",
-            status_code=status.HTTP_403_FORBIDDEN,
-        ) from None
+        raise PermissionDenied(_("This link is not valid."), code="invalid_link") from None
 
 
 def _check_user(signed_user_id: int | None, user: AnyUser | None) -> None:
     if signed_user_id is not None and _user_id(user) != signed_user_id:
-        raise ApplicationError(
-            _("This link belongs to another account."),
-            code="permission_denied",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+        raise PermissionDenied(_("This link belongs to another account."), code="permission_denied")
 
 
 def _check_matches(info: UploadInfo, *, expected: str) -> None:

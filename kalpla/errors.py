@@ -1,13 +1,18 @@
-"""Error pages: JSON under /api/ (the API.md error format), templates everywhere else."""
+"""Error pages: JSON under /api/ (the API.md error format), templates everywhere else; and
+the helpers that show a service's error on a site page."""
 
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware import common
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
-from kalpla.exceptions import error_body
+from kalpla.exceptions import ApplicationError, error_body, error_status
 
 API_PREFIXES = ("/api/", "/_allauth/")
 # Status -> (message, code) of the answers Django itself gives, not our views.
@@ -62,6 +67,29 @@ class ApiJsonErrorsMiddleware:
         return None
 
 
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that under /api/ a path missing its trailing slash is a JSON 404.
+
+    Django redirects it (301, which turns a POST into a GET) or, in debug mode, raises a
+    RuntimeError for a POST (a 500). An API client should fix the URL instead: the answer
+    names the right one.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if (
+            response.status_code == 404
+            and _is_api(request)
+            and self.should_redirect_with_slash(request)
+        ):
+            message = _("Not found. API paths end with a slash: %(path)s") % {
+                "path": f"{request.path}/"
+            }
+            return JsonResponse(error_body(message, "not_found"), status=404)
+        return super().process_response(request, response)
+
+
 def bad_request(request: HttpRequest, exception: Any) -> HttpResponse:
     if _is_api(request):
         return api_error_response(400)
@@ -84,3 +112,46 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _is_api(request):
         return api_error_response(500)
     return defaults.server_error(request)
+
+
+# --- a service's error on a site page ----------------------------------------------------------
+#
+# Refusals (kalpla.exceptions.PermissionDenied, NotFound) are Django's own PermissionDenied and
+# Http404: a view that lets them through answers with the 403 or 404 page. The helpers below
+# are for the errors a page shows: next to the form's fields, as a message, or as JSON for
+# the page's scripts (with the status the API would send).
+
+ServiceError = ApplicationError | DjangoValidationError
+
+
+def service_error_text(exc: ServiceError) -> str:
+    if isinstance(exc, ApplicationError):
+        return exc.message
+    return " ".join(exc.messages)
+
+
+def service_error_to_form(form: forms.BaseForm, exc: ServiceError) -> None:
+    """Put a service's errors next to the fields they are about (the rest above the form)."""
+    if isinstance(exc, ApplicationError):
+        form.add_error(None, exc.message)
+        for name, errors in exc.errors.items():
+            form.add_error(name if name in form.fields else None, errors)
+        return
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def service_error_message(request: HttpRequest, exc: ServiceError) -> None:
+    messages.error(request, service_error_text(exc))
+
+
+def service_error_json(exc: ServiceError) -> JsonResponse:
+    """The API's error body and status, for a page's own JSON endpoints."""
+    if isinstance(exc, ApplicationError):
+        body = error_body(exc.message, exc.code, exc.errors or None)
+        return JsonResponse(body, status=error_status(exc))
+    code = getattr(exc, "code", None) or "invalid"
+    return JsonResponse(error_body(" ".join(exc.messages), code), status=400)

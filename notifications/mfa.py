@@ -281,11 +281,29 @@ class SmsCodeHeadlessView(AuthenticationStageAPIView):
         return AuthenticationResponse(request)
 
 
+class PhoneElsewhereHeadlessView(APIView):
+    """allauth's own phone endpoint (``/account/phone``) crashes without allauth phone
+    support in the account adapter. Kalpla keeps numbers in this app instead, so the
+    endpoint answers 404 pointing there (``/api/v1/me/phone/``)."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        message = _("Phone numbers are managed at /api/v1/me/phone/.")
+        return APIResponse(request, errors=[{"message": message, "code": "not_found"}], status=404)
+
+
 headless_urlpatterns: list[URLPattern] = [
     path(
         f"{client.value}/v1/auth/2fa/sms",
         SmsCodeHeadlessView.as_api_view(client=client),
         name=f"headless_{client.value}_sms_code",
+    )
+    for client in (Client.APP, Client.BROWSER)
+] + [
+    # before allauth's own route of the same path (kalpla/urls.py includes these first)
+    path(
+        f"{client.value}/v1/account/phone",
+        PhoneElsewhereHeadlessView.as_api_view(client=client),
+        name=f"headless_{client.value}_phone",
     )
     for client in (Client.APP, Client.BROWSER)
 ]

@@ -163,3 +163,19 @@ def test_social_providers_shown_when_configured(client, settings):
     }
     body = client.get(LOGIN).content.decode()
     assert "Google" in body and "LinkedIn" in body
+
+
+def test_social_login_of_an_unconfigured_provider_is_404_not_500(client, db):
+    # no GOOGLE_CLIENT_ID / FACEBOOK_CLIENT_ID in the test settings
+    for url in ("/accounts/google/login/", "/accounts/facebook/login/callback/"):
+        assert client.get(url).status_code == 404
+
+
+def test_headless_token_login_with_an_unconfigured_provider_is_a_validation_error(client, db):
+    response = client.post(
+        "/_allauth/app/v1/auth/provider/token",
+        {"provider": "google", "process": "login", "token": {"client_id": "x", "id_token": "y"}},
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["param"] == "token"

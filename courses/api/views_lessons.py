@@ -40,7 +40,7 @@ from enrollments import selectors as enrollment_selectors
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from kalpla.api.serializers import ErrorSerializer
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import PermissionDenied
 
 REFUSALS = {
     401: OpenApiResponse(ErrorSerializer, description=str(gettext_lazy("Not signed in"))),
@@ -89,10 +89,8 @@ def _allowed_lesson(request: Request, lesson_id: int) -> tuple[Lesson, CourseAcc
 
 def _enrollment_of(ctx: CourseAccess) -> Enrollment:
     if ctx.enrollment is None:
-        raise ApplicationError(
-            _("Enroll in this course to track your progress."),
-            code="not_enrolled",
-            status_code=status.HTTP_403_FORBIDDEN,
+        raise PermissionDenied(
+            _("Enroll in this course to track your progress."), code="not_enrolled"
         )
     return ctx.enrollment
 

@@ -9,7 +9,8 @@ it as ``context``: each ``lesson_access`` call is then free of queries (for less
 with their module, which the rule reads).
 
 The rule, in order:
-1. staff (the Admin role) and the course's instructors see every lesson, released or not;
+1. staff and the course's instructors see every lesson, released or not
+   (``courses.policies.course_can_preview``);
 2. a course that is not published is hidden (an archived one stays open to its students),
    and so are draft lessons and the lessons of draft modules;
 3. preview lessons are open to anyone, signed in or not, once their release date has passed;
@@ -27,13 +28,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from rest_framework import status
 
-from accounts.roles import is_admin
+from accounts.policies import user_is_staff
 from courses.models import Course, Lesson
+from courses.policies import course_is_instructor
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
 from kalpla.integrations.s3 import DownloadGrant
 
 # Lesson file links must outlive a long viewing session: a player fetches byte ranges for as
@@ -125,26 +126,16 @@ class LessonAccess:
         return ""
 
     def as_error(self) -> ApplicationError:
-        """The refusal as an ApplicationError: 404 for hidden courses, else 403."""
-        status_code = (
-            status.HTTP_404_NOT_FOUND
-            if self.reason == AccessReason.UNPUBLISHED
-            else status.HTTP_403_FORBIDDEN
-        )
-        return ApplicationError(self.message, code=self.code, status_code=status_code)
+        """The refusal as an error: NotFound for hidden courses, else PermissionDenied."""
+        if self.reason == AccessReason.UNPUBLISHED:
+            return NotFound(self.message, code=self.code)
+        return PermissionDenied(self.message, code=self.code)
 
 
 def _user_id(user: Any) -> int | None:
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     return int(user.pk)
-
-
-def _is_instructor(course: Course, user_id: int) -> bool:
-    cache = getattr(course, "_prefetched_objects_cache", {})
-    if "instructors" in cache:
-        return any(u.pk == user_id for u in cache["instructors"])
-    return course.instructors.filter(pk=user_id).exists()
 
 
 def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[PrerequisiteInfo, ...]:
@@ -168,8 +159,10 @@ def course_access(*, user: Any, course: Course) -> CourseAccess:
         return CourseAccess(
             course=course, user_id=None, is_staff=False, is_instructor=False, enrollment=None
         )
-    staff = is_admin(user)
-    instructor = not staff and _is_instructor(course, user_id)
+    # staff or instructor: ``courses.policies.course_can_preview``, asked in two steps so a
+    # staff member costs no instructor query
+    staff = user_is_staff(user)
+    instructor = not staff and course_is_instructor(user=user, course=course)
     enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
     missing: tuple[PrerequisiteInfo, ...] = ()
     if enrollment is not None and not (staff or instructor):
@@ -325,20 +318,18 @@ def lesson_media(*, user: Any, lesson: Lesson, access: LessonAccess | None = Non
 
 
 def _link_refused(message: str, code: str) -> ApplicationError:
-    return ApplicationError(message, code=code, status_code=status.HTTP_403_FORBIDDEN)
+    return PermissionDenied(message, code=code)
 
 
 def _gone() -> ApplicationError:
-    return ApplicationError(
-        _("The file no longer exists."), code="not_found", status_code=status.HTTP_404_NOT_FOUND
-    )
+    return NotFound(_("The file no longer exists."))
 
 
 def lesson_file_grant(*, token: str, user: Any) -> DownloadGrant:
     """The file a lesson link (``lesson_file_url``) leads to, if ``user`` may still open it.
 
-    Raises ApplicationError: 403 for a bad, expired or foreign link, the access rule's
-    refusal when the lesson is no longer open to the user, 404 when the file is gone.
+    Raises PermissionDenied for a bad, expired or foreign link, the access rule's refusal
+    when the lesson is no longer open to the user, NotFound when the file is gone.
     """
     signer = signing.TimestampSigner(salt=LESSON_FILE_SALT)
     try:

@@ -24,7 +24,6 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import is_admin
 from courses.models import Category, Course, Lesson, Review, Tag
 from courses.selectors.access import CourseAccess, course_access, course_enroll_state
 from courses.services.search import course_search
@@ -137,29 +136,7 @@ def category_list() -> QuerySet[Category]:
 # --- course page -------------------------------------------------------------------------------
 
 
-def can_see_unpublished(*, user: UserLike, course: Course) -> bool:
-    """Instructors of the course and staff see it in every status."""
-    if user is None or not user.is_authenticated:
-        return False
-    if user.is_staff or is_admin(user):
-        return True
-    return any(i.pk == user.pk for i in course.instructors.all())
-
-
-def is_course_instructor(*, user: UserLike, course: Course) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    return any(i.pk == user.pk for i in course.instructors.all())
-
-
-def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Course:
-    """The course with its page's relations; Http404 when ``user`` may not see it.
-
-    Drafts and courses in review are visible to their instructors and staff only; archived
-    courses also to the students enrolled in them, who keep their lessons (everyone else gets
-    a 404, not a 403: they may not know it exists). ``prefetch=False`` leaves instructors,
-    tags and prerequisites to be loaded when used (the site's course page caches them).
-    """
+def _course_for_page(*, slug: str, prefetch: bool) -> Course:
     courses = Course.objects.select_related("category", "category__parent")
     if prefetch:
         courses = courses.prefetch_related(
@@ -173,11 +150,33 @@ def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Co
     course = courses.defer("search_document").filter(slug=slug).first()
     if course is None:
         raise Http404("No such course.")
-    if course.is_published or can_see_unpublished(user=user, course=course):
-        return course
-    if course.status == Course.Status.ARCHIVED and is_enrolled(user=user, course=course):
+    return course
+
+
+def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Course:
+    """The course with its page's relations; Http404 when ``user`` may not see it.
+
+    Drafts and courses in review are visible to their instructors and staff only; archived
+    courses also to the students enrolled in them, who keep their lessons (everyone else gets
+    a 404, not a 403: they may not know it exists). ``prefetch=False`` leaves instructors,
+    tags and prerequisites to be loaded when used (the site's course page caches them).
+    """
+    course = _course_for_page(slug=slug, prefetch=prefetch)
+    if course.is_published or course_access(user=user, course=course).is_visible:
         return course
     raise Http404("No such course.")
+
+
+def course_page_get(
+    *, slug: str, user: UserLike, prefetch: bool = True
+) -> tuple[Course, CourseAccess]:
+    """``course_detail_get`` and the viewer's ``course_access`` with it, for pages that need
+    both: the access rule decides visibility, so it is worked out once."""
+    course = _course_for_page(slug=slug, prefetch=prefetch)
+    access = course_access(user=user, course=course)
+    if not access.is_visible:
+        raise Http404("No such course.")
+    return course, access
 
 
 def course_instructors(*, course: Course) -> list[User]:

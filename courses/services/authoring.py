@@ -5,10 +5,10 @@ Who may do what (checked here, so the site, the admin and any API share one rule
 - creating a course: Mentors and staff;
 - editing a course, its modules, lessons and resources, submitting it for review and
   archiving it: the course's instructors while they hold the Mentor role, and staff;
-- publishing and returning to draft: staff only ("staff" = ``is_staff`` or the Admin role).
+- publishing and returning to draft: staff only (``accounts.policies.user_is_staff``).
 
-A refusal raises ``AuthoringDenied``: an ApplicationError with status 403 for the API that is
-also a Django PermissionDenied, so site views answer with the 403 page without catching it.
+The rules live in ``courses.policies``. A refusal raises ``AuthoringDenied``, a
+``kalpla.exceptions.PermissionDenied``: 403 for the API and, uncaught, the 403 page on the site.
 
 Workflow: draft -> review (submit, needs a lesson) -> published (staff) -> archived; staff
 can return a course in review or published to draft with a note for its mentors.
@@ -27,7 +27,7 @@ from decimal import Decimal
 from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.urls import reverse
@@ -35,15 +35,15 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from accounts.models import User
-from accounts.roles import is_admin, is_mentor
-from courses.cache import course_outline_invalidate
+from accounts.selectors import staff_user_list
+from courses import policies
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
+from courses.policies import course_can_edit
 from courses.services.search import course_search_document_refresh
 from courses.signals import lessons_changed
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, PermissionDenied
 
 logger = logging.getLogger(__name__)
 
@@ -78,46 +78,15 @@ LESSON_FIELDS = (
 COURSE_CLEAN_EXCLUDE = ["created_by"]
 
 
-class AuthoringDenied(ApplicationError, PermissionDenied):
-    """403: the user may not do this to this course."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message, code="permission_denied", status_code=status.HTTP_403_FORBIDDEN)
+class AuthoringDenied(PermissionDenied):
+    """The user may not do this to this course (403)."""
 
 
-# --- permissions ------------------------------------------------------------------------------
-
-
-def user_is_staff(*, user: AnyUser | None) -> bool:
-    return bool(
-        user is not None
-        and user.is_authenticated
-        and user.is_active
-        and (getattr(user, "is_staff", False) or is_admin(user))
-    )
-
-
-def user_can_author(*, user: AnyUser | None) -> bool:
-    """May create courses: Mentors and staff."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    return is_mentor(user) or user_is_staff(user=user)
-
-
-def course_can_edit(*, user: AnyUser | None, course: Course) -> bool:
-    """The course's instructors holding the Mentor role, and staff."""
-    if user_is_staff(user=user):
-        return True
-    if user is None or not user.is_authenticated or not user.is_active or not is_mentor(user):
-        return False
-    cached = getattr(course, "_prefetched_objects_cache", {}).get("instructors")
-    if cached is not None:
-        return any(instructor.pk == user.pk for instructor in cached)
-    return course.instructors.filter(pk=user.pk).exists()
+# --- permissions (the rules live in courses.policies) -------------------------------------
 
 
 def _require_author(user: AnyUser) -> None:
-    if not user_can_author(user=user):
+    if not policies.course_can_create(user=user):
         raise AuthoringDenied(_("Only mentors can create courses."))
 
 
@@ -127,7 +96,7 @@ def _require_editor(user: AnyUser, course: Course) -> None:
 
 
 def _require_staff(user: AnyUser) -> None:
-    if not user_is_staff(user=user):
+    if not policies.course_can_review(user=user):
         raise AuthoringDenied(_("Only staff can review and publish courses."))
 
 
@@ -135,8 +104,8 @@ def _require_staff(user: AnyUser) -> None:
 
 
 def course_changed(*, course: Course) -> None:
-    """Refresh what is derived from a course's content once the change is committed:
-    the search document and the cached outline (owned by the catalogue)."""
+    """Refresh what is derived from a course's content once the change is committed: the
+    search document. (Cached pages are retired by ``courses.cache`` on every save.)"""
     course_id = course.pk
     transaction.on_commit(lambda: _refresh_derived(course_id))
 
@@ -153,7 +122,7 @@ def _refresh_derived(course_id: int) -> None:
 
 
 def _derived_hooks() -> list[Callable[..., Any]]:
-    return [course_search_document_refresh, course_outline_invalidate]
+    return [course_search_document_refresh]
 
 
 def course_duration_refresh(*, course_id: int) -> int:
@@ -405,17 +374,6 @@ def course_published_notify(*, course_id: int, stamp: int = 0) -> None:
     )
 
 
-def _staff_users() -> Any:
-    """Everyone ``user_is_staff`` accepts: staff flag, superusers and the Admin role."""
-    from django.db.models import Q
-
-    from accounts.roles import Role
-
-    return User.objects.filter(
-        Q(is_staff=True) | Q(is_superuser=True) | Q(groups__name=Role.ADMIN), is_active=True
-    ).distinct()
-
-
 def course_submitted_notify(*, course_id: int, by_id: int, stamp: int = 0) -> None:
     """Tell staff a course waits for their review (once per submission)."""
     from notifications.services.notify import notify
@@ -425,7 +383,7 @@ def course_submitted_notify(*, course_id: int, by_id: int, stamp: int = 0) -> No
         return
     mentor = User.objects.filter(pk=by_id).first()
     notify(
-        recipients=_staff_users(),
+        recipients=staff_user_list(),
         kind="courses.submitted",
         context={
             "course_title": course.title,

@@ -36,13 +36,13 @@ from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import is_moderator
+from courses import policies
+from courses.cache import course_card_updated
 from courses.models import Course, Lesson
 from courses.services.authoring import (
     AuthoringDenied,
     _require_author,
     _require_editor,
-    course_can_edit,
     course_changed,
 )
 from files.services import file_upload_confirm, file_upload_start
@@ -362,7 +362,7 @@ def course_cover_remove(*, user: User, course: Course) -> Course:
     """Take the cover down (its editors, or a moderator rejecting it); files go later.
 
     A cover still waiting for review goes too."""
-    if not (is_moderator(user) or course_can_edit(user=user, course=course)):
+    if not policies.course_cover_can_remove(user=user, course=course):
         raise AuthoringDenied(
             _("Only this course's instructors, staff and moderators can do this.")
         )
@@ -411,7 +411,7 @@ def course_cover_keep(*, course: Course, by: User) -> Course:
 @transaction.atomic
 def course_cover_discard(*, course: Course, by: User) -> Course:
     """A moderator hides the cover waiting for review: the current cover stays."""
-    if not is_moderator(by):
+    if not policies.cover_can_moderate(user=by):
         raise AuthoringDenied(_("Only moderators can do this."))
     name = course.cover_pending.name
     if name:
@@ -430,6 +430,7 @@ def course_cover_promote(course: Course, name: str) -> None:
     if not updated:
         return  # replaced by a newer upload meanwhile
     course.cover.name, course.cover_pending.name, course.thumbnails = name, "", {}
+    course_card_updated(course_id=course.pk)
     files_delete_later(names=[old_cover] if old_cover and old_cover != name else [])
     files_delete_later(names=old_thumbnails, storage=storages["public"])
     course_changed(course=course)

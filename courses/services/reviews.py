@@ -12,18 +12,17 @@ from django.db.models import Avg, Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
 
 from accounts.models import User
-from accounts.roles import is_moderator
 from community.models import ModerationItem
 from community.moderation import moderation_flag
-from courses.cache import catalogue_invalidate
+from courses import policies
+from courses.cache import course_card_updated
 from courses.models import Course, Review
-from courses.selectors.catalogue import is_course_instructor, is_enrolled
+from courses.selectors.catalogue import is_enrolled
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
 
 SENTIMENT_JOB = "courses.review_sentiment"
 
@@ -35,15 +34,15 @@ def review_text_digest(text: str) -> str:
 def course_rating_refresh(*, course: Course) -> Course:
     """Recompute ``rating_average``/``rating_count`` from visible reviews.
 
-    Writes with ``update()`` so the cached outline and ``updated_at`` are left alone; only the
-    catalogue pages (which show ratings) are invalidated.
+    Writes with ``update()`` so ``updated_at`` is left alone; the course's cached card and
+    page, and the catalogue's lists (which sort and filter on ratings), are retired.
     """
     agg = Review.objects.filter(course=course, is_hidden=False).aggregate(
         average=Avg("rating"), count=Count("id")
     )
     average = Decimal(str(agg["average"] or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     Course.objects.filter(pk=course.pk).update(rating_average=average, rating_count=agg["count"])
-    catalogue_invalidate()
+    course_card_updated(course_id=course.pk, catalogue_fields=True)
     course.rating_average = average
     course.rating_count = agg["count"]
     return course
@@ -64,10 +63,8 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
     if not course.is_published:
         raise ApplicationError(_("This course is not open for reviews."), code="not_published")
     if not is_enrolled(user=user, course=course):
-        raise ApplicationError(
-            _("Only students enrolled in this course can review it."),
-            code="not_enrolled",
-            status_code=status.HTTP_403_FORBIDDEN,
+        raise PermissionDenied(
+            _("Only students enrolled in this course can review it."), code="not_enrolled"
         )
     _lock_course(course)
     text = (text or "").strip()
@@ -98,11 +95,10 @@ def review_sentiment_later(*, review: Review) -> ProcessingJob:
 @transaction.atomic
 def review_reply(*, review: Review, by: User, text: str) -> Review:
     """Set (or, with empty text, remove) the instructor's reply. Course instructors only."""
-    if not is_course_instructor(user=by, course=review.course):
-        raise ApplicationError(
+    if not policies.review_can_reply(user=by, review=review):
+        raise PermissionDenied(
             _("Only an instructor of this course can reply to its reviews."),
             code="not_instructor",
-            status_code=status.HTTP_403_FORBIDDEN,
         )
     text = (text or "").strip()
     changed = text != review.reply
@@ -149,12 +145,8 @@ def review_reply_notify(*, review_id: int, digest: str) -> None:
 @transaction.atomic
 def review_hide(*, review: Review, by: User, hidden: bool) -> Review:
     """Hide or show a review (moderators and admins); the rating excludes hidden reviews."""
-    if not is_moderator(by):
-        raise ApplicationError(
-            _("Only moderators can hide reviews."),
-            code="not_moderator",
-            status_code=status.HTTP_403_FORBIDDEN,
-        )
+    if not policies.review_can_hide(user=by):
+        raise PermissionDenied(_("Only moderators can hide reviews."), code="not_moderator")
     _lock_course(review.course)
     review.is_hidden = hidden
     review.save(update_fields=["is_hidden", "updated_at"])
@@ -177,9 +169,7 @@ def review_report(*, review: Review, by: User, reason: str) -> ModerationItem:
             code="own_review",
         )
     if review.is_hidden:
-        raise ApplicationError(
-            _("This review is already hidden."), code="already_hidden", status_code=409
-        )
+        raise Conflict(_("This review is already hidden."), code="already_hidden")
     reason = " ".join((reason or "").split())[:500]
     line = _("Reported by %(name)s: %(reason)s") % {
         "name": by.name or by.get_short_name(),

@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from courses.models import Category, Course, Lesson, Module, Review, Tag
+from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
 
 
 class CategoryFactory(factory.django.DjangoModelFactory):
@@ -108,3 +108,14 @@ class ReviewFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     rating = 5
     text = factory.Faker("sentence")
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    """A downloadable file of a lesson, stored in the default storage."""
+
+    class Meta:
+        model = Resource
+
+    lesson = factory.SubFactory(LessonFactory)
+    title = factory.Sequence(lambda n: f"Handout {n}")
+    file = factory.django.FileField(filename="handout.pdf", data=b"%PDF-1.4\n%%EOF\n")

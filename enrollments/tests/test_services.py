@@ -12,7 +12,7 @@ from enrollments import selectors, services
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
 from enrollments.tests.factories import EnrollmentFactory
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, NotFound, PaymentRequired, PermissionDenied
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +53,8 @@ def test_enrollment_create_paid_course_requires_payment(student):
     with pytest.raises(ApplicationError) as exc:
         services.enrollment_create(user=student, course=course)
 
-    assert (exc.value.status_code, exc.value.code) == (402, "payment_required")
+    assert isinstance(exc.value, PaymentRequired)
+    assert exc.value.code == "payment_required"
     assert not Enrollment.objects.exists()
 
 
@@ -72,7 +73,8 @@ def test_enrollment_create_refuses_unverified_email():
     with pytest.raises(ApplicationError) as exc:
         services.enrollment_create(user=user, course=CourseFactory())
 
-    assert (exc.value.status_code, exc.value.code) == (403, "email_unverified")
+    assert isinstance(exc.value, PermissionDenied)
+    assert exc.value.code == "email_unverified"
 
 
 @pytest.mark.parametrize("status", [Course.Status.DRAFT, Course.Status.REVIEW, "archived"])
@@ -82,7 +84,7 @@ def test_enrollment_create_unpublished_course_is_not_found(student, status):
     with pytest.raises(ApplicationError) as exc:
         services.enrollment_create(user=student, course=course)
 
-    assert exc.value.status_code == 404
+    assert isinstance(exc.value, NotFound)
 
 
 def test_enrollment_create_requires_completed_prerequisites(student):
@@ -92,7 +94,8 @@ def test_enrollment_create_requires_completed_prerequisites(student):
 
     with pytest.raises(ApplicationError) as exc:
         services.enrollment_create(user=student, course=advanced)
-    assert (exc.value.status_code, exc.value.code) == (403, "prerequisite_required")
+    assert isinstance(exc.value, PermissionDenied)
+    assert exc.value.code == "prerequisite_required"
     assert "Basics" in exc.value.message
 
     # An active (not completed) enrollment in the prerequisite is not enough.

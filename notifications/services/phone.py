@@ -21,9 +21,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from rest_framework import status
 
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Conflict, Throttled, Unavailable
 from kalpla.integrations.base import TransientIntegrationError
 from kalpla.integrations.sns import get_messenger, validate_phone
 from notifications.models import PhoneNumber
@@ -35,12 +34,8 @@ MAX_ATTEMPTS = 5
 NUMBER_CODES_PER_HOUR = 5
 
 
-class CodeThrottled(ApplicationError):
+class CodeThrottled(Throttled):
     """Asked for a new code too soon; ``retry_after`` says when the next one may be sent."""
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message, code="throttled", status_code=status.HTTP_429_TOO_MANY_REQUESTS)
-        self.retry_after = retry_after
 
 
 def code_generate() -> str:
@@ -63,16 +58,15 @@ def code_matches(*, expected_hash: str, purpose: str, user_id: int, target: str,
 
 
 def sms_code_send(*, user: Any, number: str, code: str, text: Promise) -> None:
-    """Send a code by SMS now, in the user's language; integration outages become a 503."""
+    """Send a code by SMS now, in the user's language; integration outages raise Unavailable."""
     with translation.override(getattr(user, "language", "") or settings.LANGUAGE_CODE):
         message = str(text) % {"code": code, "minutes": int(CODE_TTL.total_seconds() // 60)}
     try:
         get_messenger().send_sms(phone=number, text=message, transactional=True)
     except TransientIntegrationError as exc:
-        raise ApplicationError(
+        raise Unavailable(
             _("We could not send the SMS right now. Please try again in a minute."),
             code="sms_unavailable",
-            status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
         ) from exc
 
 
@@ -137,7 +131,10 @@ def phone_start(*, user: Any, number: str) -> PhoneNumber:
     number = validate_phone("".join((number or "").split()))
     phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
     if phone is not None and phone.number == number and phone.is_verified:
-        raise ApplicationError(_("This number is already verified."), code="already_verified")
+        raise Conflict(
+            _("This number is already verified."),
+            code="already_verified",
+        )
     if wait := phone_resend_wait(phone=phone):
         raise CodeThrottled(
             _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
@@ -170,7 +167,7 @@ def phone_start(*, user: Any, number: str) -> PhoneNumber:
 def phone_resend(*, user: Any) -> PhoneNumber:
     phone = phone_get(user=user)
     if phone is None or phone.is_verified:
-        raise ApplicationError(_("There is no number waiting for a code."), code="no_pending")
+        raise Conflict(_("There is no number waiting for a code."), code="no_pending")
     return phone_start(user=user, number=phone.number)
 
 
@@ -180,11 +177,13 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
         phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
         if phone is None or phone.is_verified or not phone.code_hash:
             raise ApplicationError(
-                _("Ask for a code first."), code="no_pending", errors={"code": [_("No code.")]}
+                _("Ask for a code first."),
+                code="no_code_requested",
             )
         if not phone_code_pending(phone=phone):
-            raise ApplicationError(
-                _("The code has expired. Ask for a new one."), code="code_expired"
+            raise Conflict(
+                _("The code has expired. Ask for a new one."),
+                code="code_expired",
             )
         if code_matches(
             expected_hash=phone.code_hash,
@@ -205,9 +204,7 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
         phone.save(update_fields=["code_attempts", "code_hash"])
     # Outside the atomic block: the attempt must be counted even though we raise.
     if exhausted:
-        raise ApplicationError(
-            _("Too many wrong codes. Ask for a new code."), code="too_many_attempts"
-        )
+        raise Conflict(_("Too many wrong codes. Ask for a new code."), code="too_many_attempts")
     raise ApplicationError(
         _("That code is not right."),
         code="wrong_code",
@@ -224,7 +221,10 @@ def phone_sms_mfa_set(*, user: Any, enabled: bool) -> PhoneNumber:
             code="phone_not_verified",
         )
     if phone is None:
-        raise ApplicationError(_("You have no phone number."), code="no_phone")
+        raise Conflict(
+            _("You have no phone number."),
+            code="phone_missing",
+        )
     phone.sms_mfa_enabled = enabled
     phone.save(update_fields=["sms_mfa_enabled"])
     return phone

@@ -324,3 +324,11 @@ def test_webhook_normalises_ses_events(client, settings, events, ses_event, kind
     assert response.status_code == 200
     [event] = events
     assert (event.kind, event.bounce, event.recipient) == (kind, bounce, "a@example.com")
+
+
+@pytest.mark.django_db
+def test_only_the_ses_tracking_webhook_is_routed(client):
+    # the other ESPs' anymail webhooks answered 500 (their settings are missing)
+    for url in ("/anymail/mailgun/tracking/", "/anymail/brevo/inbound/", "/anymail/postal/"):
+        assert client.get(url).status_code == 404
+    assert client.post("/anymail/amazon_ses/tracking/", {}).status_code == 401

@@ -1,0 +1,125 @@
+"""The people and objects the authorization matrix requests as: every object is made by the
+apps' factories (never demo data), and every token is minted by the service that hands it out.
+"""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from allauth.mfa.totp.internal.auth import TOTP
+from django.test import Client
+from django.urls import resolve
+
+from accounts.tests.factories import ApiKeyFactory, UserFactory
+from courses.file_links import lesson_preview_link
+from courses.selectors.access import lesson_file_url
+from courses.tests.factories import (
+    CourseFactory,
+    LessonFactory,
+    ModuleFactory,
+    ResourceFactory,
+    ReviewFactory,
+)
+from enrollments.tests.factories import EnrollmentFactory
+from kalpla.services.files import file_upload_start
+from kalpla.tests.factories import ModerationItemFactory
+from notifications.services.email import unsubscribe_token
+from notifications.tests.factories import DeviceFactory, NotificationFactory, PhoneNumberFactory
+
+# The columns of the policy table, in its order.
+ROLES = ("anonymous", "student_a", "student_b", "mentor", "other_mentor", "moderator", "staff")
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    kwargs: dict[str, Any]
+    """URL kwargs by name (``slug``, ``lesson_id``...), all pointing at student A's things."""
+    tokens: dict[str, str] = field(default_factory=dict)
+    """Signed tokens by URL name: each link type carries its own kind of token."""
+
+
+def _token(url: str) -> str:
+    return str(resolve(url.split("?", 1)[0]).kwargs["token"])
+
+
+@pytest.fixture
+def world(db) -> World:
+    # given: a published course taught by ``mentor`` with one module, lesson and handout,
+    # and another course taught by ``other_mentor``
+    student_a = UserFactory(roles=("Student",))
+    student_b = UserFactory(roles=("Student",))
+    mentor = UserFactory(roles=("Mentor",))
+    other_mentor = UserFactory(roles=("Mentor",))
+    moderator = UserFactory(roles=("Moderator",))
+    staff = UserFactory(roles=("Admin",), is_staff=True, is_superuser=True)
+    course = CourseFactory(instructors=[mentor])
+    CourseFactory(instructors=[other_mentor])
+    module = ModuleFactory(course=course)
+    lesson = LessonFactory(module=module)
+    resource = ResourceFactory(lesson=lesson)
+    # the lesson's poster (the handout's stored file will do): editors preview it by link
+    lesson.poster.name = resource.file.name
+    lesson.save(update_fields=["poster"])
+    # student A's own things, which student B asks for
+    EnrollmentFactory(user=student_a, course=course)
+    review = ReviewFactory(course=course, user=student_a, text="Clear and useful.")
+    item = ModerationItemFactory(target=review)
+    notification = NotificationFactory(recipient=student_a)
+    api_key = ApiKeyFactory(user=student_a)
+    device = DeviceFactory(user=student_a)
+    PhoneNumberFactory(user=student_a)
+    # an authenticator app; the security-key pages get its id, which they must not take
+    totp = TOTP.activate(student_a, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").instance
+    upload = file_upload_start(
+        user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
+    )
+    return World(
+        users={
+            "student_a": student_a,
+            "student_b": student_b,
+            "mentor": mentor,
+            "other_mentor": other_mentor,
+            "moderator": moderator,
+            "staff": staff,
+        },
+        kwargs={
+            "slug": course.slug,
+            "module_id": module.pk,
+            "lesson_id": lesson.pk,
+            "resource_id": resource.pk,
+            "review_id": review.pk,
+            "item_id": item.pk,
+            "notification_id": notification.pk,
+            "key_id": api_key.pk,
+            "device_id": device.pk,
+            "pk": totp.pk,
+            # a private file's own path: /media/ must never serve it
+            "path": resource.file.name,
+            # allauth's emailed keys: well-formed but unknown
+            "key": "MQ:1u2v3w:not-a-real-key",
+            "uidb36": "1",
+            "provider_id": "linkedin",
+        },
+        tokens={
+            "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),
+            "files:upload": _token(upload.url),
+            "courses:lesson_file": _token(
+                lesson_file_url(lesson=lesson, role=f"resource:{resource.pk}", user=student_a)
+            ),
+            "notifications:unsubscribe": unsubscribe_token(
+                user=student_a, category="announcements"
+            ),
+        },
+    )
+
+
+def role_client(world: World, role: str) -> tuple[Client, dict[str, str]]:
+    """A client signed in as ``role`` (by session) and the headers the app API needs."""
+    # A view's crash is an outcome (500) to report with the others, not an exception.
+    client = Client(raise_request_exception=False)
+    if role == "anonymous":
+        return client, {}
+    client.force_login(world.users[role])
+    # allauth headless app clients send the session key as their token
+    return client, {"X-Session-Token": client.session.session_key or ""}

@@ -1,0 +1,346 @@
+"""The authorization matrix's policy: what each role gets from every URL of the project.
+
+Every URL pattern (by URL name, or by route when it has none) and WebSocket route must have
+a row here; tests/authz/test_matrix.py requests each one as each role and fails on any
+difference, on a pattern without a row and on a row without a pattern.
+
+Outcomes, one per role in the order of ``ROLES``:
+
+- ``ok``: allowed. 2xx, or a 3xx that is not a sign-in redirect; for an empty write probe
+  (``post``/``patch`` without ``body``) also the validation answer to the empty body (400,
+  or a redirect with an error message): the request got past the auth layer.
+- ``login``: sign in first. A 302 to the sign-in page (site) or 401 (API, headless, files).
+- ``reauth``: signed in, but asked for the password again first (allauth's reauthentication
+  for sensitive account pages, a 302 on the site or a 401 flow in headless); the matrix signs
+  in without a password.
+- ``refused``: a site page said no with a redirect and an error message (how some site
+  views answer a refusal the API answers with 403).
+- ``403``, ``404``, ``400``, ``409``...: that status exactly. A 500 never matches.
+
+The probes are safe:
+
+- ``get``: pages, lists and details.
+- ``post``/``patch``: write endpoints with an empty body, which the auth layer answers before
+  validation. Where a view validates its input before the service applies the rule, the
+  row gives a valid ``body`` instead (and 400 is then only a 400).
+- ``act``/``delete``: actions that take no input (enroll, mark read, revoke, delete); they
+  are performed for whoever may.
+
+Every probe runs in a transaction that is rolled back (on-commit work never runs), so even a
+performed action changes nothing for the next probe.
+
+URL kwargs point at student A's objects (``tests/authz/conftest.py``): student B asking for
+them is "another user's private data". Student B is enrolled in nothing; ``mentor`` teaches
+the course, ``other_mentor`` teaches another one.
+"""
+
+from dataclasses import dataclass, field
+
+ROLES = ("anonymous", "student_a", "student_b", "mentor", "other_mentor", "moderator", "staff")
+OUTCOMES = ("ok", "login", "reauth", "refused")
+
+
+@dataclass(frozen=True)
+class Rule:
+    method: str
+    expect: dict[str, str]
+    write: bool = False
+    body: dict | None = None
+    query: str = ""
+    kwargs: dict[str, str] = field(default_factory=dict)
+    """URL kwargs to use instead of the matrix's defaults (``World.kwargs``)."""
+
+
+def _expect(outcomes: str) -> dict[str, str]:
+    values = outcomes.split()
+    assert len(values) == len(ROLES), f"{outcomes!r}: one outcome per role {ROLES}"
+    for value in values:
+        assert value in OUTCOMES or value.isdigit(), f"{outcomes!r}: unknown outcome {value!r}"
+    return dict(zip(ROLES, values, strict=True))
+
+
+def get(outcomes: str, **options: object) -> Rule:
+    return Rule("GET", _expect(outcomes), **options)  # type: ignore[arg-type]
+
+
+def post(outcomes: str, **options: object) -> Rule:
+    """A POST to a write endpoint: empty, unless ``body`` is given."""
+    return Rule("POST", _expect(outcomes), write=True, **options)  # type: ignore[arg-type]
+
+
+def patch(outcomes: str, **options: object) -> Rule:
+    return Rule("PATCH", _expect(outcomes), write=True, **options)  # type: ignore[arg-type]
+
+
+def act(outcomes: str, **options: object) -> Rule:
+    """A POST to an action that takes no input (enroll, mark read, delete...): the probe
+    performs it, inside the rolled-back transaction; a 400 or an error message is a refusal."""
+    return Rule("POST", _expect(outcomes), **options)  # type: ignore[arg-type]
+
+
+def delete(outcomes: str, **options: object) -> Rule:
+    """DELETE takes no input either: it is performed, inside the rolled-back transaction."""
+    return Rule("DELETE", _expect(outcomes), **options)  # type: ignore[arg-type]
+
+
+POLICY: dict[str, Rule] = {
+    # --- site: home, health, language ---------------------------------------------------------
+    # columns: anonymous student_a student_b mentor other_mentor moderator staff
+    "home": get("ok ok ok ok ok ok ok"),
+    "healthz": get("ok ok ok ok ok ok ok"),
+    "readyz": get("ok ok ok ok ok ok ok"),
+    "set_language": get("ok ok ok ok ok ok ok"),
+    # --- allauth pages (/accounts/); sensitive ones ask for the password again ----------------
+    "account_login": get("ok ok ok ok ok ok ok"),
+    "account_logout": get("ok ok ok ok ok ok ok"),
+    "account_inactive": get("ok ok ok ok ok ok ok"),
+    "account_signup": get("ok ok ok ok ok ok ok"),
+    "account_reauthenticate": get("login ok ok ok ok ok ok"),
+    "account_email": get("login ok ok ok ok ok ok"),
+    "account_email_verification_sent": get("ok ok ok ok ok ok ok"),
+    "account_change_password": get("login ok ok ok ok ok ok"),
+    "account_set_password": get("login ok ok ok ok ok ok"),
+    "account_reset_password": get("ok ok ok ok ok ok ok"),
+    "account_confirm_login_code": get("login ok ok ok ok ok ok"),
+    "account_confirm_email": get("ok ok ok ok ok ok ok"),
+    "account_reset_password_from_key_done": get("ok ok ok ok ok ok ok"),
+    "account_reset_password_from_key": get("ok ok ok ok ok ok ok"),
+    "account_reset_password_done": get("ok ok ok ok ok ok ok"),
+    "mfa_index": get("login ok ok ok ok ok ok"),
+    "mfa_authenticate": get("login ok ok ok ok ok ok"),
+    "mfa_reauthenticate": get("login ok reauth reauth reauth reauth reauth"),
+    "mfa_activate_totp": get("login reauth reauth reauth reauth reauth reauth"),
+    # only student A has an authenticator app; without one these pages do not exist (404)
+    "mfa_deactivate_totp": get("login reauth 404 404 404 404 404"),
+    "mfa_view_recovery_codes": get("login 404 404 404 404 404 404"),
+    "mfa_generate_recovery_codes": get("login reauth reauth reauth reauth reauth reauth"),
+    "mfa_download_recovery_codes": get("login 404 404 404 404 404 404"),
+    "mfa_list_webauthn": get("login ok ok ok ok ok ok"),
+    "mfa_add_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "mfa_reauthenticate_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "mfa_remove_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "mfa_edit_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "socialaccount_login_cancelled": get("ok ok ok ok ok ok ok"),
+    # the error page answers 401; signup needs a pending social login
+    "socialaccount_login_error": get("login login login login login login login"),
+    "socialaccount_signup": get("login login login login login login login"),
+    "socialaccount_connections": get("login ok ok ok ok ok ok"),
+    "accounts/social/login/cancelled/": get("ok ok ok ok ok ok ok"),
+    "accounts/social/login/error/": get("ok ok ok ok ok ok ok"),
+    "accounts/social/signup/": get("ok ok ok ok ok ok ok"),
+    "accounts/social/connections/": get("ok ok ok ok ok ok ok"),
+    # no client ids in the test settings: unconfigured providers are 404, never 500
+    "google_login": get("404 404 404 404 404 404 404"),
+    "google_callback": get("404 404 404 404 404 404 404"),
+    "google_login_by_token": get("404 404 404 404 404 404 404"),
+    "facebook_login": get("404 404 404 404 404 404 404"),
+    "facebook_callback": get("404 404 404 404 404 404 404"),
+    "facebook_login_by_token": get("404 404 404 404 404 404 404"),
+    "openid_connect_login": get("404 404 404 404 404 404 404"),
+    "openid_connect_callback": get("404 404 404 404 404 404 404"),
+    "usersessions_list": get("login ok ok ok ok ok ok"),
+    # --- Kalpla account pages (/account/) --------------------------------------------------------
+    "accounts:profile": get("login ok ok ok ok ok ok"),
+    # for a sign-in waiting on email verification; anyone else is sent to sign in
+    "accounts:verification_resend": act("login login login login login login login"),
+    "accounts:api_keys": get("login ok ok ok ok ok ok"),
+    "accounts:api_key_revoke": act("login ok 404 404 404 404 404"),
+    # --- notifications (/notifications/); B asking for A's notification gets 404 -----------------
+    "notifications:list": get("login ok ok ok ok ok ok"),
+    "notifications:read_all": act("login ok ok ok ok ok ok"),
+    "notifications:read": act("login ok 404 404 404 404 404"),
+    "notifications:open": get("login ok 404 404 404 404 404"),
+    "notifications:preferences": get("login ok ok ok ok ok ok"),
+    # the signed link is the credential (one-click unsubscribe from an email)
+    "notifications:unsubscribe": get("ok ok ok ok ok ok ok"),
+    "notifications:phone": get("login ok ok ok ok ok ok"),
+    # security settings: signed-in users confirm their password first
+    "notifications:phone_sms_mfa": post("login reauth reauth reauth reauth reauth reauth"),
+    "notifications:phone_remove": act("login reauth reauth reauth reauth reauth reauth"),
+    "notifications:sms_code": get("login ok ok ok ok ok ok"),
+    # --- authoring (/courses/teach/): mentors and staff; a course's own mentors only -----------
+    "courses:teach": get("login 403 403 ok ok 403 ok"),
+    "courses:teach_course_create": get("login 403 403 ok ok 403 ok"),
+    "courses:teach_review": get("login 403 403 403 403 403 ok"),
+    # validates before the author check: the probe is a valid request
+    "courses:teach_upload_start": post(
+        "login 403 403 ok ok 403 ok",
+        body={"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 100},
+    ),
+    "courses:teach_course": get("login 403 403 ok 403 403 ok"),
+    "courses:teach_course_cover": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_outline": get("login 403 403 ok 403 403 ok"),
+    "courses:teach_module_add": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_module_reorder": post("login 403 403 ok 403 403 ok"),
+    # the course is published already: submit is refused (message) to those who may submit
+    "courses:teach_course_submit": act("login 403 403 refused 403 403 refused"),
+    "courses:teach_course_archive": act("login 403 403 ok 403 403 ok"),
+    # publishing is staff's (review workflow); refused here because it is published already
+    "courses:teach_course_publish": act("login 403 403 403 403 403 refused"),
+    # the form is checked before the rule: the probe carries a valid note
+    "courses:teach_course_return": post(
+        "login 403 403 403 403 403 ok", body={"note": "Please add a syllabus."}
+    ),
+    "courses:teach_module_rename": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_module_delete": act("login 403 403 ok 403 403 ok"),
+    "courses:teach_module_move": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_module_publish": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_reorder": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_add": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson": get("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_delete": act("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_move": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_publish": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_lesson_media": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_media_status": get("login 403 403 ok 403 403 ok"),
+    "courses:teach_media_rerun": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_media_remove": act("login 403 403 ok 403 403 ok"),
+    "courses:teach_captions": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_captions_upload": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_resource_add": post("login 403 403 ok 403 403 ok"),
+    "courses:teach_resource_remove": act("login 403 403 ok 403 403 ok"),
+    # --- learning: player, catalogue, reviews, enrolment -------------------------------------------
+    # signed links bound to student A: nobody else may use them, signed in or not
+    "courses:lesson_file": get("403 ok 403 403 403 403 403"),
+    # a locked lesson is a page (403) offering sign-in and enrolment, not a redirect
+    "courses:lesson": get("403 ok 403 ok 403 403 ok"),
+    # refusals on the site are a redirect back with an error message
+    "courses:lesson_complete": act("login ok refused refused refused refused refused"),
+    "courses:catalogue": get("ok ok ok ok ok ok ok"),
+    # replies are the course's instructors', not staff's
+    "courses:review_reply": post("login 403 403 ok 403 403 403"),
+    "courses:review_hide": post("login 403 403 403 403 ok ok"),
+    "courses:review_report": get("login ok ok ok ok ok ok"),
+    "courses:detail": get("ok ok ok ok ok ok ok"),
+    # the rule (enrolled students) lives in the service: a valid review is the probe
+    "courses:review_save": post(
+        "login ok refused refused refused refused refused", body={"rating": 4, "text": "Clear."}
+    ),
+    "enrollments:enroll": act("login ok ok ok ok ok ok"),
+    "enrollments:unenroll": act("login ok ok ok ok ok ok"),
+    # --- moderation queue (/moderation/) -----------------------------------------------------------
+    "community:moderation": get("login 403 403 403 403 ok ok"),
+    "community:moderation_decide": post("login 403 403 403 403 ok ok"),
+    # --- allauth headless (/_allauth/): app clients send X-Session-Token ----------------------------
+    # SMS codes exist only during a pending sign-in
+    "headless_app_sms_code": post("login login login login login login login"),
+    "headless_browser_sms_code": post("login login login login login login login"),
+    # allauth's phone endpoints would crash (no allauth phone support); numbers live at
+    # /api/v1/me/phone/
+    "headless_app_phone": get("404 404 404 404 404 404 404"),
+    "headless_browser_phone": get("404 404 404 404 404 404 404"),
+    "headless:browser:config": get("ok ok ok ok ok ok ok"),
+    "headless:browser:account:current_session": get("login ok ok ok ok ok ok"),
+    "headless:browser:account:reauthenticate": post("login ok ok ok ok ok ok"),
+    # 409: no pending flow to continue
+    "headless:browser:account:confirm_login_code": post("409 409 409 409 409 409 409"),
+    "headless:browser:account:request_password_reset": post("ok ok ok ok ok ok ok"),
+    "headless:browser:account:reset_password": post("ok ok ok ok ok ok ok"),
+    "headless:browser:account:login": post("ok ok ok ok ok ok ok"),
+    "headless:browser:account:signup": post("ok ok ok ok ok ok ok"),
+    "headless:browser:account:verify_email": post("ok ok ok ok ok ok ok"),
+    "headless:browser:account:resend_email_verification_code": post("409 409 409 409 409 409 409"),
+    "headless:browser:account:verify_phone": post("409 409 409 409 409 409 409"),
+    "headless:browser:account:resend_phone_verification_code": post("409 409 409 409 409 409 409"),
+    "headless:browser:account:change_password": post("login ok ok ok ok ok ok"),
+    "headless:browser:account:manage_email": get("login ok ok ok ok ok ok"),
+    "headless:browser:account:manage_phone": get("404 404 404 404 404 404 404"),
+    "headless:browser:socialaccount:manage_providers": get("login ok ok ok ok ok ok"),
+    "headless:browser:socialaccount:provider_signup": post("409 409 409 409 409 409 409"),
+    "headless:browser:socialaccount:redirect_to_provider": post(
+        "login login login login login login login"
+    ),
+    "headless:browser:socialaccount:provider_token": post("ok ok ok ok ok ok ok"),
+    "headless:browser:mfa:authenticate": post("login login login login login login login"),
+    "headless:browser:mfa:reauthenticate": post("login ok ok ok ok ok ok"),
+    "headless:browser:mfa:authenticate_webauthn": get("login login login login login login login"),
+    "headless:browser:mfa:reauthenticate_webauthn": get("login ok ok ok ok ok ok"),
+    "headless:browser:mfa:authenticators": get("login ok ok ok ok ok ok"),
+    "headless:browser:mfa:manage_totp": get("login ok 404 404 404 404 404"),
+    "headless:browser:mfa:manage_recovery_codes": get("login 404 404 404 404 404 404"),
+    "headless:browser:mfa:manage_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "headless:browser:usersessions:sessions": get("login ok ok ok ok ok ok"),
+    "headless:app:config": get("ok ok ok ok ok ok ok"),
+    "headless:app:account:current_session": get("login ok ok ok ok ok ok"),
+    "headless:app:account:reauthenticate": post("login ok ok ok ok ok ok"),
+    "headless:app:account:confirm_login_code": post("409 409 409 409 409 409 409"),
+    "headless:app:account:request_password_reset": post("ok ok ok ok ok ok ok"),
+    "headless:app:account:reset_password": post("ok ok ok ok ok ok ok"),
+    "headless:app:account:login": post("ok ok ok ok ok ok ok"),
+    "headless:app:account:signup": post("ok ok ok ok ok ok ok"),
+    "headless:app:account:verify_email": post("ok ok ok ok ok ok ok"),
+    "headless:app:account:resend_email_verification_code": post("409 409 409 409 409 409 409"),
+    "headless:app:account:verify_phone": post("409 409 409 409 409 409 409"),
+    "headless:app:account:resend_phone_verification_code": post("409 409 409 409 409 409 409"),
+    "headless:app:account:change_password": post("login ok ok ok ok ok ok"),
+    "headless:app:account:manage_email": get("login ok ok ok ok ok ok"),
+    "headless:app:account:manage_phone": get("404 404 404 404 404 404 404"),
+    "headless:app:socialaccount:manage_providers": get("login ok ok ok ok ok ok"),
+    "headless:app:socialaccount:provider_signup": post("409 409 409 409 409 409 409"),
+    "headless:app:socialaccount:redirect_to_provider": post(
+        "login login login login login login login"
+    ),
+    "headless:app:socialaccount:provider_token": post("ok ok ok ok ok ok ok"),
+    "headless:app:mfa:authenticate": post("login login login login login login login"),
+    "headless:app:mfa:reauthenticate": post("login ok ok ok ok ok ok"),
+    "headless:app:mfa:authenticate_webauthn": get("login login login login login login login"),
+    "headless:app:mfa:reauthenticate_webauthn": get("login ok ok ok ok ok ok"),
+    "headless:app:mfa:authenticators": get("login ok ok ok ok ok ok"),
+    "headless:app:mfa:manage_totp": get("login ok 404 404 404 404 404"),
+    "headless:app:mfa:manage_recovery_codes": get("login 404 404 404 404 404 404"),
+    "headless:app:mfa:manage_webauthn": get("login reauth reauth reauth reauth reauth reauth"),
+    "headless:app:usersessions:sessions": get("login ok ok ok ok ok ok"),
+    "headless:app:tokens:refresh": post("ok ok ok ok ok ok ok"),
+    "headless:openapi_yaml": get("ok ok ok ok ok ok ok"),
+    "headless:openapi_json": get("ok ok ok ok ok ok ok"),
+    "headless:openapi_html": get("ok ok ok ok ok ok ok"),
+    # --- REST API (/api/v1/); API.md: 401 anonymous, 404 for another user's private data ------------
+    "api:me": get("login ok ok ok ok ok ok"),
+    "api:me-api-keys": get("login ok ok ok ok ok ok"),
+    # DELETE is performed (rolled back) for the owner
+    "api:me-api-key": delete("login ok 404 404 404 404 404"),
+    "api:notifications": get("login ok ok ok ok ok ok"),
+    "api:notifications-read-all": act("login ok ok ok ok ok ok"),
+    "api:notifications-unread-count": get("login ok ok ok ok ok ok"),
+    "api:notification-read": act("login ok 404 404 404 404 404"),
+    "api:notification-preferences": get("login ok ok ok ok ok ok"),
+    "api:me-phone": get("login ok ok ok ok ok ok"),
+    "api:me-phone-verify": post("login ok ok ok ok ok ok"),
+    "api:me-devices": get("login ok ok ok ok ok ok"),
+    "api:me-device": delete("login ok 404 404 404 404 404"),
+    "api:course-list": get("ok ok ok ok ok ok ok"),
+    "api:category-list": get("ok ok ok ok ok ok ok"),
+    "api:course-detail": get("ok ok ok ok ok ok ok"),
+    "api:course-reviews": get("ok ok ok ok ok ok ok"),
+    # these two validate before the rule in the service: the probes are valid requests
+    "api:review-reply": post("login 403 403 ok 403 403 403", body={"text": "Thank you!"}),
+    "api:review-hide": post("login 403 403 403 403 ok ok"),
+    # anyone signed in may report a review, except its author (400)
+    "api:review-report": post("login 400 ok ok ok ok ok", body={"reason": "Rude."}),
+    "api:me-recommended-courses": get("login ok ok ok ok ok ok"),
+    "api:lesson-detail": get("login ok 403 ok 403 403 ok"),
+    "api:lesson-progress": get("login ok 403 403 403 403 403"),
+    "api:lesson-complete": act("login ok 403 403 403 403 403"),
+    "api:course-enroll": act("login ok ok ok ok ok ok"),
+    "api:me-enrollments": get("login ok ok ok ok ok ok"),
+    "api:moderation-items": get("login 403 403 403 403 ok ok"),
+    "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
+    # --- schema, signed files, webhooks, admin ---------------------------------------------------
+    "schema": get("ok ok ok ok ok ok ok"),
+    "api-docs": get("ok ok ok ok ok ok ok"),
+    # a lesson editor's preview link: checked on every request against who may edit the course
+    "files:download": get("403 403 403 ok 403 403 ok"),
+    "files:upload": post("login ok 403 403 403 403 403"),
+    # basic auth (ANYMAIL_WEBHOOK_SECRET) before anything else
+    "amazon_ses_tracking_webhook": post("login login login login login login login"),
+    # the admin's sign-in sends people to the site's login; signed-in non-staff get 403
+    "admin:login": get("login 403 403 403 403 403 ok"),
+    # development /media/: the probe asks for a private file's path, which is never served
+    "public_media": get("404 404 404 404 404 404 404"),
+}
+
+# WebSocket routes: "ok" is a socket that stays open; a number is the close code.
+WEBSOCKET_POLICY: dict[str, str] = {
+    "ws:ws/me/": "4401 ok ok ok ok ok ok",
+    "ws:ws/notifications/": "4401 ok ok ok ok ok ok",
+}
