@@ -21,7 +21,7 @@ from courses.tests.factories import (
     ReviewFactory,
 )
 from enrollments.tests.factories import EnrollmentFactory
-from kalpla.services.files import file_upload_start
+from files.services import file_upload_start
 from kalpla.tests.factories import ModerationItemFactory
 from notifications.services.email import unsubscribe_token
 from notifications.tests.factories import DeviceFactory, NotificationFactory, PhoneNumberFactory
