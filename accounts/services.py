@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiKey, User, hash_api_key
 from accounts.roles import Role
+from accounts.signals import api_key_created, user_signup_completed
 from kalpla.exceptions import ApplicationError
 
 PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
@@ -25,9 +26,7 @@ def user_signup_complete(*, user: User, name: str = "") -> User:
         user.save(update_fields=["name"])
     user.groups.add(_group(Role.STUDENT))
     user.__dict__.pop("_kalpla_roles", None)
-    from notifications.services.notify import account_welcome_notify  # avoids an import cycle
-
-    account_welcome_notify(user=user)
+    user_signup_completed.send(sender=User, user=user)
     return user
 
 
@@ -93,9 +92,7 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
     key.full_clean()
     key.save()
-    from notifications.services.notify import account_api_key_created_notify
-
-    account_api_key_created_notify(user=user, key_name=key.name, key_prefix=key.prefix)
+    api_key_created.send(sender=ApiKey, user=user, key=key)
     return key, raw
 
 
