@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "mentorship",
     "analytics",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

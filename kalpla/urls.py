@@ -7,7 +7,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import notifications.mfa
-from accounts.views import home
+from dashboards.views import home
 from kalpla import health
 from kalpla.email_events import VerifiedSesTrackingWebhookView
 from kalpla.public_media import public_media

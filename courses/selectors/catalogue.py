@@ -4,10 +4,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import storages
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     OuterRef,
@@ -17,7 +15,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -310,45 +307,3 @@ def duration_words(seconds: int) -> str:
     if hours:
         return str(_("%(h)d h %(m)02d min") % {"h": hours, "m": minutes})
     return str(_("%(m)d min") % {"m": minutes})
-
-
-# --- recommendations ----------------------------------------------------------------------------
-
-
-RECOMMENDATION_FIELDS = (
-    "id", "slug", "title", "subtitle", "price", "currency", "level", "thumbnails", "cover",
-    "rating_average", "rating_count", "enrollment_count", "category__slug",
-    # every language's column, so the card's category name never costs a query of its own
-    *(f"category__name_{code}" for code, _name in settings.LANGUAGES), "category__name",
-)  # fmt: skip
-
-
-def course_recommendations(*, user: UserLike, limit: int = 4) -> list[Course]:
-    """Published courses for the user's home: not enrolled in, not taught by them; courses in
-    the categories they learn in first, then the best rated and most followed. Two queries."""
-    from enrollments.models import Enrollment
-
-    user_id = getattr(user, "pk", None) or 0
-    mine = Enrollment.objects.filter(user_id=user_id).values("course_id")
-    categories = list(
-        Course.objects.filter(pk__in=mine, category__isnull=False)
-        .values_list("category_id", flat=True)
-        .distinct()
-    )
-    return list(
-        Course.objects.filter(status=Course.Status.PUBLISHED)
-        .exclude(pk__in=mine)
-        .exclude(instructors__id=user_id)
-        .select_related("category")
-        .only(*RECOMMENDATION_FIELDS)
-        .annotate(
-            in_my_categories=Case(
-                When(category_id__in=categories, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-in_my_categories", "-rating_average", "-enrollment_count", "-published_at")[
-            :limit
-        ]
-    )

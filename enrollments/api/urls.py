@@ -7,4 +7,9 @@ from enrollments.api import views
 urlpatterns: list[URLPattern] = [
     path("courses/<slug:slug>/enroll/", views.CourseEnrollApi.as_view(), name="course-enroll"),
     path("me/enrollments/", views.MyEnrollmentListApi.as_view(), name="me-enrollments"),
+    path(
+        "me/recommended-courses/",
+        views.RecommendedCoursesApi.as_view(),
+        name="me-recommended-courses",
+    ),
 ]
