@@ -8,8 +8,8 @@ a course's tags, instructors and prerequisites invalidate through the signal rec
 below; services that write with ``update()`` call ``course_outline_invalidate`` (or
 ``catalogue_invalidate`` for card-only fields such as ratings) themselves.
 
-Enrollment counts change with ``update()`` in the enrollments app without invalidating:
-catalogue pages may show them up to ``CATALOGUE_TTL`` seconds late.
+Enrollment counts change through ``courses.services.catalogue``, which retires the catalogue
+pages as well.
 
 The course page's public parts (hero, about, rating summary, a page of reviews) are cached
 per course version, reviews version (every review save or delete moves it), language and

@@ -15,7 +15,7 @@ from typing import Any
 
 from accounts.roles import is_moderator
 from courses.models import Course, Lesson
-from courses.selectors.access import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
+from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
 from courses.services.authoring import course_can_edit
 from kalpla.integrations.s3 import DownloadGrant
 from kalpla.services.files import (

@@ -22,9 +22,9 @@ from accounts.selectors import signed_in_user
 from courses import policies
 from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_page_parts
 from courses.filters import CourseCatalogueFilter
+from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
-from courses.selectors.access import CourseAccess
 from courses.services import reviews as review_services
 from kalpla.exceptions import ApplicationError, PermissionDenied
 
@@ -188,7 +188,7 @@ def _course_page(
     request: HttpRequest,
     course: Course,
     *,
-    access: CourseAccess | None = None,
+    access: ViewerAccess | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:

@@ -256,6 +256,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KALPLA_NUM_PROXIES", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# The app above courses that knows who is enrolled and applies the access rule; the course
+# page and reviews ask it through courses/learners.py, so courses imports nothing above it.
+KALPLA_COURSE_LEARNERS = "enrollments.access"
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 from accounts.selectors import signed_in_user
 from courses.api.serializers import CourseCardOut
 from courses.selectors import catalogue as course_selectors
-from courses.selectors.access import course_get_by_slug
+from courses.selectors.lessons import course_get_by_slug
 from enrollments import selectors, services
 from enrollments.api.serializers import EnrollmentOut
 from enrollments.models import Enrollment
