@@ -84,12 +84,9 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     """Create a key; returns it with the raw secret, which is never stored or shown again."""
     name = name.strip()
     if not name:
-        raise Conflict(_("Give the key a name."), errors={"name": [_("Required.")]})
+        raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
-        raise ApplicationError(
-            _("You have 20 active keys; revoke one first."),
-            code="too_many_keys",
-        )
+        raise Conflict(_("You have 20 active keys; revoke one first."), code="too_many_keys")
     prefix, raw = ApiKey.generate()
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
     key.full_clean()
