@@ -64,7 +64,7 @@ messages: install
 	$(DEV) $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: install
-	@test -d bench && $(BIN)/python -m bench || echo "No benchmarks yet."
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 ## Refresh the vendored axe-core (accessibility rules run by the browser tests) from npm
 AXE_DIR := tests/browser/vendor

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiKey, User, hash_api_key
 from accounts.roles import Role
 from accounts.signals import api_key_created, user_signup_completed
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
 
@@ -85,9 +85,7 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     if not name:
         raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
-        raise ApplicationError(
-            _("You have 20 active keys; revoke one first."), code="too_many_keys"
-        )
+        raise Conflict(_("You have 20 active keys; revoke one first."), code="too_many_keys")
     prefix, raw = ApiKey.generate()
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
     key.full_clean()

@@ -22,6 +22,8 @@ class Result:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)
+    answered: int = 0
+    """Every answer, the warm-up's included (the server's CPU time is divided by it)."""
 
     @property
     def requests(self) -> int:
@@ -90,6 +92,7 @@ async def _user(
                 reader, writer = await asyncio.open_connection(host, port)
                 continue
             t1 = time.perf_counter()
+            result.answered += 1
             if t0 >= warmup_end and t1 <= end:
                 result.latencies.append(t1 - t0)
                 result.statuses[status] += 1

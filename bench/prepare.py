@@ -27,7 +27,7 @@ from django.utils import timezone  # noqa: E402
 from accounts.models import User  # noqa: E402
 from accounts.roles import Role  # noqa: E402
 from accounts.services import user_roles_set  # noqa: E402
-from courses.cache import course_outline_invalidate  # noqa: E402
+from courses.cache import course_invalidate  # noqa: E402
 from courses.models import Category, Course, Lesson, Module, Review, Tag  # noqa: E402
 from courses.services.reviews import course_rating_refresh  # noqa: E402
 from courses.services.search import course_search_document_refresh  # noqa: E402
@@ -158,7 +158,23 @@ def seed(n_courses: int) -> dict[str, Any]:
     )
     course_rating_refresh(course=big)
 
-    students = {}
+    # A student of the big course, part of the way through it, who has not reviewed it: the
+    # page every student of a course sees while they take it.
+    learner = _user("learner@bench.test", "Big Course Learner", Role.STUDENT)
+    big_lessons = list(Lesson.objects.filter(course=big).order_by("module__order", "order"))
+    big_enrollment = Enrollment.objects.create(
+        user=learner,
+        course=big,
+        progress_percent=12,
+        last_lesson=big_lessons[11],
+        last_viewed_at=now,
+    )
+    LessonProgress.objects.bulk_create(
+        LessonProgress(enrollment=big_enrollment, lesson=lesson, completed_at=now)
+        for lesson in big_lessons[:12]
+    )
+
+    students = {"learner": learner}
     for count in (1, 20):
         student = _user(f"student{count}@bench.test", f"Student {count}", Role.STUDENT)
         for course in courses[10 : 10 + count]:
@@ -174,7 +190,7 @@ def seed(n_courses: int) -> dict[str, Any]:
                 LessonProgress(enrollment=enrollment, lesson=lesson, completed_at=now)
                 for lesson in first[:3]
             )
-        students[count] = student
+        students[str(count)] = student
     return {"big": big.slug, "students": {k: v.pk for k, v in students.items()}}
 
 
@@ -196,7 +212,7 @@ def count_queries(targets: dict[str, dict[str, str | None]]) -> dict[str, dict[s
             client.cookies[settings.SESSION_COOKIE_NAME] = str(target["session"])
         client.get(str(target["path"]))  # the user-session row is written on the first visit
         for course_id in Course.objects.values_list("id", flat=True):
-            course_outline_invalidate(course=course_id)
+            course_invalidate(course_id=course_id, catalogue=True)
         with CaptureQueriesContext(connection) as cold:
             client.get(str(target["path"]))
         with CaptureQueriesContext(connection) as warm:
@@ -216,12 +232,13 @@ def main() -> None:
     n_courses = int(sys.argv[2]) if len(sys.argv) > 2 else 200
     cache.clear()  # only this bench's key prefix
     data = seed(n_courses)
-    sessions = {str(k): session_for(User.objects.get(pk=v)) for k, v in data["students"].items()}
+    sessions = {k: session_for(User.objects.get(pk=v)) for k, v in data["students"].items()}
     targets = {
         "baseline": {"path": "/bench/baseline/", "session": None},
         "catalogue_api": {"path": "/api/v1/courses/", "session": None},
         "catalogue_page": {"path": "/courses/", "session": None},
         "course_page": {"path": f"/courses/{data['big']}/", "session": None},
+        "course_page_student": {"path": f"/courses/{data['big']}/", "session": sessions["learner"]},
         "dashboard_1": {"path": "/", "session": sessions["1"]},
         "dashboard_20": {"path": "/", "session": sessions["20"]},
     }

@@ -1,7 +1,9 @@
 """Catalogue content: categories, courses, modules, lessons, resources and reviews."""
 
 import uuid
+from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -132,6 +134,27 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    # The values the row had when it was read (Django's "customizing model loading"): the
+    # cache's receivers compare them on save to tell a catalogue-wide change from a local one.
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> "Course":
+        instance = super().from_db(db, field_names, values, **kwargs)
+        instance._loaded_values = dict(zip(field_names, values, strict=True))
+        return instance
+
+    def loaded_values(self) -> dict[str, Any] | None:
+        """Field values (by attname) as last read or saved; None for a new instance."""
+        return getattr(self, "_loaded_values", None)
+
+    def remember_loaded_values(self) -> None:
+        self._loaded_values = {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.attname in self.__dict__  # deferred fields are left out
+        }
 
     @property
     def is_free(self) -> bool:

@@ -7,24 +7,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, URLResolver, path, reverse
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
 from courses import policies
-from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_page_parts
 from courses.filters import CourseCatalogueFilter
 from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
+from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
 from kalpla.exceptions import ApplicationError, PermissionDenied
 
@@ -82,8 +81,11 @@ CATALOGUE_CACHED_PARAMS = frozenset(
 )
 
 
-def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> dict[str, Any]:
-    """The page's main part (filters, result cards, pages) and what the frame shows of it."""
+def _catalogue_body(
+    request: HttpRequest, filterset: CourseCatalogueFilter
+) -> tuple[list[int], dict[str, Any]]:
+    """The page's main part (filters, result cards, pages), what the frame shows of it, and
+    the ids of the courses whose cards it shows."""
     courses = selectors.course_catalogue_filter(
         queryset=selectors.course_catalogue_base(), **filterset.params()
     )
@@ -112,7 +114,7 @@ def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> d
             "search": params["search"],
         },
     )
-    return {
+    part = {
         "body": body,
         "category": (
             {"name": current_category.name, "slug": current_category.slug}
@@ -120,6 +122,7 @@ def _catalogue_body(request: HttpRequest, filterset: CourseCatalogueFilter) -> d
             else None
         ),
     }
+    return [course.pk for course in page.object_list], part
 
 
 def catalogue(request: HttpRequest) -> HttpResponse:
@@ -127,26 +130,17 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     valid = filterset.is_valid()  # invalid parameters are shown with their errors and ignored
     search = filterset.params()["search"]
     # Browsing (no search, only known and valid parameters) is the same for everyone: cached
-    # per catalogue version like the API's pages. Searches are rendered every time.
+    # like the API's pages. Searches are rendered every time.
     cacheable = valid and not search and set(request.GET) <= CATALOGUE_CACHED_PARAMS
-    key = ""
-    part: dict[str, Any] | None = None
     if cacheable:
-        params = sorted(request.GET.lists())
-        key = catalogue_cache_key(f"site|{get_language()}|{params}")
-        part = cache.get(key)
-    if part is None:
-        part = _catalogue_body(request, filterset)
-        if key:
-            cache.set(key, part, timeout=CATALOGUE_TTL)
+        variant = f"site|{get_language()}|{sorted(request.GET.lists())}"
+        part = catalogue_page(variant=variant, build=lambda: _catalogue_body(request, filterset))
+    else:
+        _ids, part = _catalogue_body(request, filterset)
     return render(
         request,
         "courses/catalogue.html",
-        {
-            "body": mark_safe(part["body"]),  # noqa: S308 - rendered by our template
-            "current_category": part["category"],
-            "search": search,
-        },
+        {"body": part["body"], "current_category": part["category"], "search": search},
     )
 
 
@@ -157,7 +151,7 @@ def _reviews_page_number(request: HttpRequest) -> int:
 
 def _public_parts(
     request: HttpRequest, context: dict[str, Any], *, page: int, include_hidden: bool
-) -> dict[str, str]:
+) -> dict[str, SafeString]:
     """Hero, about, rating summary and one page of reviews, rendered from ``context``.
 
     Rendered once for every ordinary visitor (and cached) or per viewer for the course's
@@ -218,7 +212,7 @@ def _course_page(
         "can_moderate": False,
     }
     personal = instructor or moderator or my_review is not None
-    fragments: dict[str, str] | None
+    fragments: dict[str, SafeString] | None
     outline, syllabus_html, fragments = course_page_parts(
         course=course,
         lesson_url_prefix=lesson_url_prefix,
@@ -251,7 +245,7 @@ def _course_page(
         {
             "course": course,
             "outline": outline,
-            "fragments": {name: mark_safe(html) for name, html in fragments.items()},  # noqa: S308 - rendered by our templates
+            "fragments": fragments,
             # Loaded only when the enroll card shows them (the "locked" state).
             "prerequisites": lambda: selectors.course_prerequisites(course=course),
             "price_label": selectors.price_label(course),

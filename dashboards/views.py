@@ -3,7 +3,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.utils.safestring import mark_safe
 
 from accounts import selectors as account_selectors
 from accounts.policies import user_is_mentor_or_admin, user_is_moderator
@@ -17,7 +16,6 @@ from courses.policies import course_can_review
 from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue, teach_course_list
 from enrollments import selectors as enrollment_selectors
-from enrollments.cache import learning_cached, learning_list_html
 from notifications.selectors import notification_list
 
 RECENT_NOTIFICATIONS = 5
@@ -48,18 +46,16 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {
         "role": primary_role(user),
         "first_visit": account_selectors.is_first_visit(request),
-        "learning_list": mark_safe(  # noqa: S308 - rendered by our template
-            learning_list_html(
-                user_id=user.pk,
-                render=lambda: render_to_string(
-                    "enrollments/_learning_list.html",
-                    {"enrollments": enrollment_selectors.learning_list(user=user)},
-                ),
-            )
+        "learning_list": enrollment_selectors.learning_list_html(
+            user_id=user.pk,
+            render=lambda: render_to_string(
+                "enrollments/_learning_list.html",
+                {"enrollments": enrollment_selectors.learning_list(user=user)},
+            ),
         ),
         "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
         "recent_notifications": list(notification_list(user=user)[:RECENT_NOTIFICATIONS]),
-        "recommended": learning_cached(
+        "recommended": enrollment_selectors.learning_cached(
             user_id=user.pk,
             part="recommended",
             build=lambda: _recommended_cards(user),

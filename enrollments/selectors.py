@@ -1,13 +1,19 @@
 """Reads of the enrollments app: querysets with the joins their callers need."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from courses.models import Course, Lesson
+from enrollments.cache import LEARNING_TTL, learning_scope
 from enrollments.models import Enrollment, LessonProgress
+from kalpla.cache import cache_version
 
 LIVE_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
@@ -111,6 +117,26 @@ def learning_list(*, user: Any, limit: int = 50) -> list[Enrollment]:
             enrollment.last_lesson_id or enrollment.first_lesson_id  # type: ignore[attr-defined]
         )
     return enrollments
+
+
+def learning_cached(
+    *, user_id: int, part: str, build: Callable[[], Any], timeout: int = LEARNING_TTL
+) -> Any:
+    """``build()``'s result for this student, cached until their enrollments change."""
+    version = cache_version(learning_scope(user_id))
+    key = f"learning:{part}:{user_id}:{version}:{get_language() or 'en'}"
+    value = cache.get(key)
+    if value is None:
+        value = build()
+        cache.set(key, value, timeout=timeout)
+    return value
+
+
+def learning_list_html(*, user_id: int, render: Callable[[], SafeString]) -> SafeString:
+    """The student's rendered "Continue learning" list, from the cache or from ``render()``
+    (a template's output, kept as the safe string it is)."""
+    html: SafeString = learning_cached(user_id=user_id, part="list-html", build=render)
+    return html
 
 
 # --- recommendations ("not enrolled in") ---------------------------------------------------

@@ -1,67 +1,157 @@
+"""The site's Redis cache backend, the one Redis connection helper, and versioned cache keys.
+
+Code that needs Redis itself (a pipeline, a counter with an expiry) calls ``redis_client()``
+and never reaches into a cache object's internals.
+"""
+
+import pickle
 import threading
 import time
+from collections.abc import Iterable
 from typing import Any
 
+import redis
 from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import transaction
 
-_POOLS: dict[tuple[str, str], Any] = {}
-_CLIENTS: dict[int, Any] = {}
-_POOLS_LOCK = threading.Lock()
+_CLIENTS: dict[tuple[str, str], redis.Redis] = {}
+_CLIENTS_LOCK = threading.Lock()
 
 
-class SharedPoolRedisCacheClient(RedisCacheClient):
-    """Connection pools shared by the whole process.
+def redis_client(url: str, **options: Any) -> redis.Redis:
+    """The process's redis-py client for ``url`` (one connection pool and one client each).
 
-    Django builds a cache object per request context under ASGI, and with it a new pool, so
-    every request would open a fresh Redis connection; one pool per server per process
-    reuses them. The client object is shared too: redis-py builds its table of response
-    callbacks in every ``Redis()``, which Django does once per cache operation.
+    Shared because building either is not cheap: Django makes a cache object per request
+    context under ASGI, and redis-py builds its table of response callbacks in every
+    ``Redis()`` (about as long as a round trip to a local Redis).
+    """
+    key = (url, repr(sorted(options.items())))
+    client = _CLIENTS.get(key)
+    if client is None:
+        with _CLIENTS_LOCK:
+            client = _CLIENTS.get(key)
+            if client is None:
+                client = redis.Redis(connection_pool=redis.ConnectionPool.from_url(url, **options))
+                _CLIENTS[key] = client
+    return client
+
+
+def _dumps(value: Any) -> bytes | int:
+    # Integers are stored as Redis integers so that INCR works on them (as Django's own does).
+    if type(value) is int:
+        return value
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def _loads(data: Any) -> Any:
+    try:
+        return int(data)
+    except ValueError:
+        return pickle.loads(data)  # noqa: S301 - only this backend writes these keys
+
+
+class PrefixedRedisCache(BaseCache):
+    """A Django cache on Redis through ``redis_client()``; clear() deletes only its own keys.
+
+    Django's RedisCache runs FLUSHDB on clear(), which would also wipe the Celery broker and
+    the channel layer sharing the database, and builds a pool per cache object and a client
+    per operation. ``LOCATION`` is one Redis URL; ``OPTIONS`` go to redis-py's pool.
     """
 
-    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        pool = self._get_connection_pool(write)
-        client = _CLIENTS.get(id(pool))
-        if client is None:
-            client = _CLIENTS.setdefault(id(pool), self._client(connection_pool=pool))  # type: ignore[attr-defined]
-        return client
+    def __init__(self, server: str, params: dict[str, Any]) -> None:
+        super().__init__(params)
+        self.location = server
+        self._options = dict(params.get("OPTIONS") or {})
 
-    def _get_connection_pool(self, write: bool) -> Any:
-        this: Any = self  # the stubs do not declare Django's private attributes
-        index = this._get_connection_pool_index(write)
-        server = this._servers[index]
-        key = (server, repr(sorted(this._pool_options.items(), key=lambda item: item[0])))
-        pool = _POOLS.get(key)
-        if pool is None:
-            with _POOLS_LOCK:
-                pool = _POOLS.get(key)
-                if pool is None:
-                    pool = this._pool_class.from_url(server, **this._pool_options)
-                    _POOLS[key] = pool
-        return pool
+    @property
+    def client(self) -> redis.Redis:
+        return redis_client(self.location, **self._options)
 
+    def get_backend_timeout(self, timeout: float | None = DEFAULT_TIMEOUT) -> int | None:
+        """Seconds to keep an entry (Redis counts them), None for ever."""
+        if timeout == DEFAULT_TIMEOUT:
+            timeout = self.default_timeout
+        return None if timeout is None else max(0, int(timeout))
 
-class PrefixedRedisCache(RedisCache):
-    """Redis cache whose clear() deletes only its own keys.
+    def key(self, key: str, version: int | None = None) -> str:
+        """The Redis key under which ``key`` is stored (for ``redis_client()`` callers)."""
+        return self.make_and_validate_key(key, version=version)
 
-    Django's RedisCache.clear() runs FLUSHDB, which would also wipe the Celery broker,
-    the channel layer and anything else sharing the Redis database.
-    """
+    def add(
+        self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
+        seconds = self.get_backend_timeout(timeout)
+        if seconds == 0:
+            return False
+        return bool(self.client.set(self.key(key, version), _dumps(value), nx=True, ex=seconds))
 
-    def __init__(self, server: Any, params: dict[str, Any]) -> None:
-        super().__init__(server, params)
-        self._class = SharedPoolRedisCacheClient
+    def get(self, key: str, default: Any = None, version: Any = None) -> Any:
+        data = self.client.get(self.key(key, version))
+        return default if data is None else _loads(data)
+
+    def set(
+        self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
+        seconds = self.get_backend_timeout(timeout)
+        if seconds == 0:
+            self.client.delete(self.key(key, version))
+        else:
+            self.client.set(self.key(key, version), _dumps(value), ex=seconds)
+
+    def touch(self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+        seconds = self.get_backend_timeout(timeout)
+        if seconds is None:
+            return bool(self.client.persist(self.key(key, version)))
+        return bool(self.client.expire(self.key(key, version), seconds))
+
+    def delete(self, key: str, version: Any = None) -> bool:
+        return bool(self.client.delete(self.key(key, version)))
+
+    def get_many(self, keys: Iterable[str], version: Any = None) -> dict[str, Any]:
+        keys = list(keys)
+        if not keys:
+            return {}
+        values = self.client.mget([self.key(key, version) for key in keys])
+        return {k: _loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
+
+    def has_key(self, key: str, version: Any = None) -> bool:
+        return bool(self.client.exists(self.key(key, version)))
+
+    def incr(self, key: str, delta: int = 1, version: Any = None) -> int:
+        redis_key = self.key(key, version)
+        if not self.client.exists(redis_key):
+            raise ValueError(f"Key '{key}' not found.")
+        return int(self.client.incr(redis_key, delta))
+
+    def set_many(
+        self, data: dict[str, Any], timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
+    ) -> list[str]:
+        if not data:
+            return []
+        seconds = self.get_backend_timeout(timeout)
+        pipe = self.client.pipeline(transaction=False)
+        for key, value in data.items():
+            if seconds == 0:
+                pipe.delete(self.key(key, version))
+            else:
+                pipe.set(self.key(key, version), _dumps(value), ex=seconds)
+        pipe.execute()
+        return []
+
+    def delete_many(self, keys: Iterable[str], version: Any = None) -> None:
+        redis_keys = [self.key(key, version) for key in keys]
+        if redis_keys:
+            self.client.delete(*redis_keys)
 
     def clear(self) -> None:
-        client: Any = self._cache.get_client(None, write=True)
         if not self.key_prefix:
             raise RuntimeError(
                 "PrefixedRedisCache needs KEY_PREFIX to know which keys are its own."
             )
-        pattern = f"{self.key_prefix}:*"
+        client = self.client
         batch: list[bytes] = []
-        for key in client.scan_iter(match=pattern, count=500):
+        for key in client.scan_iter(match=f"{self.key_prefix}:*", count=500):
             batch.append(key)
             if len(batch) >= 500:
                 client.delete(*batch)
@@ -73,10 +163,12 @@ class PrefixedRedisCache(RedisCache):
 # --- versioned keys -----------------------------------------------------------------------
 #
 # Cached entries put the version of their scope ("courses:12", "learning:user:7") in their
-# key; moving the version on (``cache_version_bump_on_commit``) retires every entry of the
-# scope at once without finding them. The version moves when the write happens and again
-# when its transaction commits, so a reader that cached old rows in between (another process,
-# before the commit) never serves them afterwards.
+# key (or store it and compare it on read); moving the version on retires every entry of the
+# scope at once without finding them. ``cache_version_bump_on_commit`` moves it when a write
+# happens (the writing transaction's own later reads stay fresh) and once more when the
+# transaction commits, so a reader elsewhere that cached the old rows in between never
+# serves them afterwards. The move on commit is queued once per transaction and scope
+# however many writes touch the scope.
 
 
 def _version_key(scope: str) -> str:
@@ -90,34 +182,64 @@ def _new_version() -> int:
 
 def cache_version(scope: str) -> int:
     """The current version of ``scope`` (created on first use)."""
-    key = _version_key(scope)
-    version = cache.get(key)
-    if version is None:
-        version = _new_version()
-        if not cache.add(key, version, timeout=None):
-            version = cache.get(key, version)
-    return int(version)
+    return cache_versions(scope)[0]
 
 
 def cache_versions(*scopes: str) -> list[int]:
     """The versions of several scopes in one round trip (creating the missing ones)."""
     keys = [_version_key(scope) for scope in scopes]
     found = cache.get_many(keys)
-    return [
-        int(found[key]) if key in found else cache_version(scope)
-        for scope, key in zip(scopes, keys, strict=True)
-    ]
+    versions = []
+    for key in keys:
+        version = found.get(key)
+        if version is None:
+            version = _new_version()
+            if not cache.add(key, version, timeout=None):
+                version = cache.get(key, version)
+        versions.append(int(version))
+    return versions
+
+
+def cache_versions_seen(*scopes: str) -> list[int | None]:
+    """The versions of several scopes in one round trip, None for a scope without one yet
+    (for checking an entry that stored the versions it was built from)."""
+    keys = [_version_key(scope) for scope in scopes]
+    found = cache.get_many(keys)
+    return [None if found.get(key) is None else int(found[key]) for key in keys]
 
 
 def cache_version_bump(*scopes: str) -> None:
-    for scope in scopes:
+    for scope in dict.fromkeys(scopes):
         try:
             cache.incr(_version_key(scope))
         except ValueError:
             cache.set(_version_key(scope), _new_version(), timeout=None)
 
 
+class _BumpOnCommit:
+    """The on-commit move of some scopes (recognised in the queue, so it is queued once)."""
+
+    def __init__(self, scopes: list[str]) -> None:
+        self.scopes = scopes
+
+    def __call__(self) -> None:
+        cache_version_bump(*self.scopes)
+
+
 def cache_version_bump_on_commit(*scopes: str) -> None:
     """Retire the scopes' cached entries now and again when the transaction commits."""
     cache_version_bump(*scopes)
-    transaction.on_commit(lambda: cache_version_bump(*scopes))
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return  # autocommit: the write is already visible to every reader
+    # Callbacks of rolled-back savepoints leave this queue, so a scope is found here only
+    # while a move is still due.
+    queued = {
+        scope
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if isinstance(callback, _BumpOnCommit)
+        for scope in callback.scopes
+    }
+    due = [scope for scope in dict.fromkeys(scopes) if scope not in queued]
+    if due:
+        transaction.on_commit(_BumpOnCommit(due))

@@ -7,7 +7,8 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.middleware import common
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
@@ -64,6 +65,29 @@ class ApiJsonErrorsMiddleware:
             message = _("JSON parse error - the document is nested too deeply.")
             return JsonResponse(error_body(message, "parse_error"), status=400)
         return None
+
+
+class CommonMiddleware(common.CommonMiddleware):
+    """Django's, except that under /api/ a path missing its trailing slash is a JSON 404.
+
+    Django redirects it (301, which turns a POST into a GET) or, in debug mode, raises a
+    RuntimeError for a POST (a 500). An API client should fix the URL instead: the answer
+    names the right one.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        if (
+            response.status_code == 404
+            and _is_api(request)
+            and self.should_redirect_with_slash(request)
+        ):
+            message = _("Not found. API paths end with a slash: %(path)s") % {
+                "path": f"{request.path}/"
+            }
+            return JsonResponse(error_body(message, "not_found"), status=404)
+        return super().process_response(request, response)
 
 
 def bad_request(request: HttpRequest, exception: Any) -> HttpResponse:

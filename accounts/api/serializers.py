@@ -1,13 +1,15 @@
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import ApiKey, User
 from accounts.roles import user_roles
-from accounts.validators import validate_avatar, validate_timezone
-from kalpla.api.serializers import InputSerializer
+from accounts.validators import timezone_names, validate_avatar
+from kalpla.api.serializers import InputSerializer, StrictCharField
+from kalpla.uploads import UPLOAD_KINDS
 
 
 class UserSummaryOut(serializers.Serializer):
@@ -53,16 +55,76 @@ class MeOut(serializers.Serializer):
         return sorted(user_roles(user))
 
 
-class MeUpdateIn(InputSerializer):
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True)
-    bio = serializers.CharField(max_length=2000, required=False, allow_blank=True)
-    timezone = serializers.CharField(max_length=64, required=False, validators=[validate_timezone])
+AVATAR_CONTENT_TYPES = sorted(UPLOAD_KINDS["avatar"].content_types)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "nullable": True,
+        "maxLength": 0,
+        "description": "`null` (or an empty string) removes the avatar. A new one is uploaded "
+        "as multipart/form-data.",
+    }
+)
+class AvatarRemoveField(serializers.Field):
+    """The avatar of a JSON body: a file cannot be sent as JSON, so only removing it."""
+
+    default_error_messages = {
+        "invalid": _("Send null to remove the avatar; upload a new one as multipart/form-data.")
+    }
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data: Any) -> None:
+        if data != "":
+            self.fail("invalid")
+        return None
+
+    def to_representation(self, value: Any) -> Any:
+        return value
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "enum": list(timezone_names()),
+        "description": "An IANA time zone name, e.g. Asia/Kolkata.",
+    }
+)
+class TimezoneField(serializers.ChoiceField):
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=timezone_names(), **kwargs)
+
+
+class MeProfileIn(InputSerializer):
+    """The profile fields of PATCH /me/, whatever the body's media type."""
+
+    name = StrictCharField(max_length=150, required=False, allow_blank=True)
+    bio = StrictCharField(max_length=2000, required=False, allow_blank=True)
+    timezone = TimezoneField(required=False)
     language = serializers.ChoiceField(
         choices=[("", "Follow the device")] + [(code, name) for code, name in settings.LANGUAGES],
         required=False,
         allow_blank=True,
     )
-    avatar = serializers.ImageField(required=False, allow_null=True, validators=[validate_avatar])
+
+
+class MeUpdateIn(MeProfileIn):
+    """PATCH /me/ as JSON."""
+
+    avatar = AvatarRemoveField()
+
+
+class MeUpdateFormIn(MeProfileIn):
+    """PATCH /me/ as multipart/form-data: the same fields, with a new avatar image."""
+
+    avatar = serializers.ImageField(
+        required=False,
+        validators=[validate_avatar],
+        help_text=f"{', '.join(AVATAR_CONTENT_TYPES)}; at most 2 MB.",
+    )
 
 
 class ApiKeyOut(serializers.Serializer):
@@ -80,7 +142,7 @@ class ApiKeyCreatedOut(ApiKeyOut):
 
 
 class ApiKeyCreateIn(InputSerializer):
-    name = serializers.CharField(max_length=100)
+    name = StrictCharField(max_length=100)
 
 
 def api_key_created_data(key: ApiKey, raw: str) -> dict[str, Any]:

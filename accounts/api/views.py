@@ -1,19 +1,21 @@
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors, services
 from accounts.api.serializers import (
+    AVATAR_CONTENT_TYPES,
     ApiKeyCreatedOut,
     ApiKeyCreateIn,
     ApiKeyOut,
     MeOut,
+    MeUpdateFormIn,
     MeUpdateIn,
     api_key_created_data,
 )
@@ -45,7 +47,7 @@ ME_EXAMPLE = OpenApiExample(
 
 
 class MeApi(APIView):
-    parser_classes = [SafeJSONParser, MultiPartParser, FormParser]
+    parser_classes = [SafeJSONParser, MultiPartParser]
 
     @extend_schema(
         tags=["accounts"],
@@ -62,10 +64,17 @@ class MeApi(APIView):
         operation_id="me_partial_update",
         summary="Update the signed-in user's profile",
         description=(
-            "JSON, or multipart when uploading an `avatar` (JPEG, PNG, WebP, GIF; 2 MB). "
-            '`"avatar": null` removes the picture; a replaced or removed picture is deleted.'
+            "JSON, or multipart/form-data when uploading an `avatar` (JPEG, PNG, WebP or GIF; "
+            'at most 2 MB). `{"avatar": null}` as JSON removes the picture; a replaced or '
+            "removed picture is deleted."
         ),
-        request={"application/json": MeUpdateIn, "multipart/form-data": MeUpdateIn},
+        request={
+            "application/json": MeUpdateIn,
+            "multipart/form-data": OpenApiRequest(
+                MeUpdateFormIn,
+                encoding={"avatar": {"contentType": ", ".join(AVATAR_CONTENT_TYPES)}},
+            ),
+        },
         responses={200: MeOut, **ERRORS},
         examples=[
             OpenApiExample(
@@ -77,7 +86,8 @@ class MeApi(APIView):
         ],
     )
     def patch(self, request: Request) -> Response:
-        s = MeUpdateIn(data=request.data)
+        multipart = request.content_type.startswith("multipart/")
+        s = (MeUpdateFormIn if multipart else MeUpdateIn)(data=request.data)
         s.is_valid(raise_exception=True)
         user = services.user_profile_update(
             user=selectors.signed_in_user(request), data=s.validated_data
@@ -102,9 +112,16 @@ class ApiKeyListCreateApi(ListAPIView):
     @extend_schema(
         operation_id="me_api_keys_create",
         summary="Create an API key",
-        description="The secret `key` is in this answer only; store it safely.",
+        description=(
+            "The secret `key` is in this answer only; store it safely. At most 20 keys may be "
+            "active: the 21st is a 409 (`too_many_keys`) until one is revoked."
+        ),
         request=ApiKeyCreateIn,
-        responses={201: ApiKeyCreatedOut, **ERRORS},
+        responses={
+            201: ApiKeyCreatedOut,
+            **ERRORS,
+            409: OpenApiResponse(ErrorSerializer, description=str(_("Too many active keys"))),
+        },
     )
     def post(self, request: Request) -> Response:
         s = ApiKeyCreateIn(data=request.data)

@@ -65,6 +65,10 @@ def test_me_patch_updates_profile(student_api, student):
         ({"language": "xx"}, "language"),
         ({"name": ["not", "a", "string"]}, "name"),
         ({"name": "x" * 151}, "name"),
+        ({"name": 42}, "name"),
+        ({"bio": 1.5}, "bio"),
+        ({"timezone": ""}, "timezone"),
+        ({"avatar": "me.png"}, "avatar"),
         ({"email": "new@example.com"}, "email"),
         ({"is_staff": True}, "is_staff"),
     ],
@@ -100,6 +104,19 @@ def test_oversize_body_is_413(student_api, settings):
     assert response.json()["code"] == "request_too_large"
 
 
+@pytest.mark.parametrize(
+    ("url", "body"),
+    [("/api/v1/me/api-keys/", "name=x"), ("/api/v1/me/", "name=Asha")],
+)
+def test_api_bodies_are_json_not_form_encoded(student_api, url, body):
+    # the schema states JSON bodies (and multipart for the avatar) only
+    method = "PATCH" if url == "/api/v1/me/" else "POST"
+    response = student_api.generic(
+        method, url, body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 415 and response.json()["code"] == "unsupported_media_type"
+
+
 def test_unsupported_media_type_is_415(student_api):
     response = student_api.generic("PATCH", "/api/v1/me/", "a=b", content_type="text/csv")
     assert response.status_code == 415
@@ -113,6 +130,41 @@ def test_me_avatar_upload(student_api, student):
     response = student_api.patch("/api/v1/me/", {"avatar": upload}, format="multipart")
     assert response.status_code == 200
     assert response.json()["avatar_url"].startswith("http://testserver/media/avatars/")
+
+
+def test_me_avatar_null_in_json_removes_it(student_api, student):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("me.png", png_bytes(), content_type="image/png")
+    student_api.patch("/api/v1/me/", {"avatar": upload}, format="multipart")
+    response = student_api.patch("/api/v1/me/", {"avatar": None}, format="json")
+    assert response.status_code == 200 and response.json()["avatar_url"] is None
+    student.refresh_from_db()
+    assert not student.avatar
+
+
+def test_me_schema_states_time_zones_and_the_avatar_per_media_type(client):
+    schema = client.get("/api/schema/?format=json").json()
+    body = schema["paths"]["/api/v1/me/"]["patch"]["requestBody"]["content"]
+    components = schema["components"]["schemas"]
+    json_in = components[body["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]]
+    form = body["multipart/form-data"]
+    form_in = components[form["schema"]["$ref"].rsplit("/", 1)[1]]
+    zone = json_in["properties"]["timezone"]["allOf"][0]["$ref"].rsplit("/", 1)[1]
+    assert (
+        "Asia/Kolkata" in components[zone]["enum"]
+        and "Mars/Olympus" not in components[zone]["enum"]
+    )
+    # a JSON body cannot carry a file: its avatar only removes
+    assert json_in["properties"]["avatar"]["nullable"] is True
+    assert json_in["properties"]["avatar"]["maxLength"] == 0
+    assert form_in["properties"]["avatar"]["format"] == "binary"
+    assert set(form["encoding"]["avatar"]["contentType"].split(", ")) == {
+        "image/gif",
+        "image/jpeg",
+        "image/png",
+        "image/webp",
+    }
 
 
 def test_me_avatar_rejects_non_image_whatever_its_name(student_api):
@@ -171,6 +223,23 @@ def test_api_key_create_needs_a_name(student_api):
     response = student_api.post("/api/v1/me/api-keys/", {}, format="json")
     assert response.status_code == 400
     assert "name" in response.json()["errors"]
+
+
+def test_api_key_name_must_be_a_string_that_is_not_blank(student_api):
+    for name in (42, " ", "\x1c"):
+        response = student_api.post("/api/v1/me/api-keys/", {"name": name}, format="json")
+        assert response.status_code == 400 and "name" in response.json()["errors"], name
+
+
+def test_api_key_over_the_limit_is_a_documented_409(student_api, student, client):
+    for number in range(20):
+        ApiKey.objects.create(
+            user=student, name=f"k{number}", prefix=f"p{number}", hashed_key=f"h{number}"
+        )
+    response = student_api.post("/api/v1/me/api-keys/", {"name": "one more"}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "too_many_keys"
+    schema = client.get("/api/schema/?format=json").json()
+    assert "409" in schema["paths"]["/api/v1/me/api-keys/"]["post"]["responses"]
 
 
 def test_api_key_garbage_header_is_401(api_client, db):

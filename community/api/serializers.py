@@ -2,6 +2,8 @@ from typing import Any
 
 from rest_framework import serializers
 
+from kalpla.api.serializers import InputSerializer, StrictCharField
+
 
 class ModerationAuthorOut(serializers.Serializer):
     id = serializers.IntegerField()
@@ -34,11 +36,11 @@ class ModerationItemOut(serializers.Serializer):
     target = ModerationTargetOut()
 
 
-class ModerationDecisionIn(serializers.Serializer):
+class ModerationDecisionIn(InputSerializer):
     action = serializers.ChoiceField(
         choices=["approve", "hide"], help_text="`approve` keeps the content; `hide` hides it."
     )
-    note = serializers.CharField(
+    note = StrictCharField(
         max_length=1000, required=False, allow_blank=True, default="",
         help_text="Kept with the decision (audit trail).",
     )  # fmt: skip

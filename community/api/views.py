@@ -2,9 +2,10 @@
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from rest_framework.generics import ListAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,9 +15,8 @@ from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
 from community import selectors, services
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
-from kalpla.api.pagination import PageNumberPagination
+from community.filters import ModerationQueueFilter
 from kalpla.api.serializers import ErrorSerializer
-from kalpla.exceptions import ApplicationError
 from kalpla.models import ModerationItem
 
 TAGS = ["moderation"]
@@ -49,41 +49,34 @@ ITEM_EXAMPLE = {
 }
 
 
-class ModerationQueueApi(APIView):
+class ModerationQueueApi(ListAPIView):
     permission_classes = [IsAuthenticated, IsModerator]
+    serializer_class = ModerationItemOut
+    filterset_class = ModerationQueueFilter
+
+    def get_queryset(self) -> QuerySet[ModerationItem]:
+        return selectors.moderation_queue()
 
     @extend_schema(
         tags=TAGS,
         operation_id="moderation_items_list",
         summary="The moderation queue",
         description=(
-            "Flagged content, 20 a page. `status=pending` (default, oldest first) or "
-            "`decided` (newest decision first); `reason` filters by one reason."
+            "Flagged content, 20 a page (`page_size` up to 100). `status=pending` (default, "
+            "oldest first) or `decided` (newest decision first); `reason` filters by one "
+            "reason. An empty or unknown value is a 400."
         ),
-        parameters=[
-            OpenApiParameter("status", OpenApiTypes.STR, enum=["pending", "decided"]),
-            OpenApiParameter("reason", OpenApiTypes.STR, enum=list(ModerationItem.Reason.values)),
-            OpenApiParameter("page", OpenApiTypes.INT),
-        ],
         responses={200: ModerationItemOut(many=True), **ERRORS},
         examples=[OpenApiExample("A pending item", value=ITEM_EXAMPLE, response_only=True)],
     )
-    def get(self, request: Request) -> Response:
-        status = request.query_params.get("status", "pending")
-        reason = request.query_params.get("reason", "")
-        errors: dict[str, list[str]] = {}
-        if status not in selectors.QUEUE_STATUSES:
-            errors["status"] = [str(_("Use pending or decided."))]
-        if reason and reason not in ModerationItem.Reason.values:
-            errors["reason"] = [str(_("Unknown reason."))]
-        if errors:
-            raise ApplicationError(str(_("Invalid input.")), code="invalid", errors=errors)
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            selectors.moderation_queue(status=status, reason=reason), request, view=self
-        )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        items = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(items)
         rows = selectors.moderation_queue_rows(list(page or []))
-        return paginator.get_paginated_response([moderation_row_data(row) for row in rows])
+        return self.get_paginated_response([moderation_row_data(row) for row in rows])
 
 
 class ModerationDecideApi(APIView):

@@ -236,6 +236,51 @@ def test_api_refuses_bad_input_with_field_messages(moderator, flagged_review):
     assert response.status_code == 409 and response.json()["code"] == "already_decided"
 
 
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ({"status": ""}, "status"),
+        ({"reason": ""}, "reason"),
+        ({"reason": "rude"}, "reason"),
+        ({"page": "0"}, "page"),
+        ({"page_size": "101"}, "page_size"),
+    ],
+)
+def test_api_list_refuses_empty_or_bad_parameters(moderator, flagged_review, query, field):
+    response = api_for(moderator).get(API, query)
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == [field]
+
+
+def test_api_list_pages_by_page_size(moderator):
+    for _ in range(3):
+        moderation_flag(target=ReviewFactory(), reason=ModerationItem.Reason.TOXIC)
+    body = api_for(moderator).get(API, {"page_size": 2, "reason": "toxic"}).json()
+    assert body["count"] == 3 and len(body["results"]) == 2 and body["next"]
+
+
+def test_api_list_schema_states_parameters_and_a_paginated_answer(client):
+    schema = client.get("/api/schema/?format=json").json()
+    operation = schema["paths"][API]["get"]
+    parameters = {p["name"]: p["schema"] for p in operation["parameters"]}
+    assert parameters["status"]["enum"] == ["decided", "pending"]
+    assert "toxic" in parameters["reason"]["enum"]
+    assert parameters["page"] == {"type": "integer", "minimum": 1}
+    assert parameters["page_size"]["maximum"] == 100
+    assert {"400", "401", "403", "404"} <= set(operation["responses"])
+    page = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert page.endswith("/PaginatedModerationItemOutList")
+
+
+def test_api_decide_refuses_unknown_fields_and_non_string_notes(moderator, flagged_review):
+    _review, item = flagged_review
+    client = api_for(moderator)
+    for body in ({"action": "approve", "colour": "red"}, {"action": "approve", "note": 7}):
+        response = client.post(f"{API}{item.pk}/decide/", body, format="json")
+        assert response.status_code == 400, body
+    assert ModerationItem.objects.get(pk=item.pk).status == ModerationItem.Status.PENDING
+
+
 # --- where items come from ----------------------------------------------------------------------
 
 

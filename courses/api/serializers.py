@@ -8,7 +8,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummaryOut
 from courses.models import Course, Lesson, Review
 from courses.selectors.catalogue import course_thumbnail_url
-from kalpla.api.serializers import InputSerializer
+from kalpla.api.serializers import InputSerializer, StrictCharField
 
 
 def _absolute(url: str | None, request: Any) -> str | None:
@@ -197,17 +197,17 @@ class ReviewModerationOut(ReviewOut):
 
 class ReviewIn(InputSerializer):
     rating = serializers.IntegerField(min_value=1, max_value=5)
-    text = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+    text = StrictCharField(max_length=5000, required=False, allow_blank=True, default="")
 
 
 class ReviewReplyIn(InputSerializer):
-    text = serializers.CharField(
+    text = StrictCharField(
         max_length=5000, allow_blank=True, help_text="An empty text removes the reply."
     )
 
 
 class ReviewReportIn(InputSerializer):
-    reason = serializers.CharField(max_length=500, help_text="What breaks the rules.")
+    reason = StrictCharField(max_length=500, help_text="What breaks the rules.")
 
 
 class ReviewReportOut(serializers.Serializer):

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.core.cache import cache, caches
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.urls import URLPattern, URLResolver, path
@@ -30,10 +29,10 @@ from courses.api.serializers import (
     ReviewReportIn,
     ReviewReportOut,
 )
-from courses.cache import CATALOGUE_TTL, catalogue_cache_key, course_outline
 from courses.filters import CourseCatalogueFilter
 from courses.models import Category, Course, Review
 from courses.selectors import catalogue as selectors
+from courses.selectors.cached import catalogue_page, course_outline
 from courses.services import reviews as review_services
 from kalpla.api.serializers import ErrorSerializer
 
@@ -122,26 +121,24 @@ class CourseListApi(ListAPIView):
     def list(  # type: ignore[override]  # cached pages answer with their stored JSON bytes
         self, request: Request, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
-        # Browsing pages are the same for everyone: their JSON is cached per catalogue version
-        # (edits invalidate), in this process first and then in Redis. Searches are too
-        # varied to be worth caching; the browsable API (debug only) renders as usual.
+        # Browsing pages are the same for everyone: their JSON is cached (edits of the courses
+        # they show retire them). Searches are too varied to be worth caching; the browsable
+        # API (debug only) renders as usual.
         if request.query_params.get("search") or request.accepted_renderer.format != "json":
             return super().list(request, *args, **kwargs)
+
+        def build() -> tuple[list[int] | None, bytes | HttpResponseBase]:
+            response = super(CourseListApi, self).list(request, *args, **kwargs)
+            if response.status_code != status.HTTP_200_OK:
+                return None, response  # not cached
+            ids = [card["id"] for card in response.data["results"]]
+            return ids, JSONRenderer().render(response.data)
+
         params = sorted(request.query_params.lists())
-        key = catalogue_cache_key(
-            f"api|{request.scheme}|{request.get_host()}|{get_language()}|{params}"
-        )
-        local = caches["local"]
-        body: bytes | None = local.get(key)
-        if body is None:
-            body = cache.get(key)
-            if body is None:
-                response = super().list(request, *args, **kwargs)
-                if response.status_code != status.HTTP_200_OK:
-                    return response
-                body = JSONRenderer().render(response.data)
-                cache.set(key, body, timeout=CATALOGUE_TTL)
-            local.set(key, body, timeout=CATALOGUE_TTL)
+        variant = f"api|{request.scheme}|{request.get_host()}|{get_language()}|{params}"
+        body = catalogue_page(variant=variant, build=build)
+        if isinstance(body, HttpResponseBase):
+            return body
         return HttpResponse(body, content_type="application/json")
 
     @extend_schema(

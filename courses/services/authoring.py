@@ -39,7 +39,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import staff_user_list
 from courses import policies
-from courses.cache import course_outline_invalidate
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
 from courses.policies import course_can_edit
 from courses.services.search import course_search_document_refresh
@@ -105,8 +104,8 @@ def _require_staff(user: AnyUser) -> None:
 
 
 def course_changed(*, course: Course) -> None:
-    """Refresh what is derived from a course's content once the change is committed:
-    the search document and the cached outline (owned by the catalogue)."""
+    """Refresh what is derived from a course's content once the change is committed: the
+    search document. (Cached pages are retired by ``courses.cache`` on every save.)"""
     course_id = course.pk
     transaction.on_commit(lambda: _refresh_derived(course_id))
 
@@ -123,7 +122,7 @@ def _refresh_derived(course_id: int) -> None:
 
 
 def _derived_hooks() -> list[Callable[..., Any]]:
-    return [course_search_document_refresh, course_outline_invalidate]
+    return [course_search_document_refresh]
 
 
 def course_duration_refresh(*, course_id: int) -> int:

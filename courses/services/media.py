@@ -44,6 +44,7 @@ from PIL import Image, ImageOps
 
 from accounts.models import User
 from courses import policies
+from courses.cache import course_card_updated
 from courses.models import Course, Lesson
 from courses.services.authoring import (
     AuthoringDenied,
@@ -447,6 +448,7 @@ def _cover_promote(course: Course, name: str) -> None:
     if not updated:
         return  # replaced by a newer upload meanwhile
     course.cover.name, course.cover_pending.name, course.thumbnails = name, "", {}
+    course_card_updated(course_id=course.pk)
     files_delete_later(names=[old_cover] if old_cover and old_cover != name else [])
     files_delete_later(names=old_thumbnails, storage=storages["public"])
     course_changed(course=course)
@@ -698,5 +700,6 @@ def _thumbnails_make(course: Course, cover: str, data: bytes) -> dict[str, str]:
         thumb.save(out, format="WEBP", quality=WEBP_QUALITY, method=4)
         _store(public, names[label], out.getvalue())
     Course.objects.filter(pk=course.pk, cover=cover).update(thumbnails=names)
+    course_card_updated(course_id=course.pk)
     course_changed(course=course)
     return names

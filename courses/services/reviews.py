@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from courses import policies
-from courses.cache import catalogue_invalidate
+from courses.cache import course_card_updated
 from courses.models import Course, Review
 from courses.selectors.catalogue import is_enrolled
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
@@ -36,15 +36,15 @@ def _digest(text: str) -> str:
 def course_rating_refresh(*, course: Course) -> Course:
     """Recompute ``rating_average``/``rating_count`` from visible reviews.
 
-    Writes with ``update()`` so the cached outline and ``updated_at`` are left alone; only the
-    catalogue pages (which show ratings) are invalidated.
+    Writes with ``update()`` so ``updated_at`` is left alone; the course's cached card and
+    page, and the catalogue's lists (which sort and filter on ratings), are retired.
     """
     agg = Review.objects.filter(course=course, is_hidden=False).aggregate(
         average=Avg("rating"), count=Count("id")
     )
     average = Decimal(str(agg["average"] or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
     Course.objects.filter(pk=course.pk).update(rating_average=average, rating_count=agg["count"])
-    catalogue_invalidate()
+    course_card_updated(course_id=course.pk, catalogue_fields=True)
     course.rating_average = average
     course.rating_count = agg["count"]
     return course

@@ -2,8 +2,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from courses.cache import course_outline, course_outline_invalidate
+from courses.cache import course_card_updated
 from courses.models import Course, Lesson
+from courses.selectors.cached import course_outline
 from courses.tests.factories import (
     CategoryFactory,
     CourseFactory,
@@ -197,7 +198,7 @@ def test_course_outline_is_cached_and_invalidated_on_changes(django_assert_num_q
     # writes that bypass signals call the invalidation themselves
     Course.objects.filter(pk=course.pk).update(description="**new**")
     course.refresh_from_db()
-    course_outline_invalidate(course=course)
+    course_card_updated(course_id=course.pk)
     assert "<strong>new</strong>" in course_outline(course=course)["description_html"]
 
 

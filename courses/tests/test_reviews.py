@@ -303,6 +303,9 @@ def test_api_report(api_client, student_api, student):
     assert api_client.post(url, {"reason": "x"}, format="json").status_code == 401
     response = student_api.post(url, {}, format="json")
     assert response.status_code == 400 and "reason" in response.json()["errors"]
+    for reason in (" ", 42, "x" * 501):
+        response = student_api.post(url, {"reason": reason}, format="json")
+        assert response.status_code == 400 and "reason" in response.json()["errors"], reason
     response = student_api.post(url, {"reason": "Spam link"}, format="json")
     assert response.status_code == 202 and response.json() == {"reported": True}
     assert ModerationItem.objects.filter(reason="reported", object_id=str(review.pk)).exists()

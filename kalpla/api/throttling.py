@@ -31,9 +31,9 @@ def window_hit(key: str, duration: int, now: float) -> tuple[int, float]:
     timeout = duration + 1
     cache = caches["default"]
     if isinstance(cache, PrefixedRedisCache):
-        redis_key = cache.make_and_validate_key(window_key)
-        client: Any = cache._cache.get_client(redis_key, write=True)
-        pipe = client.pipeline(transaction=False)
+        # One round trip: INCR, and the expiry if the window's key is new.
+        redis_key = cache.key(window_key)
+        pipe = cache.client.pipeline(transaction=False)
         pipe.incr(redis_key)
         pipe.expire(redis_key, timeout, nx=True)
         count, _ = pipe.execute()

@@ -21,7 +21,10 @@ from kalpla.integrations.base import IntegrationError, choose_backend
 Platform = Literal["apns", "fcm"]
 PLATFORMS: tuple[Platform, ...] = ("apns", "fcm")
 
-E164 = re.compile(r"^\+[1-9]\d{1,14}$")
+# "+", a country code and the number: 7 to 15 digits. \Z, not $: $ also matches before a
+# trailing newline. The API states this pattern (spectacular writes \Z as $).
+E164_PATTERN = r"^\+[1-9]\d{6,14}\Z"
+E164 = re.compile(E164_PATTERN)
 
 
 class EndpointDisabled(IntegrationError):
@@ -67,7 +70,7 @@ class Messenger(Protocol):
 
 
 def validate_phone(phone: str) -> str:
-    """Phone numbers travel in E.164 form (+, country code, up to 15 digits)."""
+    """Phone numbers travel in E.164 form (+, country code and number: 7 to 15 digits)."""
     if not E164.match(phone or ""):
         raise ValidationError(
             "Enter the phone number in international format, e.g. +919876543210.",

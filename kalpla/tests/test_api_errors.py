@@ -73,6 +73,13 @@ def test_site_404_stays_a_page_in_debug_mode(settings, client):
         ("/api/v1/courses/?is_free=maybe", "is_free"),
         ("/api/v1/courses/?min_rating=", "min_rating"),
         ("/api/v1/courses/?level=wizard", "level"),
+        ("/api/v1/courses/?category=", "category"),
+        ("/api/v1/courses/?search=%20%20", "search"),
+        ("/api/v1/courses/?language=" + "x" * 11, "language"),
+        ("/api/v1/courses/?search=" + "x" * 199 + "%20%20", "search"),
+        ("/api/v1/courses/?is_free=1", "is_free"),
+        ("/api/v1/courses/?is_free=True", "is_free"),
+        ("/api/v1/courses/?min_rating=7", "min_rating"),
     ],
 )
 def test_list_bad_query_parameter_is_400_with_field_message(api_client, url, field):
@@ -83,7 +90,9 @@ def test_list_bad_query_parameter_is_400_with_field_message(api_client, url, fie
     assert list(body["errors"]) == [field]
 
 
-@pytest.mark.parametrize("query", ["unread=", "unread=perhaps", "page_size=lots", "page_size=-1"])
+@pytest.mark.parametrize(
+    "query", ["unread=", "unread=perhaps", "unread=1", "page_size=lots", "page_size=-1"]
+)
 def test_notifications_bad_query_parameter_is_400(student_api, query):
     response = student_api.get(f"/api/v1/notifications/?{query}")
     assert response.status_code == 400
@@ -95,6 +104,53 @@ def test_list_good_query_parameters_still_filter(api_client):
     CourseFactory(level="advanced")
     body = api_client.get("/api/v1/courses/?level=beginner&page_size=1&page=1").json()
     assert body["count"] == 1
+
+
+def test_schema_states_what_the_filters_accept(schema):
+    def parameters(path):
+        return {p["name"]: p["schema"] for p in schema["paths"][path]["get"]["parameters"]}
+
+    courses = parameters("/api/v1/courses/")
+    assert courses["search"] == {
+        "type": "string",
+        "minLength": 1,
+        "pattern": r"\S",
+        "maxLength": 200,
+    }
+    assert courses["category"]["minLength"] == 1
+    assert courses["language"]["maxLength"] == 10
+    assert courses["is_free"] == {"type": "boolean"}
+    assert (courses["min_rating"]["minimum"], courses["min_rating"]["maximum"]) == (0, 5)
+    assert parameters("/api/v1/notifications/")["unread"] == {"type": "boolean"}
+
+
+def test_list_boolean_filter_takes_true_and_false(student_api):
+    assert student_api.get("/api/v1/notifications/?unread=true").status_code == 200
+    assert student_api.get("/api/v1/notifications/?unread=false").status_code == 200
+
+
+@pytest.mark.parametrize("method", ["get", "post", "patch", "put", "delete"])
+def test_api_path_without_its_trailing_slash_is_a_json_404_in_debug_mode(
+    settings, student_api, method
+):
+    settings.DEBUG = True
+    response = getattr(student_api, method)("/api/v1/me/phone", {"number": "+919876543210"})
+    assert response.status_code == 404
+    assert response.json() == {
+        "message": "Not found. API paths end with a slash: /api/v1/me/phone/",
+        "code": "not_found",
+    }
+
+
+def test_api_path_without_its_trailing_slash_is_a_json_404_in_production(settings, api_client):
+    settings.DEBUG = False
+    response = api_client.post("/api/v1/me/api-keys", {"name": "x"}, format="json")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+
+
+def test_site_path_without_its_trailing_slash_still_redirects(client):
+    response = client.get("/courses")
+    assert response.status_code == 301 and response["Location"] == "/courses/"
 
 
 def test_list_without_search_fields_documents_no_search_or_ordering(schema, student_api):

@@ -1,8 +1,14 @@
 import pytest
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
+from django.db import transaction
 
-from kalpla.cache import PrefixedRedisCache
+from kalpla.cache import (
+    PrefixedRedisCache,
+    cache_version,
+    cache_version_bump_on_commit,
+    redis_client,
+)
 
 
 @pytest.fixture
@@ -12,15 +18,36 @@ def redis_url():
     return settings.REDIS_URL
 
 
-def test_cache_objects_share_one_connection_pool(redis_url):
+def test_cache_objects_share_one_client(redis_url):
     first = PrefixedRedisCache(redis_url, {"KEY_PREFIX": "pool-test"})
     second = PrefixedRedisCache(redis_url, {"KEY_PREFIX": "pool-test"})
     first.set("k", "v")
     assert second.get("k") == "v"
-    pool_a = first._cache._get_connection_pool(True)
-    pool_b = second._cache._get_connection_pool(True)
-    assert pool_a is pool_b
+    assert first.client is second.client is redis_client(redis_url)
     first.delete("k")
+
+
+def test_cache_speaks_the_django_cache_api(redis_url):
+    cache = PrefixedRedisCache(redis_url, {"KEY_PREFIX": "api-test"})
+    cache.clear()
+    assert cache.add("n", 1) is True
+    assert cache.add("n", 5) is False
+    assert cache.incr("n") == 2
+    with pytest.raises(ValueError):
+        cache.incr("missing")
+    cache.set_many({"a": {"x": [1, 2]}, "b": "text"}, timeout=30)
+    assert cache.get_many(["a", "b", "c"]) == {"a": {"x": [1, 2]}, "b": "text"}
+    assert cache.has_key("a") and not cache.has_key("c")
+    cache.set("gone", 1, timeout=0)
+    assert cache.get("gone", "default") == "default"
+    assert cache.touch("a", timeout=None) is True
+    assert cache.client.ttl(cache.key("a")) == -1
+    cache.delete_many(["a", "b"])
+    assert cache.get_many(["a", "b"]) == {}
+    # Integers are Redis integers: other Redis clients can count on them.
+    assert cache.client.incr(cache.key("n")) == 3
+    assert cache.get("n") == 3
+    cache.clear()
 
 
 def test_clear_deletes_only_own_prefix(redis_url):
@@ -32,3 +59,32 @@ def test_clear_deletes_only_own_prefix(redis_url):
     assert mine.get("a") is None
     assert other.get("b") == 2
     other.delete("b")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_version_moves_at_each_write_and_once_on_commit():
+    before = cache_version("test:scope")
+    with transaction.atomic():
+        cache_version_bump_on_commit("test:scope")
+        during = cache_version("test:scope")
+        cache_version_bump_on_commit("test:scope")
+        with transaction.atomic():
+            cache_version_bump_on_commit("test:scope")
+        second = cache_version("test:scope")
+    after = cache_version("test:scope")
+    assert before < during < second < after
+    assert after == second + 1  # one move on commit for the three writes
+
+
+@pytest.mark.django_db(transaction=True)
+def test_rolled_back_savepoint_does_not_cancel_the_move_on_commit():
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                cache_version_bump_on_commit("test:rolled")
+                raise RuntimeError
+        except RuntimeError:
+            pass
+        cache_version_bump_on_commit("test:rolled")  # queued again: the first left the queue
+        last = cache_version("test:rolled")
+    assert cache_version("test:rolled") == last + 1

@@ -21,8 +21,9 @@ def test_readyz_all_ok(client):
 def test_readyz_reports_dead_cache(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "kalpla.cache.PrefixedRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
+            "KEY_PREFIX": "dead",
             "OPTIONS": {"socket_connect_timeout": 0.5},
         }
     }
@@ -64,4 +65,4 @@ def test_readyz_with_live_broker(client, settings):
 
 def test_caches_restored():
     # the dead-port override above must not leak into later tests
-    assert "127.0.0.1:1" not in str(caches["default"].__dict__.get("_servers", ""))
+    assert "127.0.0.1:1" not in str(getattr(caches["default"], "location", ""))

@@ -1,16 +1,49 @@
 from collections.abc import Mapping
+from datetime import datetime, time
 from typing import Any
 
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.fields import empty
 
-from kalpla.api.serializers import InputSerializer
+from kalpla.api.serializers import InputSerializer, StrictCharField
 from notifications.kinds import CATEGORIES
 from notifications.models import Channel, NotificationSettings
 from notifications.services import preferences
 
 TIME_FORMAT = "%H:%M"
-TIME_INPUT_FORMATS = ["%H:%M", "%H:%M:%S"]
+# 24-hour HH:MM, as the schema states it (\Z: $ would also allow a trailing newline).
+LOCAL_TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d\Z"
+
+
+@extend_schema_field({"type": "string", "pattern": "^([01]\\d|2[0-3]):[0-5]\\d$"})
+class LocalTimeOutField(serializers.TimeField):
+    """A time of day given as HH:MM (not the schema's ``format: time``, which has seconds)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format=TIME_FORMAT, **kwargs)
+
+
+class LocalTimeField(StrictCharField):
+    """A local time of day written HH:MM (24-hour), exactly; validated into a ``time``.
+
+    Not DRF's ``TimeField``: its ``strptime`` formats also take ``7:5`` and seconds, which a
+    pattern in the schema cannot state.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        message = _("Use HH:MM (24-hour), e.g. 22:00.")
+        super().__init__(
+            trim_whitespace=False,
+            validators=[RegexValidator(LOCAL_TIME_PATTERN, message)],
+            **kwargs,
+        )
+
+    def run_validation(self, data: Any = empty) -> time | None:
+        value = super().run_validation(data)
+        return None if value is None else datetime.strptime(value, TIME_FORMAT).time()
 
 
 class NotificationOut(serializers.Serializer):
@@ -48,10 +81,16 @@ MATRIX_SCHEMA: dict[str, Any] = {
         + ", ".join(f"`{c}`" for c in preferences.CHANNELS)
         + "."
     ),
-    "additionalProperties": {
-        "type": "object",
-        "additionalProperties": {"type": "boolean"},
+    # Unknown categories and channels are refused (preferences.matrix_errors): state them all.
+    "properties": {
+        category: {
+            "type": "object",
+            "properties": {str(channel): {"type": "boolean"} for channel in preferences.CHANNELS},
+            "additionalProperties": False,
+        }
+        for category in CATEGORIES
     },
+    "additionalProperties": False,
 }
 
 
@@ -87,8 +126,8 @@ class NotificationChannelOut(serializers.Serializer):
 
 class NotificationPreferencesOut(serializers.Serializer):
     matrix = MatrixField()
-    quiet_start = serializers.TimeField(allow_null=True, format=TIME_FORMAT)
-    quiet_end = serializers.TimeField(allow_null=True, format=TIME_FORMAT)
+    quiet_start = LocalTimeOutField(allow_null=True)
+    quiet_end = LocalTimeOutField(allow_null=True)
     digest = serializers.ChoiceField(choices=NotificationSettings.Digest.choices)
     timezone = serializers.CharField(
         help_text="The user's time zone, in which quiet hours and the digest hour are read."
@@ -101,14 +140,11 @@ class NotificationPreferencesIn(InputSerializer):
     matrix = MatrixField(
         help_text="Cells left out go back to their defaults; locked cells stay on."
     )
-    quiet_start = serializers.TimeField(
-        allow_null=True,
-        input_formats=TIME_INPUT_FORMATS,
-        help_text="Local time (HH:MM) quiet hours start, or null for none.",
+    quiet_start = LocalTimeField(
+        allow_null=True, help_text="Local time (HH:MM) quiet hours start, or null for none."
     )
-    quiet_end = serializers.TimeField(
+    quiet_end = LocalTimeField(
         allow_null=True,
-        input_formats=TIME_INPUT_FORMATS,
         help_text="Local time (HH:MM) quiet hours end; may be earlier than the start "
         "(22:00 to 07:00 spans midnight).",
     )

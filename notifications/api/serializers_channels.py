@@ -1,8 +1,10 @@
 """API shapes of the phone number and push devices (input and output kept apart)."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from kalpla.api.serializers import InputSerializer
+from kalpla.api.serializers import InputSerializer, StrictCharField, StrictRegexField
+from kalpla.integrations.sns import E164_PATTERN
 from notifications.models import Device
 
 
@@ -22,13 +24,19 @@ class PhoneOut(serializers.Serializer):
 
 
 class PhoneStartIn(InputSerializer):
-    number = serializers.CharField(
-        max_length=20, help_text="International (E.164) format, e.g. +919876543210."
+    number = StrictRegexField(
+        E164_PATTERN,
+        max_length=16,
+        trim_whitespace=False,
+        error_messages={
+            "invalid": _("Enter the phone number in international format, e.g. +919876543210.")
+        },
+        help_text="International (E.164) format without spaces, e.g. +919876543210.",
     )
 
 
 class PhoneVerifyIn(InputSerializer):
-    code = serializers.CharField(max_length=16, help_text="The 6-digit code sent by SMS.")
+    code = StrictCharField(max_length=16, help_text="The 6-digit code sent by SMS.")
 
 
 class PhoneUpdateIn(InputSerializer):
@@ -50,4 +58,4 @@ class DeviceRegisterIn(InputSerializer):
     platform = serializers.ChoiceField(
         choices=Device.Platform.choices, help_text="`apns` (iOS) or `fcm` (Android)."
     )
-    token = serializers.CharField(max_length=512, help_text="The APNs or FCM device token.")
+    token = StrictCharField(max_length=512, help_text="The APNs or FCM device token.")

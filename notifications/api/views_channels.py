@@ -35,6 +35,12 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid input"),
     401: OpenApiResponse(ErrorSerializer, description="Not signed in"),
 }
+
+
+def conflict(description: str) -> dict[int, OpenApiResponse]:
+    return {409: OpenApiResponse(ErrorSerializer, description=description)}
+
+
 THROTTLED = {
     429: OpenApiResponse(
         ErrorSerializer, description="Asked for a code too soon; see the Retry-After header."
@@ -91,9 +97,15 @@ class PhoneApi(APIView):
         description="Sends a 6-digit code by SMS (valid 10 minutes), at most one per minute; "
         "confirm it with `POST /api/v1/me/phone/verify/`. A different number replaces the "
         "current one, which is unverified (and SMS sign-in codes turned off) until the new "
-        "one is verified. Posting the same unverified number again sends a new code.",
+        "one is verified. Posting the same unverified number again sends a new code; the "
+        "same verified number is a 409 (`already_verified`).",
         request=PhoneStartIn,
-        responses={200: PhoneOut, **ERRORS, **THROTTLED},
+        responses={
+            200: PhoneOut,
+            **ERRORS,
+            **conflict("`already_verified`: this number is verified already."),
+            **THROTTLED,
+        },
         examples=[
             OpenApiExample("Number", value={"number": "+919876543210"}, request_only=True),
             OpenApiExample(
@@ -123,10 +135,23 @@ class PhoneApi(APIView):
         operation_id="me_phone_partial_update",
         summary="Turn SMS sign-in codes on or off",
         description="Needs a verified number. When on, signing in with the password asks for "
-        "a code sent by SMS (flow `sms_code` of the headless API).",
+        "a code sent by SMS (flow `sms_code` of the headless API). 409 `phone_missing` when "
+        "no number is set, `phone_not_verified` when turning them on before it is verified.",
         request=PhoneUpdateIn,
-        responses={200: PhoneOut, **ERRORS},
-        examples=[OpenApiExample("On", value={"sms_mfa_enabled": True}, request_only=True)],
+        responses={
+            200: PhoneOut,
+            **ERRORS,
+            **conflict("`phone_missing` (no number yet) or `phone_not_verified`."),
+        },
+        examples=[
+            OpenApiExample("On", value={"sms_mfa_enabled": True}, request_only=True),
+            OpenApiExample(
+                "No number yet",
+                value={"message": "You have no phone number.", "code": "phone_missing"},
+                response_only=True,
+                status_codes=["409"],
+            ),
+        ],
     )
     def patch(self, request: Request) -> Response:
         s = PhoneUpdateIn(data=request.data)
@@ -156,10 +181,15 @@ class PhoneVerifyApi(APIView):
         tags=TAGS,
         operation_id="me_phone_verify",
         summary="Confirm my phone number with the code sent by SMS",
-        description="Error codes: `wrong_code` (try again), `too_many_attempts` (5 wrong "
-        "codes: ask for a new code), `code_expired`, `no_pending` (ask for a code first).",
+        description="400 `wrong_code` (try again) or `too_many_attempts` (5 wrong codes: ask "
+        "for a new code); 409 `no_code_requested` (no code is waiting: ask for one with "
+        "`POST /api/v1/me/phone/`) or `code_expired` (ask for a new one).",
         request=PhoneVerifyIn,
-        responses={200: PhoneOut, **ERRORS},
+        responses={
+            200: PhoneOut,
+            **ERRORS,
+            **conflict("`no_code_requested` or `code_expired`: ask for a new code."),
+        },
         examples=[
             OpenApiExample("Code", value={"code": "482913"}, request_only=True),
             OpenApiExample(
@@ -171,6 +201,12 @@ class PhoneVerifyApi(APIView):
                 },
                 response_only=True,
                 status_codes=["400"],
+            ),
+            OpenApiExample(
+                "No code asked for",
+                value={"message": "Ask for a code first.", "code": "no_code_requested"},
+                response_only=True,
+                status_codes=["409"],
             ),
             PHONE_EXAMPLE,
         ],

@@ -213,7 +213,8 @@ class NotificationPreferencesApi(APIView):
         description=(
             "Send the whole set: `matrix`, `quiet_start`, `quiet_end` and `digest`. Matrix "
             "cells left out go back to their defaults; channels listed in a category's "
-            "`locked_channels` stay on. Quiet hours need both times or neither (`null`). "
+            "`locked_channels` stay on. Quiet hours need both times or neither (`null`), and "
+            "do not end when they start. "
             "An unknown category or channel, or a bad time, is a 400 with field errors."
         ),
         request=NotificationPreferencesIn,

@@ -22,7 +22,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kalpla.exceptions import ApplicationError, Throttled, Unavailable
+from kalpla.exceptions import ApplicationError, Conflict, Throttled, Unavailable
 from kalpla.integrations.base import TransientIntegrationError
 from kalpla.integrations.sns import get_messenger, validate_phone
 from notifications.models import PhoneNumber
@@ -131,7 +131,10 @@ def phone_start(*, user: Any, number: str) -> PhoneNumber:
     number = validate_phone("".join((number or "").split()))
     phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
     if phone is not None and phone.number == number and phone.is_verified:
-        raise ApplicationError(_("This number is already verified."), code="already_verified")
+        raise Conflict(
+            _("This number is already verified."),
+            code="already_verified",
+        )
     if wait := phone_resend_wait(phone=phone):
         raise CodeThrottled(
             _("Please wait %(seconds)d seconds before asking for a new code.") % {"seconds": wait},
@@ -164,7 +167,7 @@ def phone_start(*, user: Any, number: str) -> PhoneNumber:
 def phone_resend(*, user: Any) -> PhoneNumber:
     phone = phone_get(user=user)
     if phone is None or phone.is_verified:
-        raise ApplicationError(_("There is no number waiting for a code."), code="no_pending")
+        raise Conflict(_("There is no number waiting for a code."), code="no_pending")
     return phone_start(user=user, number=phone.number)
 
 
@@ -173,12 +176,14 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
     with transaction.atomic():
         phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
         if phone is None or phone.is_verified or not phone.code_hash:
-            raise ApplicationError(
-                _("Ask for a code first."), code="no_pending", errors={"code": [_("No code.")]}
+            raise Conflict(
+                _("Ask for a code first."),
+                code="no_code_requested",
             )
         if not phone_code_pending(phone=phone):
-            raise ApplicationError(
-                _("The code has expired. Ask for a new one."), code="code_expired"
+            raise Conflict(
+                _("The code has expired. Ask for a new one."),
+                code="code_expired",
             )
         if code_matches(
             expected_hash=phone.code_hash,
@@ -199,9 +204,7 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
         phone.save(update_fields=["code_attempts", "code_hash"])
     # Outside the atomic block: the attempt must be counted even though we raise.
     if exhausted:
-        raise ApplicationError(
-            _("Too many wrong codes. Ask for a new code."), code="too_many_attempts"
-        )
+        raise Conflict(_("Too many wrong codes. Ask for a new code."), code="too_many_attempts")
     raise ApplicationError(
         _("That code is not right."),
         code="wrong_code",
@@ -213,12 +216,15 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
 def phone_sms_mfa_set(*, user: Any, enabled: bool) -> PhoneNumber:
     phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
     if enabled and (phone is None or not phone.is_verified):
-        raise ApplicationError(
+        raise Conflict(
             _("Verify your phone number before using it for sign-in codes."),
             code="phone_not_verified",
         )
     if phone is None:
-        raise ApplicationError(_("You have no phone number."), code="no_phone")
+        raise Conflict(
+            _("You have no phone number."),
+            code="phone_missing",
+        )
     phone.sms_mfa_enabled = enabled
     phone.save(update_fields=["sms_mfa_enabled"])
     return phone

@@ -83,12 +83,17 @@ def test_another_users_device_is_404(student_api):
     [
         ({"platform": "windows", "token": "t"}, "platform"),
         ({"platform": "fcm", "token": ""}, "token"),
+        ({"platform": "fcm", "token": " "}, "token"),
+        ({"platform": "fcm", "token": 42}, "token"),
+        ({"platform": "fcm", "token": 4.2}, "token"),
+        ({"platform": "fcm", "token": True}, "token"),
+        ({"platform": "fcm", "token": "t" * 513}, "token"),
         ({"platform": "fcm"}, "token"),
         ({"platform": "fcm", "token": "t", "user": 3}, "user"),
     ],
 )
 def test_invalid_input_is_400(student_api, payload, field):
-    response = student_api.post(DEVICES, payload)
+    response = student_api.post(DEVICES, payload, format="json")
     assert response.status_code == 400
     assert field in response.json()["errors"]
 

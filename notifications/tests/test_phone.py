@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ApplicationError, Conflict
 from kalpla.models import OutboxMessage
 from kalpla.testing.moto import moto_data
 from notifications.models import PhoneNumber
@@ -69,7 +69,7 @@ def test_verify_with_the_right_code():
     assert phone.is_verified and phone.code_hash == ""
     with pytest.raises(ApplicationError) as info:
         svc.phone_verify(user=user, code=last_code())
-    assert info.value.code == "no_pending"
+    assert info.value.code == "no_code_requested" and isinstance(info.value, Conflict)
 
 
 def test_wrong_code_counts_attempts_and_five_void_the_code():
@@ -87,7 +87,7 @@ def test_wrong_code_counts_attempts_and_five_void_the_code():
     # even the right code no longer works: a new one is needed
     with pytest.raises(ApplicationError) as info:
         svc.phone_verify(user=user, code=code)
-    assert info.value.code == "no_pending"
+    assert info.value.code == "no_code_requested"
     assert not PhoneNumber.objects.get(user=user).is_verified
     age_code(user, svc.RESEND_SECONDS + 1)
     svc.phone_start(user=user, number=PHONE)
@@ -123,7 +123,7 @@ def test_expired_code():
     age_code(user, int(svc.CODE_TTL.total_seconds()) + 1)
     with pytest.raises(ApplicationError) as info:
         svc.phone_verify(user=user, code=code)
-    assert info.value.code == "code_expired"
+    assert info.value.code == "code_expired" and isinstance(info.value, Conflict)
 
 
 @pytest.mark.parametrize("number", ["9876543210", "+0123", "phone", ""])
@@ -140,7 +140,7 @@ def test_a_new_number_replaces_the_verified_one_and_turns_sms_mfa_off():
     )
     with pytest.raises(ApplicationError) as info:
         svc.phone_start(user=user, number=PHONE)
-    assert info.value.code == "already_verified"
+    assert info.value.code == "already_verified" and isinstance(info.value, Conflict)
     phone = svc.phone_start(user=user, number=OTHER)
     assert (phone.number, phone.is_verified, phone.sms_mfa_enabled) == (OTHER, False, False)
     assert svc.phone_verified_get(user=user) is None
@@ -153,7 +153,7 @@ def test_sms_mfa_needs_a_verified_number():
     svc.phone_start(user=user, number=PHONE)
     with pytest.raises(ApplicationError) as info:
         svc.phone_sms_mfa_set(user=user, enabled=True)
-    assert info.value.code == "phone_not_verified"
+    assert info.value.code == "phone_not_verified" and isinstance(info.value, Conflict)
     svc.phone_verify(user=user, code=last_code())
     assert svc.phone_sms_mfa_set(user=user, enabled=True).sms_mfa_enabled
 
@@ -274,10 +274,49 @@ def test_api_phone_validation_errors(student_api):
     assert "international format" in bad.json()["errors"]["number"][0]
     unknown = student_api.post("/api/v1/me/phone/", {"number": PHONE, "extra": 1})
     assert unknown.status_code == 400 and "extra" in unknown.json()["errors"]
+
+
+@pytest.mark.parametrize(
+    "number", ["+91 98765 43210", " +919876543210", "+919876543210\n", "+123456", "+0123456789"]
+)
+def test_api_phone_number_is_e164_exactly_as_the_schema_states(student_api, number):
+    # the pattern the schema states: +, a country code and the number, 7 to 15 digits
+    response = student_api.post("/api/v1/me/phone/", {"number": number}, format="json")
+    assert response.status_code == 400 and "number" in response.json()["errors"]
+    assert not OutboxMessage.objects.exists()
+
+
+def test_api_phone_number_as_a_json_number_is_refused(student_api):
+    response = student_api.post("/api/v1/me/phone/", {"number": 919876543210}, format="json")
+    assert response.status_code == 400 and "number" in response.json()["errors"]
+
+
+def test_api_phone_state_conflicts_are_409(student_api):
+    # no number yet
+    off = student_api.patch("/api/v1/me/phone/", {"sms_mfa_enabled": False})
+    assert off.status_code == 409 and off.json()["code"] == "phone_missing"
     no_code = student_api.post("/api/v1/me/phone/verify/", {"code": "123456"})
-    assert no_code.status_code == 400 and no_code.json()["code"] == "no_pending"
+    assert no_code.status_code == 409 and no_code.json()["code"] == "no_code_requested"
+    # a number, not verified yet
+    assert student_api.post("/api/v1/me/phone/", {"number": PHONE}).status_code == 200
     mfa = student_api.patch("/api/v1/me/phone/", {"sms_mfa_enabled": True})
-    assert mfa.status_code == 400 and mfa.json()["code"] == "phone_not_verified"
+    assert mfa.status_code == 409 and mfa.json()["code"] == "phone_not_verified"
+    assert student_api.post("/api/v1/me/phone/verify/", {"code": last_code()}).status_code == 200
+    # verified: the same number again
+    PhoneNumber.objects.filter(number=PHONE).update(
+        code_sent_at=timezone.now() - timedelta(seconds=svc.RESEND_SECONDS + 1)
+    )
+    again = student_api.post("/api/v1/me/phone/", {"number": PHONE})
+    assert again.status_code == 409 and again.json()["code"] == "already_verified"
+
+
+def test_schema_documents_the_phone_conflicts(client):
+    schema = client.get("/api/schema/?format=json").json()
+    phone = schema["paths"]["/api/v1/me/phone/"]
+    assert "409" in phone["patch"]["responses"] and "409" in phone["post"]["responses"]
+    assert "409" in schema["paths"]["/api/v1/me/phone/verify/"]["post"]["responses"]
+    number = schema["components"]["schemas"]["PhoneStartInRequest"]["properties"]["number"]
+    assert number["pattern"] == r"^\+[1-9]\d{6,14}$"
 
 
 def test_api_phone_needs_credentials(api_client, db):

@@ -290,6 +290,11 @@ def test_api_preferences_put_replaces_everything(student_api, student):
         ({"matrix": {"account": {"email": "maybe"}}}, "matrix"),
         ({"matrix": "all"}, "matrix"),
         ({"quiet_start": "25:00"}, "quiet_start"),
+        ({"quiet_start": "7:05", "quiet_end": "22:00"}, "quiet_start"),
+        ({"quiet_start": "22:00", "quiet_end": "07:00:00"}, "quiet_end"),
+        ({"quiet_start": "22:00\n", "quiet_end": "07:00"}, "quiet_start"),
+        ({"quiet_start": "00:00:00Z", "quiet_end": "07:00"}, "quiet_start"),
+        ({"quiet_start": 2200, "quiet_end": "07:00"}, "quiet_start"),
         ({"quiet_start": "22:00", "quiet_end": None}, "quiet_end"),
         ({"digest": "hourly"}, "digest"),
         ({"colour": "blue"}, "colour"),
@@ -308,3 +313,11 @@ def test_api_preferences_put_bad_input_is_400_with_field_errors(student_api, pay
 def test_api_preferences_needs_auth(api_client, db):
     assert api_client.get(URL).status_code == 401
     assert api_client.put(URL, {}, format="json").status_code == 401
+
+
+def test_api_preferences_schema_states_the_hh_mm_pattern(client):
+    schema = client.get("/api/schema/?format=json").json()
+    body = schema["components"]["schemas"]["NotificationPreferencesInRequest"]["properties"]
+    for name in ("quiet_start", "quiet_end"):
+        assert body[name]["pattern"] == "^([01]\\d|2[0-3]):[0-5]\\d$"
+        assert body[name]["nullable"] is True and "format" not in body[name]

@@ -1,0 +1,202 @@
+"""Cached course reads: each function knows its keys, returns ready data, builds on a miss.
+
+What retires the entries is ``courses.cache`` (signal receivers, one place). Rendered HTML
+comes back as the ``SafeString`` the template engine made, so callers print it as it is.
+"""
+
+import hashlib
+from collections.abc import Callable
+from typing import Any, TypedDict, TypeVar
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+from courses.cache import (
+    CATALOGUE,
+    CATALOGUE_TTL,
+    OUTLINE_TTL,
+    PAGE_TTL,
+    SCHEMA,
+    course_scope,
+    reviews_scope,
+)
+from courses.markdown import render_markdown
+from courses.models import Course, Lesson, Module
+from courses.selectors.catalogue import duration_clock, duration_words
+from kalpla.cache import cache_versions, cache_versions_seen
+
+T = TypeVar("T")
+
+
+class LessonData(TypedDict):
+    id: int
+    title: str
+    kind: str
+    kind_label: str
+    duration: int
+    duration_label: str
+    is_preview: bool
+    order: int
+
+
+class ModuleData(TypedDict):
+    id: int
+    title: str
+    description: str
+    order: int
+    duration: int
+    duration_label: str
+    lessons: list[LessonData]
+
+
+class Outline(TypedDict):
+    modules: list[ModuleData]
+    lesson_count: int
+    duration: int
+    duration_label: str
+    preview_lesson_id: int | None
+    description_html: str
+
+
+def _language() -> str:
+    # Per language: outlines and pages carry translated labels.
+    return get_language() or "en"
+
+
+def _course_key(course_id: int, version: int, part: str) -> str:
+    return f"courses:{part}:{SCHEMA}:{course_id}:{version}:{_language()}"
+
+
+def course_outline_build(*, course: Course) -> Outline:
+    lessons_by_module: dict[int, list[LessonData]] = {}
+    # The public outline: what students see (no drafts, no lessons of draft modules).
+    lessons = Lesson.objects.visible().filter(course=course).order_by("order", "id")
+    for lesson in lessons.only(
+        "id", "module_id", "title", "kind", "duration", "is_preview", "order"
+    ):
+        lessons_by_module.setdefault(lesson.module_id, []).append(
+            LessonData(
+                id=lesson.pk,
+                title=lesson.title,
+                kind=lesson.kind,
+                kind_label=str(Lesson.Kind(lesson.kind).label),
+                duration=lesson.duration,
+                duration_label=duration_clock(lesson.duration),
+                is_preview=lesson.is_preview,
+                order=lesson.order,
+            )
+        )
+    modules: list[ModuleData] = []
+    preview_lesson_id: int | None = None
+    for module in Module.objects.visible().filter(course=course).order_by("order", "id"):
+        module_lessons = lessons_by_module.get(module.pk, [])
+        module_duration = sum(lesson["duration"] for lesson in module_lessons)
+        modules.append(
+            ModuleData(
+                id=module.pk,
+                title=module.title,
+                description=module.description,
+                order=module.order,
+                duration=module_duration,
+                duration_label=duration_words(module_duration),
+                lessons=module_lessons,
+            )
+        )
+        if preview_lesson_id is None:
+            preview_lesson_id = next((x["id"] for x in module_lessons if x["is_preview"]), None)
+    total = sum(m["duration"] for m in modules)
+    return Outline(
+        modules=modules,
+        lesson_count=sum(len(m["lessons"]) for m in modules),
+        duration=total,
+        duration_label=duration_words(total),
+        preview_lesson_id=preview_lesson_id,
+        description_html=str(render_markdown(course.description, min_heading=3)),
+    )
+
+
+def course_outline(*, course: Course) -> Outline:
+    """The outline of ``course`` (any status), from the cache when it is there."""
+    (version,) = cache_versions(course_scope(course.pk))
+    key = _course_key(course.pk, version, "outline")
+    outline: Outline | None = cache.get(key)
+    if outline is None:
+        outline = course_outline_build(course=course)
+        cache.set(key, outline, timeout=OUTLINE_TTL)
+    return outline
+
+
+def course_page_parts(
+    *,
+    course: Course,
+    lesson_url_prefix: str,
+    public: str | None = None,
+    build_public: Callable[[Outline], dict[str, SafeString]] | None = None,
+) -> tuple[Outline, SafeString, dict[str, SafeString] | None]:
+    """The outline, the rendered outline section and (with ``public``) the page's public parts.
+
+    The outline section is the heaviest part of the page to render (every lesson of every
+    module) and the same for every visitor, so it is rendered once per version and language.
+    ``public`` names a variant of the other parts every ordinary visitor shares;
+    ``build_public(outline)`` renders them when the cache has none. Two cache round trips.
+    """
+    course_version, reviews_version = cache_versions(
+        course_scope(course.pk), reviews_scope(course.pk)
+    )
+    outline_key = _course_key(course.pk, course_version, "outline")
+    html_key = _course_key(course.pk, course_version, "syllabus")
+    keys = [outline_key, html_key]
+    public_key = None
+    if public is not None:
+        public_key = _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
+        keys.append(public_key)
+    found = cache.get_many(keys)
+    outline: Outline | None = found.get(outline_key)
+    if outline is None:
+        outline = course_outline_build(course=course)
+        cache.set(outline_key, outline, timeout=OUTLINE_TTL)
+    html: SafeString | None = found.get(html_key)
+    if html is None:
+        html = render_to_string(
+            "courses/_syllabus.html",
+            {"outline": outline, "lesson_url_prefix": lesson_url_prefix},
+        )
+        cache.set(html_key, html, timeout=OUTLINE_TTL)
+    fragments: dict[str, SafeString] | None = None
+    if public_key is not None and build_public is not None:
+        fragments = found.get(public_key)
+        if fragments is None:
+            fragments = build_public(outline)
+            cache.set(public_key, fragments, timeout=PAGE_TTL)
+    return outline, html, fragments
+
+
+# --- the catalogue's pages ----------------------------------------------------------------
+
+
+def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, T]]) -> T:
+    """One browsing page of the catalogue (``variant``: what tells it apart) from the cache.
+
+    ``build()`` returns the ids of the courses the page shows (None: do not keep this page,
+    e.g. an error answer) and the page. The entry keeps
+    the version of the catalogue's lists and of each of those courses, and is rebuilt when
+    one has moved: editing a course retires only the pages that show its card. A hit costs
+    two round trips to Redis (the entry, then the versions). A course changed while its page
+    was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
+    """
+    key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
+    entry: dict[str, Any] | None = cache.get(key)
+    if entry is not None:
+        scopes = [CATALOGUE, *(course_scope(i) for i in entry["ids"])]
+        if cache_versions_seen(*scopes) == entry["versions"]:
+            return entry["page"]
+    (catalogue_version,) = cache_versions(CATALOGUE)
+    ids, page = build()
+    if ids is None:
+        return page
+    versions = [catalogue_version, *cache_versions(*(course_scope(i) for i in ids))]
+    entry = {"ids": ids, "versions": versions, "page": page}
+    cache.set(key, entry, timeout=CATALOGUE_TTL)
+    return page
