@@ -48,6 +48,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/vulture
+	$(BIN)/lint-imports
 
 types: install
 	$(DEV) $(BIN)/mypy .

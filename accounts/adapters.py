@@ -12,6 +12,7 @@ from allauth.core.internal.ratelimit import get_cache_key, get_ip, get_rates
 from allauth.headless.internal.restkit.response import APIResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialApp
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
@@ -60,11 +61,22 @@ def login_retry_after(request: HttpRequest, *, limits: list[tuple[str, str]]) ->
     return max(1, math.ceil(wait)) if limits else longest
 
 
+MFA_STAGE_PATH = "allauth.mfa.stages.AuthenticateStage"
+
+
+def login_stages_before_mfa(stages: list[str], extra: list[str]) -> list[str]:
+    """allauth's stage list with the ``extra`` stages right before the TOTP/WebAuthn stage
+    (at the end when MFA is off)."""
+    stages = [stage for stage in stages if stage not in extra]
+    at = stages.index(MFA_STAGE_PATH) if MFA_STAGE_PATH in stages else len(stages)
+    return [*stages[:at], *extra, *stages[at:]]
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_stages(self) -> list[str]:
-        from notifications.mfa import sms_login_stages
-
-        return sms_login_stages(super().get_login_stages())
+        # Other apps' second factors (the SMS code of notifications) are named in settings.
+        extra = list(getattr(settings, "KALPLA_LOGIN_STAGES_BEFORE_MFA", []))
+        return login_stages_before_mfa(super().get_login_stages(), extra)
 
     def login(self, request: HttpRequest, user: Any) -> None:
         # Django sets last_login while signing in: whether this is the first one is known

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ApiKey, User, hash_api_key
 from accounts.roles import Role
+from accounts.signals import api_key_created, user_signup_completed
 from kalpla.exceptions import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
@@ -25,9 +26,7 @@ def user_signup_complete(*, user: User, name: str = "") -> User:
         user.save(update_fields=["name"])
     user.groups.add(_group(Role.STUDENT))
     user.__dict__.pop("_kalpla_roles", None)
-    from notifications.services.notify import account_welcome_notify  # avoids an import cycle
-
-    account_welcome_notify(user=user)
+    user_signup_completed.send(sender=User, user=user)
     return user
 
 
@@ -84,19 +83,14 @@ def api_key_create(*, user: User, name: str) -> tuple[ApiKey, str]:
     """Create a key; returns it with the raw secret, which is never stored or shown again."""
     name = name.strip()
     if not name:
-        raise Conflict(_("Give the key a name."), errors={"name": [_("Required.")]})
+        raise ApplicationError(_("Give the key a name."), errors={"name": [_("Required.")]})
     if ApiKey.objects.filter(user=user, revoked_at__isnull=True).count() >= 20:
-        raise ApplicationError(
-            _("You have 20 active keys; revoke one first."),
-            code="too_many_keys",
-        )
+        raise Conflict(_("You have 20 active keys; revoke one first."), code="too_many_keys")
     prefix, raw = ApiKey.generate()
     key = ApiKey(user=user, name=name, prefix=prefix, hashed_key=hash_api_key(raw))
     key.full_clean()
     key.save()
-    from notifications.services.notify import account_api_key_created_notify
-
-    account_api_key_created_notify(user=user, key_name=key.name, key_prefix=key.prefix)
+    api_key_created.send(sender=ApiKey, user=user, key=key)
     return key, raw
 
 

@@ -14,9 +14,9 @@ Scopes (versions in ``kalpla.cache``):
 The receivers below are the only invalidation of saves and deletes of courses, modules,
 lessons, tags, categories and reviews, and of a course's tags, instructors and
 prerequisites, from anywhere (services, the admin, imports). Writes with ``update()`` fire no
-signal; the few whose fields are cached (ratings, cover thumbnails) call
-``course_card_updated`` once. Enrollment counts change with ``update()`` in the enrollments
-app without it: cards may show them up to ``CATALOGUE_TTL`` seconds late.
+signal; the few whose fields are cached (ratings, cover thumbnails, enrollment counts, which
+the enrollments app moves through ``courses.services.catalogue``) call ``course_card_updated``
+once.
 
 The readers (get from the cache or build) are in ``courses.selectors.cached``.
 """

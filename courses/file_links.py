@@ -15,7 +15,7 @@ from typing import Any
 
 from accounts.roles import is_moderator
 from courses.models import Course, Lesson
-from courses.selectors.access import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
+from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
 from courses.services.authoring import course_can_edit
 from files.services import file_access_refused, file_link_register, file_link_url, file_not_found
 from kalpla.integrations.s3 import DownloadGrant

@@ -4,8 +4,16 @@
 in a course, or which of them are required, may have changed (a lesson or module published,
 taken back to draft or deleted; a lesson's ``is_required`` changed; a course published),
 with ``sender=Course`` and ``course_id=<int>``. The enrollments app recomputes progress.
+
+``lessons_became_visible`` is sent while lessons nobody was told about are claimed for their
+announcement (inside that transaction, on a Celery worker), with ``sender=Course``,
+``course_id=<int>`` and ``lessons``: the claimed lessons in outline order (``id``,
+``release``, ``release_days`` loaded). The enrollments app, which knows who is enrolled, hands
+each lesson's students to ``courses.services.announcements.lesson_announce_queue``; an error
+in a receiver leaves the lessons unclaimed for the next run.
 """
 
 from django.dispatch import Signal
 
 lessons_changed = Signal()
+lessons_became_visible = Signal()

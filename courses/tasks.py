@@ -1,6 +1,5 @@
 """Celery tasks of the courses app: thin; the rules live in courses.services."""
 
-from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
@@ -22,15 +21,11 @@ ANNOUNCE_CHUNK = 500
 
 @shared_task(name="courses.lessons_announce", **RETRYING)
 def lessons_announce_task(course_id: int) -> int:
-    """Announce the course's newly visible lessons: one chunk task per lesson and chunk."""
+    """Announce the course's newly visible lessons: one chunk task per lesson and chunk of its
+    students (enrollments finds them, listening to ``lessons_became_visible``)."""
     from courses.services.announcements import lessons_claim_for_announcement
 
-    def fan_out(lesson_id: int, user_ids: list[int]) -> None:
-        for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
-            chunk = user_ids[start : start + ANNOUNCE_CHUNK]
-            lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
-
-    return len(lessons_claim_for_announcement(course_id=course_id, fan_out=fan_out))
+    return len(lessons_claim_for_announcement(course_id=course_id))
 
 
 @shared_task(name="courses.lesson_announce_chunk", **RETRYING)
@@ -49,23 +44,3 @@ def lessons_announce_due_task() -> int:
     for course_id in course_ids:
         lessons_announce_task.delay(course_id=course_id)
     return len(course_ids)
-
-
-# How far back each beat run of the drip announcements looks: several runs' worth, so a
-# missed run or a late worker loses nobody (the dedupe key tells nobody twice).
-DRIP_WINDOW_HOURS = 6
-
-
-@shared_task(name="courses.drip_lessons_announce", **RETRYING)
-def drip_lessons_announce_task() -> int:
-    """Beat: tell students about lessons that opened for them, counted from their enrolment."""
-    from django.utils import timezone
-
-    from courses.services.announcements import drip_lessons_opened
-
-    opened = drip_lessons_opened(until=timezone.now(), window=timedelta(hours=DRIP_WINDOW_HOURS))
-    for lesson_id, user_ids in opened:
-        for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
-            chunk = user_ids[start : start + ANNOUNCE_CHUNK]
-            lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
-    return len(opened)

@@ -1,8 +1,14 @@
-"""Site routes of the courses app, one module per area."""
+"""Site routes of the courses app, one module per area.
 
-from courses import views_authoring, views_catalogue, views_player
+The learning pages (the lesson player and its file links) belong to enrollments, above
+courses, yet keep their /courses/ paths and ``courses:`` names: kalpla/urls.py puts them
+between these two lists, after the fixed ``teach/`` prefixes and before the catalogue's
+``<slug>/`` patterns.
+"""
+
+from courses import views_authoring, views_catalogue
 
 app_name = "courses"
 
-# Fixed prefixes (teach/) before the catalogue's <slug>/ pattern.
-urlpatterns = views_authoring.urlpatterns + views_player.urlpatterns + views_catalogue.urlpatterns
+authoring_urlpatterns = views_authoring.urlpatterns
+catalogue_urlpatterns = views_catalogue.urlpatterns

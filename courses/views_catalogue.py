@@ -20,9 +20,9 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import signed_in_user
 from courses import policies
 from courses.filters import CourseCatalogueFilter
+from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
-from courses.selectors.access import CourseAccess
 from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
 from kalpla.exceptions import ApplicationError, PermissionDenied
@@ -182,7 +182,7 @@ def _course_page(
     request: HttpRequest,
     course: Course,
     *,
-    access: CourseAccess | None = None,
+    access: ViewerAccess | None = None,
     review_form: ReviewForm | None = None,
     status: int = 200,
 ) -> HttpResponse:

@@ -4,13 +4,13 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from courses.models import Course, Lesson, Review
+from courses.models import Course, Lesson
 from enrollments.cache import LEARNING_TTL, learning_scope
 from enrollments.models import Enrollment, LessonProgress
 from kalpla.cache import cache_version
@@ -108,27 +108,6 @@ def lesson_progress_map(*, enrollment: Enrollment | None) -> dict[int, LessonPro
     return {p.lesson_id: p for p in LessonProgress.objects.filter(enrollment=enrollment)}
 
 
-def taught_course_list(*, user: Any) -> QuerySet[Course]:
-    """Courses the user teaches, newest first, for the mentor dashboard (one query), each
-    with ``unanswered_reviews``: visible reviews with text and no instructor reply yet."""
-    user_id = _user_id(user)
-    if user_id is None:
-        return Course.objects.none()
-    unanswered = (
-        Review.objects.filter(course=OuterRef("pk"), is_hidden=False, reply="")
-        .exclude(text="")
-        .order_by()
-        .values("course")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return (
-        Course.objects.filter(instructors__id=user_id)
-        .annotate(unanswered_reviews=Coalesce(Subquery(unanswered, output_field=IntegerField()), 0))
-        .order_by("-updated_at", "-id")
-    )
-
-
 def learning_list(*, user: Any, limit: int = 50) -> list[Enrollment]:
     """The dashboard's "Continue learning" list: live enrollments with the lesson to continue
     from (``continue_lesson_id``: the last lesson opened, else the first). One query."""
@@ -138,11 +117,6 @@ def learning_list(*, user: Any, limit: int = 50) -> list[Enrollment]:
             enrollment.last_lesson_id or enrollment.first_lesson_id  # type: ignore[attr-defined]
         )
     return enrollments
-
-
-def mentor_dashboard(*, user: Any, limit: int = 50) -> dict[str, Any]:
-    """The courses the mentor teaches with their status and enrollment counts (one query)."""
-    return {"taught_courses": list(taught_course_list(user=user)[:limit])}
 
 
 def learning_cached(
@@ -163,3 +137,42 @@ def learning_list_html(*, user_id: int, render: Callable[[], SafeString]) -> Saf
     (a template's output, kept as the safe string it is)."""
     html: SafeString = learning_cached(user_id=user_id, part="list-html", build=render)
     return html
+
+
+# --- recommendations ("not enrolled in") ---------------------------------------------------
+
+RECOMMENDATION_FIELDS = (
+    "id", "slug", "title", "subtitle", "price", "currency", "level", "thumbnails", "cover",
+    "rating_average", "rating_count", "enrollment_count", "category__slug",
+    # every language's column, so the card's category name never costs a query of its own
+    *(f"category__name_{code}" for code, _name in settings.LANGUAGES), "category__name",
+)  # fmt: skip
+
+
+def course_recommendations(*, user: Any, limit: int = 4) -> list[Course]:
+    """Published courses for the user's home: not enrolled in, not taught by them; courses in
+    the categories they learn in first, then the best rated and most followed. Two queries."""
+    user_id = getattr(user, "pk", None) or 0
+    mine = Enrollment.objects.filter(user_id=user_id).values("course_id")
+    categories = list(
+        Course.objects.filter(pk__in=mine, category__isnull=False)
+        .values_list("category_id", flat=True)
+        .distinct()
+    )
+    return list(
+        Course.objects.filter(status=Course.Status.PUBLISHED)
+        .exclude(pk__in=mine)
+        .exclude(instructors__id=user_id)
+        .select_related("category")
+        .only(*RECOMMENDATION_FIELDS)
+        .annotate(
+            in_my_categories=Case(
+                When(category_id__in=categories, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("-in_my_categories", "-rating_average", "-enrollment_count", "-published_at")[
+            :limit
+        ]
+    )

@@ -5,13 +5,14 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.models import Course, Lesson
-from courses.selectors.access import course_missing_prerequisites
+from courses.services.catalogue import course_enrollment_count_change
+from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
@@ -48,13 +49,6 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
         )
 
 
-def _count_change(course: Course, delta: int) -> None:
-    qs = Course.objects.filter(pk=course.pk)
-    if delta < 0:
-        qs = qs.filter(enrollment_count__gte=-delta)
-    qs.update(enrollment_count=F("enrollment_count") + delta)
-
-
 @transaction.atomic
 def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enrollment:
     """Enroll ``user`` in ``course``; idempotent.
@@ -79,7 +73,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         existing.cancelled_at = None
         existing.full_clean()
         existing.save(update_fields=["status", "cancelled_at"])
-        _count_change(course, +1)
+        course_enrollment_count_change(course_id=course.pk, delta=+1)
         return existing
     _check_can_enroll(user=user, course=course, source=source)
     enrollment = Enrollment(user=user, course=course, source=source)
@@ -90,7 +84,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
     except IntegrityError:
         # A concurrent request enrolled the same user first: answer with its enrollment.
         return Enrollment.objects.get(user=user, course=course)
-    _count_change(course, +1)
+    course_enrollment_count_change(course_id=course.pk, delta=+1)
     logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
     return enrollment
 
@@ -104,7 +98,7 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     locked.status = Enrollment.Status.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
-    _count_change(locked.course, -1)
+    course_enrollment_count_change(course_id=locked.course_id, delta=-1)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at
     return locked
 

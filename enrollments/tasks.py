@@ -1,5 +1,7 @@
 """Celery tasks of the enrollments app: thin; the rules live in enrollments.services."""
 
+from datetime import timedelta
+
 from celery import shared_task
 
 from courses.tasks import RETRYING
@@ -19,3 +21,23 @@ def activity_summary_task() -> int:
     from enrollments.activity import course_activity_notify
 
     return course_activity_notify()
+
+
+# How far back each beat run of the drip announcements looks: several runs' worth, so a
+# missed run or a late worker loses nobody (the dedupe key tells nobody twice).
+DRIP_WINDOW_HOURS = 6
+
+
+# The task keeps the name it had in the courses app: beat entries and queued messages use it.
+@shared_task(name="courses.drip_lessons_announce", **RETRYING)
+def drip_lessons_announce_task() -> int:
+    """Beat: tell students about lessons that opened for them, counted from their enrolment."""
+    from django.utils import timezone
+
+    from courses.services.announcements import lesson_announce_queue
+    from enrollments.announcements import drip_lessons_opened
+
+    opened = drip_lessons_opened(until=timezone.now(), window=timedelta(hours=DRIP_WINDOW_HOURS))
+    for lesson_id, user_ids in opened:
+        lesson_announce_queue(lesson_id=lesson_id, user_ids=user_ids)
+    return len(opened)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.selectors import signed_in_user
-from courses.selectors.access import (
+from courses.selectors.lessons import (
     course_first_lesson_id,
     course_get_by_slug,
     course_url,

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "mentorship",
     "analytics",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -248,6 +249,12 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KALPLA_NUM_PROXIES", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# The app above courses that knows who is enrolled and applies the access rule; the course
+# page and reviews ask it through courses/learners.py, so courses imports nothing above it.
+KALPLA_COURSE_LEARNERS = "enrollments.access"
+# Second factors of other apps: the account adapter puts these login stages right before
+# allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
+KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_TOTP_ISSUER = "Kalpla"
@@ -503,8 +510,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["kalpla.api.filters.StrictFilterBackend"],
     "DEFAULT_THROTTLE_CLASSES": [
         "kalpla.api.throttling.AnonThrottle",
-        "kalpla.api.throttling.UserThrottle",
-        "kalpla.api.throttling.ApiKeyThrottle",
+        "accounts.throttling.UserThrottle",
+        "accounts.throttling.ApiKeyThrottle",
     ],
     # Trusted proxies in front of the app that append to X-Forwarded-For (0: use the peer).
     "NUM_PROXIES": env.int("KALPLA_NUM_PROXIES", default=0),

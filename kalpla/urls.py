@@ -7,7 +7,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 import notifications.mfa
-from accounts.views import home
+from courses import urls as courses_urls
+from dashboards.views import home
+from enrollments import views_player
 from files.public_media import public_media
 from kalpla import health
 from notifications.email_events import VerifiedSesTrackingWebhookView
@@ -21,6 +23,15 @@ def _site_password_change(request: HttpRequest, extra_context: object = None) ->
 # with the site's rate-limited form; the admin's own forms would skip both.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.password_change = _site_password_change  # type: ignore[method-assign,assignment]
+
+# The lesson player and its file links are enrollments' (they apply the access rule) but keep
+# their /courses/ paths and courses: names; authoring's fixed teach/ prefixes come first, the
+# catalogue's <slug>/ patterns last.
+courses_site = (
+    courses_urls.authoring_urlpatterns
+    + views_player.urlpatterns
+    + courses_urls.catalogue_urlpatterns
+)
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -38,7 +49,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
     path("notifications/", include("notifications.urls")),
-    path("courses/", include("courses.urls")),
+    path("courses/", include((courses_site, courses_urls.app_name))),
     path("learning/", include("enrollments.urls")),
     path("moderation/", include("community.urls")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),

@@ -2,11 +2,9 @@
 
 allauth 65 runs a login through the stages its account adapter lists
 (``DefaultAccountAdapter.get_login_stages()``: login by code, phone and email verification,
-then ``allauth.mfa.stages.AuthenticateStage`` for TOTP/WebAuthn). ``sms_login_stages()`` puts
-``SmsCodeStage`` right before the MFA stage; the account adapter calls it::
-
-    def get_login_stages(self) -> list[str]:
-        return sms_login_stages(super().get_login_stages())
+then ``allauth.mfa.stages.AuthenticateStage`` for TOTP/WebAuthn). ``SmsCodeStage`` is named in
+``settings.KALPLA_LOGIN_STAGES_BEFORE_MFA``, which the account adapter puts right before the MFA
+stage (accounts sits below notifications and does not import it).
 
 The stage applies to users with a verified phone and ``sms_mfa_enabled``:
 
@@ -61,24 +59,12 @@ from notifications.services.phone import (
 )
 
 SMS_STAGE_KEY = "sms_code"
-SMS_STAGE_PATH = "notifications.mfa.SmsCodeStage"
-MFA_STAGE_PATH = "allauth.mfa.stages.AuthenticateStage"
 MAX_SENDS = 5  # per sign-in attempt
 MFA_CODES_PER_HOUR = 10  # per number, whatever the sign-in attempts
 SMS_TEXT = gettext_lazy(
     "Your Kalpla sign-in code is %(code)s. It expires in %(minutes)d minutes. "
     "Do not share it with anyone."
 )
-
-
-def sms_login_stages(stages: list[str]) -> list[str]:
-    """allauth's stage list with the SMS stage before the TOTP/WebAuthn stage."""
-    stages = [stage for stage in stages if stage != SMS_STAGE_PATH]
-    if MFA_STAGE_PATH in stages:
-        stages.insert(stages.index(MFA_STAGE_PATH), SMS_STAGE_PATH)
-    else:
-        stages.append(SMS_STAGE_PATH)
-    return stages
 
 
 def has_app_authenticator(user: Any) -> bool:

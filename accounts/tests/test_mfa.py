@@ -75,3 +75,18 @@ def test_login_with_recovery_code_once(client, totp_student):
     again = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert again.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_login_stages_before_mfa_puts_the_extra_stages_right_before_the_mfa_stage():
+    from accounts.adapters import login_stages_before_mfa
+
+    stages = [
+        "allauth.account.stages.EmailVerificationStage",
+        "allauth.mfa.stages.AuthenticateStage",
+        "allauth.mfa.stages.TrustStage",
+    ]
+    extra = ["notifications.mfa.SmsCodeStage"]
+    expected = [stages[0], *extra, *stages[1:]]
+    assert login_stages_before_mfa(stages, extra) == expected
+    assert login_stages_before_mfa(expected, extra) == expected  # calling twice changes nothing
+    assert login_stages_before_mfa(stages[:1], extra) == [stages[0], *extra]

@@ -366,34 +366,6 @@ class ReviewHideApi(APIView):
         return Response(ReviewModerationOut(review, context={"request": request}).data)
 
 
-RECOMMENDED_LIMIT = 8
-
-
-class RecommendedCoursesApi(APIView):
-    permission_classes = [IsAuthenticated]
-
-    @extend_schema(
-        tags=TAGS,
-        operation_id="me_recommended_courses",
-        summary="Courses recommended to me",
-        description=(
-            "Up to 8 published courses the signed-in user neither takes nor teaches: from the "
-            "categories they learn in first, then the best rated and most followed. Not paged."
-        ),
-        responses={200: CourseCardOut(many=True), 401: ERROR_401},
-    )
-    def get(self, request: Request) -> Response:
-        picks = selectors.course_recommendations(
-            user=signed_in_user(request), limit=RECOMMENDED_LIMIT
-        )
-        order = {course.pk: index for index, course in enumerate(picks)}
-        cards = sorted(
-            selectors.course_catalogue_base().filter(pk__in=order),
-            key=lambda course: order[course.pk],
-        )
-        return Response(CourseCardOut(cards, many=True, context={"request": request}).data)
-
-
 class ReviewReportApi(APIView):
     permission_classes = [IsAuthenticated]
 
@@ -439,9 +411,4 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("reviews/<int:review_id>/reply/", ReviewReplyApi.as_view(), name="review-reply"),
     path("reviews/<int:review_id>/hide/", ReviewHideApi.as_view(), name="review-hide"),
     path("reviews/<int:review_id>/report/", ReviewReportApi.as_view(), name="review-report"),
-    path(
-        "me/recommended-courses/",
-        RecommendedCoursesApi.as_view(),
-        name="me-recommended-courses",
-    ),
 ]

@@ -3,20 +3,34 @@ queries however many modules and lessons a course has."""
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
-from courses.models import Course, Lesson, Module, Resource
+from courses.models import Course, Lesson, Module, Resource, Review
 
 
 def teach_course_list(*, user: Any) -> QuerySet[Course]:
-    """The courses ``user`` teaches, newest change first, with module and lesson counts."""
+    """The courses ``user`` teaches, newest change first (the course editor's list and the
+    mentor's home, one query), with module and lesson counts and ``unanswered_reviews``:
+    visible reviews with text and no instructor reply yet."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Course.objects.none()
+    unanswered = (
+        Review.objects.filter(course=OuterRef("pk"), is_hidden=False, reply="")
+        .exclude(text="")
+        .order_by()
+        .values("course")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
-        Course.objects.filter(instructors=user)
+        Course.objects.filter(instructors__id=user.pk)
         .select_related("category")
         .annotate(
             module_count=Count("modules", distinct=True),
             lesson_count=Count("lessons", distinct=True),
+            unanswered_reviews=Coalesce(Subquery(unanswered, output_field=IntegerField()), 0),
         )
         .order_by("-updated_at", "-id")
     )

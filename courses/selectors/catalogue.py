@@ -4,10 +4,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.files.storage import storages
 from django.db.models import (
-    Case,
     Count,
     IntegerField,
     OuterRef,
@@ -17,17 +15,15 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from courses.learners import ViewerAccess, learners
 from courses.models import Category, Course, Lesson, Review, Tag
-from courses.selectors.access import CourseAccess, course_access, course_enroll_state
 from courses.services.search import course_search
-from enrollments.selectors import enrollment_get
 
 ORDER_BY: dict[str, tuple[str, ...]] = {
     "relevance": ("-relevance", "-rating_count", "-published_at", "-id"),
@@ -41,22 +37,22 @@ INSTRUCTOR_FIELDS = ("id", "name", "email", "avatar")
 UserLike = Any  # a User, AnonymousUser or None
 
 
-# --- the viewer's relation to a course (rules live in courses.selectors.access) -----------------
+# --- the viewer's relation to a course (rules live in enrollments.access) -----------------
 
 
-def viewer_access(*, user: UserLike, course: Course) -> CourseAccess:
+def viewer_access(*, user: UserLike, course: Course) -> ViewerAccess:
     """Computed once per page: enrollment, instructor and staff flags (at most four queries)."""
-    return course_access(user=user, course=course)
+    return learners().course_access(user=user, course=course)
 
 
-def enroll_state(*, user: UserLike, course: Course, access: CourseAccess | None = None) -> str:
+def enroll_state(*, user: UserLike, course: Course, access: ViewerAccess | None = None) -> str:
     """enroll | continue | locked | sign_in | payment_required | completed."""
-    return str(course_enroll_state(user=user, course=course, context=access))
+    return str(learners().course_enroll_state(user=user, course=course, context=access))
 
 
 def is_enrolled(*, user: UserLike, course: Course) -> bool:
     """A live (active or completed) enrollment."""
-    return enrollment_get(user=user, course=course) is not None
+    return learners().course_is_enrolled(user=user, course=course)
 
 
 # --- catalogue ---------------------------------------------------------------------------------
@@ -162,18 +158,18 @@ def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Co
     tags and prerequisites to be loaded when used (the site's course page caches them).
     """
     course = _course_for_page(slug=slug, prefetch=prefetch)
-    if course.is_published or course_access(user=user, course=course).is_visible:
+    if course.is_published or viewer_access(user=user, course=course).is_visible:
         return course
     raise Http404("No such course.")
 
 
 def course_page_get(
     *, slug: str, user: UserLike, prefetch: bool = True
-) -> tuple[Course, CourseAccess]:
+) -> tuple[Course, ViewerAccess]:
     """``course_detail_get`` and the viewer's ``course_access`` with it, for pages that need
     both: the access rule decides visibility, so it is worked out once."""
     course = _course_for_page(slug=slug, prefetch=prefetch)
-    access = course_access(user=user, course=course)
+    access = viewer_access(user=user, course=course)
     if not access.is_visible:
         raise Http404("No such course.")
     return course, access
@@ -310,45 +306,3 @@ def duration_words(seconds: int) -> str:
     if hours:
         return str(_("%(h)d h %(m)02d min") % {"h": hours, "m": minutes})
     return str(_("%(m)d min") % {"m": minutes})
-
-
-# --- recommendations ----------------------------------------------------------------------------
-
-
-RECOMMENDATION_FIELDS = (
-    "id", "slug", "title", "subtitle", "price", "currency", "level", "thumbnails", "cover",
-    "rating_average", "rating_count", "enrollment_count", "category__slug",
-    # every language's column, so the card's category name never costs a query of its own
-    *(f"category__name_{code}" for code, _name in settings.LANGUAGES), "category__name",
-)  # fmt: skip
-
-
-def course_recommendations(*, user: UserLike, limit: int = 4) -> list[Course]:
-    """Published courses for the user's home: not enrolled in, not taught by them; courses in
-    the categories they learn in first, then the best rated and most followed. Two queries."""
-    from enrollments.models import Enrollment
-
-    user_id = getattr(user, "pk", None) or 0
-    mine = Enrollment.objects.filter(user_id=user_id).values("course_id")
-    categories = list(
-        Course.objects.filter(pk__in=mine, category__isnull=False)
-        .values_list("category_id", flat=True)
-        .distinct()
-    )
-    return list(
-        Course.objects.filter(status=Course.Status.PUBLISHED)
-        .exclude(pk__in=mine)
-        .exclude(instructors__id=user_id)
-        .select_related("category")
-        .only(*RECOMMENDATION_FIELDS)
-        .annotate(
-            in_my_categories=Case(
-                When(category_id__in=categories, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("-in_my_categories", "-rating_average", "-enrollment_count", "-published_at")[
-            :limit
-        ]
-    )

@@ -2,18 +2,19 @@
 and only once the lesson is open to them.
 
 ``lessons_claim_for_announcement`` marks a published course's visible, never-announced lessons
-as announced (under row locks, so two runs cannot both claim one); ``lesson_announce_to``
-notifies one chunk of students (``courses.updated`` with a per-lesson dedupe key, so a chunk
-delivered twice tells nobody twice). ``courses.tasks.lessons_announce_task`` ties them up.
+as announced (under row locks, so two runs cannot both claim one) and sends
+``courses.signals.lessons_became_visible``: the enrollments app, which knows who is enrolled,
+hands each lesson's students to ``lesson_announce_queue``; ``lesson_announce_to`` notifies one
+chunk of them (``courses.updated`` with a per-lesson dedupe key, so a chunk delivered twice
+tells nobody twice). ``courses.tasks.lessons_announce_task`` runs the claim.
 
 Lessons that open later wait: one released on a date is announced when the date comes
 (``courses_with_lessons_due``, run by beat); one that opens some days after enrolment is
 announced at publish only to students it is open to, and to each other student on the day it
-opens for them (``drip_lessons_opened``).
+opens for them (``lessons_opening_after_days``, whose students enrollments finds).
 """
 
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -22,6 +23,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from courses.models import Course, Lesson
+from courses.signals import lessons_became_visible
 
 
 def _dedupe_key(lesson_id: int) -> str:
@@ -65,23 +67,12 @@ def courses_with_lessons_due() -> list[int]:
     )
 
 
-def lesson_audience_ids(*, course_id: int, lesson: Lesson | None = None) -> list[int]:
-    """User ids of the course's live (active or completed) students the lesson is open to:
-    for a lesson that opens some days after enrolment, those who enrolled long enough ago."""
-    from enrollments.selectors import course_student_ids  # enrollments owns who is enrolled
+def lessons_claim_for_announcement(*, course_id: int) -> list[int]:
+    """Claim the lessons to announce and send ``lessons_became_visible`` with them.
 
-    if lesson is not None and lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
-        opened_before = timezone.now() - timedelta(days=lesson.release_days)
-        return course_student_ids(course_id=course_id, enrolled_before=opened_before)
-    return course_student_ids(course_id=course_id)
-
-
-def lessons_claim_for_announcement(*, course_id: int, fan_out: Any) -> list[int]:
-    """Claim the lessons to announce and hand each to ``fan_out(lesson_id, user_ids)``.
-
-    Runs in one transaction: the claim (``announced_at``) commits only after every chunk was
-    handed over, so a crash before that leaves the lessons to the next run (the dedupe key
-    keeps students who were told already from hearing it again).
+    Runs in one transaction: the claim (``announced_at``) commits only after the receivers
+    handed every student over, so a crash before that leaves the lessons to the next run (the
+    dedupe key keeps students who were told already from hearing it again).
     """
     with transaction.atomic():
         ids = lessons_to_announce(course_id=course_id)
@@ -93,16 +84,23 @@ def lessons_claim_for_announcement(*, course_id: int, fan_out: Any) -> list[int]
         if not claimed:
             return []
         lessons = Lesson.objects.filter(pk__in=claimed).only("id", "release", "release_days")
-        everyone: list[int] | None = None
-        for lesson in sorted(lessons, key=lambda lesson: claimed.index(lesson.pk)):
-            if lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
-                fan_out(lesson.pk, lesson_audience_ids(course_id=course_id, lesson=lesson))
-                continue
-            if everyone is None:
-                everyone = lesson_audience_ids(course_id=course_id)
-            fan_out(lesson.pk, everyone)
+        lessons_became_visible.send(
+            sender=Course,
+            course_id=course_id,
+            lessons=sorted(lessons, key=lambda lesson: claimed.index(lesson.pk)),
+        )
         Lesson.objects.filter(pk__in=claimed).update(announced_at=timezone.now())
     return claimed
+
+
+def lesson_announce_queue(*, lesson_id: int, user_ids: list[int]) -> None:
+    """Tell these students about the lesson on Celery: one task per chunk of students, so a
+    course with many is told by several workers and no task holds a long transaction."""
+    from courses.tasks import ANNOUNCE_CHUNK, lesson_announce_chunk_task
+
+    for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
+        chunk = user_ids[start : start + ANNOUNCE_CHUNK]
+        lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
 
 
 def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
@@ -133,14 +131,11 @@ def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
     return len(notes)
 
 
-def drip_lessons_opened(*, until: datetime, window: timedelta) -> list[tuple[int, list[int]]]:
-    """(lesson id, user ids) for lessons that opened for students in ``(until - window,
-    until]``, counted from each enrolment: the lesson was announced already (to those it was
-    open to then), and these students reached its day since. The window may overlap the last
-    run's: the per-lesson dedupe key tells nobody twice."""
-    from enrollments.selectors import course_student_ids  # enrollments owns who is enrolled
-
-    lessons = (
+def lessons_opening_after_days() -> list[Lesson]:
+    """Announced, visible lessons of published courses that open some days after each
+    student's enrolment (``id``, ``course_id``, ``release_days`` loaded): the drip
+    announcements tell each student on their own day."""
+    return list(
         Lesson.objects.visible()
         .filter(
             course__status=Course.Status.PUBLISHED,
@@ -151,14 +146,3 @@ def drip_lessons_opened(*, until: datetime, window: timedelta) -> list[tuple[int
         .only("id", "course_id", "release_days")
         .order_by("id")
     )
-    opened: list[tuple[int, list[int]]] = []
-    for lesson in lessons:
-        days = timedelta(days=lesson.release_days)
-        user_ids = course_student_ids(
-            course_id=lesson.course_id,
-            enrolled_from=until - window - days,
-            enrolled_before=until - days,
-        )
-        if user_ids:
-            opened.append((lesson.pk, user_ids))
-    return opened

@@ -338,19 +338,3 @@ def test_course_list_search_is_not_cached(api_client):
         [Course(slug="sitar-2", title="Sitar two", search_document="Sitar two", status="published")]
     )
     assert api_client.get(LIST, {"search": "sitar"}).json()["count"] == 2
-
-
-def test_recommended_courses_for_me(api_client, student, django_assert_max_num_queries):
-    taken = CourseFactory(title="Taken")
-    Enrollment.objects.create(user=student, course=taken)
-    for n in range(10):
-        CourseFactory(title=f"Course {n}", tags=TagFactory.create_batch(2))
-    CourseFactory(title="Draft", status=Course.Status.DRAFT)
-    url = "/api/v1/me/recommended-courses/"
-    assert api_client.get(url).status_code == 401
-    client = client_for(student)
-    with django_assert_max_num_queries(12):
-        body = client.get(url).json()
-    titles = [card["title"] for card in body]
-    assert len(titles) == 8 and "Taken" not in titles and "Draft" not in titles
-    assert {"slug", "thumbnail_url", "rating", "price", "tags"} <= set(body[0])

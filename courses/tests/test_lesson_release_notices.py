@@ -11,6 +11,7 @@ from courses import tasks as course_tasks
 from courses.models import Lesson
 from courses.services import authoring
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from enrollments import tasks as enrollment_tasks
 from enrollments.models import Enrollment
 from notifications.models import Notification
 
@@ -85,13 +86,13 @@ def test_a_drip_lesson_is_announced_to_each_student_on_the_day_it_opens_for_them
     assert lesson.announced_at is not None
 
     # a day before the newcomer's seventh day, beat tells nobody new
-    assert course_tasks.drip_lessons_announce_task.run() == 0
+    assert enrollment_tasks.drip_lessons_announce_task.run() == 0
     # on it (the enrolment moved back six days: the lesson opened for them an hour ago)
     Enrollment.objects.filter(user=newcomer).update(
         created_at=timezone.now() - timedelta(days=7, hours=1)
     )
-    assert course_tasks.drip_lessons_announce_task.run() == 1
+    assert enrollment_tasks.drip_lessons_announce_task.run() == 1
     assert _told("Outliers") == sorted([veteran.email, newcomer.email])
     # the next runs overlap the window: still once each
-    course_tasks.drip_lessons_announce_task.run()
+    enrollment_tasks.drip_lessons_announce_task.run()
     assert len(_told("Outliers")) == 2

@@ -5,8 +5,8 @@ import pytest
 from accounts.tests.factories import UserFactory
 from courses import policies
 from courses.models import Course
-from courses.selectors.access import course_access, lesson_access
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory, ReviewFactory
+from enrollments.access import course_access, lesson_access
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from courses.models import Course
-from courses.selectors.access import AccessReason
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from enrollments.access import AccessReason
 
 pytestmark = pytest.mark.django_db
 

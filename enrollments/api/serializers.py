@@ -5,9 +5,9 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from courses.api.serializers_lessons import status_field
 from courses.models import Course
 from courses.selectors import catalogue
+from enrollments.api.serializers_lessons import status_field
 from enrollments.models import Enrollment
 
 

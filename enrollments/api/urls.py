@@ -1,10 +1,17 @@
-"""API routes of the enrollments app under /api/v1/."""
+"""API routes of the enrollments app under /api/v1/: enrolling, my enrollments, and the
+lessons a learner opens."""
 
-from django.urls import URLPattern, path
+from django.urls import URLPattern, URLResolver, path
 
-from enrollments.api import views
+from enrollments.api import views, views_lessons
 
-urlpatterns: list[URLPattern] = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("courses/<slug:slug>/enroll/", views.CourseEnrollApi.as_view(), name="course-enroll"),
     path("me/enrollments/", views.MyEnrollmentListApi.as_view(), name="me-enrollments"),
+    path(
+        "me/recommended-courses/",
+        views.RecommendedCoursesApi.as_view(),
+        name="me-recommended-courses",
+    ),
+    *views_lessons.urlpatterns,
 ]

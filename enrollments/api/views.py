@@ -5,12 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.generics import ListAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import signed_in_user
-from courses.selectors.access import course_get_by_slug
+from courses.api.serializers import CourseCardOut
+from courses.selectors import catalogue as course_selectors
+from courses.selectors.lessons import course_get_by_slug
 from enrollments import selectors, services
 from enrollments.api.serializers import EnrollmentOut
 from enrollments.models import Enrollment
@@ -41,6 +44,34 @@ ENROLLMENT_EXAMPLE = OpenApiExample(
     },
     response_only=True,
 )
+
+
+RECOMMENDED_LIMIT = 8
+
+
+class RecommendedCoursesApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["courses"],
+        operation_id="me_recommended_courses",
+        summary="Courses recommended to me",
+        description=(
+            "Up to 8 published courses the signed-in user neither takes nor teaches: from the "
+            "categories they learn in first, then the best rated and most followed. Not paged."
+        ),
+        responses={200: CourseCardOut(many=True), 401: ERRORS[401]},
+    )
+    def get(self, request: Request) -> Response:
+        picks = selectors.course_recommendations(
+            user=signed_in_user(request), limit=RECOMMENDED_LIMIT
+        )
+        order = {course.pk: index for index, course in enumerate(picks)}
+        cards = sorted(
+            course_selectors.course_catalogue_base().filter(pk__in=order),
+            key=lambda course: order[course.pk],
+        )
+        return Response(CourseCardOut(cards, many=True, context={"request": request}).data)
 
 
 class CourseEnrollApi(APIView):

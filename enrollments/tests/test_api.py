@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from courses.models import Course
-from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory, TagFactory
 from enrollments.models import Enrollment
 from enrollments.tests.factories import EnrollmentFactory
 
@@ -139,3 +139,20 @@ def test_my_enrollments_query_count_is_bounded(student, django_assert_max_num_qu
     with django_assert_max_num_queries(len(one)):
         response = client.get("/api/v1/me/enrollments/")
     assert response.json()["count"] == 20
+
+
+def test_recommended_courses_for_me(
+    api_client, student, student_api, django_assert_max_num_queries
+):
+    taken = CourseFactory(title="Taken")
+    Enrollment.objects.create(user=student, course=taken)
+    for n in range(10):
+        CourseFactory(title=f"Course {n}", tags=TagFactory.create_batch(2))
+    CourseFactory(title="Draft", status=Course.Status.DRAFT)
+    url = "/api/v1/me/recommended-courses/"
+    assert api_client.get(url).status_code == 401
+    with django_assert_max_num_queries(12):
+        body = student_api.get(url).json()
+    titles = [card["title"] for card in body]
+    assert len(titles) == 8 and "Taken" not in titles and "Draft" not in titles
+    assert {"slug", "thumbnail_url", "rating", "price", "tags"} <= set(body[0])

@@ -36,6 +36,27 @@ def test_enrollment_create_free_course_counts_the_student(student):
     assert selectors.enrollment_get(user=student, course=course) == enrollment
 
 
+def test_enrollment_count_changes_show_on_the_cached_catalogue(
+    student, api_client, django_capture_on_commit_callbacks
+):
+    # given a catalogue page cached with nobody enrolled
+    course = CourseFactory(slug="counted")
+
+    def shown() -> int:
+        body = api_client.get("/api/v1/courses/").json()
+        return next(c["enrollment_count"] for c in body["results"] if c["slug"] == "counted")
+
+    assert shown() == 0
+    # when a student enrolls, then leaves
+    with django_capture_on_commit_callbacks(execute=True):
+        enrollment = services.enrollment_create(user=student, course=course)
+    # then the catalogue shows each change at once, not a cached count
+    assert shown() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        services.enrollment_cancel(enrollment=enrollment)
+    assert shown() == 0
+
+
 def test_enrollment_create_is_idempotent(student):
     course = CourseFactory()
     first = services.enrollment_create(user=student, course=course)

@@ -1,6 +1,5 @@
-"""Site pages: enroll / unenroll forms and the student and mentor dashboards."""
+"""Site pages: enroll / unenroll forms."""
 
-import re
 from decimal import Decimal
 
 import pytest
@@ -10,9 +9,7 @@ from accounts.tests.factories import UserFactory
 from courses.models import Course
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments import services
-from enrollments.cache import learning_list_invalidate
 from enrollments.models import Enrollment
-from enrollments.tests.factories import EnrollmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -82,153 +79,3 @@ def test_unenroll_asks_to_confirm_then_leaves(client, student, course):
     assert response.redirect_chain[-1][0] == "/"
     assert "You left “Python”" in response.content.decode()
     assert Enrollment.objects.get(user=student).status == "cancelled"
-
-
-# --- dashboards ---------------------------------------------------------------------------
-
-
-def test_student_dashboard_lists_enrollments_with_progress(client, student, course):
-    EnrollmentFactory(user=student, course=course, progress_percent=50)
-    client.force_login(student)
-
-    html = client.get("/").content.decode()
-
-    assert "Continue learning" in html
-    assert 'aria-valuenow="50"' in html
-    assert f'href="/courses/python/lessons/{course.first_lesson.pk}/"' in html
-    assert "Welcome back" in html
-
-
-def test_student_dashboard_empty_state_links_to_catalogue(client, student):
-    client.force_login(student)
-    html = client.get("/").content.decode()
-    assert "You are not enrolled in any course yet." in html
-    assert 'href="/courses/"' in html
-
-
-def test_student_dashboard_shows_recently_viewed(client, student, course):
-    enrollment = EnrollmentFactory(user=student, course=course)
-    services.enrollment_lesson_open(enrollment=enrollment, lesson=course.first_lesson)
-    client.force_login(student)
-    html = client.get("/").content.decode()
-    assert "Recently viewed" in html
-    assert re.search(r"Continue<span class=\"visually-hidden\"> Python", html)
-
-
-def test_mentor_dashboard_lists_taught_courses(client, mentor):
-    CourseFactory(title="Taught", instructors=[mentor], enrollment_count=7)
-    CourseFactory(title="Draft one", instructors=[mentor], status=Course.Status.DRAFT)
-    CourseFactory(title="Someone else's")
-    client.force_login(mentor)
-
-    html = client.get("/").content.decode()
-    teaching = html[html.index('id="teaching"') :].split("</section>")[0]
-
-    assert "Teaching" in teaching
-    assert "Taught" in teaching and "Draft one" in teaching
-    assert "Someone else" not in teaching  # (it may be recommended, not taught)
-    assert "<td>7</td>" in teaching
-    assert 'href="/courses/teach/"' in html
-
-
-def test_mentor_dashboard_counts_reviews_to_answer(client, mentor):
-    from courses.tests.factories import ReviewFactory
-
-    course = CourseFactory(title="Taught", instructors=[mentor])
-    ReviewFactory(course=course, text="Please add exercises")
-    ReviewFactory(course=course, text="Thanks", reply="Glad it helped")
-    ReviewFactory(course=course, text="")  # a rating alone needs no answer
-    ReviewFactory(course=course, text="spam", is_hidden=True)
-    client.force_login(mentor)
-    html = client.get("/").content.decode()
-    teaching = html[html.index('id="teaching"') :].split("</section>")[0]
-    assert '<span class="badge badge--warn">1</span>' in teaching
-
-
-def test_student_does_not_see_teaching(client, student):
-    client.force_login(student)
-    assert 'id="teaching"' not in client.get("/").content.decode()
-
-
-def _enroll_many(user, n):
-    for _ in range(n):
-        course = CourseFactory()
-        lesson = LessonFactory(module=ModuleFactory(course=course))
-        enrollment = EnrollmentFactory(user=user, course=course)
-        services.enrollment_lesson_open(enrollment=enrollment, lesson=lesson)
-
-
-@pytest.mark.parametrize("roles", [("Student",), ("Mentor",)])
-def test_dashboard_queries_same_for_1_and_20_enrollments(
-    client, django_assert_max_num_queries, roles
-):
-    user = UserFactory(roles=roles)
-    for _ in range(3 if "Mentor" in roles else 0):
-        CourseFactory(instructors=[user])
-    client.force_login(user)
-    _enroll_many(user, 1)
-    client.get("/")
-    learning_list_invalidate(user_id=user.pk)  # measure with the learning list not cached
-    with django_assert_max_num_queries(20) as one:
-        client.get("/")
-    _enroll_many(user, 19)
-    with django_assert_max_num_queries(len(one)) as twenty:
-        html = client.get("/").content.decode()
-    assert html.count('class="learning-item"') == 20
-    assert len(twenty) == len(one)
-    with django_assert_max_num_queries(len(one) - 1):  # cached: the list costs no query
-        again = client.get("/").content.decode()
-    assert again.count('class="learning-item"') == 20
-
-
-def test_dashboard_list_follows_enrollments_and_lessons_opened(client, student, course):
-    lesson = LessonFactory(module__course=course, title="First steps")
-    client.force_login(student)
-    assert 'class="learning-item"' not in client.get("/").content.decode()
-    enrollment = EnrollmentFactory(user=student, course=course)
-    html = client.get("/").content.decode()
-    assert html.count('class="learning-item"') == 1 and "Start" in html
-    services.enrollment_lesson_open(enrollment=enrollment, lesson=lesson)
-    html = client.get("/").content.decode()
-    assert "Continue" in html and "First steps" in html
-    services.enrollment_cancel(enrollment=enrollment)
-    assert 'class="learning-item"' not in client.get("/").content.decode()
-
-
-def test_student_home_recommends_courses_and_shows_recent_notifications(client, student):
-    from notifications.models import Notification
-
-    CourseFactory(title="Python")
-    taken = CourseFactory(title="Taken already")
-    EnrollmentFactory(user=student, course=taken)
-    CourseFactory(title="A draft", status=Course.Status.DRAFT)
-    Notification.objects.create(
-        recipient=student, kind="courses.updated", category="learning", title="New lesson!"
-    )
-    client.force_login(student)
-    html = client.get("/").content.decode()
-    recommended = html[html.index('id="recommended"') :].split("</section>")[0]
-    assert "Python" in recommended
-    assert "Taken already" not in recommended and "A draft" not in recommended
-    notes = html[html.index('id="notifications-recent"') :].split("</section>")[0]
-    assert "New lesson!" in notes and "is-unread" in notes
-
-
-def test_recommendations_prefer_the_categories_a_student_learns_in(student):
-    from courses.selectors.catalogue import course_recommendations
-    from courses.tests.factories import CategoryFactory
-
-    music, code = CategoryFactory(name="Music"), CategoryFactory(name="Code")
-    EnrollmentFactory(user=student, course=CourseFactory(category=music))
-    best_elsewhere = CourseFactory(category=code, rating_average=Decimal("5.00"), rating_count=9)
-    same_category = CourseFactory(category=music, rating_average=Decimal("3.00"), rating_count=2)
-    picks = course_recommendations(user=student)
-    assert picks[0] == same_category and best_elsewhere in picks
-
-
-def test_recommendations_follow_new_enrollments(client, student):
-    only = CourseFactory(title="The only course")
-    client.force_login(student)
-    assert 'id="recommended"' in client.get("/").content.decode()
-    EnrollmentFactory(user=student, course=only)  # cached list is dropped with the version
-    assert 'id="recommended"' not in client.get("/").content.decode()

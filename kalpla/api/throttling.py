@@ -1,4 +1,7 @@
-"""Throttles per anonymous client, signed-in user, and API key (each its own scope).
+"""Fixed-window throttling, and the throttle per anonymous client.
+
+The throttles per signed-in user and per API key know what an API key is, so they live in
+``accounts/throttling.py`` on top of the window counted here.
 
 DRF's stock throttles keep a list of every request time in the window and write the whole
 list back on each request: at 1,200 requests a minute that is a 1,200-item pickle per call.
@@ -15,15 +18,9 @@ from typing import Any
 
 from django.core.cache import caches
 from rest_framework.request import Request
-from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle, UserRateThrottle
+from rest_framework.throttling import AnonRateThrottle
 
 from kalpla.cache import PrefixedRedisCache
-
-
-def is_api_key_request(request: Request) -> bool:
-    from accounts.models import ApiKey
-
-    return isinstance(getattr(request, "auth", None), ApiKey)
 
 
 def window_hit(key: str, duration: int, now: float) -> tuple[int, float]:
@@ -72,20 +69,3 @@ class FixedWindowMixin:
 
 class AnonThrottle(FixedWindowMixin, AnonRateThrottle):
     pass
-
-
-class UserThrottle(FixedWindowMixin, UserRateThrottle):
-    def allow_request(self, request: Request, view: Any) -> bool:
-        # Anonymous clients are counted by AnonThrottle only; API keys by ApiKeyThrottle.
-        if is_api_key_request(request) or not request.user or not request.user.is_authenticated:
-            return True
-        return super().allow_request(request, view)
-
-
-class ApiKeyThrottle(FixedWindowMixin, SimpleRateThrottle):
-    scope = "api_key"
-
-    def get_cache_key(self, request: Request, view: Any) -> str | None:
-        if not is_api_key_request(request):
-            return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}

@@ -387,26 +387,19 @@ async def test_frame_at_the_transport_limit_is_read(settings):
     await assert_error_and_still_open(communicator, "invalid_frame")
 
 
-# Two tests in one worker, in file order: the second must not meet the first's layer (whose
-# locks and receive state belong to the first test's event loop).
+# Two runs of one test in one worker (the xdist group), in either order: the later must not
+# meet the earlier's layer (whose locks and receive state belong to that test's event loop).
 _LAYERS_SEEN: list[object] = []  # kept alive, so no new layer can reuse an id
 
 
 @pytest.mark.xdist_group("channel-layer-per-test")
-async def test_channel_layer_used_by_one_test():
+@pytest.mark.parametrize("run", [1, 2])
+async def test_each_test_gets_a_channel_layer_of_its_own(run):
     from channels.layers import get_channel_layer
 
     layer = get_channel_layer()
+    assert all(layer is not seen for seen in _LAYERS_SEEN)
     channel = await layer.new_channel()
     await layer.send(channel, {"type": "probe"})
     assert (await layer.receive(channel))["type"] == "probe"
     _LAYERS_SEEN.append(layer)
-
-
-@pytest.mark.xdist_group("channel-layer-per-test")
-async def test_channel_layer_is_not_shared_with_the_previous_test():
-    from channels.layers import get_channel_layer
-
-    assert _LAYERS_SEEN, "runs after test_channel_layer_used_by_one_test"
-    layer = get_channel_layer()
-    assert all(layer is not seen for seen in _LAYERS_SEEN)

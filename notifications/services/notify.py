@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from accounts.signals import api_key_created, user_signup_completed
 from notifications.kinds import Kind, get_kind
 from notifications.models import (
     Channel,
@@ -334,6 +335,16 @@ def account_api_key_created_notify(*, user: User, key_name: str, key_prefix: str
         context={"key_name": key_name, "key_prefix": key_prefix},
         url=reverse("accounts:api_keys"),
     )
+
+
+@receiver(user_signup_completed, dispatch_uid="notifications_welcome_on_signup")
+def _welcome_on_signup(sender: Any, user: User, **kwargs: Any) -> None:
+    account_welcome_notify(user=user)
+
+
+@receiver(api_key_created, dispatch_uid="notifications_api_key_created")
+def _api_key_created(sender: Any, user: User, key: Any, **kwargs: Any) -> None:
+    account_api_key_created_notify(user=user, key_name=key.name, key_prefix=key.prefix)
 
 
 @receiver(email_confirmed, dispatch_uid="notifications_welcome_on_email_confirmed")

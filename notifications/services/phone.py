@@ -176,7 +176,7 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
     with transaction.atomic():
         phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
         if phone is None or phone.is_verified or not phone.code_hash:
-            raise ApplicationError(
+            raise Conflict(
                 _("Ask for a code first."),
                 code="no_code_requested",
             )
@@ -216,7 +216,7 @@ def phone_verify(*, user: Any, code: str) -> PhoneNumber:
 def phone_sms_mfa_set(*, user: Any, enabled: bool) -> PhoneNumber:
     phone = PhoneNumber.objects.select_for_update().filter(user=user).first()
     if enabled and (phone is None or not phone.is_verified):
-        raise ApplicationError(
+        raise Conflict(
             _("Verify your phone number before using it for sign-in codes."),
             code="phone_not_verified",
         )

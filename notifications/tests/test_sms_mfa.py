@@ -26,18 +26,6 @@ TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 urlpatterns = [path("_allauth/", include(mfa.headless_urlpatterns)), *kalpla_urls.urlpatterns]
 
 
-@pytest.fixture(autouse=True)
-def sms_stage(monkeypatch):
-    """The account adapter's login stages with the SMS stage (what accounts/adapters.py does
-    once it calls sms_login_stages)."""
-    from accounts.adapters import AccountAdapter
-
-    original = AccountAdapter.get_login_stages
-    monkeypatch.setattr(
-        AccountAdapter, "get_login_stages", lambda self: mfa.sms_login_stages(original(self))
-    )
-
-
 @pytest.fixture
 def sms_user():
     user = UserFactory()
@@ -68,15 +56,12 @@ def signed_in(client, user) -> bool:
 
 
 def test_sms_stage_goes_right_before_the_mfa_stage():
-    stages = [
-        "allauth.account.stages.EmailVerificationStage",
-        "allauth.mfa.stages.AuthenticateStage",
-        "allauth.mfa.stages.TrustStage",
-    ]
-    expected = [stages[0], mfa.SMS_STAGE_PATH, *stages[1:]]
-    assert mfa.sms_login_stages(stages) == expected
-    assert mfa.sms_login_stages(expected) == expected  # calling twice changes nothing
-    assert mfa.sms_login_stages(stages[:1]) == [stages[0], mfa.SMS_STAGE_PATH]
+    from allauth.account.adapter import get_adapter
+
+    stages = get_adapter().get_login_stages()
+    sms = f"{mfa.SmsCodeStage.__module__}.{mfa.SmsCodeStage.__qualname__}"
+    assert stages.count(sms) == 1
+    assert stages.index(sms) + 1 == stages.index("allauth.mfa.stages.AuthenticateStage")
 
 
 # --- the site ------------------------------------------------------------------------------

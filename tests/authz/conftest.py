@@ -12,7 +12,6 @@ from django.urls import resolve
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
 from courses.file_links import lesson_preview_link
-from courses.selectors.access import lesson_file_url
 from courses.tests.factories import (
     CourseFactory,
     LessonFactory,
@@ -20,6 +19,7 @@ from courses.tests.factories import (
     ResourceFactory,
     ReviewFactory,
 )
+from enrollments.access import lesson_file_url
 from enrollments.tests.factories import EnrollmentFactory
 from files.services import file_upload_start
 from kalpla.tests.factories import ModerationItemFactory

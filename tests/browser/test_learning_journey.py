@@ -11,9 +11,9 @@ from django.core.files.storage import default_storage
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from courses.demo import generate_webm, vtt_for_lines
 from courses.models import Lesson
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from dashboards.demo import generate_webm, vtt_for_lines
 from enrollments.models import Enrollment, LessonProgress
 from kalpla.testing.tools import require_tool
 

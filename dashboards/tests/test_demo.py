@@ -140,7 +140,7 @@ def test_seed_demo_generates_real_media():
 
 
 def test_seed_demo_without_media_tools_still_seeds(monkeypatch):
-    from courses import demo
+    from dashboards import demo
 
     real_which = shutil.which
     monkeypatch.setattr(

@@ -1,5 +1,9 @@
 """Who may open a lesson: one rule for the site, the API and media URLs.
 
+It lives with enrollments, which knows who is enrolled; the courses app, below, asks for the
+viewer's part of it through ``courses.learners`` (``settings.KALPLA_COURSE_LEARNERS`` names
+this module).
+
     access = lesson_access(user=request.user, lesson=lesson)
     if access.allowed:
         media = lesson_media(user=request.user, lesson=lesson, access=access)
@@ -32,18 +36,16 @@ from django.utils.translation import gettext as _
 from accounts.policies import user_is_staff
 from courses.models import Course, Lesson
 from courses.policies import course_is_instructor
+from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
 from kalpla.integrations.s3 import DownloadGrant
 
-# Lesson file links must outlive a long viewing session: a player fetches byte ranges for as
-# long as the lesson plays. They name the lesson and the file's role, never a storage path,
-# and the access rule is checked again on every request (lesson_file_grant), so a link stops
-# working as soon as its viewer loses access. They are bound to the viewer when signed in.
-MEDIA_URL_EXPIRE_SECONDS = 6 * 3600
+# Lesson file links name the lesson and the file's role, never a storage path, and the access
+# rule is checked again on every request (lesson_file_grant), so a link stops working as soon
+# as its viewer loses access. They are bound to the viewer when signed in.
 LESSON_FILE_SALT = "courses.lesson_file"
-LESSON_FILE_ROLES = ("media", "captions", "narration", "poster")
 
 
 class AccessReason(StrEnum):
@@ -175,6 +177,11 @@ def course_access(*, user: Any, course: Course) -> CourseAccess:
         enrollment=enrollment,
         missing_prerequisites=missing,
     )
+
+
+def course_is_enrolled(*, user: Any, course: Course) -> bool:
+    """A live (active or completed) enrollment (one query)."""
+    return enrollment_selectors.enrollment_get(user=user, course=course) is not None
 
 
 def lesson_release_at(*, lesson: Lesson, enrollment: Enrollment | None) -> datetime | None:
@@ -372,43 +379,6 @@ def _download_name(title: str, name: str | None) -> str:
     return f"{stem}.{extension}" if extension else stem
 
 
-# --- lookups the learning pages share ------------------------------------------------------
-
-
-def course_get_by_slug(*, slug: str) -> Course:
-    """Any course by slug (callers apply the access rule); Http404 when there is none."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(Course, slug=slug)
-
-
-def course_first_lesson_id(*, course: Course) -> int | None:
-    """The first lesson students see (outline order)."""
-    return (
-        Lesson.objects.visible()
-        .filter(course=course)
-        .order_by("module__order", "module_id", "order", "id")
-        .values_list("id", flat=True)
-        .first()
-    )
-
-
-def course_url(*, course: Course) -> str:
-    """The course page (the catalogue's), or the home page if that route is missing."""
-    from django.urls import NoReverseMatch, reverse
-
-    try:
-        return reverse("courses:detail", kwargs={"slug": course.slug})
-    except NoReverseMatch:
-        return reverse("home")
-
-
-def lesson_url(*, course: Course, lesson_id: int) -> str:
-    from django.urls import reverse
-
-    return reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson_id})
-
-
 # --- the learner's outline -----------------------------------------------------------------
 
 OUTLINE_LESSON_FIELDS = (
@@ -448,38 +418,6 @@ class OutlineModule:
     title: str
     lessons: tuple[OutlineLesson, ...]
     is_draft: bool = False
-
-
-def lesson_get(*, lesson_id: int) -> Lesson:
-    """A lesson with its course and module, resources prefetched; Http404 when missing."""
-    from django.shortcuts import get_object_or_404
-
-    return get_object_or_404(
-        Lesson.objects.select_related("course", "module").prefetch_related("resources"),
-        pk=lesson_id,
-    )
-
-
-def course_lesson_ids(*, course: Course, include_drafts: bool = False) -> list[int]:
-    """The course's lesson ids in outline order (one query); drafts only when asked (for
-    its instructors and staff)."""
-    lessons = Lesson.objects.all() if include_drafts else Lesson.objects.visible()
-    return list(
-        lessons.filter(course=course)
-        .order_by("module__order", "module_id", "order", "id")
-        .values_list("id", flat=True)
-    )
-
-
-def neighbours(ids: list[int], lesson_id: int) -> tuple[int | None, int | None]:
-    """(previous, next) lesson ids around ``lesson_id`` in outline order."""
-    try:
-        index = ids.index(lesson_id)
-    except ValueError:
-        return None, None
-    previous = ids[index - 1] if index > 0 else None
-    following = ids[index + 1] if index + 1 < len(ids) else None
-    return previous, following
 
 
 def course_learning_outline(

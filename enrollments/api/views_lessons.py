@@ -1,6 +1,6 @@
 """Lesson API for the players (site JavaScript and mobile): content, progress, completion.
 
-Every endpoint applies ``courses.selectors.access.lesson_access``: refusals are 403 with the
+Every endpoint applies ``enrollments.access.lesson_access``: refusals are 403 with the
 code ``not_enrolled``, ``not_released`` or ``prerequisite_required``, 404 for courses that
 are not published, and 401 for anonymous users on lessons that are not previews.
 """
@@ -18,26 +18,24 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.api.serializers_lessons import (
+from courses.models import Lesson
+from courses.selectors.lessons import course_lesson_ids, lesson_get, neighbours
+from enrollments import selectors as enrollment_selectors
+from enrollments import services as enrollment_services
+from enrollments.access import (
+    AccessReason,
+    CourseAccess,
+    LessonAccess,
+    course_access,
+    lesson_access,
+    lesson_media,
+)
+from enrollments.api.serializers_lessons import (
     LessonCompleteOut,
     LessonOut,
     LessonProgressIn,
     LessonProgressOut,
 )
-from courses.models import Lesson
-from courses.selectors.access import (
-    AccessReason,
-    CourseAccess,
-    LessonAccess,
-    course_access,
-    course_lesson_ids,
-    lesson_access,
-    lesson_get,
-    lesson_media,
-    neighbours,
-)
-from enrollments import selectors as enrollment_selectors
-from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import PermissionDenied

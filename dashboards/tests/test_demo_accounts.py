@@ -7,8 +7,8 @@ from django.core.management import call_command
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
-from courses.demo import LEARNERS, MENTOR_EMAIL
 from courses.models import Lesson
+from dashboards.demo import LEARNERS, MENTOR_EMAIL
 from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db

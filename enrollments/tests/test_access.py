@@ -16,7 +16,8 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from courses.models import Course, Lesson
-from courses.selectors.access import (
+from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
+from enrollments.access import (
     LESSON_FILE_SALT,
     AccessReason,
     course_access,
@@ -24,7 +25,6 @@ from courses.selectors.access import (
     lesson_access,
     lesson_media,
 )
-from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.models import Enrollment
 from enrollments.services import enrollment_cancel
 from enrollments.tests.factories import EnrollmentFactory
@@ -35,7 +35,7 @@ USERS = ("anonymous", "outsider", "enrolled", "instructor", "other_mentor", "sta
 LESSONS = ("preview", "regular", "on_date", "after_days", "prerequisite", "draft")
 
 ALLOW, DENY = True, False
-# (user, lesson) -> (allowed, reason); reasons follow courses.selectors.access.AccessReason.
+# (user, lesson) -> (allowed, reason); reasons follow enrollments.access.AccessReason.
 EXPECTED: dict[tuple[str, str], tuple[bool, str]] = {
     **{(u, "preview"): (ALLOW, "preview") for u in ("anonymous", "outsider", "other_mentor")},
     ("enrolled", "preview"): (ALLOW, "preview"),

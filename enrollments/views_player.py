@@ -18,22 +18,19 @@ from rest_framework.request import Request
 
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
-from courses.selectors.access import (
+from courses.selectors.lessons import course_url, lesson_get, lesson_url, neighbours
+from enrollments import selectors as enrollment_selectors
+from enrollments import services as enrollment_services
+from enrollments.access import (
     AccessReason,
     CourseAccess,
     OutlineModule,
     course_access,
     course_learning_outline,
-    course_url,
     lesson_access,
     lesson_file_grant,
-    lesson_get,
     lesson_media,
-    lesson_url,
-    neighbours,
 )
-from enrollments import selectors as enrollment_selectors
-from enrollments import services as enrollment_services
 from files.views import SignedFileView
 from kalpla.integrations.s3 import DownloadGrant
 from mediatools.captions import CaptionError, Cue, parse_vtt
