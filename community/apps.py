@@ -5,6 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class CommunityConfig(AppConfig):
     name = "community"
     verbose_name = _("Community")
-
-    def ready(self) -> None:
-        from community import checks  # noqa: F401 - registers the start-up check of targets

@@ -4,8 +4,8 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from community.models import ModerationItem
 from community.selectors import moderation_queue
+from moderation.models import ModerationItem
 
 STATUS_CHOICES = [("pending", _("Pending")), ("decided", _("Decided"))]
 

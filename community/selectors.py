@@ -5,8 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import Http404
 
-from community.models import ModerationItem
-from community.moderation import (
+from moderation.models import ModerationItem
+from moderation.services import (
     moderation_can_hide,
     moderation_target_describe,
     moderation_targets_prefetch,

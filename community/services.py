@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_moderator
-from community.models import ModerationItem
-from community.moderation import moderation_can_hide, moderation_decide, moderation_item_hide
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
+from moderation.models import ModerationItem
+from moderation.services import moderation_can_hide, moderation_decide, moderation_item_hide
 
 Decision = Literal["approve", "hide"]
 

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from accounts.policies import user_is_moderator
 from accounts.selectors import signed_in_user
 from community import selectors, services
-from community.models import ModerationItem
 from kalpla.exceptions import ApplicationError, PermissionDenied
+from moderation.models import ModerationItem
 
 QUEUE_PAGE_SIZE = 20
 

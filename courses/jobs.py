@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage, storages
 from PIL import Image, ImageOps
 
-from community.analysis import image_analyze, text_analyze
 from courses.cache import course_card_updated
 from courses.models import Course, Lesson, Review
 from courses.services.authoring import course_changed, course_duration_refresh
@@ -46,6 +45,7 @@ from mediatools.speech import (
     transcription_output_names,
     transcription_run,
 )
+from moderation.analysis import image_analyze, text_analyze
 
 
 @contextmanager

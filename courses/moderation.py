@@ -5,11 +5,11 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from community.moderation import ModerationTarget, moderation_register
 from courses.file_links import course_cover_link
 from courses.models import Course, Review
 from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import media, reviews
+from moderation.services import ModerationTarget, moderation_register
 
 
 def review_describe(review: Review) -> ModerationTarget:

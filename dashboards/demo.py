@@ -557,8 +557,8 @@ def _mentor_courses_live(courses: dict[str, Course]) -> None:
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:
     """Something for the demo moderator's queue: a rude review the automatic check flags,
     and a report from a learner. Safe to run again (one pending item per review and reason)."""
-    from community.analysis import text_analyze
     from courses.services.reviews import review_report
+    from moderation.analysis import text_analyze
 
     if len(learners) < 3:
         return

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jobs",
     "files",
     "mediatools",
+    "moderation",
     "accounts",
     "courses",
     "enrollments",

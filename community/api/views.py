@@ -16,8 +16,8 @@ from accounts.selectors import signed_in_user
 from community import selectors, services
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
 from community.filters import ModerationQueueFilter
-from community.models import ModerationItem
 from kalpla.api.serializers import ErrorSerializer
+from moderation.models import ModerationItem
 
 TAGS = ["moderation"]
 ERRORS = {

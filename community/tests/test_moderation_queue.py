@@ -6,12 +6,12 @@ from django.core.files.storage import default_storage
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from community.models import ModerationItem
-from community.moderation import moderation_flag
 from courses.jobs import review_sentiment_job
 from courses.models import Course, Review
 from courses.tests.factories import CourseFactory, ReviewFactory
 from jobs.models import ProcessingJob
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 pytestmark = pytest.mark.django_db
 

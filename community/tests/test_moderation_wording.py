@@ -6,8 +6,8 @@ import pytest
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
-from community import analysis
 from kalpla.integrations.base import IntegrationError
+from moderation import analysis
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ slow services called synchronously *inside* the handler instead of chaining jobs
   JobNotReady; the retry resumes the same transcription (external id) and skips the probe
   it already did in this run (progress kept in ``job.result`` under the run's stamp).
 - ``courses.lesson_narration`` (a text lesson's content): speech_synthesize -> narration.
-- ``courses.cover_thumbnails`` (a course cover): the image check (community.analysis),
+- ``courses.cover_thumbnails`` (a course cover): the image check (moderation.analysis),
   then three WebP sizes in the public storage. A new cover waits in ``cover_pending`` and is
   only promoted to ``cover`` when the check flags nothing or a moderator keeps it.
 

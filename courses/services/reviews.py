@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from community.models import ModerationItem
-from community.moderation import moderation_flag
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Review
@@ -23,6 +21,8 @@ from courses.selectors.catalogue import is_enrolled
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 SENTIMENT_JOB = "courses.review_sentiment"
 

@@ -15,8 +15,6 @@ from django.urls import reverse
 from accounts.roles import Role
 from accounts.services import users_role_remove
 from accounts.tests.factories import UserFactory
-from community.models import ModerationItem
-from community.moderation import moderation_flag
 from courses.file_links import course_cover_link, lesson_preview_link
 from courses.models import Course, Lesson
 from courses.moderation import course_describe
@@ -25,6 +23,8 @@ from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from files.services import FILE_LINK_SALT
 from files.tests.test_uploads import MP4, png_bytes
 from kalpla.integrations.aws import client as aws_client
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from community import analysis
-from community.models import ModerationItem
 from community.services import moderation_item_decide
 from courses import jobs as course_jobs
 from courses.models import Lesson
@@ -28,6 +26,8 @@ from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult
 from kalpla.testing.tools import require_tool
 from mediatools.captions import parse_vtt
+from moderation import analysis
+from moderation.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
-from community.models import ModerationItem
 from courses.models import Course, Review
 from courses.services.reviews import (
     SENTIMENT_JOB,
@@ -17,6 +16,7 @@ from courses.tests.factories import CourseFactory, ReviewFactory
 from enrollments.models import Enrollment
 from jobs.models import ProcessingJob
 from kalpla.exceptions import ApplicationError, PermissionDenied
+from moderation.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from community.models import ModerationItem
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
+from moderation.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,10 @@ run, rendered or acted on fails `manage.py check`."""
 
 import pytest
 
-from community import moderation
-from community.checks import moderation_targets_have_handlers
 from jobs import registry
 from jobs.checks import job_kinds_have_handlers
+from moderation import services as moderation
+from moderation.checks import moderation_targets_have_handlers
 from notifications.checks import notification_kinds_have_templates
 from notifications.kinds import KINDS, Kind
 

@@ -1,6 +1,6 @@
 """A database made by the migrations of the time when the kalpla app held ProcessingJob and
-ModerationItem keeps its rows, and their permissions, once the jobs and community apps own
-the models."""
+ModerationItem keeps its rows, and their permissions, once the jobs and moderation apps
+own the models."""
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -8,11 +8,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from community.models import ModerationItem
 from jobs.models import ProcessingJob
+from moderation.models import ModerationItem
 
 # The migrations of the moves, unapplied to get back the old state.
-BEFORE_THE_MOVE = [("kalpla", "0001_initial"), ("jobs", None), ("community", None)]
+BEFORE_THE_MOVE = [("kalpla", "0001_initial"), ("jobs", None), ("moderation", None)]
 
 
 def _migrate(targets):

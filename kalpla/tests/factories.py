@@ -6,9 +6,9 @@ from typing import Any
 import factory
 from django.contrib.contenttypes.models import ContentType
 
-from community.models import ModerationItem
 from jobs.models import ProcessingJob
 from kalpla.models import OutboxMessage
+from moderation.models import ModerationItem
 
 
 class ProcessingJobFactory(factory.django.DjangoModelFactory):

@@ -11,9 +11,9 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Browser, Page
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from community.models import ModerationItem
-from community.moderation import moderation_flag
 from courses.tests.factories import ReviewFactory
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 from .helpers import assert_page_basics, sign_in
 

@@ -8,8 +8,6 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from accounts.tests.factories import UserFactory
-from community import analysis
-from community.models import ModerationItem
 from kalpla.integrations import aws as aws_integration
 from kalpla.integrations.base import (
     IntegrationError,
@@ -21,6 +19,8 @@ from kalpla.integrations.rekognition import (
     get_image_analyzer,
     rekognition_image,
 )
+from moderation import analysis
+from moderation.models import ModerationItem
 
 
 def _image(fmt: str = "PNG", size: tuple[int, int] = (64, 48)) -> bytes:

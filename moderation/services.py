@@ -9,7 +9,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.models import ModerationItem
+from moderation.models import ModerationItem
 
 
 def moderation_flag(

@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from accounts.tests.factories import UserFactory
-from community.models import ModerationItem
-from community.moderation import moderation_flag
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 pytestmark = pytest.mark.django_db
 
@@ -12,9 +12,9 @@ def test_moderation_queue_admin_approve_records_who_and_when(client, admin_user)
     target = UserFactory()
     item = moderation_flag(target=target, reason="toxic", score=0.9, labels=["insult"])
     client.force_login(admin_user)
-    assert client.get("/admin/community/moderationitem/").status_code == 200
+    assert client.get("/admin/moderation/moderationitem/").status_code == 200
     client.post(
-        "/admin/community/moderationitem/", {"action": "reject", "_selected_action": [item.pk]}
+        "/admin/moderation/moderationitem/", {"action": "reject", "_selected_action": [item.pk]}
     )
     item.refresh_from_db()
     assert item.status == ModerationItem.Status.REJECTED
@@ -33,7 +33,7 @@ def test_moderation_admin_reject_hides_the_content_like_the_queue(client, admin_
     )
     client.force_login(clerk)
     response = client.post(
-        "/admin/community/moderationitem/",
+        "/admin/moderation/moderationitem/",
         {"action": "reject", "_selected_action": [item.pk]},
         follow=True,
     )
@@ -43,7 +43,7 @@ def test_moderation_admin_reject_hides_the_content_like_the_queue(client, admin_
 
     client.force_login(admin_user)  # the Admin role may moderate
     client.post(
-        "/admin/community/moderationitem/", {"action": "reject", "_selected_action": [item.pk]}
+        "/admin/moderation/moderationitem/", {"action": "reject", "_selected_action": [item.pk]}
     )
     item.refresh_from_db()
     review.refresh_from_db()

@@ -4,8 +4,6 @@ import pytest
 from botocore.stub import Stubber
 
 from accounts.tests.factories import UserFactory
-from community import analysis
-from community.models import ModerationItem
 from kalpla.integrations.base import CapabilityUnavailable, TransientIntegrationError
 from kalpla.integrations.comprehend import (
     AwsTextAnalyzer,
@@ -14,6 +12,8 @@ from kalpla.integrations.comprehend import (
     luhn_valid,
     split_bytes,
 )
+from moderation import analysis
+from moderation.models import ModerationItem
 
 INSULT = "You are a stupid worthless idiot"
 PRAISE = "This course is wonderful, the mentor explains everything clearly. I love it!"

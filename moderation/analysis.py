@@ -16,8 +16,6 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.db import models
 
-from community.models import ModerationItem
-from community.moderation import moderation_flag
 from kalpla.integrations.base import (
     CapabilityUnavailable,
     IntegrationError,
@@ -36,6 +34,8 @@ from kalpla.integrations.rekognition import (
     ModerationResult,
     get_image_analyzer,
 )
+from moderation.models import ModerationItem
+from moderation.services import moderation_flag
 
 logger = logging.getLogger(__name__)
 

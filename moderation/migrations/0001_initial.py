@@ -1,4 +1,4 @@
-# ModerationItem moved here from the kalpla app (community owns moderation). Its table keeps its name (Meta.db_table), so
+# ModerationItem moved here from the kalpla app. Its table keeps its name (Meta.db_table), so
 # this migration only takes the model over in Django's state; the content type (and with it
 # the permissions and admin log entries) moves to the new app label.
 
@@ -10,11 +10,11 @@ MODELS = ("moderationitem",)
 
 
 def content_types_forward(apps, schema_editor):
-    _move_content_types(apps, schema_editor, old="kalpla", new="community")
+    _move_content_types(apps, schema_editor, old="kalpla", new="moderation")
 
 
 def content_types_backward(apps, schema_editor):
-    _move_content_types(apps, schema_editor, old="community", new="kalpla")
+    _move_content_types(apps, schema_editor, old="moderation", new="kalpla")
 
 
 def _move_content_types(apps, schema_editor, *, old, new):

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core import checks
 
-from community.moderation import moderation_targets
+from moderation.services import moderation_targets
 
 
 @checks.register()

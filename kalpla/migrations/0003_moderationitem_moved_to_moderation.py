@@ -1,4 +1,4 @@
-# ModerationItem now belongs to the community app (community/migrations/0001_initial.py),
+# ModerationItem now belongs to the moderation app (moderation/migrations/0001_initial.py),
 # which keeps this table: only Django's state forgets the model here.
 
 from django.db import migrations
@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("kalpla", "0002_processingjob_moved_to_jobs"),
-        ("community", "0001_initial"),
+        ("moderation", "0001_initial"),
     ]
 
     operations = [
