@@ -15,8 +15,8 @@ from typing import Any
 
 from accounts.roles import is_moderator
 from courses.models import Course, Lesson
+from courses.policies import course_can_edit
 from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
-from courses.services.authoring import course_can_edit
 from files.services import file_access_refused, file_link_register, file_link_url, file_not_found
 from kalpla.integrations.s3 import DownloadGrant
 

@@ -54,7 +54,7 @@ from courses.selectors.authoring import (
     teach_course_list,
 )
 from courses.services import authoring, media
-from courses.services.authoring import AuthoringDenied
+from courses.services.guards import AuthoringDenied
 from kalpla.errors import service_error_json, service_error_message, service_error_to_form
 from kalpla.exceptions import ApplicationError, PermissionDenied, error_body
 

@@ -38,12 +38,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.selectors import staff_user_list
-from courses import policies
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
-from courses.policies import course_can_edit
+from courses.services.guards import require_author, require_editor, require_staff
 from courses.services.search import course_search_document_refresh
 from courses.signals import lessons_changed
-from kalpla.exceptions import ApplicationError, PermissionDenied
+from kalpla.exceptions import ApplicationError
 
 logger = logging.getLogger(__name__)
 
@@ -76,28 +75,6 @@ LESSON_FIELDS = (
 )
 # created_by is null=True without blank=True: courses made in the admin or imported have none.
 COURSE_CLEAN_EXCLUDE = ["created_by"]
-
-
-class AuthoringDenied(PermissionDenied):
-    """The user may not do this to this course (403)."""
-
-
-# --- permissions (the rules live in courses.policies) -------------------------------------
-
-
-def _require_author(user: AnyUser) -> None:
-    if not policies.course_can_create(user=user):
-        raise AuthoringDenied(_("Only mentors can create courses."))
-
-
-def _require_editor(user: AnyUser, course: Course) -> None:
-    if not course_can_edit(user=user, course=course):
-        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
-
-
-def _require_staff(user: AnyUser) -> None:
-    if not policies.course_can_review(user=user):
-        raise AuthoringDenied(_("Only staff can review and publish courses."))
 
 
 # --- after every change ---------------------------------------------------------------------
@@ -208,7 +185,7 @@ def course_create(
     prerequisites: Iterable[Course] = (),
 ) -> Course:
     """A draft course with ``user`` as its first instructor and a unique slug from the title."""
-    _require_author(user)
+    require_author(user)
     course = Course(
         title=title.strip(),
         subtitle=subtitle.strip(),
@@ -243,7 +220,7 @@ def course_update(*, user: User, course: Course, data: dict[str, Any]) -> Course
 
     The slug never changes: links to the course keep working.
     """
-    _require_editor(user, course)
+    require_editor(user, course)
     changed = [name for name in COURSE_FIELDS if name in data]
     for name in changed:
         value = data[name]
@@ -281,7 +258,7 @@ def _set_status(course: Course, locked: Course, new_status: str, **extra: Any) -
 
 @transaction.atomic
 def course_submit_for_review(*, user: User, course: Course) -> Course:
-    _require_editor(user, course)
+    require_editor(user, course)
     locked = _locked(course)
     if locked.status != Course.Status.DRAFT:
         raise ApplicationError(
@@ -306,7 +283,7 @@ def course_submit_for_review(*, user: User, course: Course) -> Course:
 @transaction.atomic
 def course_publish(*, user: User, course: Course) -> Course:
     """Review -> published (staff). The course's mentors are told once this commits."""
-    _require_staff(user)
+    require_staff(user)
     locked = _locked(course)
     if locked.status != Course.Status.REVIEW:
         raise ApplicationError(
@@ -332,7 +309,7 @@ def course_publish(*, user: User, course: Course) -> Course:
 @transaction.atomic
 def course_archive(*, user: User, course: Course) -> Course:
     """Take a course out of the catalogue (its instructors or staff); enrolments stay."""
-    _require_editor(user, course)
+    require_editor(user, course)
     locked = _locked(course)
     if locked.status == Course.Status.ARCHIVED:
         return course
@@ -342,7 +319,7 @@ def course_archive(*, user: User, course: Course) -> Course:
 @transaction.atomic
 def course_return_to_draft(*, user: User, course: Course, note: str = "") -> Course:
     """Staff send a course back to its mentors; ``note`` says what to change."""
-    _require_staff(user)
+    require_staff(user)
     locked = _locked(course)
     if locked.status == Course.Status.DRAFT:
         raise ApplicationError(_("This course is already a draft."), code="invalid_status")
@@ -419,7 +396,7 @@ def _next_order(queryset: Any) -> int:
 
 @transaction.atomic
 def module_create(*, user: User, course: Course, title: str, description: str = "") -> Module:
-    _require_editor(user, course)
+    require_editor(user, course)
     _locked(course)
     module = Module(
         course=course,
@@ -438,7 +415,7 @@ def module_create(*, user: User, course: Course, title: str, description: str = 
 def module_update(
     *, user: User, module: Module, title: str, description: str | None = None
 ) -> Module:
-    _require_editor(user, module.course)
+    require_editor(user, module.course)
     module.title = title.strip()
     fields = ["title"]
     if description is not None:
@@ -454,7 +431,7 @@ def module_update(
 def module_delete(*, user: User, module: Module) -> None:
     """Delete a module with its lessons."""
     course = module.course
-    _require_editor(user, course)
+    require_editor(user, course)
     _locked(course)
     module.delete()
     _renumber(list(Module.objects.filter(course=course).order_by("order", "id")))
@@ -484,7 +461,7 @@ def _move(items: list[Any], target: Any, direction: Direction) -> None:
 @transaction.atomic
 def module_move(*, user: User, module: Module, direction: Direction) -> Module:
     """One place up or down; the first stays first and the last stays last."""
-    _require_editor(user, module.course)
+    require_editor(user, module.course)
     _locked(module.course)
     _move(
         list(Module.objects.filter(course=module.course).order_by("order", "id")), module, direction
@@ -503,7 +480,7 @@ def _reorder(items: list[Any], ids: list[int], what: str) -> None:
 @transaction.atomic
 def module_reorder(*, user: User, course: Course, module_ids: list[int]) -> None:
     """Put the course's modules in the order given (drag and drop)."""
-    _require_editor(user, course)
+    require_editor(user, course)
     _locked(course)
     _reorder(list(Module.objects.filter(course=course)), module_ids, _("module"))
     course_changed(course=course)
@@ -545,7 +522,7 @@ def lesson_create(
     """Add a lesson at the end of ``module``. In a course students can open, it is a draft
     (unless the module itself is one: then it is released with the module)."""
     course = module.course
-    _require_editor(user, course)
+    require_editor(user, course)
     _locked(course)
     lesson = Lesson(
         module=module,
@@ -577,7 +554,7 @@ def lesson_create(
 @transaction.atomic
 def lesson_update(*, user: User, lesson: Lesson, data: dict[str, Any]) -> Lesson:
     """Change the LESSON_FIELDS present in ``data``; new text is narrated again."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     changed = [name for name in LESSON_FIELDS if name in data]
     old_kind, old_content = lesson.kind, lesson.content
     for name in changed:
@@ -603,7 +580,7 @@ def lesson_update(*, user: User, lesson: Lesson, data: dict[str, Any]) -> Lesson
 @transaction.atomic
 def lesson_delete(*, user: User, lesson: Lesson) -> None:
     course, module = lesson.course, lesson.module
-    _require_editor(user, course)
+    require_editor(user, course)
     _locked(course)
     files = [lesson.media, lesson.poster, lesson.captions, lesson.narration]
     names = [f.name or "" for f in files if f]
@@ -620,7 +597,7 @@ def lesson_delete(*, user: User, lesson: Lesson) -> None:
 @transaction.atomic
 def lesson_move(*, user: User, lesson: Lesson, direction: Direction) -> Lesson:
     """One place up or down within its module."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     _locked(lesson.course)
     siblings = list(Lesson.objects.filter(module_id=lesson.module_id).order_by("order", "id"))
     _move(siblings, lesson, direction)
@@ -631,7 +608,7 @@ def lesson_move(*, user: User, lesson: Lesson, direction: Direction) -> Lesson:
 @transaction.atomic
 def lesson_reorder(*, user: User, module: Module, lesson_ids: list[int]) -> None:
     """Put the module's lessons in the order given (drag and drop)."""
-    _require_editor(user, module.course)
+    require_editor(user, module.course)
     _locked(module.course)
     _reorder(list(Lesson.objects.filter(module=module)), lesson_ids, _("lesson"))
     course_changed(course=module.course)
@@ -654,7 +631,7 @@ def lesson_has_content(*, lesson: Lesson) -> bool:
 def lesson_set_published(*, user: User, lesson: Lesson, published: bool) -> Lesson:
     """Publish a draft lesson (or take it back to draft). Once it is visible (its module
     published too) in a published course, its students are told, once ever."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     _locked(lesson.course)
     if published and not lesson_has_content(lesson=lesson):
         raise ApplicationError(
@@ -674,7 +651,7 @@ def lesson_set_published(*, user: User, lesson: Lesson, published: bool) -> Less
 @transaction.atomic
 def module_set_published(*, user: User, module: Module, published: bool) -> Module:
     """Publish a draft module with its published lessons (or take it back to draft)."""
-    _require_editor(user, module.course)
+    require_editor(user, module.course)
     _locked(module.course)
     if published:
         lessons = module.lessons.filter(is_published=True).prefetch_related("resources")
@@ -716,7 +693,7 @@ def resource_add(*, user: User, lesson: Lesson, title: str, file: Any) -> Resour
     """Attach a document; ``file`` is an uploaded file (validated as a document here)."""
     from files.uploads import validate_upload
 
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     info = validate_upload(file, kind="document")
     resource = Resource(lesson=lesson, title=title.strip() or getattr(file, "name", ""))
     resource.file.save(f"resource{info.extension}", file, save=False)
@@ -733,7 +710,7 @@ def resource_add(*, user: User, lesson: Lesson, title: str, file: Any) -> Resour
 @transaction.atomic
 def resource_remove(*, user: User, resource: Resource) -> None:
     lesson = resource.lesson
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     name = resource.file.name or ""
     resource.delete()
     from courses.services.media import files_delete_later

@@ -39,12 +39,8 @@ from accounts.models import User
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Lesson
-from courses.services.authoring import (
-    AuthoringDenied,
-    _require_author,
-    _require_editor,
-    course_changed,
-)
+from courses.services.authoring import course_changed
+from courses.services.guards import AuthoringDenied, require_author, require_editor
 from files.services import file_upload_confirm, file_upload_start
 from files.uploads import validate_upload
 from jobs.models import ProcessingJob
@@ -91,7 +87,7 @@ def authoring_upload_start(
     *, user: User, kind: str, filename: str, content_type: str, size: int
 ) -> UploadForm:
     """A direct-upload form for course material (mentors and staff only)."""
-    _require_author(user)
+    require_author(user)
     if kind not in UPLOAD_KINDS:
         raise ValidationError(
             _("Unknown upload kind “%(kind)s”."), code="invalid_kind", params={"kind": kind}
@@ -114,7 +110,7 @@ def lesson_upload_kind(*, lesson: Lesson) -> str:
 @transaction.atomic
 def lesson_media_attach(*, user: User, lesson: Lesson, key: str) -> Lesson:
     """Adopt a direct upload (``key`` from authoring_upload_start) as the lesson's media."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     file_upload_confirm(user=user, key=key, kind=lesson_upload_kind(lesson=lesson))
     return _media_set(lesson, key)
 
@@ -122,7 +118,7 @@ def lesson_media_attach(*, user: User, lesson: Lesson, key: str) -> Lesson:
 @transaction.atomic
 def lesson_media_upload(*, user: User, lesson: Lesson, file: Any) -> Lesson:
     """The no-JavaScript path: a file posted to our own server."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     info = validate_upload(file, kind=lesson_upload_kind(lesson=lesson))
     field = Lesson._meta.get_field("media")
     assert isinstance(field, FileField)
@@ -156,7 +152,7 @@ def _media_set(lesson: Lesson, name: str) -> Lesson:
 
 @transaction.atomic
 def lesson_media_remove(*, user: User, lesson: Lesson) -> Lesson:
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     old = _derived_names(lesson)
     for field in (lesson.media, lesson.poster, lesson.captions):
         field.name = ""
@@ -255,7 +251,7 @@ def lesson_jobs_latest(*, lesson: Lesson) -> dict[str, ProcessingJob]:
 @transaction.atomic
 def lesson_job_rerun(*, user: User, lesson: Lesson, which: JobWhich) -> ProcessingJob:
     """Run the lesson's media (captions) or narration job again from scratch."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     if which == "media":
         if lesson.kind not in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO) or not lesson.media:
             raise ApplicationError(_("Upload a video or audio file first."), code="no_media")
@@ -287,7 +283,7 @@ def _captions_name(lesson: Lesson) -> str:
 def lesson_captions_update(*, user: User, lesson: Lesson, vtt: str) -> Lesson:
     """Replace the captions with the mentor's edited WebVTT (validated); the transcript
     follows the captions' text, and the captions count as reviewed."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     try:
         cues = parse_vtt(vtt.replace("\r\n", "\n").strip() + "\n")
     except CaptionError as exc:
@@ -298,7 +294,7 @@ def lesson_captions_update(*, user: User, lesson: Lesson, vtt: str) -> Lesson:
 @transaction.atomic
 def lesson_captions_upload(*, user: User, lesson: Lesson, file: Any) -> Lesson:
     """The mentor's own caption file, WebVTT or SubRip (converted), instead of the draft."""
-    _require_editor(user, lesson.course)
+    require_editor(user, lesson.course)
     lesson_upload_kind(lesson=lesson)  # only lessons with media have captions
     data = file.read(MAX_CAPTION_UPLOAD_BYTES + 1)
     if len(data) > MAX_CAPTION_UPLOAD_BYTES:
@@ -338,14 +334,14 @@ def lesson_captions_read(*, lesson: Lesson) -> str:
 
 @transaction.atomic
 def course_cover_attach(*, user: User, course: Course, key: str) -> Course:
-    _require_editor(user, course)
+    require_editor(user, course)
     file_upload_confirm(user=user, key=key, kind="image")
     return _cover_set(course, key)
 
 
 @transaction.atomic
 def course_cover_upload(*, user: User, course: Course, file: Any) -> Course:
-    _require_editor(user, course)
+    require_editor(user, course)
     info = validate_upload(file, kind="image")
     field = Course._meta.get_field("cover_pending")
     assert isinstance(field, FileField)

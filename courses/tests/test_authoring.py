@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from courses import policies
 from courses.models import Course, Lesson, Module, Resource
 from courses.services import authoring, media
-from courses.services.authoring import AuthoringDenied
+from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, TagFactory
 from files.tests.test_uploads import MP4, png_bytes
 from jobs.models import ProcessingJob
@@ -95,7 +96,7 @@ def test_instructor_who_lost_the_mentor_role_can_no_longer_edit(draft, mentor):
 
     user_roles_set(user=mentor, roles=("Student",))
 
-    assert not authoring.course_can_edit(user=mentor, course=draft)
+    assert not policies.course_can_edit(user=mentor, course=draft)
 
 
 def test_staff_can_edit_any_course(draft, admin_user):

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses.models import Course
 from courses.services import announcements, authoring
-from courses.services.authoring import AuthoringDenied
+from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, PermissionDenied
