@@ -9,6 +9,7 @@ from accounts.tests.factories import UserFactory
 from courses import tasks as course_tasks
 from courses.models import Course, Lesson
 from courses.services import authoring
+from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.access import course_access, course_learning_outline, lesson_access
 from enrollments.models import Enrollment
@@ -146,9 +147,9 @@ def test_publishing_a_module_with_an_empty_lesson_is_refused(mentor, course):
 
 def test_only_the_course_editors_publish_lessons(module, mentor, student):
     lesson = authoring.lesson_create(user=mentor, module=module, title="T", content="Body")
-    with pytest.raises(authoring.AuthoringDenied):
+    with pytest.raises(AuthoringDenied):
         authoring.lesson_set_published(user=student, lesson=lesson, published=True)
-    with pytest.raises(authoring.AuthoringDenied):
+    with pytest.raises(AuthoringDenied):
         authoring.lesson_set_published(
             user=UserFactory(roles=("Mentor",)), lesson=lesson, published=True
         )
