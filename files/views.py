@@ -109,7 +109,8 @@ class SignedFileView(APIView):
     throttle_classes: list = []
 
     def grant(self, request: Request, token: str) -> DownloadGrant:
-        raise NotImplementedError
+        """What the token serves to this user; each subclass (a kind of link) says how."""
+        raise NotImplementedError("SignedFileView subclasses define grant()")
 
     def get(self, request: Request, token: str) -> HttpResponseBase:
         grant = self.grant(request, token)
