@@ -1,1 +1,292 @@
-"""Models of the assessments app."""
+"""Question banks, quizzes and attempts.
+
+A question lives in a course's bank. A quiz (one per lesson of kind ``quiz``) is a list of slots:
+a fixed question, or "N random questions from bank X with tag Y". When an attempt starts, its
+questions are drawn and copied into ``AttemptQuestion`` rows (kind, text, points and data as
+they were), so editing a question later never changes an attempt already taken, and grading
+reads only the attempt's own rows.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .engine.kinds import QuestionKind
+
+POINTS = {"max_digits": 7, "decimal_places": 2}
+FRACTION = {"max_digits": 10, "decimal_places": 7}
+
+
+class QuestionBank(models.Model):
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="question_banks"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("question bank")
+        verbose_name_plural = _("question banks")
+        ordering = ("course", "title", "id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionTag(models.Model):
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        verbose_name = _("question tag")
+        verbose_name_plural = _("question tags")
+        ordering = ("name",)
+        constraints = [
+            models.UniqueConstraint(fields=["bank", "name"], name="question_tag_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    bank = models.ForeignKey(QuestionBank, on_delete=models.CASCADE, related_name="questions")
+    kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    text = models.TextField(_("question (Markdown)"), max_length=10000)
+    points = models.DecimalField(
+        _("points"), **POINTS, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    # The kind's stored form (assessments.engine.data): options, answers, pairs, ...
+    data = models.JSONField(_("data"), default=dict)
+    feedback = models.TextField(_("general feedback"), blank=True, max_length=5000)
+    category = models.CharField(_("category"), max_length=200, blank=True)
+    tags = models.ManyToManyField(QuestionTag, blank=True, related_name="questions")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        ordering = ("bank", "category", "id")
+
+    def __str__(self) -> str:
+        return self.name or self.text[:60]
+
+
+class Quiz(models.Model):
+    class Behaviour(models.TextChoices):
+        DEFERRED = "deferred", _("Deferred feedback: graded when submitted")
+        IMMEDIATE = "immediate", _("Immediate feedback: check each answer, retries cost marks")
+
+    class GradingMethod(models.TextChoices):
+        HIGHEST = "highest", _("Highest attempt")
+        LAST = "last", _("Last attempt")
+        AVERAGE = "average", _("Average of attempts")
+        FIRST = "first", _("First attempt")
+
+    class Review(models.TextChoices):
+        IMMEDIATELY = "immediately", _("After submitting")
+        AFTER_CLOSE = "after_close", _("After the quiz closes")
+        NEVER = "never", _("Never")
+
+    lesson = models.OneToOneField("courses.Lesson", on_delete=models.CASCADE, related_name="quiz")
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="quizzes")
+    instructions = models.TextField(_("instructions (Markdown)"), blank=True, max_length=10000)
+    behaviour = models.CharField(
+        _("behaviour"), max_length=12, choices=Behaviour.choices, default=Behaviour.DEFERRED
+    )
+    retry_penalty = models.DecimalField(
+        _("penalty per wrong try"),
+        **FRACTION,
+        default=Decimal("0.3333333"),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
+    )
+    max_tries = models.PositiveSmallIntegerField(
+        _("tries per question (immediate feedback)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    attempts_allowed = models.PositiveSmallIntegerField(
+        _("attempts allowed (0: unlimited)"), default=1
+    )
+    grading_method = models.CharField(
+        _("grade from"), max_length=8, choices=GradingMethod.choices, default=GradingMethod.HIGHEST
+    )
+    time_limit = models.PositiveIntegerField(_("time limit (seconds, 0: none)"), default=0)
+    opens_at = models.DateTimeField(_("opens"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
+    shuffle_questions = models.BooleanField(_("shuffle questions"), default=False)
+    questions_per_page = models.PositiveSmallIntegerField(
+        _("questions per page (0: all on one page)"), default=1
+    )
+    pass_percent = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(50),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    review_score = models.CharField(
+        _("students see their score"), max_length=12, choices=Review.choices, default="immediately"
+    )
+    review_correctness = models.CharField(
+        _("students see right/wrong"), max_length=12, choices=Review.choices, default="immediately"
+    )
+    review_right_answers = models.CharField(
+        _("students see the right answers"),
+        max_length=12,
+        choices=Review.choices,
+        default=Review.AFTER_CLOSE,
+    )
+    review_feedback = models.CharField(
+        _("students see feedback"), max_length=12, choices=Review.choices, default="immediately"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(opens_at__isnull=True)
+                | Q(closes_at__isnull=True)
+                | Q(closes_at__gt=models.F("opens_at")),
+                name="quiz_closes_after_opening",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.lesson_id)
+
+
+class QuizSlot(models.Model):
+    """One place in a quiz: a fixed question, or ``count`` drawn from a bank (and tag)."""
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="slots")
+    position = models.PositiveIntegerField(_("position"), default=0)
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.CASCADE, related_name="slots"
+    )
+    bank = models.ForeignKey(
+        QuestionBank, null=True, blank=True, on_delete=models.CASCADE, related_name="slots"
+    )
+    tag = models.ForeignKey(
+        QuestionTag, null=True, blank=True, on_delete=models.SET_NULL, related_name="slots"
+    )
+    count = models.PositiveSmallIntegerField(
+        _("questions drawn"), default=1, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+
+    class Meta:
+        verbose_name = _("quiz slot")
+        verbose_name_plural = _("quiz slots")
+        ordering = ("quiz", "position", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(question__isnull=False, bank__isnull=True)
+                | Q(question__isnull=True, bank__isnull=False),
+                name="quiz_slot_question_or_bank",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}#{self.position}"
+
+
+class Attempt(models.Model):
+    class State(models.TextChoices):
+        IN_PROGRESS = "in_progress", _("In progress")
+        SUBMITTED = "submitted", _("Submitted, being graded")
+        NEEDS_GRADING = "needs_grading", _("Waiting for a mentor's grade")
+        GRADED = "graded", _("Graded")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts"
+    )
+    number = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.IN_PROGRESS
+    )
+    seed = models.CharField(max_length=32)
+    started_at = models.DateTimeField(_("started"))
+    # Fixed when the attempt starts (time limit, capped by the quiz's closing): the server
+    # refuses answers after it and a Celery job submits the attempt at it.
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
+    graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
+    score = models.DecimalField(_("score"), **POINTS, null=True, blank=True)
+    max_score = models.DecimalField(_("out of"), **POINTS, default=Decimal(0))
+    current_page = models.PositiveSmallIntegerField(default=0)
+    # Taken by the course's instructors or staff to try the quiz out: counts for no grade.
+    is_preview = models.BooleanField(_("preview"), default=False)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ("quiz", "student", "number")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["quiz", "student", "number"], name="attempt_unique_number"
+            ),
+            models.UniqueConstraint(
+                fields=["quiz", "student"],
+                condition=Q(state="in_progress"),
+                name="attempt_one_open_per_student",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state", "deadline"]),
+            models.Index(fields=["quiz", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quiz_id}/{self.student_id}#{self.number}"
+
+
+class AttemptQuestion(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="questions")
+    position = models.PositiveSmallIntegerField()
+    page = models.PositiveSmallIntegerField(default=0)
+    question = models.ForeignKey(
+        Question, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # A copy of the question as it was when the attempt started.
+    kind = models.CharField(max_length=16, choices=QuestionKind.choices)
+    text = models.TextField()
+    points = models.DecimalField(**POINTS)
+    data = models.JSONField(default=dict)
+    feedback = models.TextField(blank=True)
+    response = models.JSONField(null=True, blank=True)
+    saved_at = models.DateTimeField(null=True, blank=True)
+    tries = models.PositiveSmallIntegerField(default=0)
+    wrong_tries = models.PositiveSmallIntegerField(default=0)
+    # Immediate feedback: the question is done (right, or out of tries) and keeps its answer.
+    locked = models.BooleanField(default=False)
+    state = models.CharField(max_length=16, blank=True)
+    fraction = models.DecimalField(**FRACTION, null=True, blank=True)
+    score = models.DecimalField(**POINTS, null=True, blank=True)
+    outcome_feedback = models.JSONField(default=list, blank=True)
+    comment = models.TextField(_("grader's comment"), blank=True, max_length=10000)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attempt question")
+        verbose_name_plural = _("attempt questions")
+        ordering = ("attempt", "position")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="attempt_question_unique_position"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}#{self.position}"

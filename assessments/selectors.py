@@ -1,1 +1,166 @@
-"""Reads of the assessments app: querysets with the joins their callers need."""
+"""Reads of the assessments app.
+
+``attempt_view`` is the one place that turns an attempt into what its viewer may see: the site
+templates and the API both render it, so a right answer can only reach a student through the
+review options checked here (``policies.review_shows``).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Avg, Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kalpla.exceptions import NotFound
+
+from .engine.grading import State
+from .engine.presentation import question_public, right_answer
+from .models import Attempt, AttemptQuestion, Question, QuestionBank, Quiz
+from .policies import REVIEW_ALL, quiz_can_edit, review_shows
+
+
+def attempts_overdue_ids(*, limit: int = 500) -> list[int]:
+    return list(
+        Attempt.objects.filter(state=Attempt.State.IN_PROGRESS, deadline__lte=timezone.now())
+        .order_by("deadline")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def quiz_for_lesson(*, lesson_id: int) -> Quiz | None:
+    return (
+        Quiz.objects.select_related("lesson__module", "lesson__course", "course")
+        .filter(lesson_id=lesson_id)
+        .first()
+    )
+
+
+def quiz_get(*, quiz_id: int) -> Quiz:
+    quiz = (
+        Quiz.objects.select_related("lesson__module", "lesson__course", "course")
+        .filter(pk=quiz_id)
+        .first()
+    )
+    if quiz is None:
+        raise NotFound(_("Not found."))
+    return quiz
+
+
+def attempt_list(*, quiz: Quiz, user: Any) -> QuerySet[Attempt]:
+    return Attempt.objects.filter(quiz=quiz, student=user).order_by("number")
+
+
+def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
+    """The student's grade for the quiz (points), by the quiz's grading method; None until an
+    attempt is graded. One query."""
+    graded = Attempt.objects.filter(
+        quiz=quiz, student=user, is_preview=False, state=Attempt.State.GRADED
+    )
+    method = quiz.grading_method
+    if method == Quiz.GradingMethod.HIGHEST:
+        return graded.aggregate(v=Max("score"))["v"]
+    if method == Quiz.GradingMethod.AVERAGE:
+        value = graded.aggregate(v=Avg("score"))["v"]
+        return None if value is None else Decimal(value).quantize(Decimal("0.01"))
+    order = "number" if method == Quiz.GradingMethod.FIRST else "-number"
+    return graded.order_by(order).values_list("score", flat=True).first()
+
+
+def _review_of(aq: AttemptQuestion, shows: dict[str, bool]) -> dict[str, Any]:
+    review: dict[str, Any] = {}
+    if shows["score"] and aq.score is not None:
+        review["score"] = str(aq.score)
+    if shows["correctness"] and aq.state:
+        review["state"] = aq.state
+    if shows["feedback"]:
+        review["feedback"] = [*aq.outcome_feedback, *([aq.feedback] if aq.feedback else [])]
+        if aq.comment:
+            review["comment"] = aq.comment
+    if shows["right_answers"]:
+        review["right_answer"] = right_answer(kind=aq.kind, data=aq.data)
+    return review
+
+
+def _checked(aq: AttemptQuestion) -> dict[str, Any] | None:
+    """Immediate feedback during the attempt: right or wrong and the author's feedback for
+    what was tried (never the right answer)."""
+    if not aq.tries:
+        return None
+    return {
+        "state": aq.state,
+        "tries": aq.tries,
+        "finished": aq.locked,
+        "feedback": list(aq.outcome_feedback),
+        "score": str(aq.score) if aq.locked and aq.score is not None else None,
+    }
+
+
+def attempt_view(*, attempt: Attempt, viewer: Any, now: datetime | None = None) -> dict[str, Any]:
+    """Everything a page or an app shows of ``attempt`` to ``viewer``, and nothing more."""
+    now = now or timezone.now()
+    quiz = attempt.quiz
+    editor = quiz_can_edit(user=viewer, course=quiz.course) and viewer.pk != attempt.student_id
+    shows = REVIEW_ALL if editor else review_shows(quiz=quiz, attempt=attempt, now=now)
+    open_ = attempt.state == Attempt.State.IN_PROGRESS
+    questions = []
+    for aq in attempt.questions.all():
+        item: dict[str, Any] = {
+            "position": aq.position,
+            "page": aq.page,
+            "kind": aq.kind,
+            "text": aq.text,
+            "points": str(aq.points),
+            "response": aq.response,
+            **question_public(kind=aq.kind, data=aq.data, seed=f"{attempt.seed}:{aq.position}"),
+        }
+        if open_:
+            item["checked"] = _checked(aq)
+        else:
+            item["review"] = _review_of(aq, shows)
+        questions.append(item)
+    pages = max((q["page"] for q in questions), default=0) + 1
+    view: dict[str, Any] = {
+        "id": attempt.pk,
+        "quiz_id": quiz.pk,
+        "lesson_id": quiz.lesson_id,
+        "number": attempt.number,
+        "state": attempt.state,
+        "is_preview": attempt.is_preview,
+        "behaviour": quiz.behaviour,
+        "started_at": attempt.started_at,
+        "deadline": attempt.deadline,
+        "submitted_at": attempt.submitted_at,
+        "auto_submitted": attempt.auto_submitted,
+        "seconds_left": (
+            max(0, int((attempt.deadline - now).total_seconds()))
+            if open_ and attempt.deadline
+            else None
+        ),
+        "pages": pages,
+        "current_page": attempt.current_page,
+        "max_score": str(attempt.max_score),
+        "score": str(attempt.score) if shows["score"] and attempt.score is not None else None,
+        "review": shows if not open_ else None,
+        "questions": questions,
+    }
+    return view
+
+
+def question_counts(*, attempt: Attempt) -> dict[str, int]:
+    """Answered, unanswered and waiting-for-a-mentor counts (the submit confirmation)."""
+    rows = list(attempt.questions.values_list("response", "state"))
+    return {
+        "answered": sum(1 for response, _s in rows if response is not None),
+        "unanswered": sum(1 for response, _s in rows if response is None),
+        "needs_grading": sum(1 for _r, state in rows if state == State.NEEDS_GRADING),
+    }
+
+
+def bank_list(*, course: Any) -> QuerySet[QuestionBank]:
+    return QuestionBank.objects.filter(course=course).order_by("title")
+
+
+def bank_questions(*, bank: QuestionBank) -> QuerySet[Question]:
+    return bank.questions.prefetch_related("tags").order_by("category", "id")

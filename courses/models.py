@@ -10,6 +10,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.validators import validate_timezone
+
 
 def _unique_name(prefix: str, filename: str) -> str:
     suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -85,6 +87,14 @@ class Course(models.Model):
     description = models.TextField(_("description (Markdown)"), blank=True)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices, default=Level.ALL)
     language = models.CharField(_("language"), max_length=10, default="en")
+    # Dates of the course's quizzes and assignments are entered and shown in this zone.
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=_("Quiz and assignment dates are set in this time zone."),
+    )
     category = models.ForeignKey(
         Category, null=True, blank=True, on_delete=models.SET_NULL, related_name="courses"
     )

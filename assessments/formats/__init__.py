@@ -29,6 +29,7 @@ class ImportReport:
     questions: list[ParsedQuestion] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[tuple[int, str]] = field(default_factory=list)
+    saved: list[int] = field(default_factory=list)  # ids of the questions saved
 
     @property
     def ok(self) -> bool:

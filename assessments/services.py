@@ -1,1 +1,0 @@
-"""Writes of the assessments app: <noun>_<verb>(*, ...) functions."""

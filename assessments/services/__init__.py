@@ -1,0 +1,1 @@
+"""Writes of the assessments app: banks, quizzes, attempts and grading."""

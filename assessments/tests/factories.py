@@ -1,0 +1,70 @@
+import factory
+
+from assessments.engine.data import data_clean
+from assessments.models import Question, QuestionBank, QuestionTag, Quiz, QuizSlot
+from courses.models import Lesson
+from courses.tests.factories import CourseFactory, LessonFactory
+
+
+class QuestionBankFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionBank
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Bank {n}")
+
+
+class QuestionTagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionTag
+
+    bank = factory.SubFactory(QuestionBankFactory)
+    name = factory.Sequence(lambda n: f"tag{n}")
+
+
+def _true_false(answer: bool = True) -> dict:
+    return data_clean(kind="true_false", data={"answer": answer})
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A true/false question whose answer is True; pass ``kind`` and raw ``data`` for others
+    (the data goes through the engine's ``data_clean``)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    bank = factory.SubFactory(QuestionBankFactory)
+    kind = "true_false"
+    text = factory.Sequence(lambda n: f"Statement number {n} is true.")
+    data = factory.LazyAttribute(lambda o: data_clean(kind=o.kind, data=o.raw))
+    points = 1
+
+    class Params:
+        raw = factory.LazyFunction(lambda: {"answer": True})
+
+    @factory.post_generation
+    def tags(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create and extracted:
+            self.tags.set(extracted)  # type: ignore[arg-type]
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    """A quiz lesson's quiz (deferred feedback, one attempt, no time limit)."""
+
+    class Meta:
+        model = Quiz
+
+    lesson = factory.SubFactory(LessonFactory, kind=Lesson.Kind.QUIZ)
+    course = factory.SelfAttribute("lesson.course")
+
+
+class QuizSlotFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuizSlot
+
+    quiz = factory.SubFactory(QuizFactory)
+    question = factory.SubFactory(
+        QuestionFactory, bank__course=factory.SelfAttribute("...quiz.course")
+    )
+    position = factory.Sequence(lambda n: n)
