@@ -52,6 +52,72 @@ def attempt_list(*, quiz: Quiz, user: Any) -> QuerySet[Attempt]:
     return Attempt.objects.filter(quiz=quiz, student=user).order_by("number")
 
 
+def quiz_size(*, quiz: Quiz) -> tuple[int, Decimal]:
+    """(questions an attempt gets, their points: random draws counted at their bank's mean)."""
+    count, points = 0, Decimal(0)
+    for slot in quiz.slots.select_related("question"):
+        if slot.question_id:
+            count += 1
+            points += slot.question.points  # type: ignore[union-attr]
+            continue
+        pool = Question.objects.filter(bank_id=slot.bank_id)
+        if slot.tag_id:
+            pool = pool.filter(tags=slot.tag_id)
+        mean = pool.aggregate(v=Avg("points"))["v"] or Decimal(0)
+        count += slot.count
+        points += Decimal(mean) * slot.count
+    return count, points.quantize(Decimal("0.01"))
+
+
+def quiz_summary(*, quiz: Quiz, user: Any) -> dict[str, Any]:
+    """The start page's facts for ``user``: rules, attempts used and left, the grade so far."""
+    signed_in = getattr(user, "is_authenticated", False)
+    attempts = list(attempt_list(quiz=quiz, user=user)) if signed_in else []
+    counted = [a for a in attempts if not a.is_preview]
+    count, points = quiz_size(quiz=quiz)
+    left = None
+    if quiz.attempts_allowed:
+        left = max(0, quiz.attempts_allowed - len(counted))
+    return {
+        "id": quiz.pk,
+        "lesson_id": quiz.lesson_id,
+        "title": quiz.lesson.title,
+        "instructions": quiz.instructions,
+        "behaviour": quiz.behaviour,
+        "time_limit": quiz.time_limit,
+        "opens_at": quiz.opens_at,
+        "closes_at": quiz.closes_at,
+        "time_zone": quiz.course.time_zone,
+        "attempts_allowed": quiz.attempts_allowed,
+        "attempts_left": left,
+        "grading_method": quiz.grading_method,
+        "questions": count,
+        "max_score": str(points),
+        "pass_percent": str(quiz.pass_percent),
+        "grade": _text(quiz_grade(quiz=quiz, user=user)) if signed_in else None,
+        "open_attempt_id": next(
+            (a.pk for a in attempts if a.state == Attempt.State.IN_PROGRESS), None
+        ),
+        "attempts": [
+            {
+                "id": a.pk,
+                "number": a.number,
+                "state": a.state,
+                "started_at": a.started_at,
+                "submitted_at": a.submitted_at,
+                "score": _text(a.score)
+                if review_shows(quiz=quiz, attempt=a, now=timezone.now())["score"]
+                else None,
+            }
+            for a in attempts
+        ],
+    }
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
 def quiz_grade(*, quiz: Quiz, user: Any) -> Decimal | None:
     """The student's grade for the quiz (points), by the quiz's grading method; None until an
     attempt is graded. One query."""
@@ -81,6 +147,19 @@ def _review_of(aq: AttemptQuestion, shows: dict[str, bool]) -> dict[str, Any]:
     if shows["right_answers"]:
         review["right_answer"] = right_answer(kind=aq.kind, data=aq.data)
     return review
+
+
+def quiz_open_attempt_id(*, quiz: Quiz, user: Any) -> int | None:
+    return (
+        Attempt.objects.filter(quiz=quiz, student=user, state=Attempt.State.IN_PROGRESS)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def checked_of(aq: AttemptQuestion) -> dict[str, Any]:
+    """What a check just told the student (see ``_checked``)."""
+    return _checked(aq) or {}
 
 
 def _checked(aq: AttemptQuestion) -> dict[str, Any] | None:

@@ -108,15 +108,21 @@ def error_status(exc: ApplicationError) -> int:
     return 400
 
 
-def _flatten(detail: Any) -> Any:
-    """Turn DRF's nested ErrorDetail structures into plain lists of strings."""
+def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested ErrorDetail structures as one level of field paths, each with its
+    messages: ``{"answers.1.position": ["A valid integer is required."]}``."""
     if isinstance(detail, dict):
-        return {str(key): _flatten(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        if all(not isinstance(item, dict | list) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            out.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        out = {}
+        for index, item in enumerate(detail):
+            out.update(_flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    messages = [str(item) for item in detail] if isinstance(detail, list) else [str(detail)]
+    return {prefix or "non_field_errors": messages} if messages else {}
 
 
 def error_body(message: object, code: str, errors: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -150,8 +156,6 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
 
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
-        if not isinstance(errors, dict):
-            errors = {"non_field_errors": errors}
         response.data = error_body(_("Please correct the errors below."), "invalid", errors)
     else:
         detail = exc.detail

@@ -39,6 +39,7 @@ api_v1 = [
     path("", include("courses.api.urls")),
     path("", include("enrollments.api.urls")),
     path("", include("community.api.urls")),
+    path("", include("assessments.api.urls")),
 ]
 
 urlpatterns = [

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollments.access import lesson_access
-from kalpla.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
+from kalpla.exceptions import (
+    ApplicationError,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 
 from .. import tasks
 from ..engine.data import ZERO
@@ -35,23 +42,30 @@ def quiz_attempts_used(*, quiz: Quiz, user: Any) -> int:
     return Attempt.objects.filter(quiz=quiz, student=user, is_preview=False).count()
 
 
-def _check_can_start(*, quiz: Quiz, user: Any, now: datetime) -> bool:
-    """Raise when ``user`` may not start an attempt now; True for a preview (staff, mentors)."""
+def start_refusal(*, quiz: Quiz, user: Any, now: datetime) -> tuple[bool, ApplicationError | None]:
+    """(is a preview, why ``user`` may not start an attempt now or None)."""
     access = lesson_access(user=user, lesson=quiz.lesson)
     if not access.allowed:
-        raise access.as_error()
+        return False, access.as_error()
     if not getattr(user, "is_authenticated", False):
-        raise PermissionDenied(_("Sign in to take the quiz."), code="not_authenticated")
-    preview = access.enrollment is None or access.reason in ("staff", "instructor")
-    if preview:
-        return True
+        return False, NotAuthenticated(_("Sign in to take the quiz."))
+    if access.enrollment is None or access.reason in ("staff", "instructor"):
+        return True, None
     if quiz.opens_at and now < quiz.opens_at:
-        raise PermissionDenied(_("The quiz is not open yet."), code="quiz_not_open")
+        return False, PermissionDenied(_("The quiz is not open yet."), code="quiz_not_open")
     if quiz.closes_at and now >= quiz.closes_at:
-        raise PermissionDenied(_("The quiz is closed."), code="quiz_closed")
+        return False, PermissionDenied(_("The quiz is closed."), code="quiz_closed")
     if quiz.attempts_allowed and quiz_attempts_used(quiz=quiz, user=user) >= quiz.attempts_allowed:
-        raise Conflict(_("You have used all your attempts."), code="no_attempts_left")
-    return False
+        return False, Conflict(_("You have used all your attempts."), code="no_attempts_left")
+    return False, None
+
+
+def _check_can_start(*, quiz: Quiz, user: Any, now: datetime) -> bool:
+    """Raise when ``user`` may not start an attempt now; True for a preview (staff, mentors)."""
+    preview, refusal = start_refusal(quiz=quiz, user=user, now=now)
+    if refusal is not None:
+        raise refusal
+    return preview
 
 
 def _draw(quiz: Quiz, seed: str) -> list[Question]:
@@ -159,6 +173,20 @@ def attempt_get(*, attempt_id: int, user: Any) -> Attempt:
     return attempt
 
 
+def attempt_get_current(*, attempt_id: int, user: Any) -> Attempt:
+    """The attempt as its viewer sees it now: an open attempt past its deadline is submitted
+    first (the deadline job may not have run yet, or Celery runs eagerly)."""
+    attempt = attempt_get(attempt_id=attempt_id, user=user)
+    if (
+        attempt.state == Attempt.State.IN_PROGRESS
+        and attempt.deadline is not None
+        and attempt.deadline <= _now()
+    ):
+        attempt_expire(attempt_id=attempt.pk)
+        attempt = attempt_get(attempt_id=attempt_id, user=user)
+    return attempt
+
+
 def _locked_open_attempt(attempt_id: int, user: Any, now: datetime) -> Attempt:
     """The user's own attempt, row-locked, still open and before its deadline."""
     attempt = (
@@ -196,15 +224,15 @@ def attempt_answers_save(
             for position, raw in responses.items():
                 aq = questions.get(position)
                 if aq is None:
-                    errors[f"responses.{position}"] = [_("No such question.")]
+                    errors[f"answers.{position}"] = [_("No such question.")]
                     continue
                 if aq.locked:
-                    errors[f"responses.{position}"] = [_("This question is finished.")]
+                    errors[f"answers.{position}"] = [_("This question is finished.")]
                     continue
                 try:
                     aq.response = response_clean(kind=aq.kind, data=aq.data, response=raw)
                 except ValidationError as exc:
-                    errors[f"responses.{position}"] = exc.errors.get("response", [exc.message])
+                    errors[f"answers.{position}"] = exc.errors.get("response", [exc.message])
                     continue
                 aq.saved_at = now
                 changed.append(aq)

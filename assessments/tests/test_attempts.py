@@ -125,7 +125,7 @@ def test_bad_answers_name_the_question(quiz, learner):
     attempt = svc.attempt_start(quiz=quiz, user=learner)
     with pytest.raises(ValidationError) as exc:
         svc.attempt_answers_save(attempt_id=attempt.pk, user=learner, responses={0: "yes", 7: True})
-    assert set(exc.value.errors) == {"responses.0", "responses.7"}
+    assert set(exc.value.errors) == {"answers.0", "answers.7"}
     assert attempt.questions.filter(response__isnull=False).count() == 0  # nothing half saved
 
 
