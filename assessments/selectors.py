@@ -103,6 +103,7 @@ def quiz_summary(*, quiz: Quiz, user: Any) -> dict[str, Any]:
                 "id": a.pk,
                 "number": a.number,
                 "state": a.state,
+                "state_label": Attempt.State(a.state).label,
                 "started_at": a.started_at,
                 "submitted_at": a.submitted_at,
                 "score": _text(a.score)
