@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from notifications.kinds import CATEGORIES, KINDS, Kind
 from notifications.models import Channel, Delivery, NotificationPreference, NotificationSettings
+from notifications.services.delivery import deliveries_queue
 
 CHANNELS: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS, Channel.PUSH)
 # A category with no kinds yet shows the usual defaults (the Kind dataclass's own).
@@ -167,8 +168,6 @@ def preferences_update(
 
 def _release_digest(*, user: User) -> None:
     """Someone who turns the digest off gets what was waiting for it now, not never."""
-    from notifications.services.delivery import deliveries_queue
-
     waiting = Delivery.objects.select_for_update().filter(user=user, status=Delivery.Status.DIGEST)
     ids = list(waiting.values_list("pk", flat=True))
     Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED)
