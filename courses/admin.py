@@ -15,6 +15,7 @@ from modeltranslation.admin import TranslationAdmin
 from accounts.models import User
 from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
 from courses.services import authoring
+from courses.services.changes import course_changed
 from courses.services.reviews import review_hide
 from kalpla.exceptions import ApplicationError
 
@@ -213,7 +214,7 @@ class CourseAdmin(admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        authoring.course_changed(course=form.instance)
+        course_changed(course=form.instance)
 
 
 class LessonInline(admin.TabularInline):

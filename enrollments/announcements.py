@@ -3,7 +3,7 @@
 The courses app claims the lessons nobody was told about and sends ``lessons_became_visible``
 (``courses.services.announcements``); this module answers with their students, and the drip
 announcements find each student on the day a lesson opens for them, counted from their
-enrolment. Telling them is the courses app's (``lesson_announce_queue``).
+enrolment. Telling them is the courses app's (``courses.tasks.lesson_announce_queue``).
 """
 
 from collections.abc import Iterable
@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from courses.models import Lesson
-from courses.services.announcements import lesson_announce_queue, lessons_opening_after_days
+from courses.services.announcements import lessons_opening_after_days
+from courses.tasks import lesson_announce_queue
 from enrollments.selectors import course_student_ids
 
 

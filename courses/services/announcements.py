@@ -4,7 +4,7 @@ and only once the lesson is open to them.
 ``lessons_claim_for_announcement`` marks a published course's visible, never-announced lessons
 as announced (under row locks, so two runs cannot both claim one) and sends
 ``courses.signals.lessons_became_visible``: the enrollments app, which knows who is enrolled,
-hands each lesson's students to ``lesson_announce_queue``; ``lesson_announce_to`` notifies one
+hands each lesson's students to ``courses.tasks.lesson_announce_queue``; ``lesson_announce_to`` notifies one
 chunk of them (``courses.updated`` with a per-lesson dedupe key, so a chunk delivered twice
 tells nobody twice). ``courses.tasks.lessons_announce_task`` runs the claim.
 
@@ -91,16 +91,6 @@ def lessons_claim_for_announcement(*, course_id: int) -> list[int]:
         )
         Lesson.objects.filter(pk__in=claimed).update(announced_at=timezone.now())
     return claimed
-
-
-def lesson_announce_queue(*, lesson_id: int, user_ids: list[int]) -> None:
-    """Tell these students about the lesson on Celery: one task per chunk of students, so a
-    course with many is told by several workers and no task holds a long transaction."""
-    from courses.tasks import ANNOUNCE_CHUNK, lesson_announce_chunk_task
-
-    for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
-        chunk = user_ids[start : start + ANNOUNCE_CHUNK]
-        lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
 
 
 def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:

@@ -21,7 +21,7 @@ is released with the module. When lessons become visible, their live students ar
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -39,8 +39,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import staff_user_list
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
+from courses.services.changes import course_changed
 from courses.services.guards import require_author, require_editor, require_staff
-from courses.services.search import course_search_document_refresh
+from courses.services.media import files_delete_later, lesson_narration_later
 from courses.signals import lessons_changed
 from kalpla.exceptions import ApplicationError
 
@@ -78,28 +79,6 @@ COURSE_CLEAN_EXCLUDE = ["created_by"]
 
 
 # --- after every change ---------------------------------------------------------------------
-
-
-def course_changed(*, course: Course) -> None:
-    """Refresh what is derived from a course's content once the change is committed: the
-    search document. (Cached pages are retired by ``courses.cache`` on every save.)"""
-    course_id = course.pk
-    transaction.on_commit(lambda: _refresh_derived(course_id))
-
-
-def _refresh_derived(course_id: int) -> None:
-    course = Course.objects.filter(pk=course_id).first()
-    if course is None:
-        return
-    for hook in _derived_hooks():
-        try:
-            hook(course=course)
-        except Exception:  # a stale search document must not undo a saved edit
-            logger.exception("refreshing course %s after an edit failed", course_id)
-
-
-def _derived_hooks() -> list[Callable[..., Any]]:
-    return [course_search_document_refresh]
 
 
 def course_duration_refresh(*, course_id: int) -> int:
@@ -544,8 +523,6 @@ def lesson_create(
     if lesson.is_published and module.is_published:
         course_lessons_changed(course=course)
     if lesson.kind == Lesson.Kind.TEXT and lesson.content.strip():
-        from courses.services.media import lesson_narration_later
-
         lesson_narration_later(lesson=lesson)
     course_changed(course=course)
     return lesson
@@ -570,8 +547,6 @@ def lesson_update(*, user: User, lesson: Lesson, data: dict[str, Any]) -> Lesson
     elif "duration" in changed:
         course_duration_refresh(course_id=lesson.course_id)
     if lesson.kind == Lesson.Kind.TEXT and (lesson.content != old_content or old_kind != "text"):
-        from courses.services.media import lesson_narration_later
-
         lesson_narration_later(lesson=lesson)
     course_changed(course=lesson.course)
     return lesson
@@ -588,8 +563,6 @@ def lesson_delete(*, user: User, lesson: Lesson) -> None:
     lesson.delete()
     _renumber(list(Lesson.objects.filter(module=module).order_by("order", "id")))
     course_lessons_changed(course=course)
-    from courses.services.media import files_delete_later
-
     files_delete_later(names=names)
     course_changed(course=course)
 
@@ -713,7 +686,5 @@ def resource_remove(*, user: User, resource: Resource) -> None:
     require_editor(user, lesson.course)
     name = resource.file.name or ""
     resource.delete()
-    from courses.services.media import files_delete_later
-
     files_delete_later(names=[name])
     course_changed(course=lesson.course)

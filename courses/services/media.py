@@ -39,7 +39,7 @@ from accounts.models import User
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Lesson
-from courses.services.authoring import course_changed
+from courses.services.changes import course_changed
 from courses.services.guards import AuthoringDenied, require_author, require_editor
 from files.services import file_upload_confirm, file_upload_start
 from files.uploads import validate_upload
