@@ -14,16 +14,22 @@ announced at publish only to students it is open to, and to each other student o
 opens for them (``lessons_opening_after_days``, whose students enrollments finds).
 """
 
-from datetime import datetime
+from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from courses.models import Course, Lesson
 from courses.signals import lessons_became_visible
+
+if TYPE_CHECKING:
+    pass
 
 
 def _dedupe_key(lesson_id: int) -> str:
@@ -107,7 +113,7 @@ def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
         return 0
     course = lesson.course
     notes = notify(
-        recipients=User.objects.filter(pk__in=user_ids, is_active=True),
+        recipients=get_user_model().objects.filter(pk__in=user_ids, is_active=True),
         kind="courses.updated",
         context={
             "course_title": course.title,

@@ -20,13 +20,15 @@ is released with the module. When lessons become visible, their live students ar
 (``courses.updated``) by ``courses.tasks.lessons_announce_task``.
 """
 
+from __future__ import annotations
+
 import logging
 from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
@@ -36,7 +38,6 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.selectors import staff_user_list
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
 from courses.services.changes import course_changed
@@ -45,9 +46,11 @@ from courses.services.media import files_delete_later, lesson_narration_later
 from courses.signals import lessons_changed
 from kalpla.exceptions import ApplicationError
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
-AnyUser = User | AnonymousUser
 Direction = Literal["up", "down"]
 
 SLUG_MAX = 100
@@ -337,7 +340,7 @@ def course_submitted_notify(*, course_id: int, by_id: int, stamp: int = 0) -> No
     course = Course.objects.filter(pk=course_id, status=Course.Status.REVIEW).first()
     if course is None:
         return
-    mentor = User.objects.filter(pk=by_id).first()
+    mentor = get_user_model().objects.filter(pk=by_id).first()
     notify(
         recipients=staff_user_list(),
         kind="courses.submitted",
