@@ -16,7 +16,7 @@ from notifications.services import digest
 from notifications.services.channels import SkipDelivery
 from notifications.services.delivery import delivery_send
 from notifications.services.email import email_deliver, email_digest_send
-from notifications.tests.test_suppression import bounce, post_ses_event
+from notifications.tests.ses_events import bounce, post_ses_event
 
 pytestmark = pytest.mark.django_db
 
