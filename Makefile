@@ -49,6 +49,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/vulture
 	$(BIN)/lint-imports
+	$(BIN)/python tools/import_cycles.py
 
 types: install
 	$(DEV) $(BIN)/mypy .

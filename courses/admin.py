@@ -1,10 +1,13 @@
 """Courses in the admin. Workflow changes (publish, return to draft, archive) and review
 moderation go through the services, so the admin notifies people like the site does."""
 
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
@@ -12,11 +15,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from accounts.models import User
 from courses.models import Category, Course, Lesson, Module, Resource, Review, Tag
 from courses.services import authoring
+from courses.services.changes import course_changed
 from courses.services.reviews import review_hide
 from kalpla.exceptions import ApplicationError
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 @admin.register(Category)
@@ -134,7 +140,7 @@ def _run(
     """Apply a workflow step to each selected course; report what worked and what not."""
     done, failed = 0, []
     user = request.user
-    assert isinstance(user, User)
+    assert isinstance(user, get_user_model())
     for course in queryset:
         try:
             step(user=user, course=course)
@@ -207,13 +213,13 @@ class CourseAdmin(admin.ModelAdmin):
         _run(self, request, queryset, authoring.course_archive)
 
     def save_model(self, request: HttpRequest, obj: Course, form: Any, change: bool) -> None:
-        if not change and obj.created_by_id is None and isinstance(request.user, User):
+        if not change and obj.created_by_id is None and isinstance(request.user, get_user_model()):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        authoring.course_changed(course=form.instance)
+        course_changed(course=form.instance)
 
 
 class LessonInline(admin.TabularInline):
@@ -283,7 +289,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
     def _set_hidden(self, request: HttpRequest, queryset: QuerySet[Review], hidden: bool) -> None:
         user = request.user
-        assert isinstance(user, User)
+        assert isinstance(user, get_user_model())
         count = 0
         try:
             for review in queryset.select_related("course"):

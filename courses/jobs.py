@@ -17,7 +17,8 @@ from PIL import Image, ImageOps
 
 from courses.cache import course_card_updated
 from courses.models import Course, Lesson, Review
-from courses.services.authoring import course_changed, course_duration_refresh
+from courses.services.authoring import course_duration_refresh
+from courses.services.changes import course_changed
 from courses.services.media import (
     COPY_CHUNK,
     THUMBNAIL_SIZES,

@@ -1,20 +1,12 @@
 """The courses app's notification kinds (templates under templates/notifications/<name>/)."""
 
 from notifications.kinds import Kind, channel_defaults, register_kind
-from notifications.models import Channel
 
 register_kind(Kind(name="courses.published", category="learning"))
 # A new lesson in a course someone is enrolled in: not worth an SMS, fine as push.
 register_kind(
     Kind(
-        name="courses.updated",
-        category="learning",
-        defaults={
-            Channel.IN_APP: True,
-            Channel.EMAIL: True,
-            Channel.SMS: False,
-            Channel.PUSH: True,
-        },
+        name="courses.updated", category="learning", defaults=channel_defaults(sms=False, push=True)
     )
 )
 # Staff sent a course back to draft; the note says what to change.

@@ -9,7 +9,7 @@ with ``sender=Course`` and ``course_id=<int>``. The enrollments app recomputes p
 announcement (inside that transaction, on a Celery worker), with ``sender=Course``,
 ``course_id=<int>`` and ``lessons``: the claimed lessons in outline order (``id``,
 ``release``, ``release_days`` loaded). The enrollments app, which knows who is enrolled, hands
-each lesson's students to ``courses.services.announcements.lesson_announce_queue``; an error
+each lesson's students to ``courses.tasks.lesson_announce_queue``; an error
 in a receiver leaves the lessons unclaimed for the next run.
 """
 

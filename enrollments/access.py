@@ -22,10 +22,12 @@ The rule, in order:
    completed, and the lesson released (immediately, N days after enrolling, or on a date).
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core import signing
 from django.urls import reverse
@@ -34,13 +36,21 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_staff
-from courses.models import Course, Lesson
+from courses.choices import CourseStatus, LessonKind, LessonRelease
 from courses.policies import course_is_instructor
-from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
+from courses.selectors.lessons import (
+    LESSON_FILE_ROLES,
+    MEDIA_URL_EXPIRE_SECONDS,
+    course_outline_querysets,
+    lesson_with_course_get,
+)
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
 from kalpla.integrations.s3 import DownloadGrant
+
+if TYPE_CHECKING:
+    from courses.models import Course, Lesson
 
 # Lesson file links name the lesson and the file's role, never a storage path, and the access
 # rule is checked again on every request (lesson_file_grant), so a link stops working as soon
@@ -90,7 +100,7 @@ class CourseAccess:
     def is_visible(self) -> bool:
         if self.is_staff or self.is_instructor or self.course.is_published:
             return True
-        return self.course.status == Course.Status.ARCHIVED and self.enrollment is not None
+        return self.course.status == CourseStatus.ARCHIVED and self.enrollment is not None
 
     @property
     def bypasses_rules(self) -> bool:
@@ -186,9 +196,9 @@ def course_is_enrolled(*, user: Any, course: Course) -> bool:
 
 def lesson_release_at(*, lesson: Lesson, enrollment: Enrollment | None) -> datetime | None:
     """When the lesson opens for this enrollment; None when it is open from the start."""
-    if lesson.release == Lesson.Release.ON_DATE:
+    if lesson.release == LessonRelease.ON_DATE:
         return lesson.release_date
-    if lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+    if lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
         if enrollment is None:
             return None
         return enrollment.created_at + timedelta(days=lesson.release_days)
@@ -212,7 +222,7 @@ def lesson_access(
         return LessonAccess(False, AccessReason.UNPUBLISHED)
     now = timezone.now()
     if lesson.is_preview:
-        opens = lesson.release_date if lesson.release == Lesson.Release.ON_DATE else None
+        opens = lesson.release_date if lesson.release == LessonRelease.ON_DATE else None
         if opens is not None and opens > now:
             return LessonAccess(False, AccessReason.NOT_RELEASED, release_at=opens)
         return LessonAccess(True, AccessReason.PREVIEW, enrollment=enrollment)
@@ -348,7 +358,7 @@ def lesson_file_grant(*, token: str, user: Any) -> DownloadGrant:
         raise _link_refused(_("This link is not valid."), "invalid_link") from None
     if bound is not None and _user_id(user) != bound:
         raise _link_refused(_("This link belongs to another account."), "permission_denied")
-    lesson = Lesson.objects.select_related("course").filter(pk=lesson_id).first()
+    lesson = lesson_with_course_get(lesson_id=lesson_id)
     if lesson is None:
         raise _gone()
     access = lesson_access(user=user, lesson=lesson)
@@ -425,12 +435,9 @@ def course_learning_outline(
 ) -> list[OutlineModule]:
     """Modules and lessons with each lesson's access for this user (two queries). Students
     get the visible ones; instructors and staff the drafts too (``is_draft``)."""
-    from courses.models import Module
-
-    modules = Module.objects.filter(course=course)
-    lessons = Lesson.objects.filter(course=course)
-    if not context.bypasses_rules:
-        modules, lessons = modules.visible(), lessons.visible()
+    modules, lessons = course_outline_querysets(
+        course=course, include_drafts=context.bypasses_rules
+    )
     module_list = list(modules.order_by("order", "id").only("id", "title", "is_published"))
     by_id = {module.pk: module for module in module_list}
     lessons_by_module: dict[int, list[OutlineLesson]] = {}
@@ -444,7 +451,7 @@ def course_learning_outline(
                 id=lesson.pk,
                 title=lesson.title,
                 kind=lesson.kind,
-                kind_label=str(Lesson.Kind(lesson.kind).label),
+                kind_label=str(LessonKind(lesson.kind).label),
                 duration=lesson.duration,
                 is_preview=lesson.is_preview,
                 is_required=lesson.is_required,

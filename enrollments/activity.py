@@ -6,18 +6,23 @@ caught up by the next; a (course, hour) already summed up has a notification wit
 key and is skipped, so runs that overlap or repeat send nothing twice.
 """
 
-from collections import defaultdict
+from __future__ import annotations
+
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncHour
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
-from courses.models import Course, Review
+from courses.selectors.activity import (
+    course_active_instructors,
+    course_in_bulk,
+    review_list_shown,
+)
 from enrollments.models import Enrollment
+from notifications.selectors import notification_dedupe_keys_used
 
 LOOKBACK_HOURS = 6
 LIVE = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
@@ -28,11 +33,11 @@ def _dedupe_key(course_id: int, hour: datetime) -> str:
 
 
 def _counts(
-    model: type[Enrollment] | type[Review], since: datetime, until: datetime, **filters: Any
+    rows: QuerySet[Any], since: datetime, until: datetime
 ) -> dict[tuple[int, datetime], int]:
     """Rows created in [since, until) per (course id, hour)."""
     rows = (
-        model.objects.filter(created_at__gte=since, created_at__lt=until, **filters)
+        rows.filter(created_at__gte=since, created_at__lt=until)
         .annotate(hour=TruncHour("created_at", tzinfo=UTC))
         .values("course_id", "hour")
         .annotate(n=Count("id"))
@@ -43,30 +48,21 @@ def _counts(
 
 def course_activity_notify(*, now: datetime | None = None) -> int:
     """Sum up the complete hours of the lookback window; returns the summaries sent."""
-    from notifications.models import Notification
     from notifications.services.notify import notify
 
     now = now or timezone.now()
     until = now.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     since = until - timedelta(hours=LOOKBACK_HOURS)
-    students = _counts(Enrollment, since, until, status__in=LIVE)
-    reviews = _counts(Review, since, until, is_hidden=False)
+    students = _counts(Enrollment.objects.filter(status__in=LIVE), since, until)
+    reviews = _counts(review_list_shown(), since, until)
     groups = sorted(set(students) | set(reviews), key=lambda group: (group[1], group[0]))
     if not groups:
         return 0
     keys = {group: _dedupe_key(*group) for group in groups}
-    done = set(
-        Notification.objects.filter(dedupe_key__in=keys.values()).values_list(
-            "dedupe_key", flat=True
-        )
-    )
+    done = notification_dedupe_keys_used(keys=keys.values())
     todo = [group for group in groups if keys[group] not in done]
-    courses = Course.objects.in_bulk({course_id for course_id, _hour in todo})
-    mentors: dict[int, list[User]] = defaultdict(list)
-    through = Course.instructors.through.objects.filter(course_id__in=courses)
-    for row in through.select_related("user"):
-        if row.user.is_active:
-            mentors[row.course_id].append(row.user)
+    courses = course_in_bulk(course_ids={course_id for course_id, _hour in todo})
+    mentors = course_active_instructors(course_ids=courses)
     sent = 0
     for group in todo:
         course = courses.get(group[0])

@@ -3,23 +3,30 @@
 The courses app claims the lessons nobody was told about and sends ``lessons_became_visible``
 (``courses.services.announcements``); this module answers with their students, and the drip
 announcements find each student on the day a lesson opens for them, counted from their
-enrolment. Telling them is the courses app's (``lesson_announce_queue``).
+enrolment. Telling them is the courses app's (``courses.tasks.lesson_announce_queue``).
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from courses.models import Lesson
-from courses.services.announcements import lesson_announce_queue, lessons_opening_after_days
+from courses.choices import LessonRelease
+from courses.services.announcements import lessons_opening_after_days
+from courses.tasks import lesson_announce_queue
 from enrollments.selectors import course_student_ids
+
+if TYPE_CHECKING:
+    from courses.models import Lesson
 
 
 def lesson_audience_ids(*, course_id: int, lesson: Lesson | None = None) -> list[int]:
     """User ids of the course's live (active or completed) students the lesson is open to:
     for a lesson that opens some days after enrolment, those who enrolled long enough ago."""
-    if lesson is not None and lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+    if lesson is not None and lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
         opened_before = timezone.now() - timedelta(days=lesson.release_days)
         return course_student_ids(course_id=course_id, enrolled_before=opened_before)
     return course_student_ids(course_id=course_id)
@@ -30,7 +37,7 @@ def lessons_announce_to_students(*, course_id: int, lessons: Iterable[Lesson]) -
     students are looked up once for all the lessons open from the start)."""
     everyone: list[int] | None = None
     for lesson in lessons:
-        if lesson.release == Lesson.Release.AFTER_DAYS and lesson.release_days:
+        if lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
             audience = lesson_audience_ids(course_id=course_id, lesson=lesson)
         else:
             if everyone is None:

@@ -1,11 +1,13 @@
 """What the enrollments app does when other apps report changes."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.dispatch import receiver
 
-from courses.models import Lesson
 from courses.signals import lessons_became_visible, lessons_changed
+
+if TYPE_CHECKING:
+    from courses.models import Lesson
 
 
 @receiver(lessons_changed, dispatch_uid="enrollments.progress.lessons_changed")
@@ -18,7 +20,7 @@ def _lessons_changed(sender: Any, course_id: int, **kwargs: Any) -> None:
 
 @receiver(lessons_became_visible, dispatch_uid="enrollments.announce.lessons_became_visible")
 def _lessons_became_visible(
-    sender: Any, course_id: int, lessons: list[Lesson], **kwargs: Any
+    sender: Any, course_id: int, lessons: list["Lesson"], **kwargs: Any
 ) -> None:
     # Sent inside the courses app's claim: an error here leaves the lessons to the next run.
     from enrollments.announcements import lessons_announce_to_students

@@ -1,8 +1,10 @@
 """Reads of the enrollments app: querysets with the joins their callers need."""
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -10,10 +12,13 @@ from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from courses.models import Course, Lesson
+from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
 from enrollments.cache import LEARNING_TTL, learning_scope
 from enrollments.models import Enrollment, LessonProgress
 from kalpla.cache import cache_version
+
+if TYPE_CHECKING:
+    from courses.models import Course, Lesson
 
 LIVE_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
@@ -57,7 +62,7 @@ def first_lesson_id_subquery(course_ref: str = "course") -> Subquery:
     """The id of the first visible lesson (outline order) of the course at
     ``OuterRef(course_ref)``."""
     first = (
-        Lesson.objects.visible()
+        lesson_visible_list()
         .filter(course=OuterRef(course_ref))
         .order_by("module__order", "module_id", "order", "id")
         .values("id")[:1]
@@ -155,12 +160,13 @@ def course_recommendations(*, user: Any, limit: int = 4) -> list[Course]:
     user_id = getattr(user, "pk", None) or 0
     mine = Enrollment.objects.filter(user_id=user_id).values("course_id")
     categories = list(
-        Course.objects.filter(pk__in=mine, category__isnull=False)
+        course_list()
+        .filter(pk__in=mine, category__isnull=False)
         .values_list("category_id", flat=True)
         .distinct()
     )
     return list(
-        Course.objects.filter(status=Course.Status.PUBLISHED)
+        course_published_list()
         .exclude(pk__in=mine)
         .exclude(instructors__id=user_id)
         .select_related("category")

@@ -1,7 +1,9 @@
 """Writes of the enrollments app: enrolling, unenrolling, lesson progress and completion."""
 
+from __future__ import annotations
+
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from django.db import IntegrityError, transaction
@@ -10,13 +12,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses.models import Course, Lesson
+from courses.selectors.lessons import lesson_visible_list
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.signals import course_completed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
+
+if TYPE_CHECKING:
+    from courses.models import Course, Lesson
 
 logger = logging.getLogger(__name__)
 
@@ -165,7 +170,7 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
 
 def _required_lessons(course_id: int) -> Any:
     """What progress counts: the course's visible (published) required lessons."""
-    return Lesson.objects.visible().filter(course_id=course_id, is_required=True)
+    return lesson_visible_list().filter(course_id=course_id, is_required=True)
 
 
 def _progress_recalculate(enrollment: Enrollment, *, now: Any) -> None:
@@ -230,7 +235,7 @@ def course_progress_refresh(*, course_id: int) -> int:
         touched = enrollments.update(progress_percent=percent)
         # A lesson opened last that students can no longer open is no place to resume from.
         enrollments.filter(last_lesson__isnull=False).exclude(
-            last_lesson__in=Lesson.objects.visible()
+            last_lesson__in=lesson_visible_list()
         ).update(last_lesson=None)
         learning_lists_invalidate(user_ids=list(enrollments.values_list("user_id", flat=True)))
         finished = enrollments.filter(status=Enrollment.Status.ACTIVE, progress_percent__gte=100)

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from celery import shared_task
 
-from courses.tasks import RETRYING
+from courses.tasks import RETRYING, lesson_announce_queue
 
 
 @shared_task(name="enrollments.course_progress_refresh", **RETRYING)
@@ -34,7 +34,6 @@ def drip_lessons_announce_task() -> int:
     """Beat: tell students about lessons that opened for them, counted from their enrolment."""
     from django.utils import timezone
 
-    from courses.services.announcements import lesson_announce_queue
     from enrollments.announcements import drip_lessons_opened
 
     opened = drip_lessons_opened(until=timezone.now(), window=timedelta(hours=DRIP_WINDOW_HOURS))

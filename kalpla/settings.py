@@ -494,6 +494,9 @@ KALPLA_SOFT_BOUNCE_LIMIT = env.int("KALPLA_SOFT_BOUNCE_LIMIT", default=3)
 KALPLA_UNSUBSCRIBE_MAX_AGE_DAYS = env.int("KALPLA_UNSUBSCRIBE_MAX_AGE_DAYS", default=60)
 KALPLA_DIGEST_HOUR = env.int("KALPLA_DIGEST_HOUR", default=8)
 KALPLA_QUIET_HOURS_RELEASE_HOUR = env.int("KALPLA_QUIET_HOURS_RELEASE_HOUR", default=8)
+# What runs for each email event of the SES webhook (notifications/email_events.py), in order:
+# dotted paths of functions taking an EmailEvent (checked at start-up).
+KALPLA_EMAIL_EVENT_HANDLERS = ["notifications.services.suppression.email_event_record"]
 
 # --- REST API ------------------------------------------------------------------------------
 

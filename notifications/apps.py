@@ -7,4 +7,4 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from notifications import checks, kinds, services  # noqa: F401 - kinds, handlers, checks
+        from notifications import checks, kinds, services  # noqa: F401 - kinds, signal receivers, checks

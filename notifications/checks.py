@@ -1,11 +1,14 @@
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
+from kalpla.checks import dotted_path_errors
 from notifications.kinds import KINDS
 from notifications.models import Channel
+from notifications.services.delivery import CHANNEL_SENDERS
 
 # The templates a kind needs to be shown in the list (always) and sent on a channel it is on
 # by default.
@@ -38,4 +41,29 @@ def notification_kinds_have_templates(
                             id="notifications.E001",
                         )
                     )
+    return errors
+
+
+@checks.register()
+def notification_channels_have_senders(
+    app_configs: Any = None, **kwargs: Any
+) -> list[checks.CheckMessage]:
+    """Every channel but in-app has a sender, and every email event handler that settings
+    name can be imported (checked at start-up)."""
+    errors: list[checks.CheckMessage] = [
+        checks.Error(
+            f"Notification channel {channel!r} has no sender.",
+            hint="Add it to CHANNEL_SENDERS in notifications/services/delivery.py.",
+            id="notifications.E002",
+        )
+        for channel in Channel.values
+        if channel != Channel.IN_APP and not callable(CHANNEL_SENDERS.get(channel))
+    ]
+    for path in settings.KALPLA_EMAIL_EVENT_HANDLERS:
+        errors += dotted_path_errors(
+            path,
+            what="An email event handler of KALPLA_EMAIL_EVENT_HANDLERS",
+            hint="Name a function taking an EmailEvent (notifications/email_events.py).",
+            id="notifications.E003",
+        )
     return errors

@@ -2,11 +2,12 @@
 
 anymail validates the webhook (basic auth with ANYMAIL WEBHOOK_SECRET, SNS headers) and sends
 ``anymail.signals.tracking``; the receiver here turns each event into an EmailEvent and calls
-every handler registered with ``@email_event_handler``::
+every handler that settings.KALPLA_EMAIL_EVENT_HANDLERS names (dotted paths, in order)::
 
-    @email_event_handler
     def suppress_bounces(event: EmailEvent) -> None:
         if event.kind == "complained" or event.bounce == "hard": ...
+
+    KALPLA_EMAIL_EVENT_HANDLERS = ["notifications.services.suppression.email_event_record"]
 
 Handlers run inside the webhook request. An exception makes the webhook answer 500, and SNS
 delivers the notification again later, so handlers must be idempotent (``event_id`` is the
@@ -26,6 +27,7 @@ from anymail.webhooks.amazon_ses import AmazonSESTrackingWebhookView
 from django.conf import settings
 from django.dispatch import receiver
 from django.http import HttpRequest
+from django.utils.module_loading import import_string
 
 from kalpla.integrations.sns_signatures import SnsSignatureError, sns_message_verify
 
@@ -64,19 +66,11 @@ class EmailEvent:
 
 
 EmailEventHandler = Callable[[EmailEvent], None]
-_HANDLERS: list[EmailEventHandler] = []
 
 
-def email_event_handler(func: EmailEventHandler) -> EmailEventHandler:
-    """Register ``func`` to receive every EmailEvent (registering twice is harmless)."""
-    if func not in _HANDLERS:
-        _HANDLERS.append(func)
-    return func
-
-
-def email_event_handler_remove(func: EmailEventHandler) -> None:
-    if func in _HANDLERS:
-        _HANDLERS.remove(func)
+def email_event_handlers() -> list[EmailEventHandler]:
+    """The handlers settings.KALPLA_EMAIL_EVENT_HANDLERS names, in order."""
+    return [import_string(path) for path in settings.KALPLA_EMAIL_EVENT_HANDLERS]
 
 
 def email_event_from_anymail(event: AnymailTrackingEvent, esp_name: str = "") -> EmailEvent:
@@ -110,7 +104,7 @@ def _bounce_type(kind: str, esp_event: Any) -> BounceType | None:
 
 
 def email_event_dispatch(event: EmailEvent) -> None:
-    for handler in list(_HANDLERS):
+    for handler in email_event_handlers():
         handler(event)
 
 

@@ -1,18 +1,23 @@
 """Reads for the in-app side of notifications: lists, pages, unread counts, deliveries."""
 
+from __future__ import annotations
+
 import base64
 import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
-from accounts.models import User
 from notifications.models import Delivery, Notification
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 UNREAD_CACHE_SECONDS = 24 * 3600
 PAGE_SIZE = 20
@@ -99,3 +104,10 @@ def notification_page(*, user: User, cursor: str = "", size: int = PAGE_SIZE) ->
 
 def delivery_get(*, delivery_id: int) -> Delivery | None:
     return Delivery.objects.select_related("notification", "user").filter(pk=delivery_id).first()
+
+
+def notification_dedupe_keys_used(*, keys: Iterable[str]) -> set[str]:
+    """Which of ``keys`` some notification was sent with already (one query)."""
+    return set(
+        Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )

@@ -5,7 +5,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.signals import user_login_failed
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from accounts.tests.test_mfa import totp_now
+from accounts.tests.mfa import totp_now
 
 pytestmark = pytest.mark.django_db
 

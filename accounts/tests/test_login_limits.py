@@ -6,7 +6,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 
 from accounts.tests.factories import PASSWORD
-from accounts.tests.test_mfa import totp_now
+from accounts.tests.mfa import totp_now
 
 pytestmark = pytest.mark.django_db
 

@@ -1,18 +1,14 @@
 import re
-import time
 
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
-from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from allauth.mfa.totp.internal.auth import TOTP
 
 from accounts.tests.factories import PASSWORD
+from accounts.tests.mfa import totp_now
 
 pytestmark = pytest.mark.django_db
-
-
-def totp_now(secret: str) -> str:
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
 
 
 def _password_login(client, user):

@@ -1,9 +1,12 @@
 """Reads for the catalogue, the course page and reviews."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.core.files.storage import storages
 from django.db.models import (
     Count,
@@ -20,10 +23,12 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from courses.learners import ViewerAccess, learners
 from courses.models import Category, Course, Lesson, Review, Tag
 from courses.services.search import course_search
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ORDER_BY: dict[str, tuple[str, ...]] = {
     "relevance": ("-relevance", "-rating_count", "-published_at", "-id"),
@@ -60,7 +65,8 @@ def is_enrolled(*, user: UserLike, course: Course) -> bool:
 
 def _instructors_prefetch() -> Prefetch:
     return Prefetch(
-        "instructors", queryset=User.objects.only(*INSTRUCTOR_FIELDS).order_by("name", "id")
+        "instructors",
+        queryset=get_user_model().objects.only(*INSTRUCTOR_FIELDS).order_by("name", "id"),
     )
 
 

@@ -1,10 +1,11 @@
 """Reads of courses and lessons the learning pages share (the access rule that decides who
 may open them lives in ``enrollments.access``)."""
 
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from courses.models import Course, Lesson
+from courses.models import Course, Lesson, Module
 
 # Lesson file links must outlive a long viewing session: a player fetches byte ranges for as
 # long as the lesson plays.
@@ -68,3 +69,37 @@ def neighbours(ids: list[int], lesson_id: int) -> tuple[int | None, int | None]:
     previous = ids[index - 1] if index > 0 else None
     following = ids[index + 1] if index + 1 < len(ids) else None
     return previous, following
+
+
+# --- querysets the enrollments app builds its reads on -------------------------------------
+
+
+def course_list() -> QuerySet[Course]:
+    """Every course, whatever its status (callers filter and pick the columns)."""
+    return Course.objects.all()
+
+
+def course_published_list() -> QuerySet[Course]:
+    return Course.objects.filter(status=Course.Status.PUBLISHED)
+
+
+def lesson_visible_list() -> QuerySet[Lesson]:
+    """Lessons students see: published, in a published module."""
+    return Lesson.objects.visible()
+
+
+def lesson_with_course_get(*, lesson_id: int) -> Lesson | None:
+    """The lesson with its course (one query), or None."""
+    return Lesson.objects.select_related("course").filter(pk=lesson_id).first()
+
+
+def course_outline_querysets(
+    *, course: Course, include_drafts: bool
+) -> tuple[QuerySet[Module], QuerySet[Lesson]]:
+    """The course's modules and lessons (drafts only when asked), for an outline the caller
+    orders and trims."""
+    modules = Module.objects.filter(course=course)
+    lessons = Lesson.objects.filter(course=course)
+    if not include_drafts:
+        modules, lessons = modules.visible(), lessons.visible()
+    return modules, lessons

@@ -4,7 +4,7 @@ and only once the lesson is open to them.
 ``lessons_claim_for_announcement`` marks a published course's visible, never-announced lessons
 as announced (under row locks, so two runs cannot both claim one) and sends
 ``courses.signals.lessons_became_visible``: the enrollments app, which knows who is enrolled,
-hands each lesson's students to ``lesson_announce_queue``; ``lesson_announce_to`` notifies one
+hands each lesson's students to ``courses.tasks.lesson_announce_queue``; ``lesson_announce_to`` notifies one
 chunk of them (``courses.updated`` with a per-lesson dedupe key, so a chunk delivered twice
 tells nobody twice). ``courses.tasks.lessons_announce_task`` runs the claim.
 
@@ -14,16 +14,22 @@ announced at publish only to students it is open to, and to each other student o
 opens for them (``lessons_opening_after_days``, whose students enrollments finds).
 """
 
-from datetime import datetime
+from __future__ import annotations
 
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
 from courses.models import Course, Lesson
 from courses.signals import lessons_became_visible
+
+if TYPE_CHECKING:
+    pass
 
 
 def _dedupe_key(lesson_id: int) -> str:
@@ -93,16 +99,6 @@ def lessons_claim_for_announcement(*, course_id: int) -> list[int]:
     return claimed
 
 
-def lesson_announce_queue(*, lesson_id: int, user_ids: list[int]) -> None:
-    """Tell these students about the lesson on Celery: one task per chunk of students, so a
-    course with many is told by several workers and no task holds a long transaction."""
-    from courses.tasks import ANNOUNCE_CHUNK, lesson_announce_chunk_task
-
-    for start in range(0, len(user_ids), ANNOUNCE_CHUNK):
-        chunk = user_ids[start : start + ANNOUNCE_CHUNK]
-        lesson_announce_chunk_task.delay(lesson_id=lesson_id, user_ids=chunk)
-
-
 def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
     """Tell these students about the lesson (if still visible); returns how many were told."""
     from notifications.services.notify import notify  # avoids an import cycle at start-up
@@ -117,7 +113,7 @@ def lesson_announce_to(*, lesson_id: int, user_ids: list[int]) -> int:
         return 0
     course = lesson.course
     notes = notify(
-        recipients=User.objects.filter(pk__in=user_ids, is_active=True),
+        recipients=get_user_model().objects.filter(pk__in=user_ids, is_active=True),
         kind="courses.updated",
         context={
             "course_title": course.title,

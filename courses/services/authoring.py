@@ -20,13 +20,15 @@ is released with the module. When lessons become visible, their live students ar
 (``courses.updated``) by ``courses.tasks.lessons_announce_task``.
 """
 
+from __future__ import annotations
+
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
@@ -36,17 +38,19 @@ from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from accounts.selectors import staff_user_list
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
+from courses.services.changes import course_changed
 from courses.services.guards import require_author, require_editor, require_staff
-from courses.services.search import course_search_document_refresh
+from courses.services.media import files_delete_later, lesson_narration_later
 from courses.signals import lessons_changed
 from kalpla.exceptions import ApplicationError
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 logger = logging.getLogger(__name__)
 
-AnyUser = User | AnonymousUser
 Direction = Literal["up", "down"]
 
 SLUG_MAX = 100
@@ -78,28 +82,6 @@ COURSE_CLEAN_EXCLUDE = ["created_by"]
 
 
 # --- after every change ---------------------------------------------------------------------
-
-
-def course_changed(*, course: Course) -> None:
-    """Refresh what is derived from a course's content once the change is committed: the
-    search document. (Cached pages are retired by ``courses.cache`` on every save.)"""
-    course_id = course.pk
-    transaction.on_commit(lambda: _refresh_derived(course_id))
-
-
-def _refresh_derived(course_id: int) -> None:
-    course = Course.objects.filter(pk=course_id).first()
-    if course is None:
-        return
-    for hook in _derived_hooks():
-        try:
-            hook(course=course)
-        except Exception:  # a stale search document must not undo a saved edit
-            logger.exception("refreshing course %s after an edit failed", course_id)
-
-
-def _derived_hooks() -> list[Callable[..., Any]]:
-    return [course_search_document_refresh]
 
 
 def course_duration_refresh(*, course_id: int) -> int:
@@ -358,7 +340,7 @@ def course_submitted_notify(*, course_id: int, by_id: int, stamp: int = 0) -> No
     course = Course.objects.filter(pk=course_id, status=Course.Status.REVIEW).first()
     if course is None:
         return
-    mentor = User.objects.filter(pk=by_id).first()
+    mentor = get_user_model().objects.filter(pk=by_id).first()
     notify(
         recipients=staff_user_list(),
         kind="courses.submitted",
@@ -544,8 +526,6 @@ def lesson_create(
     if lesson.is_published and module.is_published:
         course_lessons_changed(course=course)
     if lesson.kind == Lesson.Kind.TEXT and lesson.content.strip():
-        from courses.services.media import lesson_narration_later
-
         lesson_narration_later(lesson=lesson)
     course_changed(course=course)
     return lesson
@@ -570,8 +550,6 @@ def lesson_update(*, user: User, lesson: Lesson, data: dict[str, Any]) -> Lesson
     elif "duration" in changed:
         course_duration_refresh(course_id=lesson.course_id)
     if lesson.kind == Lesson.Kind.TEXT and (lesson.content != old_content or old_kind != "text"):
-        from courses.services.media import lesson_narration_later
-
         lesson_narration_later(lesson=lesson)
     course_changed(course=lesson.course)
     return lesson
@@ -588,8 +566,6 @@ def lesson_delete(*, user: User, lesson: Lesson) -> None:
     lesson.delete()
     _renumber(list(Lesson.objects.filter(module=module).order_by("order", "id")))
     course_lessons_changed(course=course)
-    from courses.services.media import files_delete_later
-
     files_delete_later(names=names)
     course_changed(course=course)
 
@@ -713,7 +689,5 @@ def resource_remove(*, user: User, resource: Resource) -> None:
     require_editor(user, lesson.course)
     name = resource.file.name or ""
     resource.delete()
-    from courses.services.media import files_delete_later
-
     files_delete_later(names=[name])
     course_changed(course=lesson.course)

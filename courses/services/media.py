@@ -21,10 +21,12 @@ lesson is conditional on the lesson still having the same file, so a late job fo
 replaced upload changes nothing.
 """
 
+from __future__ import annotations
+
 import hashlib
 import html
 import logging
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import markdown
 from django.core.exceptions import ValidationError
@@ -35,11 +37,10 @@ from django.db.models import FileField
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Lesson
-from courses.services.authoring import course_changed
+from courses.services.changes import course_changed
 from courses.services.guards import AuthoringDenied, require_author, require_editor
 from files.services import file_upload_confirm, file_upload_start
 from files.uploads import validate_upload
@@ -52,6 +53,9 @@ from kalpla.integrations.base import (
 from kalpla.integrations.s3 import UploadForm
 from mediatools.captions import CaptionError, Cue, captions_to_vtt, parse_vtt, plain_text
 from mediatools.speech import transcription_output_names
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 

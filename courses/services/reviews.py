@@ -4,8 +4,11 @@ A review's sentiment is computed later by the job ``courses.review_sentiment`` (
 the text changes, run on commit) and stored on the review.
 """
 
+from __future__ import annotations
+
 import hashlib
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Avg, Count
@@ -13,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Review
@@ -23,6 +25,9 @@ from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
 from moderation.models import ModerationItem
 from moderation.services import moderation_flag
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 SENTIMENT_JOB = "courses.review_sentiment"
 

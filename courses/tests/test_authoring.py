@@ -19,7 +19,7 @@ from courses.models import Course, Lesson, Module, Resource
 from courses.services import authoring, media
 from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, TagFactory
-from files.tests.test_uploads import MP4, png_bytes
+from files.tests.samples import MP4, png_bytes
 from jobs.models import ProcessingJob
 from kalpla.exceptions import error_status
 from kalpla.integrations.aws import client as aws_client

@@ -21,7 +21,7 @@ from courses.moderation import course_describe
 from courses.services import media
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from files.services import FILE_LINK_SALT
-from files.tests.test_uploads import MP4, png_bytes
+from files.tests.samples import MP4, png_bytes
 from kalpla.integrations.aws import client as aws_client
 from moderation.models import ModerationItem
 from moderation.services import moderation_flag

@@ -20,7 +20,7 @@ from courses.models import Lesson
 from courses.moderation import course_describe
 from courses.selectors.catalogue import course_thumbnail_url
 from courses.services import authoring, media
-from files.tests.test_uploads import MP4, png_bytes
+from files.tests.samples import MP4, png_bytes
 from jobs.models import ProcessingJob
 from kalpla.integrations.aws import client as aws_client
 from kalpla.integrations.rekognition import ModerationResult

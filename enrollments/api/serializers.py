@@ -1,17 +1,19 @@
 """Output shapes of the enrollments API (input is a path parameter only)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from courses.models import Course
 from courses.selectors import catalogue
 from enrollments.api.serializers_lessons import status_field
 from enrollments.models import Enrollment
 
+if TYPE_CHECKING:
+    from courses.models import Course
 
-def course_cover_url(course: Course, request: Any = None) -> str | None:
+
+def course_cover_url(course: "Course", request: Any = None) -> str | None:
     """The course's card image: the catalogue's helper when present, else the cover file."""
     thumbnail_url = getattr(catalogue, "course_thumbnail_url", None)
     if thumbnail_url is not None:
@@ -32,7 +34,7 @@ class CourseSummaryOut(serializers.Serializer):
     cover_url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.URLField(allow_null=True))
-    def get_cover_url(self, course: Course) -> str | None:
+    def get_cover_url(self, course: "Course") -> str | None:
         return course_cover_url(course, self.context.get("request"))
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from courses.models import Lesson
+from courses.choices import LessonKind, LessonMediaStatus
 from kalpla.api.serializers import InputSerializer
 
 
@@ -44,7 +44,7 @@ class LessonProgressOut(serializers.Serializer):
 class LessonOut(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Lesson.Kind.choices)
+    kind = serializers.ChoiceField(choices=LessonKind.choices)
     duration = serializers.IntegerField(help_text="Seconds.")
     is_preview = serializers.BooleanField()
     is_required = serializers.BooleanField()
@@ -58,7 +58,7 @@ class LessonOut(serializers.Serializer):
         help_text="Text lessons: the Markdown content rendered to sanitised HTML."
     )
     transcript = serializers.CharField()
-    media_status = serializers.ChoiceField(choices=Lesson.MediaStatus.choices)
+    media_status = serializers.ChoiceField(choices=LessonMediaStatus.choices)
     media_url = serializers.CharField(allow_null=True, help_text="Signed link to the video/audio.")
     captions_url = serializers.CharField(
         allow_null=True, help_text="Signed link to WebVTT captions."

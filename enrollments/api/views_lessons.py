@@ -5,7 +5,7 @@ code ``not_enrolled``, ``not_released`` or ``prerequisite_required``, 404 for co
 are not published, and 401 for anonymous users on lessons that are not previews.
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
@@ -18,7 +18,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from courses.models import Lesson
 from courses.selectors.lessons import course_lesson_ids, lesson_get, neighbours
 from enrollments import selectors as enrollment_selectors
 from enrollments import services as enrollment_services
@@ -39,6 +38,9 @@ from enrollments.api.serializers_lessons import (
 from enrollments.models import Enrollment
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import PermissionDenied
+
+if TYPE_CHECKING:
+    from courses.models import Lesson
 
 REFUSALS = {
     401: OpenApiResponse(ErrorSerializer, description=str(gettext_lazy("Not signed in"))),
@@ -74,7 +76,9 @@ def _render(text: str) -> str:
     return str(render_markdown(text))
 
 
-def _allowed_lesson(request: Request, lesson_id: int) -> tuple[Lesson, CourseAccess, LessonAccess]:
+def _allowed_lesson(
+    request: Request, lesson_id: int
+) -> tuple["Lesson", CourseAccess, LessonAccess]:
     lesson = lesson_get(lesson_id=lesson_id)
     ctx = course_access(user=request.user, course=lesson.course)
     access = lesson_access(user=request.user, lesson=lesson, context=ctx)

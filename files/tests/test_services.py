@@ -23,7 +23,7 @@ from files.services import (
     file_upload_link,
     file_upload_start,
 )
-from files.tests.test_uploads import HTML, MP4, SVG, image_bytes, png_bytes
+from files.tests.samples import HTML, MP4, SVG, image_bytes, png_bytes
 from files.views import RangeNotSatisfiable, byte_range
 from kalpla.exceptions import ApplicationError, PermissionDenied
 from kalpla.integrations.s3 import DownloadGrant, LocalFileSigner, get_file_signer

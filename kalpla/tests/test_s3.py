@@ -19,7 +19,7 @@ from storages.backends.s3 import S3Storage
 
 from accounts.tests.factories import UserFactory
 from files.services import file_upload_confirm, file_upload_link, file_upload_start
-from files.tests.test_uploads import HTML, MP4, png_bytes
+from files.tests.samples import HTML, MP4, png_bytes
 from kalpla.integrations.aws import client
 from kalpla.integrations.base import IntegrationError
 from kalpla.integrations.s3 import S3FileSigner, get_file_signer

@@ -1,4 +1,4 @@
-"""Notification services. Importing the package registers channel senders and hooks."""
+"""Notification services. Importing the package connects their signal receivers."""
 
 from notifications.services import (  # noqa: F401
     channels,

@@ -1,10 +1,12 @@
-"""Registry connecting the delivery pipeline (notify -> Delivery -> task) to channel senders.
+"""What the delivery pipeline (notify -> Delivery -> task) expects of a channel's sender.
 
 A sender takes a Delivery (status queued, its notification loaded) and sends it now; it
 returns the provider's message id, raises kalpla.integrations.base.TransientIntegrationError to
 be retried with backoff, or SkipDelivery to record why nothing was sent (suppressed address,
 no verified phone, no device). The caller records statuses; senders stay idempotent by
-checking ``delivery.provider_message_id`` first.
+checking ``delivery.provider_message_id`` first. The senders of each channel are named in
+``notifications.services.delivery.CHANNEL_SENDERS``; the digest's in
+``notifications.services.digest``.
 """
 
 from collections.abc import Callable, Sequence
@@ -21,21 +23,5 @@ class SkipDelivery(Exception):
 
 
 ChannelSender = Callable[[Delivery], str]
+# Sends one digest email to ``user`` listing ``notifications``; returns the message id.
 DigestSender = Callable[[Any, Sequence[Notification]], str]
-
-CHANNEL_SENDERS: dict[str, ChannelSender] = {}
-DIGEST_SENDERS: list[DigestSender] = []
-
-
-def channel_sender(channel: str) -> Callable[[ChannelSender], ChannelSender]:
-    def register(func: ChannelSender) -> ChannelSender:
-        CHANNEL_SENDERS[channel] = func
-        return func
-
-    return register
-
-
-def digest_sender(func: DigestSender) -> DigestSender:
-    """Sends one digest email to ``user`` listing ``notifications``; returns the message id."""
-    DIGEST_SENDERS[:] = [func]
-    return func

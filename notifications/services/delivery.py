@@ -1,21 +1,31 @@
-"""Sending one Delivery through its channel's registered sender and recording what happened.
+"""Sending one Delivery through its channel's sender and recording what happened.
 
 Statuses: queued -> sent | skipped | suppressed | failed; held (quiet hours) and digest wait
 for the beat tasks. A delivery is sent at most once: the row is locked while its sender runs,
 and anything but ``queued`` is left alone, so a redelivered or retried task finds it done.
+
+The Celery task that sends a delivery (``notifications.delivery_send``) lives here with the
+queueing that starts it, so sending and queueing need no import of each other;
+``notifications.tasks`` holds the beat tasks.
 """
 
 import logging
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
+from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
-from jobs.retry import RetryPolicy
+from jobs.retry import RetryPolicy, task_retry_or_give_up
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
-from notifications.models import Delivery
-from notifications.services.channels import CHANNEL_SENDERS, SkipDelivery
+from notifications.models import Channel, Delivery
+from notifications.selectors import delivery_get
+from notifications.services.channels import ChannelSender, SkipDelivery
+from notifications.services.email import email_deliver
+from notifications.services.push import push_deliver
+from notifications.services.sms import sms_deliver
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +33,35 @@ logger = logging.getLogger(__name__)
 DELIVERY_RETRY = RetryPolicy(max_attempts=5, backoff_seconds=5, backoff_max_seconds=600)
 RELEASE_BATCH = 500
 
+# The sender of each channel (in-app needs none: the notification row is the delivery).
+CHANNEL_SENDERS: dict[str, ChannelSender] = {
+    Channel.EMAIL: email_deliver,
+    Channel.SMS: sms_deliver,
+    Channel.PUSH: push_deliver,
+}
+
+
+@shared_task(bind=True, name="notifications.delivery_send", acks_late=True, max_retries=None)
+def delivery_send_task(self: Any, delivery_id: int) -> str:
+    delivery = delivery_get(delivery_id=delivery_id)
+    if delivery is None:
+        return "missing"
+    try:
+        delivery = delivery_send(delivery=delivery)
+    except TransientIntegrationError as exc:
+        failing = delivery
+        return task_retry_or_give_up(
+            self,
+            exc=exc,
+            attempts=failing.attempts,
+            policy=DELIVERY_RETRY,
+            give_up=lambda error: delivery_fail(delivery=failing, error=error),
+        )
+    return str(delivery.status)
+
 
 def deliveries_queue(*, delivery_ids: Iterable[int]) -> None:
     """Queue a send task per delivery once the surrounding transaction commits."""
-    from notifications.tasks import delivery_send_task
-
     ids = list(delivery_ids)
     if ids:
         transaction.on_commit(lambda: [delivery_send_task.delay(delivery_id=pk) for pk in ids])

@@ -16,7 +16,8 @@ from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from notifications.models import Delivery, Notification, NotificationSettings
-from notifications.services.channels import DIGEST_SENDERS, SkipDelivery
+from notifications.services.channels import DigestSender, SkipDelivery
+from notifications.services.email import email_digest_send
 from notifications.services.preferences import user_zone
 
 logger = logging.getLogger(__name__)
@@ -25,6 +26,8 @@ DAILY_GAP = timedelta(hours=23)
 WEEKLY_GAP = timedelta(days=6, hours=21)
 WINDOW_HOURS = 2
 MONDAY = 0
+# Sends one person their digest (an email listing the notifications that waited for it).
+DIGEST_SENDER: DigestSender = email_digest_send
 
 
 def digest_due(*, prefs: NotificationSettings, now: datetime) -> bool:
@@ -51,9 +54,6 @@ def digests_send(*, now: datetime | None = None) -> int:
     sender's work plus a lock and two updates.
     """
     now = now or timezone.now()
-    if not DIGEST_SENDERS:
-        logger.warning("no digest sender registered; digests wait")
-        return 0
     waiting = Delivery.objects.filter(user_id=OuterRef("user_id"), status=Delivery.Status.DIGEST)
     candidates = (
         NotificationSettings.objects.exclude(digest=NotificationSettings.Digest.OFF)
@@ -109,7 +109,7 @@ def _send_one(*, prefs: NotificationSettings, deliveries: list[Delivery], now: d
         notifications: list[Notification] = [d.notification for d in items if d.notification]
         outcome: dict[str, Any]
         try:
-            message_id = DIGEST_SENDERS[0](prefs.user, notifications)
+            message_id = DIGEST_SENDER(prefs.user, notifications)
         except SkipDelivery as exc:
             # Suppressed or unverified address: record it once instead of retrying daily.
             outcome = {"status": exc.status, "error": exc.reason[:4000]}

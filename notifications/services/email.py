@@ -33,7 +33,7 @@ from kalpla.exceptions import ApplicationError
 from kalpla.integrations.ses import email_send
 from notifications.kinds import CATEGORIES, KINDS, Kind
 from notifications.models import Channel, Delivery, Notification, NotificationPreference
-from notifications.services.channels import SkipDelivery, channel_sender, digest_sender
+from notifications.services.channels import SkipDelivery
 from notifications.services.suppression import email_is_suppressed
 
 logger = logging.getLogger(__name__)
@@ -249,7 +249,6 @@ def _reply_to() -> list[str]:
     return [settings.KALPLA_REPLY_TO_EMAIL] if settings.KALPLA_REPLY_TO_EMAIL else []
 
 
-@channel_sender(Channel.EMAIL)
 def email_deliver(delivery: Delivery) -> str:
     """Send one notification by email; returns the provider's message id."""
     if delivery.provider_message_id:
@@ -310,7 +309,6 @@ def digest_email_render(user: Any, notifications: Sequence[Notification]) -> Ren
     )
 
 
-@digest_sender
 def email_digest_send(user: Any, notifications: Sequence[Notification]) -> str:
     """Send the digest of ``notifications`` to ``user``; returns the provider's message id.
 

@@ -4,17 +4,22 @@ Live events go to two groups per person: ``user_<id>`` (the general /ws/me/ stre
 ``notifications_<id>`` (the /ws/notifications/ socket, which carries nothing else).
 """
 
+from __future__ import annotations
+
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
 from kalpla.realtime import realtime_publish, user_group
 from notifications.models import Notification
 from notifications.selectors import unread_cache_key, unread_counts_fresh
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def notifications_group(user_id: int) -> str:

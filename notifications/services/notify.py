@@ -15,11 +15,13 @@ Queries do not grow with the number of recipients: a fixed handful of reads, one
 the notifications and one for the deliveries.
 """
 
+from __future__ import annotations
+
 import json
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from allauth.account.models import EmailAddress
 from allauth.account.signals import email_confirmed, password_changed, password_reset, password_set
@@ -31,7 +33,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.models import User
 from accounts.signals import api_key_created, user_signup_completed
 from notifications.kinds import Kind, get_kind
 from notifications.models import (
@@ -52,6 +53,9 @@ from notifications.services.preferences import (
     quiet_hours_end,
     user_zone,
 )
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 logger = logging.getLogger(__name__)
 

@@ -7,19 +7,24 @@ by default for them stays on whatever the preference says; a channel that is off
 can still be switched on.
 """
 
+from __future__ import annotations
+
 import zoneinfo
 from collections.abc import Mapping
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from notifications.kinds import CATEGORIES, KINDS, Kind
 from notifications.models import Channel, Delivery, NotificationPreference, NotificationSettings
+from notifications.services.delivery import deliveries_queue
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHANNELS: tuple[str, ...] = (Channel.IN_APP, Channel.EMAIL, Channel.SMS, Channel.PUSH)
 # A category with no kinds yet shows the usual defaults (the Kind dataclass's own).
@@ -167,8 +172,6 @@ def preferences_update(
 
 def _release_digest(*, user: User) -> None:
     """Someone who turns the digest off gets what was waiting for it now, not never."""
-    from notifications.services.delivery import deliveries_queue
-
     waiting = Delivery.objects.select_for_update().filter(user=user, status=Delivery.Status.DIGEST)
     ids = list(waiting.values_list("pk", flat=True))
     Delivery.objects.filter(pk__in=ids).update(status=Delivery.Status.QUEUED)

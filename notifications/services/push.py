@@ -19,9 +19,8 @@ from django.utils import timezone
 
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from kalpla.integrations.sns import EndpointDisabled, get_messenger
-from notifications import tasks_channels  # noqa: F401 - registers the clean-up beat task
-from notifications.models import Channel, Delivery, Device
-from notifications.services.channels import SkipDelivery, channel_sender
+from notifications.models import Delivery, Device
+from notifications.services.channels import SkipDelivery
 from notifications.services.email import (
     kind_template_render,
     notification_context,
@@ -177,7 +176,6 @@ def _join_ids(ids: list[str]) -> str:
     return joined
 
 
-@channel_sender(Channel.PUSH)
 def push_deliver(delivery: Delivery) -> str:
     """Push one notification to each enabled device; returns the message ids, comma-joined.
 

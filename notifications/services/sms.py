@@ -1,8 +1,8 @@
 """The SMS channel: a notification's ``sms.txt`` to the user's verified phone number."""
 
 from kalpla.integrations.sns import get_messenger
-from notifications.models import Channel, Delivery
-from notifications.services.channels import SkipDelivery, channel_sender
+from notifications.models import Delivery
+from notifications.services.channels import SkipDelivery
 from notifications.services.email import (
     kind_template_render,
     notification_context,
@@ -20,7 +20,6 @@ def sms_text(text: str) -> str:
     return text if len(text) <= SMS_MAX_CHARS else text[: SMS_MAX_CHARS - 1] + "…"
 
 
-@channel_sender(Channel.SMS)
 def sms_deliver(delivery: Delivery) -> str:
     """Send one notification by SMS; only to a verified number."""
     if delivery.provider_message_id:

@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from notifications.email_events import EmailEvent, email_event_handler
+from notifications.email_events import EmailEvent
 from notifications.models import Channel, Delivery, EmailSuppression
 
 logger = logging.getLogger(__name__)
@@ -148,7 +148,6 @@ def email_event_apply(event: EmailEvent) -> None:
             _soft_bounces_reset(email=email)
 
 
-@email_event_handler
 def email_event_record(event: EmailEvent) -> None:
     """The webhook's handler: apply each event once, even when SNS delivers it again."""
     # One SNS notification (one event_id) carries an event per recipient.

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from notifications.models import Channel, Delivery, NotificationSettings
-from notifications.services import channels
+from notifications.services import delivery as delivery_service
 from notifications.services.channels import SkipDelivery
 from notifications.services.digest import digests_send
 from notifications.services.notify import notify
@@ -25,7 +25,7 @@ def emails(monkeypatch) -> list[int]:
     """A fake email channel sender: immediate emails, by delivery id."""
     calls: list[int] = []
     monkeypatch.setitem(
-        channels.CHANNEL_SENDERS, Channel.EMAIL, lambda d: calls.append(d.pk) or f"m-{d.pk}"
+        delivery_service.CHANNEL_SENDERS, Channel.EMAIL, lambda d: calls.append(d.pk) or f"m-{d.pk}"
     )
     return calls
 
@@ -39,8 +39,7 @@ def digests(monkeypatch) -> list[tuple[int, list[str]]]:
         calls.append((user.pk, [n.title for n in notifications]))
         return f"digest-{user.pk}-{len(calls)}"
 
-    monkeypatch.setattr(channels, "DIGEST_SENDERS", [send])
-    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDERS", [send])
+    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDER", send)
     return calls
 
 
@@ -133,7 +132,7 @@ def test_digest_skipped_by_the_sender_is_recorded_not_retried(
     def refuse(user, notifications):
         raise SkipDelivery("suppressed", status=Delivery.Status.SUPPRESSED)
 
-    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDERS", [refuse])
+    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDER", refuse)
     user = digest_user()
     announce(user, "Bounced", django_capture_on_commit_callbacks)
     assert digests_send(now=WEDNESDAY_0810_IST) == 0
@@ -155,7 +154,7 @@ def test_digest_failure_for_one_user_does_not_stop_others(
             raise TransientIntegrationError("SES throttled")
         return "ok"
 
-    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDERS", [flaky])
+    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDER", flaky)
     announce(first, "A", django_capture_on_commit_callbacks)
     announce(second, "B", django_capture_on_commit_callbacks)
     assert digests_send(now=WEDNESDAY_0810_IST) == 1
@@ -163,7 +162,7 @@ def test_digest_failure_for_one_user_does_not_stop_others(
     assert Delivery.objects.get(user=first).status == "digest"  # waits for the next run
     assert Delivery.objects.get(user=second).status == "sent"
     # the run an hour later (still within the window) retries the first
-    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDERS", [lambda u, ns: "ok"])
+    monkeypatch.setattr("notifications.services.digest.DIGEST_SENDER", lambda u, ns: "ok")
     assert digests_send(now=WEDNESDAY_0810_IST + timedelta(hours=1)) == 1
     assert Delivery.objects.get(user=first).status == "sent"
 

@@ -12,10 +12,11 @@ from kalpla.testing.moto import moto_data
 from kalpla.testing.ses import ses_verify_sender
 from notifications.kinds import KINDS, Kind
 from notifications.models import Delivery, EmailSuppression, Notification, NotificationPreference
-from notifications.services.channels import DIGEST_SENDERS, SkipDelivery
+from notifications.services import digest
+from notifications.services.channels import SkipDelivery
 from notifications.services.delivery import delivery_send
 from notifications.services.email import email_deliver, email_digest_send
-from notifications.tests.test_suppression import bounce, post_ses_event
+from notifications.tests.ses_events import bounce, post_ses_event
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +225,7 @@ def test_digest_lists_notifications_with_links(locmem):
         )
         for n in (1, 2)
     ]
-    assert [email_digest_send] == DIGEST_SENDERS
+    assert digest.DIGEST_SENDER is email_digest_send
     message_id = email_digest_send(user, notifications)
     [sent] = mail.outbox
     assert sent.extra_headers["Message-ID"] == message_id

@@ -12,7 +12,7 @@ from kalpla.integrations.ses import EmailRejected, email_send
 from kalpla.testing.moto import moto_data
 from kalpla.testing.ses import ses_verify_sender
 from kalpla.testing.sns import sns_sign
-from notifications.email_events import EmailEvent, email_event_handler, email_event_handler_remove
+from notifications.email_events import EmailEvent
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
 SENDER = "no-reply@kalpla.example"
@@ -29,15 +29,8 @@ def ses(aws, settings):
 
 
 @pytest.fixture
-def events():
-    received: list[EmailEvent] = []
-
-    def collect(event: EmailEvent) -> None:
-        received.append(event)
-
-    email_event_handler(collect)
-    yield received
-    email_event_handler_remove(collect)
+def events(email_events_received) -> list[EmailEvent]:
+    return email_events_received
 
 
 # --- sending -------------------------------------------------------------------------------

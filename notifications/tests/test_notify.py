@@ -12,7 +12,6 @@ from accounts.tests.factories import PASSWORD, UserFactory
 from jobs.retry import RetryPolicy
 from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from notifications.models import Channel, Delivery, Device, Notification, NotificationPreference
-from notifications.services import channels
 from notifications.services import delivery as delivery_service
 from notifications.services.channels import SkipDelivery
 from notifications.services.delivery import delivery_send
@@ -41,7 +40,7 @@ class FakeSender:
 @pytest.fixture
 def email_sender(monkeypatch) -> FakeSender:
     sender = FakeSender()
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, sender)
     return sender
 
 
@@ -209,7 +208,7 @@ def test_delivery_send_records_sent(email_sender):
     ],
 )
 def test_delivery_send_records_skips_and_failures(monkeypatch, error, status):
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, FakeSender(error))
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, FakeSender(error))
     delivery = delivery_send(delivery=queued_email())
     delivery.refresh_from_db()
     assert delivery.status == status
@@ -218,7 +217,7 @@ def test_delivery_send_records_skips_and_failures(monkeypatch, error, status):
 
 
 def test_delivery_send_without_a_sender_is_skipped(monkeypatch):
-    monkeypatch.delitem(channels.CHANNEL_SENDERS, Channel.EMAIL, raising=False)
+    monkeypatch.delitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, raising=False)
     delivery = delivery_send(delivery=queued_email())
     assert delivery.status == "skipped" and "No sender" in delivery.error
 
@@ -238,7 +237,7 @@ class RecordingPolicy(RetryPolicy):
 def test_delivery_task_retries_transient_errors_with_backoff(monkeypatch):
     # given a sender that is throttled twice
     sender = FakeSender(TransientIntegrationError("throttled"), TransientIntegrationError("again"))
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, sender)
     waits = []
     monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RecordingPolicy(waits))
     delivery = queued_email()
@@ -253,7 +252,7 @@ def test_delivery_task_retries_transient_errors_with_backoff(monkeypatch):
 
 def test_delivery_task_gives_up_after_five_attempts(monkeypatch):
     sender = FakeSender(*[TransientIntegrationError("down")] * 10)
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, sender)
     monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RetryPolicy(backoff_seconds=0))
     delivery = queued_email()
     delivery_send_task.delay(delivery_id=delivery.pk)
@@ -286,7 +285,7 @@ def test_delivery_task_leaves_held_and_digest_alone(email_sender):
 def test_delivery_task_retries_on_a_real_worker(celery_worker, monkeypatch):
     # given a sender throttled twice, and short backoffs
     sender = FakeSender(TransientIntegrationError("throttled"), TransientIntegrationError("again"))
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, sender)
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, sender)
     monkeypatch.setattr(delivery_service, "DELIVERY_RETRY", RetryPolicy(backoff_seconds=0))
     # when notify() commits, the task goes through Redis to the worker
     [n] = announce([UserFactory()])

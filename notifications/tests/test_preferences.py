@@ -11,7 +11,7 @@ from notifications.models import (
     NotificationPreference,
     NotificationSettings,
 )
-from notifications.services import channels
+from notifications.services import delivery as delivery_service
 from notifications.services.notify import notify
 from notifications.services.preferences import (
     channel_enabled,
@@ -89,7 +89,7 @@ def test_preference_explicit_off_stops_the_channel(student, django_capture_on_co
 def test_preference_transactional_kind_cannot_be_muted(
     student, django_capture_on_commit_callbacks, monkeypatch
 ):
-    monkeypatch.setitem(channels.CHANNEL_SENDERS, Channel.EMAIL, lambda delivery: "m-1")
+    monkeypatch.setitem(delivery_service.CHANNEL_SENDERS, Channel.EMAIL, lambda delivery: "m-1")
     _update(student, {"account": {"in_app": False, "email": False, "sms": False, "push": False}})
     assert channel_enabled(
         kind=get_kind("account.password_changed"), channel="email", explicit=False
@@ -144,7 +144,7 @@ def test_preferences_turning_digest_off_releases_waiting_email(
 ):
     sent = []
     monkeypatch.setitem(
-        channels.CHANNEL_SENDERS, Channel.EMAIL, lambda d: sent.append(d.pk) or f"m{d.pk}"
+        delivery_service.CHANNEL_SENDERS, Channel.EMAIL, lambda d: sent.append(d.pk) or f"m{d.pk}"
     )
     _update(student, digest="daily")
     with django_capture_on_commit_callbacks(execute=True):

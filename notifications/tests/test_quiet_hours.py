@@ -15,7 +15,7 @@ from notifications.models import (
     NotificationSettings,
     PhoneNumber,
 )
-from notifications.services import channels
+from notifications.services import delivery as delivery_service
 from notifications.services.delivery import deliveries_release_held
 from notifications.services.notify import notify
 from notifications.services.preferences import quiet_hours_end
@@ -33,7 +33,7 @@ def sent(monkeypatch) -> list[tuple[str, int]]:
     calls: list[tuple[str, int]] = []
     for channel in (Channel.SMS, Channel.PUSH, Channel.EMAIL):
         monkeypatch.setitem(
-            channels.CHANNEL_SENDERS,
+            delivery_service.CHANNEL_SENDERS,
             channel,
             lambda d, channel=channel: calls.append((channel, d.pk)) or f"{channel}-{d.pk}",
         )

@@ -8,7 +8,7 @@ from django.urls import include, path
 from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from accounts.tests.test_mfa import totp_now
+from accounts.tests.mfa import totp_now
 from kalpla import urls as kalpla_urls
 from kalpla.models import OutboxMessage
 from kalpla.testing.moto import moto_data

@@ -18,7 +18,7 @@ from notifications.models import Delivery, Device, Notification, PhoneNumber
 from notifications.services import push as push_service
 from notifications.services.delivery import delivery_send
 from notifications.services.phone import phone_start, phone_verify
-from notifications.tasks_channels import clean_devices_task
+from notifications.tasks import clean_devices_task
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 
 from kalpla.integrations.sns_signatures import SnsSignatureError, sns_message_verify
 from kalpla.testing.sns import TEST_CERT_URL, sns_sign
-from notifications.email_events import EmailEvent, email_event_handler, email_event_handler_remove
+from notifications.email_events import EmailEvent
 
 WEBHOOK = "/anymail/amazon_ses/tracking/"
 SECRET = "kalpla-ses:correct-horse-battery-staple"
@@ -53,12 +53,9 @@ def _post(client, message: dict):
 
 
 @pytest.fixture
-def events(settings):
+def events(settings, email_events_received) -> list[EmailEvent]:
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
-    received: list[EmailEvent] = []
-    email_event_handler(received.append)
-    yield received
-    email_event_handler_remove(received.append)
+    return email_events_received
 
 
 @pytest.fixture(autouse=True)

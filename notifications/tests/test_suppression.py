@@ -1,14 +1,11 @@
 """Bounces and complaints from SES (through anymail's real tracking webhook) stop email."""
 
-import base64
-import json
 import uuid
 
 import pytest
 from django.core import mail
 
 from accounts.tests.factories import UserFactory
-from kalpla.testing.sns import sns_sign
 from notifications.email_events import EmailEvent
 from notifications.models import Delivery, EmailSuppression, Notification
 from notifications.services.delivery import delivery_send
@@ -18,114 +15,17 @@ from notifications.services.suppression import (
     suppression_add,
     suppression_lift,
 )
+from notifications.tests.ses_events import (
+    SECRET,
+    WEBHOOK,
+    bounce,
+    complaint,
+    delivered,
+    post_ses_event,
+    sns_body,
+)
 
 pytestmark = pytest.mark.django_db
-
-WEBHOOK = "/anymail/amazon_ses/tracking/"
-SECRET = "kalpla-ses:test-webhook-secret"
-SENDER = "no-reply@kalpla.example"
-
-
-# --- SES events as SNS posts them ----------------------------------------------------------
-
-
-def ses_event(event_type: str, recipient: str, message_id: str, **detail: object) -> dict:
-    mail_object = {
-        "timestamp": "2026-11-25T10:00:00.000Z",
-        "source": f"Kalpla <{SENDER}>",
-        "sendingAccountId": "123456789012",
-        "messageId": message_id,
-        "destination": [recipient],
-        "headersTruncated": False,
-        "headers": [{"name": "To", "value": recipient}],
-        "commonHeaders": {"to": [recipient], "messageId": message_id, "subject": "Hi"},
-    }
-    return {"eventType": event_type, "mail": mail_object, **detail}
-
-
-def bounce(recipient: str, message_id: str, bounce_type: str = "Permanent") -> dict:
-    return ses_event(
-        "Bounce",
-        recipient,
-        message_id,
-        bounce={
-            "bounceType": bounce_type,
-            "bounceSubType": "General" if bounce_type == "Permanent" else "MailboxFull",
-            "bouncedRecipients": [
-                {
-                    "emailAddress": recipient,
-                    "action": "failed",
-                    "status": "5.1.1" if bounce_type == "Permanent" else "4.2.2",
-                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
-                }
-            ],
-            "timestamp": "2026-11-25T10:00:02.000Z",
-            "feedbackId": "0100017f-feedback",
-        },
-    )
-
-
-def complaint(recipient: str, message_id: str) -> dict:
-    return ses_event(
-        "Complaint",
-        recipient,
-        message_id,
-        complaint={
-            "complainedRecipients": [{"emailAddress": recipient}],
-            "timestamp": "2026-11-25T10:05:00.000Z",
-            "feedbackId": "0100-complaint",
-            "complaintFeedbackType": "abuse",
-        },
-    )
-
-
-def delivered(recipient: str, message_id: str) -> dict:
-    return ses_event(
-        "Delivery",
-        recipient,
-        message_id,
-        delivery={
-            "timestamp": "2026-11-25T10:00:01.000Z",
-            "recipients": [recipient],
-            "smtpResponse": "250 ok",
-        },
-    )
-
-
-def sns_body(event: dict, sns_message_id: str | None = None) -> tuple[str, dict[str, str]]:
-    """The SNS HTTP notification wrapping an SES event; reuse ``sns_message_id`` to redeliver."""
-    message_id = sns_message_id or str(uuid.uuid4())
-    topic = "arn:aws:sns:us-east-1:123456789012:kalpla-ses-events"
-    body = {
-        "Type": "Notification",
-        "MessageId": message_id,
-        "TopicArn": topic,
-        "Message": json.dumps(event),
-        "Timestamp": "2026-11-25T10:00:03.120Z",
-        "SignatureVersion": "1",
-        "Signature": base64.b64encode(b"signature-bytes").decode(),
-        "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0.pem",
-        "UnsubscribeURL": "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe",
-    }
-    headers = {
-        "HTTP_X_AMZ_SNS_MESSAGE_TYPE": "Notification",
-        "HTTP_X_AMZ_SNS_MESSAGE_ID": message_id,
-        "HTTP_X_AMZ_SNS_TOPIC_ARN": topic,
-        "HTTP_USER_AGENT": "Amazon Simple Notification Service Agent",
-    }
-    return json.dumps(sns_sign(body)), headers
-
-
-def post_ses_event(client, event: dict, sns_message_id: str | None = None):
-    body, headers = sns_body(event, sns_message_id)
-    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
-    return client.post(
-        WEBHOOK,
-        data=body,
-        content_type="text/plain; charset=UTF-8",
-        HTTP_AUTHORIZATION=auth,
-        **headers,
-    )
 
 
 @pytest.fixture

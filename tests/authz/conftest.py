@@ -22,7 +22,7 @@ from courses.tests.factories import (
 from enrollments.access import lesson_file_url
 from enrollments.tests.factories import EnrollmentFactory
 from files.services import file_upload_start
-from kalpla.tests.factories import ModerationItemFactory
+from moderation.tests.factories import ModerationItemFactory
 from notifications.services.email import unsubscribe_token
 from notifications.tests.factories import DeviceFactory, NotificationFactory, PhoneNumberFactory
 
