@@ -22,7 +22,9 @@ def _ordering(form: QueryDict, name: str, item_ids: list[str]) -> list[str] | No
         if not raw:
             return None
         if not raw.isdigit():
-            raise ValidationError("Give each item a place.", errors={name: ["Give each item a place."]})
+            raise ValidationError(
+                "Give each item a place.", errors={name: ["Give each item a place."]}
+            )
         places[item_id] = int(raw)
     if sorted(places.values()) != list(range(1, len(item_ids) + 1)):
         raise ValidationError(
@@ -42,16 +44,18 @@ def answers_from_form(form: QueryDict, questions: list[dict[str, Any]]) -> dict[
                 out[q["position"]] = form.getlist(name)
         elif kind == QuestionKind.TRUE_FALSE:
             if name in form:
-                out[q["position"]] = {"true": True, "false": False}.get(form[name])
+                out[q["position"]] = {"true": True, "false": False}.get(form.get(name, ""))
         elif kind == QuestionKind.MATCHING:
             keys = [f"{name}-{p['id']}" for p in q["prompts"]]
             if any(k in form for k in keys):
-                out[q["position"]] = {p["id"]: form.get(f"{name}-{p['id']}", "") for p in q["prompts"]}
+                out[q["position"]] = {
+                    p["id"]: form.get(f"{name}-{p['id']}", "") for p in q["prompts"]
+                }
         elif kind == QuestionKind.ORDERING:
             order = _ordering(form, name, [i["id"] for i in q["items"]])
             if order is not None:
                 out[q["position"]] = order
         elif name in form:
-            value = form[name]
+            value = form.get(name, "")
             out[q["position"]] = value if value.strip() else None
     return out

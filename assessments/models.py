@@ -17,9 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from .engine.kinds import QuestionKind
 
-POINTS = {"max_digits": 7, "decimal_places": 2}
-FRACTION = {"max_digits": 10, "decimal_places": 7}
-
 
 class QuestionBank(models.Model):
     course = models.ForeignKey(
@@ -59,7 +56,11 @@ class Question(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     text = models.TextField(_("question (Markdown)"), max_length=10000)
     points = models.DecimalField(
-        _("points"), **POINTS, default=Decimal(1), validators=[MinValueValidator(Decimal("0.01"))]
+        _("points"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
     )
     # The kind's stored form (assessments.engine.data): options, answers, pairs, ...
     data = models.JSONField(_("data"), default=dict)
@@ -102,7 +103,8 @@ class Quiz(models.Model):
     )
     retry_penalty = models.DecimalField(
         _("penalty per wrong try"),
-        **FRACTION,
+        max_digits=10,
+        decimal_places=7,
         default=Decimal("0.3333333"),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))],
     )
@@ -221,8 +223,8 @@ class Attempt(models.Model):
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     auto_submitted = models.BooleanField(_("submitted at the deadline"), default=False)
     graded_at = models.DateTimeField(_("graded"), null=True, blank=True)
-    score = models.DecimalField(_("score"), **POINTS, null=True, blank=True)
-    max_score = models.DecimalField(_("out of"), **POINTS, default=Decimal(0))
+    score = models.DecimalField(_("score"), max_digits=7, decimal_places=2, null=True, blank=True)
+    max_score = models.DecimalField(_("out of"), max_digits=7, decimal_places=2, default=Decimal(0))
     current_page = models.PositiveSmallIntegerField(default=0)
     # Taken by the course's instructors or staff to try the quiz out: counts for no grade.
     is_preview = models.BooleanField(_("preview"), default=False)
@@ -260,7 +262,7 @@ class AttemptQuestion(models.Model):
     # A copy of the question as it was when the attempt started.
     kind = models.CharField(max_length=16, choices=QuestionKind.choices)
     text = models.TextField()
-    points = models.DecimalField(**POINTS)
+    points = models.DecimalField(max_digits=7, decimal_places=2)
     data = models.JSONField(default=dict)
     feedback = models.TextField(blank=True)
     response = models.JSONField(null=True, blank=True)
@@ -270,8 +272,8 @@ class AttemptQuestion(models.Model):
     # Immediate feedback: the question is done (right, or out of tries) and keeps its answer.
     locked = models.BooleanField(default=False)
     state = models.CharField(max_length=16, blank=True)
-    fraction = models.DecimalField(**FRACTION, null=True, blank=True)
-    score = models.DecimalField(**POINTS, null=True, blank=True)
+    fraction = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
+    score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     outcome_feedback = models.JSONField(default=list, blank=True)
     comment = models.TextField(_("grader's comment"), blank=True, max_length=10000)
     graded_by = models.ForeignKey(

@@ -135,8 +135,8 @@ class AnswerIn(InputSerializer):
 
 
 class AnswersIn(InputSerializer):
-    answers = AnswerIn(
-        many=True,
+    answers = serializers.ListField(
+        child=AnswerIn(),
         max_length=500,
         help_text="Answers by question position; a position sent twice keeps the last.",
     )

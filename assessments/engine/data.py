@@ -28,6 +28,7 @@ from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 
 from kalpla.exceptions import ValidationError
@@ -128,7 +129,7 @@ class _Reader:
             self.fail(key, _("Must be between %(low)d and %(high)d.") % {"low": low, "high": high})
         return value
 
-    def choice(self, src: dict, key: str, choices: type, default: str) -> str:
+    def choice(self, src: dict, key: str, choices: type[TextChoices], default: str) -> str:
         value = src.get(key, default)
         if value not in choices.values:
             self.fail(key, _("Must be one of: %(v)s.") % {"v": ", ".join(choices.values)})
@@ -163,7 +164,9 @@ class _Reader:
 
 def _options(r: _Reader, data: dict, *, missing: Decimal | None = ZERO) -> list[dict]:
     """Choice options; an option without a fraction is worth ``missing`` (None: decided later)."""
-    options, seen, texts = [], set(), set()
+    options: list[dict] = []
+    seen: set[str] = set()
+    texts: set[str] = set()
     for i, raw in enumerate(r.items(data, "options", low=2)):
         o = r.obj(raw, f"options.{i}")
         if o is None:
@@ -296,7 +299,9 @@ def _numeric(r: _Reader, data: dict) -> dict:
 
 
 def _matching(r: _Reader, data: dict) -> dict:
-    pairs, seen, prompts = [], set(), set()
+    pairs: list[dict] = []
+    seen: set[str] = set()
+    prompts: set[str] = set()
     for i, raw in enumerate(r.items(data, "pairs", low=2)):
         p = r.obj(raw, f"pairs.{i}")
         if p is None:
@@ -330,7 +335,8 @@ def _matching(r: _Reader, data: dict) -> dict:
 
 
 def _ordering(r: _Reader, data: dict) -> dict:
-    items, seen = [], set()
+    items: list[dict] = []
+    seen: set[str] = set()
     for i, raw in enumerate(r.items(data, "items", low=2)):
         it = r.obj(raw, f"items.{i}")
         if it is None:

@@ -198,6 +198,8 @@ def _question(line: int, block: str, category: str, report: ImportReport) -> Non
     text = _clean_text(before)
     if after.strip():
         text = f"{text} {MISSING_WORD} {_clean_text(after)}".strip()
+    kind: str
+    data: dict
     try:
         if not body:
             kind, data = QuestionKind.ESSAY, {}

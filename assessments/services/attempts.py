@@ -118,9 +118,10 @@ def attempt_start(*, quiz: Quiz, user: Any) -> Attempt:
             attempt = _create(quiz, user, now, preview)
     except IntegrityError:
         # Two starts at once (two tabs): the other one won; resume it.
-        attempt = _open_attempt(quiz, user)
-        if attempt is None:
+        resumed = _open_attempt(quiz, user)
+        if resumed is None:
             raise
+        return resumed
     return attempt
 
 
