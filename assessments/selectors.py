@@ -9,15 +9,23 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Max, QuerySet
+from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kalpla.exceptions import NotFound
+from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 
 from .engine.grading import State
 from .engine.presentation import question_public, right_answer
-from .models import Attempt, AttemptQuestion, Question, QuestionBank, Quiz
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    Question,
+    QuestionBank,
+    QuestionTag,
+    Quiz,
+    QuizSlot,
+)
 from .policies import REVIEW_ALL, quiz_can_edit, review_shows
 
 
@@ -35,17 +43,6 @@ def quiz_for_lesson(*, lesson_id: int) -> Quiz | None:
         .filter(lesson_id=lesson_id)
         .first()
     )
-
-
-def quiz_get(*, quiz_id: int) -> Quiz:
-    quiz = (
-        Quiz.objects.select_related("lesson__module", "lesson__course", "course")
-        .filter(pk=quiz_id)
-        .first()
-    )
-    if quiz is None:
-        raise NotFound(_("Not found."))
-    return quiz
 
 
 def attempt_list(*, quiz: Quiz, user: Any) -> QuerySet[Attempt]:
@@ -238,9 +235,82 @@ def question_counts(*, attempt: Attempt) -> dict[str, int]:
     }
 
 
-def bank_list(*, course: Any) -> QuerySet[QuestionBank]:
-    return QuestionBank.objects.filter(course=course).order_by("title")
+def _editable(course: Any, user: Any) -> None:
+    if not quiz_can_edit(user=user, course=course):
+        raise PermissionDenied(_("Only the course's mentors can see its quizzes and questions."))
+
+
+def bank_list(*, course: Any, user: Any) -> QuerySet[QuestionBank]:
+    _editable(course, user)
+    return (
+        QuestionBank.objects.filter(course=course)
+        .annotate(question_count=Count("questions"))
+        .order_by("title", "id")
+    )
+
+
+def bank_get_for_editing(*, bank_id: int, user: Any) -> QuestionBank:
+    bank = (
+        QuestionBank.objects.select_related("course")
+        .prefetch_related("course__instructors")
+        .annotate(question_count=Count("questions"))
+        .filter(pk=bank_id)
+        .first()
+    )
+    if bank is None:
+        raise NotFound(_("Not found."))
+    _editable(bank.course, user)
+    return bank
 
 
 def bank_questions(*, bank: QuestionBank) -> QuerySet[Question]:
     return bank.questions.prefetch_related("tags").order_by("category", "id")
+
+
+def bank_tag(*, bank: QuestionBank, name: str) -> QuestionTag:
+    tag = bank.tags.filter(name=name.strip()).first()
+    if tag is None:
+        raise ValidationError(_("No question has this tag."), errors={"tag": [_("Unknown tag.")]})
+    return tag
+
+
+def question_get_for_editing(*, question_id: int, user: Any) -> Question:
+    question = (
+        Question.objects.select_related("bank__course")
+        .prefetch_related("tags", "bank__course__instructors")
+        .filter(pk=question_id)
+        .first()
+    )
+    if question is None:
+        raise NotFound(_("Not found."))
+    _editable(question.bank.course, user)
+    return question
+
+
+def quiz_get_for_editing(*, quiz: Quiz, user: Any) -> Quiz:
+    _editable(quiz.course, user)
+    return quiz
+
+
+def quiz_slots(*, quiz: Quiz) -> QuerySet[QuizSlot]:
+    return quiz.slots.select_related("question", "bank", "tag").order_by("position", "id")
+
+
+def slot_get_for_editing(*, slot_id: int, user: Any) -> QuizSlot:
+    slot = QuizSlot.objects.select_related("quiz__course").filter(pk=slot_id).first()
+    if slot is None:
+        raise NotFound(_("Not found."))
+    _editable(slot.quiz.course, user)
+    return slot
+
+
+def attempt_question_get_for_grading(*, attempt_question_id: int, user: Any) -> AttemptQuestion:
+    aq = (
+        AttemptQuestion.objects.select_related("attempt__quiz__course")
+        .filter(pk=attempt_question_id)
+        .first()
+    )
+    if aq is None:
+        raise NotFound(_("Not found."))
+    _editable(aq.attempt.quiz.course, user)
+    return aq

@@ -567,7 +567,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "QuestionKindEnum": "assessments.engine.kinds.QuestionKind",
+        "LessonKindEnum": "courses.models.Lesson.Kind",
+        "QuizBehaviourEnum": "assessments.models.Quiz.Behaviour",
+        "QuizReviewEnum": "assessments.models.Quiz.Review",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},

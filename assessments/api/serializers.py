@@ -5,6 +5,8 @@ from rest_framework import serializers
 
 from kalpla.api.serializers import InputSerializer
 
+from ..models import Quiz
+
 
 class QuizOptionOut(serializers.Serializer):
     id = serializers.CharField()
@@ -73,7 +75,7 @@ class AttemptOut(serializers.Serializer):
     number = serializers.IntegerField()
     state = serializers.ChoiceField(choices=["in_progress", "submitted", "needs_grading", "graded"])
     is_preview = serializers.BooleanField()
-    behaviour = serializers.ChoiceField(choices=["deferred", "immediate"])
+    behaviour = serializers.ChoiceField(choices=Quiz.Behaviour.choices)
     started_at = serializers.DateTimeField()
     deadline = serializers.DateTimeField(allow_null=True)
     submitted_at = serializers.DateTimeField(allow_null=True)
@@ -105,7 +107,7 @@ class QuizOut(serializers.Serializer):
     lesson_id = serializers.IntegerField()
     title = serializers.CharField()
     instructions_html = serializers.CharField()
-    behaviour = serializers.ChoiceField(choices=["deferred", "immediate"])
+    behaviour = serializers.ChoiceField(choices=Quiz.Behaviour.choices)
     time_limit = serializers.IntegerField(help_text="Seconds; 0: none.")
     opens_at = serializers.DateTimeField(allow_null=True)
     closes_at = serializers.DateTimeField(allow_null=True)

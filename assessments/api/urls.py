@@ -1,8 +1,24 @@
 """API routes of the assessments app under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, path, register_converter
 
 from . import views
+from . import views_authoring as authoring
+
+
+class FormatConverter:
+    """A question file format: gift or aiken (anything else is a 404)."""
+
+    regex = "gift|aiken"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(FormatConverter, "qformat")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("lessons/<int:lesson_id>/quiz/", views.QuizApi.as_view(), name="lesson-quiz"),
@@ -24,5 +40,48 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(
         "attempts/<int:attempt_id>/submit/", views.AttemptSubmitApi.as_view(), name="attempt-submit"
+    ),
+    # mentors
+    path(
+        "courses/<slug:slug>/question-banks/",
+        authoring.CourseBanksApi.as_view(),
+        name="course-question-banks",
+    ),
+    path(
+        "question-banks/<int:bank_id>/questions/",
+        authoring.BankQuestionsApi.as_view(),
+        name="question-bank-questions",
+    ),
+    path(
+        "question-banks/<int:bank_id>/import/",
+        authoring.BankImportApi.as_view(),
+        name="question-bank-import",
+    ),
+    path(
+        "question-banks/<int:bank_id>/export/<qformat:fmt>/",
+        authoring.BankExportApi.as_view(),
+        name="question-bank-export",
+    ),
+    path("questions/<int:question_id>/", authoring.QuestionApi.as_view(), name="question"),
+    path(
+        "lessons/<int:lesson_id>/quiz/settings/",
+        authoring.QuizSettingsApi.as_view(),
+        name="lesson-quiz-settings",
+    ),
+    path(
+        "lessons/<int:lesson_id>/quiz/slots/",
+        authoring.QuizSlotsApi.as_view(),
+        name="lesson-quiz-slots",
+    ),
+    path(
+        "lessons/<int:lesson_id>/quiz/slots/order/",
+        authoring.QuizSlotOrderApi.as_view(),
+        name="lesson-quiz-slots-order",
+    ),
+    path("quiz-slots/<int:slot_id>/", authoring.QuizSlotApi.as_view(), name="quiz-slot"),
+    path(
+        "attempt-questions/<int:attempt_question_id>/grade/",
+        authoring.AttemptQuestionGradeApi.as_view(),
+        name="attempt-question-grade",
     ),
 ]

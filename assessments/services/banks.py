@@ -135,7 +135,11 @@ def bank_import(*, user: Any, bank: QuestionBank, fmt: str, text: str) -> Import
         raise ValidationError(_("The file is too large."), errors={"file": [_("At most 1 MB.")]})
     report = FORMATS[fmt][0](text)
     if not report.ok:
-        return report
+        raise ValidationError(
+            _("Nothing was imported: the file has %(n)d problems.") % {"n": len(report.errors)},
+            code="import_failed",
+            errors=import_errors(report),
+        )
     with transaction.atomic():
         rows = Question.objects.bulk_create(
             [
@@ -153,6 +157,14 @@ def bank_import(*, user: Any, bank: QuestionBank, fmt: str, text: str) -> Import
         )
     report.saved = [row.pk for row in rows]
     return report
+
+
+def import_errors(report: ImportReport) -> dict[str, list[str]]:
+    """The report's problems by line ("line 3": [...]), in line order."""
+    errors: dict[str, list[str]] = {}
+    for line, message in sorted(report.errors, key=lambda e: e[0]):
+        errors.setdefault(f"line {line}", []).append(message)
+    return errors
 
 
 def bank_export(*, user: Any, bank: QuestionBank, fmt: str) -> ExportResult:

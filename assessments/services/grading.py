@@ -133,6 +133,7 @@ def attempt_question_grade(
     attempt.graded_at = timezone.now()
     attempt.save(update_fields=["score", "state", "graded_at"])
     _announce(attempt)
+    aq.attempt = attempt
     return aq
 
 

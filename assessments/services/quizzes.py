@@ -64,6 +64,12 @@ def quiz_update(*, user: Any, quiz: Quiz, **fields: Any) -> Quiz:
 
 
 def _validate(quiz: Quiz) -> None:
+    opens: datetime | None = quiz.opens_at
+    closes: datetime | None = quiz.closes_at
+    if opens and closes and closes <= opens:
+        raise ValidationError(
+            _("The quiz must close after it opens."), errors={"closes_at": [_("After opening.")]}
+        )
     try:
         quiz.full_clean(exclude=["lesson", "course"])
     except DjangoValidationError as exc:
@@ -71,12 +77,6 @@ def _validate(quiz: Quiz) -> None:
             _("Check the settings."),
             errors={k: [str(m) for m in v] for k, v in exc.message_dict.items()},
         ) from exc
-    opens: datetime | None = quiz.opens_at
-    closes: datetime | None = quiz.closes_at
-    if opens and closes and closes <= opens:
-        raise ValidationError(
-            _("The quiz must close after it opens."), errors={"closes_at": [_("After opening.")]}
-        )
 
 
 def _next_position(quiz: Quiz) -> int:

@@ -1,0 +1,180 @@
+"""Shapes of the mentors' quiz API: banks, questions, import/export, quiz settings, slots and
+hand grading. Editors see a question's whole data (right answers included)."""
+
+from decimal import Decimal
+
+from rest_framework import serializers
+
+from kalpla.api.serializers import InputSerializer, StrictCharField
+
+from ..engine.kinds import QuestionKind
+from ..models import Quiz
+
+KIND_HELP = (
+    "The kind's data (see the README's question formats): options with fractions for choice "
+    "questions, accepted answers, numeric answers with tolerances and units, pairs, items in "
+    "the right order, or essay limits."
+)
+
+
+class CourseRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class BankOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    course = CourseRefOut()
+    question_count = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+
+
+class BankIn(InputSerializer):
+    title = StrictCharField(max_length=200)
+
+
+class QuestionEditOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    bank_id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    name = serializers.CharField(allow_blank=True)
+    text = serializers.CharField()
+    points = serializers.DecimalField(max_digits=7, decimal_places=2)
+    data = serializers.JSONField(help_text=KIND_HELP)  # type: ignore[assignment]
+    feedback = serializers.CharField(allow_blank=True)
+    category = serializers.CharField(allow_blank=True)
+    tags = serializers.SerializerMethodField()
+    updated_at = serializers.DateTimeField()
+
+    def get_tags(self, question: object) -> list[str]:
+        return [t.name for t in question.tags.all()]  # type: ignore[attr-defined]
+
+
+class QuestionIn(InputSerializer):
+    kind = serializers.ChoiceField(choices=QuestionKind.choices)
+    text = StrictCharField(max_length=10000)
+    points = serializers.DecimalField(
+        max_digits=7,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        max_value=Decimal(1000),
+        required=False,
+    )
+    data = serializers.DictField(help_text=KIND_HELP)  # type: ignore[assignment]
+    name = StrictCharField(max_length=200, required=False, allow_blank=True)
+    feedback = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    category = StrictCharField(max_length=200, required=False, allow_blank=True)
+    tags = serializers.ListField(
+        child=StrictCharField(max_length=50), max_length=20, required=False
+    )
+
+
+class ImportIn(InputSerializer):
+    format = serializers.ChoiceField(choices=["gift", "aiken"])
+    text = StrictCharField(max_length=1_000_000, help_text="The file's text (UTF-8).")
+
+
+class LineMessageOut(serializers.Serializer):
+    line = serializers.IntegerField()
+    message = serializers.CharField()
+
+
+class ImportOut(serializers.Serializer):
+    saved = serializers.IntegerField()
+    question_ids = serializers.ListField(child=serializers.IntegerField())
+    warnings = LineMessageOut(many=True, help_text="Skipped parts (descriptions).")
+
+
+class ExportOut(serializers.Serializer):
+    format = serializers.ChoiceField(choices=["gift", "aiken"])
+    text = serializers.CharField(allow_blank=True)
+    skipped = serializers.ListField(
+        child=serializers.CharField(), help_text="Questions the format cannot hold."
+    )
+
+
+class QuizSettingsSerializer(serializers.ModelSerializer):
+    """A quiz's settings: read in full, and written whole or in part (PATCH)."""
+
+    class Meta:
+        model = Quiz
+        fields = (
+            "id",
+            "instructions",
+            "behaviour",
+            "retry_penalty",
+            "max_tries",
+            "attempts_allowed",
+            "grading_method",
+            "time_limit",
+            "opens_at",
+            "closes_at",
+            "shuffle_questions",
+            "questions_per_page",
+            "pass_percent",
+            "review_score",
+            "review_correctness",
+            "review_right_answers",
+            "review_feedback",
+        )
+        read_only_fields = ("id",)
+
+
+class SlotQuestionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    kind = serializers.CharField()
+    points = serializers.DecimalField(max_digits=7, decimal_places=2)
+
+
+class SlotBankOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class SlotOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    position = serializers.IntegerField()
+    question = SlotQuestionOut(allow_null=True)
+    bank = SlotBankOut(allow_null=True)
+    tag = serializers.CharField(allow_null=True, source="tag.name", default=None)
+    count = serializers.IntegerField()
+
+
+class SlotIn(InputSerializer):
+    question_id = serializers.IntegerField(
+        required=False, min_value=1, help_text="A fixed question; or bank_id with count."
+    )
+    bank_id = serializers.IntegerField(required=False, min_value=1)
+    tag = StrictCharField(max_length=50, required=False, help_text="Draw only with this tag.")
+    count = serializers.IntegerField(required=False, min_value=1, max_value=100)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if ("question_id" in attrs) == ("bank_id" in attrs):
+            raise serializers.ValidationError(
+                {"question_id": ["Give a question_id, or a bank_id with a count."]}
+            )
+        return attrs
+
+
+class SlotOrderIn(InputSerializer):
+    slot_ids = serializers.ListField(child=serializers.IntegerField(min_value=1), max_length=200)
+
+
+class GradeIn(InputSerializer):
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal(0))
+    comment = StrictCharField(max_length=10000, required=False, allow_blank=True)
+
+
+class GradedOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    score = serializers.DecimalField(max_digits=7, decimal_places=2)
+    state = serializers.CharField()
+    comment = serializers.CharField(allow_blank=True)
+    attempt_state = serializers.CharField(source="attempt.state")
+    attempt_score = serializers.DecimalField(
+        max_digits=7, decimal_places=2, source="attempt.score", allow_null=True
+    )
