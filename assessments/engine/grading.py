@@ -299,7 +299,3 @@ def penalised(fraction: Decimal, *, wrong_tries: int, penalty: Decimal) -> Decim
     if fraction <= ZERO:
         return fraction
     return _rounded(max(ZERO, fraction - penalty * wrong_tries))
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
