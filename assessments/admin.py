@@ -12,7 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from kalpla.exceptions import ValidationError
 
 from .engine.data import data_clean
-from .models import Attempt, AttemptQuestion, Question, QuestionBank, QuestionTag, Quiz, QuizSlot
+from .models import (
+    Attempt,
+    AttemptQuestion,
+    GradeChange,
+    Question,
+    QuestionBank,
+    QuestionTag,
+    Quiz,
+    QuizSlot,
+)
 from .tasks import attempt_grade_queue
 
 
@@ -89,6 +98,17 @@ class AttemptQuestionInline(admin.TabularInline):
         return False
 
 
+class GradeChangeInline(admin.TabularInline):
+    model = GradeChange
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "attempt_question", "changed_by", "old_score", "new_score", "reason")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
     list_display = ("quiz", "student", "number", "state", "score", "max_score", "submitted_at")
@@ -99,7 +119,7 @@ class AttemptAdmin(admin.ModelAdmin):
         "quiz", "student", "number", "state", "seed", "started_at", "deadline", "submitted_at",
         "auto_submitted", "graded_at", "score", "max_score", "current_page", "is_preview",
     )  # fmt: skip
-    inlines = [AttemptQuestionInline]
+    inlines = [AttemptQuestionInline, GradeChangeInline]
     actions = ["grade_again"]
     date_hierarchy = "started_at"
 

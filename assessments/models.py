@@ -292,3 +292,40 @@ class AttemptQuestion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}#{self.position}"
+
+
+class GradeChange(models.Model):
+    """The audit trail of an attempt's marks: one row when the grading worker grades it, one
+    for each mark a mentor gives or changes (who, when, old and new score, why)."""
+
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="grade_changes")
+    attempt_question = models.ForeignKey(
+        AttemptQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grade_changes",
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    old_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    new_score = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grade change")
+        verbose_name_plural = _("grade changes")
+        ordering = ("attempt", "created_at", "id")
+        constraints = [
+            # The grading worker grades an attempt once: a second row would be a double grading.
+            models.UniqueConstraint(
+                fields=["attempt"],
+                condition=Q(attempt_question__isnull=True, changed_by__isnull=True),
+                name="grade_change_one_automatic_grading",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id}: {self.old_score} -> {self.new_score}"

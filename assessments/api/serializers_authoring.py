@@ -166,7 +166,15 @@ class SlotOrderIn(InputSerializer):
 
 class GradeIn(InputSerializer):
     score = serializers.DecimalField(max_digits=7, decimal_places=2, min_value=Decimal(0))
-    comment = StrictCharField(max_length=10000, required=False, allow_blank=True)
+    comment = StrictCharField(
+        max_length=10000, required=False, allow_blank=True, help_text="Shown to the student."
+    )
+    reason = StrictCharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text="Why a mark changes (kept in the audit trail, not shown to the student).",
+    )
 
 
 class GradedOut(serializers.Serializer):

@@ -387,6 +387,7 @@ class AttemptQuestionGradeApi(APIView):
             grader=request.user,
             attempt_question_id=aq.pk,
             score=s.validated_data["score"],
-            comment=s.validated_data.get("comment", ""),
+            comment=s.validated_data.get("comment"),
+            reason=s.validated_data.get("reason", ""),
         )
         return Response(GradedOut(aq).data)

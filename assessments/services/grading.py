@@ -19,7 +19,7 @@ from kalpla.realtime import realtime_publish, user_group
 
 from ..engine.data import ZERO
 from ..engine.grading import State, grade, penalised
-from ..models import Attempt, AttemptQuestion, Quiz
+from ..models import Attempt, AttemptQuestion, GradeChange, Quiz
 from ..signals import attempt_graded
 
 CENTS = Decimal("0.01")
@@ -83,6 +83,9 @@ def attempt_grade(*, attempt_id: int) -> bool:
     attempt.score = _total(questions)
     attempt.graded_at = timezone.now()
     attempt.save(update_fields=["state", "score", "graded_at"])
+    GradeChange.objects.create(
+        attempt=attempt, new_score=attempt.score, reason="graded automatically"
+    )
     _announce(attempt)
     return True
 
@@ -98,9 +101,15 @@ def _announce(attempt: Attempt) -> None:
 
 @transaction.atomic
 def attempt_question_grade(
-    *, grader: object, attempt_question_id: int, score: Decimal, comment: str = ""
+    *,
+    grader: object,
+    attempt_question_id: int,
+    score: Decimal,
+    comment: str | None = None,
+    reason: str = "",
 ) -> AttemptQuestion:
-    """A mentor's mark for one question (essays; or a regrade of any question)."""
+    """A mentor's mark for one question (essays; or a regrade of any question, which keeps the
+    old mark, who changed it and why in the attempt's ``GradeChange`` trail)."""
     aq = (
         AttemptQuestion.objects.select_for_update(of=("self",))
         .select_related("attempt")
@@ -114,6 +123,7 @@ def attempt_question_grade(
             _("Give between 0 and %(points)s points.") % {"points": aq.points},
             errors={"score": [_("Out of range.")]},
         )
+    old_score = aq.score
     aq.score = score.quantize(CENTS, rounding=ROUND_HALF_UP)
     aq.fraction = (aq.score / aq.points).quantize(Decimal("0.0000001"))
     aq.state = (
@@ -123,9 +133,18 @@ def attempt_question_grade(
         if aq.score > 0
         else State.INCORRECT
     )
-    aq.comment = comment
+    if comment is not None:  # None keeps the comment the student already has
+        aq.comment = comment
     aq.graded_by = grader  # type: ignore[assignment]
     aq.save(update_fields=["score", "fraction", "state", "comment", "graded_by"])
+    GradeChange.objects.create(
+        attempt=attempt,
+        attempt_question=aq,
+        changed_by=grader,
+        old_score=old_score,
+        new_score=aq.score,
+        reason=(reason or ("graded by hand" if old_score is None else "regraded"))[:500],
+    )
     questions = list(attempt.questions.all())
     attempt.score = _total(questions)
     if not any(q.state == State.NEEDS_GRADING for q in questions):

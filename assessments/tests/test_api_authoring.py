@@ -1,10 +1,12 @@
 """The mentors' quiz API: banks, questions, import and export, settings, slots, hand grading."""
 
+from decimal import Decimal
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from assessments.models import Attempt, Question, QuizSlot
+from assessments.models import Attempt, GradeChange, Question, QuizSlot
 from assessments.services import attempts as attempt_services
 from assessments.tests.factories import QuestionBankFactory, QuizFactory, QuizSlotFactory
 from enrollments.tests.factories import EnrollmentFactory
@@ -168,5 +170,13 @@ def test_mentor_grades_an_essay(quiz, mentor, student, django_capture_on_commit_
     assert graded.status_code == 200, graded.content
     assert graded.json()["attempt_state"] == "graded"
     assert Attempt.objects.get(pk=attempt.pk).score == 7.5
+    regraded = _as(mentor).post(url, {"score": "9", "reason": "Rubric misread."}, format="json")
+    assert regraded.status_code == 200
+    trail = list(GradeChange.objects.filter(attempt=attempt).order_by("id"))
+    assert [(c.changed_by_id, c.old_score, c.new_score, c.reason) for c in trail] == [
+        (None, None, Decimal(0), "graded automatically"),
+        (mentor.pk, None, Decimal("7.5"), "graded by hand"),
+        (mentor.pk, Decimal("7.5"), Decimal(9), "Rubric misread."),
+    ]
     seen = _as(student).get(f"/api/v1/attempts/{attempt.pk}/").json()
     assert seen["questions"][0]["review"]["comment"] == "Clear."
