@@ -9,6 +9,7 @@ graded attempt behind.
 
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -102,7 +103,7 @@ def _announce(attempt: Attempt) -> None:
 @transaction.atomic
 def attempt_question_grade(
     *,
-    grader: object,
+    grader: Any,
     attempt_question_id: int,
     score: Decimal,
     comment: str | None = None,
@@ -135,7 +136,7 @@ def attempt_question_grade(
     )
     if comment is not None:  # None keeps the comment the student already has
         aq.comment = comment
-    aq.graded_by = grader  # type: ignore[assignment]
+    aq.graded_by = grader
     aq.save(update_fields=["score", "fraction", "state", "comment", "graded_by"])
     GradeChange.objects.create(
         attempt=attempt,
