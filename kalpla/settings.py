@@ -485,6 +485,11 @@ CELERY_BEAT_SCHEDULE = {
     # lessons that open later are announced when they open (courses/services/announcements.py)
     "courses-lessons-due": {"task": "courses.lessons_announce_due", "schedule": 900.0},
     "courses-drip-lessons": {"task": "courses.drip_lessons_announce", "schedule": 3600.0},
+    # quiz attempts past their deadline whose own deadline job was lost (assessments/tasks.py)
+    "assessments-expire-overdue": {
+        "task": "assessments.attempts_expire_overdue",
+        "schedule": 60.0,
+    },
 }
 
 # --- notifications -------------------------------------------------------------------------
