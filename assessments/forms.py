@@ -8,11 +8,15 @@ is left as it was; an empty text clears it.
 
 from typing import Any
 
+from django import forms
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from kalpla.exceptions import ValidationError
 
 from .engine.kinds import QuestionKind
+from .models import Quiz
+from .services.quizzes import SETTINGS
 
 
 def _ordering(form: QueryDict, name: str, item_ids: list[str]) -> list[str] | None:
@@ -59,3 +63,87 @@ def answers_from_form(form: QueryDict, questions: list[dict[str, Any]]) -> dict[
             value = form.get(name, "")
             out[q["position"]] = value if value.strip() else None
     return out
+
+
+# --- mentors' forms --------------------------------------------------------------------------
+
+
+class QuizSettingsForm(forms.ModelForm):
+    """A quiz's settings; dates are entered in the course's time zone (the view activates it)."""
+
+    class Meta:
+        model = Quiz
+        fields = SETTINGS
+        widgets = {
+            "opens_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "closes_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "instructions": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        opens, closes = cleaned.get("opens_at"), cleaned.get("closes_at")
+        if opens and closes and closes <= opens:
+            self.add_error("closes_at", _("The quiz must close after it opens."))
+        return cleaned
+
+
+class BankForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+
+
+class ImportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("gift", "GIFT (Moodle)"), ("aiken", "Aiken")], initial="gift"
+    )
+    text = forms.CharField(
+        label=_("Questions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10, "spellcheck": "false"}),
+        help_text=_("Paste questions, or choose a file below."),
+    )
+    file = forms.FileField(label=_("File"), required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        upload = cleaned.get("file")
+        if upload is not None:
+            if upload.size > 1_000_000:
+                raise forms.ValidationError({"file": _("At most 1 MB.")})
+            try:
+                cleaned["text"] = upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError({"file": _("Save the file as UTF-8 text.")}) from exc
+        if not (cleaned.get("text") or "").strip():
+            raise forms.ValidationError({"text": _("Paste questions or choose a file.")})
+        return cleaned
+
+
+class OrderingForm(forms.Form):
+    """Ordering questions have no GIFT form: one item per line, in the right order."""
+
+    text = forms.CharField(label=_("Question"), widget=forms.Textarea(attrs={"rows": 2}))
+    items = forms.CharField(
+        label=_("Items, in the right order"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("One per line; students see them shuffled."),
+    )
+    points = forms.DecimalField(label=_("Points"), min_value=0.01, max_value=1000, initial=1)
+
+    def data_for_engine(self) -> dict:
+        lines = [line.strip() for line in self.cleaned_data["items"].splitlines() if line.strip()]
+        return {"items": [{"text": line} for line in lines]}
+
+
+class GradeForm(forms.Form):
+    score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=2)
+    comment = forms.CharField(
+        label=_("Comment for the student"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Why the mark changes (kept in the audit trail)"), required=False, max_length=500
+    )

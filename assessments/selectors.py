@@ -13,6 +13,7 @@ from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.policies import user_is_mentor, user_is_staff
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 
 from .engine.grading import State
@@ -267,6 +268,22 @@ def bank_questions(*, bank: QuestionBank) -> QuerySet[Question]:
     return bank.questions.prefetch_related("tags").order_by("category", "id")
 
 
+def questions_for_picking(*, course: Any, limit: int = 500) -> list[Question]:
+    """The course's questions, bank by bank, for the quiz editor's "add a question" list."""
+    return list(
+        Question.objects.filter(bank__course=course)
+        .select_related("bank")
+        .only("id", "name", "text", "kind", "points", "bank__title")
+        .order_by("bank__title", "category", "id")[:limit]
+    )
+
+
+def course_tags(*, course: Any) -> list[str]:
+    return sorted(
+        set(QuestionTag.objects.filter(bank__course=course).values_list("name", flat=True))
+    )
+
+
 def bank_tag(*, bank: QuestionBank, name: str) -> QuestionTag:
     tag = bank.tags.filter(name=name.strip()).first()
     if tag is None:
@@ -314,3 +331,54 @@ def attempt_question_get_for_grading(*, attempt_question_id: int, user: Any) -> 
         raise NotFound(_("Not found."))
     _editable(aq.attempt.quiz.course, user)
     return aq
+
+
+def grading_queue(
+    *, user: Any, course_id: int | None = None, quiz_id: int | None = None, graded: bool = False
+) -> QuerySet[AttemptQuestion]:
+    """Answers waiting for a mentor (``graded``: those a mentor already marked), oldest
+    submission first, in the courses ``user`` may edit (staff: every course). One query."""
+    if not getattr(user, "is_authenticated", False):
+        return AttemptQuestion.objects.none()
+    rows = AttemptQuestion.objects.filter(attempt__is_preview=False)
+    if not user_is_staff(user):
+        if not user_is_mentor(user):
+            return AttemptQuestion.objects.none()
+        rows = rows.filter(attempt__quiz__course__instructors=user)
+    if graded:
+        rows = rows.filter(graded_by__isnull=False)
+    else:
+        rows = rows.filter(state=State.NEEDS_GRADING)
+    if course_id:
+        rows = rows.filter(attempt__quiz__course_id=course_id)
+    if quiz_id:
+        rows = rows.filter(attempt__quiz_id=quiz_id)
+    return rows.select_related(
+        "attempt__student", "attempt__quiz__lesson", "attempt__quiz__course"
+    ).order_by("attempt__submitted_at", "attempt_id", "position")
+
+
+def grading_neighbours(
+    *, user: Any, attempt_question: AttemptQuestion
+) -> tuple[int | None, int | None]:
+    """The answers before and after this one in the user's queue (its own course)."""
+    ids = list(
+        grading_queue(user=user, course_id=attempt_question.attempt.quiz.course_id).values_list(
+            "pk", flat=True
+        )[:500]
+    )
+    if attempt_question.pk not in ids:
+        return None, (ids[0] if ids else None)
+    i = ids.index(attempt_question.pk)
+    return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
+
+
+def grading_courses(*, user: Any) -> list[tuple[int, str]]:
+    """(id, title) of the courses with answers waiting for ``user``, for the queue's filter."""
+    return sorted(
+        {
+            (row.attempt.quiz.course_id, row.attempt.quiz.course.title)
+            for row in grading_queue(user=user)[:1000]
+        },
+        key=lambda c: c[1],
+    )

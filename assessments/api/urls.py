@@ -1,24 +1,10 @@
 """API routes of the assessments app under /api/v1/."""
 
-from django.urls import URLPattern, URLResolver, path, register_converter
+from django.urls import URLPattern, URLResolver, path
 
+from .. import converters  # noqa: F401 - registers <qformat:...>
 from . import views
 from . import views_authoring as authoring
-
-
-class FormatConverter:
-    """A question file format: gift or aiken (anything else is a 404)."""
-
-    regex = "gift|aiken"
-
-    def to_python(self, value: str) -> str:
-        return value
-
-    def to_url(self, value: str) -> str:
-        return value
-
-
-register_converter(FormatConverter, "qformat")
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("lessons/<int:lesson_id>/quiz/", views.QuizApi.as_view(), name="lesson-quiz"),

@@ -18,10 +18,10 @@ from courses.selectors.lessons import lesson_get
 from kalpla.errors import service_error_message
 from kalpla.exceptions import ApplicationError, NotFound
 
-from . import selectors
-from .forms import answers_from_form
-from .models import Attempt, Quiz
-from .services import attempts as attempt_services
+from .. import selectors
+from ..forms import answers_from_form
+from ..models import Attempt, Quiz
+from ..services import attempts as attempt_services
 
 
 def _quiz(lesson_id: int) -> Quiz:
