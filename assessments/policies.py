@@ -5,12 +5,14 @@
 - take a quiz: whoever may open its lesson (``enrollments.access``); the course's instructors
   and staff take it as a preview, which counts for no grade;
 - see an attempt: its student, and the course's editors;
+- open the grading queue: mentors (their courses' answers) and staff (every course);
 - what a student sees in a review: the quiz's review options, once the attempt is submitted.
 """
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from accounts.policies import user_is_mentor, user_is_staff
 from courses.policies import course_can_edit
 
 if TYPE_CHECKING:
@@ -19,6 +21,11 @@ if TYPE_CHECKING:
 
 def quiz_can_edit(*, user: Any, course: Any) -> bool:
     return course_can_edit(user=user, course=course)
+
+
+def grading_can_open(*, user: Any) -> bool:
+    """The grading queue: mentors (it lists the courses they teach) and staff."""
+    return user_is_mentor(user) or user_is_staff(user)
 
 
 def attempt_can_view(*, user: Any, attempt: "Attempt") -> bool:

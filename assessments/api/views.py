@@ -153,6 +153,7 @@ class AttemptAnswersApi(APIView):
         ],
     )
     def post(self, request: Request, attempt_id: int) -> Response:
+        attempt_services.attempt_get_own(attempt_id=attempt_id, user=request.user)
         s = AnswersIn(data=request.data)
         s.is_valid(raise_exception=True)
         attempt = attempt_services.attempt_answers_save(
@@ -197,6 +198,7 @@ class AttemptCheckApi(APIView):
         },
     )
     def post(self, request: Request, attempt_id: int, position: int) -> Response:
+        attempt_services.attempt_get_own(attempt_id=attempt_id, user=request.user)
         s = CheckIn(data=request.data)
         s.is_valid(raise_exception=True)
         aq = attempt_services.attempt_question_check(

@@ -174,6 +174,14 @@ def attempt_get(*, attempt_id: int, user: Any) -> Attempt:
     return attempt
 
 
+def attempt_get_own(*, attempt_id: int, user: Any) -> Attempt:
+    """The user's own attempt (only its student writes to it); NotFound for anyone else."""
+    attempt = Attempt.objects.filter(pk=attempt_id, student_id=getattr(user, "pk", None)).first()
+    if attempt is None:
+        raise NotFound(_("Not found."))
+    return attempt
+
+
 def attempt_get_current(*, attempt_id: int, user: Any) -> Attempt:
     """The attempt as its viewer sees it now: an open attempt past its deadline is submitted
     first (the deadline job may not have run yet, or Celery runs eagerly)."""

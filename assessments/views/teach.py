@@ -18,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors.authoring import course_get_for_editing, lesson_get_for_editing
 from kalpla.errors import service_error_message
-from kalpla.exceptions import ApplicationError, NotFound
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
 
 from .. import selectors
 from ..engine.presentation import right_answer
 from ..forms import BankForm, GradeForm, ImportForm, OrderingForm, QuizSettingsForm
+from ..policies import grading_can_open
 from ..services import banks as bank_services
 from ..services import grading as grading_services
 from ..services import quizzes as quiz_services
@@ -269,6 +270,8 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 
 @login_required
 def grading_queue(request: HttpRequest) -> HttpResponse:
+    if not grading_can_open(user=request.user):
+        raise PermissionDenied(_("Only mentors grade answers."))
     course_id = request.GET.get("course", "")
     graded = request.GET.get("status") == "graded"
     rows = selectors.grading_queue(

@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import resolve
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from assessments.services.attempts import attempt_start
+from assessments.tests.factories import QuizFactory, QuizSlotFactory
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -71,6 +73,12 @@ def world(db) -> World:
     PhoneNumberFactory(user=student_a)
     # an authenticator app; the security-key pages get its id, which they must not take
     totp = TOTP.activate(student_a, "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP").instance
+    # a quiz lesson in the same course (an essay and a true/false question) and student A's
+    # open attempt at it
+    quiz = QuizFactory(lesson__module=module)
+    essay = QuizSlotFactory(quiz=quiz, question__kind="essay", question__raw={})
+    QuizSlotFactory(quiz=quiz, question__bank=essay.question.bank)
+    attempt = attempt_start(quiz=quiz, user=student_a)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -94,6 +102,14 @@ def world(db) -> World:
             "key_id": api_key.pk,
             "device_id": device.pk,
             "pk": totp.pk,
+            "quiz_lesson_id": quiz.lesson_id,
+            "attempt_id": attempt.pk,
+            "attempt_question_id": attempt.questions.first().pk,
+            "position": 0,
+            "bank_id": essay.question.bank_id,
+            "question_id": essay.question_id,
+            "slot_id": essay.pk,
+            "fmt": "gift",
             # a private file's own path: /media/ must never serve it
             "path": resource.file.name,
             # allauth's emailed keys: well-formed but unknown

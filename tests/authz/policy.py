@@ -83,6 +83,8 @@ def delete(outcomes: str, **options: object) -> Rule:
     return Rule("DELETE", _expect(outcomes), **options)  # type: ignore[arg-type]
 
 
+QUIZ = {"lesson_id": "@quiz_lesson_id"}
+
 POLICY: dict[str, Rule] = {
     # --- site: home, health, language ---------------------------------------------------------
     # columns: anonymous student_a student_b mentor other_mentor moderator staff
@@ -325,6 +327,43 @@ POLICY: dict[str, Rule] = {
     "api:me-enrollments": get("login ok ok ok ok ok ok"),
     "api:moderation-items": get("login 403 403 403 403 ok ok"),
     "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
+    # --- quizzes (assessments): the quiz lesson of the mentor's course; student A's open attempt
+    "assessments:quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
+    # an attempt's pages are its student's (its review also the course's editors')
+    "assessments:attempt": get("login ok 404 404 404 404 404"),
+    "assessments:attempt_finish": get("login ok 404 404 404 404 404"),
+    "assessments:attempt_submit": act("login ok 404 404 404 404 404"),
+    "assessments:attempt_review": get("login ok 404 ok 404 404 ok"),
+    # mentors' pages: the course's editors (its mentor, staff)
+    "assessments:teach_quiz": get("login 403 403 ok 403 403 ok", kwargs=QUIZ),
+    "assessments:teach_slot_add": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
+    "assessments:teach_slot_remove": act("login 403 403 ok 403 403 ok"),
+    "assessments:teach_slot_move": act("login 403 403 ok 403 403 ok"),
+    "assessments:teach_banks": get("login 403 403 ok 403 403 ok"),
+    "assessments:teach_bank": get("login 403 403 ok 403 403 ok"),
+    "assessments:teach_bank_ordering": post("login 403 403 ok 403 403 ok"),
+    "assessments:teach_bank_export": get("login 403 403 ok 403 403 ok"),
+    "assessments:teach_question_delete": act("login 403 403 ok 403 403 ok"),
+    # the grading queue lists the viewer's own courses' answers: every mentor and staff
+    "assessments:teach_grading": get("login 403 403 ok ok 403 ok"),
+    "assessments:teach_grade": get("login 403 403 ok 403 403 ok"),
+    "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
+    # student A resumes the open attempt; editors start a preview
+    "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),
+    "api:attempt": get("login ok 404 ok 404 404 ok"),
+    "api:attempt-answers": post("login ok 404 404 404 404 404"),
+    "api:attempt-question-check": post("login ok 404 404 404 404 404"),
+    "api:attempt-submit": act("login ok 404 404 404 404 404"),
+    "api:course-question-banks": get("login 403 403 ok 403 403 ok"),
+    "api:question-bank-questions": get("login 403 403 ok 403 403 ok"),
+    "api:question-bank-import": post("login 403 403 ok 403 403 ok"),
+    "api:question-bank-export": get("login 403 403 ok 403 403 ok"),
+    "api:question": get("login 403 403 ok 403 403 ok"),
+    "api:lesson-quiz-settings": get("login 403 403 ok 403 403 ok", kwargs=QUIZ),
+    "api:lesson-quiz-slots": get("login 403 403 ok 403 403 ok", kwargs=QUIZ),
+    "api:lesson-quiz-slots-order": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
+    "api:quiz-slot": delete("login 403 403 ok 403 403 ok"),
+    "api:attempt-question-grade": post("login 403 403 ok 403 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),

@@ -62,7 +62,12 @@ def test_every_url_pattern_has_a_policy_row():
 def _url(pattern: Pattern, rule: Rule, world: World) -> str:
     if not pattern.name:
         return "/" + pattern.route  # unnamed routes take no parameters
-    kwargs = {**world.kwargs, **rule.kwargs}
+    # a rule's kwarg "@name" is the world's object of that name (e.g. the quiz lesson's id)
+    chosen = {
+        key: world.kwargs[value[1:]] if isinstance(value, str) and value.startswith("@") else value
+        for key, value in rule.kwargs.items()
+    }
+    kwargs = {**world.kwargs, **chosen}
     if pattern.key in world.tokens:
         kwargs["token"] = world.tokens[pattern.key]
     return _reverse(pattern.name, kwargs) + (f"?{rule.query}" if rule.query else "")
