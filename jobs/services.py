@@ -1,7 +1,7 @@
 """Background jobs with recorded status: enqueue once, run on Celery, retry what is transient.
 
-Kinds and their handlers are named in settings.KALPLA_JOB_KINDS (jobs.kinds); running a job is jobs.runs, called by
-``jobs.tasks.job_run_task``, which retries with the policy of jobs.retry.
+Kinds and their handlers are named in settings.KALPLA_JOB_KINDS (jobs.kinds); running a job is
+jobs.runs, called by ``jobs.tasks.job_run_task``, which retries with the policy of jobs.retry.
 """
 
 import hashlib
