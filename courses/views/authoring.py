@@ -16,7 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -771,62 +771,3 @@ def upload_start(request: HttpRequest) -> HttpResponse:
     return JsonResponse(
         {"url": request.build_absolute_uri(upload.url), "fields": upload.fields, "key": upload.key}
     )
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("teach/", teach_home, name="teach"),
-    path("teach/new/", course_create, name="teach_course_create"),
-    path("teach/review/", review_list, name="teach_review"),
-    path("teach/uploads/", upload_start, name="teach_upload_start"),
-    path("teach/courses/<slug:slug>/", course_edit, name="teach_course"),
-    path("teach/courses/<slug:slug>/cover/", course_cover, name="teach_course_cover"),
-    path("teach/courses/<slug:slug>/outline/", course_outline, name="teach_outline"),
-    path("teach/courses/<slug:slug>/modules/", module_add, name="teach_module_add"),
-    path(
-        "teach/courses/<slug:slug>/modules/reorder/",
-        module_reorder,
-        name="teach_module_reorder",
-    ),
-    path("teach/courses/<slug:slug>/submit/", course_submit, name="teach_course_submit"),
-    path("teach/courses/<slug:slug>/archive/", course_archive, name="teach_course_archive"),
-    path("teach/courses/<slug:slug>/publish/", course_publish, name="teach_course_publish"),
-    path("teach/courses/<slug:slug>/return/", course_return, name="teach_course_return"),
-    path("teach/modules/<int:module_id>/", module_rename, name="teach_module_rename"),
-    path("teach/modules/<int:module_id>/delete/", module_delete, name="teach_module_delete"),
-    path("teach/modules/<int:module_id>/move/", module_move, name="teach_module_move"),
-    path("teach/modules/<int:module_id>/publish/", module_publish, name="teach_module_publish"),
-    path(
-        "teach/modules/<int:module_id>/lessons/reorder/",
-        lesson_reorder,
-        name="teach_lesson_reorder",
-    ),
-    path("teach/modules/<int:module_id>/lessons/", lesson_add, name="teach_lesson_add"),
-    path("teach/lessons/<int:lesson_id>/", lesson_edit, name="teach_lesson"),
-    path("teach/lessons/<int:lesson_id>/delete/", lesson_delete, name="teach_lesson_delete"),
-    path("teach/lessons/<int:lesson_id>/move/", lesson_move, name="teach_lesson_move"),
-    path("teach/lessons/<int:lesson_id>/publish/", lesson_publish, name="teach_lesson_publish"),
-    path("teach/lessons/<int:lesson_id>/media/", lesson_media, name="teach_lesson_media"),
-    path(
-        "teach/lessons/<int:lesson_id>/media/status/",
-        lesson_media_status,
-        name="teach_media_status",
-    ),
-    path(
-        "teach/lessons/<int:lesson_id>/media/rerun/", lesson_media_rerun, name="teach_media_rerun"
-    ),
-    path(
-        "teach/lessons/<int:lesson_id>/media/remove/",
-        lesson_media_remove,
-        name="teach_media_remove",
-    ),
-    path("teach/lessons/<int:lesson_id>/captions/", lesson_captions, name="teach_captions"),
-    path(
-        "teach/lessons/<int:lesson_id>/captions/upload/",
-        lesson_captions_upload,
-        name="teach_captions_upload",
-    ),
-    path("teach/lessons/<int:lesson_id>/resources/", resource_add, name="teach_resource_add"),
-    path(
-        "teach/resources/<int:resource_id>/delete/", resource_remove, name="teach_resource_remove"
-    ),
-]

@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info, gettext_lazy
 from django.utils.translation import gettext as _
@@ -368,13 +368,3 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
         {"review": review, "form": form, "back": back},
         status=status,
     )
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("", catalogue, name="catalogue"),
-    path("reviews/<int:review_id>/reply/", review_reply, name="review_reply"),
-    path("reviews/<int:review_id>/hide/", review_hide, name="review_hide"),
-    path("reviews/<int:review_id>/report/", review_report, name="review_report"),
-    path("<slug:slug>/", course_detail, name="detail"),
-    path("<slug:slug>/review/", review_save, name="review_save"),
-]

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -192,14 +192,3 @@ class LessonFileView(SignedFileView):
 
     def grant(self, request: Request, token: str) -> DownloadGrant:
         return lesson_file_grant(token=token, user=request.user)
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("media/<str:token>/", LessonFileView.as_view(), name="lesson_file"),
-    path("<slug:slug>/lessons/<int:lesson_id>/", lesson_view, name="lesson"),
-    path(
-        "<slug:slug>/lessons/<int:lesson_id>/complete/",
-        lesson_complete_view,
-        name="lesson_complete",
-    ),
-]
