@@ -1,5 +1,6 @@
 """Site pages of the channels: one-click unsubscribe, phone verification, SMS sign-in codes."""
 
+from functools import partial
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
@@ -19,6 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import signed_in_user
+from kalpla.errors import service_run
 from kalpla.exceptions import ApplicationError
 from notifications import mfa
 from notifications.services import email as email_service
@@ -158,17 +160,14 @@ def phone(request: HttpRequest) -> HttpResponse:
 def phone_sms_mfa(request: HttpRequest) -> HttpResponse:
     """Turn SMS sign-in codes on or off (after confirming the password, like TOTP)."""
     enabled = request.POST.get("enabled") == "1"
-    try:
-        phone_service.phone_sms_mfa_set(user=signed_in_user(request), enabled=enabled)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("You will get a code by SMS when you sign in.")
-            if enabled
-            else _("Sign-in codes by SMS are off."),
-        )
+    service_run(
+        request,
+        partial(phone_service.phone_sms_mfa_set, user=signed_in_user(request), enabled=enabled),
+        success=_("You will get a code by SMS when you sign in.")
+        if enabled
+        else _("Sign-in codes by SMS are off."),
+        raises=(),
+    )
     return redirect("notifications:phone")
 
 

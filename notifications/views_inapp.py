@@ -5,12 +5,12 @@ in place (``HX-Request``), and static/js/notifications.js adds live updates.
 """
 
 import json
+from functools import partial
 from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
+from kalpla.errors import service_run
 from notifications import selectors
 from notifications.kinds import CATEGORIES
 from notifications.models import Channel, NotificationSettings
@@ -175,19 +176,16 @@ def preferences_edit(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial=initial, matrix=preferences.preference_matrix(user=user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            preferences.preferences_update(
-                user=user,
-                matrix=form.matrix(),
-                quiet_start=form.cleaned_data["quiet_start"],
-                quiet_end=form.cleaned_data["quiet_end"],
-                digest=form.cleaned_data["digest"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Your notification preferences were saved."))
+        update = partial(
+            preferences.preferences_update,
+            user=user,
+            matrix=form.matrix(),
+            quiet_start=form.cleaned_data["quiet_start"],
+            quiet_end=form.cleaned_data["quiet_end"],
+            digest=form.cleaned_data["digest"],
+        )
+        saved = _("Your notification preferences were saved.")
+        if service_run(request, update, form=form, success=saved).ok:
             return redirect("notifications:preferences")
     return render(
         request,

@@ -1,5 +1,6 @@
 """Site pages: the catalogue at /courses/ and the course page at /courses/<slug>/."""
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -25,7 +26,7 @@ from courses.models import Course
 from courses.selectors import catalogue as selectors
 from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
-from kalpla.exceptions import ApplicationError, PermissionDenied
+from kalpla.errors import service_run
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -280,17 +281,13 @@ def review_save(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _course_page(request, course, review_form=form, status=400)
-    try:
-        review_services.review_create_or_update(
-            user=user,
-            course=course,
-            rating=form.cleaned_data["rating"],
-            text=form.cleaned_data["text"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you! Your review was saved."))
+    save = partial(review_services.review_create_or_update, user=user, course=course)
+    service_run(
+        request,
+        partial(save, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"]),
+        success=_("Thank you! Your review was saved."),
+        raises=(),  # "only enrolled students" is a message on the course page
+    )
     return redirect(reverse("courses:detail", args=[slug]) + "#reviews")
 
 
@@ -302,16 +299,10 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The reply is too long."))
     else:
-        try:
-            review_services.review_reply(
-                review=review, by=signed_in_user(request), text=form.cleaned_data["text"]
-            )
-        except PermissionDenied:
-            raise  # the 403 page
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        by, text = signed_in_user(request), form.cleaned_data["text"]
+        reply = partial(review_services.review_reply, review=review, by=by, text=text)
+        if not service_run(request, reply, success=_("Your reply was saved.")).ok:
             return redirect(reverse("courses:detail", args=[review.course.slug]) + "#reviews")
-        messages.success(request, _("Your reply was saved."))
     return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
 
 
@@ -320,16 +311,13 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
 def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(review_id=review_id)
     hidden = request.POST.get("hidden", "true") != "false"
-    try:
-        review_services.review_hide(review=review, by=signed_in_user(request), hidden=hidden)
-    except PermissionDenied:
-        raise  # the 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The review is hidden.") if hidden else _("The review is visible again.")
-        )
+    service_run(
+        request,
+        partial(
+            review_services.review_hide, review=review, by=signed_in_user(request), hidden=hidden
+        ),
+        success=_("The review is hidden.") if hidden else _("The review is visible again."),
+    )
     return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
 
 
@@ -352,14 +340,16 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                review_services.review_report(
-                    review=review, by=signed_in_user(request), reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at it."))
+            by, reason = signed_in_user(request), form.cleaned_data["reason"]
+            report = partial(review_services.review_report, review=review, by=by, reason=reason)
+            done = service_run(
+                request,
+                report,
+                form=form,
+                success=_("Thank you. The moderators will look at it."),
+                raises=(),
+            )
+            if done.ok:
                 return redirect(back)
         status = 400
     return render(
