@@ -3,7 +3,6 @@
 from functools import partial
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,29 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.policies import user_is_moderator
 from accounts.selectors import signed_in_user
 from community import selectors, services
+from community.forms import DecisionForm
 from kalpla.errors import service_run
 from kalpla.exceptions import PermissionDenied
 from moderation.models import ModerationItem
 
 QUEUE_PAGE_SIZE = 20
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("approve", gettext_lazy("Keep")), ("hide", gettext_lazy("Hide"))]
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note (kept with the decision)"), max_length=1000, required=False
-    )
-    status = forms.CharField(required=False)  # where to come back to
-    reason = forms.CharField(required=False)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 def _require_moderator(request: HttpRequest) -> None:

@@ -15,7 +15,6 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,6 +22,7 @@ from accounts.selectors import signed_in_user
 from kalpla.errors import service_run
 from kalpla.exceptions import ApplicationError
 from notifications import mfa
+from notifications.forms import CodeForm, PhoneNumberForm
 from notifications.services import email as email_service
 from notifications.services import phone as phone_service
 
@@ -75,33 +75,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- phone verification --------------------------------------------------------------------
-
-
-class PhoneNumberForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Mobile number"),
-        max_length=20,
-        help_text=gettext_lazy("International format with the country code, e.g. +919876543210."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "+919876543210"}
-        ),
-    )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        min_length=phone_service.CODE_LENGTH,
-        max_length=phone_service.CODE_LENGTH + 2,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "pattern": "[0-9 ]*",
-                "autofocus": True,
-            }
-        ),
-    )
 
 
 def _add_errors(form: forms.Form, exc: Exception, field: str) -> None:

@@ -6,9 +6,7 @@ in place (``HX-Request``), and static/js/notifications.js adds live updates.
 
 import json
 from functools import partial
-from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -22,8 +20,8 @@ from django.views.decorators.http import require_POST
 from accounts.selectors import signed_in_user
 from kalpla.errors import service_run
 from notifications import selectors
-from notifications.kinds import CATEGORIES
-from notifications.models import Channel, NotificationSettings
+from notifications.forms import PreferencesForm
+from notifications.models import Channel
 from notifications.services import inapp, preferences
 
 
@@ -96,71 +94,6 @@ CHANNEL_HELP = {
     Channel.SMS: gettext_lazy("Text messages to a verified phone number."),
     Channel.PUSH: gettext_lazy("On your phone, through the Kalpla app."),
 }
-
-
-def cell_name(category: str, channel: str) -> str:
-    return f"{category}__{channel}"
-
-
-class PreferencesForm(forms.Form):
-    quiet_start = forms.TimeField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    quiet_end = forms.TimeField(
-        label=gettext_lazy("Until"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    digest = forms.ChoiceField(
-        label=gettext_lazy("When emails arrive"),
-        choices=NotificationSettings.Digest.choices,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, matrix: preferences.Matrix, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for category, label in CATEGORIES.items():
-            locked = preferences.locked_channels(category)
-            for channel in preferences.CHANNELS:
-                self.fields[cell_name(category, channel)] = forms.BooleanField(
-                    label=f"{Channel(channel).label}: {label}",
-                    required=False,
-                    initial=matrix[category][channel],
-                    disabled=channel in locked,
-                )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        problems = preferences.quiet_hours_errors(
-            cleaned.get("quiet_start"), cleaned.get("quiet_end")
-        )
-        for field, errors in problems.items():
-            for error in errors:
-                self.add_error(field, error)
-        return cleaned
-
-    def matrix(self) -> preferences.Matrix:
-        return {
-            category: {
-                channel: bool(self.cleaned_data.get(cell_name(category, channel)))
-                for channel in preferences.CHANNELS
-            }
-            for category in CATEGORIES
-        }
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The checkbox matrix, one row per category, for the template."""
-        return [
-            {
-                "key": category,
-                "label": label,
-                "locked": bool(preferences.locked_channels(category)),
-                "cells": [self[cell_name(category, ch)] for ch in preferences.CHANNELS],
-            }
-            for category, label in CATEGORIES.items()
-        ]
 
 
 @login_required

@@ -4,7 +4,6 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -14,13 +13,14 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
 from courses import policies
 from courses.filters import CourseCatalogueFilter
+from courses.forms import ReplyForm, ReportForm, ReviewForm
 from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
@@ -30,32 +30,6 @@ from kalpla.errors import service_run
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=gettext_lazy("Your rating"),
-        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    text = forms.CharField(
-        label=gettext_lazy("Your review"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What did you learn? What could be better?"),
-    )
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Reply"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Leave empty to remove your reply."),
-    )
 
 
 def lesson_url(course: Course, lesson_id: int) -> str:
@@ -319,15 +293,6 @@ def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
         success=_("The review is hidden.") if hidden else _("The review is visible again."),
     )
     return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
-
-
-class ReportForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("What is wrong with this review?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Moderators read every report. Say what breaks the rules."),
-    )
 
 
 @login_required
