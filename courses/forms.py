@@ -207,15 +207,6 @@ class MediaUploadForm(forms.Form):
         return data
 
 
-class UploadStartForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(k, k) for k in ("image", "video", "audio", "document")], label=_("Kind")
-    )
-    filename = forms.CharField(max_length=255, label=_("File name"))
-    content_type = forms.CharField(max_length=255, label=_("Content type"))
-    size = forms.IntegerField(min_value=1, label=_("Size"))
-
-
 class ReturnToDraftForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the mentors"),

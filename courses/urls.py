@@ -16,7 +16,6 @@ authoring_urlpatterns: list[URLPattern] = [
     path("teach/", authoring.teach_home, name="teach"),
     path("teach/new/", authoring.course_create, name="teach_course_create"),
     path("teach/review/", authoring.review_list, name="teach_review"),
-    path("teach/uploads/", authoring.upload_start, name="teach_upload_start"),
     path("teach/courses/<slug:slug>/", authoring.course_edit, name="teach_course"),
     path("teach/courses/<slug:slug>/cover/", authoring.course_cover, name="teach_course_cover"),
     path("teach/courses/<slug:slug>/outline/", authoring.course_outline, name="teach_outline"),

@@ -2,6 +2,7 @@
 
 from django.urls import URLPattern, path
 
+from courses.api import views_authoring as authoring
 from courses.api import views_catalogue as catalogue
 
 urlpatterns: list[URLPattern] = [
@@ -20,4 +21,5 @@ urlpatterns: list[URLPattern] = [
         catalogue.ReviewReportApi.as_view(),
         name="review-report",
     ),
+    path("uploads/", authoring.UploadStartApi.as_view(), name="upload-start"),
 ]

@@ -5,7 +5,6 @@ uploads with a progress bar and htmx refreshes the media status while jobs run.
 """
 
 import copy
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -40,7 +39,6 @@ from courses.forms import (
     RerunForm,
     ResourceForm,
     ReturnToDraftForm,
-    UploadStartForm,
 )
 from courses.models import Course, Lesson, Module
 from courses.selectors.authoring import (
@@ -54,8 +52,8 @@ from courses.selectors.authoring import (
 )
 from courses.services import authoring, media
 from courses.services.guards import AuthoringDenied
-from kalpla.errors import service_error_json, service_run
-from kalpla.exceptions import ApplicationError, error_body
+from kalpla.errors import service_run
+from kalpla.exceptions import error_body
 
 ACCEPT = {
     "video": "video/mp4,video/webm,video/quicktime",
@@ -711,33 +709,3 @@ def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
     authoring.resource_remove(user=signed_in_user(request), resource=resource)
     messages.success(request, _("Resource removed."))
     return redirect(_lesson_url(lesson, "resources"))
-
-
-# --- direct uploads ---------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def upload_start(request: HttpRequest) -> HttpResponse:
-    """JSON {url, fields, key}: POST ``fields`` then the file (field ``file``) to ``url``."""
-    if request.content_type == "application/json":
-        try:
-            payload = json.loads(request.body or b"{}")
-        except (ValueError, RecursionError):
-            payload = None
-        if not isinstance(payload, dict):
-            return JsonResponse(error_body(_("Send a JSON object."), "invalid"), status=400)
-    else:
-        payload = request.POST.dict()
-    form = UploadStartForm(payload)
-    if not form.is_valid():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        body = error_body(_("Please correct the errors below."), "invalid", errors)
-        return JsonResponse(body, status=400)
-    try:
-        upload = media.authoring_upload_start(user=signed_in_user(request), **form.cleaned_data)
-    except (ValidationError, ApplicationError) as exc:
-        return service_error_json(exc)
-    return JsonResponse(
-        {"url": request.build_absolute_uri(upload.url), "fields": upload.fields, "key": upload.key}
-    )
