@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -199,12 +199,3 @@ def sms_code(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             return HttpResponseRedirect(reverse("notifications:sms_code"))
     return _stage_page(request, stage, form)
-
-
-urlpatterns: list[URLPattern] = [
-    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
-    path("phone/", phone, name="phone"),
-    path("phone/sms-sign-in/", phone_sms_mfa, name="phone_sms_mfa"),
-    path("phone/remove/", phone_remove, name="phone_remove"),
-    path("sms-code/", sms_code, name="sms_code"),
-]

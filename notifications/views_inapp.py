@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,12 +132,3 @@ def preferences_edit(request: HttpRequest) -> HttpResponse:
             "user_timezone": user.timezone or "UTC",
         },
     )
-
-
-urlpatterns = [
-    path("", notification_list, name="list"),
-    path("read-all/", notification_read_all, name="read_all"),
-    path("<int:notification_id>/read/", notification_read, name="read"),
-    path("<int:notification_id>/open/", notification_open, name="open"),
-    path("preferences/", preferences_edit, name="preferences"),
-]
