@@ -583,7 +583,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
-    "ENUM_NAME_OVERRIDES": {},
+    # Two "kind" fields: the lesson's keeps the name it had before uploads joined the API.
+    "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "courses.models.Lesson.Kind",
+        "UploadKindEnum": "courses.services.media.UPLOAD_KINDS",
+    },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
             "sessionToken": {"type": "apiKey", "in": "header", "name": "X-Session-Token"},
