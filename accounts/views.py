@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import ApiKeyCreateForm, ProfileForm
-from kalpla.exceptions import ApplicationError
+from kalpla.errors import service_run
 
 
 @login_required
@@ -38,14 +40,15 @@ def api_keys(request: HttpRequest) -> HttpResponse:
     form = ApiKeyCreateForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
-        try:
-            key, new_key = services.api_key_create(
-                user=selectors.signed_in_user(request), name=form.cleaned_data["name"]
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("API key “%(name)s” created.") % {"name": key.name})
+        user, name = selectors.signed_in_user(request), form.cleaned_data["name"]
+        done = service_run(
+            request,
+            partial(services.api_key_create, user=user, name=name),
+            form=form,
+            success=lambda created: _("API key “%(name)s” created.") % {"name": created[0].name},
+        )
+        if done.ok:
+            new_key = done.result[1]
             form = ApiKeyCreateForm()
     keys = selectors.api_key_list(user=selectors.signed_in_user(request))
     return render(

@@ -1,8 +1,8 @@
 """Site pages of the community app: the moderation queue at /moderation/ (moderators only)."""
 
+from functools import partial
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -10,28 +10,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.policies import user_is_moderator
 from accounts.selectors import signed_in_user
 from community import selectors, services
-from kalpla.exceptions import ApplicationError, PermissionDenied
+from community.forms import DecisionForm
+from kalpla.errors import service_run
+from kalpla.exceptions import PermissionDenied
 from moderation.models import ModerationItem
 
 QUEUE_PAGE_SIZE = 20
-
-
-class DecisionForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[("approve", gettext_lazy("Keep")), ("hide", gettext_lazy("Hide"))]
-    )
-    note = forms.CharField(
-        label=gettext_lazy("Note (kept with the decision)"), max_length=1000, required=False
-    )
-    status = forms.CharField(required=False)  # where to come back to
-    reason = forms.CharField(required=False)
-    page = forms.IntegerField(required=False, min_value=1)
 
 
 def _require_moderator(request: HttpRequest) -> None:
@@ -82,17 +71,12 @@ def moderation_decide(request: HttpRequest, item_id: int) -> HttpResponse:
     query = {k: data[k] for k in ("status", "reason", "page") if data.get(k)}
     if query:
         back += "?" + urlencode(query)
-    try:
-        services.moderation_item_decide(
-            item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
-        )
-    except PermissionDenied:
-        raise  # the 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        if data["action"] == "hide":
-            messages.success(request, _("Hidden. The decision is recorded."))
-        else:
-            messages.success(request, _("Kept. The decision is recorded."))
+    decide = partial(services.moderation_item_decide, item=item, by=signed_in_user(request))
+    service_run(
+        request,
+        partial(decide, action=data["action"], note=data["note"]),
+        success=_("Hidden. The decision is recorded.")
+        if data["action"] == "hide"
+        else _("Kept. The decision is recorded."),
+    )
     return redirect(back)

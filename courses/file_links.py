@@ -17,7 +17,7 @@ from accounts.roles import is_moderator
 from courses.models import Course, Lesson
 from courses.policies import course_can_edit
 from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
-from files.services import file_access_refused, file_link_register, file_link_url, file_not_found
+from files.services import FileLinkKind, file_access_refused, file_link_url, file_not_found
 from kalpla.integrations.s3 import DownloadGrant
 
 COURSE_COVER = "course-cover"
@@ -74,6 +74,6 @@ def _lesson_file(object_id: str, role: str, user: Any) -> DownloadGrant:
     return DownloadGrant(name=str(name))
 
 
-def register() -> None:
-    file_link_register(COURSE_COVER, resolve=_course_cover, max_age=COVER_LINK_SECONDS)
-    file_link_register(LESSON_FILE, resolve=_lesson_file, max_age=MEDIA_URL_EXPIRE_SECONDS)
+# Named in settings.KALPLA_FILE_LINK_KINDS under COURSE_COVER and LESSON_FILE.
+COURSE_COVER_LINK = FileLinkKind(resolve=_course_cover, max_age=COVER_LINK_SECONDS)
+LESSON_FILE_LINK = FileLinkKind(resolve=_lesson_file, max_age=MEDIA_URL_EXPIRE_SECONDS)

@@ -1,4 +1,5 @@
-"""Site forms of the authoring pages. They parse and validate input; services save it."""
+"""Site forms of the courses pages (authoring, reviews). They parse and validate input;
+services save it."""
 
 from typing import Any
 
@@ -10,6 +11,7 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Category, Course, Lesson, Tag
+from courses.services.authoring import COURSE_EDITABLE, LESSON_FIELDS
 from files.uploads import validate_upload
 from kalpla.integrations.transcribe import TRANSCRIBE_LANGUAGES
 from mediatools.captions import CaptionError, parse_vtt
@@ -56,17 +58,7 @@ class CourseForm(forms.ModelForm):
 
     class Meta:
         model = Course
-        fields = (
-            "title",
-            "subtitle",
-            "description",
-            "category",
-            "tags",
-            "level",
-            "language",
-            "price",
-            "prerequisites",
-        )
+        fields = COURSE_EDITABLE
         widgets = {"description": forms.Textarea(attrs={"rows": 10})}
         help_texts = {
             "description": _("Markdown: **bold**, _italic_, lists, links. HTML is removed."),
@@ -131,17 +123,7 @@ class LessonForm(forms.ModelForm):
 
     class Meta:
         model = Lesson
-        fields = (
-            "title",
-            "kind",
-            "is_preview",
-            "is_required",
-            "duration",
-            "release",
-            "release_days",
-            "release_date",
-            "content",
-        )
+        fields = LESSON_FIELDS
         widgets = {
             "content": forms.Textarea(attrs={"rows": 14}),
             "release_date": DateTimeLocalInput(),
@@ -225,15 +207,6 @@ class MediaUploadForm(forms.Form):
         return data
 
 
-class UploadStartForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[(k, k) for k in ("image", "video", "audio", "document")], label=_("Kind")
-    )
-    filename = forms.CharField(max_length=255, label=_("File name"))
-    content_type = forms.CharField(max_length=255, label=_("Content type"))
-    size = forms.IntegerField(min_value=1, label=_("Size"))
-
-
 class ReturnToDraftForm(forms.Form):
     note = forms.CharField(
         label=_("Note for the mentors"),
@@ -268,3 +241,41 @@ class ReorderForm(forms.Form):
 
 class RerunForm(forms.Form):
     job = forms.ChoiceField(choices=[("media", _("Media")), ("narration", _("Narration"))])
+
+
+# --- the course page's reviews ------------------------------------------------------------
+
+
+class ReviewForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Your rating"),
+        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Your review"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What did you learn? What could be better?"),
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Reply"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Leave empty to remove your reply."),
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What is wrong with this review?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Moderators read every report. Say what breaks the rules."),
+    )

@@ -288,31 +288,22 @@ def _course(
     mentor: User | None,
     media: DemoMedia,
 ) -> Course:
+    values = {
+        "title": spec.title,
+        "subtitle": spec.subtitle,
+        "description": _description(spec),
+        "level": spec.level,
+        "language": spec.language,
+        "category": categories[spec.category],
+        "price": spec.price,
+        "status": Course.Status.PUBLISHED,
+        "created_by": mentor,
+    }
     course, _created = Course.objects.update_or_create(
         slug=spec.slug,
-        defaults={
-            "title": spec.title,
-            "subtitle": spec.subtitle,
-            "description": _description(spec),
-            "level": spec.level,
-            "language": spec.language,
-            "category": categories[spec.category],
-            "price": spec.price,
-            "status": Course.Status.PUBLISHED,
-            "created_by": mentor,
-        },
-        create_defaults={
-            "title": spec.title,
-            "subtitle": spec.subtitle,
-            "description": _description(spec),
-            "level": spec.level,
-            "language": spec.language,
-            "category": categories[spec.category],
-            "price": spec.price,
-            "status": Course.Status.PUBLISHED,
-            "created_by": mentor,
-            "published_at": timezone.now(),
-        },
+        defaults=values,
+        # Published once: reruns keep the date the catalogue sorts by.
+        create_defaults={**values, "published_at": timezone.now()},
     )
     course.tags.set([tags[t] for t in spec.tags])
     if mentor is not None:

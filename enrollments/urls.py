@@ -1,12 +1,28 @@
-"""Site routes of the enrollments app, under /learning/."""
+"""Site routes of the enrollments app (the views are in enrollments/views/).
+
+``urlpatterns``: enroll and unenroll, under /learning/ with ``enrollments:`` names.
+``player_urlpatterns``: the lesson player and its file links. They apply the access rule, so
+they are enrollments', but keep their /courses/ paths and ``courses:`` names: kalpla/urls.py
+mounts them with the courses routes (courses/urls.py says where).
+"""
 
 from django.urls import URLPattern, path
 
-from enrollments import views
+from enrollments.views import enrollment, player
 
 app_name = "enrollments"
 
 urlpatterns: list[URLPattern] = [
-    path("courses/<slug:slug>/enroll/", views.enroll, name="enroll"),
-    path("courses/<slug:slug>/unenroll/", views.unenroll, name="unenroll"),
+    path("courses/<slug:slug>/enroll/", enrollment.enroll, name="enroll"),
+    path("courses/<slug:slug>/unenroll/", enrollment.unenroll, name="unenroll"),
+]
+
+player_urlpatterns: list[URLPattern] = [
+    path("media/<str:token>/", player.LessonFileView.as_view(), name="lesson_file"),
+    path("<slug:slug>/lessons/<int:lesson_id>/", player.lesson_view, name="lesson"),
+    path(
+        "<slug:slug>/lessons/<int:lesson_id>/complete/",
+        player.lesson_complete_view,
+        name="lesson_complete",
+    ),
 ]

@@ -7,4 +7,4 @@ class FilesConfig(AppConfig):
     verbose_name = _("Files")
 
     def ready(self) -> None:
-        from files import services  # noqa: F401 - registers the file link kind of direct uploads
+        from files import checks  # noqa: F401 - registers the start-up check of file link kinds

@@ -12,12 +12,14 @@ On S3 the client uploads to S3 directly; locally it posts to files/views.py, whi
 calls file_upload_receive below.
 
 Download links (``/files/d/<token>/``) never carry a storage path. The token is a signed
-``(kind, object id, role)``: each kind is registered by the app owning the files
-(``file_link_register``) with a resolver that finds the file *and checks the requesting
-user's access*, on every request through the link, so a link stops working when its viewer
-loses access. On S3 the view then redirects to a short presigned GET.
+``(kind, object id, role)``. Each kind is a ``FileLinkKind`` of the app owning the files,
+named in ``settings.KALPLA_FILE_LINK_KINDS`` (kind -> dotted path, imported when first used,
+checked at start-up by ``files.E001``): its resolver finds the file *and checks the
+requesting user's access* on every request through the link, so a link stops working when
+its viewer loses access. On S3 the view then redirects to a short presigned GET.
 """
 
+import functools
 import logging
 import posixpath
 import re
@@ -30,10 +32,11 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import UploadedFile
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from files.uploads import (
@@ -76,23 +79,31 @@ FileLinkResolver = Callable[[str, str, AnyUser], DownloadGrant]
 
 
 @dataclass(frozen=True)
-class _LinkKind:
-    resolve: FileLinkResolver
-    max_age: int
-
-
-_LINK_KINDS: dict[str, _LinkKind] = {}
-
-
-def file_link_register(kind: str, *, resolve: FileLinkResolver, max_age: int) -> None:
-    """Let ``file_link_url(kind=...)`` links serve files of an app (in its AppConfig.ready).
+class FileLinkKind:
+    """What ``file_link_url(kind=...)`` links of one kind serve; an app owning files declares
+    one at module level and names it in ``settings.KALPLA_FILE_LINK_KINDS``.
 
     ``resolve(object_id, role, user)`` runs on every request through such a link: it returns
     the file to serve to the requesting ``user`` (anonymous too) *now*, or raises
     ApplicationError (403 when access is gone, 404 when the object or file is). It is the
     access check, so keep it to a few queries. Links expire after ``max_age`` seconds.
     """
-    _LINK_KINDS[kind] = _LinkKind(resolve=resolve, max_age=max_age)
+
+    resolve: FileLinkResolver
+    max_age: int
+
+
+def _link_kind(kind: str) -> FileLinkKind:
+    """The FileLinkKind settings name for ``kind``; KeyError when none is."""
+    return _file_link_kind_at(settings.KALPLA_FILE_LINK_KINDS[kind])
+
+
+@functools.cache
+def _file_link_kind_at(path: str) -> FileLinkKind:
+    found = import_string(path)
+    if not isinstance(found, FileLinkKind):
+        raise ImproperlyConfigured(f"{path!r} (KALPLA_FILE_LINK_KINDS) is not a FileLinkKind.")
+    return found
 
 
 def file_link_url(*, kind: str, object_id: int | str, role: str = "") -> str:
@@ -101,8 +112,8 @@ def file_link_url(*, kind: str, object_id: int | str, role: str = "") -> str:
     The token names the object, not where its file is stored, and binds nobody: whoever
     follows it is checked by the kind's resolver.
     """
-    if kind not in _LINK_KINDS:
-        raise ValueError(f"No file link kind {kind!r} is registered.")
+    if kind not in settings.KALPLA_FILE_LINK_KINDS:
+        raise ValueError(f"No file link kind {kind!r} is named in KALPLA_FILE_LINK_KINDS.")
     token = signing.TimestampSigner(salt=FILE_LINK_SALT).sign_object([kind, str(object_id), role])
     return reverse("files:download", kwargs={"token": token})
 
@@ -116,13 +127,13 @@ def file_link_grant(*, token: str, user: AnyUser | None) -> DownloadGrant:
     signer = signing.TimestampSigner(salt=FILE_LINK_SALT)
     try:
         kind, object_id, role = signer.unsign_object(token)
-        registered = _LINK_KINDS[kind]
-        signer.unsign_object(token, max_age=registered.max_age)
+        link_kind = _link_kind(kind)
+        signer.unsign_object(token, max_age=link_kind.max_age)
     except signing.SignatureExpired:
         raise PermissionDenied(_("This link has expired."), code="link_expired") from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise file_not_found() from None
-    return registered.resolve(str(object_id), str(role), user or AnonymousUser())
+    return link_kind.resolve(str(object_id), str(role), user or AnonymousUser())
 
 
 def file_not_found() -> NotFound:
@@ -176,7 +187,8 @@ def _own_upload(object_id: str, role: str, user: AnyUser) -> DownloadGrant:
     return DownloadGrant(name=name, user_id=user_id)
 
 
-file_link_register(UPLOAD_LINK_KIND, resolve=_own_upload, max_age=UPLOAD_LINK_SECONDS)
+# The uploader's own links to their direct uploads (KALPLA_FILE_LINK_KINDS["upload"]).
+UPLOAD_LINK = FileLinkKind(resolve=_own_upload, max_age=UPLOAD_LINK_SECONDS)
 
 
 def file_upload_start(

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core import checks
 
-from jobs.registry import job_kinds
+from jobs.kinds import job_kinds
 from kalpla.checks import dotted_path_errors
 
 
@@ -14,7 +14,7 @@ def job_kinds_have_handlers(app_configs: Any = None, **kwargs: Any) -> list[chec
         errors += dotted_path_errors(
             path,
             what=f"Job kind {kind!r}",
-            hint="Point job_kinds_register() at a function in the app's jobs.py.",
+            hint="Point KALPLA_JOB_KINDS at a function in the app's jobs.py.",
             id="jobs.E001",
         )
     return errors

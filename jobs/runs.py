@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from jobs.kinds import job_handler_get
 from jobs.models import ProcessingJob
-from jobs.registry import job_handler_get
 from jobs.retry import RetryPolicy
 from kalpla.integrations.base import (
     CapabilityUnavailable,

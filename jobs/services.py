@@ -1,7 +1,7 @@
 """Background jobs with recorded status: enqueue once, run on Celery, retry what is transient.
 
-Kinds and their handlers are declared in jobs.registry; running a job is jobs.runs, called by
-``jobs.tasks.job_run_task``, which retries with the policy of jobs.retry.
+Kinds and their handlers are named in settings.KALPLA_JOB_KINDS (jobs.kinds); running a job is
+jobs.runs, called by ``jobs.tasks.job_run_task``, which retries with the policy of jobs.retry.
 """
 
 import hashlib
@@ -12,8 +12,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from jobs.kinds import job_kind_exists
 from jobs.models import ProcessingJob
-from jobs.registry import job_kind_exists
 from jobs.tasks import job_run_task
 
 

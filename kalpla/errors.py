@@ -2,7 +2,8 @@
 the helpers that show a service's error on a site page."""
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -12,7 +13,7 @@ from django.middleware import common
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
-from kalpla.exceptions import ApplicationError, error_body, error_status
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied, error_body, error_status
 
 API_PREFIXES = ("/api/", "/_allauth/")
 # Status -> (message, code) of the answers Django itself gives, not our views.
@@ -119,9 +120,75 @@ def server_error(request: HttpRequest) -> HttpResponse:
 # Refusals (kalpla.exceptions.PermissionDenied, NotFound) are Django's own PermissionDenied and
 # Http404: a view that lets them through answers with the 403 or 404 page. The helpers below
 # are for the errors a page shows: next to the form's fields, as a message, or as JSON for
-# the page's scripts (with the status the API would send).
+# the page's scripts (with the status the API would send). A view calls ``service_run``:
+#
+#     done = service_run(request, partial(module_create, user=user, course=course, **data),
+#                        form=form, success=_("Module added."))
+#     if done.ok:
+#         return redirect(...)
+#     return render(...)  # the form shows the service's errors next to its fields
 
 ServiceError = ApplicationError | DjangoValidationError
+T = TypeVar("T")
+REFUSALS: tuple[type[Exception], ...] = (PermissionDenied, NotFound)
+
+
+@dataclass(frozen=True)
+class ServiceOutcome(Generic[T]):
+    """What ``service_run`` got from the service: its result, or the error it showed."""
+
+    value: T | None = None
+    error: ServiceError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    @property
+    def result(self) -> T:
+        """The service's return value (only after it succeeded)."""
+        assert self.error is None, "the service failed: there is no result"
+        return self.value  # type: ignore[return-value]
+
+    def json(self) -> JsonResponse:
+        """The failure as the page's scripts get it (``as_json``): the API's body and status."""
+        assert self.error is not None
+        return service_error_json(self.error)
+
+
+def service_run(
+    request: HttpRequest,
+    call: Callable[[], T],
+    *,
+    form: forms.BaseForm | None = None,
+    success: str | Callable[[T], str] | None = None,
+    as_json: bool = False,
+    raises: tuple[type[Exception], ...] = REFUSALS,
+) -> ServiceOutcome[T]:
+    """Run ``call`` (a service with its arguments bound) and show the page what happened.
+
+    On success, ``success`` (a text, or made from the service's result) becomes a success
+    message. A service error goes next to ``form``'s fields, or without a form into an error
+    message. With ``as_json`` (a page's script asked) nothing is shown: answer with
+    ``outcome.json()``, refusals included. Otherwise the errors in ``raises`` (by default
+    refusals: PermissionDenied, NotFound) are not caught, so they answer with the 403 or 404
+    page; pass ``raises=()`` where a refusal is a message for the user.
+    """
+    try:
+        value = call()
+    except (ApplicationError, DjangoValidationError) as exc:
+        if as_json:
+            return ServiceOutcome(error=exc)
+        if isinstance(exc, raises):
+            raise
+        if form is not None:
+            service_error_to_form(form, exc)
+        else:
+            service_error_message(request, exc)
+        return ServiceOutcome(error=exc)
+    if success is not None and not as_json:
+        messages.success(request, success(value) if callable(success) else success)
+    return ServiceOutcome(value=value)
 
 
 def service_error_text(exc: ServiceError) -> str:

@@ -455,6 +455,14 @@ KALPLA_IVS_CHANNEL_TYPE = env.str("KALPLA_IVS_CHANNEL_TYPE", default="STANDARD")
 KALPLA_FFMPEG_BINARY = env.str("KALPLA_FFMPEG_BINARY", default="ffmpeg")
 KALPLA_FFPROBE_BINARY = env.str("KALPLA_FFPROBE_BINARY", default="ffprobe")
 KALPLA_ESPEAK_BINARY = env.str("KALPLA_ESPEAK_BINARY", default="espeak-ng")
+# The kinds of /files/d/ download links (files/services.py): each kind's name and the dotted
+# path of the FileLinkKind of the app owning those files (who may follow a link, for how long).
+# Links carry the name, so a name never changes. Checked at start-up (files.E001).
+KALPLA_FILE_LINK_KINDS = {
+    "upload": "files.services.UPLOAD_LINK",
+    "course-cover": "courses.file_links.COURSE_COVER_LINK",
+    "lesson-file": "courses.file_links.LESSON_FILE_LINK",
+}
 
 # --- Celery --------------------------------------------------------------------------------
 
@@ -477,6 +485,14 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Job kinds (jobs/kinds.py): each kind's name and the dotted path of its handler in the owning
+# app's jobs.py, imported when a job of the kind first runs. Checked at start-up (jobs.E001).
+KALPLA_JOB_KINDS = {
+    "courses.lesson_media": "courses.jobs.lesson_media_job",
+    "courses.lesson_narration": "courses.jobs.lesson_narration_job",
+    "courses.cover_thumbnails": "courses.jobs.course_cover_thumbnails_job",
+    "courses.review_sentiment": "courses.jobs.review_sentiment_job",
+}
 CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
@@ -572,9 +588,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Enums named once where two fields share a name: the lesson's "kind" keeps the name it had
+    # before uploads and quizzes joined the API.
     "ENUM_NAME_OVERRIDES": {
+        "KindEnum": "courses.models.Lesson.Kind",
+        "UploadKindEnum": "courses.services.media.UPLOAD_KINDS",
         "QuestionKindEnum": "assessments.engine.kinds.QuestionKind",
-        "LessonKindEnum": "courses.models.Lesson.Kind",
         "QuizBehaviourEnum": "assessments.models.Quiz.Behaviour",
         "QuizReviewEnum": "assessments.models.Quiz.Review",
     },

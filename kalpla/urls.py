@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 import notifications.mfa
 from courses import urls as courses_urls
 from dashboards.views import home
-from enrollments import views_player
+from enrollments import urls as enrollments_urls
 from files.public_media import public_media
 from kalpla import health
 from notifications.email_events import VerifiedSesTrackingWebhookView
@@ -29,7 +29,7 @@ admin.site.password_change = _site_password_change  # type: ignore[method-assign
 # catalogue's <slug>/ patterns last.
 courses_site = (
     courses_urls.authoring_urlpatterns
-    + views_player.urlpatterns
+    + enrollments_urls.player_urlpatterns
     + courses_urls.catalogue_urlpatterns
 )
 

@@ -1,5 +1,6 @@
 """Site pages of the channels: one-click unsubscribe, phone verification, SMS sign-in codes."""
 
+from functools import partial
 from typing import Any
 
 from allauth.account.decorators import reauthentication_required
@@ -12,15 +13,16 @@ from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.selectors import signed_in_user
+from kalpla.errors import service_run
 from kalpla.exceptions import ApplicationError
 from notifications import mfa
+from notifications.forms import CodeForm, PhoneNumberForm
 from notifications.services import email as email_service
 from notifications.services import phone as phone_service
 
@@ -73,33 +75,6 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 
 
 # --- phone verification --------------------------------------------------------------------
-
-
-class PhoneNumberForm(forms.Form):
-    number = forms.CharField(
-        label=gettext_lazy("Mobile number"),
-        max_length=20,
-        help_text=gettext_lazy("International format with the country code, e.g. +919876543210."),
-        widget=forms.TextInput(
-            attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "+919876543210"}
-        ),
-    )
-
-
-class CodeForm(forms.Form):
-    code = forms.CharField(
-        label=gettext_lazy("Code"),
-        min_length=phone_service.CODE_LENGTH,
-        max_length=phone_service.CODE_LENGTH + 2,
-        widget=forms.TextInput(
-            attrs={
-                "autocomplete": "one-time-code",
-                "inputmode": "numeric",
-                "pattern": "[0-9 ]*",
-                "autofocus": True,
-            }
-        ),
-    )
 
 
 def _add_errors(form: forms.Form, exc: Exception, field: str) -> None:
@@ -158,17 +133,14 @@ def phone(request: HttpRequest) -> HttpResponse:
 def phone_sms_mfa(request: HttpRequest) -> HttpResponse:
     """Turn SMS sign-in codes on or off (after confirming the password, like TOTP)."""
     enabled = request.POST.get("enabled") == "1"
-    try:
-        phone_service.phone_sms_mfa_set(user=signed_in_user(request), enabled=enabled)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request,
-            _("You will get a code by SMS when you sign in.")
-            if enabled
-            else _("Sign-in codes by SMS are off."),
-        )
+    service_run(
+        request,
+        partial(phone_service.phone_sms_mfa_set, user=signed_in_user(request), enabled=enabled),
+        success=_("You will get a code by SMS when you sign in.")
+        if enabled
+        else _("Sign-in codes by SMS are off."),
+        raises=(),
+    )
     return redirect("notifications:phone")
 
 
@@ -227,12 +199,3 @@ def sms_code(request: HttpRequest) -> HttpResponse:
             messages.error(request, exc.message)
             return HttpResponseRedirect(reverse("notifications:sms_code"))
     return _stage_page(request, stage, form)
-
-
-urlpatterns: list[URLPattern] = [
-    path("unsubscribe/<str:token>/", unsubscribe, name="unsubscribe"),
-    path("phone/", phone, name="phone"),
-    path("phone/sms-sign-in/", phone_sms_mfa, name="phone_sms_mfa"),
-    path("phone/remove/", phone_remove, name="phone_remove"),
-    path("sms-code/", sms_code, name="sms_code"),
-]

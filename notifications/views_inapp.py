@@ -5,24 +5,22 @@ in place (``HX-Request``), and static/js/notifications.js adds live updates.
 """
 
 import json
-from typing import Any
+from functools import partial
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
+from kalpla.errors import service_run
 from notifications import selectors
-from notifications.kinds import CATEGORIES
-from notifications.models import Channel, NotificationSettings
+from notifications.forms import PreferencesForm
+from notifications.models import Channel
 from notifications.services import inapp, preferences
 
 
@@ -97,71 +95,6 @@ CHANNEL_HELP = {
 }
 
 
-def cell_name(category: str, channel: str) -> str:
-    return f"{category}__{channel}"
-
-
-class PreferencesForm(forms.Form):
-    quiet_start = forms.TimeField(
-        label=gettext_lazy("From"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    quiet_end = forms.TimeField(
-        label=gettext_lazy("Until"),
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-    )
-    digest = forms.ChoiceField(
-        label=gettext_lazy("When emails arrive"),
-        choices=NotificationSettings.Digest.choices,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args: Any, matrix: preferences.Matrix, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for category, label in CATEGORIES.items():
-            locked = preferences.locked_channels(category)
-            for channel in preferences.CHANNELS:
-                self.fields[cell_name(category, channel)] = forms.BooleanField(
-                    label=f"{Channel(channel).label}: {label}",
-                    required=False,
-                    initial=matrix[category][channel],
-                    disabled=channel in locked,
-                )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        problems = preferences.quiet_hours_errors(
-            cleaned.get("quiet_start"), cleaned.get("quiet_end")
-        )
-        for field, errors in problems.items():
-            for error in errors:
-                self.add_error(field, error)
-        return cleaned
-
-    def matrix(self) -> preferences.Matrix:
-        return {
-            category: {
-                channel: bool(self.cleaned_data.get(cell_name(category, channel)))
-                for channel in preferences.CHANNELS
-            }
-            for category in CATEGORIES
-        }
-
-    def rows(self) -> list[dict[str, Any]]:
-        """The checkbox matrix, one row per category, for the template."""
-        return [
-            {
-                "key": category,
-                "label": label,
-                "locked": bool(preferences.locked_channels(category)),
-                "cells": [self[cell_name(category, ch)] for ch in preferences.CHANNELS],
-            }
-            for category, label in CATEGORIES.items()
-        ]
-
-
 @login_required
 def preferences_edit(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
@@ -175,19 +108,16 @@ def preferences_edit(request: HttpRequest) -> HttpResponse:
         request.POST or None, initial=initial, matrix=preferences.preference_matrix(user=user)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            preferences.preferences_update(
-                user=user,
-                matrix=form.matrix(),
-                quiet_start=form.cleaned_data["quiet_start"],
-                quiet_end=form.cleaned_data["quiet_end"],
-                digest=form.cleaned_data["digest"],
-            )
-        except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            messages.success(request, _("Your notification preferences were saved."))
+        update = partial(
+            preferences.preferences_update,
+            user=user,
+            matrix=form.matrix(),
+            quiet_start=form.cleaned_data["quiet_start"],
+            quiet_end=form.cleaned_data["quiet_end"],
+            digest=form.cleaned_data["digest"],
+        )
+        saved = _("Your notification preferences were saved.")
+        if service_run(request, update, form=form, success=saved).ok:
             return redirect("notifications:preferences")
     return render(
         request,
@@ -202,12 +132,3 @@ def preferences_edit(request: HttpRequest) -> HttpResponse:
             "user_timezone": user.timezone or "UTC",
         },
     )
-
-
-urlpatterns = [
-    path("", notification_list, name="list"),
-    path("read-all/", notification_read_all, name="read_all"),
-    path("<int:notification_id>/read/", notification_read, name="read"),
-    path("<int:notification_id>/open/", notification_open, name="open"),
-    path("preferences/", preferences_edit, name="preferences"),
-]

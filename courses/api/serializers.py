@@ -8,6 +8,7 @@ from rest_framework import serializers
 from accounts.api.serializers import UserSummaryOut
 from courses.models import Course, Lesson, Review
 from courses.selectors.catalogue import course_thumbnail_url
+from courses.services.media import UPLOAD_KINDS
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
 
@@ -216,3 +217,26 @@ class ReviewReportOut(serializers.Serializer):
 
 class ReviewHideIn(InputSerializer):
     hidden = serializers.BooleanField(default=True, help_text="false shows the review again.")
+
+
+class UploadStartIn(InputSerializer):
+    kind = serializers.ChoiceField(
+        choices=UPLOAD_KINDS,
+        help_text="What the file is for: a cover image, a lesson's video, audio or document.",
+    )
+    filename = StrictCharField(max_length=255, help_text="The file's name on the device.")
+    content_type = StrictCharField(max_length=255, help_text="Its MIME type, e.g. video/mp4.")
+    size = serializers.IntegerField(min_value=1, help_text="Its size in bytes.")
+
+
+class UploadStartOut(serializers.Serializer):
+    url = serializers.URLField(help_text="Where to POST the file (multipart/form-data).")
+    # The serializer's metaclass takes declared fields out of the class, so this name does
+    # not hide Serializer.fields at run time; mypy only sees the class attribute.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.CharField(),
+        help_text="Form fields to send first, in this order, before the file (field `file`).",
+    )
+    key = serializers.CharField(
+        help_text="The upload's key: send it to the lesson's or course's confirm step."
+    )

@@ -4,7 +4,6 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
-from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import status
@@ -401,14 +400,3 @@ class ReviewReportApi(APIView):
             reason=s.validated_data["reason"],
         )
         return Response({"reported": True}, status=status.HTTP_202_ACCEPTED)
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("courses/", CourseListApi.as_view(), name="course-list"),
-    path("categories/", CategoryListApi.as_view(), name="category-list"),
-    path("courses/<slug:slug>/", CourseDetailApi.as_view(), name="course-detail"),
-    path("courses/<slug:slug>/reviews/", CourseReviewListApi.as_view(), name="course-reviews"),
-    path("reviews/<int:review_id>/reply/", ReviewReplyApi.as_view(), name="review-reply"),
-    path("reviews/<int:review_id>/hide/", ReviewHideApi.as_view(), name="review-hide"),
-    path("reviews/<int:review_id>/report/", ReviewReportApi.as_view(), name="review-report"),
-]

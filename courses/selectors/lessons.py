@@ -1,11 +1,19 @@
 """Reads of courses and lessons the learning pages share (the access rule that decides who
 may open them lives in ``enrollments.access``)."""
 
+import logging
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
 from courses.models import Course, Lesson, Module
+from mediatools.captions import CaptionError, Cue, parse_vtt
+
+logger = logging.getLogger(__name__)
 
 # Lesson file links must outlive a long viewing session: a player fetches byte ranges for as
 # long as the lesson plays.
@@ -103,3 +111,52 @@ def course_outline_querysets(
     if not include_drafts:
         modules, lessons = modules.visible(), lessons.visible()
     return modules, lessons
+
+
+# --- the player's transcript ----------------------------------------------------------------
+
+PLAYABLE_KINDS = (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO)
+CUES_CACHE_SECONDS = 24 * 3600
+MAX_CAPTION_BYTES = 2 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class TranscriptCue:
+    start: float
+    end: float
+    text: str
+    label: str
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def lesson_transcript_cues(*, lesson: Lesson) -> list[TranscriptCue]:
+    """A video or audio lesson's captions as cues for the player's transcript panel, cached
+    by file name (none for other kinds).
+
+    Caption files get a new random name on every change, so the name is a safe cache key.
+    """
+    name = lesson.captions.name
+    if lesson.kind not in PLAYABLE_KINDS or not name:
+        return []
+    key = f"courses:cues:{name}"
+    cached: list[tuple[float, float, str]] | None = cache.get(key)
+    if cached is None:
+        cached = []
+        try:
+            with default_storage.open(name, "rb") as handle:
+                text = handle.read(MAX_CAPTION_BYTES).decode("utf-8", errors="replace")
+            cached = [(c.start, c.end, c.text) for c in _parse(text)]
+        except (OSError, CaptionError) as exc:
+            logger.warning("captions of lesson %s unreadable: %s", lesson.pk, exc)
+        cache.set(key, cached, CUES_CACHE_SECONDS)
+    return [TranscriptCue(s, e, t, _clock(s)) for s, e, t in cached]
+
+
+def _parse(text: str) -> list[Cue]:
+    return [cue for cue in parse_vtt(text) if cue.text.strip()]

@@ -56,16 +56,23 @@ Direction = Literal["up", "down"]
 SLUG_MAX = 100
 # First path segments under /courses/ that are not course pages.
 RESERVED_SLUGS = frozenset({"teach", "reviews"})
-COURSE_FIELDS = (
+# What a course's editors change, in the order the course form shows it (CourseForm's
+# fields); tags and prerequisites are relations, set once the row is saved.
+COURSE_EDITABLE = (
     "title",
     "subtitle",
     "description",
     "category",
+    "tags",
     "level",
     "language",
     "price",
-    "currency",
+    "prerequisites",
 )
+COURSE_RELATIONS = ("tags", "prerequisites")
+# The row's columns course_update writes (the currency is not on the form yet).
+COURSE_FIELDS = (*(n for n in COURSE_EDITABLE if n not in COURSE_RELATIONS), "currency")
+# What a lesson's editors change, in the order the lesson form shows it (LessonForm's fields).
 LESSON_FIELDS = (
     "title",
     "kind",

@@ -47,6 +47,7 @@ from files.uploads import validate_upload
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue, job_rerun
 from kalpla.exceptions import ApplicationError
+from kalpla.exceptions import ValidationError as DeclaredFileError
 from kalpla.integrations.base import (
     TransientIntegrationError,
 )
@@ -90,15 +91,21 @@ MAX_CAPTION_UPLOAD_BYTES = 2 * 1024 * 1024
 def authoring_upload_start(
     *, user: User, kind: str, filename: str, content_type: str, size: int
 ) -> UploadForm:
-    """A direct-upload form for course material (mentors and staff only)."""
+    """A direct-upload form for course material (mentors and staff only).
+
+    A refused file raises the project's ValidationError with the upload check's code
+    (``file_type``, ``file_too_large``...), which the API answers with."""
     require_author(user)
     if kind not in UPLOAD_KINDS:
-        raise ValidationError(
-            _("Unknown upload kind “%(kind)s”."), code="invalid_kind", params={"kind": kind}
+        raise DeclaredFileError(
+            _("Unknown upload kind “%(kind)s”.") % {"kind": kind}, code="invalid_kind"
         )
-    return file_upload_start(
-        user=user, kind=kind, filename=filename, content_type=content_type, size=size
-    )
+    try:
+        return file_upload_start(
+            user=user, kind=kind, filename=filename, content_type=content_type, size=size
+        )
+    except ValidationError as exc:
+        raise DeclaredFileError(" ".join(exc.messages), code=exc.code) from None
 
 
 def lesson_upload_kind(*, lesson: Lesson) -> str:

@@ -622,7 +622,7 @@ def test_resources_on_the_lesson_editor(client, mentor, draft):
 
 def start_upload(client, **payload):
     return client.post(
-        reverse("courses:teach_upload_start"),
+        reverse("api:upload-start"),
         data=json.dumps(payload),
         content_type="application/json",
         HTTP_ACCEPT="application/json",

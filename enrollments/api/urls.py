@@ -13,5 +13,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.RecommendedCoursesApi.as_view(),
         name="me-recommended-courses",
     ),
-    *views_lessons.urlpatterns,
+    path("lessons/<int:lesson_id>/", views_lessons.LessonDetailApi.as_view(), name="lesson-detail"),
+    path(
+        "lessons/<int:lesson_id>/progress/",
+        views_lessons.LessonProgressApi.as_view(),
+        name="lesson-progress",
+    ),
+    path(
+        "lessons/<int:lesson_id>/complete/",
+        views_lessons.LessonCompleteApi.as_view(),
+        name="lesson-complete",
+    ),
 ]

@@ -7,7 +7,6 @@ are not published, and 401 for anonymous users on lessons that are not previews.
 
 from typing import TYPE_CHECKING, Any
 
-from django.urls import URLPattern, URLResolver, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
@@ -297,10 +296,3 @@ class LessonCompleteApi(APIView):
             "course_completed_at": enrollment.completed_at,
         }
         return Response(LessonCompleteOut(data).data)
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("lessons/<int:lesson_id>/", LessonDetailApi.as_view(), name="lesson-detail"),
-    path("lessons/<int:lesson_id>/progress/", LessonProgressApi.as_view(), name="lesson-progress"),
-    path("lessons/<int:lesson_id>/complete/", LessonCompleteApi.as_view(), name="lesson-complete"),
-]

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from files import services as file_services
 from files.services import (
+    FileLinkKind,
     file_access_refused,
     file_link_url,
     file_not_found,
@@ -53,22 +54,33 @@ def stored(media):
     return NAME
 
 
+_links = SimpleNamespace(state=None)
+
+
+def _resolve(object_id, role, user):
+    state = _links.state
+    state.resolved += 1
+    if object_id not in state.files:
+        raise file_not_found()
+    if state.allowed is not None and user.pk not in state.allowed:
+        raise file_access_refused()
+    name, filename = state.files[object_id]
+    return DownloadGrant(name=name, filename=filename)
+
+
+TEST_LINK = FileLinkKind(resolve=_resolve, max_age=3600)
+
+
 @pytest.fixture
-def links(monkeypatch):
-    """A link kind of these tests, registered like an app's: object ids name ``files``, and
-    ``allowed`` (None: everyone) is who may follow the links, checked on every request."""
+def links(settings, monkeypatch):
+    """A link kind of these tests, named in settings like an app's: object ids name ``files``,
+    and ``allowed`` (None: everyone) is who may follow the links, checked on every request."""
     state = SimpleNamespace(files={}, allowed=None, resolved=0)
-
-    def resolve(object_id, role, user):
-        state.resolved += 1
-        if object_id not in state.files:
-            raise file_not_found()
-        if state.allowed is not None and user.pk not in state.allowed:
-            raise file_access_refused()
-        name, filename = state.files[object_id]
-        return DownloadGrant(name=name, filename=filename)
-
-    monkeypatch.setitem(file_services._LINK_KINDS, KIND, file_services._LinkKind(resolve, 3600))
+    monkeypatch.setattr(_links, "state", state)
+    settings.KALPLA_FILE_LINK_KINDS = {
+        **settings.KALPLA_FILE_LINK_KINDS,
+        KIND: f"{__name__}.TEST_LINK",
+    }
     return state
 
 

@@ -2,7 +2,6 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from jobs.models import ProcessingJob
-from jobs.registry import job_kinds_register
 
 pytestmark = pytest.mark.django_db
 
@@ -11,7 +10,12 @@ def _echo(job):
     return {"ok": True}
 
 
-job_kinds_register({"test.admin_echo": f"{__name__}._echo"})
+@pytest.fixture(autouse=True)
+def kinds_of_these_tests(settings):
+    settings.KALPLA_JOB_KINDS = {
+        **settings.KALPLA_JOB_KINDS,
+        "test.admin_echo": f"{__name__}._echo",
+    }
 
 
 def test_jobs_admin_lists_filters_and_runs_again(

@@ -9,7 +9,6 @@ from jobs import runs
 from jobs import services as jobs
 from jobs import tasks as job_tasks
 from jobs.models import ProcessingJob
-from jobs.registry import job_kinds_register
 from jobs.retry import RetryPolicy
 from jobs.tasks import job_run_task
 from kalpla.integrations.base import (
@@ -69,17 +68,20 @@ def _unavailable(job):
     raise CapabilityUnavailable("espeak-ng is not installed")
 
 
-job_kinds_register(
-    {
-        "test.ok": f"{__name__}._ok",
-        "test.flaky": f"{__name__}._flaky",
-        "test.waiting": f"{__name__}._waiting",
-        "test.always_throttled": f"{__name__}._always",
-        "test.invalid": f"{__name__}._invalid",
-        "test.refused": f"{__name__}._refused",
-        "test.unavailable": f"{__name__}._unavailable",
-    }
-)
+TEST_KINDS = {
+    "test.ok": f"{__name__}._ok",
+    "test.flaky": f"{__name__}._flaky",
+    "test.waiting": f"{__name__}._waiting",
+    "test.always_throttled": f"{__name__}._always",
+    "test.invalid": f"{__name__}._invalid",
+    "test.refused": f"{__name__}._refused",
+    "test.unavailable": f"{__name__}._unavailable",
+}
+
+
+@pytest.fixture(autouse=True)
+def kinds_of_these_tests(settings):
+    settings.KALPLA_JOB_KINDS = {**settings.KALPLA_JOB_KINDS, **TEST_KINDS}
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core.exceptions import ValidationError
 from django.core.wsgi import get_wsgi_application
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -22,6 +23,7 @@ from schemathesis.checks import CHECKS, load_all_checks
 from accounts.tests.factories import PASSWORD, UserFactory
 from courses.tests.factories import CourseFactory, LessonFactory, ReviewFactory
 from enrollments.tests.factories import EnrollmentFactory
+from files.uploads import validate_declared_upload
 
 pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("api-contract")]
 
@@ -138,11 +140,23 @@ def _quiet_hours_paired(body: dict[str, Any]) -> bool:
     return not (isinstance(times[0], str) and times[0] == times[1])
 
 
+def _declared_file_accepted(body: dict[str, Any]) -> bool:
+    try:
+        validate_declared_upload(
+            kind=body.get("kind"), content_type=body.get("content_type"), size=body.get("size")
+        )
+    except (ValidationError, TypeError, AttributeError):
+        return False
+    return True
+
+
 # Rules that JSON Schema cannot state (the operations' descriptions do), which the server
 # rightly enforces with a 400: the generator keeps to them instead of the check excluding them.
 RULES_NO_SCHEMA_STATES = {
     # quiet hours are both times or both null, and do not end when they start
     "PUT /api/v1/notification-preferences/": _quiet_hours_paired,
+    # a file type (and size) the kind of upload accepts
+    "POST /api/v1/uploads/": _declared_file_accepted,
 }
 
 

@@ -33,7 +33,5 @@ def test_app_login_answers_400_to_deeply_nested_json(raising_client, body):
 
 def test_upload_start_answers_400_to_deeply_nested_json(raising_client, mentor):
     raising_client.force_login(mentor)
-    response = raising_client.post(
-        "/courses/teach/uploads/", DEEP_LIST, content_type="application/json"
-    )
+    response = raising_client.post("/api/v1/uploads/", DEEP_LIST, content_type="application/json")
     assert response.status_code == 400

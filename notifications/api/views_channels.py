@@ -4,7 +4,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -318,11 +317,3 @@ class DeviceApi(APIView):
         device = push_service.device_get(user=signed_in_user(request), device_id=device_id)
         push_service.device_unregister(device=device)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-urlpatterns: list[URLPattern] = [
-    path("me/phone/", PhoneApi.as_view(), name="me-phone"),
-    path("me/phone/verify/", PhoneVerifyApi.as_view(), name="me-phone-verify"),
-    path("me/devices/", DeviceListRegisterApi.as_view(), name="me-devices"),
-    path("me/devices/<int:device_id>/", DeviceApi.as_view(), name="me-device"),
-]

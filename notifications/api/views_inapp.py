@@ -5,7 +5,6 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
@@ -242,26 +241,3 @@ class NotificationPreferencesApi(APIView):
         user = signed_in_user(request)
         preferences.preferences_update(user=user, **s.validated_data)
         return Response(NotificationPreferencesOut(preferences_data(user=user)).data)
-
-
-urlpatterns = [
-    path("notifications/", NotificationListApi.as_view(), name="notifications"),
-    path(
-        "notifications/read-all/", NotificationReadAllApi.as_view(), name="notifications-read-all"
-    ),
-    path(
-        "notifications/unread-count/",
-        UnreadCountApi.as_view(),
-        name="notifications-unread-count",
-    ),
-    path(
-        "notifications/<int:notification_id>/read/",
-        NotificationReadApi.as_view(),
-        name="notification-read",
-    ),
-    path(
-        "notification-preferences/",
-        NotificationPreferencesApi.as_view(),
-        name="notification-preferences",
-    ),
-]

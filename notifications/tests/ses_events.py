@@ -14,67 +14,69 @@ SENDER = "no-reply@kalpla.example"
 # --- SES events as SNS posts them ----------------------------------------------------------
 
 
-def ses_event(event_type: str, recipient: str, message_id: str, **detail: object) -> dict:
+def ses_event(
+    event_type: str, recipient: str, message_id: str, *, metadata: dict | None = None, **detail
+) -> dict:
+    """An SES event as SES publishes it to SNS; ``metadata`` is the sent message's X-Metadata
+    header (anymail's ``metadata``)."""
+    headers = [{"name": "To", "value": recipient}]
+    if metadata is not None:
+        headers.append({"name": "X-Metadata", "value": json.dumps(metadata)})
     mail_object = {
-        "timestamp": "2026-11-25T10:00:00.000Z",
+        "timestamp": _at("10:00:00"),
         "source": f"Kalpla <{SENDER}>",
         "sendingAccountId": "123456789012",
         "messageId": message_id,
         "destination": [recipient],
         "headersTruncated": False,
-        "headers": [{"name": "To", "value": recipient}],
+        "headers": headers,
         "commonHeaders": {"to": [recipient], "messageId": message_id, "subject": "Hi"},
     }
     return {"eventType": event_type, "mail": mail_object, **detail}
 
 
-def bounce(recipient: str, message_id: str, bounce_type: str = "Permanent") -> dict:
+def bounce(
+    recipient: str, message_id: str, bounce_type: str = "Permanent", metadata: dict | None = None
+) -> dict:
+    hard = bounce_type == "Permanent"
+    bounced = {
+        "emailAddress": recipient,
+        "action": "failed",
+        "status": "5.1.1" if hard else "4.2.2",
+        "diagnosticCode": "smtp; 550 5.1.1 user unknown",
+    }
     return ses_event(
         "Bounce",
         recipient,
         message_id,
+        metadata=metadata,
         bounce={
             "bounceType": bounce_type,
-            "bounceSubType": "General" if bounce_type == "Permanent" else "MailboxFull",
-            "bouncedRecipients": [
-                {
-                    "emailAddress": recipient,
-                    "action": "failed",
-                    "status": "5.1.1" if bounce_type == "Permanent" else "4.2.2",
-                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
-                }
-            ],
-            "timestamp": "2026-11-25T10:00:02.000Z",
+            "bounceSubType": "General" if hard else "MailboxFull",
+            "bouncedRecipients": [bounced],
+            "timestamp": _at("10:00:02"),
             "feedbackId": "0100017f-feedback",
         },
     )
 
 
 def complaint(recipient: str, message_id: str) -> dict:
-    return ses_event(
-        "Complaint",
-        recipient,
-        message_id,
-        complaint={
-            "complainedRecipients": [{"emailAddress": recipient}],
-            "timestamp": "2026-11-25T10:05:00.000Z",
-            "feedbackId": "0100-complaint",
-            "complaintFeedbackType": "abuse",
-        },
-    )
+    complained = {
+        "complainedRecipients": [{"emailAddress": recipient}],
+        "timestamp": _at("10:05:00"),
+        "feedbackId": "0100-complaint",
+        "complaintFeedbackType": "abuse",
+    }
+    return ses_event("Complaint", recipient, message_id, complaint=complained)
 
 
 def delivered(recipient: str, message_id: str) -> dict:
-    return ses_event(
-        "Delivery",
-        recipient,
-        message_id,
-        delivery={
-            "timestamp": "2026-11-25T10:00:01.000Z",
-            "recipients": [recipient],
-            "smtpResponse": "250 ok",
-        },
-    )
+    delivery = {"timestamp": _at("10:00:01"), "recipients": [recipient], "smtpResponse": "250 ok"}
+    return ses_event("Delivery", recipient, message_id, delivery=delivery)
+
+
+def _at(time: str) -> str:
+    return f"2026-11-25T{time}.000Z"
 
 
 def sns_body(event: dict, sns_message_id: str | None = None) -> tuple[str, dict[str, str]]:
@@ -101,13 +103,11 @@ def sns_body(event: dict, sns_message_id: str | None = None) -> tuple[str, dict[
     return json.dumps(sns_sign(body)), headers
 
 
-def post_ses_event(client, event: dict, sns_message_id: str | None = None):
+def post_ses_event(
+    client, event: dict, sns_message_id: str | None = None, *, credentials: str | None = SECRET
+):
+    """POST ``event`` to the webhook as SNS does, with Basic ``credentials`` (None: none)."""
     body, headers = sns_body(event, sns_message_id)
-    auth = "Basic " + base64.b64encode(SECRET.encode()).decode()
-    return client.post(
-        WEBHOOK,
-        data=body,
-        content_type="text/plain; charset=UTF-8",
-        HTTP_AUTHORIZATION=auth,
-        **headers,
-    )
+    if credentials is not None:
+        headers["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(credentials.encode()).decode()
+    return client.post(WEBHOOK, data=body, content_type="text/plain; charset=UTF-8", **headers)

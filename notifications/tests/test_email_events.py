@@ -1,6 +1,3 @@
-import base64
-import json
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -11,13 +8,18 @@ from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from kalpla.integrations.ses import EmailRejected, email_send
 from kalpla.testing.moto import moto_data
 from kalpla.testing.ses import ses_verify_sender
-from kalpla.testing.sns import sns_sign
 from notifications.email_events import EmailEvent
+from notifications.tests.ses_events import (
+    SECRET,
+    SENDER,
+    bounce,
+    complaint,
+    delivered,
+    post_ses_event,
+    ses_event,
+)
 
 SES_BACKEND = "anymail.backends.amazon_ses.EmailBackend"
-SENDER = "no-reply@kalpla.example"
-WEBHOOK = "/anymail/amazon_ses/tracking/"
-SECRET = "kalpla-ses:correct-horse-battery-staple"
 
 
 @pytest.fixture
@@ -129,97 +131,10 @@ def test_email_send_needs_a_recipient():
 # --- the SES event webhook -----------------------------------------------------------------
 
 
-def _ses_event(event_type: str, recipient: str, message_id: str, **detail) -> dict:
-    """An SES event as SES publishes it to SNS (event publishing format)."""
-    mail_object = {
-        "timestamp": "2026-11-25T10:00:00.000Z",
-        "source": f"Kalpla <{SENDER}>",
-        "sourceArn": f"arn:aws:ses:us-east-1:123456789012:identity/{SENDER}",
-        "sendingAccountId": "123456789012",
-        "messageId": message_id,
-        "destination": [recipient],
-        "headersTruncated": False,
-        "headers": [
-            {"name": "From", "value": f"Kalpla <{SENDER}>"},
-            {"name": "To", "value": recipient},
-            {"name": "Subject", "value": "Your grade is ready"},
-            {"name": "X-Metadata", "value": '{"notification_id": 42}'},
-        ],
-        "commonHeaders": {
-            "from": [f"Kalpla <{SENDER}>"],
-            "to": [recipient],
-            "messageId": message_id,
-            "subject": "Your grade is ready",
-        },
-    }
-    return {"eventType": event_type, "mail": mail_object, **detail}
-
-
-def _bounce(recipient: str, message_id: str, bounce_type: str = "Permanent") -> dict:
-    return _ses_event(
-        "Bounce",
-        recipient,
-        message_id,
-        bounce={
-            "bounceType": bounce_type,
-            "bounceSubType": "General",
-            "bouncedRecipients": [
-                {
-                    "emailAddress": recipient,
-                    "action": "failed",
-                    "status": "5.1.1",
-                    "diagnosticCode": "smtp; 550 5.1.1 user unknown",
-                }
-            ],
-            "timestamp": "2026-11-25T10:00:02.000Z",
-            "feedbackId": "0100017f-feedback-id",
-            "reportingMTA": "dsn; a1-2.smtp-out.amazonses.com",
-        },
-    )
-
-
-def _sns_notification(ses_event: dict) -> tuple[str, dict[str, str]]:
-    """The SNS HTTP(S) delivery wrapping an SES event: body and headers, as SNS sends them."""
-    message_id = str(uuid.uuid4())
-    topic = "arn:aws:sns:us-east-1:123456789012:kalpla-ses-events"
-    body = {
-        "Type": "Notification",
-        "MessageId": message_id,
-        "TopicArn": topic,
-        "Message": json.dumps(ses_event),
-        "Timestamp": "2026-11-25T10:00:03.120Z",
-        "SignatureVersion": "1",
-        "Signature": base64.b64encode(b"signature-bytes").decode(),
-        "SigningCertURL": "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000.pem",
-        "UnsubscribeURL": (
-            "https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe"
-            f"&SubscriptionArn={topic}:2bcfbf39-05c3-41de-beaa-fcfcc21c8f55"
-        ),
-    }
-    headers = {
-        "HTTP_X_AMZ_SNS_MESSAGE_TYPE": "Notification",
-        "HTTP_X_AMZ_SNS_MESSAGE_ID": message_id,
-        "HTTP_X_AMZ_SNS_TOPIC_ARN": topic,
-        "HTTP_USER_AGENT": "Amazon Simple Notification Service Agent",
-    }
-    return json.dumps(sns_sign(body)), headers
-
-
-def _basic(credentials: str) -> dict[str, str]:
-    return {"HTTP_AUTHORIZATION": "Basic " + base64.b64encode(credentials.encode()).decode()}
-
-
-def _post(client, ses_event: dict, **extra):
-    body, headers = _sns_notification(ses_event)
-    return client.post(
-        WEBHOOK, data=body, content_type="text/plain; charset=UTF-8", **headers, **extra
-    )
-
-
 @pytest.mark.django_db
 def test_webhook_refuses_unauthenticated_posts_with_the_default_settings(client, events):
     # no settings override: whatever settings.py does when ANYMAIL_WEBHOOK_SECRET is unset
-    response = _post(client, _bounce("student@example.com", "0100-msg"))
+    response = post_ses_event(client, bounce("student@example.com", "0100-msg"), credentials=None)
     assert response.status_code == 401
     assert events == []
     # also a notification that carries no event at all
@@ -230,13 +145,15 @@ def test_webhook_refuses_unauthenticated_posts_with_the_default_settings(client,
         "Message": "Successfully validated SNS topic for Amazon SES event publishing.",
         "Timestamp": "2026-11-25T10:00:00.000Z",
     }
-    assert _post(client, subscribe_ok).status_code == 401
+    assert post_ses_event(client, subscribe_ok, credentials=None).status_code == 401
 
 
 @pytest.mark.django_db
 def test_webhook_refuses_everyone_when_the_secret_is_explicitly_unset(client, settings, events):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": None}
-    response = _post(client, _bounce("student@example.com", "0100-msg"), **_basic("any:thing"))
+    response = post_ses_event(
+        client, bounce("student@example.com", "0100-msg"), credentials="any:thing"
+    )
     assert response.status_code == 400
     assert events == []
 
@@ -244,10 +161,14 @@ def test_webhook_refuses_everyone_when_the_secret_is_explicitly_unset(client, se
 @pytest.mark.django_db
 def test_webhook_asks_sns_for_credentials_and_refuses_wrong_ones(client, settings, events):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
-    no_credentials = _post(client, _bounce("student@example.com", "0100-msg"))
+    no_credentials = post_ses_event(
+        client, bounce("student@example.com", "0100-msg"), credentials=None
+    )
     assert no_credentials.status_code == 401
     assert no_credentials["WWW-Authenticate"].startswith("Basic")
-    wrong = _post(client, _bounce("student@example.com", "0100-msg"), **_basic("kalpla-ses:guess"))
+    wrong = post_ses_event(
+        client, bounce("student@example.com", "0100-msg"), credentials="kalpla-ses:guess"
+    )
     assert wrong.status_code == 400
     assert events == []
 
@@ -255,7 +176,9 @@ def test_webhook_asks_sns_for_credentials_and_refuses_wrong_ones(client, setting
 @pytest.mark.django_db
 def test_webhook_hard_bounce_reaches_the_handlers(client, settings, events):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
-    response = _post(client, _bounce("gone@example.com", "0100-bounced-msg"), **_basic(SECRET))
+    response = post_ses_event(
+        client, bounce("gone@example.com", "0100-bounced-msg", metadata={"notification_id": 42})
+    )
     assert response.status_code == 200
     [event] = events
     assert (event.kind, event.bounce) == ("bounced", "hard")
@@ -269,51 +192,22 @@ def test_webhook_hard_bounce_reaches_the_handlers(client, settings, events):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("ses_event", "kind", "bounce"),
+    ("published", "kind", "bounce"),
     [
-        (_bounce("a@example.com", "m1", bounce_type="Transient"), "bounced", "soft"),
-        (_bounce("a@example.com", "m1", bounce_type="Undetermined"), "bounced", "soft"),
+        (bounce("a@example.com", "m1", bounce_type="Transient"), "bounced", "soft"),
+        (bounce("a@example.com", "m1", bounce_type="Undetermined"), "bounced", "soft"),
+        (complaint("a@example.com", "m1"), "complained", None),
+        (delivered("a@example.com", "m1"), "delivered", None),
         (
-            _ses_event(
-                "Complaint",
-                "a@example.com",
-                "m1",
-                complaint={
-                    "complainedRecipients": [{"emailAddress": "a@example.com"}],
-                    "timestamp": "2026-11-25T10:05:00.000Z",
-                    "feedbackId": "0100-complaint",
-                    "complaintFeedbackType": "abuse",
-                },
-            ),
-            "complained",
-            None,
-        ),
-        (
-            _ses_event(
-                "Delivery",
-                "a@example.com",
-                "m1",
-                delivery={
-                    "timestamp": "2026-11-25T10:00:01.000Z",
-                    "processingTimeMillis": 546,
-                    "recipients": ["a@example.com"],
-                    "smtpResponse": "250 ok",
-                    "reportingMTA": "a8-70.smtp-out.amazonses.com",
-                },
-            ),
-            "delivered",
-            None,
-        ),
-        (
-            _ses_event("Reject", "a@example.com", "m1", reject={"reason": "Bad content"}),
+            ses_event("Reject", "a@example.com", "m1", reject={"reason": "Bad content"}),
             "rejected",
             None,
         ),
     ],
 )
-def test_webhook_normalises_ses_events(client, settings, events, ses_event, kind, bounce):
+def test_webhook_normalises_ses_events(client, settings, events, published, kind, bounce):
     settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": SECRET}
-    response = _post(client, ses_event, **_basic(SECRET))
+    response = post_ses_event(client, published)
     assert response.status_code == 200
     [event] = events
     assert (event.kind, event.bounce, event.recipient) == (kind, bounce, "a@example.com")

@@ -1,7 +1,8 @@
 // Direct uploads with a progress bar: progressive enhancement of plain multipart forms.
 //
 // A <form data-upload="<kind>" data-upload-start="<url>"> holds a file input. With this
-// script, submitting it 1) asks the start URL for an upload form (JSON {url, fields, key}),
+// script, submitting it 1) asks the start URL (the API's POST /api/v1/uploads/, with the
+// session cookie and the CSRF token) for an upload form (JSON {url, fields, key}),
 // 2) sends the fields and the file straight to storage (an S3 presigned POST, or the local
 // signed URL) with XMLHttpRequest so upload progress can be shown, and 3) posts the key to
 // the form's own action, which confirms the upload. Without JavaScript the same form posts

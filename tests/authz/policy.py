@@ -164,11 +164,6 @@ POLICY: dict[str, Rule] = {
     "courses:teach": get("login 403 403 ok ok 403 ok"),
     "courses:teach_course_create": get("login 403 403 ok ok 403 ok"),
     "courses:teach_review": get("login 403 403 403 403 403 ok"),
-    # validates before the author check: the probe is a valid request
-    "courses:teach_upload_start": post(
-        "login 403 403 ok ok 403 ok",
-        body={"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 100},
-    ),
     "courses:teach_course": get("login 403 403 ok 403 403 ok"),
     "courses:teach_course_cover": post("login 403 403 ok 403 403 ok"),
     "courses:teach_outline": get("login 403 403 ok 403 403 ok"),
@@ -319,6 +314,12 @@ POLICY: dict[str, Rule] = {
     "api:review-hide": post("login 403 403 403 403 ok ok"),
     # anyone signed in may report a review, except its author (400)
     "api:review-report": post("login 400 ok ok ok ok ok", body={"reason": "Rude."}),
+    # direct uploads of course media (authoring): validates before the author check, so the
+    # probe is a valid request
+    "api:upload-start": post(
+        "login 403 403 ok ok 403 ok",
+        body={"kind": "image", "filename": "a.png", "content_type": "image/png", "size": 100},
+    ),
     "api:me-recommended-courses": get("login ok ok ok ok ok ok"),
     "api:lesson-detail": get("login ok 403 ok 403 403 ok"),
     "api:lesson-progress": get("login ok 403 403 403 403 403"),

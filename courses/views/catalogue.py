@@ -1,9 +1,9 @@
 """Site pages: the catalogue at /courses/ and the course page at /courses/<slug>/."""
 
+from functools import partial
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -11,50 +11,25 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import reverse
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, get_language_info, gettext_lazy
+from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
 from courses import policies
 from courses.filters import CourseCatalogueFilter
+from courses.forms import ReplyForm, ReportForm, ReviewForm
 from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
 from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
-from kalpla.exceptions import ApplicationError, PermissionDenied
+from kalpla.errors import service_run
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
-
-
-class ReviewForm(forms.Form):
-    rating = forms.TypedChoiceField(
-        label=gettext_lazy("Your rating"),
-        choices=[(n, f"{n} ★") for n in range(5, 0, -1)],
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    text = forms.CharField(
-        label=gettext_lazy("Your review"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=gettext_lazy("What did you learn? What could be better?"),
-    )
-
-
-class ReplyForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("Reply"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=gettext_lazy("Leave empty to remove your reply."),
-    )
 
 
 def lesson_url(course: Course, lesson_id: int) -> str:
@@ -280,17 +255,13 @@ def review_save(request: HttpRequest, slug: str) -> HttpResponse:
     form = ReviewForm(request.POST)
     if not form.is_valid():
         return _course_page(request, course, review_form=form, status=400)
-    try:
-        review_services.review_create_or_update(
-            user=user,
-            course=course,
-            rating=form.cleaned_data["rating"],
-            text=form.cleaned_data["text"],
-        )
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Thank you! Your review was saved."))
+    save = partial(review_services.review_create_or_update, user=user, course=course)
+    service_run(
+        request,
+        partial(save, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"]),
+        success=_("Thank you! Your review was saved."),
+        raises=(),  # "only enrolled students" is a message on the course page
+    )
     return redirect(reverse("courses:detail", args=[slug]) + "#reviews")
 
 
@@ -302,16 +273,10 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("The reply is too long."))
     else:
-        try:
-            review_services.review_reply(
-                review=review, by=signed_in_user(request), text=form.cleaned_data["text"]
-            )
-        except PermissionDenied:
-            raise  # the 403 page
-        except ApplicationError as exc:
-            messages.error(request, exc.message)
+        by, text = signed_in_user(request), form.cleaned_data["text"]
+        reply = partial(review_services.review_reply, review=review, by=by, text=text)
+        if not service_run(request, reply, success=_("Your reply was saved.")).ok:
             return redirect(reverse("courses:detail", args=[review.course.slug]) + "#reviews")
-        messages.success(request, _("Your reply was saved."))
     return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
 
 
@@ -320,26 +285,14 @@ def review_reply(request: HttpRequest, review_id: int) -> HttpResponse:
 def review_hide(request: HttpRequest, review_id: int) -> HttpResponse:
     review = selectors.review_get(review_id=review_id)
     hidden = request.POST.get("hidden", "true") != "false"
-    try:
-        review_services.review_hide(review=review, by=signed_in_user(request), hidden=hidden)
-    except PermissionDenied:
-        raise  # the 403 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(
-            request, _("The review is hidden.") if hidden else _("The review is visible again.")
-        )
-    return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
-
-
-class ReportForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("What is wrong with this review?"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("Moderators read every report. Say what breaks the rules."),
+    service_run(
+        request,
+        partial(
+            review_services.review_hide, review=review, by=signed_in_user(request), hidden=hidden
+        ),
+        success=_("The review is hidden.") if hidden else _("The review is visible again."),
     )
+    return redirect(reverse("courses:detail", args=[review.course.slug]) + f"#review-{review.pk}")
 
 
 @login_required
@@ -352,14 +305,16 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
-            try:
-                review_services.review_report(
-                    review=review, by=signed_in_user(request), reason=form.cleaned_data["reason"]
-                )
-            except ApplicationError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("Thank you. The moderators will look at it."))
+            by, reason = signed_in_user(request), form.cleaned_data["reason"]
+            report = partial(review_services.review_report, review=review, by=by, reason=reason)
+            done = service_run(
+                request,
+                report,
+                form=form,
+                success=_("Thank you. The moderators will look at it."),
+                raises=(),
+            )
+            if done.ok:
                 return redirect(back)
         status = 400
     return render(
@@ -368,13 +323,3 @@ def review_report(request: HttpRequest, review_id: int) -> HttpResponse:
         {"review": review, "form": form, "back": back},
         status=status,
     )
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("", catalogue, name="catalogue"),
-    path("reviews/<int:review_id>/reply/", review_reply, name="review_reply"),
-    path("reviews/<int:review_id>/hide/", review_hide, name="review_hide"),
-    path("reviews/<int:review_id>/report/", review_report, name="review_report"),
-    path("<slug:slug>/", course_detail, name="detail"),
-    path("<slug:slug>/review/", review_save, name="review_save"),
-]

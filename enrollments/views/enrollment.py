@@ -1,5 +1,7 @@
 """Site pages of the enrollments app: enroll and unenroll (under /learning/)."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +18,8 @@ from courses.selectors.lessons import (
     lesson_url,
 )
 from enrollments import selectors, services
-from kalpla.exceptions import ApplicationError, NotFound
+from kalpla.errors import service_run
+from kalpla.exceptions import NotFound
 
 
 @login_required
@@ -28,13 +31,12 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(course_url(course=course))
     user = signed_in_user(request)
     already = selectors.enrollment_get(user=user, course=course) is not None
-    try:
-        services.enrollment_create(user=user, course=course)
-    except NotFound:
-        raise  # the 404 page
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        if exc.code == "email_unverified":
+    # Refusals (verify your email, prerequisites, paid) are messages; a hidden course is a 404.
+    done = service_run(
+        request, partial(services.enrollment_create, user=user, course=course), raises=(NotFound,)
+    )
+    if not done.ok:
+        if getattr(done.error, "code", "") == "email_unverified":
             return redirect("account_email")
         return redirect(course_url(course=course))
     if not already:

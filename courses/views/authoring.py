@@ -5,7 +5,6 @@ uploads with a progress bar and htmx refreshes the media status while jobs run.
 """
 
 import copy
-import json
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -16,12 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, URLResolver, path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
 from accounts.selectors import signed_in_user
 from courses import policies
 from courses.file_links import course_cover_link, lesson_preview_link
@@ -41,7 +39,6 @@ from courses.forms import (
     RerunForm,
     ResourceForm,
     ReturnToDraftForm,
-    UploadStartForm,
 )
 from courses.models import Course, Lesson, Module
 from courses.selectors.authoring import (
@@ -55,8 +52,8 @@ from courses.selectors.authoring import (
 )
 from courses.services import authoring, media
 from courses.services.guards import AuthoringDenied
-from kalpla.errors import service_error_json, service_error_message, service_error_to_form
-from kalpla.exceptions import ApplicationError, PermissionDenied, error_body
+from kalpla.errors import service_run
+from kalpla.exceptions import error_body
 
 ACCEPT = {
     "video": "video/mp4,video/webm,video/quicktime",
@@ -69,36 +66,32 @@ ACCEPT = {
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _user(request: HttpRequest) -> User:
-    return signed_in_user(request)
-
-
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
 def _require_author(request: HttpRequest) -> None:
-    if not policies.course_can_create(user=_user(request)):
+    if not policies.course_can_create(user=signed_in_user(request)):
         raise AuthoringDenied(_("Only mentors can teach courses."))
 
 
 def _editable_course(request: HttpRequest, slug: str) -> Course:
     course = course_get_for_editing(slug=slug)
-    if not policies.course_can_edit(user=_user(request), course=course):
+    if not policies.course_can_edit(user=signed_in_user(request), course=course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return course
 
 
 def _editable_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
     lesson = lesson_get_for_editing(lesson_id=lesson_id)
-    if not policies.course_can_edit(user=_user(request), course=lesson.course):
+    if not policies.course_can_edit(user=signed_in_user(request), course=lesson.course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return lesson
 
 
 def _editable_module(request: HttpRequest, module_id: int) -> Module:
     module = module_get_for_editing(module_id=module_id)
-    if not policies.course_can_edit(user=_user(request), course=module.course):
+    if not policies.course_can_edit(user=signed_in_user(request), course=module.course):
         raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
     return module
 
@@ -133,8 +126,8 @@ def preview_url(lesson: Lesson) -> str:
 @require_GET
 def teach_home(request: HttpRequest) -> HttpResponse:
     _require_author(request)
-    courses = list(teach_course_list(user=_user(request)))
-    is_staff = policies.course_can_review(user=_user(request))
+    courses = list(teach_course_list(user=signed_in_user(request)))
+    is_staff = policies.course_can_review(user=signed_in_user(request))
     in_review = review_queue().count() if is_staff else 0
     return render(
         request,
@@ -153,18 +146,17 @@ def course_create(request: HttpRequest) -> HttpResponse:
     _require_author(request)
     form = CourseForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = _course_data(form)
-        try:
-            course = authoring.course_create(user=_user(request), **data)
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(
-                request,
+        done = service_run(
+            request,
+            partial(authoring.course_create, user=signed_in_user(request), **_course_data(form)),
+            form=form,
+            success=lambda course: (
                 _("Course “%(title)s” created. Add its modules and lessons.")
-                % {"title": course.title},
-            )
-            return redirect(_outline_url(course))
+                % {"title": course.title}
+            ),
+        )
+        if done.ok:
+            return redirect(_outline_url(done.result))
     return render(request, "courses/teach/course_form.html", {"form": form, "course": None})
 
 
@@ -174,12 +166,9 @@ def course_edit(request: HttpRequest, slug: str) -> HttpResponse:
     course = _editable_course(request, slug)
     form = CourseForm(request.POST or None, instance=copy.copy(course))
     if request.method == "POST" and form.is_valid():
-        try:
-            authoring.course_update(user=_user(request), course=course, data=_course_data(form))
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Course details saved."))
+        user, data = signed_in_user(request), _course_data(form)
+        update = partial(authoring.course_update, user=user, course=course, data=data)
+        if service_run(request, update, form=form, success=_("Course details saved.")).ok:
             return redirect("courses:teach_course", slug=course.slug)
     return render(request, "courses/teach/course_form.html", _course_context(request, course, form))
 
@@ -192,7 +181,7 @@ def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) 
         "cover_url": course_cover_link(course=course),
         "pending_cover_url": course_cover_link(course=course, pending=True),
         "accept_image": ACCEPT["image"],
-        "is_staff": policies.course_can_review(user=_user(request)),
+        "is_staff": policies.course_can_review(user=signed_in_user(request)),
         "return_form": ReturnToDraftForm(),
     }
 
@@ -201,28 +190,30 @@ def _course_context(request: HttpRequest, course: Course, form: forms.BaseForm) 
 @require_POST
 def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
     course = _editable_course(request, slug)
-    key = request.POST.get("key", "")
-    try:
+    user, key = signed_in_user(request), request.POST.get("key", "")
+
+    def save() -> Course:
         if key:
-            media.course_cover_attach(user=_user(request), course=course, key=key)
-        else:
-            cover_form = CoverForm(request.POST, request.FILES)
-            if not cover_form.is_valid():
-                raise ValidationError(list(cover_form.errors["cover"]))
-            media.course_cover_upload(
-                user=_user(request),
-                course=course,
-                file=cover_form.cleaned_data["cover"],
-            )
-    except (ValidationError, ApplicationError) as exc:
-        if _wants_json(request):
-            return service_error_json(exc)
-        service_error_message(request, exc)
+            return media.course_cover_attach(user=user, course=course, key=key)
+        cover_form = CoverForm(request.POST, request.FILES)
+        if not cover_form.is_valid():
+            raise ValidationError(list(cover_form.errors["cover"]))
+        return media.course_cover_upload(
+            user=user, course=course, file=cover_form.cleaned_data["cover"]
+        )
+
+    wants_json = _wants_json(request)
+    done = service_run(
+        request,
+        save,
+        as_json=wants_json,
+        success=_("Cover image saved. It goes up once the image check clears it."),
+    )
+    if not wants_json:
         return redirect("courses:teach_course", slug=course.slug)
-    if _wants_json(request):
-        return JsonResponse({"message": _("Cover image saved."), "reload": True})
-    messages.success(request, _("Cover image saved. It goes up once the image check clears it."))
-    return redirect("courses:teach_course", slug=course.slug)
+    if not done.ok:
+        return done.json()
+    return JsonResponse({"message": _("Cover image saved."), "reload": True})
 
 
 # --- workflow ---------------------------------------------------------------------------------
@@ -230,33 +221,29 @@ def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     course = course_get_for_editing(slug=slug)
-    user = _user(request)
+    user = signed_in_user(request)
     done = {
         "submit": _("Submitted for review. Staff will publish it or send it back with a note."),
         "archive": _("Course archived: it is no longer in the catalogue."),
         "publish": _("Course published. Its mentors have been told."),
         "return": _("Course returned to draft; its mentors see your note."),
     }
-    try:
+
+    def run() -> Course:
         if action == "submit":
-            authoring.course_submit_for_review(user=user, course=course)
-        elif action == "archive":
-            authoring.course_archive(user=user, course=course)
-        elif action == "publish":
-            authoring.course_publish(user=user, course=course)
-        else:
-            form = ReturnToDraftForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError(_("Write a note for the mentors."))
-            authoring.course_return_to_draft(
-                user=user, course=course, note=form.cleaned_data["note"]
-            )
-    except PermissionDenied:
-        raise  # the 403 page
-    except (ValidationError, ApplicationError) as exc:
-        service_error_message(request, exc)
-    else:
-        messages.success(request, done[action])
+            return authoring.course_submit_for_review(user=user, course=course)
+        if action == "archive":
+            return authoring.course_archive(user=user, course=course)
+        if action == "publish":
+            return authoring.course_publish(user=user, course=course)
+        form = ReturnToDraftForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Write a note for the mentors."))
+        return authoring.course_return_to_draft(
+            user=user, course=course, note=form.cleaned_data["note"]
+        )
+
+    service_run(request, run, success=done[action])
     fallback = (
         reverse("courses:teach_review")
         if action in ("publish", "return")
@@ -293,7 +280,7 @@ def course_return(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def review_list(request: HttpRequest) -> HttpResponse:
-    if not policies.course_can_review(user=_user(request)):
+    if not policies.course_can_review(user=signed_in_user(request)):
         raise AuthoringDenied(_("Only staff review courses."))
     return render(
         request,
@@ -353,15 +340,15 @@ def module_add(request: HttpRequest, slug: str) -> HttpResponse:
     course = _editable_course(request, slug)
     form = ModuleForm(request.POST)
     if form.is_valid():
-        try:
-            module = authoring.module_create(
-                user=_user(request), course=course, **form.cleaned_data
-            )
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Module “%(title)s” added.") % {"title": module.title})
-            return redirect(_outline_url(course, f"module-{module.pk}"))
+        user = signed_in_user(request)
+        done = service_run(
+            request,
+            partial(authoring.module_create, user=user, course=course, **form.cleaned_data),
+            form=form,
+            success=lambda module: _("Module “%(title)s” added.") % {"title": module.title},
+        )
+        if done.ok:
+            return redirect(_outline_url(course, f"module-{done.result.pk}"))
     return _outline(request, course, module_form=form, status=400)
 
 
@@ -371,14 +358,9 @@ def module_rename(request: HttpRequest, module_id: int) -> HttpResponse:
     module = _editable_module(request, module_id)
     form = ModuleRenameForm(request.POST, prefix=f"r{module.pk}")
     if form.is_valid():
-        try:
-            authoring.module_update(
-                user=_user(request), module=module, title=form.cleaned_data["title"]
-            )
-        except (ValidationError, ApplicationError) as exc:
-            service_error_message(request, exc)
-        else:
-            messages.success(request, _("Module renamed."))
+        user, title = signed_in_user(request), form.cleaned_data["title"]
+        rename = partial(authoring.module_update, user=user, module=module, title=title)
+        service_run(request, rename, success=_("Module renamed."))
     else:
         messages.error(request, _("Give the module a title."))
     return redirect(_outline_url(module.course, f"module-{module.pk}"))
@@ -389,7 +371,7 @@ def module_rename(request: HttpRequest, module_id: int) -> HttpResponse:
 def module_delete(request: HttpRequest, module_id: int) -> HttpResponse:
     module = _editable_module(request, module_id)
     course, title = module.course, module.title
-    authoring.module_delete(user=_user(request), module=module)
+    authoring.module_delete(user=signed_in_user(request), module=module)
     messages.success(request, _("Module “%(title)s” deleted.") % {"title": title})
     return redirect(_outline_url(course))
 
@@ -401,7 +383,7 @@ def module_move(request: HttpRequest, module_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if form.is_valid():
         authoring.module_move(
-            user=_user(request), module=module, direction=form.cleaned_data["direction"]
+            user=signed_in_user(request), module=module, direction=form.cleaned_data["direction"]
         )
     return redirect(_outline_url(module.course, f"module-{module.pk}"))
 
@@ -439,7 +421,9 @@ def module_reorder(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         course,
         "",
-        lambda ids: authoring.module_reorder(user=_user(request), course=course, module_ids=ids),
+        lambda ids: authoring.module_reorder(
+            user=signed_in_user(request), course=course, module_ids=ids
+        ),
     )
 
 
@@ -451,7 +435,9 @@ def lesson_reorder(request: HttpRequest, module_id: int) -> HttpResponse:
         request,
         module.course,
         f"module-{module.pk}",
-        lambda ids: authoring.lesson_reorder(user=_user(request), module=module, lesson_ids=ids),
+        lambda ids: authoring.lesson_reorder(
+            user=signed_in_user(request), module=module, lesson_ids=ids
+        ),
     )
 
 
@@ -461,15 +447,15 @@ def lesson_add(request: HttpRequest, module_id: int) -> HttpResponse:
     module = _editable_module(request, module_id)
     form = LessonCreateForm(request.POST, prefix=f"m{module.pk}")
     if form.is_valid():
-        try:
-            lesson = authoring.lesson_create(
-                user=_user(request), module=module, **form.cleaned_data
-            )
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Lesson “%(title)s” added.") % {"title": lesson.title})
-            return redirect(_lesson_url(lesson))
+        user = signed_in_user(request)
+        done = service_run(
+            request,
+            partial(authoring.lesson_create, user=user, module=module, **form.cleaned_data),
+            form=form,
+            success=lambda lesson: _("Lesson “%(title)s” added.") % {"title": lesson.title},
+        )
+        if done.ok:
+            return redirect(_lesson_url(done.result))
     return _outline(request, module.course, lesson_forms={module.pk: form}, status=400)
 
 
@@ -480,7 +466,7 @@ def lesson_move(request: HttpRequest, lesson_id: int) -> HttpResponse:
     form = MoveForm(request.POST)
     if form.is_valid():
         authoring.lesson_move(
-            user=_user(request), lesson=lesson, direction=form.cleaned_data["direction"]
+            user=signed_in_user(request), lesson=lesson, direction=form.cleaned_data["direction"]
         )
     return redirect(_outline_url(lesson.course, f"lesson-{lesson.pk}"))
 
@@ -490,7 +476,7 @@ def lesson_move(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def lesson_delete(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
     course, title = lesson.course, lesson.title
-    authoring.lesson_delete(user=_user(request), lesson=lesson)
+    authoring.lesson_delete(user=signed_in_user(request), lesson=lesson)
     messages.success(request, _("Lesson “%(title)s” deleted.") % {"title": title})
     return redirect(_outline_url(course))
 
@@ -504,15 +490,11 @@ def _publish_toggled(
     if not form.is_valid():
         return _outline(request, target.course, status=400)
     published = form.cleaned_data["published"]
-    try:
-        save(user=_user(request), published=published)
-    except (ValidationError, ApplicationError) as exc:
-        service_error_message(request, exc)
-    else:
-        messages.success(
-            request,
-            _("Published: students see it now.") if published else _("Back to draft."),
-        )
+    service_run(
+        request,
+        partial(save, user=signed_in_user(request), published=published),
+        success=_("Published: students see it now.") if published else _("Back to draft."),
+    )
     anchor = f"{'lesson' if isinstance(target, Lesson) else 'module'}-{target.pk}"
     return redirect(_outline_url(target.course, anchor))
 
@@ -581,13 +563,12 @@ def lesson_edit(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
     form = LessonForm(request.POST or None, instance=copy.copy(lesson))
     if request.method == "POST" and form.is_valid():
-        data = {name: form.cleaned_data[name] for name in form.fields}
-        try:
-            authoring.lesson_update(user=_user(request), lesson=lesson, data=data)
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Lesson saved."))
+        user, data = (
+            signed_in_user(request),
+            {name: form.cleaned_data[name] for name in form.fields},
+        )
+        update = partial(authoring.lesson_update, user=user, lesson=lesson, data=data)
+        if service_run(request, update, form=form, success=_("Lesson saved.")).ok:
             return redirect(_lesson_url(lesson))
     status = 400 if request.method == "POST" else 200
     return render(
@@ -613,8 +594,9 @@ def lesson_media(request: HttpRequest, lesson_id: int) -> HttpResponse:
     """Confirm a direct upload (``key``) or take the file itself (no JavaScript)."""
     lesson = _editable_lesson(request, lesson_id)
     form = MediaUploadForm(request.POST, request.FILES)
-    user = _user(request)
-    try:
+    user = signed_in_user(request)
+
+    def save() -> None:
         if not form.is_valid():
             raise ValidationError(
                 list(form.errors.get("__all__") or [_("Choose a file to upload.")])
@@ -623,33 +605,30 @@ def lesson_media(request: HttpRequest, lesson_id: int) -> HttpResponse:
             media.lesson_media_attach(user=user, lesson=lesson, key=form.cleaned_data["key"])
         else:
             media.lesson_media_upload(user=user, lesson=lesson, file=form.cleaned_data["file"])
-    except PermissionDenied:
-        raise  # the 403 page
-    except (ValidationError, ApplicationError) as exc:
-        if _wants_json(request):
-            return service_error_json(exc)
-        service_error_message(request, exc)
+
+    wants_json = _wants_json(request)
+    done = service_run(
+        request, save, as_json=wants_json, success=_("Upload complete. Processing starts now.")
+    )
+    if not wants_json:
         return redirect(_lesson_url(lesson, "media"))
+    if not done.ok:
+        return done.json()
     lesson.refresh_from_db()
-    if _wants_json(request):
-        return JsonResponse(
-            {
-                "message": _("Upload complete."),
-                "media_status": lesson.media_status,
-                "status_url": reverse(
-                    "courses:teach_media_status", kwargs={"lesson_id": lesson.pk}
-                ),
-            }
-        )
-    messages.success(request, _("Upload complete. Processing starts now."))
-    return redirect(_lesson_url(lesson, "media"))
+    return JsonResponse(
+        {
+            "message": _("Upload complete."),
+            "media_status": lesson.media_status,
+            "status_url": reverse("courses:teach_media_status", kwargs={"lesson_id": lesson.pk}),
+        }
+    )
 
 
 @login_required
 @require_POST
 def lesson_media_remove(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
-    media.lesson_media_remove(user=_user(request), lesson=lesson)
+    media.lesson_media_remove(user=signed_in_user(request), lesson=lesson)
     messages.success(request, _("Media file removed."))
     return redirect(_lesson_url(lesson, "media"))
 
@@ -660,14 +639,9 @@ def lesson_media_rerun(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
     form = RerunForm(request.POST)
     if form.is_valid():
-        try:
-            media.lesson_job_rerun(
-                user=_user(request), lesson=lesson, which=form.cleaned_data["job"]
-            )
-        except (ValidationError, ApplicationError) as exc:
-            service_error_message(request, exc)
-        else:
-            messages.success(request, _("Processing started again."))
+        user, which = signed_in_user(request), form.cleaned_data["job"]
+        rerun = partial(media.lesson_job_rerun, user=user, lesson=lesson, which=which)
+        service_run(request, rerun, success=_("Processing started again."))
     return redirect(_lesson_url(lesson, "media"))
 
 
@@ -683,12 +657,9 @@ def _captions_view(
         lesson = _editable_lesson(request, lesson_id)
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
-            try:
-                save(user=_user(request), lesson=lesson, **form.cleaned_data)
-            except (ValidationError, ApplicationError) as exc:
-                service_error_to_form(form, exc)
-            else:
-                messages.success(request, str(done))
+            user = signed_in_user(request)
+            call = partial(save, user=user, lesson=lesson, **form.cleaned_data)
+            if service_run(request, call, form=form, success=str(done)).ok:
                 return redirect(_lesson_url(lesson, "captions"))
         return render(
             request,
@@ -718,12 +689,9 @@ def resource_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
     lesson = _editable_lesson(request, lesson_id)
     form = ResourceForm(request.POST, request.FILES, prefix="resource")
     if form.is_valid():
-        try:
-            authoring.resource_add(user=_user(request), lesson=lesson, **form.cleaned_data)
-        except (ValidationError, ApplicationError) as exc:
-            service_error_to_form(form, exc)
-        else:
-            messages.success(request, _("Resource attached."))
+        user = signed_in_user(request)
+        add = partial(authoring.resource_add, user=user, lesson=lesson, **form.cleaned_data)
+        if service_run(request, add, form=form, success=_("Resource attached.")).ok:
             return redirect(_lesson_url(lesson, "resources"))
     return render(
         request,
@@ -738,95 +706,6 @@ def resource_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
 def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
     resource = resource_get_for_editing(resource_id=resource_id)
     lesson = resource.lesson
-    authoring.resource_remove(user=_user(request), resource=resource)
+    authoring.resource_remove(user=signed_in_user(request), resource=resource)
     messages.success(request, _("Resource removed."))
     return redirect(_lesson_url(lesson, "resources"))
-
-
-# --- direct uploads ---------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def upload_start(request: HttpRequest) -> HttpResponse:
-    """JSON {url, fields, key}: POST ``fields`` then the file (field ``file``) to ``url``."""
-    if request.content_type == "application/json":
-        try:
-            payload = json.loads(request.body or b"{}")
-        except (ValueError, RecursionError):
-            payload = None
-        if not isinstance(payload, dict):
-            return JsonResponse(error_body(_("Send a JSON object."), "invalid"), status=400)
-    else:
-        payload = request.POST.dict()
-    form = UploadStartForm(payload)
-    if not form.is_valid():
-        errors = {name: [str(e) for e in errs] for name, errs in form.errors.items()}
-        body = error_body(_("Please correct the errors below."), "invalid", errors)
-        return JsonResponse(body, status=400)
-    try:
-        upload = media.authoring_upload_start(user=_user(request), **form.cleaned_data)
-    except (ValidationError, ApplicationError) as exc:
-        return service_error_json(exc)
-    return JsonResponse(
-        {"url": request.build_absolute_uri(upload.url), "fields": upload.fields, "key": upload.key}
-    )
-
-
-urlpatterns: list[URLPattern | URLResolver] = [
-    path("teach/", teach_home, name="teach"),
-    path("teach/new/", course_create, name="teach_course_create"),
-    path("teach/review/", review_list, name="teach_review"),
-    path("teach/uploads/", upload_start, name="teach_upload_start"),
-    path("teach/courses/<slug:slug>/", course_edit, name="teach_course"),
-    path("teach/courses/<slug:slug>/cover/", course_cover, name="teach_course_cover"),
-    path("teach/courses/<slug:slug>/outline/", course_outline, name="teach_outline"),
-    path("teach/courses/<slug:slug>/modules/", module_add, name="teach_module_add"),
-    path(
-        "teach/courses/<slug:slug>/modules/reorder/",
-        module_reorder,
-        name="teach_module_reorder",
-    ),
-    path("teach/courses/<slug:slug>/submit/", course_submit, name="teach_course_submit"),
-    path("teach/courses/<slug:slug>/archive/", course_archive, name="teach_course_archive"),
-    path("teach/courses/<slug:slug>/publish/", course_publish, name="teach_course_publish"),
-    path("teach/courses/<slug:slug>/return/", course_return, name="teach_course_return"),
-    path("teach/modules/<int:module_id>/", module_rename, name="teach_module_rename"),
-    path("teach/modules/<int:module_id>/delete/", module_delete, name="teach_module_delete"),
-    path("teach/modules/<int:module_id>/move/", module_move, name="teach_module_move"),
-    path("teach/modules/<int:module_id>/publish/", module_publish, name="teach_module_publish"),
-    path(
-        "teach/modules/<int:module_id>/lessons/reorder/",
-        lesson_reorder,
-        name="teach_lesson_reorder",
-    ),
-    path("teach/modules/<int:module_id>/lessons/", lesson_add, name="teach_lesson_add"),
-    path("teach/lessons/<int:lesson_id>/", lesson_edit, name="teach_lesson"),
-    path("teach/lessons/<int:lesson_id>/delete/", lesson_delete, name="teach_lesson_delete"),
-    path("teach/lessons/<int:lesson_id>/move/", lesson_move, name="teach_lesson_move"),
-    path("teach/lessons/<int:lesson_id>/publish/", lesson_publish, name="teach_lesson_publish"),
-    path("teach/lessons/<int:lesson_id>/media/", lesson_media, name="teach_lesson_media"),
-    path(
-        "teach/lessons/<int:lesson_id>/media/status/",
-        lesson_media_status,
-        name="teach_media_status",
-    ),
-    path(
-        "teach/lessons/<int:lesson_id>/media/rerun/", lesson_media_rerun, name="teach_media_rerun"
-    ),
-    path(
-        "teach/lessons/<int:lesson_id>/media/remove/",
-        lesson_media_remove,
-        name="teach_media_remove",
-    ),
-    path("teach/lessons/<int:lesson_id>/captions/", lesson_captions, name="teach_captions"),
-    path(
-        "teach/lessons/<int:lesson_id>/captions/upload/",
-        lesson_captions_upload,
-        name="teach_captions_upload",
-    ),
-    path("teach/lessons/<int:lesson_id>/resources/", resource_add, name="teach_resource_add"),
-    path(
-        "teach/resources/<int:resource_id>/delete/", resource_remove, name="teach_resource_remove"
-    ),
-]
