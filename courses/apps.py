@@ -12,6 +12,7 @@ class CoursesConfig(AppConfig):
         # KALPLA_JOB_KINDS.)
         from courses import (
             cache,  # noqa: F401  (cache invalidation signals)
+            checks,  # noqa: F401  (start-up check of the lesson activities settings name)
             kinds,  # noqa: F401
             moderation,
         )

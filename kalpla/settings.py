@@ -253,6 +253,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The app above courses that knows who is enrolled and applies the access rule; the course
 # page and reviews ask it through courses/learners.py, so courses imports nothing above it.
 KALPLA_COURSE_LEARNERS = "enrollments.access"
+# Lessons whose content an upper app provides, and the course editor's extra tabs
+# (courses/activities.py).
+KALPLA_LESSON_ACTIVITIES = {"quiz": "assessments.activities"}
+KALPLA_COURSE_TEACH_TABS = ["assessments.activities"]
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]

@@ -128,3 +128,14 @@ def test_no_quiz_page_leaks_answers(mentor, client, student, django_capture_on_c
                 assert secret not in html, kind
         assert "SECRET-GENERAL" not in html
         assert "Right answer" not in html
+
+
+def test_the_lesson_player_and_the_course_editor_link_to_the_quiz(quiz, browser, mentor, client):
+    lesson = quiz.lesson
+    player = browser.get(reverse("courses:lesson", args=[quiz.course.slug, lesson.pk]))
+    assert reverse("assessments:quiz", args=[lesson.pk]) in player.content.decode()
+    client.force_login(mentor)
+    editor = client.get(reverse("courses:teach_lesson", args=[lesson.pk])).content.decode()
+    assert reverse("assessments:teach_quiz", args=[lesson.pk]) in editor
+    outline = client.get(reverse("courses:teach_outline", args=[quiz.course.slug])).content.decode()
+    assert reverse("assessments:teach_banks", args=[quiz.course.slug]) in outline

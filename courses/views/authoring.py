@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import signed_in_user
 from courses import policies
+from courses.activities import lesson_activity
 from courses.file_links import course_cover_link, lesson_preview_link
 from courses.forms import (
     CaptionsForm,
@@ -518,6 +519,7 @@ def module_publish(request: HttpRequest, module_id: int) -> HttpResponse:
 
 def _lesson_context(request: HttpRequest, lesson: Lesson, **forms_: Any) -> dict[str, Any]:
     upload_kind = media.LESSON_UPLOAD_KINDS.get(Lesson.Kind(lesson.kind), "")
+    activity = lesson_activity(lesson.kind)
     captions_form = forms_.get("captions_form") or CaptionsForm(
         initial={"vtt": media.lesson_captions_read(lesson=lesson)}
     )
@@ -534,6 +536,7 @@ def _lesson_context(request: HttpRequest, lesson: Lesson, **forms_: Any) -> dict
         "resource_form": forms_.get("resource_form") or ResourceForm(prefix="resource"),
         "resources": list(lesson.resources.all()),
         "preview_url": preview_url(lesson),
+        "activity_link": activity.editor_link(lesson_id=lesson.pk) if activity else None,
         "shows_captions": lesson.kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO),
         **_status_context(request, lesson),
     }

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from rest_framework.request import Request
 
+from courses.activities import lesson_activity
 from courses.markdown import render_markdown
 from courses.selectors.lessons import (
     course_url,
@@ -101,7 +102,9 @@ def lesson_view(request: HttpRequest, slug: str, lesson_id: int) -> HttpResponse
     if ctx.enrollment is not None:
         resume = current_progress.position_seconds if current_progress else 0.0
         enrollment_services.enrollment_lesson_open(enrollment=ctx.enrollment, lesson=lesson)
+    activity = lesson_activity(lesson.kind)
     context.update(
+        activity_link=activity.student_link(lesson_id=lesson.pk) if activity else None,
         media=lesson_media(user=request.user, lesson=lesson, access=access),
         cues=lesson_transcript_cues(lesson=lesson),
         content_html=render_content(lesson.content),
