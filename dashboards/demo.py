@@ -30,6 +30,7 @@ from courses.models import Category, Course, Lesson, Module, Resource, Review, T
 from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
+from dashboards.demo_quizzes import seed_quizzes
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from mediatools.captions import Cue, to_vtt
@@ -252,12 +253,14 @@ def seed_demo(*, stdout: Any) -> None:
     if mentor is not None:
         _mentor_news(courses, mentor)
     _mentor_courses_live(courses)
+    quizzes = seed_quizzes(courses=courses, mentor=mentor, student=student, learners=learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
     seconds = (timezone.now() - started).total_seconds()
     stdout.write(
-        f"Courses: {len(courses)} demo courses in {len(categories)} categories ({seconds:.1f} s)."
+        f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
+        f"{quizzes} quizzes ({seconds:.1f} s)."
     )
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
+from assessments.models import Attempt, GradeChange, Question, QuestionBank, Quiz, QuizSlot
+from assessments.selectors import grading_queue
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from moderation.models import ModerationItem
@@ -15,6 +17,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
+    QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange,
 )  # fmt: skip
 
 
@@ -155,3 +158,17 @@ def test_seed_demo_without_media_tools_still_seeds(monkeypatch):
     assert "not installed" in output
     assert Course.objects.count() >= 8
     assert not Lesson.objects.filter(kind=Lesson.Kind.VIDEO).exclude(media="").exists()
+
+
+def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(django_user_model):
+    _seed()
+    quiz = Quiz.objects.get(lesson__title="Quiz: values and decisions")
+    kinds = set(quiz.slots.values_list("question__kind", flat=True))
+    assert kinds == {
+        "single_choice", "multiple_choice", "true_false", "short_answer", "numeric", "matching",
+        "ordering", "essay",
+    }  # fmt: skip
+    mine = Attempt.objects.get(quiz=quiz, student__email="student@example.com")
+    assert (mine.state, str(mine.score)) == ("graded", "7.30")
+    mentor = django_user_model.objects.get(email="mentor@example.com")
+    assert grading_queue(user=mentor).count() == 2

@@ -1,0 +1,252 @@
+"""Demo quizzes (seed_demo): a quiz of every question kind in Python basics, taken by the demo
+student and graded; an essay answer from another learner waiting in the mentor's grading
+queue; question banks (imported from GIFT, as a teacher would) behind every demo quiz lesson.
+Idempotent: a rerun finds what the first run made and leaves it as it is.
+"""
+
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from assessments.models import Attempt, QuestionBank, Quiz, QuizSlot
+from assessments.services import attempts as attempt_services
+from assessments.services import banks as bank_services
+from assessments.services import grading as grading_services
+from courses.models import Course, Lesson, Module
+from enrollments import services as enrollment_services
+
+QUIZ_TITLE = "Quiz: values and decisions"
+BANK_TITLE = "Python basics questions"
+
+# Every kind GIFT can hold, as a teacher's file would have them (ordering is added by hand).
+PYTHON_GIFT = r"""
+$CATEGORY: $course$/top/Values
+
+::Types::[markdown]What type does `type(3.0)` report? {
+  =float#Right: a number with a decimal point is a float.
+  ~int#Not quite: 3.0 has a decimal point.
+  ~str#Only if it were in quotes.
+}
+
+::Truthy values::Which of these values are *truthy* in Python? {
+  ~%50%[1, 2]
+  ~%50%"hello"
+  ~%-50%0
+  ~%-50%""
+}
+
+::Strings are immutable::Python strings can be changed in place. {FALSE#They cannot: methods return new strings.#Right: strings are immutable.}
+
+::Keyword::Which keyword starts a function definition in Python? {=def}
+
+::Integer division::What is `7 // 2`? {#3:0}
+
+::Pi::Give pi to two decimal places. {#3.14:0.005}
+
+$CATEGORY: $course$/top/Decisions
+
+::Operators::Match each operator with what it does. {
+  =\=\= -> equal to
+  =!\= -> not equal to
+  =and -> both are true
+  = -> either is true
+}
+
+::Why indentation::In two or three sentences: why does Python use indentation for blocks? {}
+"""
+
+ORDERING: dict[str, Any] = {
+    "text": "Put the steps of running a Python program in order.",
+    "data": {
+        "items": [
+            {"text": "Write the code in a .py file"},
+            {"text": "Run python file.py"},
+            {"text": "Python compiles it to bytecode"},
+            {"text": "The interpreter executes the bytecode"},
+        ]
+    },
+}
+LOOPS_GIFT = r"""
+$CATEGORY: $course$/top/Loops
+::Range::How many numbers does `range(5)` give? {#5}
+
+::Break::`break` leaves the innermost loop at once. {T}
+
+::Else on loops::A loop's `else` block runs when the loop ends without `break`. {T}
+
+::Continue::What does `continue` do? {=skips to the next turn of the loop ~ends the loop ~ends the program}
+"""
+GENERIC_GIFT = r"""
+::Review 1::This course's lessons build on each other. {T}
+
+::Review 2::Which is the best way to learn from this course? {=Practise after each lesson ~Watch every video twice ~Skip the exercises}
+
+::Review 3::Name one thing you will try this week. {}
+"""
+
+
+def seed_quizzes(*, courses: dict[str, Course], mentor: User | None, student: User | None,
+                 learners: list[User]) -> int:  # fmt: skip
+    """Make the demo quizzes; returns how many quiz lessons have questions."""
+    if mentor is None:
+        return 0
+    made = 0
+    for course in courses.values():
+        for lesson in Lesson.objects.filter(course=course, kind=Lesson.Kind.QUIZ):
+            _generic_quiz(course, lesson, mentor)
+            made += 1
+    python = courses.get("python-basics")
+    if python is not None:
+        quiz = _python_quiz(python, mentor)
+        made += 1
+        if student is not None:
+            _graded_attempt(quiz, student)
+        if learners:
+            _essay_to_grade(quiz, learners[0], mentor, learners[1:2])
+    return made
+
+
+def _bank(course: Course, title: str, gift: str, mentor: User) -> QuestionBank:
+    bank = QuestionBank.objects.filter(course=course, title=title).first()
+    if bank is None:
+        bank = bank_services.bank_create(user=mentor, course=course, title=title)
+        bank_services.bank_import(user=mentor, bank=bank, fmt="gift", text=gift)
+    return bank
+
+
+def _quiz(lesson: Lesson, **settings: Any) -> Quiz:
+    quiz, _created = Quiz.objects.update_or_create(
+        lesson=lesson, defaults={"course": lesson.course, **settings}
+    )
+    return quiz
+
+
+def _generic_quiz(course: Course, lesson: Lesson, mentor: User) -> None:
+    """Every demo quiz lesson has questions: three review questions, or for Python basics'
+    last one, three drawn at random from a loops bank, with immediate feedback."""
+    if course.slug == "python-basics":
+        bank = _bank(course, "Loops", LOOPS_GIFT, mentor)
+        quiz = _quiz(lesson, behaviour=Quiz.Behaviour.IMMEDIATE, attempts_allowed=0)
+        if not quiz.slots.exists():
+            QuizSlot.objects.create(quiz=quiz, bank=bank, count=3, position=1)
+        return
+    bank = _bank(course, f"{course.title}: review", GENERIC_GIFT, mentor)
+    quiz = _quiz(lesson, attempts_allowed=2)
+    if not quiz.slots.exists():
+        for position, question in enumerate(bank.questions.order_by("id"), start=1):
+            QuizSlot.objects.create(quiz=quiz, question=question, position=position)
+
+
+def _python_quiz(course: Course, mentor: User) -> Quiz:
+    module = (
+        Module.objects.filter(course=course, order=1).first()
+        or Module.objects.filter(course=course).order_by("order").first()
+    )
+    assert module is not None
+    lesson, _created = Lesson.objects.update_or_create(
+        module=module,
+        title=QUIZ_TITLE,
+        defaults={"course": course, "kind": Lesson.Kind.QUIZ, "is_required": False},
+        create_defaults={
+            "course": course,
+            "kind": Lesson.Kind.QUIZ,
+            "order": 10,
+            "is_required": False,
+            "duration": 600,
+            "content": "Nine questions, one of each kind. Ten minutes; three attempts.",
+            "announced_at": timezone.now(),
+        },
+    )
+    bank = _bank(course, BANK_TITLE, PYTHON_GIFT, mentor)
+    if not bank.questions.filter(kind="ordering").exists():
+        bank_services.question_create(user=mentor, bank=bank, kind="ordering", points=2, **ORDERING)
+    quiz = _quiz(
+        lesson,
+        instructions="Answer every question; your answers are saved as you go.",
+        time_limit=600,
+        attempts_allowed=3,
+        questions_per_page=3,
+        review_right_answers=Quiz.Review.IMMEDIATELY,
+    )
+    if not quiz.slots.exists():
+        for position, question in enumerate(bank.questions.order_by("id"), start=1):
+            QuizSlot.objects.create(quiz=quiz, question=question, position=position)
+    return quiz
+
+
+def _right_answers(attempt: Attempt, *, skip_kinds: tuple[str, ...] = ()) -> dict[int, Any]:
+    answers: dict[int, Any] = {}
+    for aq in attempt.questions.all():
+        if aq.kind in skip_kinds:
+            continue
+        answers[aq.position] = _right(aq.kind, aq.data)
+    return answers
+
+
+def _right(kind: str, data: dict) -> Any:
+    if kind == "single_choice":
+        return max(data["options"], key=lambda o: Decimal(o["fraction"]))["id"]
+    if kind == "multiple_choice":
+        return [o["id"] for o in data["options"] if Decimal(o["fraction"]) > 0]
+    if kind == "true_false":
+        return data["answer"]
+    if kind == "short_answer":
+        return data["answers"][0]["text"]
+    if kind == "numeric":
+        return data["answers"][0]["value"]
+    if kind == "matching":
+        return {p["id"]: p["answer"] for p in data["pairs"]}
+    if kind == "ordering":
+        return [i["id"] for i in data["items"]]
+    return "Indentation shows where a block starts and ends, so the code reads as it runs."
+
+
+def _submitted(quiz: Quiz, user: User, answers_for: Any) -> Attempt | None:
+    """The user's first attempt, taken and graded (the grading worker's own code, run now)."""
+    existing = Attempt.objects.filter(quiz=quiz, student=user).first()
+    if existing is not None:
+        return None
+    with transaction.atomic():
+        attempt = attempt_services.attempt_start(quiz=quiz, user=user)
+        attempt_services.attempt_answers_save(
+            attempt_id=attempt.pk, user=user, responses=answers_for(attempt)
+        )
+        Attempt.objects.filter(pk=attempt.pk).update(
+            state=Attempt.State.SUBMITTED, submitted_at=timezone.now() - timedelta(hours=2)
+        )
+    grading_services.attempt_grade(attempt_id=attempt.pk)
+    return attempt
+
+
+def _graded_attempt(quiz: Quiz, student: User) -> None:
+    """The demo student's attempt: right but for two answers, essay graded by the mentor."""
+
+    def answers(attempt: Attempt) -> dict[int, Any]:
+        chosen = _right_answers(attempt)
+        for aq in attempt.questions.filter(kind__in=("numeric", "multiple_choice")):
+            chosen[aq.position] = "3.2" if aq.kind == "numeric" else [aq.data["options"][0]["id"]]
+        return chosen
+
+    attempt = _submitted(quiz, student, answers)
+    if attempt is None:
+        return
+    mentor = quiz.course.instructors.first()
+    essay = attempt.questions.filter(kind="essay").first()
+    if essay is not None and mentor is not None:
+        grading_services.attempt_question_grade(
+            grader=mentor,
+            attempt_question_id=essay.pk,
+            score=Decimal("0.80"),
+            comment="Good: blocks are visible. Mention that it removes the need for braces.",
+        )
+
+
+def _essay_to_grade(quiz: Quiz, learner: User, mentor: User, others: list[User]) -> None:
+    """Kiran's attempt waits in the mentor's grading queue (its essay)."""
+    for user in (learner, *others):
+        enrollment_services.enrollment_create(user=user, course=quiz.course)
+        _submitted(quiz, user, lambda attempt: _right_answers(attempt))
