@@ -305,8 +305,9 @@ def attempt_question_check(
     return aq
 
 
-def attempt_submit(*, attempt_id: int, user: Any) -> Attempt:
-    """Hand the attempt in; it is graded on the grading worker. Submitting twice is harmless."""
+def attempt_submit(*, attempt_id: int, user: Any, time_up: bool = False) -> Attempt:
+    """Hand the attempt in; it is graded on the grading worker. Submitting twice is harmless.
+    ``time_up``: the page's countdown reached zero (recorded as submitted at the deadline)."""
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
@@ -315,7 +316,9 @@ def attempt_submit(*, attempt_id: int, user: Any) -> Attempt:
         )
         if attempt is None:
             raise NotFound(_("Not found."))
-        if attempt_close(attempt=attempt, now=_now(), auto=False):
+        now = _now()
+        late = attempt.deadline is not None and now >= attempt.deadline
+        if attempt_close(attempt=attempt, now=now, auto=time_up or late):
             transaction.on_commit(lambda: tasks.attempt_grade_queue(attempt_id=attempt_id))
     return attempt
 

@@ -211,5 +211,5 @@ def attempt_review(request: HttpRequest, attempt_id: int) -> HttpResponse:
 @require_POST
 def attempt_submit(request: HttpRequest, attempt_id: int) -> HttpResponse:
     """The countdown's own submit when time runs out (the server would do it anyway)."""
-    attempt_services.attempt_submit(attempt_id=attempt_id, user=request.user)
+    attempt_services.attempt_submit(attempt_id=attempt_id, user=request.user, time_up=True)
     return redirect("assessments:attempt_review", attempt_id=attempt_id)
