@@ -71,7 +71,7 @@ class CourseBanksApi(APIView):
         responses={200: BankOut(many=True), **REFUSED},
     )
     def get(self, request: Request, slug: str) -> Response:
-        course = course_get_for_editing(slug=slug)
+        course = course_get_for_editing(slug=slug, user=request.user)
         banks = selectors.bank_list(course=course, user=request.user)
         return Response([_bank_out(b) for b in banks])
 
@@ -83,7 +83,7 @@ class CourseBanksApi(APIView):
         responses={201: BankOut, **INVALID, **REFUSED},
     )
     def post(self, request: Request, slug: str) -> Response:
-        course = course_get_for_editing(slug=slug)
+        course = course_get_for_editing(slug=slug, user=request.user)
         s = BankIn(data=request.data)
         s.is_valid(raise_exception=True)
         bank = bank_services.bank_create(user=request.user, course=course, **s.validated_data)
@@ -281,7 +281,7 @@ class QuizSettingsApi(APIView):
 
 
 def _editable_quiz(request: Request, lesson_id: int) -> Any:
-    lesson = lesson_get_for_editing(lesson_id=lesson_id)
+    lesson = lesson_get_for_editing(lesson_id=lesson_id, user=request.user)
     if lesson.kind != "quiz":
         raise NotFound(_("This lesson is not a quiz."))
     quiz = quiz_services.quiz_ensure(user=request.user, lesson=lesson)

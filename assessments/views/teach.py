@@ -37,7 +37,7 @@ def _zone(course: Any) -> zoneinfo.ZoneInfo:
 
 
 def _editable_quiz(request: HttpRequest, lesson_id: int) -> Any:
-    lesson = lesson_get_for_editing(lesson_id=lesson_id)
+    lesson = lesson_get_for_editing(lesson_id=lesson_id, user=request.user)
     if lesson.kind != "quiz":
         raise NotFound(_("This lesson is not a quiz."))
     quiz = quiz_services.quiz_ensure(user=request.user, lesson=lesson)
@@ -148,7 +148,7 @@ def quiz_slot_move(request: HttpRequest, slot_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def bank_list(request: HttpRequest, slug: str) -> HttpResponse:
-    course = course_get_for_editing(slug=slug)
+    course = course_get_for_editing(slug=slug, user=request.user)
     banks = selectors.bank_list(course=course, user=request.user)
     form = BankForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

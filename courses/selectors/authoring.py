@@ -7,6 +7,7 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, 
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
+from courses.guards import require_editor
 from courses.models import Course, Lesson, Module, Resource, Review
 
 
@@ -50,11 +51,14 @@ def review_queue() -> QuerySet[Course]:
     )
 
 
-def course_get_for_editing(*, slug: str) -> Course:
+def course_get_for_editing(*, slug: str, user: Any) -> Course:
+    """The course, for someone who may edit it (404 when missing, 403 for others)."""
     queryset = Course.objects.select_related("category").prefetch_related(
         "instructors", "tags", "prerequisites"
     )
-    return get_object_or_404(queryset, slug=slug)
+    course = get_object_or_404(queryset, slug=slug)
+    require_editor(user, course)
+    return course
 
 
 def course_outline_for_editing(*, course: Course) -> list[Module]:
@@ -79,20 +83,26 @@ def course_outline_for_editing(*, course: Course) -> list[Module]:
     )
 
 
-def module_get_for_editing(*, module_id: int) -> Module:
+def module_get_for_editing(*, module_id: int, user: Any) -> Module:
     queryset = Module.objects.select_related("course").prefetch_related("course__instructors")
-    return get_object_or_404(queryset, pk=module_id)
+    module = get_object_or_404(queryset, pk=module_id)
+    require_editor(user, module.course)
+    return module
 
 
-def lesson_get_for_editing(*, lesson_id: int) -> Lesson:
+def lesson_get_for_editing(*, lesson_id: int, user: Any) -> Lesson:
     queryset = Lesson.objects.select_related("course", "module").prefetch_related(
         "course__instructors", Prefetch("resources", queryset=Resource.objects.order_by("id"))
     )
-    return get_object_or_404(queryset, pk=lesson_id)
+    lesson = get_object_or_404(queryset, pk=lesson_id)
+    require_editor(user, lesson.course)
+    return lesson
 
 
-def resource_get_for_editing(*, resource_id: int) -> Resource:
+def resource_get_for_editing(*, resource_id: int, user: Any) -> Resource:
     queryset = Resource.objects.select_related("lesson__course", "lesson__module")
-    return get_object_or_404(
+    resource = get_object_or_404(
         queryset.prefetch_related("lesson__course__instructors"), pk=resource_id
     )
+    require_editor(user, resource.lesson.course)
+    return resource

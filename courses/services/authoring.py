@@ -39,9 +39,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from accounts.selectors import staff_user_list
+from courses.guards import require_author, require_editor, require_staff
 from courses.models import Category, Course, Lesson, Module, Resource, Tag
 from courses.services.changes import course_changed
-from courses.services.guards import require_author, require_editor, require_staff
 from courses.services.media import files_delete_later, lesson_narration_later
 from courses.signals import lessons_changed
 from kalpla.exceptions import ApplicationError

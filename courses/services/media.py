@@ -39,9 +39,9 @@ from django.utils.translation import gettext as _
 
 from courses import policies
 from courses.cache import course_card_updated
+from courses.guards import AuthoringDenied, require_author, require_editor
 from courses.models import Course, Lesson
 from courses.services.changes import course_changed
-from courses.services.guards import AuthoringDenied, require_author, require_editor
 from files.services import file_upload_confirm, file_upload_start
 from files.uploads import validate_upload
 from jobs.models import ProcessingJob

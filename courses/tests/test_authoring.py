@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from courses import policies
+from courses.guards import AuthoringDenied
 from courses.models import Course, Lesson, Module, Resource
 from courses.services import authoring, media
-from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, TagFactory
 from files.tests.samples import MP4, png_bytes
 from jobs.models import ProcessingJob

@@ -7,9 +7,9 @@ from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
 from courses import tasks as course_tasks
+from courses.guards import AuthoringDenied
 from courses.models import Course, Lesson
 from courses.services import authoring
-from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.access import course_access, course_learning_outline, lesson_access
 from enrollments.models import Enrollment

@@ -6,9 +6,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from accounts.tests.factories import UserFactory
+from courses.guards import AuthoringDenied
 from courses.models import Course
 from courses.services import announcements, authoring
-from courses.services.guards import AuthoringDenied
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, PermissionDenied

@@ -41,6 +41,7 @@ from courses.forms import (
     ResourceForm,
     ReturnToDraftForm,
 )
+from courses.guards import AuthoringDenied
 from courses.models import Course, Lesson, Module
 from courses.selectors.authoring import (
     course_get_for_editing,
@@ -52,7 +53,6 @@ from courses.selectors.authoring import (
     teach_course_list,
 )
 from courses.services import authoring, media
-from courses.services.guards import AuthoringDenied
 from kalpla.errors import service_run
 from kalpla.exceptions import error_body
 
@@ -76,25 +76,20 @@ def _require_author(request: HttpRequest) -> None:
         raise AuthoringDenied(_("Only mentors can teach courses."))
 
 
+# The authoring selectors give a page its object only for someone who may edit it (403 for
+# others): the views check nothing themselves.
+
+
 def _editable_course(request: HttpRequest, slug: str) -> Course:
-    course = course_get_for_editing(slug=slug)
-    if not policies.course_can_edit(user=signed_in_user(request), course=course):
-        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
-    return course
+    return course_get_for_editing(slug=slug, user=signed_in_user(request))
 
 
 def _editable_lesson(request: HttpRequest, lesson_id: int) -> Lesson:
-    lesson = lesson_get_for_editing(lesson_id=lesson_id)
-    if not policies.course_can_edit(user=signed_in_user(request), course=lesson.course):
-        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
-    return lesson
+    return lesson_get_for_editing(lesson_id=lesson_id, user=signed_in_user(request))
 
 
 def _editable_module(request: HttpRequest, module_id: int) -> Module:
-    module = module_get_for_editing(module_id=module_id)
-    if not policies.course_can_edit(user=signed_in_user(request), course=module.course):
-        raise AuthoringDenied(_("Only this course's instructors and staff can change it."))
-    return module
+    return module_get_for_editing(module_id=module_id, user=signed_in_user(request))
 
 
 def _outline_url(course: Course, anchor: str = "") -> str:
@@ -221,8 +216,8 @@ def course_cover(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _workflow(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    course = course_get_for_editing(slug=slug)
     user = signed_in_user(request)
+    course = course_get_for_editing(slug=slug, user=user)
     done = {
         "submit": _("Submitted for review. Staff will publish it or send it back with a note."),
         "archive": _("Course archived: it is no longer in the catalogue."),
@@ -707,7 +702,7 @@ def resource_add(request: HttpRequest, lesson_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def resource_remove(request: HttpRequest, resource_id: int) -> HttpResponse:
-    resource = resource_get_for_editing(resource_id=resource_id)
+    resource = resource_get_for_editing(resource_id=resource_id, user=signed_in_user(request))
     lesson = resource.lesson
     authoring.resource_remove(user=signed_in_user(request), resource=resource)
     messages.success(request, _("Resource removed."))

@@ -1,7 +1,10 @@
-"""The checks every course-writing service starts with: the rules are ``courses.policies``;
-these raise ``AuthoringDenied`` (a 403) with the message people see when a rule says no.
+"""The checks every course-writing service and every authoring read starts with: the rules are
+``courses.policies``; these raise ``AuthoringDenied`` (a 403) with the message people see when
+a rule says no.
 
-Shared by the authoring and media services, so neither reaches into the other's helpers.
+Shared by the authoring and media services and the authoring selectors (which give an editor's
+page its course, module, lesson or resource only for someone who may edit it), so views never
+check the rule themselves.
 """
 
 from typing import Any
