@@ -267,7 +267,7 @@ def _course_page(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course, access = selectors.course_page_get(slug=slug, user=request.user, prefetch=False)
+    course, access = selectors.course_page_get(slug=slug, user=request.user)
     return _course_page(request, course, access=access)
 
 

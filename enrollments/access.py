@@ -37,6 +37,7 @@ from accounts.policies import user_is_staff
 from courses.models import Course, Lesson
 from courses.policies import course_is_instructor
 from courses.selectors.lessons import LESSON_FILE_ROLES, MEDIA_URL_EXPIRE_SECONDS
+from courses.selectors.outline import course_outline_modules
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -143,6 +144,23 @@ def _user_id(user: Any) -> int | None:
 def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[PrerequisiteInfo, ...]:
     """The course's prerequisites the user has not completed yet (one query)."""
     user_id = _user_id(user)
+    prefetched = getattr(course, "_prefetched_objects_cache", {}).get("prerequisites")
+    if prefetched is not None:  # the course page's cached course: none, or a smaller query
+        prerequisites = sorted(prefetched, key=lambda p: p.title)
+        if not prerequisites:
+            return ()
+        done = set(
+            Enrollment.objects.filter(
+                user_id=user_id or 0,
+                status=Enrollment.Status.COMPLETED,
+                course_id__in=[p.pk for p in prerequisites],
+            ).values_list("course_id", flat=True)
+        )
+        return tuple(
+            PrerequisiteInfo(id=p.pk, slug=p.slug, title=p.title)
+            for p in prerequisites
+            if p.pk not in done
+        )
     completed = Enrollment.objects.filter(
         user_id=user_id or 0, status=Enrollment.Status.COMPLETED
     ).values("course_id")
@@ -381,22 +399,6 @@ def _download_name(title: str, name: str | None) -> str:
 
 # --- the learner's outline -----------------------------------------------------------------
 
-OUTLINE_LESSON_FIELDS = (
-    "id",
-    "module_id",
-    "course_id",
-    "title",
-    "kind",
-    "order",
-    "duration",
-    "is_preview",
-    "is_required",
-    "release",
-    "release_days",
-    "release_date",
-    "is_published",
-)
-
 
 @dataclass(frozen=True)
 class OutlineLesson:
@@ -423,42 +425,29 @@ class OutlineModule:
 def course_learning_outline(
     *, course: Course, context: CourseAccess, completed_ids: set[int]
 ) -> list[OutlineModule]:
-    """Modules and lessons with each lesson's access for this user (two queries). Students
-    get the visible ones; instructors and staff the drafts too (``is_draft``)."""
-    from courses.models import Module
-
-    modules = Module.objects.filter(course=course)
-    lessons = Lesson.objects.filter(course=course)
-    if not context.bypasses_rules:
-        modules, lessons = modules.visible(), lessons.visible()
-    module_list = list(modules.order_by("order", "id").only("id", "title", "is_published"))
-    by_id = {module.pk: module for module in module_list}
-    lessons_by_module: dict[int, list[OutlineLesson]] = {}
-    for lesson in lessons.order_by("order", "id").only(*OUTLINE_LESSON_FIELDS):
-        module = by_id.get(lesson.module_id)
-        if module is None:
-            continue
-        lesson.course, lesson.module = course, module  # the access rule reads them; no query
-        lessons_by_module.setdefault(lesson.module_id, []).append(
-            OutlineLesson(
-                id=lesson.pk,
-                title=lesson.title,
-                kind=lesson.kind,
-                kind_label=str(Lesson.Kind(lesson.kind).label),
-                duration=lesson.duration,
-                is_preview=lesson.is_preview,
-                is_required=lesson.is_required,
-                access=lesson_access(user=None, lesson=lesson, context=context),
-                completed=lesson.pk in completed_ids,
-                is_draft=not lesson.is_published,
-            )
-        )
+    """Modules and lessons with each lesson's access for this user (two queries, the courses
+    app's one outline). Students get the visible ones; instructors and staff the drafts too
+    (``is_draft``)."""
     return [
         OutlineModule(
             id=module.pk,
             title=module.title,
-            lessons=tuple(lessons_by_module.get(module.pk, [])),
+            lessons=tuple(
+                OutlineLesson(
+                    id=lesson.pk,
+                    title=lesson.title,
+                    kind=lesson.kind,
+                    kind_label=str(Lesson.Kind(lesson.kind).label),
+                    duration=lesson.duration,
+                    is_preview=lesson.is_preview,
+                    is_required=lesson.is_required,
+                    access=lesson_access(user=None, lesson=lesson, context=context),
+                    completed=lesson.pk in completed_ids,
+                    is_draft=not lesson.is_published,
+                )
+                for lesson in module.lesson_list  # type: ignore[attr-defined]
+            ),
             is_draft=not module.is_published,
         )
-        for module in module_list
+        for module in course_outline_modules(course=course, drafts=context.bypasses_rules)
     ]

@@ -6,7 +6,7 @@ comes back as the ``SafeString`` the template engine made, so callers print it a
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -23,8 +23,8 @@ from courses.cache import (
     reviews_scope,
 )
 from courses.markdown import render_markdown
-from courses.models import Course, Lesson, Module
-from courses.selectors.catalogue import duration_clock, duration_words
+from courses.models import Course, Lesson
+from courses.selectors.outline import course_outline_modules, duration_clock, duration_words
 from kalpla.cache import cache_versions, cache_versions_seen
 
 T = TypeVar("T")
@@ -70,13 +70,11 @@ def _course_key(course_id: int, version: int, part: str) -> str:
 
 
 def course_outline_build(*, course: Course) -> Outline:
-    lessons_by_module: dict[int, list[LessonData]] = {}
-    # The public outline: what students see (no drafts, no lessons of draft modules).
-    lessons = Lesson.objects.visible().filter(course=course).order_by("order", "id")
-    for lesson in lessons.only(
-        "id", "module_id", "title", "kind", "duration", "is_preview", "order"
-    ):
-        lessons_by_module.setdefault(lesson.module_id, []).append(
+    """The public outline (what students see) as ready data, from ``course_outline_modules``."""
+    modules: list[ModuleData] = []
+    preview_lesson_id: int | None = None
+    for module in course_outline_modules(course=course):
+        module_lessons = [
             LessonData(
                 id=lesson.pk,
                 title=lesson.title,
@@ -87,11 +85,8 @@ def course_outline_build(*, course: Course) -> Outline:
                 is_preview=lesson.is_preview,
                 order=lesson.order,
             )
-        )
-    modules: list[ModuleData] = []
-    preview_lesson_id: int | None = None
-    for module in Module.objects.visible().filter(course=course).order_by("order", "id"):
-        module_lessons = lessons_by_module.get(module.pk, [])
+            for lesson in module.lesson_list  # type: ignore[attr-defined]
+        ]
         module_duration = sum(lesson["duration"] for lesson in module_lessons)
         modules.append(
             ModuleData(
@@ -115,6 +110,33 @@ def course_outline_build(*, course: Course) -> Outline:
         preview_lesson_id=preview_lesson_id,
         description_html=str(render_markdown(course.description, min_heading=3)),
     )
+
+
+def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course | None:
+    """The course at ``slug`` as the course page reads it, from the cache when it is there.
+
+    ``build()`` loads it from the database with what the page shows of it (category,
+    instructors, prerequisites, prefetched so the policies and selectors ask no more). The
+    entry keeps the course version it was built under: any change of the course retires it.
+    The version is read before the row, so a write committed meanwhile is never kept; on a
+    first visit that costs one small query for the course's id.
+    """
+    key = f"courses:by-slug:{SCHEMA}:{slug}"
+    entry: dict[str, Any] | None = cache.get(key)
+    if entry is not None:
+        course_id = entry["id"]
+        (version,) = cache_versions(course_scope(course_id))
+        if version == entry["version"]:
+            return cast(Course, entry["course"])
+    else:
+        course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if course_id is None:
+            return None
+        (version,) = cache_versions(course_scope(course_id))
+    course = build()
+    if course is not None and course.pk == course_id:
+        cache.set(key, {"id": course_id, "version": version, "course": course}, PAGE_TTL)
+    return course
 
 
 def course_outline(*, course: Course) -> Outline:

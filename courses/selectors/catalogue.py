@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courses.learners import ViewerAccess, learners
 from courses.models import Category, Course, Lesson, Review, Tag
+from courses.selectors.cached import course_for_page
+from courses.selectors.outline import duration_clock as duration_clock  # the pages print it
+from courses.selectors.outline import duration_words as duration_words  # the pages print it
 from courses.services.search import course_search
 
 ORDER_BY: dict[str, tuple[str, ...]] = {
@@ -163,12 +166,14 @@ def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Co
     raise Http404("No such course.")
 
 
-def course_page_get(
-    *, slug: str, user: UserLike, prefetch: bool = True
-) -> tuple[Course, ViewerAccess]:
+def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]:
     """``course_detail_get`` and the viewer's ``course_access`` with it, for pages that need
-    both: the access rule decides visibility, so it is worked out once."""
-    course = _course_for_page(slug=slug, prefetch=prefetch)
+    both: the access rule decides visibility, so it is worked out once. The course comes from
+    the cache (``courses.selectors.cached.course_for_page``) with its category, instructors
+    and prerequisites, so the access rule asks no instructor query."""
+    course = course_for_page(slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True))
+    if course is None:
+        raise Http404("No such course.")
     access = viewer_access(user=user, course=course)
     if not access.is_visible:
         raise Http404("No such course.")
@@ -287,22 +292,3 @@ def price_label(course: Course) -> str:
     symbol = CURRENCY_SYMBOLS.get(course.currency)
     amount = f"{course.price:,.2f}".removesuffix(".00")
     return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
-
-
-def duration_clock(seconds: int) -> str:
-    """mm:ss, or h:mm:ss from an hour on."""
-    seconds = max(int(seconds or 0), 0)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def duration_words(seconds: int) -> str:
-    """ "2 h 05 min", "45 min", "< 1 min"."""
-    minutes = round(max(int(seconds or 0), 0) / 60)
-    if minutes < 1:
-        return str(_("< 1 min")) if seconds else ""
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return str(_("%(h)d h %(m)02d min") % {"h": hours, "m": minutes})
-    return str(_("%(m)d min") % {"m": minutes})
