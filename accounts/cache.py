@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from accounts.models import User
 from accounts.roles import roles_key
 
+
 def roles_invalidate(*user_ids: int) -> None:
     keys = [roles_key(user_id) for user_id in dict.fromkeys(user_ids)]
     if not keys:

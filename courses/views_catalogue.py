@@ -23,7 +23,7 @@ from courses.filters import CourseCatalogueFilter
 from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
-from courses.selectors.cached import catalogue_page, course_page_parts
+from courses.selectors.cached import catalogue_page, course_page_parts, review_form_html
 from courses.services import reviews as review_services
 from kalpla.exceptions import ApplicationError, PermissionDenied
 
@@ -259,6 +259,14 @@ def _course_page(
             "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
             "my_review": my_review,
             "review_form": review_form,
+            "review_form_html": (
+                review_form_html(
+                    initial=review_form.initial,
+                    render=lambda: render_to_string("partials/form.html", {"form": review_form}),
+                )
+                if review_form is not None and not review_form.is_bound
+                else None
+            ),
             "is_instructor": instructor,
             "can_moderate": moderator,
         },

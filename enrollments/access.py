@@ -141,20 +141,28 @@ def _user_id(user: Any) -> int | None:
     return int(user.pk)
 
 
-def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[PrerequisiteInfo, ...]:
-    """The course's prerequisites the user has not completed yet (one query)."""
+def course_missing_prerequisites(
+    *, user: Any, course: Course, completed: set[int] | None = None
+) -> tuple[PrerequisiteInfo, ...]:
+    """The course's prerequisites the user has not completed yet (one query; none for a
+    course with its prerequisites prefetched and ``completed``, the ids of the courses the
+    user completed, given)."""
     user_id = _user_id(user)
     prefetched = getattr(course, "_prefetched_objects_cache", {}).get("prerequisites")
-    if prefetched is not None:  # the course page's cached course: none, or a smaller query
+    if prefetched is not None:  # the course page's cached course
         prerequisites = sorted(prefetched, key=lambda p: p.title)
         if not prerequisites:
             return ()
-        done = set(
-            Enrollment.objects.filter(
-                user_id=user_id or 0,
-                status=Enrollment.Status.COMPLETED,
-                course_id__in=[p.pk for p in prerequisites],
-            ).values_list("course_id", flat=True)
+        done = (
+            completed
+            if completed is not None
+            else set(
+                Enrollment.objects.filter(
+                    user_id=user_id or 0,
+                    status=Enrollment.Status.COMPLETED,
+                    course_id__in=[p.pk for p in prerequisites],
+                ).values_list("course_id", flat=True)
+            )
         )
         return tuple(
             PrerequisiteInfo(id=p.pk, slug=p.slug, title=p.title)
@@ -172,8 +180,14 @@ def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[Prerequi
     return tuple(PrerequisiteInfo(id=i, slug=s, title=t) for i, s, t in rows)
 
 
-def course_access(*, user: Any, course: Course) -> CourseAccess:
-    """At most four queries (roles, instructors, enrollment, prerequisites); fewer for staff."""
+def course_access(*, user: Any, course: Course, cached: bool = False) -> CourseAccess:
+    """At most four queries (roles, instructors, enrollment, prerequisites); fewer for staff.
+
+    ``cached``: for pages that only show the enrollment (the course page), take it and the
+    completed courses from the student's cached enrollments
+    (``enrollments.selectors.live_enrollments_by_course``): no query for a course loaded
+    with its instructors and prerequisites. Never write through such an enrollment.
+    """
     user_id = _user_id(user)
     if user_id is None:
         return CourseAccess(
@@ -183,10 +197,16 @@ def course_access(*, user: Any, course: Course) -> CourseAccess:
     # staff member costs no instructor query
     staff = user_is_staff(user)
     instructor = not staff and course_is_instructor(user=user, course=course)
-    enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
+    completed: set[int] | None = None
+    if cached:
+        live = enrollment_selectors.live_enrollments_by_course(user_id=user_id)
+        enrollment = live.get(course.pk)
+        completed = {i for i, e in live.items() if e.status == Enrollment.Status.COMPLETED}
+    else:
+        enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
     missing: tuple[PrerequisiteInfo, ...] = ()
     if enrollment is not None and not (staff or instructor):
-        missing = course_missing_prerequisites(user=user, course=course)
+        missing = course_missing_prerequisites(user=user, course=course, completed=completed)
     return CourseAccess(
         course=course,
         user_id=user_id,

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -130,6 +130,22 @@ def learning_cached(
         value = build()
         cache.set(key, value, timeout=timeout)
     return value
+
+
+def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:
+    """The student's live enrollments by course id, cached until their enrollments change
+    (for pages that show them: snapshots, never written through)."""
+    return cast(
+        dict[int, Enrollment],
+        learning_cached(
+            user_id=user_id,
+            part="live",
+            build=lambda: {
+                e.course_id: e
+                for e in Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES)
+            },
+        ),
+    )
 
 
 def learning_list_html(*, user_id: int, render: Callable[[], SafeString]) -> SafeString:

@@ -139,6 +139,18 @@ def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course 
     return course
 
 
+def review_of_user(*, course_id: int, user_id: int, build: Callable[[], T]) -> T:
+    """One user's review of one course (``build()``: from the database), cached until a
+    review of the course changes."""
+    (version,) = cache_versions(reviews_scope(course_id))
+    key = f"courses:review-of:{SCHEMA}:{course_id}:{user_id}:{version}"
+    entry: tuple[T] | None = cache.get(key)
+    if entry is None:
+        entry = (build(),)  # in a tuple: "no review" is kept too
+        cache.set(key, entry, timeout=PAGE_TTL)
+    return entry[0]
+
+
 def course_outline(*, course: Course) -> Outline:
     """The outline of ``course`` (any status), from the cache when it is there."""
     (version,) = cache_versions(course_scope(course.pk))
@@ -193,6 +205,19 @@ def course_page_parts(
             fragments = build_public(outline)
             cache.set(public_key, fragments, timeout=PAGE_TTL)
     return outline, html, fragments
+
+
+def review_form_html(*, initial: dict[str, Any], render: Callable[[], SafeString]) -> SafeString:
+    """The course page's review form fields (``render()``: the template's output) for an
+    unbound form with ``initial`` values: the same for every student with those values, so
+    rendered once per language (its widgets are the page's most costly template work)."""
+    variant = hashlib.sha256(repr(sorted(initial.items())).encode()).hexdigest()[:32]
+    key = f"courses:review-form:{SCHEMA}:{_language()}:{variant}"
+    html: SafeString | None = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout=OUTLINE_TTL)
+    return html
 
 
 # --- the catalogue's pages ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from courses.learners import ViewerAccess, learners
 from courses.models import Category, Course, Lesson, Review, Tag
-from courses.selectors.cached import course_for_page
+from courses.selectors import cached
 from courses.selectors.outline import duration_clock as duration_clock  # the pages print it
 from courses.selectors.outline import duration_words as duration_words  # the pages print it
 from courses.services.search import course_search
@@ -43,9 +43,10 @@ UserLike = Any  # a User, AnonymousUser or None
 # --- the viewer's relation to a course (rules live in enrollments.access) -----------------
 
 
-def viewer_access(*, user: UserLike, course: Course) -> ViewerAccess:
-    """Computed once per page: enrollment, instructor and staff flags (at most four queries)."""
-    return learners().course_access(user=user, course=course)
+def viewer_access(*, user: UserLike, course: Course, cached: bool = False) -> ViewerAccess:
+    """Computed once per page: enrollment, instructor and staff flags (at most four queries;
+    ``cached``: the student's enrollments from the cache, for pages that only show them)."""
+    return learners().course_access(user=user, course=course, cached=cached)
 
 
 def enroll_state(*, user: UserLike, course: Course, access: ViewerAccess | None = None) -> str:
@@ -171,10 +172,12 @@ def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]
     both: the access rule decides visibility, so it is worked out once. The course comes from
     the cache (``courses.selectors.cached.course_for_page``) with its category, instructors
     and prerequisites, so the access rule asks no instructor query."""
-    course = course_for_page(slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True))
+    course = cached.course_for_page(
+        slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True)
+    )
     if course is None:
         raise Http404("No such course.")
-    access = viewer_access(user=user, course=course)
+    access = viewer_access(user=user, course=course, cached=True)
     if not access.is_visible:
         raise Http404("No such course.")
     return course, access
@@ -240,7 +243,11 @@ def review_get(*, review_id: int) -> Review:
 def review_of_user(*, user: UserLike, course: Course) -> Review | None:
     if user is None or not user.is_authenticated:
         return None
-    return Review.objects.filter(course=course, user_id=user.pk).first()
+    return cached.review_of_user(
+        course_id=course.pk,
+        user_id=user.pk,
+        build=lambda: Review.objects.filter(course=course, user_id=user.pk).first(),
+    )
 
 
 # --- display helpers (site and API) -------------------------------------------------------------
