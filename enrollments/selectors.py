@@ -123,13 +123,40 @@ def learning_cached(
     *, user_id: int, part: str, build: Callable[[], Any], timeout: int = LEARNING_TTL
 ) -> Any:
     """``build()``'s result for this student, cached until their enrollments change."""
+    return learning_cached_parts(user_id=user_id, parts={part: (build, timeout)})[part]
+
+
+def learning_cached_parts(
+    *, user_id: int, parts: dict[str, tuple[Callable[[], Any], int]]
+) -> dict[str, Any]:
+    """Several of the student's cached parts (name: ``(build, timeout)``) in two round
+    trips (the version, then the parts), each built on a miss."""
     version = cache_version(learning_scope(user_id))
-    key = f"learning:{part}:{user_id}:{version}:{get_language() or 'en'}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=timeout)
-    return value
+    language = get_language() or "en"
+    keys = {part: f"learning:{part}:{user_id}:{version}:{language}" for part in parts}
+    found = cache.get_many(keys.values())
+    values: dict[str, Any] = {}
+    for part, (build, timeout) in parts.items():
+        value = found.get(keys[part])
+        if value is None:
+            value = build()
+            cache.set(keys[part], value, timeout=timeout)
+        values[part] = value
+    return values
+
+
+def recently_viewed_cards(*, user: Any, limit: int = 5) -> list[dict[str, Any]]:
+    """``recently_viewed_lessons`` as ready data for the dashboard (course slug and title,
+    lesson id and title)."""
+    return [
+        {
+            "course_slug": p.lesson.course.slug,
+            "course_title": p.lesson.course.title,
+            "lesson_id": p.lesson_id,
+            "lesson_title": p.lesson.title,
+        }
+        for p in recently_viewed_lessons(user=user, limit=limit)
+    ]
 
 
 def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:
