@@ -23,7 +23,7 @@ from courses.filters import CourseCatalogueFilter
 from courses.learners import ViewerAccess
 from courses.models import Course
 from courses.selectors import catalogue as selectors
-from courses.selectors.cached import catalogue_page, course_page_parts, review_form_html
+from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
 from kalpla.exceptions import ApplicationError, PermissionDenied
 
@@ -170,7 +170,11 @@ def _public_parts(
         "prerequisites": selectors.course_prerequisites(course=course),
     }
     req = request if context.get("user") is not None else None
+    form = context.get("review_form")
     return {
+        # the review form's fields, blank or with the viewer's review (a form sent back with
+        # errors is rendered with the page instead)
+        "review_form": render_to_string("partials/form.html", {"form": form}) if form else "",
         "hero": render_to_string("courses/_course_hero_text.html", context, req),
         "about": render_to_string("courses/_course_about.html", context, req),
         "review_summary": render_to_string("courses/_review_summary.html", context, req),
@@ -207,6 +211,7 @@ def _course_page(
         "course": course,
         "language_label": _language_label(course.language),
         "invite": bool(review_form),
+        "review_form": review_form and ReviewForm(initial=review_form.initial),
         "user": None,
         "is_instructor": False,
         "can_moderate": False,
@@ -259,14 +264,6 @@ def _course_page(
             "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
             "my_review": my_review,
             "review_form": review_form,
-            "review_form_html": (
-                review_form_html(
-                    initial=review_form.initial,
-                    render=lambda: render_to_string("partials/form.html", {"form": review_form}),
-                )
-                if review_form is not None and not review_form.is_bound
-                else None
-            ),
             "is_instructor": instructor,
             "can_moderate": moderator,
         },

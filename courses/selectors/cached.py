@@ -125,25 +125,40 @@ def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course 
     entry: dict[str, Any] | None = cache.get(key)
     if entry is not None:
         course_id = entry["id"]
-        (version,) = cache_versions(course_scope(course_id))
-        if version == entry["version"]:
-            return cast(Course, entry["course"])
     else:
         course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
         if course_id is None:
             return None
-        (version,) = cache_versions(course_scope(course_id))
-    course = build()
-    if course is not None and course.pk == course_id:
-        cache.set(key, {"id": course_id, "version": version, "course": course}, PAGE_TTL)
+    versions = tuple(cache_versions(course_scope(course_id), reviews_scope(course_id)))
+    if entry is not None and entry["version"] == versions[0]:
+        course = cast(Course, entry["course"])
+    else:
+        built = build()
+        if built is None or built.pk != course_id:
+            return built
+        course = built
+        cache.set(key, {"id": course_id, "version": versions[0], "course": course}, PAGE_TTL)
+    course._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
     return course
 
 
-def review_of_user(*, course_id: int, user_id: int, build: Callable[[], T]) -> T:
+def _page_versions(course: Course) -> tuple[int, int]:
+    """The versions of the course and of its reviews: read once with the course by
+    ``course_for_page`` (one round trip for the whole page), else now."""
+    known: tuple[int, int] | None = getattr(course, "_page_versions", None)
+    if known is None:
+        course_version, reviews_version = cache_versions(
+            course_scope(course.pk), reviews_scope(course.pk)
+        )
+        known = (course_version, reviews_version)
+    return known
+
+
+def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T:
     """One user's review of one course (``build()``: from the database), cached until a
     review of the course changes."""
-    (version,) = cache_versions(reviews_scope(course_id))
-    key = f"courses:review-of:{SCHEMA}:{course_id}:{user_id}:{version}"
+    _course_version, version = _page_versions(course)
+    key = f"courses:review-of:{SCHEMA}:{course.pk}:{user_id}:{version}"
     entry: tuple[T] | None = cache.get(key)
     if entry is None:
         entry = (build(),)  # in a tuple: "no review" is kept too
@@ -174,11 +189,10 @@ def course_page_parts(
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline)`` renders them when the cache has none. Two cache round trips.
+    ``build_public(outline)`` renders them when the cache has none. Two cache round trips
+    (one for a course from ``course_for_page``).
     """
-    course_version, reviews_version = cache_versions(
-        course_scope(course.pk), reviews_scope(course.pk)
-    )
+    course_version, reviews_version = _page_versions(course)
     outline_key = _course_key(course.pk, course_version, "outline")
     html_key = _course_key(course.pk, course_version, "syllabus")
     keys = [outline_key, html_key]
@@ -205,19 +219,6 @@ def course_page_parts(
             fragments = build_public(outline)
             cache.set(public_key, fragments, timeout=PAGE_TTL)
     return outline, html, fragments
-
-
-def review_form_html(*, initial: dict[str, Any], render: Callable[[], SafeString]) -> SafeString:
-    """The course page's review form fields (``render()``: the template's output) for an
-    unbound form with ``initial`` values: the same for every student with those values, so
-    rendered once per language (its widgets are the page's most costly template work)."""
-    variant = hashlib.sha256(repr(sorted(initial.items())).encode()).hexdigest()[:32]
-    key = f"courses:review-form:{SCHEMA}:{_language()}:{variant}"
-    html: SafeString | None = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, timeout=OUTLINE_TTL)
-    return html
 
 
 # --- the catalogue's pages ----------------------------------------------------------------

@@ -244,7 +244,7 @@ def review_of_user(*, user: UserLike, course: Course) -> Review | None:
     if user is None or not user.is_authenticated:
         return None
     return cached.review_of_user(
-        course_id=course.pk,
+        course=course,
         user_id=user.pk,
         build=lambda: Review.objects.filter(course=course, user_id=user.pk).first(),
     )
