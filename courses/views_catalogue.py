@@ -174,7 +174,9 @@ def _public_parts(
     return {
         # the review form's fields, blank or with the viewer's review (a form sent back with
         # errors is rendered with the page instead)
-        "review_form": render_to_string("partials/form.html", {"form": form}) if form else "",
+        "review_form": (
+            render_to_string("partials/form.html", {"form": form}) if form else SafeString()
+        ),
         "hero": render_to_string("courses/_course_hero_text.html", context, req),
         "about": render_to_string("courses/_course_about.html", context, req),
         "review_summary": render_to_string("courses/_review_summary.html", context, req),

@@ -169,11 +169,11 @@ def course_missing_prerequisites(
             for p in prerequisites
             if p.pk not in done
         )
-    completed = Enrollment.objects.filter(
+    completed_rows = Enrollment.objects.filter(
         user_id=user_id or 0, status=Enrollment.Status.COMPLETED
     ).values("course_id")
     rows = (
-        course.prerequisites.exclude(pk__in=completed)
+        course.prerequisites.exclude(pk__in=completed_rows)
         .order_by("title")
         .values_list("id", "slug", "title")
     )

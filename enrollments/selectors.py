@@ -7,7 +7,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from courses.models import Course, Lesson
@@ -173,13 +172,6 @@ def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:
             },
         ),
     )
-
-
-def learning_list_html(*, user_id: int, render: Callable[[], SafeString]) -> SafeString:
-    """The student's rendered "Continue learning" list, from the cache or from ``render()``
-    (a template's output, kept as the safe string it is)."""
-    html: SafeString = learning_cached(user_id=user_id, part="list-html", build=render)
-    return html
 
 
 # --- recommendations ("not enrolled in") ---------------------------------------------------

@@ -10,6 +10,8 @@ draft modules and lessons; instructors' and staff's include them.
 It also holds the duration labels the outlines (and the catalogue's cards) print.
 """
 
+from typing import cast
+
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
@@ -53,9 +55,9 @@ def course_outline_modules(*, course: Course, drafts: bool = False) -> list[Modu
     )
     for module in module_list:
         module.course = course
-        for lesson in module.lesson_list:  # type: ignore[attr-defined]
+        for lesson in module.lesson_list:
             lesson.course, lesson.module = course, module
-    return module_list
+    return cast(list[Module], module_list)
 
 
 def duration_clock(seconds: int) -> str:
