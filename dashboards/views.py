@@ -44,7 +44,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     user = request.user
-    # The student's own parts, ready to show, cached until their enrollments change.
+    # The student's own parts, rendered once, cached until their enrollments change.
     learning = enrollment_selectors.learning_cached_parts(
         user_id=user.pk,
         parts={
@@ -55,17 +55,28 @@ def home(request: HttpRequest) -> HttpResponse:
                 ),
                 LEARNING_TTL,
             ),
-            "recent": (lambda: enrollment_selectors.recently_viewed_cards(user=user), LEARNING_TTL),
-            "recommended": (lambda: _recommended_cards(user), RECOMMENDED_TTL),
+            "recent-html": (
+                lambda: render_to_string(
+                    "dashboards/_recent_lessons.html",
+                    {"recent_lessons": enrollment_selectors.recently_viewed_cards(user=user)},
+                ),
+                LEARNING_TTL,
+            ),
+            "recommended-html": (
+                lambda: render_to_string(
+                    "dashboards/_recommended.html", {"recommended": _recommended_cards(user)}
+                ),
+                RECOMMENDED_TTL,
+            ),
         },
     )
     context: dict[str, object] = {
         "role": primary_role(user),
         "first_visit": account_selectors.is_first_visit(request),
         "learning_list": learning["list-html"],
-        "recent_lessons": learning["recent"],
+        "recent_lessons_html": learning["recent-html"],
         "recent_notifications": recent_notifications(user_id=user.pk, limit=RECENT_NOTIFICATIONS),
-        "recommended": learning["recommended"],
+        "recommended_html": learning["recommended-html"],
     }
     if user_is_moderator(user):
         context["moderation_pending"] = moderation_pending_total()
