@@ -242,10 +242,7 @@ def _course_page(
             page=page,
             include_hidden=moderator,
         )
-    first_lesson_id = next(
-        (lesson["id"] for module in outline["modules"] for lesson in module["lessons"]), None
-    )
-    resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or first_lesson_id
+    resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or outline["first_lesson_id"]
     return render(
         request,
         "courses/course_detail.html",

@@ -57,6 +57,7 @@ class Outline(TypedDict):
     duration: int
     duration_label: str
     preview_lesson_id: int | None
+    first_lesson_id: int | None
     description_html: str
 
 
@@ -108,6 +109,7 @@ def course_outline_build(*, course: Course) -> Outline:
         duration=total,
         duration_label=duration_words(total),
         preview_lesson_id=preview_lesson_id,
+        first_lesson_id=next((m["lessons"][0]["id"] for m in modules if m["lessons"]), None),
         description_html=str(render_markdown(course.description, min_heading=3)),
     )
 
@@ -168,7 +170,7 @@ def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T
 
 def course_outline(*, course: Course) -> Outline:
     """The outline of ``course`` (any status), from the cache when it is there."""
-    (version,) = cache_versions(course_scope(course.pk))
+    version, _reviews_version = _page_versions(course)
     key = _course_key(course.pk, version, "outline")
     outline: Outline | None = cache.get(key)
     if outline is None:
@@ -177,48 +179,58 @@ def course_outline(*, course: Course) -> Outline:
     return outline
 
 
+class OutlineSummary(TypedDict):
+    """What the course page itself reads of the outline (kept with the rendered section)."""
+
+    first_lesson_id: int | None
+    preview_lesson_id: int | None
+
+
 def course_page_parts(
     *,
     course: Course,
     lesson_url_prefix: str,
     public: str | None = None,
     build_public: Callable[[Outline], dict[str, SafeString]] | None = None,
-) -> tuple[Outline, SafeString, dict[str, SafeString] | None]:
+) -> tuple[Outline | OutlineSummary, SafeString, dict[str, SafeString] | None]:
     """The outline, the rendered outline section and (with ``public``) the page's public parts.
 
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline)`` renders them when the cache has none. Two cache round trips
-    (one for a course from ``course_for_page``).
+    ``build_public(outline)`` renders them when the cache has none. When both are cached the
+    outline itself is not read: its summary (first and preview lesson) comes with the
+    section. One cache round trip for a course from ``course_for_page`` (two without
+    ``public`` or on a miss).
     """
     course_version, reviews_version = _page_versions(course)
-    outline_key = _course_key(course.pk, course_version, "outline")
     html_key = _course_key(course.pk, course_version, "syllabus")
-    keys = [outline_key, html_key]
+    keys = [html_key]
     public_key = None
     if public is not None:
         public_key = _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
         keys.append(public_key)
     found = cache.get_many(keys)
-    outline: Outline | None = found.get(outline_key)
-    if outline is None:
-        outline = course_outline_build(course=course)
-        cache.set(outline_key, outline, timeout=OUTLINE_TTL)
-    html: SafeString | None = found.get(html_key)
-    if html is None:
+    section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
+    fragments: dict[str, SafeString] | None = found.get(public_key) if public_key else None
+    if public_key is not None and section is not None and fragments is not None:
+        return section[1], section[0], fragments
+    outline = course_outline(course=course)
+    if section is None:
         html = render_to_string(
             "courses/_syllabus.html",
             {"outline": outline, "lesson_url_prefix": lesson_url_prefix},
         )
-        cache.set(html_key, html, timeout=OUTLINE_TTL)
-    fragments: dict[str, SafeString] | None = None
-    if public_key is not None and build_public is not None:
-        fragments = found.get(public_key)
-        if fragments is None:
-            fragments = build_public(outline)
-            cache.set(public_key, fragments, timeout=PAGE_TTL)
-    return outline, html, fragments
+        summary = OutlineSummary(
+            first_lesson_id=outline["first_lesson_id"],
+            preview_lesson_id=outline["preview_lesson_id"],
+        )
+        section = (html, summary)
+        cache.set(html_key, section, timeout=OUTLINE_TTL)
+    if public_key is not None and build_public is not None and fragments is None:
+        fragments = build_public(outline)
+        cache.set(public_key, fragments, timeout=PAGE_TTL)
+    return outline, section[0], fragments
 
 
 # --- the catalogue's pages ----------------------------------------------------------------
