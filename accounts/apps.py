@@ -8,4 +8,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and API keys")
 
     def ready(self) -> None:
+        from accounts import cache  # noqa: F401 - the roles cache's invalidation signals
         from accounts.api import schema  # noqa: F401 - registers the OpenAPI extension

@@ -17,7 +17,8 @@ from courses.policies import course_can_review
 from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue, teach_course_list
 from enrollments import selectors as enrollment_selectors
-from notifications.selectors import notification_list
+from enrollments.cache import LEARNING_TTL
+from notifications.selectors import recent_notifications
 
 RECENT_NOTIFICATIONS = 5
 RECENT_REPORTS = 5
@@ -44,24 +45,39 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     user = request.user
+    # The student's own parts, rendered once, cached until their enrollments change.
+    learning = enrollment_selectors.learning_cached_parts(
+        user_id=user.pk,
+        parts={
+            "list-html": (
+                lambda: render_to_string(
+                    "enrollments/_learning_list.html",
+                    {"enrollments": enrollment_selectors.learning_list(user=user)},
+                ),
+                LEARNING_TTL,
+            ),
+            "recent-html": (
+                lambda: render_to_string(
+                    "dashboards/_recent_lessons.html",
+                    {"recent_lessons": enrollment_selectors.recently_viewed_cards(user=user)},
+                ),
+                LEARNING_TTL,
+            ),
+            "recommended-html": (
+                lambda: render_to_string(
+                    "dashboards/_recommended.html", {"recommended": _recommended_cards(user)}
+                ),
+                RECOMMENDED_TTL,
+            ),
+        },
+    )
     context: dict[str, object] = {
         "role": primary_role(user),
         "first_visit": account_selectors.is_first_visit(request),
-        "learning_list": enrollment_selectors.learning_list_html(
-            user_id=user.pk,
-            render=lambda: render_to_string(
-                "enrollments/_learning_list.html",
-                {"enrollments": enrollment_selectors.learning_list(user=user)},
-            ),
-        ),
-        "recent_lessons": enrollment_selectors.recently_viewed_lessons(user=user),
-        "recent_notifications": list(notification_list(user=user)[:RECENT_NOTIFICATIONS]),
-        "recommended": enrollment_selectors.learning_cached(
-            user_id=user.pk,
-            part="recommended",
-            build=lambda: _recommended_cards(user),
-            timeout=RECOMMENDED_TTL,
-        ),
+        "learning_list": learning["list-html"],
+        "recent_lessons_html": learning["recent-html"],
+        "recent_notifications": recent_notifications(user_id=user.pk, limit=RECENT_NOTIFICATIONS),
+        "recommended_html": learning["recommended-html"],
     }
     if user_is_moderator(user):
         context["moderation_pending"] = moderation_pending_total()

@@ -41,9 +41,9 @@ from courses.policies import course_is_instructor
 from courses.selectors.lessons import (
     LESSON_FILE_ROLES,
     MEDIA_URL_EXPIRE_SECONDS,
-    course_outline_querysets,
     lesson_with_course_get,
 )
+from courses.selectors.outline import course_outline_modules
 from enrollments import selectors as enrollment_selectors
 from enrollments.models import Enrollment
 from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
@@ -150,22 +150,53 @@ def _user_id(user: Any) -> int | None:
     return int(user.pk)
 
 
-def course_missing_prerequisites(*, user: Any, course: Course) -> tuple[PrerequisiteInfo, ...]:
-    """The course's prerequisites the user has not completed yet (one query)."""
+def course_missing_prerequisites(
+    *, user: Any, course: Course, completed: set[int] | None = None
+) -> tuple[PrerequisiteInfo, ...]:
+    """The course's prerequisites the user has not completed yet (one query; none for a
+    course with its prerequisites prefetched and ``completed``, the ids of the courses the
+    user completed, given)."""
     user_id = _user_id(user)
-    completed = Enrollment.objects.filter(
+    prefetched = getattr(course, "_prefetched_objects_cache", {}).get("prerequisites")
+    if prefetched is not None:  # the course page's cached course
+        prerequisites = sorted(prefetched, key=lambda p: p.title)
+        if not prerequisites:
+            return ()
+        done = (
+            completed
+            if completed is not None
+            else set(
+                Enrollment.objects.filter(
+                    user_id=user_id or 0,
+                    status=Enrollment.Status.COMPLETED,
+                    course_id__in=[p.pk for p in prerequisites],
+                ).values_list("course_id", flat=True)
+            )
+        )
+        return tuple(
+            PrerequisiteInfo(id=p.pk, slug=p.slug, title=p.title)
+            for p in prerequisites
+            if p.pk not in done
+        )
+    completed_rows = Enrollment.objects.filter(
         user_id=user_id or 0, status=Enrollment.Status.COMPLETED
     ).values("course_id")
     rows = (
-        course.prerequisites.exclude(pk__in=completed)
+        course.prerequisites.exclude(pk__in=completed_rows)
         .order_by("title")
         .values_list("id", "slug", "title")
     )
     return tuple(PrerequisiteInfo(id=i, slug=s, title=t) for i, s, t in rows)
 
 
-def course_access(*, user: Any, course: Course) -> CourseAccess:
-    """At most four queries (roles, instructors, enrollment, prerequisites); fewer for staff."""
+def course_access(*, user: Any, course: Course, cached: bool = False) -> CourseAccess:
+    """At most four queries (roles, instructors, enrollment, prerequisites); fewer for staff.
+
+    ``cached``: for pages that only show the enrollment (the course page), take it and the
+    completed courses from the student's cached enrollments
+    (``enrollments.selectors.live_enrollments_by_course``): no query for a course loaded
+    with its instructors and prerequisites. Never write through such an enrollment.
+    """
     user_id = _user_id(user)
     if user_id is None:
         return CourseAccess(
@@ -175,10 +206,16 @@ def course_access(*, user: Any, course: Course) -> CourseAccess:
     # staff member costs no instructor query
     staff = user_is_staff(user)
     instructor = not staff and course_is_instructor(user=user, course=course)
-    enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
+    completed: set[int] | None = None
+    if cached:
+        live = enrollment_selectors.live_enrollments_by_course(user_id=user_id)
+        enrollment = live.get(course.pk)
+        completed = {i for i, e in live.items() if e.status == Enrollment.Status.COMPLETED}
+    else:
+        enrollment = enrollment_selectors.enrollment_get(user=user, course=course)
     missing: tuple[PrerequisiteInfo, ...] = ()
     if enrollment is not None and not (staff or instructor):
-        missing = course_missing_prerequisites(user=user, course=course)
+        missing = course_missing_prerequisites(user=user, course=course, completed=completed)
     return CourseAccess(
         course=course,
         user_id=user_id,
@@ -391,22 +428,6 @@ def _download_name(title: str, name: str | None) -> str:
 
 # --- the learner's outline -----------------------------------------------------------------
 
-OUTLINE_LESSON_FIELDS = (
-    "id",
-    "module_id",
-    "course_id",
-    "title",
-    "kind",
-    "order",
-    "duration",
-    "is_preview",
-    "is_required",
-    "release",
-    "release_days",
-    "release_date",
-    "is_published",
-)
-
 
 @dataclass(frozen=True)
 class OutlineLesson:
@@ -433,39 +454,29 @@ class OutlineModule:
 def course_learning_outline(
     *, course: Course, context: CourseAccess, completed_ids: set[int]
 ) -> list[OutlineModule]:
-    """Modules and lessons with each lesson's access for this user (two queries). Students
-    get the visible ones; instructors and staff the drafts too (``is_draft``)."""
-    modules, lessons = course_outline_querysets(
-        course=course, include_drafts=context.bypasses_rules
-    )
-    module_list = list(modules.order_by("order", "id").only("id", "title", "is_published"))
-    by_id = {module.pk: module for module in module_list}
-    lessons_by_module: dict[int, list[OutlineLesson]] = {}
-    for lesson in lessons.order_by("order", "id").only(*OUTLINE_LESSON_FIELDS):
-        module = by_id.get(lesson.module_id)
-        if module is None:
-            continue
-        lesson.course, lesson.module = course, module  # the access rule reads them; no query
-        lessons_by_module.setdefault(lesson.module_id, []).append(
-            OutlineLesson(
-                id=lesson.pk,
-                title=lesson.title,
-                kind=lesson.kind,
-                kind_label=str(LessonKind(lesson.kind).label),
-                duration=lesson.duration,
-                is_preview=lesson.is_preview,
-                is_required=lesson.is_required,
-                access=lesson_access(user=None, lesson=lesson, context=context),
-                completed=lesson.pk in completed_ids,
-                is_draft=not lesson.is_published,
-            )
-        )
+    """Modules and lessons with each lesson's access for this user (two queries, the courses
+    app's one outline). Students get the visible ones; instructors and staff the drafts too
+    (``is_draft``)."""
     return [
         OutlineModule(
             id=module.pk,
             title=module.title,
-            lessons=tuple(lessons_by_module.get(module.pk, [])),
+            lessons=tuple(
+                OutlineLesson(
+                    id=lesson.pk,
+                    title=lesson.title,
+                    kind=lesson.kind,
+                    kind_label=str(LessonKind(lesson.kind).label),
+                    duration=lesson.duration,
+                    is_preview=lesson.is_preview,
+                    is_required=lesson.is_required,
+                    access=lesson_access(user=None, lesson=lesson, context=context),
+                    completed=lesson.pk in completed_ids,
+                    is_draft=not lesson.is_published,
+                )
+                for lesson in module.lesson_list  # type: ignore[attr-defined]
+            ),
             is_draft=not module.is_published,
         )
-        for module in module_list
+        for module in course_outline_modules(course=course, drafts=context.bypasses_rules)
     ]

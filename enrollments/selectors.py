@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
@@ -128,20 +127,56 @@ def learning_cached(
     *, user_id: int, part: str, build: Callable[[], Any], timeout: int = LEARNING_TTL
 ) -> Any:
     """``build()``'s result for this student, cached until their enrollments change."""
+    return learning_cached_parts(user_id=user_id, parts={part: (build, timeout)})[part]
+
+
+def learning_cached_parts(
+    *, user_id: int, parts: dict[str, tuple[Callable[[], Any], int]]
+) -> dict[str, Any]:
+    """Several of the student's cached parts (name: ``(build, timeout)``) in two round
+    trips (the version, then the parts), each built on a miss."""
     version = cache_version(learning_scope(user_id))
-    key = f"learning:{part}:{user_id}:{version}:{get_language() or 'en'}"
-    value = cache.get(key)
-    if value is None:
-        value = build()
-        cache.set(key, value, timeout=timeout)
-    return value
+    language = get_language() or "en"
+    keys = {part: f"learning:{part}:{user_id}:{version}:{language}" for part in parts}
+    found = cache.get_many(keys.values())
+    values: dict[str, Any] = {}
+    for part, (build, timeout) in parts.items():
+        value = found.get(keys[part])
+        if value is None:
+            value = build()
+            cache.set(keys[part], value, timeout=timeout)
+        values[part] = value
+    return values
 
 
-def learning_list_html(*, user_id: int, render: Callable[[], SafeString]) -> SafeString:
-    """The student's rendered "Continue learning" list, from the cache or from ``render()``
-    (a template's output, kept as the safe string it is)."""
-    html: SafeString = learning_cached(user_id=user_id, part="list-html", build=render)
-    return html
+def recently_viewed_cards(*, user: Any, limit: int = 5) -> list[dict[str, Any]]:
+    """``recently_viewed_lessons`` as ready data for the dashboard (course slug and title,
+    lesson id and title)."""
+    return [
+        {
+            "course_slug": p.lesson.course.slug,
+            "course_title": p.lesson.course.title,
+            "lesson_id": p.lesson_id,
+            "lesson_title": p.lesson.title,
+        }
+        for p in recently_viewed_lessons(user=user, limit=limit)
+    ]
+
+
+def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:
+    """The student's live enrollments by course id, cached until their enrollments change
+    (for pages that show them: snapshots, never written through)."""
+    return cast(
+        dict[int, Enrollment],
+        learning_cached(
+            user_id=user_id,
+            part="live",
+            build=lambda: {
+                e.course_id: e
+                for e in Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES)
+            },
+        ),
+    )
 
 
 # --- recommendations ("not enrolled in") ---------------------------------------------------

@@ -75,8 +75,12 @@ class PrefixedRedisCache(BaseCache):
         return None if timeout is None else max(0, int(timeout))
 
     def key(self, key: str, version: int | None = None) -> str:
-        """The Redis key under which ``key`` is stored (for ``redis_client()`` callers)."""
-        return self.make_and_validate_key(key, version=version)
+        """The Redis key under which ``key`` is stored (for ``redis_client()`` callers).
+
+        Not checked against memcached's key rules (Django's ``validate_key``, a pass over
+        every character of every key): Redis takes any key.
+        """
+        return self.make_key(key, version=version)
 
     def add(
         self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None

@@ -198,7 +198,8 @@ KALPLA_WS_AUTH_TIMEOUT = 5.0
 # (kalpla.consumers.MAX_FRAME_CHARS) with an error frame.
 KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
 
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache and kept in the database (a cache miss reads the row).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # --- auth ----------------------------------------------------------------------------------
 

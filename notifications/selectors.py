@@ -7,7 +7,7 @@ import binascii
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from accounts.models import User
 
 UNREAD_CACHE_SECONDS = 24 * 3600
+RECENT_CACHE_SECONDS = 60
 PAGE_SIZE = 20
 
 
@@ -35,6 +36,28 @@ def notification_list(*, user: User, unread: bool | None = None) -> QuerySet[Not
     elif unread is False:
         qs = qs.filter(read_at__isnull=False)
     return qs
+
+
+def recent_notifications_key(user_id: int) -> str:
+    return f"notifications:recent:{user_id}"
+
+
+def recent_notifications(*, user_id: int, limit: int = 5) -> list[dict[str, Any]]:
+    """The user's newest notifications as ready data (title, url, read or not, when), cached
+    like the unread count: the services that add notifications or mark them read forget
+    both (``notifications.services.inapp.unread_cache_invalidate``)."""
+    key = recent_notifications_key(user_id)
+    cached: tuple[int, list[dict[str, Any]]] | None = cache.get(key)
+    if cached is not None and cached[0] >= limit:
+        return cached[1][:limit]
+    items = [
+        {"title": n.title, "url": n.url, "read_at": n.read_at, "created_at": n.created_at}
+        for n in Notification.objects.filter(recipient_id=user_id)
+        .order_by("-created_at", "-id")
+        .only("title", "url", "read_at", "created_at")[:limit]
+    ]
+    cache.set(key, (limit, items), RECENT_CACHE_SECONDS)
+    return items
 
 
 def notification_get(*, user: User, notification_id: int) -> Notification:

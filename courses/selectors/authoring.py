@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from courses.guards import require_editor
 from courses.models import Course, Lesson, Module, Resource, Review
+from courses.selectors.outline import course_outline_modules
 
 
 def teach_course_list(*, user: Any) -> QuerySet[Course]:
@@ -62,25 +63,9 @@ def course_get_for_editing(*, slug: str, user: Any) -> Course:
 
 
 def course_outline_for_editing(*, course: Course) -> list[Module]:
-    """The modules in order, each with its lessons (``module.lesson_list``) in order."""
-    lessons = Lesson.objects.order_by("order", "id").only(
-        "id",
-        "module_id",
-        "course_id",
-        "title",
-        "kind",
-        "order",
-        "is_preview",
-        "duration",
-        "media_status",
-        "release",
-        "is_published",
-    )
-    return list(
-        Module.objects.filter(course=course)
-        .order_by("order", "id")
-        .prefetch_related(Prefetch("lessons", queryset=lessons, to_attr="lesson_list"))
-    )
+    """The modules in order, drafts too, each with its lessons (``module.lesson_list``) in
+    order."""
+    return course_outline_modules(course=course, drafts=True)
 
 
 def module_get_for_editing(*, module_id: int, user: Any) -> Module:

@@ -6,7 +6,7 @@ comes back as the ``SafeString`` the template engine made, so callers print it a
 
 import hashlib
 from collections.abc import Callable
-from typing import Any, TypedDict, TypeVar
+from typing import Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
@@ -23,8 +23,8 @@ from courses.cache import (
     reviews_scope,
 )
 from courses.markdown import render_markdown
-from courses.models import Course, Lesson, Module
-from courses.selectors.catalogue import duration_clock, duration_words
+from courses.models import Course, Lesson
+from courses.selectors.outline import course_outline_modules, duration_clock, duration_words
 from kalpla.cache import cache_versions, cache_versions_seen
 
 T = TypeVar("T")
@@ -57,6 +57,7 @@ class Outline(TypedDict):
     duration: int
     duration_label: str
     preview_lesson_id: int | None
+    first_lesson_id: int | None
     description_html: str
 
 
@@ -70,13 +71,11 @@ def _course_key(course_id: int, version: int, part: str) -> str:
 
 
 def course_outline_build(*, course: Course) -> Outline:
-    lessons_by_module: dict[int, list[LessonData]] = {}
-    # The public outline: what students see (no drafts, no lessons of draft modules).
-    lessons = Lesson.objects.visible().filter(course=course).order_by("order", "id")
-    for lesson in lessons.only(
-        "id", "module_id", "title", "kind", "duration", "is_preview", "order"
-    ):
-        lessons_by_module.setdefault(lesson.module_id, []).append(
+    """The public outline (what students see) as ready data, from ``course_outline_modules``."""
+    modules: list[ModuleData] = []
+    preview_lesson_id: int | None = None
+    for module in course_outline_modules(course=course):
+        module_lessons = [
             LessonData(
                 id=lesson.pk,
                 title=lesson.title,
@@ -87,11 +86,8 @@ def course_outline_build(*, course: Course) -> Outline:
                 is_preview=lesson.is_preview,
                 order=lesson.order,
             )
-        )
-    modules: list[ModuleData] = []
-    preview_lesson_id: int | None = None
-    for module in Module.objects.visible().filter(course=course).order_by("order", "id"):
-        module_lessons = lessons_by_module.get(module.pk, [])
+            for lesson in module.lesson_list  # type: ignore[attr-defined]
+        ]
         module_duration = sum(lesson["duration"] for lesson in module_lessons)
         modules.append(
             ModuleData(
@@ -113,13 +109,68 @@ def course_outline_build(*, course: Course) -> Outline:
         duration=total,
         duration_label=duration_words(total),
         preview_lesson_id=preview_lesson_id,
+        first_lesson_id=next((m["lessons"][0]["id"] for m in modules if m["lessons"]), None),
         description_html=str(render_markdown(course.description, min_heading=3)),
     )
 
 
+def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course | None:
+    """The course at ``slug`` as the course page reads it, from the cache when it is there.
+
+    ``build()`` loads it from the database with what the page shows of it (category,
+    instructors, prerequisites, prefetched so the policies and selectors ask no more). The
+    entry keeps the course version it was built under: any change of the course retires it.
+    The version is read before the row, so a write committed meanwhile is never kept; on a
+    first visit that costs one small query for the course's id.
+    """
+    key = f"courses:by-slug:{SCHEMA}:{slug}"
+    entry: dict[str, Any] | None = cache.get(key)
+    if entry is not None:
+        course_id = entry["id"]
+    else:
+        course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if course_id is None:
+            return None
+    versions = tuple(cache_versions(course_scope(course_id), reviews_scope(course_id)))
+    if entry is not None and entry["version"] == versions[0]:
+        course = cast(Course, entry["course"])
+    else:
+        built = build()
+        if built is None or built.pk != course_id:
+            return built
+        course = built
+        cache.set(key, {"id": course_id, "version": versions[0], "course": course}, PAGE_TTL)
+    course._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
+    return course
+
+
+def _page_versions(course: Course) -> tuple[int, int]:
+    """The versions of the course and of its reviews: read once with the course by
+    ``course_for_page`` (one round trip for the whole page), else now."""
+    known: tuple[int, int] | None = getattr(course, "_page_versions", None)
+    if known is None:
+        course_version, reviews_version = cache_versions(
+            course_scope(course.pk), reviews_scope(course.pk)
+        )
+        known = (course_version, reviews_version)
+    return known
+
+
+def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T:
+    """One user's review of one course (``build()``: from the database), cached until a
+    review of the course changes."""
+    _course_version, version = _page_versions(course)
+    key = f"courses:review-of:{SCHEMA}:{course.pk}:{user_id}:{version}"
+    entry: tuple[T] | None = cache.get(key)
+    if entry is None:
+        entry = (build(),)  # in a tuple: "no review" is kept too
+        cache.set(key, entry, timeout=PAGE_TTL)
+    return entry[0]
+
+
 def course_outline(*, course: Course) -> Outline:
     """The outline of ``course`` (any status), from the cache when it is there."""
-    (version,) = cache_versions(course_scope(course.pk))
+    version, _reviews_version = _page_versions(course)
     key = _course_key(course.pk, version, "outline")
     outline: Outline | None = cache.get(key)
     if outline is None:
@@ -128,49 +179,58 @@ def course_outline(*, course: Course) -> Outline:
     return outline
 
 
+class OutlineSummary(TypedDict):
+    """What the course page itself reads of the outline (kept with the rendered section)."""
+
+    first_lesson_id: int | None
+    preview_lesson_id: int | None
+
+
 def course_page_parts(
     *,
     course: Course,
     lesson_url_prefix: str,
     public: str | None = None,
     build_public: Callable[[Outline], dict[str, SafeString]] | None = None,
-) -> tuple[Outline, SafeString, dict[str, SafeString] | None]:
+) -> tuple[Outline | OutlineSummary, SafeString, dict[str, SafeString] | None]:
     """The outline, the rendered outline section and (with ``public``) the page's public parts.
 
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline)`` renders them when the cache has none. Two cache round trips.
+    ``build_public(outline)`` renders them when the cache has none. When both are cached the
+    outline itself is not read: its summary (first and preview lesson) comes with the
+    section. One cache round trip for a course from ``course_for_page`` (two without
+    ``public`` or on a miss).
     """
-    course_version, reviews_version = cache_versions(
-        course_scope(course.pk), reviews_scope(course.pk)
-    )
-    outline_key = _course_key(course.pk, course_version, "outline")
+    course_version, reviews_version = _page_versions(course)
     html_key = _course_key(course.pk, course_version, "syllabus")
-    keys = [outline_key, html_key]
+    keys = [html_key]
     public_key = None
     if public is not None:
         public_key = _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
         keys.append(public_key)
     found = cache.get_many(keys)
-    outline: Outline | None = found.get(outline_key)
-    if outline is None:
-        outline = course_outline_build(course=course)
-        cache.set(outline_key, outline, timeout=OUTLINE_TTL)
-    html: SafeString | None = found.get(html_key)
-    if html is None:
+    section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
+    fragments: dict[str, SafeString] | None = found.get(public_key) if public_key else None
+    if public_key is not None and section is not None and fragments is not None:
+        return section[1], section[0], fragments
+    outline = course_outline(course=course)
+    if section is None:
         html = render_to_string(
             "courses/_syllabus.html",
             {"outline": outline, "lesson_url_prefix": lesson_url_prefix},
         )
-        cache.set(html_key, html, timeout=OUTLINE_TTL)
-    fragments: dict[str, SafeString] | None = None
-    if public_key is not None and build_public is not None:
-        fragments = found.get(public_key)
-        if fragments is None:
-            fragments = build_public(outline)
-            cache.set(public_key, fragments, timeout=PAGE_TTL)
-    return outline, html, fragments
+        summary = OutlineSummary(
+            first_lesson_id=outline["first_lesson_id"],
+            preview_lesson_id=outline["preview_lesson_id"],
+        )
+        section = (html, summary)
+        cache.set(html_key, section, timeout=OUTLINE_TTL)
+    if public_key is not None and build_public is not None and fragments is None:
+        fragments = build_public(outline)
+        cache.set(public_key, fragments, timeout=PAGE_TTL)
+    return outline, section[0], fragments
 
 
 # --- the catalogue's pages ----------------------------------------------------------------

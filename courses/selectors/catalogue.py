@@ -25,6 +25,9 @@ from django.utils.translation import gettext as _
 
 from courses.learners import ViewerAccess, learners
 from courses.models import Category, Course, Lesson, Review, Tag
+from courses.selectors import cached
+from courses.selectors.outline import duration_clock as duration_clock  # the pages print it
+from courses.selectors.outline import duration_words as duration_words  # the pages print it
 from courses.services.search import course_search
 
 if TYPE_CHECKING:
@@ -45,9 +48,10 @@ UserLike = Any  # a User, AnonymousUser or None
 # --- the viewer's relation to a course (rules live in enrollments.access) -----------------
 
 
-def viewer_access(*, user: UserLike, course: Course) -> ViewerAccess:
-    """Computed once per page: enrollment, instructor and staff flags (at most four queries)."""
-    return learners().course_access(user=user, course=course)
+def viewer_access(*, user: UserLike, course: Course, cached: bool = False) -> ViewerAccess:
+    """Computed once per page: enrollment, instructor and staff flags (at most four queries;
+    ``cached``: the student's enrollments from the cache, for pages that only show them)."""
+    return learners().course_access(user=user, course=course, cached=cached)
 
 
 def enroll_state(*, user: UserLike, course: Course, access: ViewerAccess | None = None) -> str:
@@ -169,13 +173,17 @@ def course_detail_get(*, slug: str, user: UserLike, prefetch: bool = True) -> Co
     raise Http404("No such course.")
 
 
-def course_page_get(
-    *, slug: str, user: UserLike, prefetch: bool = True
-) -> tuple[Course, ViewerAccess]:
+def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]:
     """``course_detail_get`` and the viewer's ``course_access`` with it, for pages that need
-    both: the access rule decides visibility, so it is worked out once."""
-    course = _course_for_page(slug=slug, prefetch=prefetch)
-    access = viewer_access(user=user, course=course)
+    both: the access rule decides visibility, so it is worked out once. The course comes from
+    the cache (``courses.selectors.cached.course_for_page``) with its category, instructors
+    and prerequisites, so the access rule asks no instructor query."""
+    course = cached.course_for_page(
+        slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True)
+    )
+    if course is None:
+        raise Http404("No such course.")
+    access = viewer_access(user=user, course=course, cached=True)
     if not access.is_visible:
         raise Http404("No such course.")
     return course, access
@@ -241,7 +249,11 @@ def review_get(*, review_id: int) -> Review:
 def review_of_user(*, user: UserLike, course: Course) -> Review | None:
     if user is None or not user.is_authenticated:
         return None
-    return Review.objects.filter(course=course, user_id=user.pk).first()
+    return cached.review_of_user(
+        course=course,
+        user_id=user.pk,
+        build=lambda: Review.objects.filter(course=course, user_id=user.pk).first(),
+    )
 
 
 # --- display helpers (site and API) -------------------------------------------------------------
@@ -293,22 +305,3 @@ def price_label(course: Course) -> str:
     symbol = CURRENCY_SYMBOLS.get(course.currency)
     amount = f"{course.price:,.2f}".removesuffix(".00")
     return f"{symbol}{amount}" if symbol else f"{amount} {course.currency}"
-
-
-def duration_clock(seconds: int) -> str:
-    """mm:ss, or h:mm:ss from an hour on."""
-    seconds = max(int(seconds or 0), 0)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
-
-
-def duration_words(seconds: int) -> str:
-    """ "2 h 05 min", "45 min", "< 1 min"."""
-    minutes = round(max(int(seconds or 0), 0) / 60)
-    if minutes < 1:
-        return str(_("< 1 min")) if seconds else ""
-    hours, minutes = divmod(minutes, 60)
-    if hours:
-        return str(_("%(h)d h %(m)02d min") % {"h": hours, "m": minutes})
-    return str(_("%(m)d min") % {"m": minutes})

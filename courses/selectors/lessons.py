@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
 
-from courses.models import Course, Lesson, Module
+from courses.models import Course, Lesson
 from mediatools.captions import CaptionError, Cue, parse_vtt
 
 logger = logging.getLogger(__name__)
@@ -99,18 +99,6 @@ def lesson_visible_list() -> QuerySet[Lesson]:
 def lesson_with_course_get(*, lesson_id: int) -> Lesson | None:
     """The lesson with its course (one query), or None."""
     return Lesson.objects.select_related("course").filter(pk=lesson_id).first()
-
-
-def course_outline_querysets(
-    *, course: Course, include_drafts: bool
-) -> tuple[QuerySet[Module], QuerySet[Lesson]]:
-    """The course's modules and lessons (drafts only when asked), for an outline the caller
-    orders and trims."""
-    modules = Module.objects.filter(course=course)
-    lessons = Lesson.objects.filter(course=course)
-    if not include_drafts:
-        modules, lessons = modules.visible(), lessons.visible()
-    return modules, lessons
 
 
 # --- the player's transcript ----------------------------------------------------------------

@@ -145,7 +145,13 @@ def _public_parts(
         "prerequisites": selectors.course_prerequisites(course=course),
     }
     req = request if context.get("user") is not None else None
+    form = context.get("review_form")
     return {
+        # the review form's fields, blank or with the viewer's review (a form sent back with
+        # errors is rendered with the page instead)
+        "review_form": (
+            render_to_string("partials/form.html", {"form": form}) if form else SafeString()
+        ),
         "hero": render_to_string("courses/_course_hero_text.html", context, req),
         "about": render_to_string("courses/_course_about.html", context, req),
         "review_summary": render_to_string("courses/_review_summary.html", context, req),
@@ -182,6 +188,7 @@ def _course_page(
         "course": course,
         "language_label": _language_label(course.language),
         "invite": bool(review_form),
+        "review_form": review_form and ReviewForm(initial=review_form.initial),
         "user": None,
         "is_instructor": False,
         "can_moderate": False,
@@ -210,10 +217,7 @@ def _course_page(
             page=page,
             include_hidden=moderator,
         )
-    first_lesson_id = next(
-        (lesson["id"] for module in outline["modules"] for lesson in module["lessons"]), None
-    )
-    resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or first_lesson_id
+    resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or outline["first_lesson_id"]
     return render(
         request,
         "courses/course_detail.html",
@@ -242,7 +246,7 @@ def _course_page(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course, access = selectors.course_page_get(slug=slug, user=request.user, prefetch=False)
+    course, access = selectors.course_page_get(slug=slug, user=request.user)
     return _course_page(request, course, access=access)
 
 

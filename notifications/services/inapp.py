@@ -16,7 +16,11 @@ from django.utils import timezone
 
 from kalpla.realtime import realtime_publish, user_group
 from notifications.models import Notification
-from notifications.selectors import unread_cache_key, unread_counts_fresh
+from notifications.selectors import (
+    recent_notifications_key,
+    unread_cache_key,
+    unread_counts_fresh,
+)
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -34,9 +38,13 @@ def iso_z(moment: datetime | None) -> str | None:
 
 
 def unread_cache_invalidate(*, user_ids: Iterable[int]) -> None:
-    """Forget cached counts once the transaction commits (earlier, a reader could re-cache
+    """Forget cached counts (and recent lists) once the transaction commits (earlier, a reader could re-cache
     the old value before the new rows are visible)."""
-    keys = [unread_cache_key(user_id) for user_id in set(user_ids)]
+    keys = [
+        key
+        for user_id in set(user_ids)
+        for key in (unread_cache_key(user_id), recent_notifications_key(user_id))
+    ]
     if keys:
         transaction.on_commit(lambda: cache.delete_many(keys))
 
