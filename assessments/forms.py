@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from kalpla.exceptions import ValidationError
 
 from .engine.kinds import QuestionKind
-from .models import Quiz
+from .models import Assignment, Quiz
+from .services.assignments import SETTINGS as ASSIGNMENT_SETTINGS
 from .services.quizzes import SETTINGS
 
 
@@ -147,3 +148,69 @@ class GradeForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the mark changes (kept in the audit trail)"), required=False, max_length=500
     )
+
+
+class AssignmentSettingsForm(forms.ModelForm):
+    """An assignment's settings; dates in the course's time zone (the view activates it)."""
+
+    file_kinds = forms.MultipleChoiceField(
+        label=_("File types"),
+        required=False,
+        choices=[
+            ("document", _("Documents (PDF, Word, Excel, PowerPoint, ZIP, text)")),
+            ("image", _("Images")),
+            ("audio", _("Audio recordings")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Assignment
+        fields = ASSIGNMENT_SETTINGS
+        widgets = {
+            "due_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "cutoff_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "instructions": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def clean(self) -> dict:
+        cleaned = super().clean() or {}
+        due, cutoff = cleaned.get("due_at"), cleaned.get("cutoff_at")
+        if due and cutoff and cutoff < due:
+            self.add_error("cutoff_at", _("The cut-off cannot come before the due date."))
+        if not (cleaned.get("accepts_text") or cleaned.get("accepts_file")):
+            self.add_error("accepts_text", _("Accept a written answer, a file, or both."))
+        return cleaned
+
+
+class SubmissionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your answer"), required=False, widget=forms.Textarea(attrs={"rows": 10}),
+        max_length=100000,
+    )  # fmt: skip
+    file = forms.FileField(label=_("File"), required=False)
+
+
+class SubmissionGradeForm(forms.Form):
+    score = forms.DecimalField(label=_("Mark"), min_value=0, decimal_places=2)
+    feedback = forms.CharField(
+        label=_("Feedback for the student"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    reason = forms.CharField(
+        label=_("Why the mark changes (kept in the audit trail)"), required=False, max_length=500
+    )
+
+
+class ExtensionForm(forms.Form):
+    student = forms.EmailField(label=_("Student's email"))
+    due_at = forms.DateTimeField(
+        label=_("New due date"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=500)

@@ -7,6 +7,7 @@ they were), so editing a question later never changes an attempt already taken, 
 reads only the attempt's own rows.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -295,10 +296,20 @@ class AttemptQuestion(models.Model):
 
 
 class GradeChange(models.Model):
-    """The audit trail of an attempt's marks: one row when the grading worker grades it, one
-    for each mark a mentor gives or changes (who, when, old and new score, why)."""
+    """The audit trail of marks: one row when the grading worker grades a quiz attempt, one for
+    each mark a mentor gives or changes on an attempt's answer or an assignment submission
+    (who, when, old and new score, why)."""
 
-    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="grade_changes")
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="grade_changes"
+    )
+    submission = models.ForeignKey(
+        "Submission",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grade_changes",
+    )
     attempt_question = models.ForeignKey(
         AttemptQuestion,
         null=True,
@@ -324,8 +335,173 @@ class GradeChange(models.Model):
                 fields=["attempt"],
                 condition=Q(attempt_question__isnull=True, changed_by__isnull=True),
                 name="grade_change_one_automatic_grading",
+            ),
+            models.CheckConstraint(
+                condition=Q(attempt__isnull=False) | Q(submission__isnull=False),
+                name="grade_change_of_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attempt_id or self.submission_id}: {self.old_score} -> {self.new_score}"
+
+
+def submission_upload_to(instance: "Submission", filename: str) -> str:
+    """Private: served only through signed /files/ links that check who asks."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return (
+        f"private/assignments/{instance.assignment_id}/{instance.student_id}/"
+        f"{uuid.uuid4().hex}.{extension[:8]}"
+    )
+
+
+class Assignment(models.Model):
+    """Work students hand in for a lesson of kind ``assignment``: text, a file, or both; due
+    and cut-off dates in the course's time zone; a penalty per day late up to a cap."""
+
+    lesson = models.OneToOneField(
+        "courses.Lesson", on_delete=models.CASCADE, related_name="assignment"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="assignments"
+    )
+    instructions = models.TextField(_("instructions (Markdown)"), blank=True, max_length=20000)
+    accepts_text = models.BooleanField(_("students write an answer"), default=True)
+    accepts_file = models.BooleanField(_("students upload a file"), default=False)
+    file_kinds = models.JSONField(
+        _("file types"), default=list, blank=True, help_text=_("document, image, audio")
+    )
+    max_file_mb = models.PositiveSmallIntegerField(
+        _("largest file (MB)"), default=10, validators=[MinValueValidator(1)]
+    )
+    points = models.DecimalField(
+        _("points"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    cutoff_at = models.DateTimeField(
+        _("cut-off"), null=True, blank=True, help_text=_("No work is accepted after it.")
+    )
+    penalty_per_day = models.DecimalField(
+        _("late penalty per day (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    penalty_cap = models.DecimalField(
+        _("largest late penalty (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(100),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    allow_resubmission = models.BooleanField(_("resubmission until the due date"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_at__isnull=True)
+                | Q(cutoff_at__isnull=True)
+                | Q(cutoff_at__gte=models.F("due_at")),
+                name="assignment_cutoff_after_due",
+            ),
+            models.CheckConstraint(
+                condition=Q(accepts_text=True) | Q(accepts_file=True),
+                name="assignment_accepts_something",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.lesson_id)
+
+
+class Extension(models.Model):
+    """More time for one student: their own due date (and cut-off)."""
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="extensions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_extensions"
+    )
+    due_at = models.DateTimeField(_("due"))
+    cutoff_at = models.DateTimeField(_("cut-off"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student"], name="extension_one_per_student"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt_id}: {self.old_score} -> {self.new_score}"
+        return f"{self.assignment_id}/{self.student_id}"
+
+
+class Submission(models.Model):
+    """One version of a student's work; a resubmission adds a version and keeps the others.
+    ``is_latest`` marks the version that counts. Its mark stays hidden from the student until
+    the grade is released."""
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        GRADED = "graded", _("Graded")
+
+    assignment = models.ForeignKey(Assignment, on_delete=models.CASCADE, related_name="submissions")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignment_submissions"
+    )
+    version = models.PositiveSmallIntegerField(default=1)
+    is_latest = models.BooleanField(default=True)
+    text = models.TextField(_("answer"), blank=True, max_length=100000)
+    file = models.FileField(_("file"), upload_to=submission_upload_to, blank=True)
+    file_name = models.CharField(max_length=200, blank=True)
+    file_type = models.CharField(max_length=100, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    submitted_at = models.DateTimeField(_("submitted"))
+    days_late = models.PositiveSmallIntegerField(_("days late"), default=0)
+    state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)
+    score = models.DecimalField(_("mark"), max_digits=7, decimal_places=2, null=True, blank=True)
+    penalty_percent = models.DecimalField(
+        _("late penalty (%)"), max_digits=5, decimal_places=2, default=Decimal(0)
+    )
+    final_score = models.DecimalField(
+        _("mark after penalty"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    feedback = models.TextField(_("feedback"), blank=True, max_length=20000)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    graded_at = models.DateTimeField(null=True, blank=True)
+    released_at = models.DateTimeField(_("grade released"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("submission")
+        verbose_name_plural = _("submissions")
+        ordering = ("assignment", "student", "-version")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assignment", "student", "version"], name="submission_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "student"],
+                condition=Q(is_latest=True),
+                name="submission_one_latest",
+            ),
+        ]
+        indexes = [models.Index(fields=["assignment", "is_latest", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment_id}/{self.student_id} v{self.version}"

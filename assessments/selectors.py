@@ -19,6 +19,7 @@ from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 from .engine.grading import State
 from .engine.presentation import question_public, right_answer
 from .models import (
+    Assignment,
     Attempt,
     AttemptQuestion,
     Question,
@@ -26,6 +27,7 @@ from .models import (
     QuestionTag,
     Quiz,
     QuizSlot,
+    Submission,
 )
 from .policies import REVIEW_ALL, quiz_can_edit, review_shows
 
@@ -382,3 +384,87 @@ def grading_courses(*, user: Any) -> list[tuple[int, str]]:
         },
         key=lambda c: c[1],
     )
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+def assignment_for_lesson(*, lesson_id: int) -> Assignment | None:
+    return (
+        Assignment.objects.select_related("lesson__module", "lesson__course", "course")
+        .filter(lesson_id=lesson_id)
+        .first()
+    )
+
+
+def submission_history(*, assignment: Assignment, student: Any) -> list[Submission]:
+    """The student's versions, newest first."""
+    if not getattr(student, "is_authenticated", False):
+        return []
+    return list(
+        Submission.objects.filter(assignment=assignment, student=student).order_by("-version")
+    )
+
+
+def submission_view(*, submission: Submission, viewer: Any, file_url: str) -> dict[str, Any]:
+    """A submission as ``viewer`` may see it: its student sees the mark only once released."""
+    editor = quiz_can_edit(user=viewer, course=submission.assignment.course)
+    shown = editor or submission.released_at is not None
+    return {
+        "id": submission.pk,
+        "version": submission.version,
+        "is_latest": submission.is_latest,
+        "text": submission.text,
+        "file_name": submission.file_name,
+        "file_url": file_url,
+        "submitted_at": submission.submitted_at,
+        "days_late": submission.days_late,
+        "state": submission.state if shown else Submission.State.SUBMITTED,
+        "score": str(submission.score) if shown and submission.score is not None else None,
+        "penalty_percent": str(submission.penalty_percent) if shown else None,
+        "final_score": (
+            str(submission.final_score) if shown and submission.final_score is not None else None
+        ),
+        "feedback": submission.feedback if shown else "",
+        "released_at": submission.released_at,
+    }
+
+
+def assignment_submissions(
+    *, assignment: Assignment, state: str = "", late: bool | None = None
+) -> QuerySet[Submission]:
+    """The latest version of each student's work (for mentors), oldest hand-in first."""
+    rows = Submission.objects.filter(assignment=assignment, is_latest=True)
+    if state:
+        rows = rows.filter(state=state)
+    if late is not None:
+        rows = rows.filter(days_late__gt=0) if late else rows.filter(days_late=0)
+    return rows.select_related("student").order_by("submitted_at", "id")
+
+
+def submissions_to_grade(*, user: Any, course_id: int | None = None) -> QuerySet[Submission]:
+    """Assignment work waiting for a mark, in the courses ``user`` may edit (staff: all)."""
+    if not getattr(user, "is_authenticated", False):
+        return Submission.objects.none()
+    rows = Submission.objects.filter(is_latest=True, state=Submission.State.SUBMITTED)
+    if not user_is_staff(user):
+        if not user_is_mentor(user):
+            return Submission.objects.none()
+        rows = rows.filter(assignment__course__instructors=user)
+    if course_id:
+        rows = rows.filter(assignment__course_id=course_id)
+    return rows.select_related("student", "assignment__lesson", "assignment__course").order_by(
+        "submitted_at", "id"
+    )
+
+
+def submission_get_for_grading(*, submission_id: int, user: Any) -> Submission:
+    submission = (
+        Submission.objects.select_related("assignment__course", "assignment__lesson", "student")
+        .filter(pk=submission_id)
+        .first()
+    )
+    if submission is None:
+        raise NotFound(_("Not found."))
+    _editable(submission.assignment.course, user)
+    return submission

@@ -140,7 +140,7 @@ class LessonForm(forms.ModelForm):
         kind = self.instance.kind
         if kind in (Lesson.Kind.VIDEO, Lesson.Kind.AUDIO):
             del self.fields["duration"]
-        if kind not in (Lesson.Kind.TEXT, Lesson.Kind.QUIZ):
+        if kind not in (Lesson.Kind.TEXT, Lesson.Kind.QUIZ, Lesson.Kind.ASSIGNMENT):
             self.fields["content"].label = _("Notes (Markdown)")
         self.fields["content"].required = False
         if "duration" in self.fields:

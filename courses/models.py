@@ -213,6 +213,7 @@ class Lesson(models.Model):
         TEXT = "text", _("Text")
         FILE = "file", _("File resource")
         QUIZ = "quiz", _("Quiz")
+        ASSIGNMENT = "assignment", _("Assignment")
 
     class Release(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediately")
@@ -234,7 +235,7 @@ class Lesson(models.Model):
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("title"), max_length=200)
-    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices, default=Kind.TEXT)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TEXT)
     order = models.PositiveIntegerField(_("order"), default=0)
     is_preview = models.BooleanField(_("free preview"), default=False)
     is_required = models.BooleanField(_("required for completion"), default=True)

@@ -1,4 +1,4 @@
-"""Demo quizzes (seed_demo): a quiz of every question kind in Python basics, taken by the demo
+"""Demo quizzes and assignments (seed_demo): a quiz of every question kind in Python basics, taken by the demo
 student and graded; an essay answer from another learner waiting in the mentor's grading
 queue; question banks (imported from GIFT, as a teacher would) behind every demo quiz lesson.
 Idempotent: a rerun finds what the first run made and leaves it as it is.
@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from assessments.models import Attempt, QuestionBank, Quiz, QuizSlot
+from assessments.services import assignments as assignment_services
 from assessments.services import attempts as attempt_services
 from assessments.services import banks as bank_services
 from assessments.services import grading as grading_services
@@ -250,3 +251,72 @@ def _essay_to_grade(quiz: Quiz, learner: User, mentor: User, others: list[User])
     for user in (learner, *others):
         enrollment_services.enrollment_create(user=user, course=quiz.course)
         _submitted(quiz, user, lambda attempt: _right_answers(attempt))
+
+
+ASSIGNMENT_TITLE = "Assignment: a program of your own"
+
+
+def seed_assignments(
+    *, courses: dict[str, Course], mentor: User | None, student: User | None, learners: list[User]
+) -> int:
+    """Python basics' assignment: the demo student's work graded and released, Kiran's late
+    work waiting for the mentor's mark."""
+    python = courses.get("python-basics")
+    if python is None or mentor is None:
+        return 0
+    module = Module.objects.filter(course=python, order=1).first()
+    if module is None:
+        return 0
+    lesson, _created = Lesson.objects.update_or_create(
+        module=module,
+        title=ASSIGNMENT_TITLE,
+        defaults={"course": python, "kind": Lesson.Kind.ASSIGNMENT, "is_required": False},
+        create_defaults={
+            "course": python,
+            "kind": Lesson.Kind.ASSIGNMENT,
+            "order": 11,
+            "is_required": False,
+            "duration": 1800,
+            "content": "Write a short program that uses a decision and a loop.",
+            "announced_at": timezone.now(),
+        },
+    )
+    assignment = assignment_services.assignment_ensure(user=mentor, lesson=lesson)
+    if assignment.due_at is None:
+        assignment_services.assignment_update(
+            user=mentor,
+            assignment=assignment,
+            instructions="Hand in your program as text, or as a file (PDF, Word or a .txt file).",
+            accepts_text=True,
+            accepts_file=True,
+            file_kinds=["document"],
+            points=Decimal(20),
+            due_at=timezone.now() + timedelta(days=7),
+            cutoff_at=timezone.now() + timedelta(days=14),
+            penalty_per_day=Decimal(10),
+            penalty_cap=Decimal(50),
+        )
+    if student is not None and not assignment.submissions.filter(student=student).exists():
+        work = assignment_services.submission_create(
+            user=student,
+            assignment=assignment,
+            text="for n in range(1, 11):\n    print(n, 'even' if n % 2 == 0 else 'odd')",
+        )
+        assignment_services.submission_grade(
+            grader=mentor,
+            submission=work,
+            score=Decimal(18),
+            feedback="Clear and correct. Try a function next time.",
+        )
+        assignment_services.grades_release(
+            user=mentor, assignment=assignment, submission_ids=[work.pk]
+        )
+    if learners and not assignment.submissions.filter(student=learners[0]).exists():
+        assignment_services.submission_create(
+            user=learners[0],
+            assignment=assignment,
+            text="age = 20\nif age > 18:\n    print('adult')",
+        )
+        # handed in two days after a due date that had passed (a late example for the mentor)
+        assignment.submissions.filter(student=learners[0]).update(days_late=2)
+    return 1

@@ -256,7 +256,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 KALPLA_COURSE_LEARNERS = "enrollments.access"
 # Lessons whose content an upper app provides, and the course editor's extra tabs
 # (courses/activities.py).
-KALPLA_LESSON_ACTIVITIES = {"quiz": "assessments.activities"}
+KALPLA_LESSON_ACTIVITIES = {
+    "quiz": "assessments.activities",
+    "assignment": "assessments.activities_assignment",
+}
 KALPLA_COURSE_TEACH_TABS = ["assessments.activities"]
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
@@ -467,6 +470,7 @@ KALPLA_FILE_LINK_KINDS = {
     "upload": "files.services.UPLOAD_LINK",
     "course-cover": "courses.file_links.COURSE_COVER_LINK",
     "lesson-file": "courses.file_links.LESSON_FILE_LINK",
+    "assignment-submission": "assessments.file_links.SUBMISSION_FILE_LINK",
 }
 
 # --- Celery --------------------------------------------------------------------------------

@@ -53,7 +53,7 @@ urlpatterns = [
     path("courses/", include((courses_site, courses_urls.app_name))),
     path("learning/", include("enrollments.urls")),
     path("moderation/", include("community.urls")),
-    path("quizzes/", include("assessments.urls")),
+    path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

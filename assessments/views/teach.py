@@ -280,11 +280,15 @@ def grading_queue(request: HttpRequest) -> HttpResponse:
         graded=graded,
     )
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
+    submissions = selectors.submissions_to_grade(
+        user=request.user, course_id=int(course_id) if course_id.isdigit() else None
+    )
     return render(
         request,
         "assessments/teach/grading_queue.html",
         {
             "page": page,
+            "submissions": list(submissions[:50]) if not graded else [],
             "courses": selectors.grading_courses(user=request.user),
             "course_id": course_id,
             "graded": graded,

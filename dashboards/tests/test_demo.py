@@ -7,7 +7,15 @@ import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from assessments.models import Attempt, GradeChange, Question, QuestionBank, Quiz, QuizSlot
+from assessments.models import (
+    Attempt,
+    GradeChange,
+    Question,
+    QuestionBank,
+    Quiz,
+    QuizSlot,
+    Submission,
+)
 from assessments.selectors import grading_queue
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
@@ -17,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
-    QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange,
+    QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission,
 )  # fmt: skip
 
 
@@ -72,7 +80,8 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
-    assert titles == ["courses.updated", "courses.updated"]
+    # news of new lessons, and the released grade of the demo assignment: once each
+    assert sorted(titles) == ["assessments.grade_released", "courses.updated", "courses.updated"]
 
 
 def test_seed_demo_catalogue_content():
@@ -172,3 +181,6 @@ def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(djan
     assert (mine.state, str(mine.score)) == ("graded", "7.30")
     mentor = django_user_model.objects.get(email="mentor@example.com")
     assert grading_queue(user=mentor).count() == 2
+    work = Submission.objects.get(student__email="student@example.com")
+    assert (str(work.final_score), work.released_at is not None) == ("18.00", True)
+    assert Submission.objects.filter(released_at__isnull=True, days_late=2).count() == 1

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import resolve
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from assessments.services.assignments import assignment_ensure, submission_create
 from assessments.services.attempts import attempt_start
 from assessments.tests.factories import QuizFactory, QuizSlotFactory
 from courses.file_links import lesson_preview_link
@@ -79,6 +80,10 @@ def world(db) -> World:
     essay = QuizSlotFactory(quiz=quiz, question__kind="essay", question__raw={})
     QuizSlotFactory(quiz=quiz, question__bank=essay.question.bank)
     attempt = attempt_start(quiz=quiz, user=student_a)
+    # an assignment lesson in the same course and student A's work for it
+    assignment_lesson = LessonFactory(module=module, kind="assignment")
+    assignment = assignment_ensure(user=mentor, lesson=assignment_lesson)
+    submission = submission_create(user=student_a, assignment=assignment, text="My work.")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -103,6 +108,8 @@ def world(db) -> World:
             "device_id": device.pk,
             "pk": totp.pk,
             "quiz_lesson_id": quiz.lesson_id,
+            "assignment_lesson_id": assignment_lesson.pk,
+            "submission_id": submission.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,

@@ -84,6 +84,7 @@ def delete(outcomes: str, **options: object) -> Rule:
 
 
 QUIZ = {"lesson_id": "@quiz_lesson_id"}
+ASSIGNMENT = {"lesson_id": "@assignment_lesson_id"}
 
 POLICY: dict[str, Rule] = {
     # --- site: home, health, language ---------------------------------------------------------
@@ -348,6 +349,14 @@ POLICY: dict[str, Rule] = {
     # the grading queue lists the viewer's own courses' answers: every mentor and staff
     "assessments:teach_grading": get("login 403 403 ok ok 403 ok"),
     "assessments:teach_grade": get("login 403 403 ok 403 403 ok"),
+    # assignments: whoever may open the lesson sees it (editors as a preview)
+    "assessments:assignment": get("login ok 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    "assessments:teach_assignment": get("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    "assessments:teach_assignment_release": act("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    "assessments:teach_assignment_extension": post(
+        "login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT
+    ),
+    "assessments:teach_submission": get("login 403 403 ok 403 403 ok"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),

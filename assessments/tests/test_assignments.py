@@ -1,0 +1,235 @@
+"""Assignments: hand in text and files, lateness and the late penalty, the cut-off,
+resubmission with history, extensions, grading, releasing marks, and who may see what."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from assessments.file_links import submission_file_link
+from assessments.models import Assignment, GradeChange, Submission
+from assessments.services import assignments as svc
+from courses.models import Lesson
+from courses.tests.factories import LessonFactory
+from enrollments.tests.factories import EnrollmentFactory
+from files.tests.samples import PDF, png_bytes
+from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
+from notifications.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def assignment(mentor):
+    lesson = LessonFactory(module__course__instructors=[mentor], kind=Lesson.Kind.ASSIGNMENT)
+    return svc.assignment_update(
+        user=mentor,
+        assignment=svc.assignment_ensure(user=mentor, lesson=lesson),
+        accepts_file=True,
+        file_kinds=["document"],
+        points=Decimal(20),
+        due_at=timezone.now() + timedelta(days=2),
+        penalty_per_day=Decimal(10),
+        penalty_cap=Decimal(30),
+    )
+
+
+@pytest.fixture
+def learner(student, assignment):
+    EnrollmentFactory(user=student, course=assignment.course)
+    return student
+
+
+def _pdf(name="work.pdf"):
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def test_hand_in_text_and_a_file_then_resubmit_with_history(assignment, learner):
+    first = svc.submission_create(user=learner, assignment=assignment, text="Draft one.")
+    second = svc.submission_create(user=learner, assignment=assignment, text="Final.", file=_pdf())
+    assert (first.version, second.version) == (1, 2)
+    first.refresh_from_db()
+    assert not first.is_latest and second.is_latest
+    assert second.file_type == "application/pdf" and second.file.name.startswith("private/")
+    assert Submission.objects.filter(assignment=assignment, student=learner).count() == 2
+
+
+def test_files_are_checked_by_the_upload_layer(assignment, learner):
+    with pytest.raises(ValidationError) as exc:
+        svc.submission_create(
+            user=learner,
+            assignment=assignment,
+            file=SimpleUploadedFile("cat.pdf", png_bytes(), content_type="application/pdf"),
+        )
+    assert "file" in exc.value.errors  # an image named .pdf is not a document
+    assignment.max_file_mb = 1
+    assignment.save()
+    big = SimpleUploadedFile("big.pdf", PDF + b"0" * (2 * 1024 * 1024))
+    with pytest.raises(ValidationError):
+        svc.submission_create(user=learner, assignment=assignment, file=big)
+    with pytest.raises(ValidationError):
+        svc.submission_create(user=learner, assignment=assignment)  # nothing handed in
+
+
+@pytest.mark.parametrize(
+    ("hours_late", "days", "penalty"), [(0, 0, "0"), (1, 1, "10"), (49, 3, "30"), (200, 9, "30")]
+)
+def test_late_days_and_the_capped_penalty(assignment, learner, mentor, hours_late, days, penalty):
+    assignment.due_at = timezone.now() - timedelta(
+        hours=hours_late, minutes=1 if hours_late else -60
+    )
+    assignment.save()
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Work.")
+    assert submission.days_late == days
+    graded = svc.submission_grade(grader=mentor, submission=submission, score=Decimal(15))
+    assert graded.penalty_percent == Decimal(penalty)
+    assert graded.final_score == (Decimal(15) * (100 - Decimal(penalty)) / 100).quantize(
+        Decimal("0.01")
+    )
+
+
+def test_the_cut_off_refuses_work_and_resubmission_closes_at_the_due_date(assignment, learner):
+    svc.submission_create(user=learner, assignment=assignment, text="On time.")
+    assignment.due_at = timezone.now() - timedelta(hours=1)
+    assignment.cutoff_at = timezone.now() + timedelta(hours=1)
+    assignment.save()
+    with pytest.raises(Conflict) as exc:
+        svc.submission_create(user=learner, assignment=assignment, text="Again.")
+    assert exc.value.code == "resubmission_closed"
+    other = UserFactory(roles=("Student",))
+    EnrollmentFactory(user=other, course=assignment.course)
+    assert svc.submission_create(user=other, assignment=assignment, text="Late.").days_late == 1
+    assignment.cutoff_at = timezone.now() - timedelta(minutes=1)
+    assignment.due_at = timezone.now() - timedelta(hours=2)
+    assignment.save()
+    newcomer = UserFactory(roles=("Student",))
+    EnrollmentFactory(user=newcomer, course=assignment.course)
+    with pytest.raises(Conflict) as exc:
+        svc.submission_create(user=newcomer, assignment=assignment, text="Too late.")
+    assert exc.value.code == "cutoff_passed"
+
+
+def test_an_extension_moves_one_students_dates(assignment, learner, mentor):
+    assignment.due_at = timezone.now() - timedelta(days=1)
+    assignment.cutoff_at = timezone.now() - timedelta(hours=1)
+    assignment.save()
+    svc.extension_grant(
+        user=mentor, assignment=assignment, student=learner,
+        due_at=timezone.now() + timedelta(days=1), reason="Illness",
+    )  # fmt: skip
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Thanks.")
+    assert submission.days_late == 0
+    with pytest.raises(PermissionDenied):
+        svc.extension_grant(
+            user=UserFactory(roles=("Mentor",)), assignment=assignment, student=learner,
+            due_at=timezone.now(),
+        )  # fmt: skip
+
+
+def test_marks_stay_hidden_until_released_and_students_are_told(
+    client, assignment, learner, mentor
+):
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
+    svc.submission_grade(grader=mentor, submission=submission, score=Decimal(18), feedback="Great.")
+    client.force_login(learner)
+    page = client.get(
+        reverse("assessments:assignment", args=[assignment.lesson_id])
+    ).content.decode()
+    assert "Great." not in page and "18.00" not in page
+    assert svc.grades_release(user=mentor, assignment=assignment) == 1
+    assert svc.grades_release(user=mentor, assignment=assignment) == 0  # told once
+    page = client.get(
+        reverse("assessments:assignment", args=[assignment.lesson_id])
+    ).content.decode()
+    assert "Great." in page and "18.00" in page
+    notice = Notification.objects.get(recipient=learner, kind="assessments.grade_released")
+    assert "18.00" in notice.body or "18.00" in str(notice.data)
+    with pytest.raises(Conflict):
+        svc.submission_create(user=learner, assignment=assignment, text="Again after release.")
+
+
+def test_regrade_keeps_the_trail(assignment, learner, mentor):
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
+    svc.submission_grade(grader=mentor, submission=submission, score=Decimal(10))
+    svc.submission_grade(grader=mentor, submission=submission, score=Decimal(12), reason="Misread.")
+    trail = list(GradeChange.objects.filter(submission=submission).order_by("id"))
+    assert [(c.old_score, c.new_score, c.reason) for c in trail] == [
+        (None, Decimal(10), "graded by hand"),
+        (Decimal(10), Decimal(12), "Misread."),
+    ]
+    with pytest.raises(ValidationError):
+        svc.submission_grade(grader=mentor, submission=submission, score=Decimal(21))
+
+
+def test_only_enrolled_students_hand_in_and_files_are_private(client, assignment, learner, mentor):
+    with pytest.raises(PermissionDenied):
+        svc.submission_create(user=UserFactory(roles=("Student",)), assignment=assignment, text="x")
+    with pytest.raises(PermissionDenied):
+        svc.submission_create(user=mentor, assignment=assignment, text="x")
+    submission = svc.submission_create(user=learner, assignment=assignment, file=_pdf())
+    link = submission_file_link(submission=submission)
+    client.force_login(learner)
+    assert client.get(link).status_code == 200
+    client.force_login(mentor)
+    assert client.get(link).status_code == 200
+    client.force_login(UserFactory(roles=("Student",)))
+    assert client.get(link).status_code == 403
+    client.force_login(UserFactory(roles=("Mentor",)))
+    assert client.get(link).status_code == 403
+
+
+def test_settings_are_checked(assignment, mentor):
+    with pytest.raises(ValidationError) as exc:
+        svc.assignment_update(
+            user=mentor, assignment=assignment, accepts_text=False, accepts_file=False
+        )
+    assert "accepts_text" in exc.value.errors
+    with pytest.raises(ValidationError) as exc:
+        svc.assignment_update(
+            user=mentor,
+            assignment=Assignment.objects.get(pk=assignment.pk),
+            cutoff_at=assignment.due_at - timedelta(days=1),
+        )
+    assert "cutoff_at" in exc.value.errors
+
+
+def test_pages_hand_in_grade_and_release(
+    client, assignment, learner, mentor, django_capture_on_commit_callbacks
+):
+    client.force_login(learner)
+    url = reverse("assessments:assignment", args=[assignment.lesson_id])
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"text": ""})
+    assert bad.status_code == 400
+    done = client.post(url, {"text": "My essay.", "file": _pdf()})
+    assert done.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Version 1" in page and "My essay." in page and "work.pdf" in page
+    client.force_login(mentor)
+    teach = reverse("assessments:teach_assignment", args=[assignment.lesson_id])
+    assert (
+        learner.email in client.get(teach).content.decode()
+        or learner.name in client.get(teach).content.decode()
+    )
+    submission = Submission.objects.get(student=learner)
+    graded = client.post(
+        reverse("assessments:teach_submission", args=[submission.pk]),
+        {"score": "17", "feedback": "Well argued."},
+    )
+    assert graded.status_code == 302
+    queue = client.get(reverse("assessments:teach_grading")).content.decode()
+    assert "Assignments" not in queue  # nothing left to grade
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("assessments:teach_assignment_release", args=[assignment.lesson_id]))
+    assert Submission.objects.get(pk=submission.pk).released_at is not None
+    for user in (UserFactory(roles=("Mentor",)), learner):
+        client.force_login(user)
+        assert client.get(teach).status_code == 403
+        assert (
+            client.get(reverse("assessments:teach_submission", args=[submission.pk])).status_code
+            == 403
+        )
