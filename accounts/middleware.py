@@ -17,16 +17,29 @@ class UserPreferencesMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
+        previous = translation.get_language()
+        language = ""
         if user is not None and user.is_authenticated:
             if user.language:
-                translation.activate(user.language)
-                request.LANGUAGE_CODE = user.language
+                language = user.language
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.timezone or "UTC"))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
-        response = self.get_response(request)
-        timezone.deactivate()
+        try:
+            response = self.get_response(request)
+        finally:
+            # Both are thread-local: leave the thread as it was found, or the next request it
+            # serves (and, in tests, the next test) would run in this user's language.
+            timezone.deactivate()
+            if language and previous:
+                translation.activate(previous)
+            elif language:
+                translation.deactivate()
+        if language:
+            response.headers.setdefault("Content-Language", language)
         return response
 
 

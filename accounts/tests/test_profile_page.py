@@ -323,3 +323,15 @@ def test_api_avatar_null_removes_the_picture_and_its_file(
     asha_with_avatar.refresh_from_db()
     assert asha_with_avatar.avatar.name == ""
     assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_a_users_language_does_not_outlive_their_request(client):
+    from django.utils import translation
+
+    hindi = UserFactory(language="hi")
+    client.force_login(hindi)
+    translation.activate("en")
+    response = client.get("/account/profile/")
+    assert response["Content-Language"] == "hi"
+    assert translation.get_language() == "en"  # the next request (or test) starts as it was
