@@ -3,7 +3,7 @@ that decides what a viewer may see; nothing here reads a question's stored data.
 
 from rest_framework import serializers
 
-from kalpla.api.serializers import InputSerializer
+from kalpla.api.serializers import InputSerializer, StrictCharField
 
 from ..models import Quiz
 
@@ -154,3 +154,49 @@ class CheckIn(InputSerializer):
 class AnswersSavedOut(serializers.Serializer):
     saved = serializers.IntegerField(help_text="How many answers were saved.")
     seconds_left = serializers.IntegerField(allow_null=True)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class SubmissionOut(serializers.Serializer):
+    """One version of the work; the mark and feedback only once released (editors see all)."""
+
+    id = serializers.IntegerField(help_text="The receipt number.")
+    version = serializers.IntegerField()
+    is_latest = serializers.BooleanField(help_text="The version that counts.")
+    text = serializers.CharField(allow_blank=True)
+    file_name = serializers.CharField(allow_blank=True)
+    file_url = serializers.CharField(allow_blank=True, help_text="A signed link; ask again later.")
+    submitted_at = serializers.DateTimeField()
+    days_late = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=["submitted", "graded"])
+    score = serializers.CharField(allow_null=True)
+    penalty_percent = serializers.CharField(allow_null=True)
+    final_score = serializers.CharField(allow_null=True)
+    feedback = serializers.CharField(allow_blank=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+
+
+class AssignmentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson_id = serializers.IntegerField()
+    title = serializers.CharField()
+    instructions_html = serializers.CharField(allow_blank=True)
+    accepts_text = serializers.BooleanField()
+    accepts_file = serializers.BooleanField()
+    file_kinds = serializers.ListField(child=serializers.CharField())
+    max_file_mb = serializers.IntegerField()
+    points = serializers.CharField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text="Yours (extensions count).")
+    cutoff_at = serializers.DateTimeField(allow_null=True)
+    time_zone = serializers.CharField()
+    penalty_per_day = serializers.CharField()
+    penalty_cap = serializers.CharField()
+    allow_resubmission = serializers.BooleanField()
+    submissions = SubmissionOut(many=True, help_text="Your versions, newest first.")
+
+
+class SubmissionIn(InputSerializer):
+    text = StrictCharField(required=False, allow_blank=True, max_length=100000)
+    file = serializers.FileField(required=False, help_text="Checked by type and size.")

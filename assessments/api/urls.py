@@ -27,6 +27,16 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(
         "attempts/<int:attempt_id>/submit/", views.AttemptSubmitApi.as_view(), name="attempt-submit"
     ),
+    path(
+        "lessons/<int:lesson_id>/assignment/",
+        views.AssignmentApi.as_view(),
+        name="lesson-assignment",
+    ),
+    path(
+        "lessons/<int:lesson_id>/assignment/submissions/",
+        views.AssignmentSubmitApi.as_view(),
+        name="lesson-assignment-submissions",
+    ),
     # mentors
     path(
         "courses/<slug:slug>/question-banks/",

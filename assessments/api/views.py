@@ -10,8 +10,9 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiRequest, OpenApiResponse, extend_schema
 from rest_framework import status
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,15 +20,33 @@ from rest_framework.views import APIView
 
 from courses.markdown import render_markdown
 from courses.selectors.lessons import lesson_get
+from enrollments.access import lesson_access
+from files.uploads import UPLOAD_KINDS
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import NotFound
 
 from .. import selectors
+from ..file_links import submission_file_link
 from ..models import Quiz
+from ..services import assignments as assignment_services
 from ..services import attempts as attempt_services
-from .serializers import AnswersIn, AnswersSavedOut, AttemptOut, CheckIn, QuizCheckedOut, QuizOut
+from .serializers import (
+    AnswersIn,
+    AnswersSavedOut,
+    AssignmentOut,
+    AttemptOut,
+    CheckIn,
+    QuizCheckedOut,
+    QuizOut,
+    SubmissionIn,
+    SubmissionOut,
+)
 
 TAGS = ["quizzes"]
+# What an assignment may accept (each assignment names its own kinds and size).
+SUBMISSION_FILE_TYPES = sorted(
+    {t for kind in ("document", "image", "audio") for t in UPLOAD_KINDS[kind].content_types}
+)
 ERRORS = {
     403: OpenApiResponse(ErrorSerializer, description="Not allowed (see the code)"),
     404: OpenApiResponse(ErrorSerializer, description="No such quiz or attempt"),
@@ -229,3 +248,114 @@ class AttemptSubmitApi(APIView):
         attempt = attempt_services.attempt_submit(attempt_id=attempt_id, user=request.user)
         attempt = attempt_services.attempt_get(attempt_id=attempt.pk, user=request.user)
         return Response(_attempt_out(request, attempt))
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+def _assignment(request: Request, lesson_id: int) -> Any:
+    lesson = lesson_get(lesson_id=lesson_id)
+    assignment = (
+        selectors.assignment_for_lesson(lesson_id=lesson.pk)
+        if lesson.kind == "assignment"
+        else None
+    )
+    if assignment is None:
+        raise NotFound(_("This lesson has no assignment."))
+    access = lesson_access(user=request.user, lesson=lesson)
+    if not access.allowed:
+        raise access.as_error()
+    return assignment
+
+
+def _submissions_out(request: Request, rows: list[Any]) -> list[dict[str, Any]]:
+    return [
+        selectors.submission_view(
+            submission=s,
+            viewer=request.user,
+            file_url=_absolute(request, submission_file_link(submission=s)),
+        )
+        for s in rows
+    ]
+
+
+def _absolute(request: Request, url: str) -> str:
+    return request.build_absolute_uri(url) if url else ""
+
+
+class AssignmentApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="lesson_assignment_retrieve",
+        summary="An assignment: its rules, my dates and my work",
+        responses={200: AssignmentOut, **ERRORS},
+    )
+    def get(self, request: Request, lesson_id: int) -> Response:
+        assignment = _assignment(request, lesson_id)
+        due, cutoff = assignment_services.dates_for(assignment=assignment, student=request.user)
+        history = selectors.submission_history(assignment=assignment, student=request.user)
+        data = {
+            "id": assignment.pk,
+            "lesson_id": assignment.lesson_id,
+            "title": assignment.lesson.title,
+            "instructions_html": str(render_markdown(assignment.instructions)),
+            "accepts_text": assignment.accepts_text,
+            "accepts_file": assignment.accepts_file,
+            "file_kinds": assignment.file_kinds,
+            "max_file_mb": assignment.max_file_mb,
+            "points": str(assignment.points),
+            "due_at": due,
+            "cutoff_at": cutoff,
+            "time_zone": assignment.course.time_zone,
+            "penalty_per_day": str(assignment.penalty_per_day),
+            "penalty_cap": str(assignment.penalty_cap),
+            "allow_resubmission": assignment.allow_resubmission,
+            "submissions": _submissions_out(request, history),
+        }
+        return Response(AssignmentOut(data).data)
+
+
+class AssignmentSubmitApi(APIView):
+    permission_classes = [IsAuthenticated]
+    parser_classes = [MultiPartParser, JSONParser]
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="lesson_assignment_submit",
+        summary="Hand in work (text and/or a file); again to resubmit",
+        description=(
+            "multipart/form-data with `text` and/or `file`, or JSON with `text`. Late work "
+            "counts its days late; after the cut-off it is refused (409 `cutoff_passed`); a "
+            "resubmission after the due date or once the grade is released is 409."
+        ),
+        request={
+            "multipart/form-data": OpenApiRequest(
+                SubmissionIn,
+                encoding={"file": {"contentType": ", ".join(SUBMISSION_FILE_TYPES)}},
+            ),
+            "application/json": SubmissionIn,
+        },
+        responses={
+            201: SubmissionOut,
+            400: ErrorSerializer,
+            **ERRORS,
+            409: OpenApiResponse(
+                ErrorSerializer,
+                description="`cutoff_passed`, `resubmission_closed`, `already_submitted`, "
+                "`already_graded`",
+            ),
+        },
+    )
+    def post(self, request: Request, lesson_id: int) -> Response:
+        assignment = _assignment(request, lesson_id)
+        s = SubmissionIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        submission = assignment_services.submission_create(
+            user=request.user,
+            assignment=assignment,
+            text=s.validated_data.get("text", ""),
+            file=s.validated_data.get("file"),
+        )
+        return Response(_submissions_out(request, [submission])[0], status=status.HTTP_201_CREATED)

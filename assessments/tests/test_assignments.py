@@ -233,3 +233,39 @@ def test_pages_hand_in_grade_and_release(
             client.get(reverse("assessments:teach_submission", args=[submission.pk])).status_code
             == 403
         )
+
+
+def test_the_assignment_api_as_a_mobile_app_uses_it(assignment, learner, mentor):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(learner)
+    base = f"/api/v1/lessons/{assignment.lesson_id}/assignment/"
+    info = api.get(base)
+    assert info.status_code == 200, info.content
+    assert info.json()["submissions"] == [] and info.json()["accepts_file"] is True
+    text = api.post(base + "submissions/", {"text": "From my phone."}, format="json")
+    assert text.status_code == 201, text.content
+    upload = api.post(base + "submissions/", {"file": _pdf()}, format="multipart")
+    assert upload.status_code == 201, upload.content
+    body = upload.json()
+    assert body["version"] == 2 and body["file_url"].startswith("http")
+    assert body["score"] is None
+    bad = api.post(
+        base + "submissions/",
+        {"file": SimpleUploadedFile("x.pdf", png_bytes())},
+        format="multipart",
+    )
+    assert bad.status_code == 400 and "file" in bad.json()["errors"]
+    svc.submission_grade(
+        grader=mentor, submission=Submission.objects.get(pk=body["id"]), score=Decimal(19)
+    )
+    hidden = api.get(base).json()["submissions"][0]
+    assert hidden["score"] is None and hidden["final_score"] is None
+    svc.grades_release(user=mentor, assignment=assignment)
+    assert api.get(base).json()["submissions"][0]["final_score"] == "19.00"
+    assert api.post(base + "submissions/", {"text": "more"}, format="json").status_code == 409
+    outsider = APIClient()
+    outsider.force_authenticate(UserFactory(roles=("Student",)))
+    assert outsider.get(base).status_code == 403
+    assert outsider.post(base + "submissions/", {"text": "x"}, format="json").status_code == 403

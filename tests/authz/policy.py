@@ -357,6 +357,9 @@ POLICY: dict[str, Rule] = {
         "login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT
     ),
     "assessments:teach_submission": get("login 403 403 ok 403 403 ok"),
+    "api:lesson-assignment": get("login ok 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    # only the course's students hand in work (editors see the assignment, 403 on handing in)
+    "api:lesson-assignment-submissions": post("login ok 403 403 403 403 403", kwargs=ASSIGNMENT),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),
