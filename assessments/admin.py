@@ -13,14 +13,20 @@ from kalpla.exceptions import ValidationError
 
 from .engine.data import data_clean
 from .models import (
+    Assignment,
     Attempt,
     AttemptQuestion,
+    Extension,
     GradeChange,
     Question,
     QuestionBank,
     QuestionTag,
     Quiz,
     QuizSlot,
+    Rubric,
+    RubricCriterion,
+    RubricLevel,
+    Submission,
 )
 from .tasks import attempt_grade_queue
 
@@ -100,6 +106,7 @@ class AttemptQuestionInline(admin.TabularInline):
 
 class GradeChangeInline(admin.TabularInline):
     model = GradeChange
+    fk_name = "attempt"
     extra = 0
     can_delete = False
     fields = ("created_at", "attempt_question", "changed_by", "old_score", "new_score", "reason")
@@ -137,3 +144,76 @@ class AttemptAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("%(n)d attempts queued for grading.") % {"n": len(ids)}, messages.SUCCESS
         )
+
+
+class RubricCriterionInline(admin.TabularInline):
+    model = RubricCriterion
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Rubric)
+class RubricAdmin(admin.ModelAdmin):
+    list_display = ("title", "course", "created_at")
+    search_fields = ("title", "course__title", "course__slug")
+    raw_id_fields = ("course",)
+    inlines = [RubricCriterionInline]
+
+
+class RubricLevelInline(admin.TabularInline):
+    model = RubricLevel
+    extra = 0
+
+
+@admin.register(RubricCriterion)
+class RubricCriterionAdmin(admin.ModelAdmin):
+    list_display = ("title", "rubric", "position")
+    raw_id_fields = ("rubric",)
+    inlines = [RubricLevelInline]
+
+
+class ExtensionInline(admin.TabularInline):
+    model = Extension
+    extra = 0
+    raw_id_fields = ("student", "granted_by")
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    list_display = ("lesson", "course", "due_at", "cutoff_at", "points", "penalty_per_day")
+    search_fields = ("lesson__title", "course__title", "course__slug")
+    raw_id_fields = ("lesson", "course", "rubric")
+    inlines = [ExtensionInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Assignment]:
+        return super().get_queryset(request).select_related("lesson", "course")
+
+
+class SubmissionGradeChangeInline(GradeChangeInline):
+    fk_name = "submission"
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    """Submissions are the students' records: read here, graded by mentors on the site."""
+
+    list_display = (
+        "assignment", "student", "version", "is_latest", "days_late", "state", "final_score",
+        "released_at",
+    )  # fmt: skip
+    list_filter = ("state", "is_latest")
+    search_fields = ("student__email", "assignment__lesson__title", "assignment__course__slug")
+    raw_id_fields = ("assignment", "student", "graded_by")
+    readonly_fields = (
+        "assignment", "student", "version", "is_latest", "text", "file", "file_name",
+        "file_type", "file_size", "submitted_at", "days_late", "penalty_percent",
+        "final_score", "graded_by", "graded_at",
+    )  # fmt: skip
+    inlines = [SubmissionGradeChangeInline]
+    date_hierarchy = "submitted_at"
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Submission]:
+        return super().get_queryset(request).select_related("assignment__lesson", "student")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -177,6 +177,11 @@ class AssignmentSettingsForm(forms.ModelForm):
             "instructions": forms.Textarea(attrs={"rows": 5}),
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        rubric = self.fields["rubric"]
+        rubric.queryset = rubric.queryset.filter(course=self.instance.course)  # type: ignore[attr-defined]
+
     def clean(self) -> dict:
         cleaned = super().clean() or {}
         due, cutoff = cleaned.get("due_at"), cleaned.get("cutoff_at")
@@ -214,3 +219,14 @@ class ExtensionForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
+
+
+class RubricForm(forms.Form):
+    title = forms.CharField(label=_("Rubric title"), max_length=200)
+    text = forms.CharField(
+        label=_("Criteria"),
+        widget=forms.Textarea(attrs={"rows": 5, "spellcheck": "false"}),
+        help_text=_(
+            "One criterion per line: “Clarity: 0 Hard to follow | 2 Mostly clear | 4 Clear”."
+        ),
+    )

@@ -346,6 +346,53 @@ class GradeChange(models.Model):
         return f"{self.attempt_id or self.submission_id}: {self.old_score} -> {self.new_score}"
 
 
+class Rubric(models.Model):
+    """Criteria x levels, each level with its points and what it looks like; reusable across
+    a course's assignments."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="rubrics")
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("rubric")
+        verbose_name_plural = _("rubrics")
+        ordering = ("course", "title", "id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricCriterion(models.Model):
+    rubric = models.ForeignKey(Rubric, on_delete=models.CASCADE, related_name="criteria")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(_("criterion"), max_length=200)
+
+    class Meta:
+        verbose_name = _("rubric criterion")
+        verbose_name_plural = _("rubric criteria")
+        ordering = ("rubric", "position", "id")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RubricLevel(models.Model):
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="levels")
+    points = models.DecimalField(
+        _("points"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal(0))]
+    )
+    title = models.CharField(_("level"), max_length=200)
+
+    class Meta:
+        verbose_name = _("rubric level")
+        verbose_name_plural = _("rubric levels")
+        ordering = ("criterion", "points", "id")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.points})"
+
+
 def submission_upload_to(instance: "Submission", filename: str) -> str:
     """Private: served only through signed /files/ links that check who asks."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
@@ -400,6 +447,14 @@ class Assignment(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     allow_resubmission = models.BooleanField(_("resubmission until the due date"), default=True)
+    rubric = models.ForeignKey(
+        Rubric,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assignments",
+        verbose_name=_("rubric"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -505,3 +560,25 @@ class Submission(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assignment_id}/{self.student_id} v{self.version}"
+
+
+class RubricScore(models.Model):
+    """The level a grader chose for one criterion of one submission."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="rubric_scores"
+    )
+    criterion = models.ForeignKey(RubricCriterion, on_delete=models.CASCADE, related_name="+")
+    level = models.ForeignKey(RubricLevel, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = _("rubric score")
+        verbose_name_plural = _("rubric scores")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["submission", "criterion"], name="rubric_score_one_per_criterion"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_id}/{self.criterion_id}"

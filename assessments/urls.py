@@ -70,6 +70,11 @@ urlpatterns: list[URLPattern] = [
         name="teach_assignment_extension",
     ),
     path(
+        "assignments/teach/lessons/<int:lesson_id>/rubric/",
+        assignments.create_rubric,
+        name="teach_assignment_rubric",
+    ),
+    path(
         "assignments/teach/submissions/<int:submission_id>/",
         assignments.grade_submission,
         name="teach_submission",

@@ -42,6 +42,7 @@ SETTINGS = (
     "penalty_per_day",
     "penalty_cap",
     "allow_resubmission",
+    "rubric",
 )
 
 
@@ -88,6 +89,8 @@ def _validate(assignment: Assignment) -> None:
         largest = max((UPLOAD_KINDS[k].limit for k in kinds), default=0) // (1024 * 1024)
         if kinds and assignment.max_file_mb > largest:
             errors["max_file_mb"] = [_("At most %(n)d MB for these types.") % {"n": largest}]
+    if assignment.rubric is not None and assignment.rubric.course_id != assignment.course_id:
+        errors["rubric"] = [_("Use a rubric of this course.")]
     due, cutoff = assignment.due_at, assignment.cutoff_at
     if due and cutoff and cutoff < due:
         errors["cutoff_at"] = [_("The cut-off cannot come before the due date.")]

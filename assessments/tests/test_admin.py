@@ -16,7 +16,15 @@ def test_every_list_and_form_renders(client, admin_user, student):
     EnrollmentFactory(user=student, course=quiz.course)
     attempt = attempt_services.attempt_start(quiz=quiz, user=student)
     client.force_login(admin_user)
-    for model in ("questionbank", "question", "quiz", "attempt"):
+    for model in (
+        "questionbank",
+        "question",
+        "quiz",
+        "attempt",
+        "assignment",
+        "submission",
+        "rubric",
+    ):
         assert client.get(f"/admin/assessments/{model}/").status_code == 200
     assert client.get(f"/admin/assessments/attempt/{attempt.pk}/change/").status_code == 200
     assert client.get(f"/admin/assessments/quiz/{quiz.pk}/change/").status_code == 200

@@ -269,3 +269,84 @@ def test_the_assignment_api_as_a_mobile_app_uses_it(assignment, learner, mentor)
     outsider.force_authenticate(UserFactory(roles=("Student",)))
     assert outsider.get(base).status_code == 403
     assert outsider.post(base + "submissions/", {"text": "x"}, format="json").status_code == 403
+
+
+# --- rubrics ----------------------------------------------------------------------------------
+
+RUBRIC = "Clarity: 0 Hard to follow | 2 Mostly clear | 4 Clear\nCorrectness: 0 Wrong | 3 Partly | 6 Right\n"
+
+
+def test_rubric_text_is_parsed_with_errors_by_line(assignment, mentor):
+    from assessments.services import rubrics
+
+    with pytest.raises(ValidationError) as exc:
+        rubrics.rubric_parse("Good: 0 a | 1 b\nNo colon here\nBad: x y | 1 z\nOne: 1 only\n")
+    assert set(exc.value.errors) == {"line 2", "line 3", "line 4"}
+    rubric = rubrics.rubric_create(
+        user=mentor, course=assignment.course, title="Essay", text=RUBRIC
+    )
+    assert rubrics.rubric_total(rubric=rubric) == Decimal(10)
+    with pytest.raises(PermissionDenied):
+        rubrics.rubric_create(
+            user=UserFactory(roles=("Mentor",)), course=assignment.course, title="x", text=RUBRIC
+        )
+
+
+def test_rubric_math_scales_to_the_assignment_and_takes_the_penalty(assignment, learner, mentor):
+    from assessments.models import RubricScore
+    from assessments.services import rubrics
+
+    rubric = rubrics.rubric_create(
+        user=mentor, course=assignment.course, title="Essay", text=RUBRIC
+    )
+    svc.assignment_update(user=mentor, assignment=assignment, rubric=rubric)
+    assignment.due_at = timezone.now() - timedelta(hours=1)
+    assignment.save()
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Late work.")
+    clarity, correctness = rubric.criteria.order_by("position")
+    mostly = clarity.levels.get(points=2)
+    right = correctness.levels.get(points=6)
+    graded = rubrics.submission_grade_with_rubric(
+        grader=mentor,
+        submission=submission,
+        level_ids={clarity.pk: mostly.pk, correctness.pk: right.pk},
+    )
+    # (2 + 6) of 10 on a 20-point assignment is 16; one day late at 10% a day: 14.40
+    assert (graded.score, graded.penalty_percent, graded.final_score) == (
+        Decimal("16.00"), Decimal("10.00"), Decimal("14.40"),
+    )  # fmt: skip
+    assert RubricScore.objects.filter(submission=submission).count() == 2
+    with pytest.raises(ValidationError):
+        rubrics.submission_grade_with_rubric(
+            grader=mentor, submission=submission, level_ids={clarity.pk: mostly.pk}
+        )
+    with pytest.raises(ValidationError):  # a level of another criterion
+        rubrics.submission_grade_with_rubric(
+            grader=mentor,
+            submission=submission,
+            level_ids={clarity.pk: right.pk, correctness.pk: right.pk},
+        )
+
+
+def test_rubric_pages(client, assignment, learner, mentor):
+    client.force_login(mentor)
+    add = reverse("assessments:teach_assignment_rubric", args=[assignment.lesson_id])
+    bad = client.post(add, {"rubric-title": "Essay", "rubric-text": "nonsense"}, follow=True)
+    assert "line 1" in bad.content.decode()
+    client.post(add, {"rubric-title": "Essay", "rubric-text": RUBRIC})
+    assignment.refresh_from_db()
+    assert assignment.rubric is not None
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
+    page = reverse("assessments:teach_submission", args=[submission.pk])
+    assert "Mostly clear" in client.get(page).content.decode()
+    clarity, correctness = assignment.rubric.criteria.order_by("position")
+    response = client.post(
+        page,
+        {
+            f"level-{clarity.pk}": clarity.levels.get(points=4).pk,
+            f"level-{correctness.pk}": correctness.levels.get(points=3).pk,
+            "feedback": "Clear; check the second part.",
+        },
+    )
+    assert response.status_code == 302
+    assert Submission.objects.get(pk=submission.pk).final_score == Decimal("14.00")

@@ -25,9 +25,16 @@ from kalpla.exceptions import ApplicationError, NotFound
 
 from .. import selectors
 from ..file_links import submission_file_link
-from ..forms import AssignmentSettingsForm, ExtensionForm, SubmissionForm, SubmissionGradeForm
+from ..forms import (
+    AssignmentSettingsForm,
+    ExtensionForm,
+    RubricForm,
+    SubmissionForm,
+    SubmissionGradeForm,
+)
 from ..models import Assignment
 from ..services import assignments as services
+from ..services import rubrics as rubric_services
 
 
 def _zone(course: Any) -> zoneinfo.ZoneInfo:
@@ -155,6 +162,8 @@ def teach_assignment(request: HttpRequest, lesson_id: int) -> HttpResponse:
                 "state": state,
                 "late": request.GET.get("late", ""),
                 "extension_form": ExtensionForm(prefix="ext"),
+                "rubric_form": RubricForm(prefix="rubric"),
+                "rubric": _rubric_rows(assignment.rubric),
                 "extensions": assignment.extensions.select_related("student").order_by("due_at"),
             },
             status=400 if request.method == "POST" else 200,
@@ -172,15 +181,27 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         request.POST or None,
         initial={"score": submission.score, "feedback": submission.feedback},
     )
+    levels = _chosen_levels(request)
+    if levels:  # graded by the rubric: the mark comes from the chosen levels
+        form.fields["score"].required = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.submission_grade(
-                grader=request.user,
-                submission=submission,
-                score=Decimal(form.cleaned_data["score"]),
-                feedback=form.cleaned_data["feedback"],
-                reason=form.cleaned_data["reason"],
-            )
+            if levels:
+                rubric_services.submission_grade_with_rubric(
+                    grader=request.user,
+                    submission=submission,
+                    level_ids=levels,
+                    feedback=form.cleaned_data["feedback"],
+                    reason=form.cleaned_data["reason"],
+                )
+            else:
+                services.submission_grade(
+                    grader=request.user,
+                    submission=submission,
+                    score=Decimal(form.cleaned_data["score"]),
+                    feedback=form.cleaned_data["feedback"],
+                    reason=form.cleaned_data["reason"],
+                )
         except ApplicationError as exc:
             service_error_to_form(form, exc)
         else:
@@ -203,6 +224,9 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "form": form,
             "penalty": penalty,
             "history": _views(request, history),
+            "rubric": _rubric_rows(assignment.rubric),
+            "chosen": levels
+            or dict(submission.rubric_scores.values_list("criterion_id", "level_id")),
         },
         status=400 if request.method == "POST" else 200,
     )
@@ -243,4 +267,51 @@ def grant_extension(request: HttpRequest, lesson_id: int) -> HttpResponse:
         service_error_message(request, exc)
     else:
         messages.success(request, _("Extension granted."))
+    return redirect("assessments:teach_assignment", lesson_id=lesson_id)
+
+
+def _chosen_levels(request: HttpRequest) -> dict[int, int]:
+    """The rubric levels a grading form chose: {criterion id: level id}."""
+    chosen = {}
+    for key in request.POST:
+        value = request.POST.get(key, "")
+        name = key.removeprefix("level-")
+        if name != key and name.isdigit() and value.isdigit():
+            chosen[int(name)] = int(value)
+    return chosen
+
+
+def _rubric_rows(rubric: Any) -> list[dict[str, Any]]:
+    if rubric is None:
+        return []
+    return [
+        {"criterion": criterion, "levels": list(criterion.levels.all())}
+        for criterion in rubric.criteria.prefetch_related("levels")
+    ]
+
+
+@login_required
+@require_POST
+def create_rubric(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """A rubric for the course, set on this assignment at once."""
+    assignment = _editable_assignment(request, lesson_id)
+    form = RubricForm(request.POST, prefix="rubric")
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in errors))
+        return redirect("assessments:teach_assignment", lesson_id=lesson_id)
+    try:
+        rubric = rubric_services.rubric_create(
+            user=request.user,
+            course=assignment.course,
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+        )
+        services.assignment_update(user=request.user, assignment=assignment, rubric=rubric)
+    except ApplicationError as exc:
+        service_error_message(request, exc)
+        for line, problems in exc.errors.items():
+            messages.error(request, f"{line}: {' '.join(problems)}")
+    else:
+        messages.success(request, _("Rubric added and used for this assignment."))
     return redirect("assessments:teach_assignment", lesson_id=lesson_id)

@@ -356,6 +356,7 @@ POLICY: dict[str, Rule] = {
     "assessments:teach_assignment_extension": post(
         "login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT
     ),
+    "assessments:teach_assignment_rubric": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     "assessments:teach_submission": get("login 403 403 ok 403 403 ok"),
     "api:lesson-assignment": get("login ok 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     # only the course's students hand in work (editors see the assignment, 403 on handing in)
