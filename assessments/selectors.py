@@ -9,11 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Avg, Count, Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_mentor, user_is_staff
+from enrollments.access import course_is_enrolled
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 
 from .engine.grading import State
@@ -468,3 +470,11 @@ def submission_get_for_grading(*, submission_id: int, user: Any) -> Submission:
         raise NotFound(_("Not found."))
     _editable(submission.assignment.course, user)
     return submission
+
+
+def course_student(*, course: Any, user_id: int) -> Any:
+    """A student enrolled in ``course`` (for an extension), or NotFound."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None or not course_is_enrolled(user=user, course=course):
+        raise NotFound(_("No such student in this course."))
+    return user

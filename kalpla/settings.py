@@ -605,6 +605,7 @@ SPECTACULAR_SETTINGS = {
         "QuestionKindEnum": "assessments.engine.kinds.QuestionKind",
         "QuizBehaviourEnum": "assessments.models.Quiz.Behaviour",
         "QuizReviewEnum": "assessments.models.Quiz.Review",
+        "SubmissionStateEnum": "assessments.models.Submission.State",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
-from ..models import Quiz
+from ..models import Quiz, Submission
 
 
 class QuizOptionOut(serializers.Serializer):
@@ -170,7 +170,7 @@ class SubmissionOut(serializers.Serializer):
     file_url = serializers.CharField(allow_blank=True, help_text="A signed link; ask again later.")
     submitted_at = serializers.DateTimeField()
     days_late = serializers.IntegerField()
-    state = serializers.ChoiceField(choices=["submitted", "graded"])
+    state = serializers.ChoiceField(choices=Submission.State.choices)
     score = serializers.CharField(allow_null=True)
     penalty_percent = serializers.CharField(allow_null=True)
     final_score = serializers.CharField(allow_null=True)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
 from ..engine.kinds import QuestionKind
-from ..models import Quiz
+from ..models import Quiz, Submission
 
 KIND_HELP = (
     "The kind's data (see the README's question formats): options with fractions for choice "
@@ -186,3 +186,75 @@ class GradedOut(serializers.Serializer):
     attempt_score = serializers.DecimalField(
         max_digits=7, decimal_places=2, source="attempt.score", allow_null=True
     )
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+class StudentRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField(allow_blank=True)
+    email = serializers.EmailField()
+
+
+class SubmissionRowOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    student = StudentRefOut()
+    version = serializers.IntegerField()
+    submitted_at = serializers.DateTimeField()
+    days_late = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=Submission.State.choices)
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    final_score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    released_at = serializers.DateTimeField(allow_null=True)
+
+
+class RubricChoiceIn(InputSerializer):
+    criterion_id = serializers.IntegerField(min_value=1)
+    level_id = serializers.IntegerField(min_value=1)
+
+
+class SubmissionGradeIn(InputSerializer):
+    score = serializers.DecimalField(
+        max_digits=7, decimal_places=2, min_value=Decimal(0), required=False,
+        help_text="The mark before the late penalty; or give `levels` of the rubric.",
+    )  # fmt: skip
+    levels = serializers.ListField(
+        child=RubricChoiceIn(), required=False, max_length=20, help_text="One level per criterion."
+    )
+    feedback = StrictCharField(max_length=20000, required=False, allow_blank=True)
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True)
+
+    def validate(self, attrs: dict) -> dict:
+        attrs = super().validate(attrs)
+        if ("score" in attrs) == bool(attrs.get("levels")):
+            raise serializers.ValidationError({"score": ["Give a score, or the rubric's levels."]})
+        return attrs
+
+
+class ReleaseIn(InputSerializer):
+    submission_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        required=False,
+        max_length=1000,
+        help_text="Only these; leave out to release every graded mark.",
+    )
+
+
+class ReleasedOut(serializers.Serializer):
+    released = serializers.IntegerField()
+
+
+class ExtensionIn(InputSerializer):
+    student_id = serializers.IntegerField(min_value=1)
+    due_at = serializers.DateTimeField()
+    cutoff_at = serializers.DateTimeField(required=False, allow_null=True)
+    reason = StrictCharField(max_length=500, required=False, allow_blank=True)
+
+
+class ExtensionOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    student_id = serializers.IntegerField()
+    due_at = serializers.DateTimeField()
+    cutoff_at = serializers.DateTimeField(allow_null=True)
+    reason = serializers.CharField(allow_blank=True)

@@ -39,6 +39,26 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     # mentors
     path(
+        "lessons/<int:lesson_id>/assignment/submissions/latest/",
+        authoring.AssignmentSubmissionsApi.as_view(),
+        name="lesson-assignment-latest-submissions",
+    ),
+    path(
+        "lessons/<int:lesson_id>/assignment/release/",
+        authoring.AssignmentReleaseApi.as_view(),
+        name="lesson-assignment-release",
+    ),
+    path(
+        "lessons/<int:lesson_id>/assignment/extensions/",
+        authoring.AssignmentExtensionsApi.as_view(),
+        name="lesson-assignment-extensions",
+    ),
+    path(
+        "submissions/<int:submission_id>/grade/",
+        authoring.SubmissionGradeApi.as_view(),
+        name="submission-grade",
+    ),
+    path(
         "courses/<slug:slug>/question-banks/",
         authoring.CourseBanksApi.as_view(),
         name="course-question-banks",

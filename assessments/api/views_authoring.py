@@ -15,16 +15,20 @@ from rest_framework.views import APIView
 from courses.selectors.authoring import course_get_for_editing, lesson_get_for_editing
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
-from kalpla.exceptions import NotFound
+from kalpla.exceptions import NotFound, ValidationError
 
 from .. import selectors
+from ..services import assignments as assignment_services
 from ..services import banks as bank_services
 from ..services import grading as grading_services
 from ..services import quizzes as quiz_services
+from ..services import rubrics as rubric_services
 from .serializers_authoring import (
     BankIn,
     BankOut,
     ExportOut,
+    ExtensionIn,
+    ExtensionOut,
     GradedOut,
     GradeIn,
     ImportIn,
@@ -32,9 +36,13 @@ from .serializers_authoring import (
     QuestionEditOut,
     QuestionIn,
     QuizSettingsSerializer,
+    ReleasedOut,
+    ReleaseIn,
     SlotIn,
     SlotOrderIn,
     SlotOut,
+    SubmissionGradeIn,
+    SubmissionRowOut,
 )
 
 TAGS = ["quiz authoring"]
@@ -391,3 +399,125 @@ class AttemptQuestionGradeApi(APIView):
             reason=s.validated_data.get("reason", ""),
         )
         return Response(GradedOut(aq).data)
+
+
+# --- assignments ------------------------------------------------------------------------------
+
+
+def _editable_assignment(request: Request, lesson_id: int) -> Any:
+    lesson = lesson_get_for_editing(lesson_id=lesson_id, user=request.user)
+    if lesson.kind != "assignment":
+        raise NotFound(_("This lesson is not an assignment."))
+    return assignment_services.assignment_ensure(user=request.user, lesson=lesson)
+
+
+class AssignmentSubmissionsApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="lesson_assignment_submissions_list",
+        summary="Each student's latest work (mentors), oldest hand-in first",
+        parameters=[
+            OpenApiParameter("state", str, enum=["submitted", "graded"], required=False),
+            OpenApiParameter("late", bool, required=False, description="Only late, or on time."),
+        ],
+        responses={200: SubmissionRowOut(many=True), **REFUSED},
+    )
+    def get(self, request: Request, lesson_id: int) -> Response:
+        assignment = _editable_assignment(request, lesson_id)
+        state = request.query_params.get("state", "")
+        late_param = request.query_params.get("late", "")
+        if state not in ("", "submitted", "graded") or late_param not in ("", "true", "false"):
+            raise ValidationError(_("Check the filters."), errors={"state": [_("Unknown value.")]})
+        late = {"true": True, "false": False}.get(late_param)
+        rows = selectors.assignment_submissions(assignment=assignment, state=state, late=late)
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, self)
+        return paginator.get_paginated_response(SubmissionRowOut(page, many=True).data)
+
+
+class SubmissionGradeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="submission_grade",
+        summary="Mark a submission (a score, or the rubric's levels); the late penalty applies",
+        request=SubmissionGradeIn,
+        responses={200: SubmissionRowOut, **INVALID, **REFUSED},
+    )
+    def post(self, request: Request, submission_id: int) -> Response:
+        submission = selectors.submission_get_for_grading(
+            submission_id=submission_id, user=request.user
+        )
+        s = SubmissionGradeIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        if data.get("levels"):
+            submission = rubric_services.submission_grade_with_rubric(
+                grader=request.user,
+                submission=submission,
+                level_ids={c["criterion_id"]: c["level_id"] for c in data["levels"]},
+                feedback=data.get("feedback"),
+                reason=data.get("reason", ""),
+            )
+        else:
+            submission = assignment_services.submission_grade(
+                grader=request.user,
+                submission=submission,
+                score=data["score"],
+                feedback=data.get("feedback"),
+                reason=data.get("reason", ""),
+            )
+        return Response(SubmissionRowOut(submission).data)
+
+
+class AssignmentReleaseApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="lesson_assignment_release",
+        summary="Show graded marks to their students (each is told once)",
+        request=ReleaseIn,
+        responses={200: ReleasedOut, **INVALID, **REFUSED},
+    )
+    def post(self, request: Request, lesson_id: int) -> Response:
+        assignment = _editable_assignment(request, lesson_id)
+        s = ReleaseIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        count = assignment_services.grades_release(
+            user=request.user,
+            assignment=assignment,
+            submission_ids=s.validated_data.get("submission_ids"),
+        )
+        return Response(ReleasedOut({"released": count}).data)
+
+
+class AssignmentExtensionsApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["assignments"],
+        operation_id="lesson_assignment_extension_grant",
+        summary="Give one student more time (replaces their earlier extension)",
+        request=ExtensionIn,
+        responses={200: ExtensionOut, **INVALID, **REFUSED},
+    )
+    def post(self, request: Request, lesson_id: int) -> Response:
+        assignment = _editable_assignment(request, lesson_id)
+        s = ExtensionIn(data=request.data)
+        s.is_valid(raise_exception=True)
+        data = s.validated_data
+        student = selectors.course_student(course=assignment.course, user_id=data["student_id"])
+        extension = assignment_services.extension_grant(
+            user=request.user,
+            assignment=assignment,
+            student=student,
+            due_at=data["due_at"],
+            cutoff_at=data.get("cutoff_at"),
+            reason=data.get("reason", ""),
+        )
+        return Response(ExtensionOut(extension).data)

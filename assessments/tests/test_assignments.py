@@ -350,3 +350,61 @@ def test_rubric_pages(client, assignment, learner, mentor):
     )
     assert response.status_code == 302
     assert Submission.objects.get(pk=submission.pk).final_score == Decimal("14.00")
+
+
+def test_the_mentors_assignment_api(
+    assignment, learner, mentor, django_capture_on_commit_callbacks
+):
+    from rest_framework.test import APIClient
+
+    from assessments.services import rubrics
+
+    api = APIClient()
+    api.force_authenticate(mentor)
+    base = f"/api/v1/lessons/{assignment.lesson_id}/assignment/"
+    submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
+    listed = api.get(base + "submissions/latest/?state=submitted")
+    assert listed.status_code == 200 and listed.json()["count"] == 1
+    assert api.get(base + "submissions/latest/?state=nope").status_code == 400
+    both = api.post(f"/api/v1/submissions/{submission.pk}/grade/", {}, format="json")
+    assert both.status_code == 400
+    graded = api.post(
+        f"/api/v1/submissions/{submission.pk}/grade/",
+        {"score": "15", "feedback": "Good."},
+        format="json",
+    )
+    assert graded.status_code == 200 and graded.json()["final_score"] == "15.00"
+    rubric = rubrics.rubric_create(user=mentor, course=assignment.course, title="R", text=RUBRIC)
+    svc.assignment_update(user=mentor, assignment=assignment, rubric=rubric)
+    levels = [
+        {"criterion_id": c.pk, "level_id": c.levels.order_by("-points").first().pk}
+        for c in rubric.criteria.all()
+    ]
+    by_rubric = api.post(
+        f"/api/v1/submissions/{submission.pk}/grade/", {"levels": levels}, format="json"
+    )
+    assert by_rubric.json()["final_score"] == "20.00"
+    with django_capture_on_commit_callbacks(execute=True):
+        released = api.post(base + "release/", {}, format="json")
+    assert released.json() == {"released": 1}
+    extension = api.post(
+        base + "extensions/",
+        {"student_id": learner.pk, "due_at": "2030-01-01T10:00:00Z", "reason": "Family"},
+        format="json",
+    )
+    assert extension.status_code == 200, extension.content
+    stranger = api.post(
+        base + "extensions/",
+        {"student_id": UserFactory().pk, "due_at": "2030-01-01T10:00:00Z"},
+        format="json",
+    )
+    assert stranger.status_code == 404
+    other = APIClient()
+    other.force_authenticate(UserFactory(roles=("Mentor",)))
+    assert other.get(base + "submissions/latest/").status_code == 403
+    assert (
+        other.post(
+            f"/api/v1/submissions/{submission.pk}/grade/", {"score": "1"}, format="json"
+        ).status_code
+        == 403
+    )

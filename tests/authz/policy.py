@@ -361,6 +361,12 @@ POLICY: dict[str, Rule] = {
     "api:lesson-assignment": get("login ok 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     # only the course's students hand in work (editors see the assignment, 403 on handing in)
     "api:lesson-assignment-submissions": post("login ok 403 403 403 403 403", kwargs=ASSIGNMENT),
+    "api:lesson-assignment-latest-submissions": get(
+        "login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT
+    ),
+    "api:lesson-assignment-release": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    "api:lesson-assignment-extensions": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
+    "api:submission-grade": post("login 403 403 ok 403 403 ok"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),
