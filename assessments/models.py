@@ -447,6 +447,13 @@ class Assignment(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
     )
     allow_resubmission = models.BooleanField(_("resubmission until the due date"), default=True)
+    speaking = models.BooleanField(
+        _("speaking assignment"),
+        default=False,
+        help_text=_(
+            "Students record their answer in the browser (or upload audio); a transcript is made."
+        ),
+    )
     rubric = models.ForeignKey(
         Rubric,
         null=True,
@@ -505,6 +512,15 @@ class Extension(models.Model):
         return f"{self.assignment_id}/{self.student_id}"
 
 
+class TranscriptState(models.TextChoices):
+    NONE = "none", _("No recording")
+    PENDING = "pending", _("Being transcribed")
+    READY = "ready", _("Ready")
+    NO_SPEECH = "no_speech", _("No speech found")
+    UNAVAILABLE = "unavailable", _("Transcription is not available for this language")
+    FAILED = "failed", _("Transcription failed")
+
+
 class Submission(models.Model):
     """One version of a student's work; a resubmission adds a version and keeps the others.
     ``is_latest`` marks the version that counts. Its mark stays hidden from the student until
@@ -525,6 +541,11 @@ class Submission(models.Model):
     file_name = models.CharField(max_length=200, blank=True)
     file_type = models.CharField(max_length=100, blank=True)
     file_size = models.PositiveBigIntegerField(default=0)
+    # Spoken work: made by the transcription job (assessments/jobs.py) for the grader.
+    transcript = models.TextField(_("transcript"), blank=True)
+    transcript_state = models.CharField(
+        _("transcript"), max_length=12, choices=TranscriptState.choices, default="none"
+    )
     submitted_at = models.DateTimeField(_("submitted"))
     days_late = models.PositiveSmallIntegerField(_("days late"), default=0)
     state = models.CharField(max_length=12, choices=State.choices, default=State.SUBMITTED)

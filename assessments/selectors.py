@@ -30,6 +30,7 @@ from .models import (
     Quiz,
     QuizSlot,
     Submission,
+    TranscriptState,
 )
 from .policies import REVIEW_ALL, quiz_can_edit, review_shows
 
@@ -429,6 +430,10 @@ def submission_view(*, submission: Submission, viewer: Any, file_url: str) -> di
         ),
         "feedback": submission.feedback if shown else "",
         "released_at": submission.released_at,
+        "is_audio": submission.file_type.startswith("audio/"),
+        "transcript": submission.transcript,
+        "transcript_state": submission.transcript_state,
+        "transcript_state_label": TranscriptState(submission.transcript_state).label,
     }
 
 

@@ -261,6 +261,8 @@ def seed_assignments(
 ) -> int:
     """Python basics' assignment: the demo student's work graded and released, Kiran's late
     work waiting for the mentor's mark."""
+    if mentor is not None:
+        _speaking_assignment(courses, mentor)
     python = courses.get("python-basics")
     if python is None or mentor is None:
         return 0
@@ -320,3 +322,39 @@ def seed_assignments(
         # handed in two days after a due date that had passed (a late example for the mentor)
         assignment.submissions.filter(student=learners[0]).update(days_late=2)
     return 1
+
+
+SPEAKING_TITLE = "Speaking: introduce yourself"
+
+
+def _speaking_assignment(courses: dict[str, Course], mentor: User) -> None:
+    """A speaking assignment in Spoken Hindi: students record themselves in the browser."""
+    course = courses.get("spoken-hindi-for-beginners")
+    module = Module.objects.filter(course=course).order_by("order").first() if course else None
+    if course is None or module is None:
+        return
+    lesson, _created = Lesson.objects.update_or_create(
+        module=module,
+        title=SPEAKING_TITLE,
+        defaults={"course": course, "kind": Lesson.Kind.ASSIGNMENT, "is_required": False},
+        create_defaults={
+            "course": course,
+            "kind": Lesson.Kind.ASSIGNMENT,
+            "order": 20,
+            "is_required": False,
+            "duration": 600,
+            "content": "Say your name, where you live and what you like, in a few sentences.",
+            "announced_at": timezone.now(),
+        },
+    )
+    assignment = assignment_services.assignment_ensure(user=mentor, lesson=lesson)
+    if not assignment.speaking:
+        assignment_services.assignment_update(
+            user=mentor,
+            assignment=assignment,
+            instructions="Record yourself (the page has a recorder) or upload an audio file.",
+            accepts_text=False,
+            speaking=True,
+            file_kinds=["audio"],
+            points=Decimal(10),
+        )

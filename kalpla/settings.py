@@ -501,6 +501,7 @@ KALPLA_JOB_KINDS = {
     "courses.lesson_narration": "courses.jobs.lesson_narration_job",
     "courses.cover_thumbnails": "courses.jobs.course_cover_thumbnails_job",
     "courses.review_sentiment": "courses.jobs.review_sentiment_job",
+    "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
@@ -606,6 +607,7 @@ SPECTACULAR_SETTINGS = {
         "QuizBehaviourEnum": "assessments.models.Quiz.Behaviour",
         "QuizReviewEnum": "assessments.models.Quiz.Review",
         "SubmissionStateEnum": "assessments.models.Submission.State",
+        "TranscriptStateEnum": "assessments.models.TranscriptState",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

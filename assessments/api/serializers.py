@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
-from ..models import Quiz, Submission
+from ..models import Quiz, Submission, TranscriptState
 
 
 class QuizOptionOut(serializers.Serializer):
@@ -176,6 +176,9 @@ class SubmissionOut(serializers.Serializer):
     final_score = serializers.CharField(allow_null=True)
     feedback = serializers.CharField(allow_blank=True)
     released_at = serializers.DateTimeField(allow_null=True)
+    is_audio = serializers.BooleanField()
+    transcript = serializers.CharField(allow_blank=True, help_text="Spoken work, once made.")
+    transcript_state = serializers.ChoiceField(choices=TranscriptState.choices)
 
 
 class AssignmentOut(serializers.Serializer):
@@ -194,6 +197,7 @@ class AssignmentOut(serializers.Serializer):
     penalty_per_day = serializers.CharField()
     penalty_cap = serializers.CharField()
     allow_resubmission = serializers.BooleanField()
+    speaking = serializers.BooleanField(help_text="Record the answer (or upload audio).")
     submissions = SubmissionOut(many=True, help_text="Your versions, newest first.")
 
 

@@ -312,6 +312,7 @@ class AssignmentApi(APIView):
             "penalty_per_day": str(assignment.penalty_per_day),
             "penalty_cap": str(assignment.penalty_cap),
             "allow_resubmission": assignment.allow_resubmission,
+            "speaking": assignment.speaking,
             "submissions": _submissions_out(request, history),
         }
         return Response(AssignmentOut(data).data)

@@ -22,10 +22,11 @@ from django.utils.translation import gettext as _
 
 from enrollments.access import lesson_access
 from files.uploads import UPLOAD_KINDS, validate_upload
+from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
 from notifications.services.notify import notify
 
-from ..models import Assignment, Extension, GradeChange, Submission
+from ..models import Assignment, Extension, GradeChange, Submission, TranscriptState
 from .guards import require_course_editor
 
 CENTS = Decimal("0.01")
@@ -42,6 +43,7 @@ SETTINGS = (
     "penalty_per_day",
     "penalty_cap",
     "allow_resubmission",
+    "speaking",
     "rubric",
 )
 
@@ -78,6 +80,10 @@ def assignment_update(*, user: Any, assignment: Assignment, **fields: Any) -> As
 
 def _validate(assignment: Assignment) -> None:
     errors: dict[str, list[str]] = {}
+    if assignment.speaking:  # a recording is a file of audio
+        assignment.accepts_file = True
+        if "audio" not in assignment.file_kinds:
+            assignment.file_kinds = [*assignment.file_kinds, "audio"]
     if not (assignment.accepts_text or assignment.accepts_file):
         errors["accepts_text"] = [_("Accept a written answer, a file, or both.")]
     kinds = assignment.file_kinds
@@ -216,10 +222,14 @@ def submission_create(
         if file is not None:
             file.seek(0)
             submission.file.save(submission.file_name or "work", file, save=False)
+        if content_type.startswith("audio/"):
+            submission.transcript_state = TranscriptState.PENDING
         try:
             submission.save()
         except IntegrityError as exc:  # two submissions at once: the other one won
             raise Conflict(_("Submitted twice at once; reload."), code="conflict") from exc
+        if submission.transcript_state == TranscriptState.PENDING:
+            job_enqueue(kind="assessments.submission_transcript", target=submission)
     return submission
 
 

@@ -408,3 +408,52 @@ def test_the_mentors_assignment_api(
         ).status_code
         == 403
     )
+
+
+# --- speaking assignments ---------------------------------------------------------------------
+
+
+def test_spoken_work_is_transcribed_for_the_grader(
+    assignment, learner, mentor, client, tmp_path, django_capture_on_commit_callbacks
+):
+    import subprocess
+
+    from jobs.models import ProcessingJob
+    from kalpla.testing.tools import require_tool
+
+    espeak = require_tool("espeak-ng")
+    require_tool("ffmpeg")
+    svc.assignment_update(
+        user=mentor, assignment=assignment, speaking=True, file_kinds=["document"]
+    )
+    assignment.refresh_from_db()
+    assert assignment.accepts_file and "audio" in assignment.file_kinds
+    wav = tmp_path / "answer.wav"
+    sentence = "Welcome to the course. Today we learn about computers and numbers."
+    subprocess.run([espeak, "-v", "en-us", "-w", str(wav), sentence], check=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = svc.submission_create(
+            user=learner,
+            assignment=assignment,
+            file=SimpleUploadedFile("answer.wav", wav.read_bytes(), content_type="audio/wav"),
+        )
+    assert submission.file_type == "audio/wav"
+    job = ProcessingJob.objects.get(kind="assessments.submission_transcript")
+    assert job.status == "succeeded", job.error
+    submission.refresh_from_db()
+    assert submission.transcript_state == "ready"
+    assert submission.transcript.split()  # what pocketsphinx heard (offline, rough)
+    client.force_login(mentor)
+    page = client.get(
+        reverse("assessments:teach_submission", args=[submission.pk])
+    ).content.decode()
+    assert "<audio" in page and submission.transcript in page
+
+
+def test_the_recorder_is_offered_on_speaking_assignments(client, assignment, learner, mentor):
+    client.force_login(learner)
+    url = reverse("assessments:assignment", args=[assignment.lesson_id])
+    assert "data-recorder" not in client.get(url).content.decode()
+    svc.assignment_update(user=mentor, assignment=assignment, speaking=True)
+    html = client.get(url).content.decode()
+    assert "data-recorder" in html and "js/recorder.js" in html
