@@ -2,6 +2,8 @@
 (the same rules as the mentors' editor); attempts are read-only records: grading happens on the
 grading worker and by mentors, "Grade again" re-queues a submitted attempt."""
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
@@ -16,6 +18,7 @@ from .models import (
     Assignment,
     Attempt,
     AttemptQuestion,
+    Certificate,
     Extension,
     GradeChange,
     Question,
@@ -28,6 +31,7 @@ from .models import (
     RubricLevel,
     Submission,
 )
+from .services.certificates import certificate_reissue, certificate_revoke
 from .tasks import attempt_grade_queue
 
 
@@ -217,3 +221,36 @@ class SubmissionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(Certificate)
+class CertificateAdmin(admin.ModelAdmin):
+    """Staff revoke a certificate (write why, then choose Revoked) or reissue it with the
+    student's current name; the public check page follows at once."""
+
+    list_display = ("code", "name", "course_title", "status", "issued_at")
+    list_filter = ("status",)
+    search_fields = ("code", "name", "student__email", "course_title")
+    raw_id_fields = ("student", "course")
+    readonly_fields = (
+        "student", "course", "code", "name", "course_title", "instructors", "issued_at", "pdf",
+        "revoked_at", "revoked_by",
+    )  # fmt: skip
+    fields = (*readonly_fields, "status", "revoked_reason")
+    actions = ["reissue"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Certificate, form: Any, change: bool) -> None:
+        if change and "status" in form.changed_data and obj.status == Certificate.Status.REVOKED:
+            obj.status = Certificate.Status.VALID  # the service makes the change, with who/when
+            certificate_revoke(user=request.user, certificate=obj, reason=obj.revoked_reason)
+            return
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Reissue with the student's current name"))
+    def reissue(self, request: HttpRequest, queryset: QuerySet[Certificate]) -> None:
+        for certificate in queryset.select_related("student", "course"):
+            certificate_reissue(user=request.user, certificate=certificate)
+        self.message_user(request, _("Certificates reissued."), messages.SUCCESS)

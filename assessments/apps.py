@@ -7,4 +7,8 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        from assessments import kinds  # noqa: F401  (notification kinds)
+        # notification kinds; signal receivers (certificates on completion and on grades)
+        from assessments import (  # noqa: F401
+            kinds,
+            receivers,
+        )

@@ -4,10 +4,11 @@ editors; nobody else, and a mentor removed from the course loses the link they h
 
 from typing import Any
 
+from accounts.policies import user_is_staff
 from files.services import FileLinkKind, file_access_refused, file_link_url, file_not_found
 from kalpla.integrations.s3 import DownloadGrant
 
-from .models import Submission
+from .models import Certificate, Submission
 from .policies import quiz_can_edit
 
 SUBMISSION_FILE = "assignment-submission"
@@ -34,5 +35,29 @@ def _submission_file(object_id: str, role: str, user: Any) -> DownloadGrant:
     return DownloadGrant(name=str(submission.file.name), filename=submission.file_name or None)
 
 
-# Named in settings.KALPLA_FILE_LINK_KINDS under SUBMISSION_FILE.
+CERTIFICATE = "certificate"
+
+
+def certificate_link(*, certificate: Certificate) -> str:
+    if not certificate.pdf:
+        return ""
+    return file_link_url(kind=CERTIFICATE, object_id=certificate.pk, role="pdf")
+
+
+def _certificate_pdf(object_id: str, role: str, user: Any) -> DownloadGrant:
+    """A certificate's PDF: its student and staff (anyone may check it by its code)."""
+    if role != "pdf" or not object_id.isdigit():
+        raise file_not_found()
+    certificate = Certificate.objects.filter(pk=int(object_id)).first()
+    if certificate is None or not certificate.pdf:
+        raise file_not_found()
+    if getattr(user, "pk", None) != certificate.student_id and not user_is_staff(user):
+        raise file_access_refused()
+    return DownloadGrant(
+        name=str(certificate.pdf.name), filename=f"certificate-{certificate.code}.pdf"
+    )
+
+
+# Named in settings.KALPLA_FILE_LINK_KINDS under CERTIFICATE and SUBMISSION_FILE.
+CERTIFICATE_LINK = FileLinkKind(resolve=_certificate_pdf, max_age=LINK_SECONDS)
 SUBMISSION_FILE_LINK = FileLinkKind(resolve=_submission_file, max_age=LINK_SECONDS)

@@ -1,5 +1,7 @@
 """Job handlers of the assessments app (named in settings.KALPLA_JOB_KINDS).
 
+``assessments.certificate_pdf``: a certificate's PDF (assessments/certificate_pdf.py).
+
 ``assessments.submission_transcript``: the transcript of a spoken submission, made by the
 Transcribe integration (pocketsphinx offline) and shown to the grader beside the recording.
 Its status is the job's (ProcessingJob) and the submission's ``transcript_state``.
@@ -7,7 +9,11 @@ Its status is the job's (ProcessingJob) and the submission's ``transcript_state`
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.urls import reverse
 
 from jobs.models import ProcessingJob
 from jobs.runs import JOB_RETRY
@@ -15,7 +21,8 @@ from jobs.services import job_set_external_id
 from kalpla.integrations.base import CapabilityUnavailable, JobNotReady, TransientIntegrationError
 from mediatools.speech import transcription_job_name, transcription_run
 
-from .models import Submission, TranscriptState
+from .certificate_pdf import certificate_pdf
+from .models import Certificate, Submission, TranscriptState, certificate_upload_to
 
 
 def submission_transcript_job(job: ProcessingJob) -> dict[str, Any]:
@@ -60,3 +67,22 @@ def submission_transcript_job(job: ProcessingJob) -> dict[str, Any]:
 
 def _record(job: ProcessingJob, external_id: str) -> None:
     job_set_external_id(job=job, external_id=external_id)
+
+
+def certificate_pdf_job(job: ProcessingJob) -> dict[str, Any]:
+    """Render the certificate's PDF and store it privately (a rerun replaces it)."""
+    certificate = Certificate.objects.filter(pk=int(job.object_id or 0)).first()
+    if certificate is None:
+        raise ValidationError("The certificate no longer exists.")
+    data = certificate_pdf(certificate=certificate, verify_url=certificate_verify_url(certificate))
+    name = certificate_upload_to(certificate, "certificate.pdf")
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    stored = default_storage.save(name, ContentFile(data))
+    Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)
+    return {"pdf": stored, "bytes": len(data)}
+
+
+def certificate_verify_url(certificate: Certificate) -> str:
+    path = reverse("assessments:certificate_verify", args=[certificate.code])
+    return settings.SITE_URL.rstrip("/") + path

@@ -603,3 +603,50 @@ class RubricScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.submission_id}/{self.criterion_id}"
+
+
+def certificate_upload_to(instance: "Certificate", filename: str) -> str:
+    return f"private/certificates/{instance.code}.pdf"
+
+
+class Certificate(models.Model):
+    """Proof a student completed a course with a passing grade: a PDF with a verification code
+    and a QR code to its public page. Revoked, it stays on record and its page says so."""
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("Valid")
+        REVOKED = "revoked", _("Revoked")
+
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="certificates"
+    )
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="certificates"
+    )
+    code = models.CharField(_("verification code"), max_length=20, unique=True)
+    name = models.CharField(_("name on the certificate"), max_length=200)
+    course_title = models.CharField(max_length=200)
+    instructors = models.CharField(max_length=500, blank=True)
+    issued_at = models.DateTimeField(_("issued"))
+    pdf = models.FileField(upload_to=certificate_upload_to, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.VALID)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_reason = models.CharField(_("why revoked"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ("-issued_at",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "course"],
+                condition=Q(status="valid"),
+                name="certificate_one_valid_per_course",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.code

@@ -24,6 +24,7 @@ from .models import (
     Assignment,
     Attempt,
     AttemptQuestion,
+    Certificate,
     Question,
     QuestionBank,
     QuestionTag,
@@ -483,3 +484,13 @@ def course_student(*, course: Any, user_id: int) -> Any:
     if user is None or not course_is_enrolled(user=user, course=course):
         raise NotFound(_("No such student in this course."))
     return user
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    return Certificate.objects.filter(code=code.strip().upper()[:20]).first()
+
+
+def my_certificates(*, user: Any) -> QuerySet[Certificate]:
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return Certificate.objects.filter(student=user).order_by("-issued_at")

@@ -4,7 +4,7 @@
 from django.urls import URLPattern, path
 
 from . import converters  # noqa: F401 - registers <qformat:...>
-from .views import assignments, student, teach
+from .views import assignments, certificates, student, teach
 
 app_name = "assessments"
 
@@ -51,6 +51,12 @@ urlpatterns: list[URLPattern] = [
     path("quizzes/teach/grading/", teach.grading_queue, name="teach_grading"),
     path(
         "quizzes/teach/grading/<int:attempt_question_id>/", teach.grade_answer, name="teach_grade"
+    ),
+    path("certificates/", certificates.my_certificates, name="my_certificates"),
+    path(
+        "certificates/<str:code>/",
+        certificates.certificate_verify,
+        name="certificate_verify",
     ),
     # assignments
     path("assignments/lessons/<int:lesson_id>/", assignments.assignment_page, name="assignment"),

@@ -471,6 +471,7 @@ KALPLA_FILE_LINK_KINDS = {
     "course-cover": "courses.file_links.COURSE_COVER_LINK",
     "lesson-file": "courses.file_links.LESSON_FILE_LINK",
     "assignment-submission": "assessments.file_links.SUBMISSION_FILE_LINK",
+    "certificate": "assessments.file_links.CERTIFICATE_LINK",
 }
 
 # --- Celery --------------------------------------------------------------------------------
@@ -502,6 +503,7 @@ KALPLA_JOB_KINDS = {
     "courses.cover_thumbnails": "courses.jobs.course_cover_thumbnails_job",
     "courses.review_sentiment": "courses.jobs.review_sentiment_job",
     "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
+    "assessments.certificate_pdf": "assessments.jobs.certificate_pdf_job",
 }
 CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},

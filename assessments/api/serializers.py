@@ -204,3 +204,15 @@ class AssignmentOut(serializers.Serializer):
 class SubmissionIn(InputSerializer):
     text = StrictCharField(required=False, allow_blank=True, max_length=100000)
     file = serializers.FileField(required=False, help_text="Checked by type and size.")
+
+
+class CertificateOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    code = serializers.CharField(help_text="The verification code printed on it.")
+    name = serializers.CharField()
+    course_title = serializers.CharField()
+    course_id = serializers.IntegerField()
+    issued_at = serializers.DateTimeField()
+    status = serializers.ChoiceField(choices=["valid", "revoked"])
+    pdf_url = serializers.CharField(allow_blank=True, help_text="Empty while it is being made.")
+    verify_url = serializers.CharField(help_text="The public page that checks it.")

@@ -37,6 +37,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.AssignmentSubmitApi.as_view(),
         name="lesson-assignment-submissions",
     ),
+    path("me/certificates/", views.MyCertificatesApi.as_view(), name="me-certificates"),
     # mentors
     path(
         "lessons/<int:lesson_id>/assignment/submissions/latest/",

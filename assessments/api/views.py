@@ -22,11 +22,13 @@ from courses.markdown import render_markdown
 from courses.selectors.lessons import lesson_get
 from enrollments.access import lesson_access
 from files.uploads import UPLOAD_KINDS
+from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import NotFound
 
 from .. import selectors
-from ..file_links import submission_file_link
+from ..file_links import certificate_link, submission_file_link
+from ..jobs import certificate_verify_url
 from ..models import Quiz
 from ..services import assignments as assignment_services
 from ..services import attempts as attempt_services
@@ -35,6 +37,7 @@ from .serializers import (
     AnswersSavedOut,
     AssignmentOut,
     AttemptOut,
+    CertificateOut,
     CheckIn,
     QuizCheckedOut,
     QuizOut,
@@ -360,3 +363,35 @@ class AssignmentSubmitApi(APIView):
             file=s.validated_data.get("file"),
         )
         return Response(_submissions_out(request, [submission])[0], status=status.HTTP_201_CREATED)
+
+
+class MyCertificatesApi(APIView):
+    permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
+
+    @extend_schema(
+        tags=["certificates"],
+        operation_id="me_certificates_list",
+        summary="My certificates, newest first",
+        responses={200: CertificateOut(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(
+            selectors.my_certificates(user=request.user), request, self
+        )
+        rows = [
+            {
+                "id": c.pk,
+                "code": c.code,
+                "name": c.name,
+                "course_title": c.course_title,
+                "course_id": c.course_id,
+                "issued_at": c.issued_at,
+                "status": c.status,
+                "pdf_url": _absolute(request, certificate_link(certificate=c)),
+                "verify_url": certificate_verify_url(c),
+            }
+            for c in page
+        ]
+        return paginator.get_paginated_response(CertificateOut(rows, many=True).data)

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from assessments.models import (
     Attempt,
+    Certificate,
     GradeChange,
     Question,
     QuestionBank,
@@ -19,13 +20,14 @@ from assessments.models import (
 from assessments.selectors import grading_queue
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
+from jobs.models import ProcessingJob
 from moderation.models import ModerationItem
 
 pytestmark = pytest.mark.django_db
 
 MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
-    QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission,
+    QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
 )  # fmt: skip
 
 
@@ -184,3 +186,7 @@ def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(djan
     work = Submission.objects.get(student__email="student@example.com")
     assert (str(work.final_score), work.released_at is not None) == ("18.00", True)
     assert Submission.objects.filter(released_at__isnull=True, days_late=2).count() == 1
+    # the demo student completed Git and GitHub: a certificate, its PDF made by a job
+    certificate = Certificate.objects.get(student__email="student@example.com")
+    assert certificate.course.slug == "git-and-github"
+    assert ProcessingJob.objects.filter(kind="assessments.certificate_pdf").count() == 1

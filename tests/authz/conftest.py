@@ -117,6 +117,7 @@ def world(db) -> World:
             "question_id": essay.question_id,
             "slot_id": essay.pk,
             "fmt": "gift",
+            "code": "NOT-A-CODE",
             # a private file's own path: /media/ must never serve it
             "path": resource.file.name,
             # allauth's emailed keys: well-formed but unknown

@@ -367,6 +367,10 @@ POLICY: dict[str, Rule] = {
     "api:lesson-assignment-release": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     "api:lesson-assignment-extensions": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     "api:submission-grade": post("login 403 403 ok 403 403 ok"),
+    # a certificate's public check page: anyone (an unknown code is 404); my list: mine
+    "assessments:certificate_verify": get("404 404 404 404 404 404 404"),
+    "assessments:my_certificates": get("login ok ok ok ok ok ok"),
+    "api:me-certificates": get("login ok ok ok ok ok ok"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),

@@ -1,0 +1,133 @@
+"""Certificates: issued when a student has completed a course and passed its quizzes (each
+quiz's grade, by its grading method, at or above its pass mark), checked when the course is
+completed and whenever an attempt is graded. The PDF is made by a job
+(``assessments.certificate_pdf``); staff revoke with a reason and reissue (after a name
+change). The public page ``/certificates/<code>/`` says valid or revoked, without sign-in.
+"""
+
+import secrets
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.policies import user_is_staff
+from courses.selectors.lessons import course_list
+from enrollments.selectors import enrollment_get
+from jobs.services import job_enqueue
+from kalpla.exceptions import Conflict, PermissionDenied
+
+from ..models import Attempt, Certificate, Quiz
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+def certificate_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def quizzes_passed(*, student: Any, course: Any) -> bool:
+    """Every quiz of the course graded at or above its pass mark (two queries)."""
+    quizzes = list(Quiz.objects.filter(course=course, lesson__is_published=True))
+    if not quizzes:
+        return True
+    attempts = Attempt.objects.filter(
+        quiz__in=quizzes, student=student, is_preview=False, state=Attempt.State.GRADED
+    ).order_by("number")
+    by_quiz: dict[int, list[Attempt]] = {}
+    for attempt in attempts:
+        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
+    for quiz in quizzes:
+        graded = by_quiz.get(quiz.pk, [])
+        if not graded:
+            return False
+        scores = [a.score or Decimal(0) for a in graded]
+        method = quiz.grading_method
+        score = {
+            "highest": max(scores),
+            "average": sum(scores) / len(scores),
+            "first": scores[0],
+            "last": scores[-1],
+        }[method]
+        out_of = graded[-1].max_score or Decimal(1)
+        if score * 100 < out_of * quiz.pass_percent:
+            return False
+    return True
+
+
+def certificate_issue_if_earned(*, student_id: int, course_id: int) -> Certificate | None:
+    """Issue the student's certificate for the course when earned and not yet issued."""
+    student = get_user_model().objects.filter(pk=student_id).first()
+    existing = Certificate.objects.filter(
+        student_id=student_id, course_id=course_id, status=Certificate.Status.VALID
+    ).first()
+    if student is None or existing is not None:
+        return existing
+    enrollment = _completed_enrollment(student, course_id)
+    if enrollment is None or not quizzes_passed(student=student, course=enrollment.course):
+        return None
+    return _issue(student, enrollment.course)
+
+
+def _completed_enrollment(student: Any, course_id: int) -> Any:
+    course = course_list().filter(pk=course_id).first()
+    if course is None:
+        return None
+    enrollment = enrollment_get(user=student, course=course)
+    if enrollment is None or enrollment.status != "completed":
+        return None
+    return enrollment
+
+
+def _issue(student: Any, course: Any) -> Certificate | None:
+    instructors = ", ".join(
+        (u.name or u.email) for u in course.instructors.order_by("name", "email")
+    )
+    try:
+        with transaction.atomic():
+            certificate = Certificate.objects.create(
+                student=student,
+                course=course,
+                code=certificate_code(),
+                name=(student.name or student.email)[:200],
+                course_title=course.title[:200],
+                instructors=instructors[:500],
+                issued_at=timezone.now(),
+            )
+            job_enqueue(kind="assessments.certificate_pdf", target=certificate)
+    except IntegrityError:  # issued at the same moment by another check
+        return Certificate.objects.filter(
+            student=student, course=course, status=Certificate.Status.VALID
+        ).first()
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, user: Any, certificate: Certificate, reason: str) -> Certificate:
+    if not user_is_staff(user):
+        raise PermissionDenied(_("Only staff revoke certificates."))
+    if certificate.status == Certificate.Status.REVOKED:
+        raise Conflict(_("Already revoked."), code="already_revoked")
+    certificate.status = Certificate.Status.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = user
+    certificate.revoked_reason = (reason or _("Revoked by staff."))[:500]
+    certificate.save(update_fields=["status", "revoked_at", "revoked_by", "revoked_reason"])
+    return certificate
+
+
+@transaction.atomic
+def certificate_reissue(*, user: Any, certificate: Certificate) -> Certificate:
+    """A new certificate with the student's current name; the old one is revoked."""
+    if certificate.status == Certificate.Status.VALID:
+        certificate_revoke(user=user, certificate=certificate, reason=_("Reissued."))
+    elif not user_is_staff(user):
+        raise PermissionDenied(_("Only staff reissue certificates."))
+    new = _issue(certificate.student, certificate.course)
+    if new is None:
+        raise Conflict(_("Could not reissue."), code="conflict")
+    return new

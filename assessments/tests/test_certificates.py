@@ -1,0 +1,151 @@
+"""Certificates: earned by completing a course and passing its quizzes; the PDF's text and QR
+code; the public check page (valid, revoked); revoke and reissue; who may download; the API."""
+
+import io
+
+import pypdfium2
+import pytest
+import zxingcpp
+from django.urls import reverse
+from pypdf import PdfReader
+from rest_framework.test import APIClient
+
+from accounts.tests.factories import UserFactory
+from assessments.file_links import certificate_link
+from assessments.jobs import certificate_verify_url
+from assessments.models import Certificate
+from assessments.services import attempts as attempt_services
+from assessments.services.certificates import (
+    certificate_issue_if_earned,
+    certificate_reissue,
+    certificate_revoke,
+)
+from assessments.tests.factories import QuizFactory, QuizSlotFactory
+from enrollments.tests.factories import EnrollmentFactory
+from kalpla.exceptions import Conflict, PermissionDenied
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def course_with_quiz(mentor):
+    quiz = QuizFactory(
+        lesson__module__course__instructors=[mentor], lesson__is_required=False, pass_percent=50
+    )
+    mentor.name = "Maya Mentor"
+    mentor.save()
+    for answer in (True, False):
+        QuizSlotFactory(quiz=quiz, question__raw={"answer": answer})
+    return quiz
+
+
+def _take(quiz, user, right: int, capture):
+    attempt = attempt_services.attempt_start(quiz=quiz, user=user)
+    rows = list(attempt.questions.order_by("position"))
+    answers = {
+        aq.position: aq.data["answer"] if i < right else not aq.data["answer"]
+        for i, aq in enumerate(rows)
+    }
+    attempt_services.attempt_answers_save(attempt_id=attempt.pk, user=user, responses=answers)
+    with capture(execute=True):
+        attempt_services.attempt_submit(attempt_id=attempt.pk, user=user)
+
+
+def test_issued_when_the_course_is_completed_and_the_quizzes_passed(
+    course_with_quiz, django_capture_on_commit_callbacks
+):
+    quiz = course_with_quiz
+    student = UserFactory(roles=("Student",), name="Asha Learner")
+    enrollment = EnrollmentFactory(user=student, course=quiz.course)
+    _take(quiz, student, right=0, capture=django_capture_on_commit_callbacks)
+    assert certificate_issue_if_earned(student_id=student.pk, course_id=quiz.course_id) is None
+    enrollment.status = "completed"
+    enrollment.save()
+    assert certificate_issue_if_earned(student_id=student.pk, course_id=quiz.course_id) is None
+    quiz.attempts_allowed = 2
+    quiz.save()
+    _take(quiz, student, right=2, capture=django_capture_on_commit_callbacks)  # graded: issued
+    certificate = Certificate.objects.get(student=student)
+    assert certificate.status == "valid" and len(certificate.code) == 14
+    assert certificate.pdf  # the job ran (eager Celery)
+    again = certificate_issue_if_earned(student_id=student.pk, course_id=quiz.course_id)
+    assert again.pk == certificate.pk  # once
+
+
+def test_the_pdf_says_who_what_when_and_its_qr_code_opens_the_check_page(
+    course_with_quiz, django_capture_on_commit_callbacks
+):
+    quiz = course_with_quiz
+    student = UserFactory(roles=("Student",), name="Asha Learner")
+    EnrollmentFactory(user=student, course=quiz.course, status="completed")
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = certificate_issue_if_earned(student_id=student.pk, course_id=quiz.course_id)
+    assert certificate is None  # the quiz is not passed yet
+    _take(quiz, student, right=1, capture=django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(student=student)
+    data = certificate.pdf.read()
+    text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
+    for expected in ("Asha Learner", quiz.course.title, "Maya Mentor", certificate.code):
+        assert expected in text
+    page = pypdfium2.PdfDocument(data)[0].render(scale=2).to_pil()
+    codes = zxingcpp.read_barcodes(page)
+    assert [c.text for c in codes] == [certificate_verify_url(certificate)]
+
+
+def test_the_public_check_page_and_revocation(client, course_with_quiz, admin_user):
+    student = UserFactory(name="Ravi")
+    certificate = Certificate.objects.create(
+        student=student, course=course_with_quiz.course, code="ABCD-EFGH-JKLM", name="Ravi",
+        course_title="Python", issued_at="2026-11-01T10:00:00Z",
+    )  # fmt: skip
+    url = reverse("assessments:certificate_verify", args=[certificate.code])
+    page = client.get(url)
+    assert page.status_code == 200 and "Valid." in page.content.decode()
+    assert client.get(reverse("assessments:certificate_verify", args=["NOPE"])).status_code == 404
+    with pytest.raises(PermissionDenied):
+        certificate_revoke(user=student, certificate=certificate, reason="no")
+    certificate_revoke(user=admin_user, certificate=certificate, reason="Plagiarism found.")
+    html = client.get(url).content.decode()
+    assert "Revoked." in html and "Plagiarism found." in html
+    with pytest.raises(Conflict):
+        certificate_revoke(user=admin_user, certificate=certificate, reason="again")
+
+
+def test_reissue_after_a_name_change(
+    course_with_quiz, admin_user, django_capture_on_commit_callbacks
+):
+    student = UserFactory(name="Old Name")
+    EnrollmentFactory(user=student, course=course_with_quiz.course, status="completed")
+    old = Certificate.objects.create(
+        student=student, course=course_with_quiz.course, code="OLDC-ODE1-2345", name="Old Name",
+        course_title="Python", issued_at="2026-11-01T10:00:00Z",
+    )  # fmt: skip
+    student.name = "New Name"
+    student.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        new = certificate_reissue(user=admin_user, certificate=old)
+    old.refresh_from_db()
+    assert old.status == "revoked" and new.status == "valid"
+    assert new.name == "New Name" and new.code != old.code
+
+
+def test_only_its_student_and_staff_download_it_and_the_api_lists_mine(
+    client, course_with_quiz, admin_user, django_capture_on_commit_callbacks
+):
+    student = UserFactory(roles=("Student",), name="Asha")
+    EnrollmentFactory(user=student, course=course_with_quiz.course, status="completed")
+    _take(course_with_quiz, student, right=2, capture=django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get(student=student)
+    link = certificate_link(certificate=certificate)
+    for user, status in ((student, 200), (admin_user, 200), (UserFactory(), 403)):
+        client.force_login(user)
+        assert client.get(link).status_code == status
+    api = APIClient()
+    api.force_authenticate(student)
+    mine = api.get("/api/v1/me/certificates/").json()
+    assert mine["count"] == 1
+    assert mine["results"][0]["code"] == certificate.code
+    assert mine["results"][0]["verify_url"].endswith(f"/certificates/{certificate.code}/")
+    client.force_login(student)
+    page = client.get(reverse("assessments:my_certificates")).content.decode()
+    assert certificate.code in page and "Download (PDF)" in page
