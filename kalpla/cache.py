@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import redis
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import transaction
 
@@ -247,3 +247,74 @@ def cache_version_bump_on_commit(*scopes: str) -> None:
     due = [scope for scope in dict.fromkeys(scopes) if scope not in queued]
     if due:
         transaction.on_commit(_BumpOnCommit(due))
+
+
+# --- entries that remember the versions they were built from ------------------------------
+#
+# An entry that shows data of many scopes (a catalogue page: the course of every card) keeps
+# the version of each and is good while none has moved. On Redis the entry and the versions
+# are checked by one script, one round trip; the entry's value starts with a header naming
+# the version keys and the versions it was built under:
+# b"<redis key> <version>\n...\n\0<pickle>". Other backends keep (versions, value) and check
+# in two reads.
+
+_CURRENT_ENTRY_SCRIPT = """
+local data = redis.call('GET', KEYS[1])
+if not data then return false end
+local stop = string.find(data, '\\0', 1, true)
+if not stop then return false end
+for key, version in string.gmatch(string.sub(data, 1, stop - 1), '([^\\n]+) (%d+)\\n') do
+  if redis.call('GET', key) ~= version then return false end
+end
+return string.sub(data, stop + 1)
+"""
+# The version keys are read without being declared (they are known only from the entry):
+# fine on one Redis server, which is what the site runs on (not Redis Cluster).
+_SCRIPTS: dict[int, Any] = {}
+
+
+def _current_entry_script(client: redis.Redis) -> Any:
+    script = _SCRIPTS.get(id(client))
+    if script is None:
+        script = _SCRIPTS[id(client)] = client.register_script(_CURRENT_ENTRY_SCRIPT)
+    return script
+
+
+def _redis_backend() -> "PrefixedRedisCache | None":
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, PrefixedRedisCache) else None
+
+
+def cache_get_current(key: str) -> Any:
+    """The value ``cache_set_current`` stored under ``key`` if none of the scopes it was
+    built from has moved since, else None. One round trip on Redis."""
+    backend = _redis_backend()
+    if backend is not None:
+        data = _current_entry_script(backend.client)(keys=[backend.key(key)])
+        return None if data is None else pickle.loads(data)  # noqa: S301 - written below
+    entry: tuple[list[str], list[int], Any] | None = cache.get(key)
+    if entry is None:
+        return None
+    scopes, versions, value = entry
+    return value if cache_versions_seen(*scopes) == versions else None
+
+
+def cache_set_current(
+    key: str, value: Any, *, versions: dict[str, int], timeout: float | None
+) -> None:
+    """Keep ``value`` under ``key`` while each scope of ``versions`` stays at its version
+    (read before the value was built, so a write meanwhile retires it)."""
+    backend = _redis_backend()
+    if backend is None:
+        cache.set(key, (list(versions), list(versions.values()), value), timeout)
+        return
+    header = "".join(
+        f"{backend.key(_version_key(scope))} {int(version)}\n"
+        for scope, version in versions.items()
+    )
+    data = header.encode() + b"\0" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    seconds = backend.get_backend_timeout(timeout)
+    if seconds == 0:
+        backend.client.delete(backend.key(key))
+    else:
+        backend.client.set(backend.key(key), data, ex=seconds)

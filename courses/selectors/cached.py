@@ -25,7 +25,7 @@ from courses.cache import (
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
 from courses.selectors.outline import course_outline_modules, duration_clock, duration_words
-from kalpla.cache import cache_versions, cache_versions_seen
+from kalpla.cache import cache_get_current, cache_set_current, cache_versions
 
 T = TypeVar("T")
 
@@ -240,23 +240,24 @@ def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, 
     """One browsing page of the catalogue (``variant``: what tells it apart) from the cache.
 
     ``build()`` returns the ids of the courses the page shows (None: do not keep this page,
-    e.g. an error answer) and the page. The entry keeps
-    the version of the catalogue's lists and of each of those courses, and is rebuilt when
-    one has moved: editing a course retires only the pages that show its card. A hit costs
-    two round trips to Redis (the entry, then the versions). A course changed while its page
-    was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
+    e.g. an error answer) and the page. The entry keeps the version of the catalogue's lists
+    and of each of those courses, and is rebuilt when one has moved: editing a course retires
+    only the pages that show its card. A hit is one round trip to Redis (the entry and its
+    versions checked together, ``kalpla.cache.cache_get_current``). A course changed while
+    its page was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
     """
     key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
-    entry: dict[str, Any] | None = cache.get(key)
-    if entry is not None:
-        scopes = [CATALOGUE, *(course_scope(i) for i in entry["ids"])]
-        if cache_versions_seen(*scopes) == entry["versions"]:
-            return entry["page"]
+    page: T | None = cache_get_current(key)
+    if page is not None:
+        return page
     (catalogue_version,) = cache_versions(CATALOGUE)
     ids, page = build()
     if ids is None:
         return page
-    versions = [catalogue_version, *cache_versions(*(course_scope(i) for i in ids))]
-    entry = {"ids": ids, "versions": versions, "page": page}
-    cache.set(key, entry, timeout=CATALOGUE_TTL)
+    scopes = [course_scope(i) for i in ids]
+    versions = {
+        CATALOGUE: catalogue_version,
+        **dict(zip(scopes, cache_versions(*scopes), strict=True)),
+    }
+    cache_set_current(key, page, versions=versions, timeout=CATALOGUE_TTL)
     return page
