@@ -259,14 +259,23 @@ def cache_version_bump_on_commit(*scopes: str) -> None:
 # in two reads.
 
 _CURRENT_ENTRY_SCRIPT = """
-local data = redis.call('GET', KEYS[1])
-if not data then return false end
-local stop = string.find(data, '\\0', 1, true)
-if not stop then return false end
-for key, version in string.gmatch(string.sub(data, 1, stop - 1), '([^\\n]+) (%d+)\\n') do
-  if redis.call('GET', key) ~= version then return false end
+local out = {}
+for i, entry in ipairs(KEYS) do
+  out[i] = false
+  local data = redis.call('GET', entry)
+  local stop = data and string.find(data, '\\0', 1, true)
+  if stop then
+    local current = true
+    for key, version in string.gmatch(string.sub(data, 1, stop - 1), '([^\\n]+) (%d+)\\n') do
+      if redis.call('GET', key) ~= version then
+        current = false
+        break
+      end
+    end
+    if current then out[i] = string.sub(data, stop + 1) end
+  end
 end
-return string.sub(data, stop + 1)
+return out
 """
 # The version keys are read without being declared (they are known only from the entry):
 # fine on one Redis server, which is what the site runs on (not Redis Cluster).
@@ -288,15 +297,25 @@ def _redis_backend() -> "PrefixedRedisCache | None":
 def cache_get_current(key: str) -> Any:
     """The value ``cache_set_current`` stored under ``key`` if none of the scopes it was
     built from has moved since, else None. One round trip on Redis."""
+    return cache_get_many_current([key]).get(key)
+
+
+def cache_get_many_current(keys: Iterable[str]) -> dict[str, Any]:
+    """``cache_get_current`` for several keys in one round trip: the current ones' values."""
+    keys = list(keys)
+    if not keys:
+        return {}
     backend = _redis_backend()
     if backend is not None:
-        data = _current_entry_script(backend.client)(keys=[backend.key(key)])
-        return None if data is None else pickle.loads(data)  # noqa: S301 - written below
-    entry: tuple[list[str], list[int], Any] | None = cache.get(key)
-    if entry is None:
-        return None
-    scopes, versions, value = entry
-    return value if cache_versions_seen(*scopes) == versions else None
+        script = _current_entry_script(backend.client)
+        found = script(keys=[backend.key(key) for key in keys])
+        # written by cache_set_current only
+        return {k: pickle.loads(v) for k, v in zip(keys, found, strict=True) if v is not None}  # noqa: S301
+    values = {}
+    for key, (scopes, versions, value) in cache.get_many(keys).items():
+        if cache_versions_seen(*scopes) == versions:
+            values[key] = value
+    return values
 
 
 def cache_set_current(

@@ -6,6 +6,7 @@ from django.db import transaction
 from kalpla.cache import (
     PrefixedRedisCache,
     cache_get_current,
+    cache_get_many_current,
     cache_set_current,
     cache_version,
     cache_version_bump,
@@ -105,8 +106,14 @@ def test_current_entry_lives_while_its_scopes_stay(backend, settings):
     cache_set_current("test:current", {"page": [1, "two"]}, versions=versions, timeout=60)
     assert cache_get_current("test:current") == {"page": [1, "two"]}
     assert cache_get_current("test:current:missing") is None
+    cache_set_current("test:current:2", None, versions={"test:current:a": first}, timeout=60)
+    assert cache_get_many_current(["test:current", "test:current:2", "test:current:x"]) == {
+        "test:current": {"page": [1, "two"]},
+        "test:current:2": None,  # a kept None is a hit
+    }
     cache_version_bump("test:current:b")
     assert cache_get_current("test:current") is None
+    assert cache_get_many_current(["test:current", "test:current:2"]) == {"test:current:2": None}
     # A scope whose version key is gone (evicted) never matches again.
     cache_set_current("test:current", "page", versions={"test:current:none": 5}, timeout=60)
     assert cache_get_current("test:current") is None
