@@ -191,14 +191,14 @@ def course_page_parts(
     course: Course,
     lesson_url_prefix: str,
     public: str | None = None,
-    build_public: Callable[[Outline], dict[str, SafeString]] | None = None,
-) -> tuple[Outline | OutlineSummary, SafeString, dict[str, SafeString] | None]:
+    build_public: Callable[[Outline, SafeString], dict[str, Any]] | None = None,
+) -> tuple[Outline | OutlineSummary, SafeString, dict[str, Any] | None]:
     """The outline, the rendered outline section and (with ``public``) the page's public parts.
 
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline)`` renders them when the cache has none. When both are cached the
+    ``build_public(outline, section)`` renders them when the cache has none. When both are cached the
     outline itself is not read: its summary (first and preview lesson) comes with the
     section. One cache round trip for a course from ``course_for_page`` (two without
     ``public`` or on a miss).
@@ -212,7 +212,7 @@ def course_page_parts(
         keys.append(public_key)
     found = cache.get_many(keys)
     section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
-    fragments: dict[str, SafeString] | None = found.get(public_key) if public_key else None
+    fragments: dict[str, Any] | None = found.get(public_key) if public_key else None
     if public_key is not None and section is not None and fragments is not None:
         return section[1], section[0], fragments
     outline = course_outline(course=course)
@@ -228,7 +228,7 @@ def course_page_parts(
         section = (html, summary)
         cache.set(html_key, section, timeout=OUTLINE_TTL)
     if public_key is not None and build_public is not None and fragments is None:
-        fragments = build_public(outline)
+        fragments = build_public(outline, section[0])
         cache.set(public_key, fragments, timeout=PAGE_TTL)
     return outline, section[0], fragments
 
