@@ -119,29 +119,34 @@ def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course 
 
     ``build()`` loads it from the database with what the page shows of it (category,
     instructors, prerequisites, prefetched so the policies and selectors ask no more). The
-    entry keeps the course version it was built under: any change of the course retires it.
-    The version is read before the row, so a write committed meanwhile is never kept; on a
-    first visit that costs one small query for the course's id.
+    entry keeps the versions of the course and of its reviews it was built under and is
+    read with them checked, in one round trip (``cache_get_current``): any change of the
+    course or its reviews retires it, and the page's other parts are keyed by those
+    versions. The versions are read before the row, so a write committed meanwhile is never
+    kept; a miss costs one small query for the course's id first.
     """
     key = f"courses:by-slug:{SCHEMA}:{slug}"
-    entry: dict[str, Any] | None = cache.get(key)
+    entry: dict[str, Any] | None = cache_get_current(key)
     if entry is not None:
-        course_id = entry["id"]
-    else:
-        course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if course_id is None:
-            return None
-    versions = tuple(cache_versions(course_scope(course_id), reviews_scope(course_id)))
-    if entry is not None and entry["version"] == versions[0]:
         course = cast(Course, entry["course"])
-    else:
-        built = build()
-        if built is None or built.pk != course_id:
-            return built
-        course = built
-        cache.set(key, {"id": course_id, "version": versions[0], "course": course}, PAGE_TTL)
-    course._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
-    return course
+        course._page_versions = entry["versions"]  # type: ignore[attr-defined]
+        return course
+    course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if course_id is None:
+        return None
+    scopes = (course_scope(course_id), reviews_scope(course_id))
+    versions = tuple(cache_versions(*scopes))
+    built = build()
+    if built is None or built.pk != course_id:
+        return built
+    cache_set_current(
+        key,
+        {"course": built, "versions": versions},
+        versions=dict(zip(scopes, versions, strict=True)),
+        timeout=PAGE_TTL,
+    )
+    built._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
+    return built
 
 
 def _page_versions(course: Course) -> tuple[int, int]:
@@ -198,9 +203,9 @@ def course_page_parts(
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline, section)`` renders them when the cache has none. When both are cached the
-    outline itself is not read: its summary (first and preview lesson) comes with the
-    section. One cache round trip for a course from ``course_for_page`` (two without
+    ``build_public(outline, section)`` renders them (and the page shell around them) when
+    the cache has none. When both are cached the outline itself is not read: its summary
+    (first and preview lesson) comes with the section. One cache round trip for a course from ``course_for_page`` (two without
     ``public`` or on a miss).
     """
     course_version, reviews_version = _page_versions(course)
