@@ -13,7 +13,9 @@
    req/s and latency at saturation) in at least 3 rounds, each page run right after a run of
    the baseline, and reports the median of the page/baseline ratios and the server's CPU time
    per request against the baseline's (steadier than req/s when other work shares the
-   machine); then, for the pages with latency targets, 50 users who think 0.5-1.5 s between requests (latency under that load).
+   machine); then, for the pages with latency targets, 50 users who think 0.5-1.5 s between
+   requests (latency under that load; the two dashboards, whose p95s are compared, side by
+   side in one longer run).
 5. Prints the figures against the targets, writes them to bench/results/latest.txt
    (``--output``) and exits 1 when a target fails (and non-zero when the bench crashes).
 
@@ -153,7 +155,13 @@ PAGES = {
     "dashboard_1": "dashboard, 1 enrollment",
     "dashboard_20": "dashboard, 20 enrollments",
 }
-PACED = ("course_page", "course_page_student", "dashboard_1", "dashboard_20")
+PACED = ("course_page", "course_page_student")
+PACED_TOGETHER = ("dashboard_1", "dashboard_20")
+"""Compared with each other under load (p95 within 1.3x), so run side by side with the users
+split between them (the server sees the same load as in the other paced runs) for
+``TOGETHER_SECONDS`` times as long: a burst of other work on the machine hits both alike, and
+each p95 comes from about twice as many requests as a run of its own would give."""
+TOGETHER_SECONDS = 4
 
 
 @dataclass
@@ -262,6 +270,24 @@ async def drive(
             name=name, host=HOST, port=port, path=targets[name]["path"], users=users,
             seconds=seconds, cookie=cookie(name), think=THINK,
         )  # fmt: skip
+    together = seconds * TOGETHER_SECONDS
+    log(f"{' and '.join(PACED_TOGETHER)} side by side: {users} users thinking, {together:.0f} s")
+    each = users // len(PACED_TOGETHER)
+    runs = [
+        run(
+            name=name,
+            host=HOST,
+            port=port,
+            path=targets[name]["path"],
+            users=each,
+            seconds=together,
+            cookie=cookie(name),
+            think=THINK,
+        )
+        for name in PACED_TOGETHER
+    ]
+    results = await asyncio.gather(*runs)
+    paced.update(zip(PACED_TOGETHER, results, strict=True))
     return saturated, paced
 
 
@@ -391,7 +417,9 @@ def report(
         notes,
         *sat_rows,
         "",
-        f"Under load ({args.users} users thinking {THINK[0]}-{THINK[1]} s between requests):",
+        f"Under load ({args.users} users thinking {THINK[0]}-{THINK[1]} s between requests; "
+        f"the two dashboards side by side, {args.users // len(PACED_TOGETHER)} users each, "
+        f"{args.seconds * TOGETHER_SECONDS:.0f} s):",
         head,
         *paced_rows,
         "",

@@ -7,14 +7,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import get_language
 
 from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
 from enrollments.cache import LEARNING_TTL, learning_scope
 from enrollments.models import Enrollment, LessonProgress
-from kalpla.cache import cache_version
+from kalpla.cache import cache_get_many_current, cache_set_current, cache_version
 
 if TYPE_CHECKING:
     from courses.models import Course, Lesson
@@ -133,19 +132,22 @@ def learning_cached(
 def learning_cached_parts(
     *, user_id: int, parts: dict[str, tuple[Callable[[], Any], int]]
 ) -> dict[str, Any]:
-    """Several of the student's cached parts (name: ``(build, timeout)``) in two round
-    trips (the version, then the parts), each built on a miss."""
-    version = cache_version(learning_scope(user_id))
+    """Several of the student's cached parts (name: ``(build, timeout)``) in one round trip
+    (each entry checked against the student's version with it), each built on a miss."""
+    scope = learning_scope(user_id)
     language = get_language() or "en"
-    keys = {part: f"learning:{part}:{user_id}:{version}:{language}" for part in parts}
-    found = cache.get_many(keys.values())
+    keys = {part: f"learning:{part}:{user_id}:{language}" for part in parts}
+    found = cache_get_many_current(keys.values())
     values: dict[str, Any] = {}
+    version: int | None = None
     for part, (build, timeout) in parts.items():
-        value = found.get(keys[part])
-        if value is None:
-            value = build()
-            cache.set(keys[part], value, timeout=timeout)
-        values[part] = value
+        if keys[part] in found:
+            values[part] = found[keys[part]]
+            continue
+        if version is None:
+            version = cache_version(scope)  # before the build: a write meanwhile retires it
+        values[part] = build()
+        cache_set_current(keys[part], values[part], versions={scope: version}, timeout=timeout)
     return values
 
 

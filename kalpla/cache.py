@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import redis
-from django.core.cache import cache
+from django.core.cache import DEFAULT_CACHE_ALIAS, cache, caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import transaction
 
@@ -247,3 +247,93 @@ def cache_version_bump_on_commit(*scopes: str) -> None:
     due = [scope for scope in dict.fromkeys(scopes) if scope not in queued]
     if due:
         transaction.on_commit(_BumpOnCommit(due))
+
+
+# --- entries that remember the versions they were built from ------------------------------
+#
+# An entry that shows data of many scopes (a catalogue page: the course of every card) keeps
+# the version of each and is good while none has moved. On Redis the entry and the versions
+# are checked by one script, one round trip; the entry's value starts with a header naming
+# the version keys and the versions it was built under:
+# b"<redis key> <version>\n...\n\0<pickle>". Other backends keep (versions, value) and check
+# in two reads.
+
+_CURRENT_ENTRY_SCRIPT = """
+local out = {}
+for i, entry in ipairs(KEYS) do
+  out[i] = false
+  local data = redis.call('GET', entry)
+  local stop = data and string.find(data, '\\0', 1, true)
+  if stop then
+    local current = true
+    for key, version in string.gmatch(string.sub(data, 1, stop - 1), '([^\\n]+) (%d+)\\n') do
+      if redis.call('GET', key) ~= version then
+        current = false
+        break
+      end
+    end
+    if current then out[i] = string.sub(data, stop + 1) end
+  end
+end
+return out
+"""
+# The version keys are read without being declared (they are known only from the entry):
+# fine on one Redis server, which is what the site runs on (not Redis Cluster).
+_SCRIPTS: dict[int, Any] = {}
+
+
+def _current_entry_script(client: redis.Redis) -> Any:
+    script = _SCRIPTS.get(id(client))
+    if script is None:
+        script = _SCRIPTS[id(client)] = client.register_script(_CURRENT_ENTRY_SCRIPT)
+    return script
+
+
+def _redis_backend() -> "PrefixedRedisCache | None":
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    return backend if isinstance(backend, PrefixedRedisCache) else None
+
+
+def cache_get_current(key: str) -> Any:
+    """The value ``cache_set_current`` stored under ``key`` if none of the scopes it was
+    built from has moved since, else None. One round trip on Redis."""
+    return cache_get_many_current([key]).get(key)
+
+
+def cache_get_many_current(keys: Iterable[str]) -> dict[str, Any]:
+    """``cache_get_current`` for several keys in one round trip: the current ones' values."""
+    keys = list(keys)
+    if not keys:
+        return {}
+    backend = _redis_backend()
+    if backend is not None:
+        script = _current_entry_script(backend.client)
+        found = script(keys=[backend.key(key) for key in keys])
+        # written by cache_set_current only
+        return {k: pickle.loads(v) for k, v in zip(keys, found, strict=True) if v is not None}  # noqa: S301
+    values = {}
+    for key, (scopes, versions, value) in cache.get_many(keys).items():
+        if cache_versions_seen(*scopes) == versions:
+            values[key] = value
+    return values
+
+
+def cache_set_current(
+    key: str, value: Any, *, versions: dict[str, int], timeout: float | None
+) -> None:
+    """Keep ``value`` under ``key`` while each scope of ``versions`` stays at its version
+    (read before the value was built, so a write meanwhile retires it)."""
+    backend = _redis_backend()
+    if backend is None:
+        cache.set(key, (list(versions), list(versions.values()), value), timeout)
+        return
+    header = "".join(
+        f"{backend.key(_version_key(scope))} {int(version)}\n"
+        for scope, version in versions.items()
+    )
+    data = header.encode() + b"\0" + pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    seconds = backend.get_backend_timeout(timeout)
+    if seconds == 0:
+        backend.client.delete(backend.key(key))
+    else:
+        backend.client.set(backend.key(key), data, ex=seconds)

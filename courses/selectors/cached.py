@@ -25,7 +25,7 @@ from courses.cache import (
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
 from courses.selectors.outline import course_outline_modules, duration_clock, duration_words
-from kalpla.cache import cache_versions, cache_versions_seen
+from kalpla.cache import cache_get_current, cache_set_current, cache_versions
 
 T = TypeVar("T")
 
@@ -119,29 +119,34 @@ def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course 
 
     ``build()`` loads it from the database with what the page shows of it (category,
     instructors, prerequisites, prefetched so the policies and selectors ask no more). The
-    entry keeps the course version it was built under: any change of the course retires it.
-    The version is read before the row, so a write committed meanwhile is never kept; on a
-    first visit that costs one small query for the course's id.
+    entry keeps the versions of the course and of its reviews it was built under and is
+    read with them checked, in one round trip (``cache_get_current``): any change of the
+    course or its reviews retires it, and the page's other parts are keyed by those
+    versions. The versions are read before the row, so a write committed meanwhile is never
+    kept; a miss costs one small query for the course's id first.
     """
     key = f"courses:by-slug:{SCHEMA}:{slug}"
-    entry: dict[str, Any] | None = cache.get(key)
+    entry: dict[str, Any] | None = cache_get_current(key)
     if entry is not None:
-        course_id = entry["id"]
-    else:
-        course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
-        if course_id is None:
-            return None
-    versions = tuple(cache_versions(course_scope(course_id), reviews_scope(course_id)))
-    if entry is not None and entry["version"] == versions[0]:
         course = cast(Course, entry["course"])
-    else:
-        built = build()
-        if built is None or built.pk != course_id:
-            return built
-        course = built
-        cache.set(key, {"id": course_id, "version": versions[0], "course": course}, PAGE_TTL)
-    course._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
-    return course
+        course._page_versions = entry["versions"]  # type: ignore[attr-defined]
+        return course
+    course_id = Course.objects.filter(slug=slug).values_list("pk", flat=True).first()
+    if course_id is None:
+        return None
+    scopes = (course_scope(course_id), reviews_scope(course_id))
+    versions = tuple(cache_versions(*scopes))
+    built = build()
+    if built is None or built.pk != course_id:
+        return built
+    cache_set_current(
+        key,
+        {"course": built, "versions": versions},
+        versions=dict(zip(scopes, versions, strict=True)),
+        timeout=PAGE_TTL,
+    )
+    built._page_versions = versions  # type: ignore[attr-defined]  # for the page's other parts
+    return built
 
 
 def _page_versions(course: Course) -> tuple[int, int]:
@@ -191,16 +196,16 @@ def course_page_parts(
     course: Course,
     lesson_url_prefix: str,
     public: str | None = None,
-    build_public: Callable[[Outline], dict[str, SafeString]] | None = None,
-) -> tuple[Outline | OutlineSummary, SafeString, dict[str, SafeString] | None]:
+    build_public: Callable[[Outline, SafeString], dict[str, Any]] | None = None,
+) -> tuple[Outline | OutlineSummary, SafeString, dict[str, Any] | None]:
     """The outline, the rendered outline section and (with ``public``) the page's public parts.
 
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline)`` renders them when the cache has none. When both are cached the
-    outline itself is not read: its summary (first and preview lesson) comes with the
-    section. One cache round trip for a course from ``course_for_page`` (two without
+    ``build_public(outline, section)`` renders them (and the page shell around them) when
+    the cache has none. When both are cached the outline itself is not read: its summary
+    (first and preview lesson) comes with the section. One cache round trip for a course from ``course_for_page`` (two without
     ``public`` or on a miss).
     """
     course_version, reviews_version = _page_versions(course)
@@ -212,7 +217,7 @@ def course_page_parts(
         keys.append(public_key)
     found = cache.get_many(keys)
     section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
-    fragments: dict[str, SafeString] | None = found.get(public_key) if public_key else None
+    fragments: dict[str, Any] | None = found.get(public_key) if public_key else None
     if public_key is not None and section is not None and fragments is not None:
         return section[1], section[0], fragments
     outline = course_outline(course=course)
@@ -228,7 +233,7 @@ def course_page_parts(
         section = (html, summary)
         cache.set(html_key, section, timeout=OUTLINE_TTL)
     if public_key is not None and build_public is not None and fragments is None:
-        fragments = build_public(outline)
+        fragments = build_public(outline, section[0])
         cache.set(public_key, fragments, timeout=PAGE_TTL)
     return outline, section[0], fragments
 
@@ -240,23 +245,24 @@ def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, 
     """One browsing page of the catalogue (``variant``: what tells it apart) from the cache.
 
     ``build()`` returns the ids of the courses the page shows (None: do not keep this page,
-    e.g. an error answer) and the page. The entry keeps
-    the version of the catalogue's lists and of each of those courses, and is rebuilt when
-    one has moved: editing a course retires only the pages that show its card. A hit costs
-    two round trips to Redis (the entry, then the versions). A course changed while its page
-    was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
+    e.g. an error answer) and the page. The entry keeps the version of the catalogue's lists
+    and of each of those courses, and is rebuilt when one has moved: editing a course retires
+    only the pages that show its card. A hit is one round trip to Redis (the entry and its
+    versions checked together, ``kalpla.cache.cache_get_current``). A course changed while
+    its page was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
     """
     key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
-    entry: dict[str, Any] | None = cache.get(key)
-    if entry is not None:
-        scopes = [CATALOGUE, *(course_scope(i) for i in entry["ids"])]
-        if cache_versions_seen(*scopes) == entry["versions"]:
-            return entry["page"]
+    page: T | None = cache_get_current(key)
+    if page is not None:
+        return page
     (catalogue_version,) = cache_versions(CATALOGUE)
     ids, page = build()
     if ids is None:
         return page
-    versions = [catalogue_version, *cache_versions(*(course_scope(i) for i in ids))]
-    entry = {"ids": ids, "versions": versions, "page": page}
-    cache.set(key, entry, timeout=CATALOGUE_TTL)
+    scopes = [course_scope(i) for i in ids]
+    versions = {
+        CATALOGUE: catalogue_version,
+        **dict(zip(scopes, cache_versions(*scopes), strict=True)),
+    }
+    cache_set_current(key, page, versions=versions, timeout=CATALOGUE_TTL)
     return page

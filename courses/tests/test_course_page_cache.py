@@ -7,7 +7,9 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses.models import Course
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory, ReviewFactory
+from courses.views import catalogue as catalogue_views
 from enrollments.models import Enrollment
+from kalpla.templatetags.kalpla_shell import page_shell_render
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +103,68 @@ def test_students_warm_dashboard_reads_only_their_user_row(
     client.get("/")
     with django_assert_max_num_queries(1):
         assert client.get("/").status_code == 200
+
+
+def test_shared_page_shell_fills_in_each_viewers_own_parts(client, settings, monkeypatch):
+    """Ordinary viewers share one rendered page shell; their name, menu, messages, enroll
+    card, review form, CSRF token and query string are theirs on every request."""
+    shells = []
+
+    def render(*args, **kwargs):
+        shells.append(page_shell_render(*args, **kwargs))
+        return shells[-1]
+
+    monkeypatch.setattr(catalogue_views, "page_shell_render", render)
+    course = course_with_lessons()
+    enrolled, other = UserFactory(name="Asha Enrolled"), UserFactory(name="Ravi Other")
+    Enrollment.objects.create(user=enrolled, course=course)
+    url = reverse("courses:detail", args=[course.slug])
+    pages = {}
+    for _round in range(2):  # the second round is served from the shell
+        for user in (enrolled, other, None):
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = client.get(url, {"search": "<i>q</i>"})
+            body = response.content.decode()
+            token = client.cookies[settings.CSRF_COOKIE_NAME].value if user else None
+            pages[user and user.name] = body
+            assert "&lt;i&gt;q&lt;/i&gt;" in body and "<i>q</i>" not in body
+            if user is not None:
+                assert body.count('name="csrfmiddlewaretoken"') == 3
+                assert response.context[-1]["user"] == user  # what the parts were rendered with
+                assert token
+    asha, ravi, anonymous = pages["Asha Enrolled"], pages["Ravi Other"], pages[None]
+    assert "Asha" in asha and "Continue learning" in asha and "Write a review" in asha
+    assert "Ravi" in ravi and "Enroll for free" in ravi and "Asha" not in ravi
+    assert "Write a review" not in ravi and "Sign out" in ravi
+    assert "Sign in to enroll" in anonymous and "Sign out" not in anonymous
+    assert "Ravi" not in anonymous and "Asha" not in anonymous
+    assert len(shells) == 2  # one for the invited student, one for everybody else
+    for text in ("Asha", "Ravi", "Sign out", "Sign in", "csrfmiddlewaretoken", "q&lt;", "Enroll"):
+        assert not any(text in piece for shell in shells for piece in shell)
+
+
+def test_messages_show_once_on_the_shared_page_shell(client, student):
+    course = course_with_lessons()
+    Enrollment.objects.create(user=student, course=course)
+    client.force_login(student)
+    page(client, course)  # the shell is cached
+    response = client.post(
+        reverse("courses:review_save", args=[course.slug]), {"rating": 5, "text": "Lovely"}
+    )
+    assert response.status_code == 302
+    body = page(client, course).content.decode()
+    assert "Thank you! Your review was saved." in body
+    assert "Thank you! Your review was saved." not in page(client, course).content.decode()
+
+
+def test_a_review_sent_back_with_errors_keeps_its_text_on_the_shared_shell(client, student):
+    course = course_with_lessons()
+    Enrollment.objects.create(user=student, course=course)
+    client.force_login(student)
+    page(client, course)
+    url = reverse("courses:review_save", args=[course.slug])
+    response = client.post(url, {"rating": 9, "text": "Half-written thoughts"})
+    assert response.status_code == 400
+    assert "Half-written thoughts" in response.content.decode()

@@ -27,6 +27,7 @@ from courses.selectors import catalogue as selectors
 from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
 from kalpla.errors import service_run
+from kalpla.templatetags.kalpla_shell import page_shell_fill, page_shell_render
 
 CATALOGUE_PAGE_SIZE = 12
 REVIEWS_PAGE_SIZE = 10
@@ -124,13 +125,24 @@ def _reviews_page_number(request: HttpRequest) -> int:
     return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
 
 
+COURSE_PAGE = "courses/course_detail.html"
+
+
 def _public_parts(
-    request: HttpRequest, context: dict[str, Any], *, page: int, include_hidden: bool
-) -> dict[str, SafeString]:
+    request: HttpRequest,
+    context: dict[str, Any],
+    *,
+    page: int,
+    include_hidden: bool,
+    syllabus_html: SafeString | None = None,
+) -> dict[str, Any]:
     """Hero, about, rating summary and one page of reviews, rendered from ``context``.
 
     Rendered once for every ordinary visitor (and cached) or per viewer for the course's
     instructors, moderators and the authors of a review (reply/hide forms, "You" badges).
+    For every ordinary visitor (``syllabus_html`` given) also the whole page around them as
+    a shell (``kalpla_shell``): each request then renders only its viewer parts (top bar,
+    enroll card, review form, CSRF tokens).
     """
     course: Course = context["course"]
     reviews = Paginator(
@@ -146,7 +158,7 @@ def _public_parts(
     }
     req = request if context.get("user") is not None else None
     form = context.get("review_form")
-    return {
+    fragments: dict[str, Any] = {
         # the review form's fields, blank or with the viewer's review (a form sent back with
         # errors is rendered with the page instead)
         "review_form": (
@@ -157,6 +169,10 @@ def _public_parts(
         "review_summary": render_to_string("courses/_review_summary.html", context, req),
         "review_list": render_to_string("courses/_review_list.html", context, req),
     }
+    if syllabus_html is not None:
+        shared = {"course": course, "fragments": fragments, "syllabus_html": syllabus_html}
+        fragments["shell"] = page_shell_render(COURSE_PAGE, shared)
+    return fragments
 
 
 def _course_page(
@@ -194,13 +210,17 @@ def _course_page(
         "can_moderate": False,
     }
     personal = instructor or moderator or my_review is not None
-    fragments: dict[str, SafeString] | None
+    fragments: dict[str, Any] | None
     outline, syllabus_html, fragments = course_page_parts(
         course=course,
         lesson_url_prefix=lesson_url_prefix,
         public=None if personal else f"{'invite' if review_form else 'plain'}:{page}",
-        build_public=lambda outline: _public_parts(
-            request, {**shared, "outline": outline}, page=page, include_hidden=False
+        build_public=lambda outline, section: _public_parts(
+            request,
+            {**shared, "outline": outline},
+            page=page,
+            include_hidden=False,
+            syllabus_html=section,
         ),
     )
     if fragments is None:  # this viewer sees their own badges and forms
@@ -218,31 +238,31 @@ def _course_page(
             include_hidden=moderator,
         )
     resume_lesson_id = getattr(enrollment, "last_lesson_id", None) or outline["first_lesson_id"]
-    return render(
-        request,
-        "courses/course_detail.html",
-        {
-            "course": course,
-            "outline": outline,
-            "fragments": fragments,
-            # Loaded only when the enroll card shows them (the "locked" state).
-            "prerequisites": lambda: selectors.course_prerequisites(course=course),
-            "price_label": selectors.price_label(course),
-            "thumbnail_url": selectors.course_thumbnail_url(course, width=960),
-            "enroll_state": state,
-            "enrollment": enrollment,
-            "enroll_url": reverse("enrollments:enroll", kwargs={"slug": course.slug}),
-            "resume_url": lesson_url(course, resume_lesson_id) if resume_lesson_id else "",
-            "lesson_url_prefix": lesson_url_prefix,
-            "syllabus_html": syllabus_html,
-            "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
-            "my_review": my_review,
-            "review_form": review_form,
-            "is_instructor": instructor,
-            "can_moderate": moderator,
-        },
-        status=status,
-    )
+    context = {
+        "course": course,
+        "outline": outline,
+        "fragments": fragments,
+        # Loaded only when the enroll card shows them (the "locked" state).
+        "prerequisites": lambda: selectors.course_prerequisites(course=course),
+        "price_label": selectors.price_label(course),
+        "thumbnail_url": selectors.course_thumbnail_url(course, width=960),
+        "enroll_state": state,
+        "enrollment": enrollment,
+        "enroll_url": reverse("enrollments:enroll", kwargs={"slug": course.slug}),
+        "resume_url": lesson_url(course, resume_lesson_id) if resume_lesson_id else "",
+        "lesson_url_prefix": lesson_url_prefix,
+        "syllabus_html": syllabus_html,
+        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        "my_review": my_review,
+        "review_form": review_form,
+        "is_instructor": instructor,
+        "can_moderate": moderator,
+    }
+    shell = fragments.get("shell")
+    if shell is not None:  # an ordinary visitor: the shared page with their parts filled in
+        html = page_shell_fill(shell, COURSE_PAGE, context, request)
+        return HttpResponse(html, status=status)
+    return render(request, COURSE_PAGE, context, status=status)
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:

@@ -5,8 +5,13 @@ from django.db import transaction
 
 from kalpla.cache import (
     PrefixedRedisCache,
+    cache_get_current,
+    cache_get_many_current,
+    cache_set_current,
     cache_version,
+    cache_version_bump,
     cache_version_bump_on_commit,
+    cache_versions,
     redis_client,
 )
 
@@ -88,3 +93,29 @@ def test_rolled_back_savepoint_does_not_cancel_the_move_on_commit():
         cache_version_bump_on_commit("test:rolled")  # queued again: the first left the queue
         last = cache_version("test:rolled")
     assert cache_version("test:rolled") == last + 1
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_current_entry_lives_while_its_scopes_stay(backend, settings):
+    if backend == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    elif not settings.REDIS_URL:
+        pytest.skip("needs Redis (always present with CI=true)")
+    first, second = cache_versions("test:current:a", "test:current:b")
+    versions = {"test:current:a": first, "test:current:b": second}
+    cache_set_current("test:current", {"page": [1, "two"]}, versions=versions, timeout=60)
+    assert cache_get_current("test:current") == {"page": [1, "two"]}
+    assert cache_get_current("test:current:missing") is None
+    cache_set_current("test:current:2", None, versions={"test:current:a": first}, timeout=60)
+    assert cache_get_many_current(["test:current", "test:current:2", "test:current:x"]) == {
+        "test:current": {"page": [1, "two"]},
+        "test:current:2": None,  # a kept None is a hit
+    }
+    cache_version_bump("test:current:b")
+    assert cache_get_current("test:current") is None
+    assert cache_get_many_current(["test:current", "test:current:2"]) == {"test:current:2": None}
+    # A scope whose version key is gone (evicted) never matches again.
+    cache_set_current("test:current", "page", versions={"test:current:none": 5}, timeout=60)
+    assert cache_get_current("test:current") is None
+    cache_set_current("test:current", "x", versions={}, timeout=0)
+    assert cache_get_current("test:current") is None

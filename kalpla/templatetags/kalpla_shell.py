@@ -1,0 +1,118 @@
+"""``{% viewer_part "name" %}...{% end_viewer_part %}``: a piece of a page that belongs to
+the viewer (their menu, their enroll card, the CSRF token) rather than to the page.
+
+Rendered as usual, it is simply its content. A page that many viewers share can instead be
+rendered once as a *shell* (``page_shell_render``): every viewer part becomes a hole, and
+the shell is kept as the list of its shared text and the names of the holes. Each request
+then renders only the viewer parts, with its own context (``page_shell_fill``), and joins
+them with the shared text. The shell holds no viewer's data, so it may be cached for
+everyone who sees the same shared parts; the holes are found by a random marker made for
+each shell, so nothing a page shows (a course title) can pass for one.
+"""
+
+import copy
+import re
+import secrets
+from typing import Any, cast
+from weakref import WeakKeyDictionary
+
+from django import template
+from django.http import HttpRequest
+from django.template.base import Node, NodeList, Parser, Template, Token
+from django.template.context import Context, make_context
+from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode, IncludeNode
+
+register = template.Library()
+
+_MARKS = "_viewer_part_marks"
+"""Context key: the shell's marker while a shell is rendered."""
+
+PageShell = list[str]
+"""Shared text and viewer part names, alternating: ``[text, name, text, name, ..., text]``."""
+
+
+class ViewerPartNode(Node):
+    def __init__(self, name: str, nodelist: NodeList) -> None:
+        self.name = name
+        self.nodelist = nodelist
+
+    def render(self, context: Context) -> str:
+        marker = context.get(_MARKS)
+        if marker is not None:
+            return f"\x00{marker}:{self.name}\x00"
+        return self.nodelist.render(context)
+
+
+@register.tag("viewer_part")
+def viewer_part(parser: Parser, token: Token) -> ViewerPartNode:
+    bits = token.split_contents()
+    if len(bits) != 2 or bits[1][0] not in "\"'" or bits[1][0] != bits[1][-1]:
+        raise template.TemplateSyntaxError("{% viewer_part %} takes one quoted name.")
+    nodelist = parser.parse(("end_viewer_part",))
+    parser.delete_first_token()
+    return ViewerPartNode(bits[1][1:-1], nodelist)
+
+
+def page_shell_render(template_name: str, context: dict[str, Any]) -> PageShell:
+    """Render ``template_name`` (and what it extends) with a hole for every viewer part.
+
+    ``context`` must hold only what every viewer of the shell shares; the viewer parts are
+    not rendered, so their variables need not be in it. No request, so no context
+    processor: nothing of the viewer (user, roles, messages) can reach the shared text.
+    """
+    marker = secrets.token_hex(8)
+    html = get_template(template_name).render({**context, _MARKS: marker})
+    return re.split(f"\x00{marker}:([^\x00]*)\x00", html)
+
+
+_PARTS: "WeakKeyDictionary[Any, dict[str, Template]]" = WeakKeyDictionary()
+
+
+def _compiled(name: str) -> Template:
+    """The engine's own compiled template behind ``get_template(name)``."""
+    return cast(Template, get_template(name).template)  # type: ignore[attr-defined]
+
+
+def _viewer_parts(compiled: Template) -> dict[str, Template]:
+    """The viewer parts of a compiled template, of what it extends and of what it includes
+    (by a constant name), by name, each as a template of its own (so that tests see the
+    context a part was rendered with); a child template's part wins over its parent's."""
+    parts = _PARTS.get(compiled)
+    if parts is None:
+        parts = {}
+        nodes: Any = compiled.nodelist
+        for node in nodes.get_nodes_by_type(ViewerPartNode):
+            part = copy.copy(compiled)
+            part.nodelist = node.nodelist
+            parts.setdefault(node.name, part)
+        names = [
+            node.template.resolve(Context())
+            for node in nodes.get_nodes_by_type(IncludeNode)
+            if not node.template.filters
+        ]
+        names += [
+            node.parent_name.resolve(Context()) for node in nodes.get_nodes_by_type(ExtendsNode)
+        ]
+        for name in names:
+            if isinstance(name, str) and name:
+                for key, part in _viewer_parts(_compiled(name)).items():
+                    parts.setdefault(key, part)
+        _PARTS[compiled] = parts
+    return parts
+
+
+def page_shell_fill(
+    shell: PageShell, template_name: str, context: dict[str, Any], request: HttpRequest
+) -> str:
+    """The page for this request: ``shell`` with its holes filled by the viewer parts of
+    ``template_name`` rendered with ``context`` (and the context processors)."""
+    compiled = _compiled(template_name)
+    parts = _viewer_parts(compiled)
+    bound = make_context(context, request, autoescape=compiled.engine.autoescape)
+    out = []
+    with bound.bind_template(compiled):
+        for index, piece in enumerate(shell):
+            # _render: what Template.render runs (and what tests instrument to see contexts)
+            out.append(parts[piece]._render(bound) if index % 2 else piece)  # type: ignore[attr-defined]
+    return "".join(out)
