@@ -254,3 +254,7 @@ class CertificateAdmin(admin.ModelAdmin):
         for certificate in queryset.select_related("student", "course"):
             certificate_reissue(user=request.user, certificate=certificate)
         self.message_user(request, _("Certificates reissued."), messages.SUCCESS)
+
+
+# Badges have their own admin module.
+from .badges import admin as badges_admin  # noqa: E402, F401

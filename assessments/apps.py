@@ -12,3 +12,4 @@ class AssessmentsConfig(AppConfig):
             kinds,
             receivers,
         )
+        from assessments.badges import checks  # noqa: F401  (the badge signing key)

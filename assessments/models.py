@@ -650,3 +650,8 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# Badges live in their own module (assessments/badges/models.py); imported here so Django
+# registers them with the app's models.
+from .badges.models import BadgeAward, BadgeClass  # noqa: E402, F401

@@ -2,8 +2,12 @@
 
 ``attempt_graded(sender=Attempt, attempt_id)``: sent after the transaction that graded (or
 regraded) a quiz attempt commits.
+
+``certificate_issued(sender=Certificate, certificate_id)``: sent after the transaction that
+issued a certificate commits (badges earned by passing a course are awarded on it).
 """
 
 from django.dispatch import Signal
 
 attempt_graded = Signal()
+certificate_issued = Signal()

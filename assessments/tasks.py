@@ -8,8 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from celery import shared_task
+from django.db import OperationalError
 
 from .selectors import attempts_overdue_ids
+from .services.badges import badges_award_for_certificate
 from .services.grading import attempt_expire_and_grade, attempt_grade
 
 EXACTLY_ONCE: dict[str, Any] = {
@@ -48,3 +50,15 @@ def attempt_grade_queue(*, attempt_id: int) -> None:
 def attempt_expire_at(*, attempt_id: int, at: datetime) -> None:
     """Submit the attempt at its deadline, whether or not the student is still there."""
     attempt_expire_task.apply_async(kwargs={"attempt_id": attempt_id}, eta=at)
+
+
+@shared_task(
+    name="assessments.badges_award_for_certificate",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def badges_award_for_certificate_task(certificate_id: int) -> int:
+    """Award the badges a new certificate earns (idempotent: each badge once per learner)."""
+    return len(badges_award_for_certificate(certificate_id=certificate_id))

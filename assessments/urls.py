@@ -4,6 +4,7 @@
 from django.urls import URLPattern, path
 
 from . import converters  # noqa: F401 - registers <qformat:...>
+from .badges.urls import urlpatterns as badge_urlpatterns
 from .views import assignments, certificates, student, teach
 
 app_name = "assessments"
@@ -86,3 +87,4 @@ urlpatterns: list[URLPattern] = [
         name="teach_submission",
     ),
 ]
+urlpatterns += badge_urlpatterns  # /badges/...

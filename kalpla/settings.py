@@ -37,6 +37,11 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 CI = env.bool("CI", default=False)
 SITE_URL = env.str("KALPLA_SITE_URL", default="http://127.0.0.1:8000")
+# Open Badges (assessments/badges/): the issuer's name in the badges' public documents, and the
+# Ed25519 private key that signs Open Badges 3.0 credentials (PEM or base64 of the 32-byte
+# seed). Without a key one is derived from SECRET_KEY (check warns: assessments.W001).
+KALPLA_BADGE_ISSUER_NAME = env.str("KALPLA_BADGE_ISSUER_NAME", default="Kalpla")
+KALPLA_BADGE_SIGNING_KEY = env.str("KALPLA_BADGE_SIGNING_KEY", default="")
 
 INSTALLED_APPS = [
     # before the admin, so its translation tabs load first
@@ -260,7 +265,7 @@ KALPLA_LESSON_ACTIVITIES = {
     "quiz": "assessments.activities",
     "assignment": "assessments.activities_assignment",
 }
-KALPLA_COURSE_TEACH_TABS = ["assessments.activities"]
+KALPLA_COURSE_TEACH_TABS = ["assessments.activities", "assessments.badges.tabs"]
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]

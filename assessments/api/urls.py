@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 from .. import converters  # noqa: F401 - registers <qformat:...>
 from . import views
 from . import views_authoring as authoring
+from . import views_badges as badges
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("lessons/<int:lesson_id>/quiz/", views.QuizApi.as_view(), name="lesson-quiz"),
@@ -100,5 +101,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "attempt-questions/<int:attempt_question_id>/grade/",
         authoring.AttemptQuestionGradeApi.as_view(),
         name="attempt-question-grade",
+    ),
+]
+urlpatterns += [
+    path("me/badges/", badges.MyBadgesApi.as_view(), name="me-badges"),
+    path(
+        "me/badges/<int:award_id>/credential/",
+        badges.MyBadgeCredentialApi.as_view(),
+        name="me-badge-credential",
     ),
 ]

@@ -7,6 +7,7 @@ change). The public page ``/certificates/<code>/`` says valid or revoked, withou
 
 import secrets
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -21,6 +22,7 @@ from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, PermissionDenied
 
 from ..models import Attempt, Certificate, Quiz
+from ..signals import certificate_issued
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -99,6 +101,9 @@ def _issue(student: Any, course: Any) -> Certificate | None:
                 issued_at=timezone.now(),
             )
             job_enqueue(kind="assessments.certificate_pdf", target=certificate)
+            transaction.on_commit(
+                partial(certificate_issued.send, sender=Certificate, certificate_id=certificate.pk)
+            )
     except IntegrityError:  # issued at the same moment by another check
         return Certificate.objects.filter(
             student=student, course=course, status=Certificate.Status.VALID

@@ -1,7 +1,18 @@
 import factory
+from django.utils import timezone
 
+from accounts.tests.factories import UserFactory
+from assessments.badges.openbadges import identity_hash
 from assessments.engine.data import data_clean
-from assessments.models import Question, QuestionBank, QuestionTag, Quiz, QuizSlot
+from assessments.models import (
+    BadgeAward,
+    BadgeClass,
+    Question,
+    QuestionBank,
+    QuestionTag,
+    Quiz,
+    QuizSlot,
+)
 from courses.models import Lesson
 from courses.tests.factories import CourseFactory, LessonFactory
 
@@ -68,3 +79,29 @@ class QuizSlotFactory(factory.django.DjangoModelFactory):
         QuestionFactory, bank__course=factory.SelfAttribute("...quiz.course")
     )
     position = factory.Sequence(lambda n: n)
+
+
+class BadgeClassFactory(factory.django.DjangoModelFactory):
+    """A course's badge, earned by passing it (no image: ``badge_class_create`` draws one)."""
+
+    class Meta:
+        model = BadgeClass
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Badge {n}")
+    description = "Completed the course with a passing grade."
+    criteria = "Pass every quiz of the course and complete its lessons."
+    trigger = BadgeClass.Trigger.COURSE_PASSED
+
+
+class BadgeAwardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = BadgeAward
+
+    badge = factory.SubFactory(BadgeClassFactory)
+    recipient = factory.SubFactory(UserFactory)
+    salt = factory.Sequence(lambda n: f"salt{n:028d}")
+    identity_hash = factory.LazyAttribute(
+        lambda o: identity_hash(email=o.recipient.email, salt=o.salt)
+    )
+    issued_at = factory.LazyFunction(timezone.now)

@@ -1,5 +1,5 @@
 """Certificates: the public page that checks one by its code (no sign-in: valid, or revoked),
-and a student's own list with their PDFs."""
+and a student's own list with their PDFs (and their badges)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from .. import selectors
 from ..file_links import certificate_link
+from .badges import my_badge_rows
 
 
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
@@ -25,4 +26,8 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         {"certificate": c, "pdf_url": certificate_link(certificate=c)}
         for c in selectors.my_certificates(user=request.user)[:100]
     ]
-    return render(request, "assessments/my_certificates.html", {"rows": rows})
+    return render(
+        request,
+        "assessments/my_certificates.html",
+        {"rows": rows, "badge_awards": my_badge_rows(user=request.user)},
+    )
