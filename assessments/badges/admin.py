@@ -51,7 +51,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
     raw_id_fields = ("course",)
     readonly_fields = ("uid", "image", "manage")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["course", *TEXT_FIELDS, "upload"]
         return fields + list(self.readonly_fields) if obj else fields
 
@@ -83,7 +83,7 @@ class BadgeAwardAdminForm(forms.ModelForm):
         fields = ("revoked_reason",)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("revoke") and not (data.get("revoked_reason") or "").strip():
             self.add_error("revoked_reason", _("Say why the badge is revoked."))
         return data
@@ -103,7 +103,7 @@ class BadgeAwardAdmin(admin.ModelAdmin):
         "identity_hash", "revoked_at", "revoked_by",
     )  # fmt: skip
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = list(self.readonly_fields)
         if obj is not None and not obj.is_revoked:
             return [*fields, "revoke", "revoked_reason"]

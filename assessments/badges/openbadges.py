@@ -85,8 +85,9 @@ def issuer_document() -> dict[str, Any]:
 
 def badge_class_document(badge: BadgeClass) -> dict[str, Any]:
     criteria: dict[str, str] = {"narrative": badge.criteria}
-    if badge.course_id is not None:
-        criteria["id"] = absolute(reverse("courses:detail", args=[badge.course.slug]))
+    course = badge.course
+    if course is not None:
+        criteria["id"] = absolute(reverse("courses:detail", args=[course.slug]))
     return {
         "@context": OB2_CONTEXT,
         "type": "BadgeClass",
@@ -96,7 +97,7 @@ def badge_class_document(badge: BadgeClass) -> dict[str, Any]:
         "image": badge_image_url(badge),
         "criteria": criteria,
         "issuer": url("badge_issuer"),
-        "tags": [badge.course.title] if badge.course_id is not None else [],
+        "tags": [course.title] if course is not None else [],
     }
 
 
@@ -184,7 +185,7 @@ def achievement(badge: BadgeClass) -> dict[str, Any]:
         "criteria": {"narrative": badge.criteria},
         "creator": issuer_profile(with_keys=False),
     }
-    if badge.course_id is not None:
+    if badge.course is not None:
         document["criteria"]["id"] = absolute(reverse("courses:detail", args=[badge.course.slug]))
     if badge.image:
         document["image"] = {"id": badge_image_url(badge), "type": "Image"}

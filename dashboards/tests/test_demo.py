@@ -9,6 +9,8 @@ from django.core.management import call_command
 
 from assessments.models import (
     Attempt,
+    BadgeAward,
+    BadgeClass,
     Certificate,
     GradeChange,
     Question,
@@ -28,6 +30,7 @@ pytestmark = pytest.mark.django_db
 MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
+    BadgeClass, BadgeAward,
 )  # fmt: skip
 
 
@@ -82,8 +85,11 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
-    # news of new lessons, and the released grade of the demo assignment: once each
-    assert sorted(titles) == ["assessments.grade_released", "courses.updated", "courses.updated"]
+    # news of new lessons, the released grade of the demo assignment and the two badges: once each
+    assert sorted(titles) == [
+        "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
+        "courses.updated", "courses.updated",
+    ]  # fmt: skip
 
 
 def test_seed_demo_catalogue_content():
@@ -190,3 +196,9 @@ def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(djan
     certificate = Certificate.objects.get(student__email="student@example.com")
     assert certificate.course.slug == "git-and-github"
     assert ProcessingJob.objects.filter(kind="assessments.certificate_pdf").count() == 1
+    # ... and its badge (the certificate its evidence), and one the mentor awarded by hand
+    awards = BadgeAward.objects.filter(recipient__email="student@example.com")
+    earned = awards.get(badge__trigger="course_passed")
+    assert earned.badge.course.slug == "git-and-github" and earned.badge.image
+    assert earned.evidence_url.endswith(f"/certificates/{certificate.code}/")
+    assert awards.get(badge__trigger="manual").awarded_by.email == "mentor@example.com"

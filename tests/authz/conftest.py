@@ -11,9 +11,15 @@ from django.test import Client
 from django.urls import resolve
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from assessments.badges.signing import issuer_key
 from assessments.services.assignments import assignment_ensure, submission_create
 from assessments.services.attempts import attempt_start
-from assessments.tests.factories import QuizFactory, QuizSlotFactory
+from assessments.tests.factories import (
+    BadgeAwardFactory,
+    BadgeClassFactory,
+    QuizFactory,
+    QuizSlotFactory,
+)
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -84,6 +90,9 @@ def world(db) -> World:
     assignment_lesson = LessonFactory(module=module, kind="assignment")
     assignment = assignment_ensure(user=mentor, lesson=assignment_lesson)
     submission = submission_create(user=student_a, assignment=assignment, text="My work.")
+    # a badge of the course, awarded to student A
+    badge = BadgeClassFactory(course=course, trigger="manual")
+    award = BadgeAwardFactory(badge=badge, recipient=student_a)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -118,6 +127,11 @@ def world(db) -> World:
             "slot_id": essay.pk,
             "fmt": "gift",
             "code": "NOT-A-CODE",
+            "uid": award.uid,
+            "badge_class_uid": badge.uid,
+            "badge_id": badge.pk,
+            "award_id": award.pk,
+            "kid": issuer_key().thumbprint,
             # a private file's own path: /media/ must never serve it
             "path": resource.file.name,
             # allauth's emailed keys: well-formed but unknown

@@ -371,6 +371,23 @@ POLICY: dict[str, Rule] = {
     "assessments:certificate_verify": get("404 404 404 404 404 404 404"),
     "assessments:my_certificates": get("login ok ok ok ok ok ok"),
     "api:me-certificates": get("login ok ok ok ok ok ok"),
+    # badges: the verifiable documents and an award's share page are public; the signed
+    # credential is its recipient's (and staff's); the teach pages are the course's editors'
+    "assessments:badge_issuer": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_issuer_profile": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_jwks": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_key": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_class": get("ok ok ok ok ok ok ok", kwargs={"uid": "@badge_class_uid"}),
+    "assessments:badge_assertion": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_award": get("ok ok ok ok ok ok ok"),
+    "assessments:badge_credential_jwt": get("login ok 404 404 404 404 ok"),
+    "assessments:badge_credential_json": get("login ok 404 404 404 404 ok"),
+    "assessments:teach_badges": get("login 403 403 ok 403 403 ok"),
+    "assessments:teach_badge": get("login 403 403 ok 403 403 ok"),
+    "assessments:teach_badge_award": post("login 403 403 ok 403 403 ok"),
+    "assessments:teach_badge_revoke": post("login 403 403 ok 403 403 ok"),
+    "api:me-badges": get("login ok ok ok ok ok ok"),
+    "api:me-badge-credential": get("login ok 404 404 404 404 404"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),
