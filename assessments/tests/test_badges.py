@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from assessments.badges import openbadges as ob
+from assessments.badges.checks import badge_signing_key
 from assessments.badges.signing import b64url, issuer_key
 from assessments.models import BadgeAward, Certificate
 from assessments.services.badges import (
@@ -246,6 +248,24 @@ def test_a_configured_key_signs_and_a_missing_one_is_derived_from_the_secret_key
     assert not configured.derived
     expected = Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw()
     assert configured.x == b64url(expected)
+
+
+def test_the_start_up_check_names_a_missing_or_unreadable_key(settings):
+    settings.DEBUG = True
+    assert badge_signing_key() == []  # development: a derived key, logged
+    settings.DEBUG = False
+    (warning,) = badge_signing_key()
+    assert warning.id == "assessments.W001" and "KALPLA_BADGE_SIGNING_KEY" in warning.hint
+    settings.KALPLA_BADGE_SIGNING_KEY = "not a key"
+    (error,) = badge_signing_key()
+    assert error.id == "assessments.E001"
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()  # fmt: skip
+    settings.KALPLA_BADGE_SIGNING_KEY = pem.replace("\n", "\\n")  # one line, as in an env file
+    assert badge_signing_key() == []
+    assert not issuer_key().derived
 
 
 def test_only_the_recipient_and_staff_download_the_credential(client, badge, learner, admin_user):

@@ -2,6 +2,7 @@
 links to its verifiable documents, LinkedIn and, for its recipient, the signed credential),
 and the mentors' pages: a course's badges, one badge's awards, awarding by hand, revoking."""
 
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 from urllib.parse import urlencode
@@ -88,20 +89,9 @@ def teach_badges(request: HttpRequest, slug: str) -> HttpResponse:
     badges = selectors.course_badges(course=course, user=request.user)
     form = BadgeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        done = service_run(
-            request,
-            partial(
-                services.badge_class_create,
-                user=request.user,
-                course=course,
-                image=form.cleaned_data["image"],
-                **{name: form.cleaned_data[name] for name in BadgeForm.Meta.fields},
-            ),
-            form=form,
-            success=_("Badge added."),
-        )
-        if done.ok:
-            return redirect("assessments:teach_badge", badge_id=done.result.pk)
+        create = partial(services.badge_class_create, course=course)
+        if saved := _badge_save(request, form, create, success=_("Badge added.")):
+            return saved
     return render(
         request,
         "assessments/badges/teach_list.html",
@@ -116,21 +106,29 @@ def teach_badge(request: HttpRequest, badge_id: int) -> HttpResponse:
     badge = selectors.badge_get_for_editing(badge_id=badge_id, user=request.user)
     form = BadgeForm(request.POST or None, request.FILES or None, instance=badge)
     if request.method == "POST" and form.is_valid():
-        done = service_run(
-            request,
-            partial(
-                services.badge_class_update,
-                user=request.user,
-                badge=badge,
-                image=form.cleaned_data["image"],
-                **{name: form.cleaned_data[name] for name in BadgeForm.Meta.fields},
-            ),
-            form=form,
-            success=_("Badge saved."),
-        )
-        if done.ok:
-            return redirect("assessments:teach_badge", badge_id=badge.pk)
+        update = partial(services.badge_class_update, badge=badge)
+        if saved := _badge_save(request, form, update, success=_("Badge saved.")):
+            return saved
     return _badge_page(request, badge, form=form, award_form=AwardForm())
+
+
+def _badge_save(
+    request: HttpRequest, form: BadgeForm, service: Callable[..., Any], *, success: str
+) -> HttpResponse | None:
+    """Run the create or update service with the form's fields: the badge's page, or None
+    when the form shows the service's errors."""
+    done = service_run(
+        request,
+        partial(
+            service,
+            user=request.user,
+            image=form.cleaned_data["image"],
+            **{name: form.cleaned_data[name] for name in BadgeForm.Meta.fields},
+        ),
+        form=form,
+        success=success,
+    )
+    return redirect("assessments:teach_badge", badge_id=done.result.pk) if done.ok else None
 
 
 @login_required

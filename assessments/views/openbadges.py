@@ -73,32 +73,29 @@ def assertion(request: HttpRequest, uid: Any) -> JsonResponse:
     return _document(request, ob.assertion_document(award), status=status, max_age=60)
 
 
-def _live_award(request: HttpRequest, uid: Any) -> Any:
-    award = badge_award_for_download(uid=uid, user=request.user)
-    if award.is_revoked:
-        return None
-    return award
-
-
 @login_required
 @require_safe
 def credential_jwt(request: HttpRequest, uid: Any) -> HttpResponse:
-    award = _live_award(request, uid)
-    if award is None:
-        return HttpResponse(_("This badge was revoked."), status=410, content_type="text/plain")
-    response = HttpResponse(ob.credential_jwt(award), content_type="application/jwt")
-    response["Content-Disposition"] = f'attachment; filename="badge-{uid}.jwt"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _credential(request, uid, "jwt")
 
 
 @login_required
 @require_safe
 def credential_json(request: HttpRequest, uid: Any) -> HttpResponse:
-    award = _live_award(request, uid)
-    if award is None:
+    return _credential(request, uid, "json")
+
+
+def _credential(request: HttpRequest, uid: Any, fmt: str) -> HttpResponse:
+    """The award's OB 3.0 credential as a file: signed (VC-JWT) or as JSON; its recipient's and
+    staff's (404 for anyone else), and gone (410) once revoked."""
+    award = badge_award_for_download(uid=uid, user=request.user)
+    if award.is_revoked:
         return HttpResponse(_("This badge was revoked."), status=410, content_type="text/plain")
-    response = _document(request, ob.credential(award))
-    response["Content-Disposition"] = f'attachment; filename="badge-{uid}.json"'
+    response: HttpResponse
+    if fmt == "jwt":
+        response = HttpResponse(ob.credential_jwt(award), content_type="application/jwt")
+    else:
+        response = _document(request, ob.credential(award))
+    response["Content-Disposition"] = f'attachment; filename="badge-{uid}.{fmt}"'
     response["Cache-Control"] = "private, no-store"
     return response

@@ -14,6 +14,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "kalpla.example.org",
     "DATABASE_URL": "postgres://kalpla@127.0.0.1:5432/kalpla",
     "REDIS_URL": "redis://127.0.0.1:6379/0",
+    # base64 of a 32-byte Ed25519 seed (a test value, never a real key)
+    "KALPLA_BADGE_SIGNING_KEY": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
 }
 
 
@@ -37,6 +39,14 @@ def test_check_deploy_is_clean_with_production_variables():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_without_a_badge_signing_key_is_warned_what_to_set():
+    env = {k: v for k, v in PRODUCTION.items() if k != "KALPLA_BADGE_SIGNING_KEY"}
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "assessments.W001" in result.stderr
+    assert "Set KALPLA_BADGE_SIGNING_KEY" in result.stderr
 
 
 def test_debug_off_requires_secret_key():
