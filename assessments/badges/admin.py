@@ -17,6 +17,7 @@ from files.uploads import validate_upload
 
 from ..services.badges import badge_award_revoke, badge_class_create, badge_class_update
 from .models import BadgeAward, BadgeClass
+from .openbadges import badge_image_url
 
 TEXT_FIELDS = ("name", "description", "criteria", "trigger")
 
@@ -49,7 +50,7 @@ class BadgeClassAdmin(admin.ModelAdmin):
     list_filter = ("trigger",)
     search_fields = ("name", "course__title")
     raw_id_fields = ("course",)
-    readonly_fields = ("uid", "image", "manage")
+    readonly_fields = ("uid", "picture", "manage")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         fields = ["course", *TEXT_FIELDS, "upload"]
@@ -57,6 +58,11 @@ class BadgeClassAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
         return ("course", *self.readonly_fields) if obj else ()
+
+    @admin.display(description=_("Image"))
+    def picture(self, obj: BadgeClass) -> str:
+        url = badge_image_url(obj)
+        return format_html('<img src="{}" alt="" width="96" height="96">', url) if url else "-"
 
     @admin.display(description=_("Awards"))
     def manage(self, obj: BadgeClass) -> str:

@@ -6,6 +6,9 @@ any course when it has none), or awarded by hand by the course's mentors and sta
 (``trigger=manual``). A learner holds at most one award of a badge class: awarding again is a
 no-op, and a revoked award stays revoked (its public documents say so).
 
+The image is a PNG in the public storage (verifiers and social sites fetch it), kept by name
+like courses' thumbnails: the storage is looked up when it is used, never at import.
+
 The recipient is stored for the site, and as a salted SHA-256 hash of their email for the
 public documents, fixed when awarded so a later email change does not change the assertion.
 """
@@ -13,18 +16,8 @@ public documents, fixed when awarded so a later email change does not change the
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import Storage, storages
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-def badge_storage() -> Storage:
-    """Badge images are public (verifiers and social sites fetch them): the public storage."""
-    return storages["public"]
-
-
-def badge_image_upload_to(instance: "BadgeClass", filename: str) -> str:
-    return f"badges/{instance.uid.hex}-{uuid.uuid4().hex[:8]}.png"
 
 
 class BadgeClass(models.Model):
@@ -46,8 +39,8 @@ class BadgeClass(models.Model):
     criteria = models.TextField(
         _("criteria"), max_length=4000, help_text=_("What a learner did to earn it.")
     )
-    image = models.ImageField(
-        _("image"), storage=badge_storage, upload_to=badge_image_upload_to, blank=True
+    image = models.CharField(
+        _("image"), max_length=200, blank=True, help_text=_("A PNG's name in the public storage.")
     )
     trigger = models.CharField(
         _("awarded"), max_length=16, choices=Trigger.choices, default=Trigger.COURSE_PASSED

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.urls import reverse
 
 from .models import BadgeAward, BadgeClass
@@ -61,7 +62,7 @@ def identity_hash(*, email: str, salt: str) -> str:
 
 
 def badge_image_url(badge: BadgeClass) -> str:
-    return absolute(str(badge.image.url)) if badge.image else ""
+    return absolute(storages["public"].url(badge.image)) if badge.image else ""
 
 
 def key_url(key: IssuerKey) -> str:

@@ -2,11 +2,13 @@
 certificate, or by a course's mentor), revoking with a reason. The public documents that
 verify an award are built in ``assessments.badges.openbadges``."""
 
+import uuid
 from typing import IO, Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +21,6 @@ from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 from notifications.services.notify import notify
 
 from ..badges.images import default_image, image_as_png
-from ..badges.models import badge_storage
 from ..badges.openbadges import identity_hash, new_salt
 from ..badges.policies import badge_can_manage
 from ..badges.selectors import badge_classes_earned_by_passing
@@ -37,7 +38,7 @@ def _refuse_unless_manager(user: Any, course: Any | None) -> None:
 def _image_set(badge: BadgeClass, image: IO[bytes] | None) -> None:
     """A new image for the badge: the upload (checked by the upload layer) as a square PNG,
     or without one a generated image. The replaced file goes once the change commits."""
-    old = badge.image.name if badge.image else ""
+    old = badge.image
     if image is not None:
         try:
             validate_upload(image, kind="image")
@@ -46,9 +47,12 @@ def _image_set(badge: BadgeClass, image: IO[bytes] | None) -> None:
         data = image_as_png(image)
     else:
         data = default_image(badge.name)
-    badge.image.save("badge.png", ContentFile(data), save=False)
+    public = storages["public"]
+    badge.image = public.save(
+        f"badges/{badge.uid.hex}-{uuid.uuid4().hex[:8]}.png", ContentFile(data)
+    )
     if old:
-        files_delete_later(names=[old], storage=badge_storage())
+        files_delete_later(names=[old], storage=public)
 
 
 def badge_class_create(

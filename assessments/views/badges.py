@@ -95,7 +95,11 @@ def teach_badges(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "assessments/badges/teach_list.html",
-        {"course": course, "badges": badges, "form": form},
+        {
+            "course": course,
+            "badges": [{"badge": b, "image_url": ob.badge_image_url(b)} for b in badges],
+            "form": form,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
