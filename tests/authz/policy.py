@@ -377,6 +377,9 @@ POLICY: dict[str, Rule] = {
     "assessments:certificate_verify": get("404 404 404 404 404 404 404"),
     "assessments:my_certificates": get("login ok ok ok ok ok ok"),
     "api:me-certificates": get("login ok ok ok ok ok ok"),
+    "api:me-grades": get("login ok 404 404 404 404 404"),
+    "api:course-gradebook": get("login 403 403 ok 403 403 ok"),
+    "api:course-gradebook-items": get("login 403 403 ok 403 403 ok"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),
