@@ -19,7 +19,7 @@ from enrollments.selectors import enrollment_get
 from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, PermissionDenied
 
-from ..models import Certificate, CourseGrade, GradeItem
+from ..models import Assignment, Certificate, CourseGrade, GradeItem, Quiz
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -31,8 +31,14 @@ def certificate_code() -> str:
 
 def course_passed(*, student_id: int, course_id: int) -> bool:
     """The course total the student sees (released marks) at or above the course's pass mark;
-    a course with nothing graded in its gradebook is passed by completing it. Two queries."""
-    if not GradeItem.objects.filter(course_id=course_id, max_points__gt=0).exists():
+    a course with no quiz or assignment (published, or in its gradebook) is passed by
+    completing it. At most four queries."""
+    graded = (
+        GradeItem.objects.filter(course_id=course_id, max_points__gt=0).exists()
+        or Quiz.objects.filter(course_id=course_id, lesson__is_published=True).exists()
+        or Assignment.objects.filter(course_id=course_id, lesson__is_published=True).exists()
+    )
+    if not graded:
         return True
     return CourseGrade.objects.filter(
         course_id=course_id, student_id=student_id, released_passed=True
