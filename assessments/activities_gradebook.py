@@ -9,4 +9,6 @@ from courses.activities import TeachTab
 
 
 def teach_tab(*, course: Any) -> TeachTab:
-    return TeachTab("gradebook", _("Gradebook"), reverse("assessments:gradebook", args=[course.slug]))
+    return TeachTab(
+        "gradebook", _("Gradebook"), reverse("assessments:gradebook", args=[course.slug])
+    )

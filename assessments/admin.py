@@ -311,7 +311,7 @@ class GradeItemAdmin(ReadOnlyAdmin):
 
 class EntryGradeChangeInline(GradeChangeInline):
     fk_name = "entry"
-    fields = ("created_at", "changed_by", "old_score", "new_score", "reason")
+    fields = ("created_at", "attempt_question", "changed_by", "old_score", "new_score", "reason")
     readonly_fields = fields
 
 

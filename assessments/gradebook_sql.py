@@ -1,3 +1,4 @@
+# ruff: noqa: S608 - only table names and fixed expressions are put in the text; values are params
 """The gradebook's SQL: one statement per job, the same text on PostgreSQL and SQLite.
 
 - ``entries_sql_quiz`` / ``entries_sql_assignment``: a quiz's or an assignment's marks into
@@ -201,8 +202,7 @@ def course_grades_sql(
     letter, letter_params = _letter("f.percent", scale)
     released_letter, released_letter_params = _letter("f.released_percent", scale)
     sql = (
-        cte
-        + f"INSERT INTO {GRADE} (course_id, student_id, percent, letter, passed,"
+        cte + f"INSERT INTO {GRADE} (course_id, student_id, percent, letter, passed,"
         " released_percent, released_letter, released_passed, missing, updated_at)"
         f" SELECT %s, f.student_id, f.percent, {letter},"
         " COALESCE(f.percent >= CAST(%s AS NUMERIC), %s),"

@@ -841,9 +841,7 @@ class CourseGrade(models.Model):
     percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     letter = models.CharField(max_length=8, blank=True)
     passed = models.BooleanField(default=False)
-    released_percent = models.DecimalField(
-        max_digits=7, decimal_places=2, null=True, blank=True
-    )
+    released_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     released_letter = models.CharField(max_length=8, blank=True)
     released_passed = models.BooleanField(default=False)
     # Items counted as 0 because their due date passed with nothing handed in.

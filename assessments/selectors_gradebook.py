@@ -50,9 +50,7 @@ class GradebookQuery:
         descending = ordering.startswith("-")
         sort = ordering.lstrip("-")
         errors: dict[str, list[str]] = {}
-        if sort not in ("name", "total") and not (
-            sort.startswith("item:") and sort[5:].isdigit()
-        ):
+        if sort not in ("name", "total") and not (sort.startswith("item:") and sort[5:].isdigit()):
             errors["ordering"] = [_("Sort by name, total or item:<id>.")]
         status = params.get("status") or ""
         if status not in ("", *STATUSES):
@@ -116,7 +114,9 @@ def gradebook_rows(*, course_id: int, query: GradebookQuery) -> QuerySet[CourseG
     if query.sort == "total":
         key = F("percent")
     else:
-        entries = GradeEntry.objects.filter(item_id=int(query.sort[5:]), student=OuterRef("student"))
+        entries = GradeEntry.objects.filter(
+            item_id=int(query.sort[5:]), student=OuterRef("student")
+        )
         rows = rows.annotate(sort_score=_score(entries))
         key = F("sort_score")
     first = key.desc(nulls_last=True) if query.descending else key.asc(nulls_last=True)
@@ -209,7 +209,9 @@ def my_course_grade(*, course_id: int, student_id: int) -> dict[str, Any]:
         cell = Cell(item, entry)
         visible = cell.overridden or (entry is not None and entry.released)
         points = cell.points if visible else None
-        percent = (points * 100 / item.max_points) if points is not None and item.max_points else None
+        percent = (
+            (points * 100 / item.max_points) if points is not None and item.max_points else None
+        )
         rows.append(
             {
                 "item": item,
@@ -282,8 +284,3 @@ def grade_distribution(*, course_id: int) -> list[int] | None:
     result = counts if sum(counts) >= DISTRIBUTION_MIN_LEARNERS else []
     cache.set(key, result, DISTRIBUTION_TTL)
     return result or None
-
-
-def my_course_grades(*, student_id: int) -> QuerySet[CourseGrade]:
-    """The learner's course totals in the courses they are enrolled in (for the API list)."""
-    return CourseGrade.objects.filter(student_id=student_id).select_related("course")

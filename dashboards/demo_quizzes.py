@@ -101,8 +101,9 @@ GENERIC_GIFT = r"""
 """
 
 
-def seed_quizzes(*, courses: dict[str, Course], mentor: User | None, student: User | None,
-                 learners: list[User]) -> int:  # fmt: skip
+def seed_quizzes(
+    *, courses: dict[str, Course], mentor: User | None, student: User | None, learners: list[User]
+) -> int:
     """Make the demo quizzes; returns how many quiz lessons have questions."""
     if mentor is None:
         return 0
@@ -392,14 +393,17 @@ CLASSMATES = (
 )
 
 
-def seed_gradebook(*, courses: dict[str, Course], mentor: User | None, student: User | None,
-                   learners: list[User]) -> int:  # fmt: skip
+def seed_gradebook(
+    *, courses: dict[str, Course], mentor: User | None, student: User | None, learners: list[User]
+) -> int:
     """Python basics' gradebook: Quizzes (40%) and Assignments (60%), and classmates with
     released marks so the demo student's "My grades" chart has a shape. Every course's
     gradebook is rebuilt from its quizzes and assignments. Returns the courses rebuilt."""
     python = courses.get("python-basics")
     if python is not None and mentor is not None:
-        assignment = Assignment.objects.filter(course=python, lesson__title=ASSIGNMENT_TITLE).first()
+        assignment = Assignment.objects.filter(
+            course=python, lesson__title=ASSIGNMENT_TITLE
+        ).first()
         if assignment is not None:
             _classmates_marked(assignment, mentor)
     for course in courses.values():
@@ -439,4 +443,6 @@ def _classmates_marked(assignment: Assignment, mentor: User) -> None:
             user=user, assignment=assignment, text="print('hello')"
         )
         assignment_services.submission_grade(grader=mentor, submission=work, score=Decimal(score))
-        assignment_services.grades_release(user=mentor, assignment=assignment, submission_ids=[work.pk])
+        assignment_services.grades_release(
+            user=mentor, assignment=assignment, submission_ids=[work.pk]
+        )

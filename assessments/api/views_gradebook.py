@@ -41,9 +41,11 @@ class GradeItemOut(serializers.Serializer):
 class GradeCellOut(serializers.Serializer):
     item_id = serializers.IntegerField()
     points = serializers.DecimalField(
-        max_digits=7, decimal_places=2, allow_null=True,
+        max_digits=7,
+        decimal_places=2,
+        allow_null=True,
         help_text="The mark that counts (an override when there is one); null: none yet.",
-    )  # fmt: skip
+    )
     released = serializers.BooleanField(help_text="false: held, the learner does not see it.")
     overridden = serializers.BooleanField()
     override_reason = serializers.CharField(allow_blank=True)
@@ -90,10 +92,11 @@ class MyGradesOut(serializers.Serializer):
     categories = MyCategoryOut(many=True)
     items = MyItemOut(many=True)
     distribution = serializers.ListField(
-        child=serializers.IntegerField(), allow_null=True,
+        child=serializers.IntegerField(),
+        allow_null=True,
         help_text="The class's released totals in ten bins (0-10, ..., 90-100); null while "
         "fewer than 5 learners have one.",
-    )  # fmt: skip
+    )
 
 
 def _item(item: Any) -> dict[str, Any]:
@@ -143,15 +146,21 @@ class CourseGradebookApi(APIView):
         "`GET .../gradebook/items/`; each row's `cells` follow their order.",
         parameters=[
             OpenApiParameter(
-                "ordering", str, required=False,
+                "ordering",
+                str,
+                required=False,
                 description="`name`, `total` or `item:<id>`; `-` first for descending.",
             ),
             OpenApiParameter("search", str, required=False, description="In name or email."),
             OpenApiParameter("letter", str, required=False, description="A letter of the scale."),
             OpenApiParameter("status", str, enum=["passed", "failing"], required=False),
-            OpenApiParameter("missing", bool, required=False, description="Only learners with "
-                             "work past due and not handed in."),
-        ],  # fmt: skip
+            OpenApiParameter(
+                "missing",
+                bool,
+                required=False,
+                description="Only learners with work past due and not handed in.",
+            ),
+        ],
         responses={200: GradebookRowOut(many=True), **REFUSED},
     )
     def get(self, request: Request, slug: str) -> Response:
@@ -199,7 +208,7 @@ class MyGradesApi(APIView):
         course = course_published_list().filter(slug=slug).first()
         if course is None or enrollment_get(user=request.user, course=course) is None:
             raise NotFound(_("Not found."))
-        mine = gb.my_course_grade(course_id=course.pk, student_id=request.user.pk)
+        mine = gb.my_course_grade(course_id=course.pk, student_id=int(str(request.user.pk)))
         body = {
             "course": {"id": course.pk, "slug": course.slug, "title": course.title},
             "percent": mine["percent"],

@@ -11,6 +11,7 @@ every version is kept. Marks stay hidden from the student until released.
 import math
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -23,6 +24,7 @@ from enrollments.access import lesson_access
 from files.uploads import UPLOAD_KINDS, validate_upload
 from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
+
 from .. import tasks
 from ..models import Assignment, Extension, GradeChange, Submission, TranscriptState
 from .gradebook import assignment_grade_changed, extension_due_set, grade_item_for_assignment
@@ -302,9 +304,11 @@ def grades_release(
         elif released:
             course_grades_refresh_later(course_id=assignment.course_id, item_id=item.pk)
         for start in range(0, len(released), NOTICE_CHUNK):
-            chunk = released[start : start + NOTICE_CHUNK]
             transaction.on_commit(
-                lambda chunk=chunk: tasks.grade_released_notify_task.delay(submission_ids=chunk)
+                partial(
+                    tasks.grade_released_notify_task.delay,
+                    submission_ids=released[start : start + NOTICE_CHUNK],
+                )
             )
     return len(released)
 

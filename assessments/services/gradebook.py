@@ -160,9 +160,10 @@ def course_grades_refresh(
 @transaction.atomic
 def course_grades_recompute(*, course_id: int, item_id: int | None = None) -> None:
     """The item's entries (when named) and every total of the course."""
-    item = GradeItem.objects.select_related("quiz").filter(pk=item_id).first()
-    if item is not None:
-        entries_sync(item=item)
+    if item_id is not None:
+        item = GradeItem.objects.select_related("quiz").filter(pk=item_id).first()
+        if item is not None:
+            entries_sync(item=item)
     course_grades_refresh(course_id=course_id)
 
 

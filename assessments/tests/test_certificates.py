@@ -96,9 +96,13 @@ def test_the_pdf_says_who_what_when_and_its_qr_code_opens_the_check_page(
 def test_the_public_check_page_and_revocation(client, course_with_quiz, admin_user):
     student = UserFactory(name="Ravi")
     certificate = Certificate.objects.create(
-        student=student, course=course_with_quiz.course, code="ABCD-EFGH-JKLM", name="Ravi",
-        course_title="Python", issued_at="2026-11-01T10:00:00Z",
-    )  # fmt: skip
+        student=student,
+        course=course_with_quiz.course,
+        code="ABCD-EFGH-JKLM",
+        name="Ravi",
+        course_title="Python",
+        issued_at="2026-11-01T10:00:00Z",
+    )
     url = reverse("assessments:certificate_verify", args=[certificate.code])
     page = client.get(url)
     assert page.status_code == 200 and "Valid." in page.content.decode()
@@ -118,9 +122,13 @@ def test_reissue_after_a_name_change(
     student = UserFactory(name="Old Name")
     EnrollmentFactory(user=student, course=course_with_quiz.course, status="completed")
     old = Certificate.objects.create(
-        student=student, course=course_with_quiz.course, code="OLDC-ODE1-2345", name="Old Name",
-        course_title="Python", issued_at="2026-11-01T10:00:00Z",
-    )  # fmt: skip
+        student=student,
+        course=course_with_quiz.course,
+        code="OLDC-ODE1-2345",
+        name="Old Name",
+        course_title="Python",
+        issued_at="2026-11-01T10:00:00Z",
+    )
     student.name = "New Name"
     student.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -170,8 +178,13 @@ def test_a_grade_change_that_passes_a_completed_learner_issues_it(
     GradeEntryFactory(item=item, student=student, points=Decimal(6))  # 60%: below 70
     with django_capture_on_commit_callbacks(execute=True):
         assert certificate_issue_if_earned(student_id=student.pk, course_id=course.pk) is None
-        grade_override(user=mentor, item=item, student_id=student.pk, points=Decimal(8),
-                       reason="Second marker.")  # fmt: skip
+        grade_override(
+            user=mentor,
+            item=item,
+            student_id=student.pk,
+            points=Decimal(8),
+            reason="Second marker.",
+        )
     assert Certificate.objects.filter(student=student, course=course, status="valid").exists()
 
 
@@ -192,6 +205,7 @@ def test_a_lower_pass_mark_issues_for_every_completed_learner_now_passing(
     for learner in (done, active):
         GradeEntryFactory(item=item, student=learner, points=Decimal(5))
     with django_capture_on_commit_callbacks(execute=True):
-        gradebook_settings_update(user=mentor, course=course, pass_percent=Decimal(50),
-                                  scale="A 90\nF 0")  # fmt: skip
+        gradebook_settings_update(
+            user=mentor, course=course, pass_percent=Decimal(50), scale="A 90\nF 0"
+        )
     assert list(Certificate.objects.values_list("student", flat=True)) == [done.pk]

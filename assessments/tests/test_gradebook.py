@@ -105,10 +105,16 @@ def test_override_counts_and_moves_the_dropped_item(book):
 
 def test_override_clearing_returns_to_the_mark_and_is_audited(book):
     item, student = book["items"]["q1"], book["student"]
-    grade_override(user=book["mentor"], item=item, student_id=student.pk,
-                   points=Decimal(10), reason="Typo.")  # fmt: skip
-    grade_override(user=book["mentor"], item=item, student_id=student.pk, points=None,
-                   reason="Back to the quiz's mark.")  # fmt: skip
+    grade_override(
+        user=book["mentor"], item=item, student_id=student.pk, points=Decimal(10), reason="Typo."
+    )
+    grade_override(
+        user=book["mentor"],
+        item=item,
+        student_id=student.pk,
+        points=None,
+        reason="Back to the quiz's mark.",
+    )
     entry = GradeEntry.objects.get(item=item, student=student)
     assert entry.override_points is None
     assert list(entry.grade_changes.values_list("old_score", "new_score")) == [
@@ -121,18 +127,34 @@ def test_override_clearing_returns_to_the_mark_and_is_audited(book):
 def test_override_needs_a_reason_a_range_an_editor_and_a_learner(book):
     item, student = book["items"]["q1"], book["student"]
     with pytest.raises(ValidationError) as reason:
-        grade_override(user=book["mentor"], item=item, student_id=student.pk,
-                       points=Decimal(3), reason=" ")  # fmt: skip
+        grade_override(
+            user=book["mentor"], item=item, student_id=student.pk, points=Decimal(3), reason=" "
+        )
     assert "reason" in reason.value.errors
     with pytest.raises(ValidationError):
-        grade_override(user=book["mentor"], item=item, student_id=student.pk,
-                       points=Decimal(11), reason="Too many.")  # fmt: skip
+        grade_override(
+            user=book["mentor"],
+            item=item,
+            student_id=student.pk,
+            points=Decimal(11),
+            reason="Too many.",
+        )
     with pytest.raises(PermissionDenied):
-        grade_override(user=UserFactory(roles=("Mentor",)), item=item, student_id=student.pk,
-                       points=Decimal(3), reason="Not mine.")  # fmt: skip
+        grade_override(
+            user=UserFactory(roles=("Mentor",)),
+            item=item,
+            student_id=student.pk,
+            points=Decimal(3),
+            reason="Not mine.",
+        )
     with pytest.raises(NotFound):
-        grade_override(user=book["mentor"], item=item, student_id=UserFactory().pk,
-                       points=Decimal(3), reason="Not enrolled.")  # fmt: skip
+        grade_override(
+            user=book["mentor"],
+            item=item,
+            student_id=UserFactory().pk,
+            points=Decimal(3),
+            reason="Not enrolled.",
+        )
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from assessments.models import Attempt, CourseGrade, GradeEntry, GradeItem
 from assessments.services import assignments as assignment_services
 from assessments.services.gradebook import course_grades_refresh, quiz_grade_changed
 from assessments.tests.factories import (
-    GradeEntryFactory,
     GradeItemFactory,
     QuizFactory,
     QuizSlotFactory,
@@ -44,8 +43,10 @@ def _course_with(n_learners: int, n_items: int = 4):
         tag = course.slug
         User = get_user_model()
         users = User.objects.bulk_create(
-            [User(email=f"{tag}-{i:05d}@example.com", name=f"Learner {i:05d}")
-             for i in range(n_learners)]  # fmt: skip
+            [
+                User(email=f"{tag}-{i:05d}@example.com", name=f"Learner {i:05d}")
+                for i in range(n_learners)
+            ]
         )
     else:
         users = UserFactory.create_batch(n_learners)
@@ -53,8 +54,14 @@ def _course_with(n_learners: int, n_items: int = 4):
     now = timezone.now()
     GradeEntry.objects.bulk_create(
         [
-            GradeEntry(item=item, student=u, points=Decimal(i % 11), submitted=True,
-                       released=True, updated_at=now)  # fmt: skip
+            GradeEntry(
+                item=item,
+                student=u,
+                points=Decimal(i % 11),
+                submitted=True,
+                released=True,
+                updated_at=now,
+            )
             for i, u in enumerate(users)
             for item in items
         ]
@@ -115,7 +122,7 @@ def test_gradebook_page_sorts_filters_and_marks_held(client):
 
 
 def test_gradebook_csv_is_streamed_with_every_learner(client):
-    course, mentor, users, items = _course_with(7, n_items=2)
+    course, mentor, users, _items = _course_with(7, n_items=2)
     client.force_login(mentor)
     response = client.get(reverse("assessments:gradebook_export", args=[course.slug]))
     assert response.streaming
@@ -127,7 +134,7 @@ def test_gradebook_csv_is_streamed_with_every_learner(client):
 
 
 def test_other_mentor_and_students_are_refused(client):
-    course, mentor, users, items = _course_with(3, n_items=1)
+    course, _mentor, users, _items = _course_with(3, n_items=1)
     client.force_login(UserFactory(roles=("Mentor",)))
     assert client.get(reverse("assessments:gradebook", args=[course.slug])).status_code == 403
     assert client.get(reverse("api:course-gradebook", args=[course.slug])).status_code == 403
@@ -140,7 +147,7 @@ def test_other_mentor_and_students_are_refused(client):
 
 
 def test_my_grades_show_only_my_released_marks_and_an_anonymous_chart(client):
-    course, mentor, users, items = _course_with(8, n_items=2)
+    course, _mentor, users, items = _course_with(8, n_items=2)
     me = users[7]
     GradeEntry.objects.filter(item=items[1], student=me).update(released=False)
     course_grades_refresh(course_id=course.pk, student_id=me.pk)
@@ -196,9 +203,15 @@ def _quiz_attempts(course, student, scores, method):
     QuizSlotFactory(quiz=quiz, question__points=Decimal(4))  # the quiz is out of 4
     for number, score in enumerate(scores, start=1):
         Attempt.objects.create(
-            quiz=quiz, student=student, number=number, seed="x", started_at=timezone.now(),
-            state=Attempt.State.GRADED, score=Decimal(score), max_score=Decimal(4),
-        )  # fmt: skip
+            quiz=quiz,
+            student=student,
+            number=number,
+            seed="x",
+            started_at=timezone.now(),
+            state=Attempt.State.GRADED,
+            score=Decimal(score),
+            max_score=Decimal(4),
+        )
     return quiz, Attempt.objects.filter(quiz=quiz).last()
 
 
@@ -257,8 +270,9 @@ def test_assignment_marks_are_held_until_released(django_capture_on_commit_callb
     assert students[0].notifications.filter(kind="assessments.grade_released").count() == 1
 
 
-def test_release_notices_are_sent_by_celery_in_chunks(django_capture_on_commit_callbacks,
-                                                     monkeypatch):  # fmt: skip
+def test_release_notices_are_sent_by_celery_in_chunks(
+    django_capture_on_commit_callbacks, monkeypatch
+):
     from assessments.services import assignments as module
     from assessments.tasks import grade_released_notify_task
 

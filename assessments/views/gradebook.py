@@ -113,8 +113,15 @@ def _csv_lines(course: Any, query: gb.GradebookQuery) -> Iterator[str]:
     items = gb.gradebook_items(course_id=course.pk)
     writer = csv.writer(_Echo())
     yield writer.writerow(
-        [_("Name"), _("Email"), *[i.title for i in items], _("Total (%)"), _("Letter"),
-         _("Passed"), _("Missing")]  # fmt: skip
+        [
+            _("Name"),
+            _("Email"),
+            *[i.title for i in items],
+            _("Total (%)"),
+            _("Letter"),
+            _("Passed"),
+            _("Missing"),
+        ]
     )
     for row in gb.gradebook_export_rows(course_id=course.pk, query=query, items=items):
         grade = row.grade
@@ -188,8 +195,12 @@ def gradebook_settings(request: HttpRequest, slug: str) -> HttpResponse:
     if action == "settings" and settings_form.is_valid():
         done = service_run(
             request,
-            partial(admin_services.gradebook_settings_update, user=request.user, course=course,
-                    **settings_form.cleaned_data),  # fmt: skip
+            partial(
+                admin_services.gradebook_settings_update,
+                user=request.user,
+                course=course,
+                **settings_form.cleaned_data,
+            ),
             form=settings_form,
             success=_("Gradebook settings saved."),
         )
@@ -197,14 +208,19 @@ def gradebook_settings(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect(here)
     elif action == "category" and category_form.is_valid():
         category = _category(course, request.POST.get("category_id", ""))
-        done = service_run(
+        saved = service_run(
             request,
-            partial(admin_services.grade_category_save, user=request.user, course=course,
-                    category=category, **category_form.cleaned_data),  # fmt: skip
+            partial(
+                admin_services.grade_category_save,
+                user=request.user,
+                course=course,
+                category=category,
+                **category_form.cleaned_data,
+            ),
             form=category_form,
             success=_("Category saved."),
         )
-        if done.ok:
+        if saved.ok:
             return redirect(here)
     elif action == "item":
         _item_save(request, course)
@@ -214,8 +230,7 @@ def gradebook_settings(request: HttpRequest, slug: str) -> HttpResponse:
         if category is not None:
             service_run(
                 request,
-                partial(admin_services.grade_category_delete, user=request.user,
-                        category=category),  # fmt: skip
+                partial(admin_services.grade_category_delete, user=request.user, category=category),
                 success=_("Category deleted; its items have none now."),
             )
         return redirect(here)
@@ -256,8 +271,13 @@ def _item_save(request: HttpRequest, course: Any) -> None:
     category = _category(course, str(category_id)) if category_id else None
     service_run(
         request,
-        partial(admin_services.grade_item_update, user=request.user, item=item,
-                category=category, extra_credit=form.cleaned_data["extra_credit"]),  # fmt: skip
+        partial(
+            admin_services.grade_item_update,
+            user=request.user,
+            item=item,
+            category=category,
+            extra_credit=form.cleaned_data["extra_credit"],
+        ),
         success=_("Item saved."),
     )
 
@@ -269,7 +289,7 @@ def my_grades(request: HttpRequest, slug: str) -> HttpResponse:
     course = course_published_list().filter(slug=slug).first()
     if course is None or enrollment_get(user=request.user, course=course) is None:
         raise NotFound(_("Not found."))
-    mine = gb.my_course_grade(course_id=course.pk, student_id=request.user.pk)
+    mine = gb.my_course_grade(course_id=course.pk, student_id=int(str(request.user.pk)))
     distribution = gb.grade_distribution(course_id=course.pk)
     return render(
         request,
