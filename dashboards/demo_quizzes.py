@@ -28,6 +28,7 @@ from assessments.services import banks as bank_services
 from assessments.services import gradebook as gradebook_services
 from assessments.services import grading as grading_services
 from assessments.services.certificates import certificate_issue_if_earned
+from assessments.services.release_notices import grade_released_notify
 from courses.models import Course, Lesson, Module
 from enrollments import services as enrollment_services
 
@@ -325,6 +326,9 @@ def seed_assignments(
         assignment_services.grades_release(
             user=mentor, assignment=assignment, submission_ids=[work.pk]
         )
+        # The notice goes out on Celery after the commit; the demo sends it now (a seeding
+        # inside a transaction has it too; its dedupe key keeps it to one).
+        grade_released_notify(submission_ids=[work.pk])
     if learners and not assignment.submissions.filter(student=learners[0]).exists():
         assignment_services.submission_create(
             user=learners[0],
