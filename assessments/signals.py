@@ -2,8 +2,13 @@
 
 ``attempt_graded(sender=Attempt, attempt_id)``: sent after the transaction that graded (or
 regraded) a quiz attempt commits.
+
+``course_grade_changed(sender=CourseGrade, course_id, student_id)``: sent after the
+transaction that recomputed a learner's course total (``student_id``), or every learner's of
+the course (``student_id=None``), commits.
 """
 
 from django.dispatch import Signal
 
 attempt_graded = Signal()
+course_grade_changed = Signal()

@@ -260,7 +260,7 @@ KALPLA_LESSON_ACTIVITIES = {
     "quiz": "assessments.activities",
     "assignment": "assessments.activities_assignment",
 }
-KALPLA_COURSE_TEACH_TABS = ["assessments.activities"]
+KALPLA_COURSE_TEACH_TABS = ["assessments.activities", "assessments.activities_gradebook"]
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]
@@ -518,6 +518,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.attempts_expire_overdue",
         "schedule": 60.0,
     },
+    # gradebook: missing work counts as 0 once due (assessments/services/gradebook.py)
+    "assessments-grades-due": {"task": "assessments.grades_due_sweep", "schedule": 300.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

@@ -1,7 +1,20 @@
-import factory
+from decimal import Decimal
 
+import factory
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
 from assessments.engine.data import data_clean
-from assessments.models import Question, QuestionBank, QuestionTag, Quiz, QuizSlot
+from assessments.models import (
+    GradeCategory,
+    GradeEntry,
+    GradeItem,
+    Question,
+    QuestionBank,
+    QuestionTag,
+    Quiz,
+    QuizSlot,
+)
 from courses.models import Lesson
 from courses.tests.factories import CourseFactory, LessonFactory
 
@@ -68,3 +81,37 @@ class QuizSlotFactory(factory.django.DjangoModelFactory):
         QuestionFactory, bank__course=factory.SelfAttribute("...quiz.course")
     )
     position = factory.Sequence(lambda n: n)
+
+
+class GradeCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeCategory
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class GradeItemFactory(factory.django.DjangoModelFactory):
+    """A quiz's gradebook column out of 10 points (its quiz has no questions: the points are
+    the item's own)."""
+
+    class Meta:
+        model = GradeItem
+
+    quiz = factory.SubFactory(QuizFactory)
+    course = factory.SelfAttribute("quiz.course")
+    max_points = Decimal(10)
+
+
+class GradeEntryFactory(factory.django.DjangoModelFactory):
+    """A released mark."""
+
+    class Meta:
+        model = GradeEntry
+
+    item = factory.SubFactory(GradeItemFactory)
+    student = factory.SubFactory(UserFactory)
+    points = Decimal(5)
+    submitted = True
+    released = True
+    updated_at = factory.LazyFunction(timezone.now)
