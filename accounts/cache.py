@@ -1,11 +1,13 @@
-"""What retires a user's cached role names (read by ``accounts.roles.user_roles``).
+"""What retires a user's cached role names (read by ``accounts.roles.user_roles``) and the
+cached signed-in user (read by ``accounts.middleware.AuthenticationMiddleware``).
 
-Every signed-in page asks for the viewer's roles (the top bar, the policies), so they are
-kept in the cache per user instead of costing a query on each request. The receivers below
-are the only invalidation: a change of the user's groups (either side of the relation), a
-save of the user (``is_superuser``, ``is_active``) or their deletion, and a renamed or deleted
-group (every member). The key is deleted at once and again when the transaction commits, so
-a reader that cached the old roles in between does not keep them.
+Every signed-in page loads the viewer and asks for their roles (the top bar, the policies),
+so both are kept in the cache per user instead of costing a query each on every request. The
+receivers below are the only invalidation: a change of the user's groups (either side of the
+relation), a save of the user (any field: the session hash, ``is_active``, language, time
+zone) or their deletion, and a renamed or deleted group (every member). The roles key is
+deleted and the user's scope moved at once and again when the transaction commits, so a
+reader that cached the old state in between does not keep it.
 """
 
 from typing import Any
@@ -17,15 +19,48 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from accounts.models import User
-from accounts.roles import roles_key
+from accounts.roles import ROLES_TTL, roles_key, user_roles
+from kalpla.cache import (
+    cache_get_current,
+    cache_set_current,
+    cache_version_bump_on_commit,
+    cache_versions,
+)
+
+
+def user_scope(user_id: int) -> str:
+    return f"accounts:user:{user_id}"
 
 
 def roles_invalidate(*user_ids: int) -> None:
-    keys = [roles_key(user_id) for user_id in dict.fromkeys(user_ids)]
-    if not keys:
+    ids = list(dict.fromkeys(user_ids))
+    if not ids:
         return
+    keys = [roles_key(user_id) for user_id in ids]
     cache.delete_many(keys)
     transaction.on_commit(lambda: cache.delete_many(keys))
+    cache_version_bump_on_commit(*(user_scope(user_id) for user_id in ids))
+
+
+def session_user_get(*, backend: Any, user_id: Any) -> User | None:
+    """The user a session names, as ``backend.get_user`` loads it, with their roles: from the
+    cache (one round trip) while nothing above retired it, else from the database.
+
+    The entry is built under the user's scope version read before the row, so a save
+    committed meanwhile is never kept; ``backend.user_can_authenticate`` is asked on every
+    read, as ``ModelBackend.get_user`` does.
+    """
+    key = f"accounts:session-user:{user_id}"
+    user: User | None = cache_get_current(key)
+    if user is not None:
+        return user if backend.user_can_authenticate(user) else None
+    scope = user_scope(user_id)
+    (version,) = cache_versions(scope)
+    user = backend.get_user(user_id)
+    if user is not None:
+        user_roles(user)  # kept on the object, so the entry carries them
+        cache_set_current(key, user, versions={scope: version}, timeout=ROLES_TTL)
+    return user
 
 
 @receiver(m2m_changed, sender=User.groups.through, dispatch_uid="accounts.cache.groups")

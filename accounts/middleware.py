@@ -1,12 +1,60 @@
 import hashlib
+import time
 import zoneinfo
 from collections.abc import Callable
+from typing import Any
 
 from allauth.usersessions import app_settings as usersessions_settings
 from allauth.usersessions.models import UserSession
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+from accounts.cache import session_user_get
+from accounts.models import User
+
+
+def session_user(request: HttpRequest) -> Any:
+    """``django.contrib.auth.get_user`` with the user read through ``session_user_get`` (the
+    cache) instead of a query per request; the session checks are Django's, unchanged."""
+    try:
+        user_id = User._meta.pk.to_python(request.session[auth.SESSION_KEY])
+        backend_path = request.session[auth.BACKEND_SESSION_KEY]
+    except KeyError:
+        return AnonymousUser()
+    if backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    user = session_user_get(backend=auth.load_backend(backend_path), user_id=user_id)
+    if user is None:
+        return AnonymousUser()
+    session_hash = request.session.get(auth.HASH_SESSION_KEY)
+    session_auth_hash = user.get_session_auth_hash()
+    if session_hash and constant_time_compare(session_hash, session_auth_hash):
+        return user
+    # Not signed with the current secret: rotate to it when a fallback secret signed it.
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    ):
+        request.session.cycle_key()
+        request.session[auth.HASH_SESSION_KEY] = session_auth_hash
+        return user
+    request.session.flush()
+    return AnonymousUser()
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with ``request.user`` from ``session_user`` (cached between requests)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: session_user(request))  # type: ignore[assignment]
 
 
 class UserPreferencesMiddleware:
@@ -46,13 +94,34 @@ class UserPreferencesMiddleware:
 SESSION_ACTIVITY_INTERVAL = 60
 """Seconds between two records of a session's activity (allauth's "last seen", IP, browser)."""
 
+_SEEN_HERE: dict[str, float] = {}
+"""Sessions this process recorded or found recorded lately, until when (monotonic): their
+next requests skip the cache's ``add`` too. Bounded: expired marks go once it grows."""
+_SEEN_HERE_MAX = 10_000
+
+
+def _seen_here(digest: str) -> bool:
+    now = time.monotonic()
+    until = _SEEN_HERE.get(digest)
+    if until is not None and until > now:
+        return True
+    if len(_SEEN_HERE) >= _SEEN_HERE_MAX:
+        for key, expiry in list(_SEEN_HERE.items()):
+            if expiry <= now:
+                _SEEN_HERE.pop(key, None)
+        if len(_SEEN_HERE) >= _SEEN_HERE_MAX:
+            _SEEN_HERE.clear()
+    _SEEN_HERE[digest] = now + SESSION_ACTIVITY_INTERVAL
+    return False
+
 
 class SessionActivityMiddleware:
     """allauth's session activity tracking, at most once a minute per session.
 
     allauth's own middleware reads and rewrites the session's row on every signed-in request;
-    a cache key per session (``add`` only succeeds once per interval) spares those queries.
-    Sign-in still records the session at once (allauth's ``user_logged_in`` receiver).
+    a cache key per session (``add`` only succeeds once per interval) spares those queries,
+    and a mark in the process spares the ``add`` for the rest of the interval. Sign-in still
+    records the session at once (allauth's ``user_logged_in`` receiver).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -69,6 +138,8 @@ class SessionActivityMiddleware:
             and user.is_authenticated
         ):
             digest = hashlib.sha256(session.session_key.encode()).hexdigest()[:40]
-            if cache.add(f"usersessions:seen:{digest}", 1, timeout=SESSION_ACTIVITY_INTERVAL):
+            if not _seen_here(digest) and cache.add(
+                f"usersessions:seen:{digest}", 1, timeout=SESSION_ACTIVITY_INTERVAL
+            ):
                 UserSession.objects.create_from_request(request)
         return self.get_response(request)

@@ -20,7 +20,11 @@ from .models import (
     AttemptQuestion,
     Certificate,
     Extension,
+    GradebookSettings,
+    GradeCategory,
     GradeChange,
+    GradeEntry,
+    GradeItem,
     Question,
     QuestionBank,
     QuestionTag,
@@ -32,6 +36,7 @@ from .models import (
     Submission,
 )
 from .services.certificates import certificate_reissue, certificate_revoke
+from .services.gradebook_admin import course_grades_refresh_later
 from .tasks import attempt_grade_queue
 
 
@@ -254,6 +259,71 @@ class CertificateAdmin(admin.ModelAdmin):
         for certificate in queryset.select_related("student", "course"):
             certificate_reissue(user=request.user, certificate=certificate)
         self.message_user(request, _("Certificates reissued."), messages.SUCCESS)
+
+
+# --- the gradebook ---------------------------------------------------------------------------
+# Settings and categories are edited here as on the mentors' settings page (through the
+# services, so totals are recounted); items and entries are records kept by the services:
+# staff read them, and an entry's overrides with their trail.
+
+
+@admin.register(GradebookSettings)
+class GradebookSettingsAdmin(admin.ModelAdmin):
+    list_display = ("course", "pass_percent", "updated_at")
+    search_fields = ("course__title", "course__slug")
+    fields = ("course", "pass_percent", "scale")
+    raw_id_fields = ("course",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        course_grades_refresh_later(course_id=obj.course_id)
+
+
+@admin.register(GradeCategory)
+class GradeCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "course", "weight", "drop_lowest", "position")
+    search_fields = ("name", "course__title")
+    raw_id_fields = ("course",)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        course_grades_refresh_later(course_id=obj.course_id)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(GradeItem)
+class GradeItemAdmin(ReadOnlyAdmin):
+    list_display = ("__str__", "course", "max_points", "category", "extra_credit", "due_at")
+    list_select_related = ("course", "category", "quiz__lesson", "assignment__lesson")
+    list_filter = ("extra_credit",)
+    search_fields = ("course__title",)
+
+
+class EntryGradeChangeInline(GradeChangeInline):
+    fk_name = "entry"
+    fields = ("created_at", "attempt_question", "changed_by", "old_score", "new_score", "reason")
+    readonly_fields = fields
+
+
+@admin.register(GradeEntry)
+class GradeEntryAdmin(ReadOnlyAdmin):
+    """The overrides' audit: who, when, old and new mark, why (read-only)."""
+
+    list_display = ("item", "student", "points", "released", "override_points", "updated_at")
+    list_select_related = ("item__quiz__lesson", "item__assignment__lesson", "student")
+    list_filter = ("released",)
+    search_fields = ("student__email", "student__name")
+    inlines = [EntryGradeChangeInline]
 
 
 # Badges have their own admin module.

@@ -230,3 +230,46 @@ class RubricForm(forms.Form):
             "One criterion per line: “Clarity: 0 Hard to follow | 2 Mostly clear | 4 Clear”."
         ),
     )
+
+
+# --- the gradebook ---------------------------------------------------------------------------
+
+
+class GradebookSettingsForm(forms.Form):
+    pass_percent = forms.DecimalField(
+        label=_("Pass mark (%)"), min_value=0, max_value=100, decimal_places=2
+    )
+    scale = forms.CharField(
+        label=_("Letter scale"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("One letter a line with its lowest percent, highest first: A 90"),
+    )
+
+
+class GradeCategoryForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    weight = forms.DecimalField(
+        label=_("Weight (%)"), min_value=0, max_value=1000, decimal_places=2, initial=0
+    )
+    drop_lowest = forms.IntegerField(
+        label=_("Drop the lowest"), min_value=0, max_value=50, initial=0
+    )
+
+
+class GradeItemForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    category = forms.IntegerField(label=_("Category"), required=False)
+    extra_credit = forms.BooleanField(label=_("Extra credit"), required=False)
+
+
+class GradeOverrideForm(forms.Form):
+    item = forms.IntegerField(widget=forms.HiddenInput)
+    student = forms.IntegerField(widget=forms.HiddenInput)
+    points = forms.DecimalField(
+        label=_("Points"),
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        help_text=_("Leave empty to remove the override."),
+    )
+    reason = forms.CharField(label=_("Why"), max_length=500)

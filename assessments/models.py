@@ -9,6 +9,7 @@ reads only the attempt's own rows.
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -297,8 +298,8 @@ class AttemptQuestion(models.Model):
 
 class GradeChange(models.Model):
     """The audit trail of marks: one row when the grading worker grades a quiz attempt, one for
-    each mark a mentor gives or changes on an attempt's answer or an assignment submission
-    (who, when, old and new score, why)."""
+    each mark a mentor gives or changes on an attempt's answer or an assignment submission, and
+    one for each gradebook override set or cleared (who, when, old and new score, why)."""
 
     attempt = models.ForeignKey(
         Attempt, null=True, blank=True, on_delete=models.CASCADE, related_name="grade_changes"
@@ -312,6 +313,13 @@ class GradeChange(models.Model):
     )
     attempt_question = models.ForeignKey(
         AttemptQuestion,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="grade_changes",
+    )
+    entry = models.ForeignKey(
+        "GradeEntry",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -337,13 +345,16 @@ class GradeChange(models.Model):
                 name="grade_change_one_automatic_grading",
             ),
             models.CheckConstraint(
-                condition=Q(attempt__isnull=False) | Q(submission__isnull=False),
+                condition=Q(attempt__isnull=False)
+                | Q(submission__isnull=False)
+                | Q(entry__isnull=False),
                 name="grade_change_of_something",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.attempt_id or self.submission_id}: {self.old_score} -> {self.new_score}"
+        target = self.attempt_id or self.submission_id or self.entry_id
+        return f"{target}: {self.old_score} -> {self.new_score}"
 
 
 class Rubric(models.Model):
@@ -650,6 +661,206 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+# --- the gradebook ---------------------------------------------------------------------------
+
+DEFAULT_SCALE: list[dict[str, Any]] = [
+    {"letter": "A", "min": 90},
+    {"letter": "B", "min": 80},
+    {"letter": "C", "min": 70},
+    {"letter": "D", "min": 60},
+    {"letter": "F", "min": 0},
+]
+
+
+def default_scale() -> list[dict[str, Any]]:
+    return [dict(step) for step in DEFAULT_SCALE]
+
+
+class GradebookSettings(models.Model):
+    """A course's pass mark and letter scale (made with the defaults on first use)."""
+
+    course = models.OneToOneField(
+        "courses.Course", on_delete=models.CASCADE, related_name="gradebook_settings"
+    )
+    pass_percent = models.DecimalField(
+        _("pass mark (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(60),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+    )
+    # [{"letter": "A", "min": 90}, ...], highest first, the last one from 0
+    scale = models.JSONField(_("letter scale"), default=default_scale)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("gradebook settings")
+        verbose_name_plural = _("gradebook settings")
+
+    def __str__(self) -> str:
+        return str(self.course_id)
+
+
+class GradeCategory(models.Model):
+    """A group of items with its weight in the course total; the lowest ``drop_lowest`` items
+    of a learner in it do not count (at least one always does)."""
+
+    course = models.ForeignKey(
+        "courses.Course", on_delete=models.CASCADE, related_name="grade_categories"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    weight = models.DecimalField(
+        _("weight (%)"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1000))],
+    )
+    drop_lowest = models.PositiveSmallIntegerField(
+        _("drop the lowest"), default=0, validators=[MaxValueValidator(50)]
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        verbose_name = _("grade category")
+        verbose_name_plural = _("grade categories")
+        ordering = ("course", "position", "id")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "name"], name="grade_category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GradeItem(models.Model):
+    """One column of the gradebook: a quiz or an assignment of the course (kept in step by
+    their services)."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    quiz = models.OneToOneField(
+        Quiz, null=True, blank=True, on_delete=models.CASCADE, related_name="grade_item"
+    )
+    assignment = models.OneToOneField(
+        Assignment, null=True, blank=True, on_delete=models.CASCADE, related_name="grade_item"
+    )
+    max_points = models.DecimalField(
+        _("out of"), max_digits=7, decimal_places=2, default=Decimal(0)
+    )
+    category = models.ForeignKey(
+        GradeCategory,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="items",
+        verbose_name=_("category"),
+    )
+    extra_credit = models.BooleanField(
+        _("extra credit"),
+        default=False,
+        help_text=_("Its points add to the category; its maximum does not."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Missing work counts as 0 after this (the quiz's closing, the assignment's due date).
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
+    # The course's grades were refreshed after ``due_at`` passed (the due sweep's mark).
+    due_counted = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("grade item")
+        verbose_name_plural = _("grade items")
+        ordering = ("course", "position", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quiz__isnull=False, assignment__isnull=True)
+                | Q(quiz__isnull=True, assignment__isnull=False),
+                name="grade_item_quiz_or_assignment",
+            )
+        ]
+        indexes = [models.Index(fields=["due_counted", "due_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def lesson(self) -> Any:
+        source = self.quiz if self.quiz_id else self.assignment
+        return source.lesson if source is not None else None
+
+    @property
+    def title(self) -> str:
+        lesson = self.lesson
+        return lesson.title if lesson is not None else str(self.pk)
+
+
+class GradeEntry(models.Model):
+    """A learner's mark for one item: ``points`` from their attempts (by the quiz's grading
+    method) or their latest submission; ``released`` when they may see it; a mentor's
+    ``override_points`` (with a reason, kept in ``GradeChange``) replaces it."""
+
+    item = models.ForeignKey(GradeItem, on_delete=models.CASCADE, related_name="entries")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grade_entries"
+    )
+    points = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    # Work was handed in (an attempt submitted, a submission made): not missing.
+    submitted = models.BooleanField(default=False)
+    released = models.BooleanField(default=False)
+    override_points = models.DecimalField(
+        _("override"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    override_reason = models.CharField(_("why"), max_length=500, blank=True)
+    # The learner's own due date (an extension), instead of the item's.
+    due_at = models.DateTimeField(null=True, blank=True)
+    due_counted = models.BooleanField(default=False)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("grade entry")
+        verbose_name_plural = _("grade entries")
+        constraints = [
+            models.UniqueConstraint(fields=["item", "student"], name="grade_entry_unique")
+        ]
+        indexes = [models.Index(fields=["student", "item"])]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}/{self.student_id}"
+
+
+class CourseGrade(models.Model):
+    """A learner's course total, kept by one SQL statement (``services.gradebook_sql``) after
+    each of their grade changes and for the whole course after a settings change. Two views:
+    the mentors' (every mark, held ones too) and the learner's (released marks only)."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_grades"
+    )
+    percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    letter = models.CharField(max_length=8, blank=True)
+    passed = models.BooleanField(default=False)
+    released_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    released_letter = models.CharField(max_length=8, blank=True)
+    released_passed = models.BooleanField(default=False)
+    # Items counted as 0 because their due date passed with nothing handed in.
+    missing = models.PositiveSmallIntegerField(default=0)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("course grade")
+        verbose_name_plural = _("course grades")
+        constraints = [
+            models.UniqueConstraint(fields=["course", "student"], name="course_grade_unique")
+        ]
+        indexes = [
+            models.Index(fields=["course", "percent"]),
+            models.Index(fields=["course", "released_percent"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id}/{self.student_id}: {self.percent}"
 
 
 # Badges live in their own module (assessments/badges/models.py); imported here so Django

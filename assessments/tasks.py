@@ -12,7 +12,9 @@ from django.db import OperationalError
 
 from .selectors import attempts_overdue_ids
 from .services.badges import badges_award_for_certificate
+from .services.gradebook import course_grades_recompute, grades_due_sweep
 from .services.grading import attempt_expire_and_grade, attempt_grade
+from .services.release_notices import grade_released_notify
 
 EXACTLY_ONCE: dict[str, Any] = {
     "acks_late": True,
@@ -41,6 +43,31 @@ def attempts_expire_overdue_task() -> int:
     for attempt_id in ids:
         attempt_expire_task.delay(attempt_id=attempt_id)
     return len(ids)
+
+
+RETRIED: dict[str, Any] = {
+    "autoretry_for": (Exception,),
+    "retry_backoff": True,
+    "retry_jitter": True,
+    "max_retries": 5,
+}
+
+
+@shared_task(name="assessments.course_grades_refresh", **RETRIED)
+def course_grades_refresh_task(course_id: int, item_id: int | None = None) -> None:
+    """A large course's totals after its gradebook rules changed (idempotent)."""
+    course_grades_recompute(course_id=course_id, item_id=item_id)
+
+
+@shared_task(name="assessments.grades_due_sweep", **RETRIED)
+def grades_due_sweep_task() -> int:
+    """Beat: missing work counts as 0 once its due date has passed."""
+    return grades_due_sweep()
+
+
+@shared_task(name="assessments.grade_released_notify", **RETRIED)
+def grade_released_notify_task(submission_ids: list[int]) -> int:
+    return grade_released_notify(submission_ids=submission_ids)
 
 
 def attempt_grade_queue(*, attempt_id: int) -> None:

@@ -5,7 +5,7 @@ from django.urls import URLPattern, path
 
 from . import converters  # noqa: F401 - registers <qformat:...>
 from .badges.urls import urlpatterns as badge_urlpatterns
-from .views import assignments, certificates, student, teach
+from .views import assignments, certificates, gradebook, student, teach
 
 app_name = "assessments"
 
@@ -53,6 +53,24 @@ urlpatterns: list[URLPattern] = [
     path(
         "quizzes/teach/grading/<int:attempt_question_id>/", teach.grade_answer, name="teach_grade"
     ),
+    # the gradebook
+    path("gradebook/courses/<slug:slug>/", gradebook.gradebook, name="gradebook"),
+    path(
+        "gradebook/courses/<slug:slug>/export.csv",
+        gradebook.gradebook_export,
+        name="gradebook_export",
+    ),
+    path(
+        "gradebook/courses/<slug:slug>/override/",
+        gradebook.gradebook_override,
+        name="gradebook_override",
+    ),
+    path(
+        "gradebook/courses/<slug:slug>/settings/",
+        gradebook.gradebook_settings,
+        name="gradebook_settings",
+    ),
+    path("grades/courses/<slug:slug>/", gradebook.my_grades, name="my_grades"),
     path("certificates/", certificates.my_certificates, name="my_certificates"),
     path(
         "certificates/<str:code>/",

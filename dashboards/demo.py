@@ -31,7 +31,12 @@ from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
-from dashboards.demo_quizzes import seed_assignments, seed_certificates, seed_quizzes
+from dashboards.demo_quizzes import (
+    seed_assignments,
+    seed_certificates,
+    seed_gradebook,
+    seed_quizzes,
+)
 from enrollments import services as enrollment_services
 from enrollments.models import Enrollment
 from mediatools.captions import Cue, to_vtt
@@ -256,6 +261,7 @@ def seed_demo(*, stdout: Any) -> None:
     _mentor_courses_live(courses)
     quizzes = seed_quizzes(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_assignments(courses=courses, mentor=mentor, student=student, learners=learners)
+    seed_gradebook(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_certificates(courses=courses, student=student)
     seed_badges(courses=courses, mentor=mentor, student=student)
     _refresh_search(courses.values())

@@ -8,16 +8,27 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from assessments.models import Attempt, QuestionBank, Quiz, QuizSlot
+from assessments.models import (
+    Assignment,
+    Attempt,
+    GradeCategory,
+    GradeItem,
+    QuestionBank,
+    Quiz,
+    QuizSlot,
+)
 from assessments.services import assignments as assignment_services
 from assessments.services import attempts as attempt_services
 from assessments.services import banks as bank_services
+from assessments.services import gradebook as gradebook_services
 from assessments.services import grading as grading_services
 from assessments.services.certificates import certificate_issue_if_earned
+from assessments.services.release_notices import grade_released_notify
 from courses.models import Course, Lesson, Module
 from enrollments import services as enrollment_services
 
@@ -91,8 +102,9 @@ GENERIC_GIFT = r"""
 """
 
 
-def seed_quizzes(*, courses: dict[str, Course], mentor: User | None, student: User | None,
-                 learners: list[User]) -> int:  # fmt: skip
+def seed_quizzes(
+    *, courses: dict[str, Course], mentor: User | None, student: User | None, learners: list[User]
+) -> int:
     """Make the demo quizzes; returns how many quiz lessons have questions."""
     if mentor is None:
         return 0
@@ -314,6 +326,9 @@ def seed_assignments(
         assignment_services.grades_release(
             user=mentor, assignment=assignment, submission_ids=[work.pk]
         )
+        # The notice goes out on Celery after the commit; the demo sends it now (a seeding
+        # inside a transaction has it too; its dedupe key keeps it to one).
+        grade_released_notify(submission_ids=[work.pk])
     if learners and not assignment.submissions.filter(student=learners[0]).exists():
         assignment_services.submission_create(
             user=learners[0],
@@ -372,3 +387,66 @@ def seed_certificates(*, courses: dict[str, Course], student: User | None) -> in
         if certificate_issue_if_earned(student_id=student.pk, course_id=course.pk) is not None:
             issued += 1
     return issued
+
+
+CLASSMATES = (
+    ("asha.classmate@example.com", "Asha Classmate", 12),
+    ("ben.classmate@example.com", "Ben Classmate", 15),
+    ("chen.classmate@example.com", "Chen Classmate", 17),
+    ("dara.classmate@example.com", "Dara Classmate", 19),
+)
+
+
+def seed_gradebook(
+    *, courses: dict[str, Course], mentor: User | None, student: User | None, learners: list[User]
+) -> int:
+    """Python basics' gradebook: Quizzes (40%) and Assignments (60%), and classmates with
+    released marks so the demo student's "My grades" chart has a shape. Every course's
+    gradebook is rebuilt from its quizzes and assignments. Returns the courses rebuilt."""
+    python = courses.get("python-basics")
+    if python is not None and mentor is not None:
+        assignment = Assignment.objects.filter(
+            course=python, lesson__title=ASSIGNMENT_TITLE
+        ).first()
+        if assignment is not None:
+            _classmates_marked(assignment, mentor)
+    for course in courses.values():
+        gradebook_services.course_rebuild(course_id=course.pk)
+    if python is not None:
+        quizzes = _category(python, "Quizzes", 40, 0, 1)
+        work = _category(python, "Assignments", 60, 0, 2)
+        GradeItem.objects.filter(course=python, category__isnull=True, quiz__isnull=False).update(
+            category=quizzes
+        )
+        GradeItem.objects.filter(course=python, category__isnull=True, quiz__isnull=True).update(
+            category=work
+        )
+        gradebook_services.course_grades_refresh(course_id=python.pk)
+    return len(courses)
+
+
+def _category(course: Course, name: str, weight: int, drop: int, position: int) -> GradeCategory:
+    category, _created = GradeCategory.objects.get_or_create(
+        course=course,
+        name=name,
+        defaults={"weight": Decimal(weight), "drop_lowest": drop, "position": position},
+    )
+    return category
+
+
+def _classmates_marked(assignment: Assignment, mentor: User) -> None:
+    for email, name, score in CLASSMATES:
+        user, _created = User.objects.get_or_create(email=email, defaults={"name": name})
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
+        enrollment_services.enrollment_create(user=user, course=assignment.course)
+        if assignment.submissions.filter(student=user).exists():
+            continue
+        work = assignment_services.submission_create(
+            user=user, assignment=assignment, text="print('hello')"
+        )
+        assignment_services.submission_grade(grader=mentor, submission=work, score=Decimal(score))
+        assignment_services.grades_release(
+            user=mentor, assignment=assignment, submission_ids=[work.pk]
+        )

@@ -56,6 +56,15 @@ def course_student_ids(
     return list(enrollments.order_by("id").values_list("user_id", flat=True))
 
 
+def course_students_query(*, course_id: int, user_id: int | None = None) -> QuerySet[Any]:
+    """The course's live (active or completed) students as a ``user_id`` values queryset, to
+    use as a subquery (or compile into SQL) without running it here."""
+    enrollments = Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
+    if user_id is not None:
+        enrollments = enrollments.filter(user_id=user_id)
+    return enrollments.order_by().values("user_id")
+
+
 def first_lesson_id_subquery(course_ref: str = "course") -> Subquery:
     """The id of the first visible lesson (outline order) of the course at
     ``OuterRef(course_ref)``."""

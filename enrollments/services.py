@@ -17,7 +17,7 @@ from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
-from enrollments.signals import course_completed
+from enrollments.signals import course_completed, enrollment_started
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -79,6 +79,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         existing.full_clean()
         existing.save(update_fields=["status", "cancelled_at"])
         course_enrollment_count_change(course_id=course.pk, delta=+1)
+        transaction.on_commit(lambda: _send_enrollment_started(existing.pk))
         return existing
     _check_can_enroll(user=user, course=course, source=source)
     enrollment = Enrollment(user=user, course=course, source=source)
@@ -90,6 +91,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         # A concurrent request enrolled the same user first: answer with its enrollment.
         return Enrollment.objects.get(user=user, course=course)
     course_enrollment_count_change(course_id=course.pk, delta=+1)
+    transaction.on_commit(lambda: _send_enrollment_started(enrollment.pk))
     logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
     return enrollment
 
@@ -192,16 +194,25 @@ def _progress_recalculate(enrollment: Enrollment, *, now: Any) -> None:
     enrollment.save(update_fields=fields)
 
 
-def _send_course_completed(enrollment_id: int) -> None:
-    enrollment = Enrollment.objects.select_related("user", "course").get(pk=enrollment_id)
-    for receiver, result in course_completed.send_robust(sender=Enrollment, enrollment=enrollment):
+def _send_robust(signal: Any, name: str, enrollment: Enrollment) -> None:
+    for receiver, result in signal.send_robust(sender=Enrollment, enrollment=enrollment):
         if isinstance(result, Exception):
             logger.error(
-                "course_completed receiver %r failed for enrollment %s",
+                "%s receiver %r failed for enrollment %s",
+                name,
                 receiver,
                 enrollment.pk,
                 exc_info=result,
             )
+
+
+def _send_enrollment_started(enrollment_id: int) -> None:
+    _send_robust(enrollment_started, "enrollment_started", Enrollment.objects.get(pk=enrollment_id))
+
+
+def _send_course_completed(enrollment_id: int) -> None:
+    enrollment = Enrollment.objects.select_related("user", "course").get(pk=enrollment_id)
+    _send_robust(course_completed, "course_completed", enrollment)
     logger.info("enrollment %s completed course %s", enrollment.pk, enrollment.course_id)
 
 

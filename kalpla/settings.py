@@ -100,7 +100,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "kalpla.errors.CommonMiddleware",  # Django's; no slash-appending redirects under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.AuthenticationMiddleware",  # Django's, the user from the cache
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -265,7 +265,11 @@ KALPLA_LESSON_ACTIVITIES = {
     "quiz": "assessments.activities",
     "assignment": "assessments.activities_assignment",
 }
-KALPLA_COURSE_TEACH_TABS = ["assessments.activities", "assessments.badges.tabs"]
+KALPLA_COURSE_TEACH_TABS = [
+    "assessments.activities",
+    "assessments.activities_gradebook",
+    "assessments.badges.tabs",
+]
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]
@@ -523,6 +527,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "assessments.attempts_expire_overdue",
         "schedule": 60.0,
     },
+    # gradebook: missing work counts as 0 once due (assessments/services/gradebook.py)
+    "assessments-grades-due": {"task": "assessments.grades_due_sweep", "schedule": 300.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

@@ -42,7 +42,9 @@ api_v1 = [
     path("", include("assessments.api.urls")),
 ]
 
+# The API first: its prefix is its own, and every request to it then skips the site's routes.
 urlpatterns = [
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("", home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
@@ -56,7 +58,6 @@ urlpatterns = [
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
-    path("api/v1/", include((api_v1, "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("files/", include("files.urls")),

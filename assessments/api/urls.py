@@ -6,6 +6,7 @@ from .. import converters  # noqa: F401 - registers <qformat:...>
 from . import views
 from . import views_authoring as authoring
 from . import views_badges as badges
+from . import views_gradebook as gradebook
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("lessons/<int:lesson_id>/quiz/", views.QuizApi.as_view(), name="lesson-quiz"),
@@ -39,6 +40,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="lesson-assignment-submissions",
     ),
     path("me/certificates/", views.MyCertificatesApi.as_view(), name="me-certificates"),
+    path("me/grades/<slug:slug>/", gradebook.MyGradesApi.as_view(), name="me-grades"),
+    path(
+        "courses/<slug:slug>/gradebook/",
+        gradebook.CourseGradebookApi.as_view(),
+        name="course-gradebook",
+    ),
+    path(
+        "courses/<slug:slug>/gradebook/items/",
+        gradebook.CourseGradebookItemsApi.as_view(),
+        name="course-gradebook-items",
+    ),
     # mentors
     path(
         "lessons/<int:lesson_id>/assignment/submissions/latest/",

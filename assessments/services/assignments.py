@@ -11,12 +11,12 @@ every version is kept. Marks stay hidden from the student until released.
 import math
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +24,16 @@ from enrollments.access import lesson_access
 from files.uploads import UPLOAD_KINDS, validate_upload
 from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, NotAuthenticated, PermissionDenied, ValidationError
-from notifications.services.notify import notify
 
+from .. import tasks
 from ..models import Assignment, Extension, GradeChange, Submission, TranscriptState
+from .gradebook import assignment_grade_changed, extension_due_set, grade_item_for_assignment
+from .gradebook_admin import course_grades_refresh_later
 from .guards import require_course_editor
 
 CENTS = Decimal("0.01")
+# Release notices are sent by Celery, this many submissions per task.
+NOTICE_CHUNK = 200
 FILE_KINDS = ("document", "image", "audio")
 SETTINGS = (
     "instructions",
@@ -74,7 +78,10 @@ def assignment_update(*, user: Any, assignment: Assignment, **fields: Any) -> As
     for name, value in fields.items():
         setattr(assignment, name, value)
     _validate(assignment)
-    assignment.save()
+    with transaction.atomic():
+        assignment.save()
+        item = grade_item_for_assignment(assignment=assignment)
+        course_grades_refresh_later(course_id=assignment.course_id, item_id=item.pk)
     return assignment
 
 
@@ -230,6 +237,7 @@ def submission_create(
             raise Conflict(_("Submitted twice at once; reload."), code="conflict") from exc
         if submission.transcript_state == TranscriptState.PENDING:
             job_enqueue(kind="assessments.submission_transcript", target=submission)
+        assignment_grade_changed(assignment=assignment, student_id=submission.student_id)
     return submission
 
 
@@ -267,14 +275,16 @@ def submission_grade(
         new_score=submission.final_score,
         reason=(reason or ("graded by hand" if old is None else "regraded"))[:500],
     )
+    assignment_grade_changed(assignment=assignment, student_id=submission.student_id)
     return submission
 
 
 def grades_release(
     *, user: Any, assignment: Assignment, submission_ids: list[int] | None = None
 ) -> int:
-    """Show graded work's marks to its students (all graded, or the ones named); each is told
-    once. Returns how many were released."""
+    """Show graded work's marks to its students (all graded, or the ones named) and recount
+    the gradebook; each student is told once, by Celery in chunks after the commit. Returns
+    how many were released."""
     require_course_editor(user, assignment.course)
     with transaction.atomic():
         rows = Submission.objects.select_for_update().filter(
@@ -285,26 +295,25 @@ def grades_release(
         )
         if submission_ids is not None:
             rows = rows.filter(pk__in=submission_ids)
-        released = list(rows.select_related("student"))
-        now = timezone.now()
-        Submission.objects.filter(pk__in=[s.pk for s in released]).update(released_at=now)
-        lesson = assignment.lesson
-        for s in released:
-            notify(
-                recipients=[s.student],
-                kind="assessments.grade_released",
-                context={
-                    "lesson_title": lesson.title,
-                    "course_title": assignment.course.title,
-                    "score": str(s.final_score),
-                    "points": str(assignment.points),
-                },
-                url=reverse("assessments:assignment", args=[lesson.pk]),
-                dedupe_key=f"grade-released:{s.pk}",
+        released = list(rows.values_list("pk", flat=True))
+        Submission.objects.filter(pk__in=released).update(released_at=timezone.now())
+        item = grade_item_for_assignment(assignment=assignment)
+        if len(released) == 1:
+            only = Submission.objects.get(pk=released[0])
+            assignment_grade_changed(assignment=assignment, student_id=only.student_id)
+        elif released:
+            course_grades_refresh_later(course_id=assignment.course_id, item_id=item.pk)
+        for start in range(0, len(released), NOTICE_CHUNK):
+            transaction.on_commit(
+                partial(
+                    tasks.grade_released_notify_task.delay,
+                    submission_ids=released[start : start + NOTICE_CHUNK],
+                )
             )
     return len(released)
 
 
+@transaction.atomic
 def extension_grant(
     *, user: Any, assignment: Assignment, student: Any, due_at: datetime,
     cutoff_at: datetime | None = None, reason: str = "",
@@ -324,5 +333,10 @@ def extension_grant(
             "reason": reason[:500],
             "granted_by": user,
         },
+    )
+    extension_due_set(
+        item=grade_item_for_assignment(assignment=assignment),
+        student_id=student.pk,
+        due_at=due_at,
     )
     return extension

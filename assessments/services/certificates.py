@@ -1,12 +1,11 @@
-"""Certificates: issued when a student has completed a course and passed its quizzes (each
-quiz's grade, by its grading method, at or above its pass mark), checked when the course is
-completed and whenever an attempt is graded. The PDF is made by a job
+"""Certificates: issued when a student has completed a course and their course total (the
+gradebook's, released marks only) is at or above the course's pass mark, checked when the
+course is completed and whenever their course total changes. The PDF is made by a job
 (``assessments.certificate_pdf``); staff revoke with a reason and reissue (after a name
 change). The public page ``/certificates/<code>/`` says valid or revoked, without sign-in.
 """
 
 import secrets
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,7 @@ from enrollments.selectors import enrollment_get
 from jobs.services import job_enqueue
 from kalpla.exceptions import Conflict, PermissionDenied
 
-from ..models import Attempt, Certificate, Quiz
+from ..models import Assignment, Certificate, CourseGrade, GradeItem, Quiz
 from ..signals import certificate_issued
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -32,33 +31,20 @@ def certificate_code() -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
 
 
-def quizzes_passed(*, student: Any, course: Any) -> bool:
-    """Every quiz of the course graded at or above its pass mark (two queries)."""
-    quizzes = list(Quiz.objects.filter(course=course, lesson__is_published=True))
-    if not quizzes:
+def course_passed(*, student_id: int, course_id: int) -> bool:
+    """The course total the student sees (released marks) at or above the course's pass mark;
+    a course with no quiz or assignment (published, or in its gradebook) is passed by
+    completing it. At most four queries."""
+    graded = (
+        GradeItem.objects.filter(course_id=course_id, max_points__gt=0).exists()
+        or Quiz.objects.filter(course_id=course_id, lesson__is_published=True).exists()
+        or Assignment.objects.filter(course_id=course_id, lesson__is_published=True).exists()
+    )
+    if not graded:
         return True
-    attempts = Attempt.objects.filter(
-        quiz__in=quizzes, student=student, is_preview=False, state=Attempt.State.GRADED
-    ).order_by("number")
-    by_quiz: dict[int, list[Attempt]] = {}
-    for attempt in attempts:
-        by_quiz.setdefault(attempt.quiz_id, []).append(attempt)
-    for quiz in quizzes:
-        graded = by_quiz.get(quiz.pk, [])
-        if not graded:
-            return False
-        scores = [a.score or Decimal(0) for a in graded]
-        method = quiz.grading_method
-        score = {
-            "highest": max(scores),
-            "average": sum(scores) / len(scores),
-            "first": scores[0],
-            "last": scores[-1],
-        }[method]
-        out_of = graded[-1].max_score or Decimal(1)
-        if score * 100 < out_of * quiz.pass_percent:
-            return False
-    return True
+    return CourseGrade.objects.filter(
+        course_id=course_id, student_id=student_id, released_passed=True
+    ).exists()
 
 
 def certificate_issue_if_earned(*, student_id: int, course_id: int) -> Certificate | None:
@@ -70,9 +56,24 @@ def certificate_issue_if_earned(*, student_id: int, course_id: int) -> Certifica
     if student is None or existing is not None:
         return existing
     enrollment = _completed_enrollment(student, course_id)
-    if enrollment is None or not quizzes_passed(student=student, course=enrollment.course):
+    if enrollment is None or not course_passed(student_id=student_id, course_id=course_id):
         return None
     return _issue(student, enrollment.course)
+
+
+def certificates_issue_for_course(*, course_id: int) -> int:
+    """After the course's totals were recomputed (new weights, pass mark): a certificate for
+    each learner who now passes and has none (completion is checked for each). Returns how
+    many were issued."""
+    holders = Certificate.objects.filter(course_id=course_id, status=Certificate.Status.VALID)
+    passing = CourseGrade.objects.filter(course_id=course_id, released_passed=True).exclude(
+        student_id__in=holders.values("student_id")
+    )
+    issued = 0
+    for student_id in passing.values_list("student_id", flat=True).iterator():
+        if certificate_issue_if_earned(student_id=student_id, course_id=course_id):
+            issued += 1
+    return issued
 
 
 def _completed_enrollment(student: Any, course_id: int) -> Any:

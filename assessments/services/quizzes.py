@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from kalpla.exceptions import ValidationError
 
 from ..models import Question, QuestionBank, QuestionTag, Quiz, QuizSlot
+from .gradebook import grade_item_for_quiz
+from .gradebook_admin import course_grades_refresh_later
 from .guards import require_course_editor
 
 SETTINGS = (
@@ -59,8 +61,17 @@ def quiz_update(*, user: Any, quiz: Quiz, **fields: Any) -> Quiz:
     for name, value in fields.items():
         setattr(quiz, name, value)
     _validate(quiz)
-    quiz.save()
+    with transaction.atomic():
+        quiz.save()
+        _gradebook_follow(quiz)
     return quiz
+
+
+def _gradebook_follow(quiz: Quiz) -> None:
+    """The quiz's gradebook column after its settings or questions changed: its maximum,
+    closing, grading method and review options, recounted for every learner."""
+    item = grade_item_for_quiz(quiz=quiz)
+    course_grades_refresh_later(course_id=quiz.course_id, item_id=item.pk)
 
 
 def _validate(quiz: Quiz) -> None:
@@ -89,7 +100,9 @@ def slot_add_question(*, user: Any, quiz: Quiz, question: Question) -> QuizSlot:
         raise ValidationError(
             _("Use a question of this course."), errors={"question": [_("Other course.")]}
         )
-    return QuizSlot.objects.create(quiz=quiz, question=question, position=_next_position(quiz))
+    slot = QuizSlot.objects.create(quiz=quiz, question=question, position=_next_position(quiz))
+    _gradebook_follow(quiz)
+    return slot
 
 
 def slot_add_random(
@@ -109,14 +122,18 @@ def slot_add_random(
             _("The bank has %(n)d matching questions.") % {"n": available},
             errors={"count": [_("Between 1 and %(n)d.") % {"n": min(available, 100)}]},
         )
-    return QuizSlot.objects.create(
+    slot = QuizSlot.objects.create(
         quiz=quiz, bank=bank, tag=tag, count=count, position=_next_position(quiz)
     )
+    _gradebook_follow(quiz)
+    return slot
 
 
 def slot_remove(*, user: Any, slot: QuizSlot) -> None:
     require_course_editor(user, slot.quiz.course)
+    quiz = slot.quiz
     slot.delete()
+    _gradebook_follow(quiz)
 
 
 @transaction.atomic

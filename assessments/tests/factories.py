@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
@@ -7,6 +9,9 @@ from assessments.engine.data import data_clean
 from assessments.models import (
     BadgeAward,
     BadgeClass,
+    GradeCategory,
+    GradeEntry,
+    GradeItem,
     Question,
     QuestionBank,
     QuestionTag,
@@ -79,6 +84,40 @@ class QuizSlotFactory(factory.django.DjangoModelFactory):
         QuestionFactory, bank__course=factory.SelfAttribute("...quiz.course")
     )
     position = factory.Sequence(lambda n: n)
+
+
+class GradeCategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GradeCategory
+
+    course = factory.SubFactory(CourseFactory)
+    name = factory.Sequence(lambda n: f"Category {n}")
+
+
+class GradeItemFactory(factory.django.DjangoModelFactory):
+    """A quiz's gradebook column out of 10 points (its quiz has no questions: the points are
+    the item's own)."""
+
+    class Meta:
+        model = GradeItem
+
+    quiz = factory.SubFactory(QuizFactory)
+    course = factory.SelfAttribute("quiz.course")
+    max_points = Decimal(10)
+
+
+class GradeEntryFactory(factory.django.DjangoModelFactory):
+    """A released mark."""
+
+    class Meta:
+        model = GradeEntry
+
+    item = factory.SubFactory(GradeItemFactory)
+    student = factory.SubFactory(UserFactory)
+    points = Decimal(5)
+    submitted = True
+    released = True
+    updated_at = factory.LazyFunction(timezone.now)
 
 
 class BadgeClassFactory(factory.django.DjangoModelFactory):

@@ -24,6 +24,10 @@ def test_every_list_and_form_renders(client, admin_user, student):
         "assignment",
         "submission",
         "rubric",
+        "gradebooksettings",
+        "gradecategory",
+        "gradeitem",
+        "gradeentry",
     ):
         assert client.get(f"/admin/assessments/{model}/").status_code == 200
     assert client.get(f"/admin/assessments/attempt/{attempt.pk}/change/").status_code == 200

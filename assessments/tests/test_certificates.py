@@ -1,4 +1,5 @@
-"""Certificates: earned by completing a course and passing its quizzes; the PDF's text and QR
+"""Certificates: earned by completing a course with a course total at or above its pass mark
+(the gradebook's, released marks); the PDF's text and QR
 code; the public check page (valid, revoked); revoke and reissue; who may download; the API."""
 
 import io
@@ -51,7 +52,7 @@ def _take(quiz, user, right: int, capture):
         attempt_services.attempt_submit(attempt_id=attempt.pk, user=user)
 
 
-def test_issued_when_the_course_is_completed_and_the_quizzes_passed(
+def test_issued_when_the_course_is_completed_and_the_total_passes(
     course_with_quiz, django_capture_on_commit_callbacks
 ):
     quiz = course_with_quiz
@@ -81,7 +82,7 @@ def test_the_pdf_says_who_what_when_and_its_qr_code_opens_the_check_page(
     with django_capture_on_commit_callbacks(execute=True):
         certificate = certificate_issue_if_earned(student_id=student.pk, course_id=quiz.course_id)
     assert certificate is None  # the quiz is not passed yet
-    _take(quiz, student, right=1, capture=django_capture_on_commit_callbacks)
+    _take(quiz, student, right=2, capture=django_capture_on_commit_callbacks)
     certificate = Certificate.objects.get(student=student)
     data = certificate.pdf.read()
     text = PdfReader(io.BytesIO(data)).pages[0].extract_text()
@@ -95,9 +96,13 @@ def test_the_pdf_says_who_what_when_and_its_qr_code_opens_the_check_page(
 def test_the_public_check_page_and_revocation(client, course_with_quiz, admin_user):
     student = UserFactory(name="Ravi")
     certificate = Certificate.objects.create(
-        student=student, course=course_with_quiz.course, code="ABCD-EFGH-JKLM", name="Ravi",
-        course_title="Python", issued_at="2026-11-01T10:00:00Z",
-    )  # fmt: skip
+        student=student,
+        course=course_with_quiz.course,
+        code="ABCD-EFGH-JKLM",
+        name="Ravi",
+        course_title="Python",
+        issued_at="2026-11-01T10:00:00Z",
+    )
     url = reverse("assessments:certificate_verify", args=[certificate.code])
     page = client.get(url)
     assert page.status_code == 200 and "Valid." in page.content.decode()
@@ -117,9 +122,13 @@ def test_reissue_after_a_name_change(
     student = UserFactory(name="Old Name")
     EnrollmentFactory(user=student, course=course_with_quiz.course, status="completed")
     old = Certificate.objects.create(
-        student=student, course=course_with_quiz.course, code="OLDC-ODE1-2345", name="Old Name",
-        course_title="Python", issued_at="2026-11-01T10:00:00Z",
-    )  # fmt: skip
+        student=student,
+        course=course_with_quiz.course,
+        code="OLDC-ODE1-2345",
+        name="Old Name",
+        course_title="Python",
+        issued_at="2026-11-01T10:00:00Z",
+    )
     student.name = "New Name"
     student.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -149,3 +158,54 @@ def test_only_its_student_and_staff_download_it_and_the_api_lists_mine(
     client.force_login(student)
     page = client.get(reverse("assessments:my_certificates")).content.decode()
     assert certificate.code in page and "Download (PDF)" in page
+
+
+def test_a_grade_change_that_passes_a_completed_learner_issues_it(
+    mentor, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from assessments.models import GradebookSettings
+    from assessments.services.gradebook_admin import grade_override
+    from assessments.tests.factories import GradeEntryFactory, GradeItemFactory
+
+    quiz = QuizFactory(lesson__module__course__instructors=[mentor])
+    course = quiz.course
+    GradebookSettings.objects.create(course=course, pass_percent=Decimal(70))
+    item = GradeItemFactory(quiz=quiz, max_points=Decimal(10))
+    student = UserFactory(roles=("Student",))
+    EnrollmentFactory(user=student, course=course, status="completed")
+    GradeEntryFactory(item=item, student=student, points=Decimal(6))  # 60%: below 70
+    with django_capture_on_commit_callbacks(execute=True):
+        assert certificate_issue_if_earned(student_id=student.pk, course_id=course.pk) is None
+        grade_override(
+            user=mentor,
+            item=item,
+            student_id=student.pk,
+            points=Decimal(8),
+            reason="Second marker.",
+        )
+    assert Certificate.objects.filter(student=student, course=course, status="valid").exists()
+
+
+def test_a_lower_pass_mark_issues_for_every_completed_learner_now_passing(
+    mentor, django_capture_on_commit_callbacks
+):
+    from decimal import Decimal
+
+    from assessments.services.gradebook_admin import gradebook_settings_update
+    from assessments.tests.factories import GradeEntryFactory, GradeItemFactory
+
+    quiz = QuizFactory(lesson__module__course__instructors=[mentor])
+    course = quiz.course
+    item = GradeItemFactory(quiz=quiz, max_points=Decimal(10))
+    done, active = UserFactory(), UserFactory()
+    EnrollmentFactory(user=done, course=course, status="completed")
+    EnrollmentFactory(user=active, course=course)
+    for learner in (done, active):
+        GradeEntryFactory(item=item, student=learner, points=Decimal(5))
+    with django_capture_on_commit_callbacks(execute=True):
+        gradebook_settings_update(
+            user=mentor, course=course, pass_percent=Decimal(50), scale="A 90\nF 0"
+        )
+    assert list(Certificate.objects.values_list("student", flat=True)) == [done.pk]

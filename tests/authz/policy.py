@@ -367,6 +367,12 @@ POLICY: dict[str, Rule] = {
     "api:lesson-assignment-release": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     "api:lesson-assignment-extensions": post("login 403 403 ok 403 403 ok", kwargs=ASSIGNMENT),
     "api:submission-grade": post("login 403 403 ok 403 403 ok"),
+    # the gradebook: the course's editors; "My grades": the enrolled learner only
+    "assessments:gradebook": get("login 403 403 ok 403 403 ok"),
+    "assessments:gradebook_export": get("login 403 403 ok 403 403 ok"),
+    "assessments:gradebook_override": post("login 403 403 ok 403 403 ok"),
+    "assessments:gradebook_settings": get("login 403 403 ok 403 403 ok"),
+    "assessments:my_grades": get("login ok 404 404 404 404 404"),
     # a certificate's public check page: anyone (an unknown code is 404); my list: mine
     "assessments:certificate_verify": get("404 404 404 404 404 404 404"),
     "assessments:my_certificates": get("login ok ok ok ok ok ok"),
@@ -388,6 +394,9 @@ POLICY: dict[str, Rule] = {
     "assessments:teach_badge_revoke": post("login 403 403 ok 403 403 ok"),
     "api:me-badges": get("login ok ok ok ok ok ok"),
     "api:me-badge-credential": get("login ok 404 404 404 404 404"),
+    "api:me-grades": get("login ok 404 404 404 404 404"),
+    "api:course-gradebook": get("login 403 403 ok 403 403 ok"),
+    "api:course-gradebook-items": get("login 403 403 ok 403 403 ok"),
     "api:lesson-quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # student A resumes the open attempt; editors start a preview
     "api:lesson-quiz-attempts": act("login ok 403 ok 403 403 ok", kwargs=QUIZ),

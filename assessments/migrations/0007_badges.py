@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0005_certificates'),
+        ('assessments', '0006_gradebook'),
         ('courses', '0008_lesson_kind_assignment'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,0 +1,70 @@
+"""The signed-in user comes from the cache between requests, and every change of the user
+(their fields, password, activity, roles) reaches the next request."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def _user_queries(ctx: CaptureQueriesContext) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+
+
+def _me(client) -> dict:
+    response = client.get("/api/v1/me/")
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_session_user_costs_no_query_once_cached(client, student):
+    client.force_login(student)
+    cache.clear()
+    with CaptureQueriesContext(connection) as first:
+        _me(client)
+    assert _user_queries(first)  # loaded once
+    with CaptureQueriesContext(connection) as second:
+        assert _me(client)["email"] == student.email
+    assert _user_queries(second) == []
+
+
+def test_session_user_sees_a_saved_change_on_the_next_request(client, student):
+    client.force_login(student)
+    _me(client)
+    student.name = "Renamed Student"
+    student.save()
+    assert _me(client)["name"] == "Renamed Student"
+
+
+def test_session_user_deactivated_is_signed_out(client, student):
+    client.force_login(student)
+    _me(client)
+    student.is_active = False
+    student.save()
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+
+
+def test_session_user_password_changed_elsewhere_signs_the_session_out(client, student):
+    client.force_login(student)
+    _me(client)
+    student.set_password("a-brand-new-pass-9")
+    student.save()
+    assert client.get("/api/v1/me/").status_code in (401, 403)
+    assert "_auth_user_id" not in client.session
+
+
+def test_session_user_role_change_reaches_the_next_request(client, student):
+    client.force_login(student)
+    assert "Mentor" not in _me(client)["roles"]
+    student.groups.add(Group.objects.get_or_create(name="Mentor")[0])
+    assert "Mentor" in _me(client)["roles"]
+
+
+def test_session_user_entry_is_not_shared_between_users(client, student, mentor):
+    client.force_login(student)
+    assert _me(client)["email"] == student.email
+    client.force_login(mentor)
+    assert _me(client)["email"] == mentor.email
