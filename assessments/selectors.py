@@ -10,7 +10,19 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,19 +69,38 @@ def attempt_list(*, quiz: Quiz, user: Any) -> QuerySet[Attempt]:
 
 
 def quiz_size(*, quiz: Quiz) -> tuple[int, Decimal]:
-    """(questions an attempt gets, their points: random draws counted at their bank's mean)."""
+    """(questions an attempt gets, their points: random draws counted at their bank's mean,
+    or the mean of the bank's questions with the slot's tag). One query, however many slots:
+    each random slot's mean is a subquery of the slots' own query."""
+    bank_mean = (
+        Question.objects.filter(bank_id=OuterRef("bank_id"))
+        .values("bank_id")
+        .annotate(mean=Avg("points"))
+        .values("mean")
+    )
+    tag_mean = (
+        Question.objects.filter(bank_id=OuterRef("bank_id"), tags=OuterRef("tag_id"))
+        .values("bank_id")
+        .annotate(mean=Avg("points"))
+        .values("mean")
+    )
+    rows = quiz.slots.annotate(
+        question_points=F("question__points"),
+        pool_mean=Case(
+            When(question__isnull=False, then=Value(None)),
+            When(tag__isnull=True, then=Subquery(bank_mean)),
+            default=Subquery(tag_mean),
+            output_field=DecimalField(max_digits=20, decimal_places=10),
+        ),
+    ).values_list("question_id", "count", "question_points", "pool_mean")
     count, points = 0, Decimal(0)
-    for slot in quiz.slots.select_related("question"):
-        if slot.question_id:
+    for question_id, drawn, question_points, pool_mean in rows:
+        if question_id:
             count += 1
-            points += slot.question.points  # type: ignore[union-attr]
-            continue
-        pool = Question.objects.filter(bank_id=slot.bank_id)
-        if slot.tag_id:
-            pool = pool.filter(tags=slot.tag_id)
-        mean = pool.aggregate(v=Avg("points"))["v"] or Decimal(0)
-        count += slot.count
-        points += Decimal(mean) * slot.count
+            points += question_points
+        else:
+            count += drawn
+            points += Decimal(pool_mean or 0) * drawn
     return count, points.quantize(Decimal("0.01"))
 
 
