@@ -338,8 +338,12 @@ def test_rubric_pages(client, assignment, learner, mentor):
     assert assignment.rubric is not None
     submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
     page = reverse("assessments:teach_submission", args=[submission.pk])
-    assert "Mostly clear" in client.get(page).content.decode()
+    html = client.get(page).content.decode()
+    assert "Mostly clear" in html
     clarity, correctness = assignment.rubric.criteria.order_by("position")
+    # One group of radios a criterion, named by its legend (the grading form is narrow).
+    assert html.count('<fieldset class="rubric-criterion">') == 2
+    assert f"<legend>{clarity.title}</legend>" in html
     response = client.post(
         page,
         {

@@ -25,4 +25,5 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
         {"certificate": c, "pdf_url": certificate_link(certificate=c)}
         for c in selectors.my_certificates(user=request.user)[:100]
     ]
-    return render(request, "assessments/my_certificates.html", {"rows": rows})
+    waiting = any(not row["pdf_url"] and row["certificate"].status == "valid" for row in rows)
+    return render(request, "assessments/my_certificates.html", {"rows": rows, "waiting": waiting})
