@@ -4,6 +4,7 @@ these pages only show the answers."""
 
 import zoneinfo
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors.authoring import course_get_for_editing, lesson_get_for_editing
-from kalpla.errors import service_error_message
-from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
+from kalpla.errors import service_error_json, service_error_message, service_run
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied, ValidationError
 
 from .. import selectors
 from ..engine.presentation import right_answer
-from ..forms import BankForm, GradeForm, ImportForm, OrderingForm, QuizSettingsForm
+from ..forms import (
+    BankForm,
+    GradeForm,
+    ImportForm,
+    OrderingForm,
+    QuizSettingsForm,
+    SlotOrderForm,
+)
 from ..policies import grading_can_open
 from ..services import banks as bank_services
 from ..services import grading as grading_services
@@ -143,6 +151,37 @@ def quiz_slot_move(request: HttpRequest, slot_id: int) -> HttpResponse:
         ids[i], ids[j] = ids[j], ids[i]
         quiz_services.slots_reorder(user=request.user, quiz=quiz, slot_ids=ids)
     return redirect(reverse("assessments:teach_quiz", args=[quiz.lesson_id]) + "#questions")
+
+
+@login_required
+@require_POST
+def quiz_slot_reorder(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """The editor's drag and drop (or arrows, with JavaScript): the whole new order in one
+    POST. 204 for the page's script (400 with the reason), a redirect without JavaScript."""
+    quiz = _editable_quiz(request, lesson_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = SlotOrderForm(request.POST)
+    if form.is_valid():
+        done = service_run(
+            request,
+            partial(
+                quiz_services.slots_reorder,
+                user=request.user,
+                quiz=quiz,
+                slot_ids=form.cleaned_data["order"],
+            ),
+            success=_("The new order is saved."),
+            as_json=wants_json,
+        )
+        error = done.error
+    else:
+        errors = {name: [str(m) for m in problems] for name, problems in form.errors.items()}
+        error = ValidationError(_("Check the new order."), errors=errors)
+        if not wants_json:
+            service_error_message(request, error)
+    if wants_json:
+        return HttpResponse(status=204) if error is None else service_error_json(error)
+    return redirect(reverse("assessments:teach_quiz", args=[lesson_id]) + "#questions")
 
 
 @login_required

@@ -341,6 +341,7 @@ POLICY: dict[str, Rule] = {
     "assessments:teach_slot_add": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "assessments:teach_slot_remove": act("login 403 403 ok 403 403 ok"),
     "assessments:teach_slot_move": act("login 403 403 ok 403 403 ok"),
+    "assessments:teach_slot_reorder": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "assessments:teach_banks": get("login 403 403 ok 403 403 ok"),
     "assessments:teach_bank": get("login 403 403 ok 403 403 ok"),
     "assessments:teach_bank_ordering": post("login 403 403 ok 403 403 ok"),
