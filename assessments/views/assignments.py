@@ -213,6 +213,7 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             return redirect("assessments:teach_assignment", lesson_id=assignment.lesson_id)
     history = selectors.submission_history(assignment=assignment, student=submission.student)
     penalty = services.late_penalty(assignment=assignment, days=submission.days_late)
+    previous, following = selectors.submission_neighbours(submission=submission)
     return render(
         request,
         "assessments/teach/submission.html",
@@ -227,6 +228,8 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "rubric": _rubric_rows(assignment.rubric),
             "chosen": levels
             or dict(submission.rubric_scores.values_list("criterion_id", "level_id")),
+            "previous": previous,
+            "following": following,
         },
         status=400 if request.method == "POST" else 200,
     )

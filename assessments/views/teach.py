@@ -307,30 +307,37 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
     return redirect("assessments:teach_bank", bank_id=bank_id)
 
 
+def _grading_filters(query: Any) -> selectors.GradingFilters:
+    """The queue's filters from its form: course (id), item (a quiz's or assignment's lesson
+    id), status (waiting, graded) and late (yes, no); unknown values are ignored."""
+    course, item = query.get("course", ""), query.get("item", "")
+    return selectors.GradingFilters(
+        course_id=int(course) if course.isdigit() else None,
+        lesson_id=int(item) if item.isdigit() else None,
+        graded=query.get("status") == "graded",
+        late={"yes": True, "no": False}.get(query.get("late", "")),
+    )
+
+
 @login_required
 def grading_queue(request: HttpRequest) -> HttpResponse:
     if not grading_can_open(user=request.user):
         raise PermissionDenied(_("Only mentors grade answers."))
-    course_id = request.GET.get("course", "")
-    graded = request.GET.get("status") == "graded"
-    rows = selectors.grading_queue(
-        user=request.user,
-        course_id=int(course_id) if course_id.isdigit() else None,
-        graded=graded,
-    )
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    submissions = selectors.submissions_to_grade(
-        user=request.user, course_id=int(course_id) if course_id.isdigit() else None
-    )
+    filters = _grading_filters(request.GET)
+    answers = selectors.grading_queue(user=request.user, filters=filters)
+    submissions = selectors.submissions_to_grade(user=request.user, filters=filters)
+    items = selectors.grading_items(user=request.user)
     return render(
         request,
         "assessments/teach/grading_queue.html",
         {
-            "page": page,
-            "submissions": list(submissions[:50]) if not graded else [],
-            "courses": selectors.grading_courses(user=request.user),
-            "course_id": course_id,
-            "graded": graded,
+            "page": Paginator(answers, 25).get_page(request.GET.get("page")),
+            "submissions": Paginator(submissions, 25).get_page(request.GET.get("spage")),
+            "courses": selectors.grading_courses(items=items),
+            "items": items,
+            "filters": filters,
+            "late": request.GET.get("late", ""),
+            "graded": filters.graded,
         },
     )
 

@@ -389,6 +389,9 @@ POLICY: dict[str, Rule] = {
     "api:lesson-quiz-slots-order": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "api:quiz-slot": delete("login 403 403 ok 403 403 ok"),
     "api:attempt-question-grade": post("login 403 403 ok 403 403 ok"),
+    # the grading queue lists the viewer's own courses' work: every mentor and staff
+    "api:grading-answers": get("login 403 403 ok ok 403 ok"),
+    "api:grading-submissions": get("login 403 403 ok ok 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),

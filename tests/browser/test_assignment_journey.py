@@ -170,3 +170,35 @@ def _silent_wav(seconds: float = 0.5, rate: int = 8000) -> bytes:
         w.setframerate(rate)
         w.writeframes(b"\0\0" * int(seconds * rate))
     return out.getvalue()
+
+
+def test_the_grader_moves_between_submissions_with_j_and_k(
+    page: Page, live_server, assignment
+) -> None:
+    base = live_server.url
+    names = ["Anil First", "Bela Second", "Chitra Third"]
+    for name in names:
+        student = UserFactory(name=name)
+        EnrollmentFactory(user=student, course=assignment.course)
+        assignment_services.submission_create(
+            user=student, assignment=assignment, text=f"Work of {name}."
+        )
+    sign_in(page, base, assignment.mentor.email, PASSWORD)
+    page.goto(f"{base}/quizzes/teach/grading/")
+    page.get_by_role("link", name="Anil First").click()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Anil First")
+    expect(page.get_by_text("Keys: j next, k previous, Ctrl+Enter save.")).to_be_visible()
+    page.keyboard.press("j")
+    expect(heading).to_have_text("Bela Second")
+    page.keyboard.press("j")
+    expect(heading).to_have_text("Chitra Third")
+    expect(page.get_by_role("link", name="Next →")).to_have_count(0)  # the last one
+    page.keyboard.press("k")
+    expect(heading).to_have_text("Bela Second")
+    # The visible links do the same without the keys.
+    page.get_by_role("link", name="← Previous").click()
+    expect(heading).to_have_text("Anil First")
+    # Typing in the form is typing, not moving.
+    page.get_by_label("Feedback").fill("jk")
+    expect(heading).to_have_text("Anil First")
