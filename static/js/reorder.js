@@ -2,8 +2,11 @@
 // Alt+ArrowDown with the focus inside an item, or use its arrow buttons ([data-move=up|down]).
 // Each list ([data-reorder-url], items are its children with a data-id) posts its whole new
 // order (ids, comma-separated) in one request; the server checks it is the same set of ids.
+// A list marked [data-reorder-local] posts nothing: it sends itself a "reordered" event (the
+// page's own script keeps a form field in step). Lists added later: window.kalplaReorder(list).
 // Progressive enhancement: without JavaScript the arrow buttons submit their own forms.
-// Used by the course outline (modules, lessons) and the quiz editor (questions).
+// Used by the course outline (modules, lessons), the quiz editor (questions) and the question
+// bank's ordering question form (its items).
 (() => {
   const status = document.getElementById("reorder-status");
   const csrfToken = () => {
@@ -22,7 +25,8 @@
     while (el && el.parentElement !== list) el = el.parentElement;
     return el && el.dataset.id ? el : null;
   };
-  const ownedBy = (list, node) => node.closest("[data-reorder-url]") === list;
+  const LISTS = "[data-reorder-url], [data-reorder-local]";
+  const ownedBy = (list, node) => node.closest(LISTS) === list;
   const orderOf = (list) => itemsOf(list).map((el) => el.dataset.id).join(",");
 
   // The arrows' disabled states and the items' numbers follow the new order.
@@ -53,6 +57,10 @@
   };
   const save = (list) => {
     refresh(list);
+    if (!list.dataset.reorderUrl) {
+      list.dispatchEvent(new CustomEvent("reordered"));
+      return;
+    }
     say(status && status.dataset.saving, false);
     list.setAttribute("aria-busy", "true");
     const previous = saving.get(list) || Promise.resolve();
@@ -160,8 +168,12 @@
     });
   };
 
-  const lists = document.querySelectorAll("[data-reorder-url]");
+  const lists = document.querySelectorAll(LISTS);
   lists.forEach(enable);
+  window.kalplaReorder = (list) => {
+    if (!list.hasAttribute("data-reorder-ready")) enable(list);
+    refresh(list);
+  };
   const hint = document.getElementById("reorder-hint");
   if (hint && lists.length) hint.hidden = false;
 })();

@@ -1,13 +1,14 @@
 """A mentor reorders a quiz's questions in Chromium: dragging one by its handle, with
 Alt+arrow keys, and with the arrow buttons (which move it in place with JavaScript). Each
-change is saved at once as the whole new order and survives a reload."""
+change is saved at once as the whole new order and survives a reload. And the items of a new
+ordering question are put in order the same way in the question bank's form."""
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from assessments.models import QuizSlot
-from assessments.tests.factories import QuizFactory, QuizSlotFactory
+from assessments.models import Question, QuizSlot
+from assessments.tests.factories import QuestionBankFactory, QuizFactory, QuizSlotFactory
 
 from .helpers import assert_page_basics, sign_in
 
@@ -106,3 +107,42 @@ def test_without_javascript_the_arrows_still_move_questions(browser, live_server
         assert _saved_names(quiz) == ["Alpha", "Charlie", "Bravo", "Delta"]
     finally:
         context.close()
+
+
+def test_mentor_puts_an_ordering_questions_items_in_order_by_dragging(
+    page: Page, live_server, quiz
+) -> None:
+    bank = QuestionBankFactory(course=quiz.course, title="Sequences")
+    base = live_server.url
+    sign_in(page, base, quiz.mentor.email, PASSWORD)
+    page.set_viewport_size({"width": 1280, "height": 1600})
+    page.goto(f"{base}/quizzes/teach/banks/{bank.pk}/")
+    page.get_by_label("Question", exact=True).fill("Put the planets in order from the sun.")
+    items = page.get_by_label("Items, in the right order", exact=True).first
+    items.fill("Earth\nMercury\nVenus")
+    listed = page.locator("[data-reorder-local] .slot__what")
+    expect(listed).to_have_text(["Earth", "Mercury", "Venus"])
+    assert_page_basics(page, "bank-ordering")
+
+    # Drag "Earth" below "Venus"; the textarea follows.
+    earth = page.locator("[data-reorder-local] .slot", has_text="Earth")
+    venus = page.locator("[data-reorder-local] .slot", has_text="Venus")
+    venus.scroll_into_view_if_needed()  # both ends of the drag in view
+    handle = earth.locator(".drag-handle").bounding_box()
+    below = venus.bounding_box()
+    page.mouse.move(handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(below["x"] + 20, below["y"] + below["height"] - 2, steps=8)
+    page.mouse.up()
+    expect(listed).to_have_text(["Mercury", "Venus", "Earth"])
+    expect(page.locator("#id_ordering-items")).to_have_value("Mercury\nVenus\nEarth")
+    # The arrows and Alt+arrows too.
+    page.get_by_role("button", name="Move “Earth” up").click()
+    expect(page.locator("#id_ordering-items")).to_have_value("Mercury\nEarth\nVenus")
+    page.keyboard.press("Alt+ArrowDown")
+    expect(page.locator("#id_ordering-items")).to_have_value("Mercury\nVenus\nEarth")
+
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(page.get_by_text("Question added.")).to_be_visible()
+    question = Question.objects.get(bank=bank)
+    assert [i["text"] for i in question.data["items"]] == ["Mercury", "Venus", "Earth"]
