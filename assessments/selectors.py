@@ -443,7 +443,7 @@ def grading_items(*, user: Any, limit: int = 300) -> list[dict[str, Any]]:
     fields = ("lesson_id", "lesson__title", "course_id", "course__title", "lesson__order")
     items = []
     for kind, model in (("quiz", Quiz), ("assignment", Assignment)):
-        rows = model.objects.all()  # type: ignore[attr-defined]
+        rows = model.objects.all()
         if not user_is_staff(user):
             rows = rows.filter(course__instructors=user)
         for lesson_id, title, course_id, course_title, order in rows.order_by(

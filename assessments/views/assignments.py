@@ -207,9 +207,9 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Mark saved; release it when you are ready."))
             waiting = selectors.assignment_submissions(assignment=assignment, state="submitted")
-            following = waiting.exclude(pk=submission.pk).first()
-            if following is not None:
-                return redirect("assessments:teach_submission", submission_id=following.pk)
+            waiting_next = waiting.exclude(pk=submission.pk).first()
+            if waiting_next is not None:
+                return redirect("assessments:teach_submission", submission_id=waiting_next.pk)
             return redirect("assessments:teach_assignment", lesson_id=assignment.lesson_id)
     history = selectors.submission_history(assignment=assignment, student=submission.student)
     penalty = services.late_penalty(assignment=assignment, days=submission.days_late)
