@@ -196,3 +196,10 @@ def test_the_api_queue_runs_bounded_queries(mentor, world, path, django_assert_m
     world(students=8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert api.get(path).json()["count"] >= 10
+
+
+def test_the_site_queue_ignores_filter_values_it_cannot_read(client, mentor):
+    client.force_login(mentor)
+    for value in ("²", "99999999999999999999", "-1", "x"):
+        page = client.get(reverse("assessments:teach_grading"), {"course": value, "item": value})
+        assert page.status_code == 200, value

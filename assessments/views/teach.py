@@ -310,13 +310,17 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
 def _grading_filters(query: Any) -> selectors.GradingFilters:
     """The queue's filters from its form: course (id), item (a quiz's or assignment's lesson
     id), status (waiting, graded) and late (yes, no); unknown values are ignored."""
-    course, item = query.get("course", ""), query.get("item", "")
     return selectors.GradingFilters(
-        course_id=int(course) if course.isdigit() else None,
-        lesson_id=int(item) if item.isdigit() else None,
+        course_id=_id_or_none(query.get("course", "")),
+        lesson_id=_id_or_none(query.get("item", "")),
         graded=query.get("status") == "graded",
         late={"yes": True, "no": False}.get(query.get("late", "")),
     )
+
+
+def _id_or_none(value: str) -> int | None:
+    """An id from a query string (ASCII digits that fit the database), else None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @login_required

@@ -15,7 +15,7 @@
   };
   const say = (text, isError) => {
     if (!status) return;
-    status.textContent = text;
+    status.textContent = text || "";
     status.classList.toggle("reorder-status--error", Boolean(isError));
   };
   const itemsOf = (list) => Array.from(list.children).filter((el) => el.dataset.id);
