@@ -394,23 +394,30 @@ def grading_queue(*, user: Any, filters: GradingFilters = ALL_WAITING) -> QueryS
     if not getattr(user, "is_authenticated", False) or filters.late:
         return AttemptQuestion.objects.none()
     rows = AttemptQuestion.objects.filter(attempt__is_preview=False)
-    if not user_is_staff(user):
-        if not user_is_mentor(user):
-            return AttemptQuestion.objects.none()
-        rows = rows.filter(attempt__quiz__course__instructors=user)
     if filters.graded:
         rows = rows.filter(graded_by__isnull=False)
     else:
         rows = rows.filter(state=State.NEEDS_GRADING)
-    if filters.course_id:
-        rows = rows.filter(attempt__quiz__course_id=filters.course_id)
-    if filters.course_slug:
-        rows = rows.filter(attempt__quiz__course__slug=filters.course_slug)
-    if filters.lesson_id:
-        rows = rows.filter(attempt__quiz__lesson_id=filters.lesson_id)
+    rows = _graders_work(rows, user=user, filters=filters, item="attempt__quiz")
     return rows.select_related(
         "attempt__student", "attempt__quiz__lesson", "attempt__quiz__course"
     ).order_by("attempt__submitted_at", "attempt_id", "position")
+
+
+def _graders_work(rows: QuerySet[Any], *, user: Any, filters: GradingFilters, item: str) -> Any:
+    """``rows`` (answers or submissions, whose quiz or assignment is at the path ``item``) in
+    the courses ``user`` grades (staff: all; not a mentor: none), narrowed by ``filters``."""
+    if not user_is_staff(user):
+        if not user_is_mentor(user):
+            return rows.none()
+        rows = rows.filter(**{f"{item}__course__instructors": user})
+    if filters.course_id:
+        rows = rows.filter(**{f"{item}__course_id": filters.course_id})
+    if filters.course_slug:
+        rows = rows.filter(**{f"{item}__course__slug": filters.course_slug})
+    if filters.lesson_id:
+        rows = rows.filter(**{f"{item}__lesson_id": filters.lesson_id})
+    return rows
 
 
 def grading_neighbours(
@@ -540,17 +547,12 @@ def submissions_to_grade(
     if not getattr(user, "is_authenticated", False):
         return Submission.objects.none()
     state = Submission.State.GRADED if filters.graded else Submission.State.SUBMITTED
-    rows = Submission.objects.filter(is_latest=True, state=state)
-    if not user_is_staff(user):
-        if not user_is_mentor(user):
-            return Submission.objects.none()
-        rows = rows.filter(assignment__course__instructors=user)
-    if filters.course_id:
-        rows = rows.filter(assignment__course_id=filters.course_id)
-    if filters.course_slug:
-        rows = rows.filter(assignment__course__slug=filters.course_slug)
-    if filters.lesson_id:
-        rows = rows.filter(assignment__lesson_id=filters.lesson_id)
+    rows = _graders_work(
+        Submission.objects.filter(is_latest=True, state=state),
+        user=user,
+        filters=filters,
+        item="assignment",
+    )
     if filters.late is not None:
         rows = rows.filter(days_late__gt=0) if filters.late else rows.filter(days_late=0)
     return rows.select_related("student", "assignment__lesson", "assignment__course").order_by(
