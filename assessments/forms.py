@@ -140,6 +140,18 @@ class OrderingForm(forms.Form):
         return {"items": [{"text": line} for line in lines]}
 
 
+class SlotOrderForm(forms.Form):
+    """A quiz's slots in their new order (the editor's drag and drop): ids, first to last."""
+
+    order = forms.CharField(max_length=4000)
+
+    def clean_order(self) -> list[int]:
+        parts = self.cleaned_data["order"].split(",")
+        if not all(part.isascii() and part.isdigit() and len(part) < 19 for part in parts):
+            raise forms.ValidationError(_("Send the ids of the quiz's questions, comma-separated."))
+        return [int(part) for part in parts]
+
+
 class GradeForm(forms.Form):
     score = forms.DecimalField(label=_("Score"), min_value=0, decimal_places=2)
     comment = forms.CharField(

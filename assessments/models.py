@@ -201,6 +201,13 @@ class QuizSlot(models.Model):
     def __str__(self) -> str:
         return f"{self.quiz_id}#{self.position}"
 
+    @property
+    def label(self) -> str:
+        """What the editor calls the slot: its question's name (or text), or its bank."""
+        if self.question is not None:
+            return self.question.name or self.question.text
+        return self.bank.title if self.bank is not None else ""
+
 
 class Attempt(models.Model):
     class State(models.TextChoices):

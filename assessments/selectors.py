@@ -5,12 +5,25 @@ templates and the API both render it, so a right answer can only reach a student
 review options checked here (``policies.review_shows``).
 """
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Avg, Count, Max, QuerySet
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DecimalField,
+    F,
+    Max,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -57,19 +70,38 @@ def attempt_list(*, quiz: Quiz, user: Any) -> QuerySet[Attempt]:
 
 
 def quiz_size(*, quiz: Quiz) -> tuple[int, Decimal]:
-    """(questions an attempt gets, their points: random draws counted at their bank's mean)."""
+    """(questions an attempt gets, their points: random draws counted at their bank's mean,
+    or the mean of the bank's questions with the slot's tag). One query, however many slots:
+    each random slot's mean is a subquery of the slots' own query."""
+    bank_mean = (
+        Question.objects.filter(bank_id=OuterRef("bank_id"))
+        .values("bank_id")
+        .annotate(mean=Avg("points"))
+        .values("mean")
+    )
+    tag_mean = (
+        Question.objects.filter(bank_id=OuterRef("bank_id"), tags=OuterRef("tag_id"))
+        .values("bank_id")
+        .annotate(mean=Avg("points"))
+        .values("mean")
+    )
+    rows = quiz.slots.annotate(
+        question_points=F("question__points"),
+        pool_mean=Case(
+            When(question__isnull=False, then=Value(None)),
+            When(tag__isnull=True, then=Subquery(bank_mean)),
+            default=Subquery(tag_mean),
+            output_field=DecimalField(max_digits=20, decimal_places=10),
+        ),
+    ).values_list("question_id", "count", "question_points", "pool_mean")
     count, points = 0, Decimal(0)
-    for slot in quiz.slots.select_related("question"):
-        if slot.question_id:
+    for question_id, drawn, question_points, pool_mean in rows:
+        if question_id:
             count += 1
-            points += slot.question.points  # type: ignore[union-attr]
-            continue
-        pool = Question.objects.filter(bank_id=slot.bank_id)
-        if slot.tag_id:
-            pool = pool.filter(tags=slot.tag_id)
-        mean = pool.aggregate(v=Avg("points"))["v"] or Decimal(0)
-        count += slot.count
-        points += Decimal(mean) * slot.count
+            points += question_points
+        else:
+            count += drawn
+            points += Decimal(pool_mean or 0) * drawn
     return count, points.quantize(Decimal("0.01"))
 
 
@@ -339,29 +371,53 @@ def attempt_question_get_for_grading(*, attempt_question_id: int, user: Any) -> 
     return aq
 
 
-def grading_queue(
-    *, user: Any, course_id: int | None = None, quiz_id: int | None = None, graded: bool = False
-) -> QuerySet[AttemptQuestion]:
-    """Answers waiting for a mentor (``graded``: those a mentor already marked), oldest
-    submission first, in the courses ``user`` may edit (staff: every course). One query."""
-    if not getattr(user, "is_authenticated", False):
+@dataclass(frozen=True)
+class GradingFilters:
+    """The grading queue's filters (site and API): a course (by id or slug), one quiz or
+    assignment (its lesson), waiting or already graded, late or on time. Quiz answers are
+    never late (the server refuses them after the deadline): ``late=True`` leaves none."""
+
+    course_id: int | None = None
+    course_slug: str = ""
+    lesson_id: int | None = None
+    graded: bool = False
+    late: bool | None = None
+
+
+ALL_WAITING = GradingFilters()
+
+
+def grading_queue(*, user: Any, filters: GradingFilters = ALL_WAITING) -> QuerySet[AttemptQuestion]:
+    """Answers waiting for a mentor (``filters.graded``: those a mentor already marked),
+    oldest submission first, in the courses ``user`` may edit (staff: every course). One
+    query."""
+    if not getattr(user, "is_authenticated", False) or filters.late:
         return AttemptQuestion.objects.none()
     rows = AttemptQuestion.objects.filter(attempt__is_preview=False)
-    if not user_is_staff(user):
-        if not user_is_mentor(user):
-            return AttemptQuestion.objects.none()
-        rows = rows.filter(attempt__quiz__course__instructors=user)
-    if graded:
+    if filters.graded:
         rows = rows.filter(graded_by__isnull=False)
     else:
         rows = rows.filter(state=State.NEEDS_GRADING)
-    if course_id:
-        rows = rows.filter(attempt__quiz__course_id=course_id)
-    if quiz_id:
-        rows = rows.filter(attempt__quiz_id=quiz_id)
+    rows = _graders_work(rows, user=user, filters=filters, item="attempt__quiz")
     return rows.select_related(
         "attempt__student", "attempt__quiz__lesson", "attempt__quiz__course"
     ).order_by("attempt__submitted_at", "attempt_id", "position")
+
+
+def _graders_work(rows: QuerySet[Any], *, user: Any, filters: GradingFilters, item: str) -> Any:
+    """``rows`` (answers or submissions, whose quiz or assignment is at the path ``item``) in
+    the courses ``user`` grades (staff: all; not a mentor: none), narrowed by ``filters``."""
+    if not user_is_staff(user):
+        if not user_is_mentor(user):
+            return rows.none()
+        rows = rows.filter(**{f"{item}__course__instructors": user})
+    if filters.course_id:
+        rows = rows.filter(**{f"{item}__course_id": filters.course_id})
+    if filters.course_slug:
+        rows = rows.filter(**{f"{item}__course__slug": filters.course_slug})
+    if filters.lesson_id:
+        rows = rows.filter(**{f"{item}__lesson_id": filters.lesson_id})
+    return rows
 
 
 def grading_neighbours(
@@ -369,25 +425,58 @@ def grading_neighbours(
 ) -> tuple[int | None, int | None]:
     """The answers before and after this one in the user's queue (its own course)."""
     ids = list(
-        grading_queue(user=user, course_id=attempt_question.attempt.quiz.course_id).values_list(
-            "pk", flat=True
-        )[:500]
+        grading_queue(
+            user=user, filters=GradingFilters(course_id=attempt_question.attempt.quiz.course_id)
+        ).values_list("pk", flat=True)[:500]
     )
-    if attempt_question.pk not in ids:
+    return _neighbours(ids, attempt_question.pk)
+
+
+def _neighbours(ids: list[int], pk: int) -> tuple[int | None, int | None]:
+    if pk not in ids:
         return None, (ids[0] if ids else None)
-    i = ids.index(attempt_question.pk)
+    i = ids.index(pk)
     return (ids[i - 1] if i > 0 else None), (ids[i + 1] if i + 1 < len(ids) else None)
 
 
-def grading_courses(*, user: Any) -> list[tuple[int, str]]:
-    """(id, title) of the courses with answers waiting for ``user``, for the queue's filter."""
-    return sorted(
-        {
-            (row.attempt.quiz.course_id, row.attempt.quiz.course.title)
-            for row in grading_queue(user=user)[:1000]
-        },
-        key=lambda c: c[1],
-    )
+def grading_items(*, user: Any, limit: int = 300) -> list[dict[str, Any]]:
+    """The quizzes and assignments ``user`` grades (staff: every course's), for the queue's
+    filters: ``{"lesson_id", "title", "kind", "course_id", "course_title"}`` by course and
+    lesson. Two queries."""
+    if not getattr(user, "is_authenticated", False) or not (
+        user_is_staff(user) or user_is_mentor(user)
+    ):
+        return []
+    fields = ("lesson_id", "lesson__title", "course_id", "course__title", "lesson__order")
+    items = []
+    for kind, model in (("quiz", Quiz), ("assignment", Assignment)):
+        rows = model.objects.all()
+        if not user_is_staff(user):
+            rows = rows.filter(course__instructors=user)
+        for lesson_id, title, course_id, course_title, order in rows.order_by(
+            "course__title", "lesson__order"
+        ).values_list(*fields)[:limit]:
+            items.append(
+                {
+                    "lesson_id": lesson_id,
+                    "title": title,
+                    "kind": kind,
+                    "course_id": course_id,
+                    "course_title": course_title,
+                    "order": order,
+                }
+            )
+    return sorted(items, key=lambda i: (i["course_title"], i["course_id"], i["order"]))
+
+
+def grading_courses(*, items: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    """(id, title) of the courses of ``grading_items``, for the queue's course filter."""
+    return sorted({(i["course_id"], i["course_title"]) for i in items}, key=lambda c: c[1])
+
+
+def grading_waiting_count(*, user: Any) -> int:
+    """Quiz answers and assignment work waiting for ``user``'s mark (the mentor's home)."""
+    return grading_queue(user=user).count() + submissions_to_grade(user=user).count()
 
 
 # --- assignments ------------------------------------------------------------------------------
@@ -450,20 +539,36 @@ def assignment_submissions(
     return rows.select_related("student").order_by("submitted_at", "id")
 
 
-def submissions_to_grade(*, user: Any, course_id: int | None = None) -> QuerySet[Submission]:
-    """Assignment work waiting for a mark, in the courses ``user`` may edit (staff: all)."""
+def submissions_to_grade(
+    *, user: Any, filters: GradingFilters = ALL_WAITING
+) -> QuerySet[Submission]:
+    """Assignment work waiting for a mark (``filters.graded``: marked), each student's latest
+    version, oldest hand-in first, in the courses ``user`` may edit (staff: all). One query."""
     if not getattr(user, "is_authenticated", False):
         return Submission.objects.none()
-    rows = Submission.objects.filter(is_latest=True, state=Submission.State.SUBMITTED)
-    if not user_is_staff(user):
-        if not user_is_mentor(user):
-            return Submission.objects.none()
-        rows = rows.filter(assignment__course__instructors=user)
-    if course_id:
-        rows = rows.filter(assignment__course_id=course_id)
+    state = Submission.State.GRADED if filters.graded else Submission.State.SUBMITTED
+    rows = _graders_work(
+        Submission.objects.filter(is_latest=True, state=state),
+        user=user,
+        filters=filters,
+        item="assignment",
+    )
+    if filters.late is not None:
+        rows = rows.filter(days_late__gt=0) if filters.late else rows.filter(days_late=0)
     return rows.select_related("student", "assignment__lesson", "assignment__course").order_by(
         "submitted_at", "id"
     )
+
+
+def submission_neighbours(*, submission: Submission) -> tuple[int | None, int | None]:
+    """The students' work before and after this one on its assignment's list (each
+    student's latest version, oldest hand-in first): the grading page's previous and next."""
+    ids = list(
+        Submission.objects.filter(assignment_id=submission.assignment_id, is_latest=True)
+        .order_by("submitted_at", "id")
+        .values_list("pk", flat=True)[:1000]
+    )
+    return _neighbours(ids, submission.pk)
 
 
 def submission_get_for_grading(*, submission_id: int, user: Any) -> Submission:

@@ -27,6 +27,11 @@ urlpatterns: list[URLPattern] = [
         "quizzes/teach/lessons/<int:lesson_id>/slots/", teach.quiz_slot_add, name="teach_slot_add"
     ),
     path(
+        "quizzes/teach/lessons/<int:lesson_id>/slots/order/",
+        teach.quiz_slot_reorder,
+        name="teach_slot_reorder",
+    ),
+    path(
         "quizzes/teach/slots/<int:slot_id>/remove/",
         teach.quiz_slot_remove,
         name="teach_slot_remove",

@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from accounts import selectors as account_selectors
 from accounts.policies import user_is_mentor_or_admin, user_is_moderator
 from accounts.roles import primary_role
-from assessments.selectors import grading_queue
+from assessments.selectors import grading_waiting_count
 from community.selectors import (
     moderation_pending_total,
     moderation_queue,
@@ -86,7 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     if user_is_mentor_or_admin(user):
         context["taught_courses"] = list(teach_course_list(user=user)[:TAUGHT_COURSES])
-        context["grading_waiting"] = grading_queue(user=user).count()
+        context["grading_waiting"] = grading_waiting_count(user=user)
     if course_can_review(user=user):
         queue = review_queue()
         context["review_queue_count"] = queue.count()

@@ -209,6 +209,39 @@ class SubmissionRowOut(serializers.Serializer):
     released_at = serializers.DateTimeField(allow_null=True)
 
 
+# --- the grading queue -------------------------------------------------------------------------
+
+
+class LessonRefOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class GradingAnswerOut(serializers.Serializer):
+    """A quiz answer in the grading queue (grade it with attempt-questions/{id}/grade/)."""
+
+    id = serializers.IntegerField()
+    student = StudentRefOut(source="attempt.student")
+    course = CourseRefOut(source="attempt.quiz.course")
+    lesson = LessonRefOut(source="attempt.quiz.lesson")
+    attempt_id = serializers.IntegerField()
+    attempt_number = serializers.IntegerField(source="attempt.number")
+    submitted_at = serializers.DateTimeField(source="attempt.submitted_at", allow_null=True)
+    position = serializers.IntegerField()
+    kind = serializers.CharField()
+    points = serializers.DecimalField(max_digits=7, decimal_places=2)
+    score = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
+    state = serializers.CharField(allow_blank=True)
+
+
+class GradingSubmissionOut(SubmissionRowOut):
+    """A student's latest assignment work in the grading queue (grade it with
+    submissions/{id}/grade/)."""
+
+    course = CourseRefOut(source="assignment.course")
+    lesson = LessonRefOut(source="assignment.lesson")
+
+
 class RubricChoiceIn(InputSerializer):
     criterion_id = serializers.IntegerField(min_value=1)
     level_id = serializers.IntegerField(min_value=1)

@@ -3,7 +3,7 @@
 from django.urls import URLPattern, URLResolver, path
 
 from .. import converters  # noqa: F401 - registers <qformat:...>
-from . import views
+from . import views, views_grading
 from . import views_authoring as authoring
 from . import views_badges as badges
 from . import views_gradebook as gradebook
@@ -109,6 +109,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="lesson-quiz-slots-order",
     ),
     path("quiz-slots/<int:slot_id>/", authoring.QuizSlotApi.as_view(), name="quiz-slot"),
+    path("grading/answers/", views_grading.GradingAnswersApi.as_view(), name="grading-answers"),
+    path(
+        "grading/submissions/",
+        views_grading.GradingSubmissionsApi.as_view(),
+        name="grading-submissions",
+    ),
     path(
         "attempt-questions/<int:attempt_question_id>/grade/",
         authoring.AttemptQuestionGradeApi.as_view(),

@@ -223,7 +223,7 @@ def test_pages_hand_in_grade_and_release(
     )
     assert graded.status_code == 302
     queue = client.get(reverse("assessments:teach_grading")).content.decode()
-    assert "Assignments" not in queue  # nothing left to grade
+    assert "No assignment work to grade." in queue  # nothing left to grade
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("assessments:teach_assignment_release", args=[assignment.lesson_id]))
     assert Submission.objects.get(pk=submission.pk).released_at is not None
@@ -339,8 +339,12 @@ def test_rubric_pages(client, assignment, learner, mentor):
     assert assignment.rubric is not None
     submission = svc.submission_create(user=learner, assignment=assignment, text="Mine.")
     page = reverse("assessments:teach_submission", args=[submission.pk])
-    assert "Mostly clear" in client.get(page).content.decode()
+    html = client.get(page).content.decode()
+    assert "Mostly clear" in html
     clarity, correctness = assignment.rubric.criteria.order_by("position")
+    # One group of radios a criterion, named by its legend (the grading form is narrow).
+    assert html.count('<fieldset class="rubric-criterion">') == 2
+    assert f"<legend>{clarity.title}</legend>" in html
     response = client.post(
         page,
         {

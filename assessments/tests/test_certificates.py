@@ -209,3 +209,33 @@ def test_a_lower_pass_mark_issues_for_every_completed_learner_now_passing(
             user=mentor, course=course, pass_percent=Decimal(50), scale="A 90\nF 0"
         )
     assert list(Certificate.objects.values_list("student", flat=True)) == [done.pk]
+
+
+def test_the_check_page_lays_out_its_facts(client, course_with_quiz):
+    """The facts list is styled (quiz.css), not the browser's indented definition list."""
+    certificate = Certificate.objects.create(
+        student=UserFactory(name="Ravi"), course=course_with_quiz.course, code="FACT-SHEE-TSTY",
+        name="Ravi", course_title="Python", issued_at="2026-11-01T10:00:00Z",
+    )  # fmt: skip
+    html = client.get(reverse("assessments:certificate_verify", args=[certificate.code]))
+    assert 'class="facts"' in html.content.decode() and "css/quiz.css" in html.content.decode()
+
+
+def test_my_list_checks_again_while_a_pdf_is_being_made(client, course_with_quiz):
+    student = UserFactory(name="Ravi")
+    certificate = Certificate.objects.create(
+        student=student, course=course_with_quiz.course, code="WAIT-INGF-ORPD", name="Ravi",
+        course_title="Python", issued_at="2026-11-01T10:00:00Z",
+    )  # fmt: skip
+    client.force_login(student)
+    url = reverse("assessments:my_certificates")
+    html = client.get(url).content.decode()
+    assert "The PDF is being made" in html and 'hx-trigger="every 3s"' in html
+    certificate.pdf.name = f"private/certificates/{certificate.code}.pdf"
+    certificate.save()
+    html = client.get(url).content.decode()
+    assert "Download (PDF)" in html and "hx-trigger" not in html
+    # A revoked certificate whose PDF never came is not waited for.
+    certificate.pdf.name, certificate.status = "", "revoked"
+    certificate.save()
+    assert "hx-trigger" not in client.get(url).content.decode()

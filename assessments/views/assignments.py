@@ -207,12 +207,13 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Mark saved; release it when you are ready."))
             waiting = selectors.assignment_submissions(assignment=assignment, state="submitted")
-            following = waiting.exclude(pk=submission.pk).first()
-            if following is not None:
-                return redirect("assessments:teach_submission", submission_id=following.pk)
+            waiting_next = waiting.exclude(pk=submission.pk).first()
+            if waiting_next is not None:
+                return redirect("assessments:teach_submission", submission_id=waiting_next.pk)
             return redirect("assessments:teach_assignment", lesson_id=assignment.lesson_id)
     history = selectors.submission_history(assignment=assignment, student=submission.student)
     penalty = services.late_penalty(assignment=assignment, days=submission.days_late)
+    previous, following = selectors.submission_neighbours(submission=submission)
     return render(
         request,
         "assessments/teach/submission.html",
@@ -227,6 +228,8 @@ def grade_submission(request: HttpRequest, submission_id: int) -> HttpResponse:
             "rubric": _rubric_rows(assignment.rubric),
             "chosen": levels
             or dict(submission.rubric_scores.values_list("criterion_id", "level_id")),
+            "previous": previous,
+            "following": following,
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -22,12 +22,11 @@ def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
-    rows = [
-        {"certificate": c, "pdf_url": certificate_link(certificate=c)}
-        for c in selectors.my_certificates(user=request.user)[:100]
-    ]
+    certificates = list(selectors.my_certificates(user=request.user)[:100])
+    rows = [{"certificate": c, "pdf_url": certificate_link(certificate=c)} for c in certificates]
+    waiting = any(not c.pdf and c.status == c.Status.VALID for c in certificates)
     return render(
         request,
         "assessments/my_certificates.html",
-        {"rows": rows, "badge_awards": my_badge_rows(user=request.user)},
+        {"rows": rows, "waiting": waiting, "badge_awards": my_badge_rows(user=request.user)},
     )

@@ -4,6 +4,7 @@ these pages only show the answers."""
 
 import zoneinfo
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
@@ -17,12 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.selectors.authoring import course_get_for_editing, lesson_get_for_editing
-from kalpla.errors import service_error_message
-from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied
+from kalpla.errors import service_error_json, service_error_message, service_run
+from kalpla.exceptions import ApplicationError, NotFound, PermissionDenied, ValidationError
 
 from .. import selectors
 from ..engine.presentation import right_answer
-from ..forms import BankForm, GradeForm, ImportForm, OrderingForm, QuizSettingsForm
+from ..forms import (
+    BankForm,
+    GradeForm,
+    ImportForm,
+    OrderingForm,
+    QuizSettingsForm,
+    SlotOrderForm,
+)
 from ..policies import grading_can_open
 from ..services import banks as bank_services
 from ..services import grading as grading_services
@@ -143,6 +151,37 @@ def quiz_slot_move(request: HttpRequest, slot_id: int) -> HttpResponse:
         ids[i], ids[j] = ids[j], ids[i]
         quiz_services.slots_reorder(user=request.user, quiz=quiz, slot_ids=ids)
     return redirect(reverse("assessments:teach_quiz", args=[quiz.lesson_id]) + "#questions")
+
+
+@login_required
+@require_POST
+def quiz_slot_reorder(request: HttpRequest, lesson_id: int) -> HttpResponse:
+    """The editor's drag and drop (or arrows, with JavaScript): the whole new order in one
+    POST. 204 for the page's script (400 with the reason), a redirect without JavaScript."""
+    quiz = _editable_quiz(request, lesson_id)
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    form = SlotOrderForm(request.POST)
+    if form.is_valid():
+        done = service_run(
+            request,
+            partial(
+                quiz_services.slots_reorder,
+                user=request.user,
+                quiz=quiz,
+                slot_ids=form.cleaned_data["order"],
+            ),
+            success=_("The new order is saved."),
+            as_json=wants_json,
+        )
+        error = done.error
+    else:
+        errors = {name: [str(m) for m in problems] for name, problems in form.errors.items()}
+        error = ValidationError(_("Check the new order."), errors=errors)
+        if not wants_json:
+            service_error_message(request, error)
+    if wants_json:
+        return HttpResponse(status=204) if error is None else service_error_json(error)
+    return redirect(reverse("assessments:teach_quiz", args=[lesson_id]) + "#questions")
 
 
 @login_required
@@ -268,30 +307,41 @@ def question_delete(request: HttpRequest, question_id: int) -> HttpResponse:
     return redirect("assessments:teach_bank", bank_id=bank_id)
 
 
+def _grading_filters(query: Any) -> selectors.GradingFilters:
+    """The queue's filters from its form: course (id), item (a quiz's or assignment's lesson
+    id), status (waiting, graded) and late (yes, no); unknown values are ignored."""
+    return selectors.GradingFilters(
+        course_id=_id_or_none(query.get("course", "")),
+        lesson_id=_id_or_none(query.get("item", "")),
+        graded=query.get("status") == "graded",
+        late={"yes": True, "no": False}.get(query.get("late", "")),
+    )
+
+
+def _id_or_none(value: str) -> int | None:
+    """An id from a query string (ASCII digits that fit the database), else None."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 @login_required
 def grading_queue(request: HttpRequest) -> HttpResponse:
     if not grading_can_open(user=request.user):
         raise PermissionDenied(_("Only mentors grade answers."))
-    course_id = request.GET.get("course", "")
-    graded = request.GET.get("status") == "graded"
-    rows = selectors.grading_queue(
-        user=request.user,
-        course_id=int(course_id) if course_id.isdigit() else None,
-        graded=graded,
-    )
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    submissions = selectors.submissions_to_grade(
-        user=request.user, course_id=int(course_id) if course_id.isdigit() else None
-    )
+    filters = _grading_filters(request.GET)
+    answers = selectors.grading_queue(user=request.user, filters=filters)
+    submissions = selectors.submissions_to_grade(user=request.user, filters=filters)
+    items = selectors.grading_items(user=request.user)
     return render(
         request,
         "assessments/teach/grading_queue.html",
         {
-            "page": page,
-            "submissions": list(submissions[:50]) if not graded else [],
-            "courses": selectors.grading_courses(user=request.user),
-            "course_id": course_id,
-            "graded": graded,
+            "page": Paginator(answers, 25).get_page(request.GET.get("page")),
+            "submissions": Paginator(submissions, 25).get_page(request.GET.get("spage")),
+            "courses": selectors.grading_courses(items=items),
+            "items": items,
+            "filters": filters,
+            "late": request.GET.get("late", ""),
+            "graded": filters.graded,
         },
     )
 

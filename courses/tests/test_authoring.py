@@ -495,7 +495,7 @@ def test_outline_page_offers_drag_handles_and_reorder_urls(client, mentor, draft
     html = client.get(reverse("courses:teach_outline", args=[draft.slug])).content.decode()
     assert reverse("courses:teach_module_reorder", args=[draft.slug]) in html
     assert reverse("courses:teach_lesson_reorder", args=[module.pk]) in html
-    assert html.count('class="drag-handle"') == 2 and "js/outline" in html
+    assert html.count('class="drag-handle"') == 2 and "js/reorder.js" in html
 
 
 def test_outline_adds_renames_and_deletes_modules_and_lessons(client, mentor, draft):

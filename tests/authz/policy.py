@@ -341,6 +341,7 @@ POLICY: dict[str, Rule] = {
     "assessments:teach_slot_add": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "assessments:teach_slot_remove": act("login 403 403 ok 403 403 ok"),
     "assessments:teach_slot_move": act("login 403 403 ok 403 403 ok"),
+    "assessments:teach_slot_reorder": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "assessments:teach_banks": get("login 403 403 ok 403 403 ok"),
     "assessments:teach_bank": get("login 403 403 ok 403 403 ok"),
     "assessments:teach_bank_ordering": post("login 403 403 ok 403 403 ok"),
@@ -414,6 +415,9 @@ POLICY: dict[str, Rule] = {
     "api:lesson-quiz-slots-order": post("login 403 403 ok 403 403 ok", kwargs=QUIZ),
     "api:quiz-slot": delete("login 403 403 ok 403 403 ok"),
     "api:attempt-question-grade": post("login 403 403 ok 403 403 ok"),
+    # the grading queue lists the viewer's own courses' work: every mentor and staff
+    "api:grading-answers": get("login 403 403 ok ok 403 ok"),
+    "api:grading-submissions": get("login 403 403 ok ok 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
