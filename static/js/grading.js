@@ -14,4 +14,5 @@
     if (event.key === "j" && root.dataset.next) window.location.assign(root.dataset.next);
     if (event.key === "k" && root.dataset.previous) window.location.assign(root.dataset.previous);
   });
+  root.dataset.keysReady = "";  // the keys work from now on (a deferred script runs late)
 })();

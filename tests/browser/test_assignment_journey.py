@@ -187,15 +187,19 @@ def test_the_grader_moves_between_submissions_with_j_and_k(
     page.goto(f"{base}/quizzes/teach/grading/")
     page.get_by_role("link", name="Anil First").click()
     heading = page.get_by_role("heading", level=1)
+    keys_ready = page.locator("[data-grading][data-keys-ready]")
+
+    def press(key: str, then: str) -> None:
+        expect(keys_ready).to_have_count(1)  # this page's script listens (it is deferred)
+        page.keyboard.press(key)
+        expect(heading).to_have_text(then)
+
     expect(heading).to_have_text("Anil First")
     expect(page.get_by_text("Keys: j next, k previous, Ctrl+Enter save.")).to_be_visible()
-    page.keyboard.press("j")
-    expect(heading).to_have_text("Bela Second")
-    page.keyboard.press("j")
-    expect(heading).to_have_text("Chitra Third")
+    press("j", "Bela Second")
+    press("j", "Chitra Third")
     expect(page.get_by_role("link", name="Next →")).to_have_count(0)  # the last one
-    page.keyboard.press("k")
-    expect(heading).to_have_text("Bela Second")
+    press("k", "Bela Second")
     # The visible links do the same without the keys.
     page.get_by_role("link", name="← Previous").click()
     expect(heading).to_have_text("Anil First")
