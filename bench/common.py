@@ -201,6 +201,22 @@ def purge_queue(env: dict[str, str]) -> None:
     )
 
 
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def server_cpu_seconds(group: int) -> float:
+    """User + system CPU time so far of every process in the server's process group."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process has just exited
+            continue
+        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
+            total += int(fields[11]) + int(fields[12])
+    return total / CLOCK_TICKS
+
+
 def percentile(values: Sequence[float], p: float) -> float:
     if not values:
         return float("nan")

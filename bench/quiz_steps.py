@@ -75,6 +75,7 @@ ORDERING = {
     "data": {"items": [{"text": "Write"}, {"text": "Run"}, {"text": "Compile"}, {"text": "Go"}]},
 }
 POLL = 0.002  # seconds between two looks at a result
+WARMUP = 20  # submits that warm the freshly started server up before the burst
 
 
 def _answer(kind: str, data: dict, right: bool) -> Any:
@@ -132,7 +133,7 @@ def _seed_quiz() -> tuple[Any, User]:
 def prepare(out: str, rounds: int, students: int) -> None:
     cache.clear()  # only this suite's key prefix
     quiz, _mentor = _seed_quiz()
-    total = 2 * rounds + students
+    total = 2 * rounds + WARMUP + students
     users = [
         User.objects.create_user(email=f"quiz-student{i}@bench.test", name=f"Student {i}")
         for i in range(total)
@@ -147,15 +148,19 @@ def prepare(out: str, rounds: int, students: int) -> None:
         }
         attempt_services.attempt_answers_save(attempt_id=attempt.pk, user=user, responses=responses)
         attempts.append(attempt.pk)
-    burst = users[2 * rounds :]
+    api = 2 * rounds
     prepared = {
         "quiz": quiz.pk,
         "questions": quiz.slots.count(),
         "pipeline": [[a, u.pk] for a, u in zip(attempts[:rounds], users[:rounds], strict=True)],
         "in_process": attempts[rounds : 2 * rounds],
+        "warmup": [
+            {"attempt": a, "user": u.pk, "token": session_for(u)}
+            for a, u in zip(attempts[api : api + WARMUP], users[api : api + WARMUP], strict=True)
+        ],
         "burst": [
             {"attempt": a, "user": u.pk, "token": session_for(u)}
-            for a, u in zip(attempts[2 * rounds :], burst, strict=True)
+            for a, u in zip(attempts[api + WARMUP :], users[api + WARMUP :], strict=True)
         ],
     }
     with open(out, "w") as handle:

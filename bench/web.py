@@ -35,6 +35,7 @@ from bench.common import (
     django_run,
     free_port,
     machine_line,
+    server_cpu_seconds,
     start_server,
     stop_group,
     write_result,
@@ -105,22 +106,6 @@ class Rounds:
             out.statuses.update(r.statuses)
             out.errors.update(r.errors)
         return out
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def server_cpu_seconds(group: int) -> float:
-    """User + system CPU time so far of every process in the server's process group."""
-    total = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # the process has just exited
-            continue
-        if int(fields[2]) == group:  # pgrp; utime and stime follow at 11 and 12
-            total += int(fields[11]) + int(fields[12])
-    return total / CLOCK_TICKS
 
 
 def fmt_row(label: str, r: Result, rps: float, ratio: str, queries: str, cpu: str) -> str:
