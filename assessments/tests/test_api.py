@@ -282,9 +282,8 @@ def test_submit_only_records_and_queues_the_grading(
     attempt = api.post(f"/api/v1/lessons/{quiz.lesson_id}/quiz/attempts/").json()
     # when it is submitted: lock, record, queue, and the attempt as shown (one query for its
     # questions, however many), without grading in the request
-    with django_capture_on_commit_callbacks() as queued:
-        with django_assert_max_num_queries(5):
-            response = api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
+    with django_capture_on_commit_callbacks() as queued, django_assert_max_num_queries(5):
+        response = api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
     # then
     assert response.status_code == 200, response.content
     body = response.json()

@@ -141,7 +141,9 @@ def test_the_pdf_job_writes_a_first_pdf_directly_and_a_rerun_replaces_it(
     )  # fmt: skip
     deleted: list[str] = []
     delete = default_storage.delete
-    monkeypatch.setattr(default_storage, "delete", lambda name: deleted.append(name) or delete(name))
+    monkeypatch.setattr(
+        default_storage, "delete", lambda name: deleted.append(name) or delete(name)
+    )
     # when its job runs, the first run writes without replacing an earlier file
     with django_capture_on_commit_callbacks(execute=True):
         job = job_enqueue(kind="assessments.certificate_pdf", target=certificate)
