@@ -11,6 +11,7 @@ within 1.3x of the loop's. Figures go to bench/results/certificates.txt.
 
 import json
 import os
+import shutil
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -35,6 +36,7 @@ QUEUE = "kalpla-bench-certificates"
 
 def run(*, database_url: str, log: Log, count: int = 1000, block: int = 250) -> Checks:
     env = bench_env(database_url, prefix="kalpla-bench-certificates", workers_on=QUEUE)
+    shutil.rmtree(env["KALPLA_MEDIA_ROOT"], ignore_errors=True)  # the last run's PDFs
     load_before = os.getloadavg()
     started = time.monotonic()
     log(f"certificates: issuing {count} certificates (rows, no PDF yet)")
