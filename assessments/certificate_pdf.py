@@ -1,6 +1,6 @@
-"""The certificate as a PDF: ReportLab (pure Python, no system libraries; well under a
-millisecond a page), one A4 landscape page with the name, course, date, instructors, the
-verification code and a QR code to the public verification page."""
+"""The certificate as a PDF: ReportLab (pure Python, no system libraries; about 15 ms of CPU a
+page, most of it the QR code), one A4 landscape page with the name, course, date,
+instructors, the verification code and a QR code to the public verification page."""
 
 from io import BytesIO
 
@@ -55,12 +55,11 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     page.setFont("Helvetica", 11)
     page.drawString(60, 70, f"Verification code: {certificate.code}")
     page.drawString(60, 54, f"Check it at {verify_url}")
-    qr = QrCodeWidget(verify_url)
-    left, bottom, right, top = qr.getBounds()
     size = 120
-    drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
-    )
+    # Sized up front: asking the widget for its bounds would encode the QR code a second time
+    # (a third of the page's rendering time).
+    qr = QrCodeWidget(verify_url, barWidth=size, barHeight=size)
+    drawing = Drawing(size, size)
     drawing.add(qr)
     renderPDF.draw(drawing, page, width - 60 - size, 44)
     page.showPage()

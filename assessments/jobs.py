@@ -70,13 +70,17 @@ def _record(job: ProcessingJob, external_id: str) -> None:
 
 
 def certificate_pdf_job(job: ProcessingJob) -> dict[str, Any]:
-    """Render the certificate's PDF and store it privately (a rerun replaces it)."""
+    """Render the certificate's PDF and store it privately (a rerun replaces it).
+
+    The file is named by the certificate's unique code, so only a rerun or a retry (a run that
+    may have stored it before failing) can find one there: a first run writes without asking
+    the storage first (on S3, two requests fewer per certificate)."""
     certificate = Certificate.objects.filter(pk=int(job.object_id or 0)).first()
     if certificate is None:
         raise ValidationError("The certificate no longer exists.")
     data = certificate_pdf(certificate=certificate, verify_url=certificate_verify_url(certificate))
     name = certificate_upload_to(certificate, "certificate.pdf")
-    if default_storage.exists(name):
+    if (certificate.pdf or job.attempts > 1) and default_storage.exists(name):
         default_storage.delete(name)
     stored = default_storage.save(name, ContentFile(data))
     Certificate.objects.filter(pk=certificate.pk).update(pdf=stored)

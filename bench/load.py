@@ -140,3 +140,34 @@ async def run(
         )
     )
     return result
+
+
+async def send_once(
+    *,
+    host: str,
+    port: int,
+    method: str,
+    path: str,
+    headers: dict[str, str],
+    body: bytes = b"",
+    at: float = 0.0,
+) -> tuple[int, float]:
+    """One request on its own connection, ``at`` seconds from now: (status, latency in s),
+    status 0 on a connection error. The latency counts from opening the connection."""
+    await asyncio.sleep(at)
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "User-Agent: kalpla-bench"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    lines += [f"Content-Length: {len(body)}", "Connection: close", "", ""]
+    t0 = time.perf_counter()
+    try:
+        reader, writer = await asyncio.open_connection(host, port)
+    except OSError:
+        return 0, time.perf_counter() - t0
+    try:
+        writer.write("\r\n".join(lines).encode() + body)
+        status = await _read_response(reader)
+        return status, time.perf_counter() - t0
+    except (asyncio.IncompleteReadError, ConnectionError):
+        return 0, time.perf_counter() - t0
+    finally:
+        writer.close()

@@ -9,6 +9,7 @@ import random
 import sys
 from datetime import timedelta
 from decimal import Decimal
+from importlib import import_module
 from typing import Any
 
 import django
@@ -17,7 +18,6 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -195,7 +195,9 @@ def seed(n_courses: int) -> dict[str, Any]:
 
 
 def session_for(user: User) -> str:
-    store = SessionStore()
+    """A signed-in session in the site's session store (cached and in the database), as a
+    sign-in leaves it; its key is also the app's X-Session-Token."""
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
     store[SESSION_KEY] = str(user.pk)
     store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()

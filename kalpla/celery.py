@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import task_postrun, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalpla.settings")
 
@@ -26,3 +26,19 @@ def _forget_inherited_database_pools(**kwargs: object) -> None:
         if isinstance(pools, dict):
             pools.pop(connection.alias, None)
         connection.connection = None
+
+
+@task_postrun.connect
+def _release_database_connections(sender: object = None, **kwargs: object) -> None:
+    """After each task on a worker, what Django does after each request: a pooled connection
+    goes back to its pool, a persistent one is kept until CONN_MAX_AGE, a broken one is closed.
+
+    Celery's own fixup would close them all (and the pool) instead; ``CELERY_DB_REUSE_MAX`` in
+    the settings makes it do that only now and then. Eager tasks run inside the caller's
+    request or transaction, whose connection is not the task's to release.
+    """
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    from django.db import close_old_connections
+
+    close_old_connections()

@@ -249,7 +249,6 @@ class AttemptSubmitApi(APIView):
     )
     def post(self, request: Request, attempt_id: int) -> Response:
         attempt = attempt_services.attempt_submit(attempt_id=attempt_id, user=request.user)
-        attempt = attempt_services.attempt_get(attempt_id=attempt.pk, user=request.user)
         return Response(_attempt_out(request, attempt))
 
 

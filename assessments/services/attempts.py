@@ -307,10 +307,14 @@ def attempt_question_check(
 
 def attempt_submit(*, attempt_id: int, user: Any, time_up: bool = False) -> Attempt:
     """Hand the attempt in; it is graded on the grading worker. Submitting twice is harmless.
-    ``time_up``: the page's countdown reached zero (recorded as submitted at the deadline)."""
+    ``time_up``: the page's countdown reached zero (recorded as submitted at the deadline).
+
+    Only locks, records and queues: the answer comes back with its quiz, course and lesson
+    loaded, as ``attempt_get`` gives it, so the caller shows it without asking again."""
     with transaction.atomic():
         attempt = (
             Attempt.objects.select_for_update(of=("self",))
+            .select_related("quiz__course", "quiz__lesson")
             .filter(pk=attempt_id, student=user)
             .first()
         )

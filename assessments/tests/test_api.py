@@ -267,3 +267,30 @@ def test_no_quiz_endpoint_leaks_answers_before_the_review_allows(mentor, student
     quiz.save()
     shown = call("get", f"/api/v1/attempts/{aid}/").content.decode()
     assert "SECRETWORD" in shown and "SECRET-GENERAL" in shown
+
+
+def test_submit_only_records_and_queues_the_grading(
+    mentor, student, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    # given an open attempt at a quiz of twelve questions
+    quiz = QuizFactory(lesson__module__course__instructors=[mentor])
+    for i in range(12):
+        QuizSlotFactory(quiz=quiz, question__raw={"answer": i % 2 == 0})
+    EnrollmentFactory(user=student, course=quiz.course)
+    api = APIClient()
+    api.force_authenticate(student)
+    attempt = api.post(f"/api/v1/lessons/{quiz.lesson_id}/quiz/attempts/").json()
+    # when it is submitted: lock, record, queue, and the attempt as shown (one query for its
+    # questions, however many), without grading in the request
+    with django_capture_on_commit_callbacks() as queued, django_assert_max_num_queries(5):
+        response = api.post(f"/api/v1/attempts/{attempt['id']}/submit/")
+    # then
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["state"], body["lesson_id"], len(body["questions"])) == (
+        "submitted",
+        quiz.lesson_id,
+        12,
+    )
+    assert Attempt.objects.get(pk=attempt["id"]).state == "submitted"
+    assert len(queued) == 1  # the grading task, sent once the submit commits

@@ -3,10 +3,12 @@
 code; the public check page (valid, revoked); revoke and reissue; who may download; the API."""
 
 import io
+from datetime import UTC, datetime
 
 import pypdfium2
 import pytest
 import zxingcpp
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -23,6 +25,7 @@ from assessments.services.certificates import (
 )
 from assessments.tests.factories import QuizFactory, QuizSlotFactory
 from enrollments.tests.factories import EnrollmentFactory
+from jobs.services import job_enqueue, job_rerun
 from kalpla.exceptions import Conflict, PermissionDenied
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +96,22 @@ def test_the_pdf_says_who_what_when_and_its_qr_code_opens_the_check_page(
     assert [c.text for c in codes] == [certificate_verify_url(certificate)]
 
 
+def test_the_pdf_encodes_its_qr_code_once(monkeypatch):
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+
+    from assessments.certificate_pdf import certificate_pdf
+
+    draws = []
+    draw = QrCodeWidget.draw
+    monkeypatch.setattr(QrCodeWidget, "draw", lambda self: draws.append(1) or draw(self))
+    certificate = Certificate(
+        code="ONCE-ONLY-2345", name="Asha", course_title="Python",
+        issued_at=datetime(2026, 11, 1, tzinfo=UTC),
+    )  # fmt: skip
+    assert certificate_pdf(certificate=certificate, verify_url="http://x/c/").startswith(b"%PDF")
+    assert len(draws) == 1  # asking the widget for its bounds would encode it a second time
+
+
 def test_the_public_check_page_and_revocation(client, course_with_quiz, admin_user):
     student = UserFactory(name="Ravi")
     certificate = Certificate.objects.create(
@@ -114,6 +133,37 @@ def test_the_public_check_page_and_revocation(client, course_with_quiz, admin_us
     assert "Revoked." in html and "Plagiarism found." in html
     with pytest.raises(Conflict):
         certificate_revoke(user=admin_user, certificate=certificate, reason="again")
+
+
+def test_the_pdf_job_writes_a_first_pdf_directly_and_a_rerun_replaces_it(
+    course_with_quiz, monkeypatch, django_capture_on_commit_callbacks
+):
+    # given a certificate without its PDF yet, and a storage that counts what it deletes
+    student = UserFactory(name="Asha Learner")
+    certificate = Certificate.objects.create(
+        student=student, course=course_with_quiz.course, code="FRST-RUN1-2345", name="Asha",
+        course_title="Python", issued_at="2026-11-01T10:00:00Z",
+    )  # fmt: skip
+    deleted: list[str] = []
+    delete = default_storage.delete
+    monkeypatch.setattr(
+        default_storage, "delete", lambda name: deleted.append(name) or delete(name)
+    )
+    # when its job runs, the first run writes without replacing an earlier file
+    with django_capture_on_commit_callbacks(execute=True):
+        job = job_enqueue(kind="assessments.certificate_pdf", target=certificate)
+    job.refresh_from_db()
+    certificate.refresh_from_db()
+    assert job.status == "succeeded", job.error
+    assert certificate.pdf.name == "private/certificates/FRST-RUN1-2345.pdf"
+    assert deleted == []
+    # then a rerun replaces the file under the same name
+    with django_capture_on_commit_callbacks(execute=True):
+        job_rerun(job=job)
+    certificate.refresh_from_db()
+    assert certificate.pdf.name == "private/certificates/FRST-RUN1-2345.pdf"
+    assert deleted == [certificate.pdf.name]
+    assert certificate.pdf.read().startswith(b"%PDF")
 
 
 def test_reissue_after_a_name_change(

@@ -238,3 +238,25 @@ def test_eager_run_retries_transient_errors_inline(django_capture_on_commit_call
     job.refresh_from_db()
     assert job.status == ProcessingJob.Status.SUCCEEDED
     assert job.attempts == 3
+
+
+@pytest.mark.django_db
+def test_a_claim_counts_the_attempt_keeps_the_first_start_and_skips_finished_jobs(
+    django_assert_max_num_queries,
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    first_start = timezone.now() - timedelta(minutes=5)
+    job = ProcessingJob.objects.create(
+        kind="test.ok", key="k2", status="pending", attempts=1, started_at=first_start
+    )
+    with django_assert_max_num_queries(2):  # one conditional update, one read
+        claimed = runs.job_start(job_id=job.pk)
+    assert claimed is not None
+    assert (claimed.status, claimed.attempts, claimed.started_at) == ("running", 2, first_start)
+    for finished in ("succeeded", "failed"):
+        ProcessingJob.objects.filter(pk=job.pk).update(status=finished)
+        assert runs.job_start(job_id=job.pk) is None
+    assert runs.job_start(job_id=job.pk + 1000) is None  # gone

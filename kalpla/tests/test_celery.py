@@ -1,3 +1,7 @@
+from types import SimpleNamespace
+
+import pytest
+
 from kalpla.celery import app
 from kalpla.tasks import ping_task
 
@@ -19,3 +23,28 @@ def test_real_worker_runs_a_task_through_redis(celery_worker):
     result = ping_task.delay()
     assert result.get(timeout=20) == "pong"
     assert result.state == "SUCCESS"
+
+
+def test_the_worker_keeps_its_database_connections_between_tasks(settings):
+    from celery.fixups.django import DjangoWorkerFixup
+
+    # Celery's fixup would otherwise close every connection (and the pool) around each task
+    assert DjangoWorkerFixup(app).db_reuse_max == settings.CELERY_DB_REUSE_MAX >= 100
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_a_task_its_connection_is_released_as_after_a_request():
+    from celery.signals import task_postrun
+    from django.db import connection
+
+    class Task:  # what the signal sends: the task, with the request it ran
+        def __init__(self, eager: bool) -> None:
+            self.request = SimpleNamespace(is_eager=eager)
+
+    connection.ensure_connection()
+    connection.close_at = 0  # past its age: a request's end would close it (or pool it)
+    task_postrun.send(sender=Task(eager=True))
+    assert connection.connection is not None  # an eager task runs in its caller's connection
+    task_postrun.send(sender=Task(eager=False))
+    assert connection.connection is None
+    connection.ensure_connection()  # the next task gets one again
