@@ -17,7 +17,7 @@ from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
-from enrollments.signals import course_completed
+from enrollments.signals import course_completed, enrollment_changed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -54,6 +54,15 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
         )
 
 
+def _announce_change(enrollment: Enrollment, *, active: bool) -> None:
+    user_id, course_id = enrollment.user_id, enrollment.course_id
+    transaction.on_commit(
+        lambda: enrollment_changed.send(
+            sender=Enrollment, user_id=user_id, course_id=course_id, active=active
+        )
+    )
+
+
 @transaction.atomic
 def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enrollment:
     """Enroll ``user`` in ``course``; idempotent.
@@ -79,6 +88,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         existing.full_clean()
         existing.save(update_fields=["status", "cancelled_at"])
         course_enrollment_count_change(course_id=course.pk, delta=+1)
+        _announce_change(existing, active=True)
         return existing
     _check_can_enroll(user=user, course=course, source=source)
     enrollment = Enrollment(user=user, course=course, source=source)
@@ -90,6 +100,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         # A concurrent request enrolled the same user first: answer with its enrollment.
         return Enrollment.objects.get(user=user, course=course)
     course_enrollment_count_change(course_id=course.pk, delta=+1)
+    _announce_change(enrollment, active=True)
     logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
     return enrollment
 
@@ -104,6 +115,7 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
     course_enrollment_count_change(course_id=locked.course_id, delta=-1)
+    _announce_change(locked, active=False)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at
     return locked
 

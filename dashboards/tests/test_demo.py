@@ -18,6 +18,7 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
+from community.models import Channel, Group, GroupMembership, Message, Room, RoomMember
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from jobs.models import ProcessingJob
@@ -28,6 +29,7 @@ pytestmark = pytest.mark.django_db
 MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
+    Group, GroupMembership, Channel, Room, RoomMember, Message,
 )  # fmt: skip
 
 
@@ -190,3 +192,15 @@ def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(djan
     certificate = Certificate.objects.get(student__email="student@example.com")
     assert certificate.course.slug == "git-and-github"
     assert ProcessingJob.objects.filter(kind="assessments.certificate_pdf").count() == 1
+
+
+def test_seed_demo_chat_has_a_course_group_and_a_student_mentor_conversation(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    mentor = django_user_model.objects.get(email="mentor@example.com")
+    group = Group.objects.get(course__slug="python-basics")
+    assert set(group.channels.values_list("slug", flat=True)) == {"general", "homework"}
+    assert Message.objects.filter(room__channel__group=group).count() >= 3
+    dm = Room.objects.get(kind="direct", members__user=student)
+    assert set(dm.members.values_list("user_id", flat=True)) == {student.pk, mentor.pk}
+    assert dm.messages.count() == 2

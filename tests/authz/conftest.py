@@ -14,6 +14,8 @@ from accounts.tests.factories import ApiKeyFactory, UserFactory
 from assessments.services.assignments import assignment_ensure, submission_create
 from assessments.services.attempts import attempt_start
 from assessments.tests.factories import QuizFactory, QuizSlotFactory
+from community.services.groups import course_group_sync
+from community.services.messages import message_send
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -84,6 +86,9 @@ def world(db) -> World:
     assignment_lesson = LessonFactory(module=module, kind="assignment")
     assignment = assignment_ensure(user=mentor, lesson=assignment_lesson)
     submission = submission_create(user=student_a, assignment=assignment, text="My work.")
+    # the course group's general room (student A and the mentor) and student A's message
+    chat_room = course_group_sync(course_id=course.pk).channels.get().room
+    chat_message, _created = message_send(room=chat_room, author=student_a, body="Hello")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -110,6 +115,9 @@ def world(db) -> World:
             "quiz_lesson_id": quiz.lesson_id,
             "assignment_lesson_id": assignment_lesson.pk,
             "submission_id": submission.pk,
+            "room_id": chat_room.pk,
+            "message_id": chat_message.pk,
+            "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,
