@@ -20,10 +20,12 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from django.conf import settings
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from community import live
 from community.realtime import member_group, room_group
 from community.selectors.chat import (
+    MAX_ID,
     message_get,
     messages_after,
     room_is_member,
@@ -45,6 +47,7 @@ from kalpla.realtime import frame
 logger = logging.getLogger(__name__)
 
 RATE_WINDOW = 10  # seconds
+CLOSE_RESTARTING = 1012  # RFC 6455 "service restart": reconnect with backoff
 
 # Frame type -> payload fields: name -> (type, required, longest string).
 FRAME_SCHEMAS: dict[str, dict[str, tuple[type, bool, int]]] = {
@@ -87,8 +90,8 @@ def _schema_error(content: dict[str, Any]) -> str | None:
             return f"payload.{name} must be {kind.__name__.replace('str', 'a string')}."
         if isinstance(value, str) and len(value) > longest:
             return f"payload.{name} is at most {longest} characters."
-        if isinstance(value, int) and value < 0:
-            return f"payload.{name} must not be negative."
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            return f"payload.{name} must be an id (0 to {MAX_ID})."
     return None
 
 
@@ -106,8 +109,13 @@ class ChatConsumer(KalplaConsumer):
         return [room_group(self.room_id), member_group(self.user.pk)]
 
     async def ready(self) -> None:
-        await self._presence_touch()
-        await self._presence_broadcast()
+        try:
+            await self._presence_touch()
+            await self._presence_broadcast()
+        except (RedisError, OSError):
+            logger.exception("chat presence failed on Redis")
+            await self.close(code=CLOSE_RESTARTING)
+            return
         query = parse_qs(self.scope.get("query_string", b"").decode())
         last_seen = (query.get("last_seen_id") or [""])[0]
         if last_seen.isdigit():
@@ -161,6 +169,10 @@ class ChatConsumer(KalplaConsumer):
             await handler(frame_id, content.get("payload") or {})
         except ApplicationError as error:
             await self.send_error(code=error.code, message=str(error.message), id=frame_id)
+        except (RedisError, OSError):
+            # Redis (layer, presence, limits) is down: clients reconnect with backoff.
+            logger.exception("chat frame failed on Redis")
+            await self.close(code=CLOSE_RESTARTING)
 
     async def _ack(self, frame_id: Any, payload: dict[str, Any]) -> None:
         await self.send_json({"type": "ack", "id": frame_id, "payload": payload})

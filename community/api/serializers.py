@@ -4,6 +4,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummaryOut
+from community.selectors.chat import MAX_ID
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
 
@@ -166,8 +167,9 @@ class MessageSendIn(InputSerializer):
         "`Idempotency-Key` header does the same.",
     )  # fmt: skip
     parent_id = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text="Reply in this message's thread."
-    )
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
+        help_text="Reply in this message's thread.",
+    )  # fmt: skip
 
 
 class MessageEditIn(InputSerializer):
@@ -175,7 +177,9 @@ class MessageEditIn(InputSerializer):
 
 
 class RoomReadIn(InputSerializer):
-    message_id = serializers.IntegerField(help_text="The last message read (never moves back).")
+    message_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The last message read (never moves back)."
+    )
 
 
 class RoomReadOut(serializers.Serializer):
@@ -186,13 +190,13 @@ class RoomReadOut(serializers.Serializer):
 
 class DirectStartIn(InputSerializer):
     user_ids = serializers.ListField(
-        child=serializers.IntegerField(), min_length=1, max_length=9,
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=9,
         help_text="The people to write to (1 for a 1:1, up to 9).",
     )  # fmt: skip
 
 
 class BlockIn(InputSerializer):
-    user_id = serializers.IntegerField()
+    user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
 
 class BlockOut(serializers.Serializer):

@@ -296,6 +296,7 @@ class DirectStartApi(APIView):
             201: RoomOut,
             200: RoomOut,
             403: OpenApiResponse(ErrorSerializer, description=str(_("Out of reach"))),
+            404: OpenApiResponse(ErrorSerializer, description=str(_("No such person"))),
             **ERRORS,
         },
         examples=[OpenApiExample("1:1", value={"user_ids": [7]}, request_only=True)],
@@ -337,7 +338,11 @@ class BlockListApi(ListAPIView):
         summary="Block someone",
         description="They can no longer write to you 1:1, nor you to them. Idempotent.",
         request=BlockIn,
-        responses={201: BlockOut, **ERRORS},
+        responses={
+            201: BlockOut,
+            404: OpenApiResponse(ErrorSerializer, description=str(_("No such person"))),
+            **ERRORS,
+        },
         examples=[OpenApiExample("Block", value={"user_id": 7}, request_only=True)],
     )
     def post(self, request: Request) -> Response:

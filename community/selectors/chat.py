@@ -14,6 +14,7 @@ from kalpla.exceptions import NotFound
 
 HISTORY_PAGE = 50
 CATCH_UP_LIMIT = 500
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id from a URL or frame matches nothing
 
 
 def _messages() -> QuerySet[Message]:
@@ -30,6 +31,8 @@ def room_membership_get(*, room_id: int, user: Any) -> RoomMember:
         RoomMember.objects.select_related("room", "room__channel", "room__channel__group")
         .filter(room_id=room_id, user_id=user.pk)
         .first()
+        if 0 < room_id <= MAX_ID
+        else None
     )
     if member is None:
         raise NotFound(_("No such room."), code="room_not_found")
@@ -37,6 +40,8 @@ def room_membership_get(*, room_id: int, user: Any) -> RoomMember:
 
 
 def room_is_member(*, room_id: int, user_id: int) -> bool:
+    if not 0 < room_id <= MAX_ID:
+        return False
     return RoomMember.objects.filter(room_id=room_id, user_id=user_id).exists()
 
 
@@ -114,6 +119,8 @@ def messages_after(*, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT) 
 
 def message_get(*, message_id: int, user: Any) -> Message:
     """A message of a room the user may read (NotFound otherwise)."""
+    if not 0 < message_id <= MAX_ID:
+        raise NotFound(_("No such message."), code="message_not_found")
     message = (
         _messages()
         .filter(pk=message_id, room__members__user_id=user.pk)

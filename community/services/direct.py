@@ -16,7 +16,7 @@ from community.errors import field_error
 from community.models import Block, Room, RoomMember
 from community.policies import DIRECT_MAX_MEMBERS, direct_can_message
 from community.selectors.chat import blocked_either_way, users_share_a_group
-from kalpla.exceptions import PermissionDenied
+from kalpla.exceptions import NotFound, PermissionDenied
 
 
 def _direct_key(a: int, b: int) -> str:
@@ -29,7 +29,7 @@ def direct_room_start(*, user: Any, other_ids: list[int]) -> tuple[Room, bool]:
     exists; a group of 3 to 10 is always new. Returns (room, created)."""
     others = sorted(set(other_ids) - {user.pk})
     if not others:
-        raise field_error("user_ids", _("Choose someone to write to."), code="invalid")
+        raise PermissionDenied(_("Choose someone other than yourself."), code="cannot_message")
     if len(others) + 1 > DIRECT_MAX_MEMBERS:
         raise field_error(
             "user_ids",
@@ -38,7 +38,7 @@ def direct_room_start(*, user: Any, other_ids: list[int]) -> tuple[Room, bool]:
         )
     found = list(get_user_model().objects.filter(pk__in=others, is_active=True))
     if len(found) != len(others):
-        raise field_error("user_ids", _("Some of these people do not exist."))
+        raise NotFound(_("Some of these people do not exist."), code="user_not_found")
     for other in found:
         allowed = direct_can_message(
             user=user,
@@ -72,9 +72,9 @@ def direct_room_start(*, user: Any, other_ids: list[int]) -> tuple[Room, bool]:
 def block_create(*, blocker: Any, blocked_id: int) -> Block:
     """``blocker`` stops hearing from ``blocked_id`` in 1:1 conversations; idempotent."""
     if blocker.pk == blocked_id:
-        raise field_error("user_id", _("You cannot block yourself."), code="invalid")
+        raise PermissionDenied(_("You cannot block yourself."), code="cannot_block")
     if not get_user_model().objects.filter(pk=blocked_id).exists():
-        raise field_error("user_id", _("No such person."), code="invalid")
+        raise NotFound(_("No such person."), code="user_not_found")
     block, _created = Block.objects.get_or_create(blocker=blocker, blocked_id=blocked_id)
     return block
 

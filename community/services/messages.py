@@ -90,7 +90,7 @@ def message_send(
     if parent_id is not None:
         parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
         if parent is None:
-            raise field_error("parent_id", _("No such message in this room."))
+            raise NotFound(_("No such message in this room."), code="message_not_found")
         # Threads are one level deep: a reply to a reply joins the first message's thread.
         if parent.parent_id is not None:
             parent = Message.objects.get(pk=parent.parent_id)
@@ -181,7 +181,7 @@ def reaction_set(*, message: Message, user: Any, emoji: str, on: bool = True) ->
 def room_mark_read(*, member: RoomMember, message_id: int) -> RoomMember:
     """Move the member's read marker up to ``message_id`` (never back)."""
     if not Message.objects.filter(pk=message_id, room_id=member.room_id).exists():
-        raise field_error("message_id", _("No such message in this room."))
+        raise NotFound(_("No such message in this room."), code="message_not_found")
     RoomMember.objects.filter(pk=member.pk, last_read_id__lt=message_id).update(
         last_read_id=message_id
     )

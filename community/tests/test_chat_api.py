@@ -154,3 +154,16 @@ def test_history_queries_do_not_grow_with_messages(count, django_assert_max_num_
     with django_assert_max_num_queries(5):
         response = client.get(f"/api/v1/chat/rooms/{room.pk}/messages/")
     assert len(response.json()["results"]) == count
+
+
+def test_ids_beyond_bigint_are_404_or_400_not_500():
+    owner = UserFactory()
+    client = client_for(owner)
+    huge = 2**70
+    assert client.get(f"/api/v1/chat/rooms/{huge}/messages/").status_code == 404
+    assert client.get(f"/chat/{huge}/").status_code == 404
+    assert client.delete(f"/api/v1/chat/messages/{huge}/").status_code == 404
+    started = client.post(
+        "/api/v1/chat/rooms/direct/", {"user_ids": [huge]}, content_type="application/json"
+    )
+    assert started.status_code == 400

@@ -230,7 +230,7 @@ async def test_removed_member_socket_is_closed_with_4403():
         ({"type": "read", "id": "x", "payload": {"message_id": True}}, "invalid_frame"),
         ({"type": "dance", "id": "x", "payload": {}}, "unknown_type"),
         ({"type": "send", "id": "x", "payload": {"body": "   "}}, "empty"),
-        ({"type": "read", "id": "x", "payload": {"message_id": 999999}}, "invalid"),
+        ({"type": "read", "id": "x", "payload": {"message_id": 999999}}, "message_not_found"),
     ],
 )
 async def test_bad_frames_get_an_error_frame_and_the_socket_stays_open(frame, code):
@@ -260,4 +260,20 @@ async def test_frames_over_the_rate_limit_get_an_error_frame(settings):
         await alice.send_json_to({"type": "typing", "id": f"t{n}", "payload": {}})
     error = await receive(alice, "error")
     assert error["code"] == "rate_limited" and error["id"] == "t3"
+    await alice.disconnect()
+
+
+async def test_socket_closes_with_1012_when_redis_is_unreachable(settings):
+    _group, room, owner, _ = await make_room()
+    # presence lives in Redis: a Redis the process cannot reach (a closed port)
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    alice = await connect(owner, room)
+    assert await closed_with(alice) == 1012
+
+
+async def test_ids_beyond_bigint_are_an_error_frame_not_a_crash():
+    _group, room, owner, _ = await make_room()
+    alice = await connect(owner, room)
+    await alice.send_json_to({"type": "delete", "id": "big", "payload": {"message_id": 2**70}})
+    assert (await receive(alice, "error"))["code"] == "invalid_frame"
     await alice.disconnect()

@@ -77,3 +77,19 @@ def test_room_page_queries_do_not_grow_with_messages(count, django_assert_max_nu
     client.get(f"/chat/{room.pk}/")
     with django_assert_max_num_queries(14):
         assert client.get(f"/chat/{room.pk}/").status_code == 200
+
+
+def test_admin_lists_chat_records_read_only(admin_client):
+    owner, member = UserFactory(), UserFactory()
+    group, room = topic_group(owner=owner, members=(member,))
+    message = send(room, owner, "hi")
+    for url in (
+        "/admin/community/group/",
+        f"/admin/community/group/{group.pk}/change/",
+        "/admin/community/groupmembership/",
+        "/admin/community/message/",
+        f"/admin/community/message/{message.pk}/change/",
+        "/admin/community/block/",
+    ):
+        assert admin_client.get(url).status_code == 200, url
+    assert admin_client.get("/admin/community/message/add/").status_code == 403
