@@ -50,7 +50,8 @@ def chat_room(
     before = request.GET.get("before", "")
     messages, has_older = _page(member.room_id, before)
     context = {
-        "messages": messages,
+        # not "messages": that is the name of the site's flash messages in every template
+        "chat_messages": messages,
         "has_older": has_older,
         "last_read_id": member.last_read_id,
         "room": member.room,

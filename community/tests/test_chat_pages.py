@@ -32,6 +32,7 @@ def test_room_page_shows_history_divider_and_marks_read():
     newest = send(room, owner, "new one")
     html = client_for(member).get(f"/chat/{room.pk}/").content.decode()
     assert "<strong>old</strong>" in html and "New messages" in html
+    assert f"room {room.pk} #" not in html  # no message leaks into the flash messages
     assert html.index("New messages") < html.index("new one")
     assert 'src="/static/js/chat.js"' in html or "js/chat.js" in html
     assert RoomMember.objects.get(room=room, user=member).last_read_id == newest.pk

@@ -95,11 +95,16 @@
     markRead();
   }
 
+  // At most one read frame a second, however fast messages arrive (frames are rate-limited).
+  let readTimer = null;
   function markRead() {
-    const id = lastSeenId();
-    if (!id || document.hidden || id <= Number(room.dataset.lastReadId)) return;
-    room.dataset.lastReadId = String(id);
-    send({ type: "read", payload: { message_id: id } });
+    if (readTimer) return;
+    readTimer = setTimeout(() => {
+      readTimer = null;
+      const id = lastSeenId();
+      if (!id || document.hidden || id <= Number(room.dataset.lastReadId)) return;
+      if (send({ type: "read", payload: { message_id: id } })) room.dataset.lastReadId = String(id);
+    }, 1000);
   }
 
   function send(frame) {
