@@ -6,7 +6,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
-from enrollments.signals import course_completed, enrollment_started
+from enrollments.signals import course_completed, enrollment_changed
 
 from .services.certificates import certificate_issue_if_earned, certificates_issue_for_course
 from .services.gradebook import course_grades_refresh, quiz_grade_changed
@@ -25,10 +25,13 @@ def gradebook_on_grade(sender: Any, attempt_id: int, **kwargs: Any) -> None:
     quiz_grade_changed(attempt_id=attempt_id)
 
 
-@receiver(enrollment_started)
-def gradebook_on_enrollment(sender: Any, enrollment: Any, **kwargs: Any) -> None:
+@receiver(enrollment_changed)
+def gradebook_on_enrollment(
+    sender: Any, user_id: int, course_id: int, active: bool, **kwargs: Any
+) -> None:
     """A new learner has a row in the gradebook at once (missing work counts for them too)."""
-    course_grades_refresh(course_id=enrollment.course_id, student_id=enrollment.user_id)
+    if active:
+        course_grades_refresh(course_id=course_id, student_id=user_id)
 
 
 @receiver(course_grade_changed)

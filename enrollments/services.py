@@ -17,7 +17,7 @@ from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
-from enrollments.signals import course_completed, enrollment_started
+from enrollments.signals import course_completed, enrollment_changed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -54,6 +54,26 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
         )
 
 
+def _announce_change(enrollment: Enrollment, *, active: bool) -> None:
+    user_id, course_id = enrollment.user_id, enrollment.course_id
+
+    def send() -> None:
+        results = enrollment_changed.send_robust(
+            sender=Enrollment, user_id=user_id, course_id=course_id, active=active
+        )
+        for receiver, result in results:
+            if isinstance(result, Exception):
+                logger.error(
+                    "enrollment_changed receiver %r failed for user %s in course %s",
+                    receiver,
+                    user_id,
+                    course_id,
+                    exc_info=result,
+                )
+
+    transaction.on_commit(send)
+
+
 @transaction.atomic
 def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enrollment:
     """Enroll ``user`` in ``course``; idempotent.
@@ -79,7 +99,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         existing.full_clean()
         existing.save(update_fields=["status", "cancelled_at"])
         course_enrollment_count_change(course_id=course.pk, delta=+1)
-        transaction.on_commit(lambda: _send_enrollment_started(existing.pk))
+        _announce_change(existing, active=True)
         return existing
     _check_can_enroll(user=user, course=course, source=source)
     enrollment = Enrollment(user=user, course=course, source=source)
@@ -91,7 +111,7 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         # A concurrent request enrolled the same user first: answer with its enrollment.
         return Enrollment.objects.get(user=user, course=course)
     course_enrollment_count_change(course_id=course.pk, delta=+1)
-    transaction.on_commit(lambda: _send_enrollment_started(enrollment.pk))
+    _announce_change(enrollment, active=True)
     logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
     return enrollment
 
@@ -106,6 +126,7 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
     course_enrollment_count_change(course_id=locked.course_id, delta=-1)
+    _announce_change(locked, active=False)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at
     return locked
 
@@ -204,10 +225,6 @@ def _send_robust(signal: Any, name: str, enrollment: Enrollment) -> None:
                 enrollment.pk,
                 exc_info=result,
             )
-
-
-def _send_enrollment_started(enrollment_id: int) -> None:
-    _send_robust(enrollment_started, "enrollment_started", Enrollment.objects.get(pk=enrollment_id))
 
 
 def _send_course_completed(enrollment_id: int) -> None:

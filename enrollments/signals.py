@@ -5,13 +5,14 @@ course has committed, with ``sender=Enrollment`` and ``enrollment=<Enrollment>``
 (status ``completed``, ``completed_at`` set). Certificates, assessments and analytics
 connect to it; a receiver that fails does not undo the completion.
 
-``enrollment_started`` is sent after the transaction that enrolled a user (or brought a
-cancelled enrollment back) has committed, with ``sender=Enrollment`` and
-``enrollment=<Enrollment>``; assessments gives the new learner a gradebook row. A receiver
-that fails does not undo the enrollment.
+``enrollment_changed`` is sent after the transaction commits whenever a user starts or stops
+being an active student of a course (enrolled, re-enrolled, unenrolled), with
+``sender=Enrollment``, ``user_id=<int>``, ``course_id=<int>`` and ``active=<bool>``. The
+community app keeps the course group's members in step with it; assessments gives a new
+learner a gradebook row. A receiver that fails is logged and does not undo the enrollment.
 """
 
 from django.dispatch import Signal
 
 course_completed = Signal()
-enrollment_started = Signal()
+enrollment_changed = Signal()

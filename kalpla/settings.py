@@ -202,6 +202,10 @@ KALPLA_WS_AUTH_TIMEOUT = 5.0
 # Dockerfile and docker-compose.yml); consumers answer frames over their own JSON limit
 # (kalpla.consumers.MAX_FRAME_CHARS) with an error frame.
 KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
+# Chat frames a user may send in 10 seconds, in one room and across all rooms (then an error
+# frame, code rate_limited).
+KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)
+KALPLA_CHAT_FRAMES_PER_USER = env.int("KALPLA_CHAT_FRAMES_PER_USER", default=60)
 
 # Sessions are read from the cache and kept in the database (a cache miss reads the row).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

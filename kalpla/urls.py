@@ -55,6 +55,7 @@ urlpatterns = [
     path("courses/", include((courses_site, courses_urls.app_name))),
     path("learning/", include("enrollments.urls")),
     path("moderation/", include("community.urls")),
+    path("chat/", include("community.urls_chat")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),

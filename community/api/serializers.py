@@ -1,7 +1,10 @@
 from typing import Any
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.api.serializers import UserSummaryOut
+from community.selectors.chat import MAX_ID
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
 
@@ -77,3 +80,125 @@ def moderation_row_data(row: dict[str, Any]) -> dict[str, Any]:
             "author": _person(target.author),
         },
     }
+
+
+class ReactionSummaryOut(serializers.Serializer):
+    emoji = serializers.CharField()
+    count = serializers.IntegerField()
+    user_ids = serializers.ListField(child=serializers.IntegerField())
+
+
+class MessageOut(serializers.Serializer):
+    """A chat message as every WebSocket frame and the history endpoint carry it.
+
+    A deleted message keeps its place (id, seq) as a tombstone: ``deleted`` true, no text.
+    """
+
+    id = serializers.IntegerField()
+    room_id = serializers.IntegerField()
+    seq = serializers.IntegerField(help_text="Position in the room: 1, 2, 3... without gaps.")
+    client_id = serializers.SerializerMethodField(
+        help_text="The sender's client id (echoed to the sender's other devices)."
+    )
+    author = UserSummaryOut()
+    parent_id = serializers.IntegerField(allow_null=True, help_text="The thread's first message.")
+    body = serializers.SerializerMethodField(help_text="Markdown source (empty when deleted).")
+    body_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the body.")
+    created_at = serializers.DateTimeField()
+    edited_at = serializers.DateTimeField(allow_null=True)
+    deleted = serializers.BooleanField(source="is_deleted")
+    reactions = serializers.SerializerMethodField()
+
+    def get_client_id(self, message: Any) -> str:
+        return str(message.client_id)
+
+    def get_body(self, message: Any) -> str:
+        return "" if message.is_deleted else str(message.body)
+
+    def get_body_html(self, message: Any) -> str:
+        return "" if message.is_deleted else str(message.body_html)
+
+    @extend_schema_field(ReactionSummaryOut(many=True))
+    def get_reactions(self, message: Any) -> list[dict[str, Any]]:
+        grouped: dict[str, list[int]] = {}
+        for reaction in message.reactions.all():
+            grouped.setdefault(reaction.emoji, []).append(reaction.user_id)
+        return [
+            {"emoji": emoji, "count": len(users), "user_ids": sorted(users)}
+            for emoji, users in grouped.items()
+        ]
+
+
+class ChatGroupSummaryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=["course", "topic"])
+
+
+class ChatChannelOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    topic = serializers.CharField(allow_blank=True)
+    group = ChatGroupSummaryOut()
+
+
+class RoomOut(serializers.Serializer):
+    """One of my rooms with my read state (``unread``: others' messages after my last read)."""
+
+    id = serializers.IntegerField(source="room_id")
+    kind = serializers.ChoiceField(source="room.kind", choices=["channel", "direct"])
+    title = serializers.CharField()
+    channel = ChatChannelOut(source="room.channel", allow_null=True)
+    members = UserSummaryOut(
+        many=True, help_text="A conversation's people (empty for channels: see the group)."
+    )
+    unread = serializers.IntegerField()
+    last_read_id = serializers.IntegerField()
+    last_seq = serializers.IntegerField(source="room.last_seq")
+    last_message_at = serializers.DateTimeField(source="room.last_message_at", allow_null=True)
+    socket_url = serializers.CharField(help_text="The room's WebSocket path.")
+
+
+class MessageSendIn(InputSerializer):
+    body = StrictCharField(max_length=4000, help_text="Markdown, up to 4000 characters.")
+    client_id = StrictCharField(
+        max_length=64, required=False, allow_blank=True, default="",
+        help_text="Your id for this message: sending it again returns the stored one. The "
+        "`Idempotency-Key` header does the same.",
+    )  # fmt: skip
+    parent_id = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=MAX_ID,
+        help_text="Reply in this message's thread.",
+    )  # fmt: skip
+
+
+class MessageEditIn(InputSerializer):
+    body = StrictCharField(max_length=4000)
+
+
+class RoomReadIn(InputSerializer):
+    message_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, help_text="The last message read (never moves back)."
+    )
+
+
+class RoomReadOut(serializers.Serializer):
+    room_id = serializers.IntegerField()
+    last_read_id = serializers.IntegerField()
+    unread = serializers.IntegerField()
+
+
+class DirectStartIn(InputSerializer):
+    user_ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), min_length=1, max_length=9,
+        help_text="The people to write to (1 for a 1:1, up to 9).",
+    )  # fmt: skip
+
+
+class BlockIn(InputSerializer):
+    user_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
+
+
+class BlockOut(serializers.Serializer):
+    user = UserSummaryOut(source="blocked")
+    created_at = serializers.DateTimeField()

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from community.api import views
+from community.api import views, views_chat
 
 urlpatterns: list[URLPattern] = [
     path("moderation/items/", views.ModerationQueueApi.as_view(), name="moderation-items"),
@@ -9,4 +9,15 @@ urlpatterns: list[URLPattern] = [
         views.ModerationDecideApi.as_view(),
         name="moderation-item-decide",
     ),
+    path("chat/rooms/", views_chat.RoomListApi.as_view(), name="chat-rooms"),
+    path("chat/rooms/direct/", views_chat.DirectStartApi.as_view(), name="chat-direct-start"),
+    path(
+        "chat/rooms/<int:room_id>/messages/",
+        views_chat.RoomMessagesApi.as_view(),
+        name="chat-room-messages",
+    ),
+    path("chat/rooms/<int:room_id>/read/", views_chat.RoomReadApi.as_view(), name="chat-room-read"),
+    path("chat/messages/<int:message_id>/", views_chat.MessageApi.as_view(), name="chat-message"),
+    path("me/blocks/", views_chat.BlockListApi.as_view(), name="me-blocks"),
+    path("me/blocks/<int:user_id>/", views_chat.BlockApi.as_view(), name="me-block"),
 ]

@@ -20,6 +20,7 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
+from community.models import Channel, Group, GroupMembership, Message, Room, RoomMember
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from jobs.models import ProcessingJob
@@ -31,6 +32,7 @@ MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
+    Group, GroupMembership, Channel, Room, RoomMember, Message,
 )  # fmt: skip
 
 
@@ -202,3 +204,15 @@ def test_seed_demo_quizzes_every_kind_a_graded_attempt_and_answers_to_grade(djan
     assert earned.badge.course.slug == "git-and-github" and earned.badge.image
     assert earned.evidence_url.endswith(f"/certificates/{certificate.code}/")
     assert awards.get(badge__trigger="manual").awarded_by.email == "mentor@example.com"
+
+
+def test_seed_demo_chat_has_a_course_group_and_a_student_mentor_conversation(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    mentor = django_user_model.objects.get(email="mentor@example.com")
+    group = Group.objects.get(course__slug="python-basics")
+    assert set(group.channels.values_list("slug", flat=True)) == {"general", "homework"}
+    assert Message.objects.filter(room__channel__group=group).count() >= 3
+    dm = Room.objects.get(kind="direct", members__user=student)
+    assert set(dm.members.values_list("user_id", flat=True)) == {student.pk, mentor.pk}
+    assert dm.messages.count() == 2

@@ -20,6 +20,8 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from community.services.groups import course_group_sync
+from community.services.messages import message_send
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -93,6 +95,9 @@ def world(db) -> World:
     # a badge of the course, awarded to student A
     badge = BadgeClassFactory(course=course, trigger="manual")
     award = BadgeAwardFactory(badge=badge, recipient=student_a)
+    # the course group's general room (student A and the mentor) and student A's message
+    chat_room = course_group_sync(course_id=course.pk).channels.get().room
+    chat_message, _created = message_send(room=chat_room, author=student_a, body="Hello")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -119,6 +124,9 @@ def world(db) -> World:
             "quiz_lesson_id": quiz.lesson_id,
             "assignment_lesson_id": assignment_lesson.pk,
             "submission_id": submission.pk,
+            "room_id": chat_room.pk,
+            "message_id": chat_message.pk,
+            "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,

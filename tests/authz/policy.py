@@ -327,6 +327,18 @@ POLICY: dict[str, Rule] = {
     "api:lesson-complete": act("login ok 403 403 403 403 403"),
     "api:course-enroll": act("login ok ok ok ok ok ok"),
     "api:me-enrollments": get("login ok ok ok ok ok ok"),
+    # --- chat: the course group's room (student A and the mentor); student A's message --------
+    "chat:rooms": get("login ok ok ok ok ok ok"),
+    "chat:room": get("login ok 404 ok 404 404 404"),
+    "chat:send": post("login ok 404 ok 404 404 404"),
+    "api:chat-rooms": get("login ok ok ok ok ok ok"),
+    "api:chat-direct-start": post("login ok ok ok ok ok ok"),
+    # members only; outsiders are not told the room exists (404), staff included
+    "api:chat-room-messages": get("login ok 404 ok 404 404 404"),
+    "api:chat-room-read": post("login ok 404 ok 404 404 404"),
+    "api:chat-message": patch("login ok 404 ok 404 404 404"),
+    "api:me-blocks": get("login ok ok ok ok ok ok"),
+    "api:me-block": delete("login ok ok ok ok ok ok"),
     "api:moderation-items": get("login 403 403 403 403 ok ok"),
     "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
     # --- quizzes (assessments): the quiz lesson of the mentor's course; student A's open attempt
@@ -436,4 +448,6 @@ POLICY: dict[str, Rule] = {
 WEBSOCKET_POLICY: dict[str, str] = {
     "ws:ws/me/": "4401 ok ok ok ok ok ok",
     "ws:ws/notifications/": "4401 ok ok ok ok ok ok",
+    # a room whose only member is the student A socket's user (test_matrix.WS_ROOM)
+    "ws:ws/chat/<int:room_id>/": "4401 ok 4403 4403 4403 4403 4403",
 }

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
 
 from accounts.tests.factories import UserFactory
+from community.services.groups import group_create
 from kalpla.asgi import application
 from tests.authz.conftest import ROLES, World, role_client
 from tests.authz.patterns import Pattern, url_patterns, websocket_patterns
@@ -175,10 +176,23 @@ def _ws_cookies() -> dict[str, bytes]:
     cookies = {}
     for role in ROLES[1:]:
         client = Client()
-        client.force_login(UserFactory(roles=WS_ROLES[role], is_staff=role == "staff"))
+        user = UserFactory(roles=WS_ROLES[role], is_staff=role == "staff")
+        client.force_login(user)
         value = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookies[role] = f"{settings.SESSION_COOKIE_NAME}={value}".encode()
+        if role == "student_a":
+            cookies["room_id"] = str(_ws_room(user)).encode()
     return cookies
+
+
+def _ws_room(member) -> int:
+    """A chat room whose only member is ``member`` (the chat socket's ``room_id``)."""
+    group = group_create(name="Matrix", owner=member)
+    return group.channels.get().room_id
+
+
+def _ws_path(route: str, cookies: dict[str, bytes]) -> str:
+    return "/" + route.replace("<int:room_id>", cookies["room_id"].decode())
 
 
 async def _ws_outcome(path: str, cookie: bytes | None) -> str:
@@ -205,7 +219,7 @@ async def test_websocket_matrix(settings):
     for pattern in websocket_patterns():
         want = dict(zip(ROLES, WEBSOCKET_POLICY[pattern.key].split(), strict=True))
         for role in ROLES:
-            got = await _ws_outcome("/" + pattern.route, cookies.get(role))
+            got = await _ws_outcome(_ws_path(pattern.route, cookies), cookies.get(role))
             if got != want[role]:
                 wrong.append(f"/{pattern.route} as {role}: expected {want[role]}, got {got}")
     assert not wrong, "WebSocket outcomes differ from tests/authz/policy.py:\n" + "\n".join(wrong)

@@ -1,0 +1,319 @@
+"""/ws/chat/<room_id>/: one chat room, live (the protocol is in the README, "Chat").
+
+Only the room's members may join (4403 otherwise, and 4403 the moment they lose the room).
+Writes go through the same services as the HTTP API, so a message is stored before anyone
+hears of it. A client that reconnects passes the id of the last message it saw
+(``?last_seen_id=`` or a ``resume`` frame) and gets what it missed, in order, before live
+frames; live frames it already got in the replay are not sent twice.
+
+Every client frame is checked before it is acted on: its shape (``FRAME_SCHEMAS``), its size
+(``KalplaConsumer``) and a rate per user in the room and per user across rooms; a bad frame
+gets an error frame back and the socket stays open.
+"""
+
+import logging
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qs
+
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+from django.conf import settings
+from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
+
+from community import live
+from community.realtime import member_group, room_group
+from community.selectors.chat import (
+    MAX_ID,
+    message_get,
+    messages_after,
+    room_is_member,
+    room_membership_get,
+    room_unread,
+)
+from community.services.messages import (
+    message_data,
+    message_delete,
+    message_edit,
+    message_send,
+    reaction_set,
+    room_mark_read,
+)
+from kalpla.consumers import CLOSE_FORBIDDEN, KalplaConsumer
+from kalpla.exceptions import ApplicationError, NotFound
+from kalpla.realtime import frame
+
+logger = logging.getLogger(__name__)
+
+RATE_WINDOW = 10  # seconds
+CLOSE_RESTARTING = 1012  # RFC 6455 "service restart": reconnect with backoff
+
+# Frame type -> payload fields: name -> (type, required, longest string).
+FRAME_SCHEMAS: dict[str, dict[str, tuple[type, bool, int]]] = {
+    "send": {
+        "body": (str, True, 4000),
+        "client_id": (str, False, 64),
+        "parent_id": (int, False, 0),
+    },
+    "edit": {"message_id": (int, True, 0), "body": (str, True, 4000)},
+    "delete": {"message_id": (int, True, 0)},
+    "react": {"message_id": (int, True, 0), "emoji": (str, True, 32), "on": (bool, False, 0)},
+    "typing": {},
+    "read": {"message_id": (int, True, 0)},
+    "resume": {"last_seen_id": (int, True, 0)},
+    "heartbeat": {},
+}
+
+
+def _schema_error(content: dict[str, Any]) -> str | None:
+    """Why the frame does not fit its type's schema (None when it does)."""
+    schema = FRAME_SCHEMAS.get(content["type"])
+    if schema is None:
+        return f"Unknown frame type {content['type']!r}."
+    frame_id = content.get("id")
+    if frame_id is not None and not (isinstance(frame_id, str) and len(frame_id) <= 64):
+        return "id must be a string of at most 64 characters."
+    payload = content.get("payload", {})
+    if not isinstance(payload, dict):
+        return "payload must be an object."
+    for name in payload.keys() - schema.keys():
+        return f"payload.{name} is not a field of {content['type']}."
+    for name, (kind, required, longest) in schema.items():
+        if name not in payload:
+            if required:
+                return f"payload.{name} is required."
+            continue
+        value = payload[name]
+        # bool is an int in Python: a message id must not be true.
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            return f"payload.{name} must be {kind.__name__.replace('str', 'a string')}."
+        if isinstance(value, str) and len(value) > longest:
+            return f"payload.{name} is at most {longest} characters."
+        if isinstance(value, int) and not 0 <= value <= MAX_ID:
+            return f"payload.{name} must be an id (0 to {MAX_ID})."
+    return None
+
+
+class ChatConsumer(KalplaConsumer):
+    room_id: int = 0
+    replayed_up_to: int = 0
+
+    async def authorise(self) -> bool:
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        return bool(
+            await database_sync_to_async(room_is_member)(room_id=self.room_id, user_id=self.user.pk)
+        )
+
+    async def groups_for(self) -> list[str]:
+        return [room_group(self.room_id), member_group(self.user.pk)]
+
+    async def ready(self) -> None:
+        try:
+            await self._presence_touch()
+            await self._presence_broadcast()
+        except (RedisError, OSError):
+            logger.exception("chat presence failed on Redis")
+            await self.close(code=CLOSE_RESTARTING)
+            return
+        query = parse_qs(self.scope.get("query_string", b"").decode())
+        last_seen = (query.get("last_seen_id") or [""])[0]
+        if last_seen.isdigit():
+            await self._replay(int(last_seen), frame_id=None)
+
+    async def disconnect(self, code: int) -> None:
+        if self.user is not None and self.room_id and getattr(self, "joined", None):
+            try:
+                await sync_to_async(live.presence_leave, thread_sensitive=False)(
+                    room_id=self.room_id, user_id=self.user.pk, socket=self.channel_name
+                )
+                await self._presence_broadcast()
+            except Exception:
+                logger.exception("chat presence leave failed")
+        await super().disconnect(code)
+
+    # --- server events --------------------------------------------------------------------
+
+    async def realtime_event(self, message: dict[str, Any]) -> None:
+        event = message["event"]
+        payload = event.get("payload") or {}
+        if event.get("type") == "room.removed":
+            if payload.get("room_id") == self.room_id:
+                await self.send_json(event)
+                await self.close(code=CLOSE_FORBIDDEN)
+            return  # another room's socket of the same user
+        if event.get("type") == "message.new":
+            sent = payload.get("message") or {}
+            if sent.get("id", 0) <= self.replayed_up_to:
+                return  # already sent in the catch-up
+        await self.send_json(event)
+
+    # --- client frames --------------------------------------------------------------------
+
+    async def handle_frame(self, content: dict[str, Any]) -> None:
+        frame_id = content.get("id")
+        problem = _schema_error(content)
+        if problem is not None:
+            code = "unknown_type" if content["type"] not in FRAME_SCHEMAS else "invalid_frame"
+            await self.send_error(code=code, message=problem, id=frame_id)
+            return
+        if content["type"] != "heartbeat" and not await self._within_rate():
+            await self.send_error(
+                code="rate_limited",
+                message="Too many frames: wait a few seconds and send again.",
+                id=frame_id,
+            )
+            return
+        handler: Callable[[Any, dict[str, Any]], Any] = getattr(self, "frame_" + content["type"])
+        try:
+            await handler(frame_id, content.get("payload") or {})
+        except ApplicationError as error:
+            await self.send_error(code=error.code, message=str(error.message), id=frame_id)
+        except (RedisError, OSError):
+            # Redis (layer, presence, limits) is down: clients reconnect with backoff.
+            logger.exception("chat frame failed on Redis")
+            await self.close(code=CLOSE_RESTARTING)
+
+    async def _ack(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        await self.send_json({"type": "ack", "id": frame_id, "payload": payload})
+
+    async def frame_send(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        data, created = await self._send(
+            body=payload["body"],
+            client_id=payload.get("client_id") or frame_id or "",
+            parent_id=payload.get("parent_id"),
+        )
+        await self._ack(frame_id, {"message": data, "duplicate": not created})
+
+    async def frame_edit(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        data = await self._on_message(
+            payload["message_id"],
+            lambda m: message_edit(message=m, user=self.user, body=payload["body"]),
+        )
+        await self._ack(frame_id, {"message": data})
+
+    async def frame_delete(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        data = await self._on_message(
+            payload["message_id"], lambda m: message_delete(message=m, user=self.user)
+        )
+        await self._ack(frame_id, {"message": data})
+
+    async def frame_react(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        on = payload.get("on", True)
+        data = await self._on_message(
+            payload["message_id"],
+            lambda m: reaction_set(message=m, user=self.user, emoji=payload["emoji"], on=on),
+        )
+        await self._ack(frame_id, {"message": data})
+
+    async def frame_typing(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        event = frame(
+            type="typing",
+            payload={
+                "room_id": self.room_id,
+                "user": {"id": self.user.pk, "name": self.user.display_name},
+            },
+        )
+        await self.channel_layer.group_send(
+            room_group(self.room_id), {"type": "realtime.event", "event": event}
+        )
+
+    async def frame_read(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        await self._ack(frame_id, await self._mark_read(payload["message_id"]))
+
+    async def frame_resume(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        await self._replay(payload["last_seen_id"], frame_id=frame_id)
+
+    async def frame_heartbeat(self, frame_id: Any, payload: dict[str, Any]) -> None:
+        await self._presence_touch()
+        online = await self._online()
+        await self._ack(frame_id, {"room_id": self.room_id, "online": online})
+
+    # --- helpers --------------------------------------------------------------------------
+
+    async def _replay(self, last_seen_id: int, *, frame_id: Any) -> None:
+        """Send the messages after ``last_seen_id`` (as ``message.new`` frames marked
+        ``replay``), then ``resume.done``; live frames queue behind this on the socket."""
+        rows, last_seq, more = await self._missed(last_seen_id)
+        for data in rows:
+            await self.send_json(
+                frame(type="message.new", payload={"message": data, "replay": True})
+            )
+            self.replayed_up_to = max(self.replayed_up_to, data["id"])
+        await self.send_json(
+            {
+                "type": "resume.done",
+                "id": frame_id or frame(type="resume.done", payload={})["id"],
+                "payload": {
+                    "room_id": self.room_id,
+                    "count": len(rows),
+                    "last_seq": last_seq,
+                    "more": more,
+                },
+            }
+        )
+
+    @database_sync_to_async
+    def _missed(self, last_seen_id: int) -> tuple[list[dict[str, Any]], int, bool]:
+        messages = messages_after(room_id=self.room_id, after_id=last_seen_id)
+        member = room_membership_get(room_id=self.room_id, user=self.user)
+        rows = [message_data(m) for m in messages]
+        more = bool(rows) and rows[-1]["seq"] < member.room.last_seq
+        return rows, member.room.last_seq, more
+
+    @database_sync_to_async
+    def _send(self, *, body: str, client_id: str, parent_id: int | None) -> tuple[dict, bool]:
+        member = room_membership_get(room_id=self.room_id, user=self.user)
+        message, created = message_send(
+            room=member.room,
+            author=self.user,
+            body=body,
+            client_id=client_id,
+            parent_id=parent_id,
+        )
+        return message_data(message), created
+
+    @database_sync_to_async
+    def _on_message(self, message_id: int, act: Callable[[Any], Any]) -> dict[str, Any]:
+        message = message_get(message_id=message_id, user=self.user)
+        if message.room_id != self.room_id:
+            raise NotFound(_("No such message in this room."), code="message_not_found")
+        act(message)
+        return message_data(message_get(message_id=message_id, user=self.user))
+
+    @database_sync_to_async
+    def _mark_read(self, message_id: int) -> dict[str, Any]:
+        member = room_membership_get(room_id=self.room_id, user=self.user)
+        member = room_mark_read(member=member, message_id=message_id)
+        unread = room_unread(member=member)
+        return {"room_id": self.room_id, "last_read_id": member.last_read_id, "unread": unread}
+
+    async def _within_rate(self) -> bool:
+        allow = sync_to_async(live.rate_allow, thread_sensitive=False)
+        in_room = await allow(
+            scope=f"{self.user.pk}:{self.room_id}",
+            limit=settings.KALPLA_CHAT_FRAMES_PER_ROOM,
+            window=RATE_WINDOW,
+        )
+        overall = await allow(
+            scope=f"{self.user.pk}", limit=settings.KALPLA_CHAT_FRAMES_PER_USER, window=RATE_WINDOW
+        )
+        return in_room and overall
+
+    async def _presence_touch(self) -> None:
+        await sync_to_async(live.presence_touch, thread_sensitive=False)(
+            room_id=self.room_id, user_id=self.user.pk, socket=self.channel_name
+        )
+
+    async def _online(self) -> list[int]:
+        return list(
+            await sync_to_async(live.presence_online, thread_sensitive=False)(room_id=self.room_id)
+        )
+
+    async def _presence_broadcast(self) -> None:
+        event = frame(
+            type="presence", payload={"room_id": self.room_id, "online": await self._online()}
+        )
+        await self.channel_layer.group_send(
+            room_group(self.room_id), {"type": "realtime.event", "event": event}
+        )

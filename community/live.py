@@ -1,0 +1,82 @@
+"""The chat's short-lived shared state in Redis: presence per room and frame rate limits.
+
+Kept in Redis, not process memory, so every server process sees the same answer: a member
+connected to one process is online for a member connected to another. Without Redis (a
+laptop without ``REDIS_URL``) the state lives in this process, which is right for the one
+development server.
+"""
+
+import threading
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from kalpla.cache import redis_client
+
+# A socket is online while it sent a heartbeat within this many seconds; clients beat every
+# PRESENCE_HEARTBEAT seconds (README, Chat).
+PRESENCE_TTL = 60
+PRESENCE_HEARTBEAT = 20
+
+_local_lock = threading.Lock()
+_local_presence: dict[int, dict[str, tuple[int, float]]] = {}
+
+
+def _key(room_id: int) -> str:
+    return f"{settings.CACHE_KEY_PREFIX}:chat:presence:{room_id}"
+
+
+def presence_touch(*, room_id: int, user_id: int, socket: str) -> None:
+    """Mark the socket online for PRESENCE_TTL seconds (on connect and every heartbeat)."""
+    expires = time.time() + PRESENCE_TTL
+    member = f"{user_id}:{socket}"
+    if settings.REDIS_URL:
+        client = redis_client(settings.REDIS_URL)
+        with client.pipeline() as pipe:
+            pipe.zadd(_key(room_id), {member: expires})
+            pipe.expire(_key(room_id), PRESENCE_TTL * 2)
+            pipe.execute()
+        return
+    with _local_lock:
+        _local_presence.setdefault(room_id, {})[member] = (user_id, expires)
+
+
+def presence_leave(*, room_id: int, user_id: int, socket: str) -> None:
+    member = f"{user_id}:{socket}"
+    if settings.REDIS_URL:
+        redis_client(settings.REDIS_URL).zrem(_key(room_id), member)
+        return
+    with _local_lock:
+        _local_presence.get(room_id, {}).pop(member, None)
+
+
+def presence_online(*, room_id: int) -> list[int]:
+    """Ids of the users with at least one live socket in the room, ascending."""
+    now = time.time()
+    if settings.REDIS_URL:
+        client = redis_client(settings.REDIS_URL)
+        with client.pipeline() as pipe:
+            pipe.zremrangebyscore(_key(room_id), "-inf", now)
+            pipe.zrange(_key(room_id), 0, -1)
+            _, members = pipe.execute()
+        return sorted({int(m.split(b":", 1)[0]) for m in members})
+    with _local_lock:
+        sockets = _local_presence.get(room_id, {})
+        for member in [m for m, (_, exp) in sockets.items() if exp <= now]:
+            del sockets[member]
+        return sorted({user_id for user_id, _ in sockets.values()})
+
+
+def rate_allow(*, scope: str, limit: int, window: int) -> bool:
+    """Whether one more event fits in ``scope``'s window: the window opens with its first
+    event and lasts ``window`` seconds (the cache entry's expiry), shared by every process."""
+    key = f"chat:rate:{scope}"
+    if cache.add(key, 1, timeout=window):
+        return limit >= 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr: a new window
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count <= limit

@@ -1,0 +1,26 @@
+"""The chat's channel-layer groups and the events its services publish (on commit).
+
+Every socket of a room is in ``chat_room_<room id>``; every chat socket of a user is also
+in ``chat_member_<user id>``, where the membership services send a kick when the user loses
+a room, so their open sockets there close with 4403 whatever server process holds them.
+"""
+
+from typing import Any
+
+from kalpla.realtime import realtime_publish
+
+
+def room_group(room_id: int) -> str:
+    return f"chat_room_{room_id}"
+
+
+def member_group(user_id: int) -> str:
+    return f"chat_member_{user_id}"
+
+
+def room_publish(*, room_id: int, type: str, payload: dict[str, Any]) -> None:
+    realtime_publish(group=room_group(room_id), type=type, payload=payload)
+
+
+def kick_publish(*, user_id: int, room_id: int) -> None:
+    realtime_publish(group=member_group(user_id), type="room.removed", payload={"room_id": room_id})

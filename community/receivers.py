@@ -1,0 +1,26 @@
+"""What the community app does when lower apps report changes: the course groups follow
+courses (made with the course) and enrollments (members come and go)."""
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from community.services.groups import course_group_member_sync, course_group_sync
+from enrollments.signals import enrollment_changed
+
+
+@receiver(enrollment_changed, dispatch_uid="community.course_group.enrollment_changed")
+def _enrollment_changed(sender: Any, user_id: int, course_id: int, **kwargs: Any) -> None:
+    # Sent after commit by the enrollments app.
+    course_group_member_sync(course_id=course_id, user_id=user_id)
+
+
+# "courses.Course" by label: the model signal without importing another app's models.
+@receiver(post_save, sender="courses.Course", dispatch_uid="community.course_group.created")
+def _course_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
+    if created and not kwargs.get("raw"):
+        course_id = instance.pk
+        # After commit: the course's first instructor is added after the course is saved.
+        transaction.on_commit(lambda: course_group_sync(course_id=course_id))

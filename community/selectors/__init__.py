@@ -1,0 +1,17 @@
+"""Reads of the community app: querysets with the joins their callers need, by subdomain."""
+
+from community.selectors.moderation import (
+    QUEUE_STATUSES,
+    moderation_item_get,
+    moderation_pending_total,
+    moderation_queue,
+    moderation_queue_rows,
+)
+
+__all__ = [
+    "QUEUE_STATUSES",
+    "moderation_item_get",
+    "moderation_pending_total",
+    "moderation_queue",
+    "moderation_queue_rows",
+]

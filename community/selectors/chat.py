@@ -1,0 +1,164 @@
+"""Reads of the chat: rooms with unread counts, a room's history, the missed messages.
+
+Every list is a fixed number of queries whatever the number of rooms, messages, reactions
+and members (guarded by the query-count tests).
+"""
+
+from typing import Any
+
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from community.models import Block, Channel, GroupMembership, Message, Reaction, Room, RoomMember
+from kalpla.exceptions import NotFound
+
+HISTORY_PAGE = 50
+CATCH_UP_LIMIT = 500
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id from a URL or frame matches nothing
+
+
+def _messages() -> QuerySet[Message]:
+    return Message.objects.select_related("author").prefetch_related(
+        Prefetch("reactions", queryset=Reaction.objects.order_by("id"))
+    )
+
+
+def room_membership_get(*, room_id: int, user: Any) -> RoomMember:
+    """The user's read state in the room with the room (and its channel, group); NotFound
+    when the room does not exist or the user may not read it (outsiders must not learn
+    which rooms exist)."""
+    member = (
+        RoomMember.objects.select_related("room", "room__channel", "room__channel__group")
+        .filter(room_id=room_id, user_id=user.pk)
+        .first()
+        if 0 < room_id <= MAX_ID
+        else None
+    )
+    if member is None:
+        raise NotFound(_("No such room."), code="room_not_found")
+    return member
+
+
+def room_is_member(*, room_id: int, user_id: int) -> bool:
+    if not 0 < room_id <= MAX_ID:
+        return False
+    return RoomMember.objects.filter(room_id=room_id, user_id=user_id).exists()
+
+
+def room_member_ids(*, room_id: int) -> list[int]:
+    return list(
+        RoomMember.objects.filter(room_id=room_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+
+
+def room_list(*, user: Any) -> QuerySet[RoomMember]:
+    """The user's rooms, most recent activity first, each with ``unread`` (messages of
+    others after the last one read, tombstones not counted) and the room's channel and
+    group; direct rooms carry their members (prefetched)."""
+    unread = (
+        Message.objects.filter(room_id=OuterRef("room_id"), id__gt=OuterRef("last_read_id"))
+        .exclude(author_id=user.pk)
+        .filter(deleted_at__isnull=True)
+        .order_by()
+        .values("room_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        RoomMember.objects.filter(user_id=user.pk)
+        .select_related("room", "room__channel", "room__channel__group")
+        .prefetch_related(
+            Prefetch(
+                "room__members",
+                # only conversations' people: a course channel may have thousands
+                queryset=RoomMember.objects.filter(room__kind=Room.Kind.DIRECT)
+                .select_related("user")
+                .order_by("user_id"),
+                to_attr="all_members",
+            )
+        )
+        .annotate(unread=Subquery(unread))
+        .order_by(F("room__last_message_at").desc(nulls_last=True), "-room_id")
+    )
+
+
+def room_unread(*, member: RoomMember) -> int:
+    """Others' messages after the member's last read one (tombstones not counted)."""
+    return (
+        Message.objects.filter(room_id=member.room_id, id__gt=member.last_read_id)
+        .exclude(author_id=member.user_id)
+        .filter(deleted_at__isnull=True)
+        .count()
+    )
+
+
+def room_title(member: RoomMember, *, viewer_id: int) -> str:
+    """``#general · Python basics`` for a channel; the other people's names for a DM."""
+    room = member.room
+    if room.kind == Room.Kind.CHANNEL:
+        channel: Channel = room.channel
+        return f"#{channel.name} · {channel.group.name}"
+    members = getattr(room, "all_members", None)
+    if members is None:
+        members = list(room.members.select_related("user").order_by("user_id"))
+    names = [m.user.display_name for m in members if m.user_id != viewer_id]
+    return ", ".join(names) or str(member.user.display_name)
+
+
+def message_history(*, room_id: int) -> QuerySet[Message]:
+    """The room's messages, newest first (paginate with a cursor)."""
+    return _messages().filter(room_id=room_id).order_by("-id")
+
+
+def messages_after(*, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
+    """What a reconnecting client missed: messages after ``after_id`` in room order."""
+    return list(_messages().filter(room_id=room_id, id__gt=after_id).order_by("id")[:limit])
+
+
+def message_get(*, message_id: int, user: Any) -> Message:
+    """A message of a room the user may read (NotFound otherwise)."""
+    if not 0 < message_id <= MAX_ID:
+        raise NotFound(_("No such message."), code="message_not_found")
+    message = (
+        _messages()
+        .filter(pk=message_id, room__members__user_id=user.pk)
+        .select_related("room")
+        .first()
+    )
+    if message is None:
+        raise NotFound(_("No such message."), code="message_not_found")
+    return message
+
+
+def message_payload_get(*, message_id: int) -> Message:
+    return _messages().get(pk=message_id)
+
+
+def group_role(*, room: Room, user_id: int) -> str | None:
+    """The user's role in the group of a channel room (None for direct rooms)."""
+    channel = getattr(room, "channel", None) if room.kind == Room.Kind.CHANNEL else None
+    if channel is None:
+        return None
+    return (
+        GroupMembership.objects.filter(group_id=channel.group_id, user_id=user_id)
+        .values_list("role", flat=True)
+        .first()
+    )
+
+
+def users_share_a_group(*, user_id: int, other_id: int) -> bool:
+    mine = GroupMembership.objects.filter(user_id=user_id).values("group_id")
+    return GroupMembership.objects.filter(user_id=other_id, group_id__in=mine).exists()
+
+
+def blocked_either_way(*, user_id: int, other_ids: list[int]) -> bool:
+    return Block.objects.filter(
+        Q(blocker_id=user_id, blocked_id__in=other_ids)
+        | Q(blocked_id=user_id, blocker_id__in=other_ids)
+    ).exists()
+
+
+def block_list(*, user: Any) -> QuerySet[Block]:
+    return Block.objects.filter(blocker_id=user.pk).select_related("blocked").order_by("-id")

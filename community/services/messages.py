@@ -1,0 +1,189 @@
+"""Chat messages: send, edit, delete, react, mark read. The WebSocket and HTTP both call these.
+
+A message is saved before anyone hears of it: the room's live event goes out when the
+transaction commits (``realtime_publish``). Its ``seq`` is the room's next number, taken
+under the room row's lock, so concurrent senders get 1, 2, 3... without gaps or repeats, and
+ids grow with seq within a room. A send with a ``client_id`` the author already used in the
+room returns the stored message instead of storing it twice.
+"""
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from community.api.serializers import MessageOut
+from community.errors import field_error
+from community.models import Message, MessageEdit, Reaction, Room, RoomMember
+from community.policies import message_can_delete, message_can_edit, room_can_read
+from community.realtime import room_publish
+from community.selectors.chat import (
+    blocked_either_way,
+    group_role,
+    message_payload_get,
+    room_member_ids,
+)
+from courses.markdown import render_markdown
+from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
+
+MAX_BODY_CHARS = 4000
+MAX_CLIENT_ID_CHARS = 64
+MAX_EMOJI_CHARS = 32
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    """The message as frames and the history API show it (reactions prefetched or not)."""
+    return dict(MessageOut(message).data)
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise field_error("body", _("Write a message first."), code="empty")
+    if len(body) > MAX_BODY_CHARS:
+        raise field_error(
+            "body",
+            _("Messages are at most %(n)d characters.") % {"n": MAX_BODY_CHARS},
+            code="too_long",
+        )
+    return body
+
+
+def _require_member(*, room_id: int, user: Any) -> None:
+    is_member = RoomMember.objects.filter(room_id=room_id, user_id=user.pk).exists()
+    if not room_can_read(is_member=is_member):
+        raise NotFound(_("No such room."), code="room_not_found")
+
+
+def _publish(message: Message, type: str) -> None:
+    fresh = message_payload_get(message_id=message.pk)
+    room_publish(room_id=message.room_id, type=type, payload={"message": message_data(fresh)})
+
+
+@transaction.atomic
+def message_send(
+    *,
+    room: Room,
+    author: Any,
+    body: str,
+    client_id: str = "",
+    parent_id: int | None = None,
+) -> tuple[Message, bool]:
+    """Store a message in ``room`` and broadcast it on commit. Returns (message, created):
+    a repeated ``client_id`` gives back the message stored the first time, unchanged."""
+    client_id = (client_id or "").strip()
+    if len(client_id) > MAX_CLIENT_ID_CHARS:
+        raise field_error("client_id", _("At most 64 characters."), code="invalid")
+    _require_member(room_id=room.pk, user=author)
+    body = _clean_body(body)
+    _direct_not_blocked(room=room, author=author)
+    # The room's row lock serialises senders: seq numbers and the client id check are safe.
+    locked = Room.objects.select_for_update().get(pk=room.pk)
+    if client_id:
+        existing = Message.objects.filter(
+            room_id=room.pk, author_id=author.pk, client_id=client_id
+        ).first()
+        if existing is not None:
+            return existing, False
+    parent = None
+    if parent_id is not None:
+        parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
+        if parent is None:
+            raise NotFound(_("No such message in this room."), code="message_not_found")
+        # Threads are one level deep: a reply to a reply joins the first message's thread.
+        if parent.parent_id is not None:
+            parent = Message.objects.get(pk=parent.parent_id)
+    now = timezone.now()
+    locked.last_seq += 1
+    locked.last_message_at = now
+    locked.save(update_fields=["last_seq", "last_message_at"])
+    message = Message(
+        room=locked,
+        seq=locked.last_seq,
+        author=author,
+        client_id=client_id,
+        parent=parent,
+        body=body,
+        body_html=str(render_markdown(body, min_heading=4)),
+    )
+    message.full_clean(validate_constraints=False)
+    message.save()
+    # The sender has read their own message.
+    RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
+    _publish(message, "message.new")
+    return message, True
+
+
+def _direct_not_blocked(*, room: Room, author: Any) -> None:
+    if room.kind != Room.Kind.DIRECT:
+        return
+    others = [uid for uid in room_member_ids(room_id=room.pk) if uid != author.pk]
+    if len(others) == 1 and blocked_either_way(user_id=author.pk, other_ids=others):
+        raise PermissionDenied(_("You cannot send messages in this conversation."), code="blocked")
+
+
+@transaction.atomic
+def message_edit(*, message: Message, user: Any, body: str) -> Message:
+    """Change the text; the earlier text is kept (MessageEdit). Authors only."""
+    if not message_can_edit(user=user, author_id=message.author_id):
+        raise PermissionDenied(_("Only the author can edit a message."), code="not_author")
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.is_deleted:
+        raise ValidationError(_("A deleted message cannot be edited."), code="deleted")
+    body = _clean_body(body)
+    if body == locked.body:
+        return locked
+    MessageEdit.objects.create(message=locked, body=locked.body)
+    locked.body = body
+    locked.body_html = str(render_markdown(body, min_heading=4))
+    locked.edited_at = timezone.now()
+    locked.full_clean(validate_constraints=False)
+    locked.save(update_fields=["body", "body_html", "edited_at"])
+    _publish(locked, "message.edited")
+    return locked
+
+
+@transaction.atomic
+def message_delete(*, message: Message, user: Any) -> Message:
+    """Soft delete: the message stays as a tombstone in its place; idempotent."""
+    role = group_role(room=message.room, user_id=user.pk)
+    if not message_can_delete(user=user, author_id=message.author_id, group_role=role):
+        raise PermissionDenied(
+            _("Only the author or a moderator can delete a message."), code="not_author"
+        )
+    locked = Message.objects.select_for_update().get(pk=message.pk)
+    if locked.is_deleted:
+        return locked
+    locked.deleted_at = timezone.now()
+    locked.save(update_fields=["deleted_at"])
+    _publish(locked, "message.deleted")
+    return locked
+
+
+@transaction.atomic
+def reaction_set(*, message: Message, user: Any, emoji: str, on: bool = True) -> Message:
+    """Add (``on``) or take back the user's ``emoji`` on the message; idempotent."""
+    emoji = (emoji or "").strip()
+    if not emoji or len(emoji) > MAX_EMOJI_CHARS:
+        raise field_error("emoji", _("Pick one emoji."), code="invalid")
+    if message.is_deleted:
+        raise ValidationError(_("A deleted message cannot get reactions."), code="deleted")
+    if on:
+        Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
+    else:
+        Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
+    _publish(message, "message.reactions")
+    return message
+
+
+@transaction.atomic
+def room_mark_read(*, member: RoomMember, message_id: int) -> RoomMember:
+    """Move the member's read marker up to ``message_id`` (never back)."""
+    if not Message.objects.filter(pk=message_id, room_id=member.room_id).exists():
+        raise NotFound(_("No such message in this room."), code="message_not_found")
+    RoomMember.objects.filter(pk=member.pk, last_read_id__lt=message_id).update(
+        last_read_id=message_id
+    )
+    member.refresh_from_db(fields=["last_read_id"])
+    return member
