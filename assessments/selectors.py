@@ -400,7 +400,7 @@ def grading_queue(*, user: Any, filters: GradingFilters = ALL_WAITING) -> QueryS
         rows = rows.filter(state=State.NEEDS_GRADING)
     rows = _graders_work(rows, user=user, filters=filters, item="attempt__quiz")
     return rows.select_related(
-        "attempt__student", "attempt__quiz__lesson", "attempt__quiz__course"
+        "attempt__student", "attempt__quiz__lesson", "attempt__quiz__course", "question"
     ).order_by("attempt__submitted_at", "attempt_id", "position")
 
 

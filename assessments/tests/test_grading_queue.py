@@ -88,6 +88,7 @@ def test_the_site_queue_filters_by_course_item_status_and_late(client, mentor, w
     assert _listed(_queue(client, item=w["essay"].lesson_id)) == {"work Report"}
     late = _queue(client, late="yes")
     assert _listed(late) == {"work Poster"} and "Quiz answers are never late." in late
+    assert "2 days late" in late  # says what the number is
     assert reverse("assessments:teach_submission", args=[w["late"].pk]) in late
     on_time = _queue(client, late="no")
     assert reverse("assessments:teach_submission", args=[w["late"].pk]) not in on_time
