@@ -20,6 +20,7 @@ def test_chat_page_lists_rooms_with_unread_badges_and_the_top_bar_links_it():
     assert f'data-room-id="{room.pk}"' in html and "1<span" in html.replace("\n", "").replace(
         " ", ""
     )
+    assert "Pick a room" in html  # the space beside the list says what to do
 
 
 def test_room_page_shows_history_divider_and_marks_read():
