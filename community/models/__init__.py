@@ -1,0 +1,20 @@
+"""Models of the community app: groups, channels, chat rooms and their messages.
+
+The moderation queue's records are the moderation app's. One module per subdomain; every model
+is importable from ``community.models``.
+"""
+
+from community.models.chat import Channel, Message, MessageEdit, Reaction, Room, RoomMember
+from community.models.groups import Block, Group, GroupMembership
+
+__all__ = [
+    "Block",
+    "Channel",
+    "Group",
+    "GroupMembership",
+    "Message",
+    "MessageEdit",
+    "Reaction",
+    "Room",
+    "RoomMember",
+]
