@@ -6,9 +6,9 @@ with the bench environment (jobs go to Redis; the suite's Celery worker runs the
 
 ``prepare`` issues COUNT certificates (rows only, no PDF yet) to as many students of one
 course. ``block`` takes certificates FIRST..FIRST+COUNT (by id) and renders their PDFs twice:
-in a loop calling the rendering function, then through the job pipeline (each job enqueued
-as a certificate's issue does, one transaction each, a real worker running them), and writes
-both times.
+in a loop calling the rendering function, then through the job pipeline (the block's jobs
+enqueued in one transaction as a course's grade release does, a real worker running them),
+and writes both times.
 """
 
 import json
@@ -21,6 +21,7 @@ import django
 django.setup()
 
 from django.core.files.storage import default_storage  # noqa: E402
+from django.db import transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
@@ -87,8 +88,11 @@ def block(out: str, first: int, count: int) -> None:
     loop_cpu = time.process_time() - cpu
 
     cpu, t0 = time.process_time(), time.perf_counter()
-    for certificate in certificates:
-        job_enqueue(kind=KIND, target=certificate)  # autocommit: queued at once
+    # As a course's grade release issues them (certificates_issue_for_course): enqueued in one
+    # transaction, so the jobs reach the worker in shared messages (KALPLA_JOB_BATCH_SIZES).
+    with transaction.atomic():
+        for certificate in certificates:
+            job_enqueue(kind=KIND, target=certificate)
     enqueue_cpu = time.process_time() - cpu
     _wait_for_jobs(ids)
     pipeline = time.perf_counter() - t0

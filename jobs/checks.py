@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core import checks
 
 from jobs.kinds import job_kinds
@@ -17,4 +18,13 @@ def job_kinds_have_handlers(app_configs: Any = None, **kwargs: Any) -> list[chec
             hint="Point KALPLA_JOB_KINDS at a function in the app's jobs.py.",
             id="jobs.E001",
         )
+    for kind in sorted(getattr(settings, "KALPLA_JOB_BATCH_SIZES", {})):
+        if kind not in job_kinds():
+            errors.append(
+                checks.Error(
+                    f"KALPLA_JOB_BATCH_SIZES names {kind!r}, which is not a job kind.",
+                    hint="Declare the kind in KALPLA_JOB_KINDS or remove its batch size.",
+                    id="jobs.E002",
+                )
+            )
     return errors

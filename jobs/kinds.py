@@ -12,6 +12,12 @@ A handler receives the job (``job.target`` and ``job.params``), does the work id
 what already exists) and returns a JSON-able result. It raises TransientIntegrationError to be
 retried with backoff, JobNotReady to poll again later, IntegrationError or ValidationError to
 fail for good.
+
+Kinds whose jobs are short and come in bulk (a course's certificates) name a batch size in
+``settings.KALPLA_JOB_BATCH_SIZES``: jobs of such a kind enqueued in one transaction reach the
+workers in messages of up to that many jobs, so Celery's per-message cost (broker round trip,
+hand-over to the pool process, acknowledgement) is paid once per batch, not once per job. A
+job enqueued outside a transaction goes alone, and so does every retry.
 """
 
 from collections.abc import Callable
@@ -38,3 +44,8 @@ def job_kind_exists(kind: str) -> bool:
 def job_handler_get(kind: str) -> Handler | None:
     path = settings.KALPLA_JOB_KINDS.get(kind)
     return import_string(path) if path is not None else None
+
+
+def job_batch_size(kind: str) -> int:
+    """How many jobs of ``kind`` may share one Celery message (1: each its own)."""
+    return max(int(getattr(settings, "KALPLA_JOB_BATCH_SIZES", {}).get(kind, 1)), 1)

@@ -36,6 +36,25 @@ class RetryPolicy:
         )
 
 
+def retry_countdown(
+    *, exc: TransientIntegrationError, attempts: int, policy: RetryPolicy
+) -> float | None:
+    """Seconds until the next try after ``exc`` on attempt ``attempts``; None: give up.
+
+    JobNotReady polls again after its ``retry_after`` (the caller has taken the attempt back);
+    any other transient error is retried with backoff until the policy's maximum.
+    """
+    if isinstance(exc, JobNotReady):
+        return exc.retry_after
+    if attempts >= policy.max_attempts:
+        return None
+    return policy.countdown(attempts)
+
+
+def give_up_message(*, exc: Exception, attempts: int) -> str:
+    return f"Gave up after {attempts} attempts: {exc}"
+
+
 def task_retry_or_give_up(
     task: Task,
     *,
@@ -46,17 +65,13 @@ def task_retry_or_give_up(
 ) -> Any:
     """Called by a bound task in its ``except TransientIntegrationError``.
 
-    JobNotReady polls again after its ``retry_after`` (the caller has taken the attempt back);
-    any other transient error is retried with backoff until ``attempts`` reaches the policy's
-    maximum, then ``give_up(error)`` records the failure and the task returns ``"failed"``.
+    Retries after ``retry_countdown``; when that says to give up, ``give_up(error)`` records
+    the failure and the task returns ``"failed"``.
     """
-    if isinstance(exc, JobNotReady):
-        countdown: float = exc.retry_after
-    elif attempts >= policy.max_attempts:
-        give_up(f"Gave up after {attempts} attempts: {exc}")
+    countdown = retry_countdown(exc=exc, attempts=attempts, policy=policy)
+    if countdown is None:
+        give_up(give_up_message(exc=exc, attempts=attempts))
         return "failed"
-    else:
-        countdown = policy.countdown(attempts)
     if task.request.is_eager:
         # Eager: hand the Retry back as the result so apply() re-runs the task inline instead
         # of raising it into the caller.

@@ -30,23 +30,59 @@ def job_start(*, job_id: int) -> ProcessingJob | None:
     nothing), then the claimed job is read: two statements, where a locking read, an update
     and a commit took three round trips and a transaction.
     """
+    claimed = jobs_start(job_ids=[job_id])
+    return claimed[0] if claimed else None
+
+
+def jobs_start(*, job_ids: list[int]) -> list[ProcessingJob]:
+    """``job_start`` for several jobs at once (a batch): the ones claimed, in ``job_ids``'
+    order, still two statements whatever their number."""
     now = timezone.now()
     stale_before = now - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     Status = ProcessingJob.Status
-    claimed = (
-        ProcessingJob.objects.filter(pk=job_id)
+    claimable = (
+        ProcessingJob.objects.filter(pk__in=job_ids)
         .exclude(status__in=(Status.SUCCEEDED, Status.FAILED))
         .exclude(status=Status.RUNNING, updated_at__gt=stale_before)
-        .update(
-            status=Status.RUNNING,
-            attempts=F("attempts") + 1,
-            started_at=Coalesce("started_at", Value(now, output_field=DateTimeField())),
-            updated_at=now,
-        )
     )
-    if not claimed:
-        return None
-    return ProcessingJob.objects.filter(pk=job_id).first()
+    # The claim is the UPDATE: rows it changed are RUNNING with this run's start time.
+    if not claimable.update(
+        status=Status.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=Coalesce("started_at", Value(now, output_field=DateTimeField())),
+        updated_at=now,
+    ):
+        return []
+    claimed = ProcessingJob.objects.in_bulk(job_ids)
+    return [
+        claimed[job_id]
+        for job_id in job_ids
+        if job_id in claimed
+        and claimed[job_id].status == Status.RUNNING
+        and claimed[job_id].updated_at == now
+    ]
+
+
+def jobs_release(*, jobs: list[ProcessingJob]) -> None:
+    """Hand claimed jobs that were not run back as pending, their attempt returned."""
+    ProcessingJob.objects.filter(
+        pk__in=[job.pk for job in jobs], status=ProcessingJob.Status.RUNNING
+    ).update(
+        status=ProcessingJob.Status.PENDING,
+        attempts=F("attempts") - 1,
+        updated_at=timezone.now(),
+    )
+
+
+def jobs_stale_ids() -> list[int]:
+    """Jobs left RUNNING past the task time limit: their worker died mid-run (a redelivered
+    message that came while they still looked alive skipped them)."""
+    stale_before = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    return list(
+        ProcessingJob.objects.filter(
+            status=ProcessingJob.Status.RUNNING, updated_at__lt=stale_before
+        ).values_list("pk", flat=True)[:1000]
+    )
 
 
 def job_succeed(*, job: ProcessingJob, result: dict[str, Any]) -> ProcessingJob:

@@ -12,9 +12,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
-from jobs.kinds import job_kind_exists
+from jobs.kinds import job_batch_size, job_kind_exists
 from jobs.models import ProcessingJob
-from jobs.tasks import job_run_task
+from jobs.tasks import job_run_batch_task, job_run_task
 
 
 def job_key(*, kind: str, target: models.Model | None, params: dict[str, Any]) -> str:
@@ -68,4 +68,48 @@ def job_set_external_id(*, job: ProcessingJob, external_id: str) -> ProcessingJo
 
 def _schedule(job: ProcessingJob) -> None:
     job_id = job.pk
+    size = job_batch_size(job.kind)
+    connection = transaction.get_connection()
+    if size > 1 and connection.in_atomic_block:
+        _outbox(connection, kind=job.kind, size=size).job_ids.append(job_id)
+        return
     transaction.on_commit(lambda: job_run_task.delay(job_id=job_id))
+
+
+class _Outbox:
+    """The jobs of one batched kind enqueued in the current transaction, sent on commit."""
+
+    def __init__(self, *, kind: str, size: int) -> None:
+        self.kind = kind
+        self.size = size
+        self.job_ids: list[int] = []
+        self.sent = False
+
+    def __call__(self) -> None:
+        self.sent = True
+        for start in range(0, len(self.job_ids), self.size):
+            batch = self.job_ids[start : start + self.size]
+            if len(batch) == 1:
+                job_run_task.delay(job_id=batch[0])
+            else:
+                job_run_batch_task.delay(job_ids=batch)
+
+
+def _outbox(connection: Any, *, kind: str, size: int) -> _Outbox:
+    """This transaction's outbox for ``kind``, registered with ``on_commit`` once.
+
+    An outbox that was sent, or whose callback is no longer pending (its transaction or
+    savepoint was rolled back), is replaced by a new one. Django keeps the pending callbacks in
+    ``connection.run_on_commit``. A job added to an outbox inside a savepoint that is later
+    rolled back no longer exists when its message arrives, and the worker skips it.
+    """
+    outboxes: dict[str, _Outbox] = connection.__dict__.setdefault("_kalpla_job_outboxes", {})
+    outbox = outboxes.get(kind)
+    if outbox is None or outbox.sent or not _pending(connection, outbox):
+        outbox = outboxes[kind] = _Outbox(kind=kind, size=size)
+        transaction.on_commit(outbox)
+    return outbox
+
+
+def _pending(connection: Any, callback: Any) -> bool:
+    return any(func is callback for _sids, func, _robust in connection.run_on_commit)

@@ -524,8 +524,13 @@ KALPLA_JOB_KINDS = {
     "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
     "assessments.certificate_pdf": "assessments.jobs.certificate_pdf_job",
 }
+# Short jobs that come in bulk share Celery messages when enqueued in one transaction
+# (jobs/kinds.py): a course's certificates issued at once go 25 to a message.
+KALPLA_JOB_BATCH_SIZES = {"assessments.certificate_pdf": 25}
 CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
+    # jobs whose worker died mid-run (jobs/tasks.py)
+    "jobs-requeue-stale": {"task": "jobs.requeue_stale", "schedule": 300.0},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
     "notifications-clean-devices": {"task": "notifications.clean_devices", "schedule": 86400.0},
     "enrollments-activity-summary": {"task": "enrollments.activity_summary", "schedule": 3600.0},

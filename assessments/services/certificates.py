@@ -69,11 +69,19 @@ def certificates_issue_for_course(*, course_id: int) -> int:
     passing = CourseGrade.objects.filter(course_id=course_id, released_passed=True).exclude(
         student_id__in=holders.values("student_id")
     )
+    student_ids = list(passing.values_list("student_id", flat=True))
     issued = 0
-    for student_id in passing.values_list("student_id", flat=True).iterator():
-        if certificate_issue_if_earned(student_id=student_id, course_id=course_id):
-            issued += 1
+    for start in range(0, len(student_ids), _ISSUE_CHUNK):
+        # One transaction per chunk: the chunk's PDF jobs reach the workers in shared
+        # messages (KALPLA_JOB_BATCH_SIZES) once it commits.
+        with transaction.atomic():
+            for student_id in student_ids[start : start + _ISSUE_CHUNK]:
+                if certificate_issue_if_earned(student_id=student_id, course_id=course_id):
+                    issued += 1
     return issued
+
+
+_ISSUE_CHUNK = 200
 
 
 def _completed_enrollment(student: Any, course_id: int) -> Any:
