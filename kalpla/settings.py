@@ -202,6 +202,8 @@ KALPLA_WS_AUTH_TIMEOUT = 5.0
 # Dockerfile and docker-compose.yml); consumers answer frames over their own JSON limit
 # (kalpla.consumers.MAX_FRAME_CHARS) with an error frame.
 KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
+# Idle request threads each ASGI server process keeps for the next requests (kalpla/asgi_handler.py)
+KALPLA_ASGI_IDLE_THREADS = env.int("KALPLA_ASGI_IDLE_THREADS", default=32)
 # Chat frames a user may send in 10 seconds, in one room and across all rooms (then an error
 # frame, code rate_limited).
 KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)
