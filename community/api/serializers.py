@@ -97,6 +97,10 @@ class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     room_id = serializers.IntegerField()
     seq = serializers.IntegerField(help_text="Position in the room: 1, 2, 3... without gaps.")
+    changed_seq = serializers.IntegerField(
+        help_text="The room's change number at this message's latest change (made, edited, "
+        "deleted, reacted to): resume with the highest one seen (`since_seq`)."
+    )
     client_id = serializers.SerializerMethodField(
         help_text="The sender's client id (echoed to the sender's other devices)."
     )
@@ -155,6 +159,9 @@ class RoomOut(serializers.Serializer):
     unread = serializers.IntegerField()
     last_read_id = serializers.IntegerField()
     last_seq = serializers.IntegerField(source="room.last_seq")
+    change_seq = serializers.IntegerField(
+        source="room.change_seq", help_text="The room's latest change number."
+    )
     last_message_at = serializers.DateTimeField(source="room.last_message_at", allow_null=True)
     socket_url = serializers.CharField(help_text="The room's WebSocket path.")
 

@@ -94,6 +94,27 @@ def room_unread(*, member: RoomMember) -> int:
     )
 
 
+def room_unread_counts(*, room_id: int) -> list[tuple[int, int, int]]:
+    """(user id, last read id, unread) for every member of the room, in one query."""
+    unread = (
+        Message.objects.filter(
+            room_id=room_id, id__gt=OuterRef("last_read_id"), deleted_at__isnull=True
+        )
+        .exclude(author_id=OuterRef("user_id"))
+        .order_by()
+        .values("room_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        RoomMember.objects.filter(room_id=room_id)
+        .annotate(unread=Subquery(unread))
+        .order_by("user_id")
+        .values_list("user_id", "last_read_id", "unread")
+    )
+    return [(user_id, last_read, n or 0) for user_id, last_read, n in rows]
+
+
 def room_title(member: RoomMember, *, viewer_id: int) -> str:
     """``#general · Python basics`` for a channel; the other people's names for a DM."""
     room = member.room
@@ -110,6 +131,18 @@ def room_title(member: RoomMember, *, viewer_id: int) -> str:
 def message_history(*, room_id: int) -> QuerySet[Message]:
     """The room's messages, newest first (paginate with a cursor)."""
     return _messages().filter(room_id=room_id).order_by("-id")
+
+
+def messages_changed_since(
+    *, room_id: int, since_seq: int, limit: int = CATCH_UP_LIMIT
+) -> list[Message]:
+    """What a reconnecting client missed: every message made or changed (edited, deleted,
+    reacted to) after the room's change ``since_seq``, in change order, as it is now."""
+    return list(
+        _messages()
+        .filter(room_id=room_id, changed_seq__gt=since_seq)
+        .order_by("changed_seq")[:limit]
+    )
 
 
 def messages_after(*, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
