@@ -21,3 +21,37 @@ class ChatMessageForm(forms.Form):
         label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
     client_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+
+
+class ChatEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+# The reactions the site offers (the API and socket take any single emoji).
+CHAT_EMOJI = ("👍", "❤️", "😂", "🎉", "😮", "🙏")
+
+
+class ChatReactForm(forms.Form):
+    emoji = forms.CharField(max_length=32)  # one of CHAT_EMOJI, or a reaction already there
+    on = forms.BooleanField(required=False)
+
+
+class DirectStartForm(forms.Form):
+    user_ids = forms.TypedMultipleChoiceField(
+        label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, choices=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["user_ids"].choices = list(choices)
+
+    def clean_user_ids(self) -> list[int]:
+        ids = self.cleaned_data["user_ids"]
+        if len(ids) > 9:
+            raise forms.ValidationError(_("At most 9 people besides you."))
+        return ids

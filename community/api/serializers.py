@@ -88,6 +88,16 @@ class ReactionSummaryOut(serializers.Serializer):
     user_ids = serializers.ListField(child=serializers.IntegerField())
 
 
+PARENT_EXCERPT = 120
+
+
+class MessageParentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UserSummaryOut()
+    excerpt = serializers.CharField(help_text="The start of its text (empty when deleted).")
+    deleted = serializers.BooleanField()
+
+
 class MessageOut(serializers.Serializer):
     """A chat message as every WebSocket frame and the history endpoint carry it.
 
@@ -106,12 +116,28 @@ class MessageOut(serializers.Serializer):
     )
     author = UserSummaryOut()
     parent_id = serializers.IntegerField(allow_null=True, help_text="The thread's first message.")
+    parent = serializers.SerializerMethodField(
+        help_text="A reply's thread start, to quote: its author and the start of its text."
+    )
     body = serializers.SerializerMethodField(help_text="Markdown source (empty when deleted).")
     body_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the body.")
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
     reactions = serializers.SerializerMethodField()
+
+    @extend_schema_field(MessageParentOut(allow_null=True))
+    def get_parent(self, message: Any) -> dict[str, Any] | None:
+        parent = message.parent if message.parent_id else None
+        if parent is None:
+            return None
+        excerpt = "" if parent.is_deleted else str(parent.body)[:PARENT_EXCERPT]
+        return {
+            "id": parent.pk,
+            "author": UserSummaryOut(parent.author).data,
+            "excerpt": excerpt,
+            "deleted": parent.is_deleted,
+        }
 
     def get_client_id(self, message: Any) -> str:
         return str(message.client_id)
@@ -164,6 +190,15 @@ class RoomOut(serializers.Serializer):
     )
     last_message_at = serializers.DateTimeField(source="room.last_message_at", allow_null=True)
     socket_url = serializers.CharField(help_text="The room's WebSocket path.")
+
+
+class RoomMemberOut(serializers.Serializer):
+    """One person in a room, with their read state and whether a socket of theirs is live."""
+
+    user = UserSummaryOut()
+    last_read_id = serializers.IntegerField(help_text="The last message they read (receipts).")
+    joined_at = serializers.DateTimeField()
+    online = serializers.BooleanField(help_text="Connected to the room now (presence).")
 
 
 class MessageSendIn(InputSerializer):
