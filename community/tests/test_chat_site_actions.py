@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_new_conversation_lists_people_one_shares_a_group_with_by_name():
     me = UserFactory(name="Asha Rao")
-    mate, mentor, stranger = (
+    mate, mentor, _stranger = (
         UserFactory(name="Meera Das"),
         UserFactory(name="Ravi Iyer"),
         UserFactory(name="Meena Stranger"),
@@ -88,9 +88,7 @@ def test_react_reply_thread_edit_and_delete_without_javascript():
     # reply: the composer knows the thread, the reply quotes its start
     page = client.get(f"/chat/{room.pk}/?reply={first.pk}").content.decode()
     assert f'name="parent_id" value="{first.pk}"' in page and "Replying to Asha Rao" in page
-    client.post(
-        f"/chat/{room.pk}/send/", {"body": "Yes", "client_id": "r1", "parent_id": first.pk}
-    )
+    client.post(f"/chat/{room.pk}/send/", {"body": "Yes", "client_id": "r1", "parent_id": first.pk})
     reply = Message.objects.get(parent=first)
     send(room, owner, "Unrelated")
     page = client.get(f"/chat/{room.pk}/").content.decode()
