@@ -1,5 +1,8 @@
 """Site forms of the moderation queue."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -46,9 +49,11 @@ class DirectStartForm(forms.Form):
         label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args, choices=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, choices: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["user_ids"].choices = list(choices)
+        field = self.fields["user_ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = list(choices)
 
     def clean_user_ids(self) -> list[int]:
         ids = self.cleaned_data["user_ids"]

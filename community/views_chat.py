@@ -165,7 +165,7 @@ def chat_send(request: HttpRequest, room_id: int) -> HttpResponse:
             form=form,
             raises=(),  # a block or a vanished thread is said next to the composer
         )
-        if outcome.ok:
+        if outcome.ok and outcome.value is not None:
             message, _created = outcome.value
             return redirect(reverse("chat:room", args=[room_id]) + f"#message-{message.pk}")
     return chat_room(request, room_id, form=form)
@@ -199,7 +199,7 @@ def chat_new(request: HttpRequest) -> HttpResponse:
                 form=form,
                 raises=(),
             )
-            if outcome.ok:
+            if outcome.ok and outcome.value is not None:
                 room, _created = outcome.value
                 return redirect("chat:room", room_id=room.pk)
         people = chosen

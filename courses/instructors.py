@@ -26,7 +26,7 @@ def _send_on_commit(course_id: int, user_ids: list[int]) -> None:
 
 @receiver(m2m_changed, sender=Course.instructors.through, dispatch_uid="courses.instructors")
 def _instructors_m2m(
-    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kw: Any
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: set[int] | None, **kwargs: Any
 ) -> None:
     if action == "pre_clear":
         # post_clear does not say who was there: remember it now.

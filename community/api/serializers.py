@@ -116,7 +116,9 @@ class MessageOut(serializers.Serializer):
     )
     author = UserSummaryOut()
     parent_id = serializers.IntegerField(allow_null=True, help_text="The thread's first message.")
-    parent = serializers.SerializerMethodField(
+    # A declared field: DRF's metaclass takes it off the class, so it never hides
+    # Field.parent (the serializer this one is nested in).
+    parent = serializers.SerializerMethodField(  # type: ignore[assignment]
         help_text="A reply's thread start, to quote: its author and the start of its text."
     )
     body = serializers.SerializerMethodField(help_text="Markdown source (empty when deleted).")

@@ -31,11 +31,11 @@ from community.selectors.chat import (
     message_payload_get,
     room_member_ids,
     room_unread,
-    room_unread_counts,
 )
+from community.services.unread import chat_unread_push_task
 from courses.markdown import render_markdown
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
-from kalpla.realtime import frame, realtime_publish, realtime_send_now, user_group
+from kalpla.realtime import realtime_publish, user_group
 
 MAX_BODY_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -80,9 +80,6 @@ def _next_change(room_id: int) -> Room:
 
 
 def _unread_push_later(*, message_id: int) -> None:
-    # Imported here: the task module imports this one.
-    from community.tasks import chat_unread_push_task
-
     transaction.on_commit(lambda: chat_unread_push_task.delay(message_id))
 
 
@@ -241,22 +238,3 @@ def room_mark_read(*, member: RoomMember, message_id: int) -> RoomMember:
             },
         )
     return member
-
-
-def room_unread_push(*, message_id: int) -> int:
-    """Send every member of the message's room their unread count there (``room.unread`` on
-    their own stream, ``/ws/me/``), so room lists update live. Returns how many were sent.
-    Run after commit (a Celery task): one query whatever the number of members."""
-    room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
-    if room_id is None:
-        return 0
-    counts = room_unread_counts(room_id=room_id)
-    for user_id, last_read_id, unread in counts:
-        realtime_send_now(
-            group=user_group(user_id),
-            event=frame(
-                type="room.unread",
-                payload={"room_id": room_id, "unread": unread, "last_read_id": last_read_id},
-            ),
-        )
-    return len(counts)
