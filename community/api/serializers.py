@@ -220,6 +220,13 @@ class MessageEditIn(InputSerializer):
     body = StrictCharField(max_length=4000)
 
 
+class ReactionIn(InputSerializer):
+    emoji = StrictCharField(max_length=32, help_text="One emoji.")
+    on = serializers.BooleanField(
+        required=False, default=True, help_text="false takes your reaction back."
+    )
+
+
 class RoomReadIn(InputSerializer):
     message_id = serializers.IntegerField(
         min_value=1, max_value=MAX_ID, help_text="The last message read (never moves back)."

@@ -24,6 +24,7 @@ from community.api.serializers import (
     MessageEditIn,
     MessageOut,
     MessageSendIn,
+    ReactionIn,
     RoomMemberOut,
     RoomOut,
     RoomReadIn,
@@ -252,6 +253,38 @@ class MessageApi(APIView):
         user = signed_in_user(request)
         message = selectors.message_get(message_id=message_id, user=user)
         messages.message_delete(message=message, user=user)
+        return Response(
+            messages.message_data(selectors.message_get(message_id=message_id, user=user))
+        )
+
+
+class MessageReactionsApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="chat_messages_react",
+        summary="React to a message, or take the reaction back",
+        description=(
+            "Adds your `emoji` (or takes it back with `on: false`); idempotent. Broadcast as "
+            "`message.reactions` and answered with the message and its reactions."
+        ),
+        request=ReactionIn,
+        responses={200: MessageOut, **NOT_FOUND},
+        examples=[
+            OpenApiExample("React", value={"emoji": "👍"}, request_only=True),
+            OpenApiExample("Take back", value={"emoji": "👍", "on": False}, request_only=True),
+        ],
+    )
+    def post(self, request: Request, message_id: int) -> Response:
+        user = signed_in_user(request)
+        message = selectors.message_get(message_id=message_id, user=user)
+        data = ReactionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        messages.reaction_set(
+            message=message,
+            user=user,
+            emoji=data.validated_data["emoji"],
+            on=data.validated_data["on"],
+        )
         return Response(
             messages.message_data(selectors.message_get(message_id=message_id, user=user))
         )

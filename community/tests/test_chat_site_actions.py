@@ -129,3 +129,20 @@ def test_room_members_api_queries_do_not_grow(count, django_assert_max_num_queri
     client = client_for(owner)
     with django_assert_max_num_queries(11):
         assert client.get(f"/api/v1/chat/rooms/{room.pk}/members/").status_code == 200
+
+
+def test_reactions_api_adds_and_takes_back_once():
+    owner, member = UserFactory(), UserFactory()
+    _group, room = topic_group(owner=owner, members=(member,))
+    message = send(room, owner, "hi")
+    client = client_for(member)
+    url = f"/api/v1/chat/messages/{message.pk}/reactions/"
+    for _ in range(2):
+        data = client.post(url, {"emoji": "🎉"}, content_type="application/json").json()
+        assert data["reactions"] == [{"emoji": "🎉", "count": 1, "user_ids": [member.pk]}]
+    taken = client.post(url, {"emoji": "🎉", "on": False}, content_type="application/json")
+    assert taken.json()["reactions"] == []
+    bad = client.post(url, {"emoji": ""}, content_type="application/json")
+    assert bad.status_code == 400 and "emoji" in bad.json()["errors"]
+    outsider = client_for(UserFactory()).post(url, {"emoji": "🎉"}, content_type="application/json")
+    assert outsider.status_code == 404

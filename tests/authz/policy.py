@@ -345,6 +345,7 @@ POLICY: dict[str, Rule] = {
     "api:chat-room-messages": get("login ok 404 ok 404 404 404"),
     "api:chat-room-read": post("login ok 404 ok 404 404 404"),
     "api:chat-room-members": get("login ok 404 ok 404 404 404"),
+    "api:chat-message-reactions": post("login ok 404 ok 404 404 404"),
     "api:chat-message": patch("login ok 404 ok 404 404 404"),
     "api:me-blocks": get("login ok ok ok ok ok ok"),
     "api:me-block": delete("login ok ok ok ok ok ok"),
