@@ -214,6 +214,7 @@ def chat_new(request: HttpRequest) -> HttpResponse:
             "people": people,
             "q": search,
             "max_others": DIRECT_MAX_MEMBERS - 1,
+            "blocks": selectors.block_list(user=user)[:50],
         },
         status=400 if form.is_bound else 200,
     )

@@ -1,5 +1,7 @@
+from html import unescape
 from typing import Any
 
+from django.utils.html import strip_tags
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -94,7 +96,7 @@ PARENT_EXCERPT = 120
 class MessageParentOut(serializers.Serializer):
     id = serializers.IntegerField()
     author = UserSummaryOut()
-    excerpt = serializers.CharField(help_text="The start of its text (empty when deleted).")
+    excerpt = serializers.CharField(help_text="The start of its text, plain (empty when deleted).")
     deleted = serializers.BooleanField()
 
 
@@ -133,7 +135,8 @@ class MessageOut(serializers.Serializer):
         parent = message.parent if message.parent_id else None
         if parent is None:
             return None
-        excerpt = "" if parent.is_deleted else str(parent.body)[:PARENT_EXCERPT]
+        text = " ".join(strip_tags(str(parent.body_html)).split())
+        excerpt = "" if parent.is_deleted else unescape(text)[:PARENT_EXCERPT]
         return {
             "id": parent.pk,
             "author": UserSummaryOut(parent.author).data,

@@ -6,6 +6,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 from community.models import Block, Message, MessageEdit, Reaction, Room
 from community.services.direct import block_create
+from community.services.messages import reaction_set
 from community.tests.factories import client_for, direct_room, send, topic_group
 
 pytestmark = pytest.mark.django_db
@@ -65,7 +66,13 @@ def test_block_and_unblock_from_the_conversation_header():
     refused = client_for(other).post(f"/chat/{room.pk}/send/", {"body": "hi", "client_id": "a"})
     assert refused.status_code == 400 and not Message.objects.filter(room=room).exists()
     assert "You cannot send messages in this conversation." in refused.content.decode()
-    client.post(f"/chat/people/{other.pk}/block/", {"action": "unblock", "next": "https://evil/"})
+    # the new-conversation page lists who one blocked, to unblock them there too
+    listed = client.get("/chat/new/").content.decode()
+    assert "People you blocked" in listed and "Unblock Meera Das" in listed
+    unblocked = client.post(
+        f"/chat/people/{other.pk}/block/", {"action": "unblock", "next": "https://evil/"}
+    )
+    assert unblocked.url == "/chat/"  # never off the site
     assert not Block.objects.exists()
     # yourself: told no, nothing stored
     assert client.post(f"/chat/people/{me.pk}/block/", {"action": "block"}).status_code == 302
@@ -92,7 +99,7 @@ def test_react_reply_thread_edit_and_delete_without_javascript():
     reply = Message.objects.get(parent=first)
     send(room, owner, "Unrelated")
     page = client.get(f"/chat/{room.pk}/").content.decode()
-    assert "Asha Rao: Question about **lesson 3**" in page
+    assert "Asha Rao: Question about lesson 3" in page
     thread = client.get(f"/chat/{room.pk}/?thread={first.pk}").content.decode()
     assert "Yes" in thread and "Unrelated" not in thread and "Back to the whole" in thread
     # edit: authors only
@@ -146,3 +153,22 @@ def test_reactions_api_adds_and_takes_back_once():
     assert bad.status_code == 400 and "emoji" in bad.json()["errors"]
     outsider = client_for(UserFactory()).post(url, {"emoji": "🎉"}, content_type="application/json")
     assert outsider.status_code == 404
+
+
+@pytest.mark.parametrize("count", [4, 40])
+def test_room_page_with_threads_and_reactions_runs_bounded_queries(
+    count, django_assert_max_num_queries
+):
+    owner = UserFactory()
+    members = UserFactory.create_batch(3)
+    _group, room = topic_group(owner=owner, members=tuple(members))
+    start = send(room, owner, "thread start")
+    for n in range(count):
+        reply = send(room, members[n % 3], f"m{n}", parent_id=start.pk if n % 2 else None)
+        reaction_set(message=reply, user=members[(n + 1) % 3], emoji="🎉")
+    client = client_for(owner)
+    client.get(f"/chat/{room.pk}/")
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/chat/{room.pk}/").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert client.get(f"/chat/{room.pk}/?thread={start.pk}").status_code == 200
