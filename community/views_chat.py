@@ -137,6 +137,8 @@ def chat_room(
             "form": form,
             "reply_to": reply_to,
             "other": other,
+            # a conversation's people by id, so presence can say who is online
+            "people_names": {str(p.pk): p.display_name for p in others},
             "other_blocked": other is not None
             and selectors.user_blocks(user_id=user.pk, other_id=other.pk),
             "heartbeat": PRESENCE_HEARTBEAT,

@@ -241,7 +241,14 @@
   function paintTyping() {
     typingLine.textContent = [...typers.values()].map((t) => `${t.name} ${labels.labelTyping}`).join(" · ");
   }
+  // In a conversation the page knows its people: name who is online; in a channel, count.
+  const people = JSON.parse(document.getElementById("chat-people")?.textContent || "{}");
   function paintPresence(online) {
+    if (Object.keys(people).length) {
+      const names = online.filter((id) => id !== userId && people[id]).map((id) => people[id]);
+      presenceLine.textContent = names.length ? `${names.join(", ")} · ${labels.labelOnline}` : "";
+      return;
+    }
     presenceLine.textContent = `${online.length} ${labels.labelOnline}`;
   }
 

@@ -107,3 +107,51 @@ def test_offline_reader_catches_up_new_messages_edits_and_reactions(
     assert a.evaluate("window.__sameDocument === true"), "the page was reloaded"
     for page in (a, r):
         page.context.close()
+
+
+def test_room_list_badges_follow_live_and_a_conversation_starts_by_name(
+    browser: Browser, browser_context_args: dict, asgi_server: str
+) -> None:
+    # given Asha on the room list of her phone, and Ravi in their course circle's room
+    asha, ravi = UserFactory(name="Asha Rao"), UserFactory(name="Ravi Iyer")
+    _group, room = topic_group(owner=asha, members=(ravi,), name="Python circle")
+    r = _open_room(browser, browser_context_args, asgi_server, ravi, room.pk)
+    context = browser.new_context(**browser_context_args)
+    a = context.new_page()
+    a.set_default_timeout(15_000)
+    a.set_viewport_size({"width": 375, "height": 740})
+    sign_in(a, asgi_server, asha.email, PASSWORD)
+    a.goto(f"{asgi_server}/chat/")
+    badge = a.locator(f'[data-room-id="{room.pk}"] [data-unread]')
+    expect(badge).to_be_hidden()
+
+    # when Ravi writes twice, her badge counts without a reload
+    a.evaluate("window.__sameDocument = true")
+    _say(r, "Anyone up for the quiz review?")
+    expect(badge).to_be_visible()
+    expect(badge).to_contain_text("1")
+    _say(r, "Tonight at 8")
+    expect(badge).to_contain_text("2")
+    assert a.evaluate("window.__sameDocument === true")
+
+    # then she opens the room: the messages are read while she looks, and the badge goes
+    a.locator(f'[data-room-id="{room.pk}"]').click()
+    expect(_message(a, "Tonight at 8")).to_be_visible()
+    expect(a.get_by_role("button", name="Mark as read")).to_be_hidden()
+
+    # and she starts a conversation with Ravi by name, who shows as online there
+    a.goto(f"{asgi_server}/chat/new/")
+    assert_page_basics(a)
+    a.get_by_label("Find people by name").fill("ravi")
+    a.get_by_role("button", name="Search").click()
+    a.get_by_label("Ravi Iyer").check()
+    a.get_by_role("button", name="Start conversation").click()
+    expect(a.get_by_role("heading", level=1)).to_have_text("Ravi Iyer")
+    expect(a.get_by_role("button", name="Block Ravi Iyer")).to_be_visible()
+    _say(a, "Shall we prepare together?")
+    r.goto(f"{asgi_server}/chat/")
+    r.get_by_role("link", name="Asha Rao").click()
+    expect(_message(r, "Shall we prepare together?")).to_be_visible()
+    expect(a.locator("[data-presence]")).to_contain_text("Ravi Iyer")
+    for page in (a, r):
+        page.context.close()
