@@ -5,16 +5,20 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
+from accounts.tests.factories import UserFactory
 from community.models import RoomMember
+from community.services.groups import course_group_sync
 from community.services.messages import message_delete, message_edit, reaction_set
 from community.tests.factories import send
 from community.tests.test_chat_consumer import (
     HEADERS,
+    closed_with,
     connect,
     cookie_for,
     make_room,
     receive,
 )
+from courses.tests.factories import CourseFactory
 from kalpla.asgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -111,3 +115,33 @@ async def test_opening_a_room_socket_does_not_mark_anything_read():
     row = await database_sync_to_async(RoomMember.objects.get)(room=room, user=member)
     assert row.last_read_id == 0
     await bob.disconnect()
+
+
+async def test_a_reply_carries_its_thread_start_to_quote():
+    _group, room, owner, [member] = await make_room()
+    start = await database_sync_to_async(send)(room, owner, "Is **lesson 3** out?")
+    bob = await connect(member, room)
+    await bob.send_json_to(
+        {"type": "send", "id": "s", "payload": {"body": "Yes", "parent_id": start.pk}}
+    )
+    reply = (await receive(bob, "ack"))["payload"]["message"]
+    assert reply["parent_id"] == start.pk
+    assert reply["parent"]["excerpt"] == "Is lesson 3 out?"
+    assert reply["parent"]["author"]["id"] == owner.pk and reply["parent"]["deleted"] is False
+    await bob.disconnect()
+
+
+async def test_an_instructor_taken_off_a_course_loses_its_rooms_sockets():
+    db = database_sync_to_async
+    mentor = await db(UserFactory)(roles=("Mentor",))
+
+    def course_room():
+        course = CourseFactory(instructors=[mentor])
+        return course, course_group_sync(course_id=course.pk).channels.get().room
+
+    course, room = await db(course_room)()
+    socket = await connect(mentor, room)
+    await db(course.instructors.remove)(mentor)  # committed: the signal follows
+    removed = await receive(socket, "room.removed")
+    assert removed["payload"] == {"room_id": room.pk}
+    assert await closed_with(socket) == 4403
