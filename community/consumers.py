@@ -2,9 +2,11 @@
 
 Only the room's members may join (4403 otherwise, and 4403 the moment they lose the room).
 Writes go through the same services as the HTTP API, so a message is stored before anyone
-hears of it. A client that reconnects passes the id of the last message it saw
-(``?last_seen_id=`` or a ``resume`` frame) and gets what it missed, in order, before live
-frames; live frames it already got in the replay are not sent twice.
+hears of it. A client that reconnects passes the room's last change number it saw
+(``?since_seq=`` or a ``resume`` frame with ``since_seq``; every message in a frame carries
+its ``changed_seq``) and gets every message made, edited, deleted or reacted to since, as it
+is now, in change order, before live frames; live frames it already got in the replay are not
+sent twice. The older ``last_seen_id`` (new messages only) still works.
 
 Every client frame is checked before it is acted on: its shape (``FRAME_SCHEMAS``), its size
 (``KalplaConsumer``) and a rate per user in the room and per user across rooms; a bad frame
@@ -28,6 +30,7 @@ from community.selectors.chat import (
     MAX_ID,
     message_get,
     messages_after,
+    messages_changed_since,
     room_is_member,
     room_membership_get,
     room_unread,
@@ -61,7 +64,7 @@ FRAME_SCHEMAS: dict[str, dict[str, tuple[type, bool, int]]] = {
     "react": {"message_id": (int, True, 0), "emoji": (str, True, 32), "on": (bool, False, 0)},
     "typing": {},
     "read": {"message_id": (int, True, 0)},
-    "resume": {"last_seen_id": (int, True, 0)},
+    "resume": {"since_seq": (int, False, 0), "last_seen_id": (int, False, 0)},
     "heartbeat": {},
 }
 
@@ -97,7 +100,8 @@ def _schema_error(content: dict[str, Any]) -> str | None:
 
 class ChatConsumer(KalplaConsumer):
     room_id: int = 0
-    replayed_up_to: int = 0
+    replayed_up_to: int = 0  # message id (last_seen_id replays)
+    replayed_change: int = 0  # room change number (since_seq replays)
 
     async def authorise(self) -> bool:
         self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
@@ -117,8 +121,11 @@ class ChatConsumer(KalplaConsumer):
             await self.close(code=CLOSE_RESTARTING)
             return
         query = parse_qs(self.scope.get("query_string", b"").decode())
+        since = (query.get("since_seq") or [""])[0]
         last_seen = (query.get("last_seen_id") or [""])[0]
-        if last_seen.isdigit():
+        if since.isdigit() and int(since) <= MAX_ID:
+            await self._replay_changes(int(since), frame_id=None)
+        elif last_seen.isdigit():
             await self._replay(int(last_seen), frame_id=None)
 
     async def disconnect(self, code: int) -> None:
@@ -142,9 +149,11 @@ class ChatConsumer(KalplaConsumer):
                 await self.send_json(event)
                 await self.close(code=CLOSE_FORBIDDEN)
             return  # another room's socket of the same user
-        if event.get("type") == "message.new":
+        if str(event.get("type", "")).startswith("message."):
             sent = payload.get("message") or {}
-            if sent.get("id", 0) <= self.replayed_up_to:
+            if sent.get("changed_seq", 0) <= self.replayed_change:
+                return  # this change (or a later one of the message) was in the catch-up
+            if event["type"] == "message.new" and sent.get("id", 0) <= self.replayed_up_to:
                 return  # already sent in the catch-up
         await self.send_json(event)
 
@@ -222,7 +231,14 @@ class ChatConsumer(KalplaConsumer):
         await self._ack(frame_id, await self._mark_read(payload["message_id"]))
 
     async def frame_resume(self, frame_id: Any, payload: dict[str, Any]) -> None:
-        await self._replay(payload["last_seen_id"], frame_id=frame_id)
+        if "since_seq" in payload:
+            await self._replay_changes(payload["since_seq"], frame_id=frame_id)
+        elif "last_seen_id" in payload:
+            await self._replay(payload["last_seen_id"], frame_id=frame_id)
+        else:
+            await self.send_error(
+                code="invalid_frame", message="payload.since_seq is required.", id=frame_id
+            )
 
     async def frame_heartbeat(self, frame_id: Any, payload: dict[str, Any]) -> None:
         await self._presence_touch()
@@ -234,7 +250,7 @@ class ChatConsumer(KalplaConsumer):
     async def _replay(self, last_seen_id: int, *, frame_id: Any) -> None:
         """Send the messages after ``last_seen_id`` (as ``message.new`` frames marked
         ``replay``), then ``resume.done``; live frames queue behind this on the socket."""
-        rows, last_seq, more = await self._missed(last_seen_id)
+        rows, last_seq, change_seq, more = await self._missed(last_seen_id)
         for data in rows:
             await self.send_json(
                 frame(type="message.new", payload={"message": data, "replay": True})
@@ -248,18 +264,51 @@ class ChatConsumer(KalplaConsumer):
                     "room_id": self.room_id,
                     "count": len(rows),
                     "last_seq": last_seq,
+                    "change_seq": change_seq,
+                    "more": more,
+                },
+            }
+        )
+
+    async def _replay_changes(self, since_seq: int, *, frame_id: Any) -> None:
+        """Send every message made or changed after the room's change ``since_seq``, as it is
+        now and in change order (``message.new`` frames marked ``replay``: clients replace a
+        message they have, by id, and insert one they do not, by seq), then ``resume.done``."""
+        rows, room = await self._changed(since_seq)
+        for data in rows:
+            await self.send_json(
+                frame(type="message.new", payload={"message": data, "replay": True})
+            )
+            self.replayed_change = max(self.replayed_change, data["changed_seq"])
+        self.replayed_change = max(self.replayed_change, since_seq)
+        more = bool(rows) and rows[-1]["changed_seq"] < room.change_seq
+        await self.send_json(
+            {
+                "type": "resume.done",
+                "id": frame_id or frame(type="resume.done", payload={})["id"],
+                "payload": {
+                    "room_id": self.room_id,
+                    "count": len(rows),
+                    "last_seq": room.last_seq,
+                    "change_seq": rows[-1]["changed_seq"] if more else room.change_seq,
                     "more": more,
                 },
             }
         )
 
     @database_sync_to_async
-    def _missed(self, last_seen_id: int) -> tuple[list[dict[str, Any]], int, bool]:
-        messages = messages_after(room_id=self.room_id, after_id=last_seen_id)
+    def _changed(self, since_seq: int) -> tuple[list[dict[str, Any]], Any]:
         member = room_membership_get(room_id=self.room_id, user=self.user)
+        messages = messages_changed_since(room_id=self.room_id, since_seq=since_seq)
+        return [message_data(m) for m in messages], member.room
+
+    @database_sync_to_async
+    def _missed(self, last_seen_id: int) -> tuple[list[dict[str, Any]], int, int, bool]:
+        member = room_membership_get(room_id=self.room_id, user=self.user)
+        messages = messages_after(room_id=self.room_id, after_id=last_seen_id)
         rows = [message_data(m) for m in messages]
         more = bool(rows) and rows[-1]["seq"] < member.room.last_seq
-        return rows, member.room.last_seq, more
+        return rows, member.room.last_seq, member.room.change_seq, more
 
     @database_sync_to_async
     def _send(self, *, body: str, client_id: str, parent_id: int | None) -> tuple[dict, bool]:

@@ -1,5 +1,8 @@
 """Site forms of the moderation queue."""
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -21,3 +24,39 @@ class ChatMessageForm(forms.Form):
         label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
     )
     client_id = forms.CharField(max_length=64, required=False, widget=forms.HiddenInput)
+    parent_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, widget=forms.HiddenInput
+    )
+
+
+class ChatEditForm(forms.Form):
+    body = forms.CharField(
+        label=_("Message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+# The reactions the site offers (the API and socket take any single emoji).
+CHAT_EMOJI = ("👍", "❤️", "😂", "🎉", "😮", "🙏")
+
+
+class ChatReactForm(forms.Form):
+    emoji = forms.CharField(max_length=32)  # one of CHAT_EMOJI, or a reaction already there
+    on = forms.BooleanField(required=False)
+
+
+class DirectStartForm(forms.Form):
+    user_ids = forms.TypedMultipleChoiceField(
+        label=_("People"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args: Any, choices: Iterable[tuple[int, str]] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["user_ids"]
+        assert isinstance(field, forms.TypedMultipleChoiceField)
+        field.choices = list(choices)
+
+    def clean_user_ids(self) -> list[int]:
+        ids = self.cleaned_data["user_ids"]
+        if len(ids) > 9:
+            raise forms.ValidationError(_("At most 9 people besides you."))
+        return ids

@@ -1,5 +1,6 @@
 """What the community app does when lower apps report changes: the course groups follow
-courses (made with the course) and enrollments (members come and go)."""
+courses (made with the course), enrollments (members come and go) and the courses'
+instructors (owners come and go)."""
 
 from typing import Any
 
@@ -8,6 +9,7 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from community.services.groups import course_group_member_sync, course_group_sync
+from courses.signals import instructors_changed
 from enrollments.signals import enrollment_changed
 
 
@@ -15,6 +17,14 @@ from enrollments.signals import enrollment_changed
 def _enrollment_changed(sender: Any, user_id: int, course_id: int, **kwargs: Any) -> None:
     # Sent after commit by the enrollments app.
     course_group_member_sync(course_id=course_id, user_id=user_id)
+
+
+@receiver(instructors_changed, dispatch_uid="community.course_group.instructors_changed")
+def _instructors_changed(sender: Any, course_id: int, user_ids: list[int], **kwargs: Any) -> None:
+    # Sent after commit by the courses app: an instructor added is an owner of the group;
+    # one removed stays as a member if enrolled, or leaves (their sockets there close).
+    for user_id in user_ids:
+        course_group_member_sync(course_id=course_id, user_id=user_id)
 
 
 # "courses.Course" by label: the model signal without importing another app's models.

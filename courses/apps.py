@@ -13,6 +13,7 @@ class CoursesConfig(AppConfig):
         from courses import (
             cache,  # noqa: F401  (cache invalidation signals)
             checks,  # noqa: F401  (start-up check of the lesson activities settings name)
+            instructors,  # noqa: F401  (instructors_changed from the many-to-many changes)
             kinds,  # noqa: F401
             moderation,
         )

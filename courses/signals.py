@@ -11,9 +11,16 @@ announcement (inside that transaction, on a Celery worker), with ``sender=Course
 ``release``, ``release_days`` loaded). The enrollments app, which knows who is enrolled, hands
 each lesson's students to ``courses.tasks.lesson_announce_queue``; an error
 in a receiver leaves the lessons unclaimed for the next run.
+
+``instructors_changed`` is sent after the transaction commits whenever people are added to or
+removed from a course's instructors, from anywhere (services, the admin, the demo data:
+``courses.instructors`` turns the many-to-many changes into it), with ``sender=Course``,
+``course_id=<int>`` and ``user_ids``: the people added or removed (a list of ints). The
+community app makes the course group's owners follow.
 """
 
 from django.dispatch import Signal
 
 lessons_changed = Signal()
 lessons_became_visible = Signal()
+instructors_changed = Signal()

@@ -1,5 +1,7 @@
+from html import unescape
 from typing import Any
 
+from django.utils.html import strip_tags
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,6 +90,16 @@ class ReactionSummaryOut(serializers.Serializer):
     user_ids = serializers.ListField(child=serializers.IntegerField())
 
 
+PARENT_EXCERPT = 120
+
+
+class MessageParentOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    author = UserSummaryOut()
+    excerpt = serializers.CharField(help_text="The start of its text, plain (empty when deleted).")
+    deleted = serializers.BooleanField()
+
+
 class MessageOut(serializers.Serializer):
     """A chat message as every WebSocket frame and the history endpoint carry it.
 
@@ -97,17 +109,40 @@ class MessageOut(serializers.Serializer):
     id = serializers.IntegerField()
     room_id = serializers.IntegerField()
     seq = serializers.IntegerField(help_text="Position in the room: 1, 2, 3... without gaps.")
+    changed_seq = serializers.IntegerField(
+        help_text="The room's change number at this message's latest change (made, edited, "
+        "deleted, reacted to): resume with the highest one seen (`since_seq`)."
+    )
     client_id = serializers.SerializerMethodField(
         help_text="The sender's client id (echoed to the sender's other devices)."
     )
     author = UserSummaryOut()
     parent_id = serializers.IntegerField(allow_null=True, help_text="The thread's first message.")
+    # A declared field: DRF's metaclass takes it off the class, so it never hides
+    # Field.parent (the serializer this one is nested in).
+    parent = serializers.SerializerMethodField(  # type: ignore[assignment]
+        help_text="A reply's thread start, to quote: its author and the start of its text."
+    )
     body = serializers.SerializerMethodField(help_text="Markdown source (empty when deleted).")
     body_html = serializers.SerializerMethodField(help_text="Sanitised HTML of the body.")
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
     reactions = serializers.SerializerMethodField()
+
+    @extend_schema_field(MessageParentOut(allow_null=True))
+    def get_parent(self, message: Any) -> dict[str, Any] | None:
+        parent = message.parent if message.parent_id else None
+        if parent is None:
+            return None
+        text = " ".join(strip_tags(str(parent.body_html)).split())
+        excerpt = "" if parent.is_deleted else unescape(text)[:PARENT_EXCERPT]
+        return {
+            "id": parent.pk,
+            "author": UserSummaryOut(parent.author).data,
+            "excerpt": excerpt,
+            "deleted": parent.is_deleted,
+        }
 
     def get_client_id(self, message: Any) -> str:
         return str(message.client_id)
@@ -155,8 +190,20 @@ class RoomOut(serializers.Serializer):
     unread = serializers.IntegerField()
     last_read_id = serializers.IntegerField()
     last_seq = serializers.IntegerField(source="room.last_seq")
+    change_seq = serializers.IntegerField(
+        source="room.change_seq", help_text="The room's latest change number."
+    )
     last_message_at = serializers.DateTimeField(source="room.last_message_at", allow_null=True)
     socket_url = serializers.CharField(help_text="The room's WebSocket path.")
+
+
+class RoomMemberOut(serializers.Serializer):
+    """One person in a room, with their read state and whether a socket of theirs is live."""
+
+    user = UserSummaryOut()
+    last_read_id = serializers.IntegerField(help_text="The last message they read (receipts).")
+    joined_at = serializers.DateTimeField()
+    online = serializers.BooleanField(help_text="Connected to the room now (presence).")
 
 
 class MessageSendIn(InputSerializer):
@@ -174,6 +221,13 @@ class MessageSendIn(InputSerializer):
 
 class MessageEditIn(InputSerializer):
     body = StrictCharField(max_length=4000)
+
+
+class ReactionIn(InputSerializer):
+    emoji = StrictCharField(max_length=32, help_text="One emoji.")
+    on = serializers.BooleanField(
+        required=False, default=True, help_text="false takes your reaction back."
+    )
 
 
 class RoomReadIn(InputSerializer):

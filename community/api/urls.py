@@ -16,8 +16,18 @@ urlpatterns: list[URLPattern] = [
         views_chat.RoomMessagesApi.as_view(),
         name="chat-room-messages",
     ),
+    path(
+        "chat/rooms/<int:room_id>/members/",
+        views_chat.RoomMembersApi.as_view(),
+        name="chat-room-members",
+    ),
     path("chat/rooms/<int:room_id>/read/", views_chat.RoomReadApi.as_view(), name="chat-room-read"),
     path("chat/messages/<int:message_id>/", views_chat.MessageApi.as_view(), name="chat-message"),
+    path(
+        "chat/messages/<int:message_id>/reactions/",
+        views_chat.MessageReactionsApi.as_view(),
+        name="chat-message-reactions",
+    ),
     path("me/blocks/", views_chat.BlockListApi.as_view(), name="me-blocks"),
     path("me/blocks/<int:user_id>/", views_chat.BlockApi.as_view(), name="me-block"),
 ]

@@ -24,10 +24,13 @@ from community.api.serializers import (
     MessageEditIn,
     MessageOut,
     MessageSendIn,
+    ReactionIn,
+    RoomMemberOut,
     RoomOut,
     RoomReadIn,
     RoomReadOut,
 )
+from community.live import presence_online
 from community.selectors import chat as selectors
 from community.services import direct, messages
 from kalpla.api.pagination import PageNumberPagination, PageSizeMixin
@@ -46,9 +49,11 @@ MESSAGE_EXAMPLE = {
     "id": 812,
     "room_id": 14,
     "seq": 57,
+    "changed_seq": 63,
     "client_id": "web-1733480000-3",
     "author": {"id": 31, "name": "Ravi", "avatar_url": None},
     "parent_id": None,
+    "parent": None,
     "body": "Is **lesson 3** out?",
     "body_html": "<p>Is <strong>lesson 3</strong> out?</p>",
     "created_at": "2026-12-06T09:30:00Z",
@@ -70,6 +75,7 @@ ROOM_EXAMPLE = {
     "unread": 4,
     "last_read_id": 808,
     "last_seq": 57,
+    "change_seq": 63,
     "last_message_at": "2026-12-06T09:30:00Z",
     "socket_url": "/ws/chat/14/",
 }
@@ -250,6 +256,91 @@ class MessageApi(APIView):
         return Response(
             messages.message_data(selectors.message_get(message_id=message_id, user=user))
         )
+
+
+class MessageReactionsApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="chat_messages_react",
+        summary="React to a message, or take the reaction back",
+        description=(
+            "Adds your `emoji` (or takes it back with `on: false`); idempotent. Broadcast as "
+            "`message.reactions` and answered with the message and its reactions."
+        ),
+        request=ReactionIn,
+        responses={200: MessageOut, **NOT_FOUND},
+        examples=[
+            OpenApiExample("React", value={"emoji": "👍"}, request_only=True),
+            OpenApiExample("Take back", value={"emoji": "👍", "on": False}, request_only=True),
+        ],
+    )
+    def post(self, request: Request, message_id: int) -> Response:
+        user = signed_in_user(request)
+        message = selectors.message_get(message_id=message_id, user=user)
+        data = ReactionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        messages.reaction_set(
+            message=message,
+            user=user,
+            emoji=data.validated_data["emoji"],
+            on=data.validated_data["on"],
+        )
+        return Response(
+            messages.message_data(selectors.message_get(message_id=message_id, user=user))
+        )
+
+
+class RoomMembersApi(ListAPIView):
+    serializer_class = RoomMemberOut
+    pagination_class = PageNumberPagination
+
+    def get_queryset(self) -> QuerySet[Any]:
+        if getattr(self, "swagger_fake_view", False):
+            return selectors.room_people(room_id=0)
+        member = selectors.room_membership_get(
+            room_id=self.kwargs["room_id"], user=signed_in_user(self.request)
+        )
+        return selectors.room_people(room_id=member.room_id)
+
+    @extend_schema(
+        tags=TAGS,
+        operation_id="chat_room_members_list",
+        summary="A room's members",
+        description=(
+            "Everyone who may read the room, by name, with their read state (`last_read_id`: "
+            "read receipts) and whether they are connected now (`online`, as the socket's "
+            "`presence` frames say). Members only."
+        ),
+        responses={200: RoomMemberOut(many=True), **NOT_FOUND},
+        examples=[
+            OpenApiExample(
+                "A member",
+                value={
+                    "user": {"id": 7, "name": "Meera", "avatar_url": None},
+                    "last_read_id": 808,
+                    "joined_at": "2026-12-01T10:00:00Z",
+                    "online": True,
+                },
+                response_only=True,
+            )
+        ],
+    )
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        page = self.paginate_queryset(self.get_queryset()) or []
+        online = set(presence_online(room_id=self.kwargs["room_id"])) if page else set()
+        rows = [
+            {
+                "user": m.user,
+                "last_read_id": m.last_read_id,
+                "joined_at": m.joined_at,
+                "online": m.user_id in online,
+            }
+            for m in page
+        ]
+        return self.get_paginated_response(RoomMemberOut(rows, many=True).data)
 
 
 class RoomReadApi(APIView):

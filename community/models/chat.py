@@ -22,6 +22,10 @@ class Room(models.Model):
     # 1:1 conversations are found again by their two user ids ("3:17"); group DMs have none.
     direct_key = models.CharField(max_length=40, null=True, blank=True, unique=True)
     last_seq = models.PositiveBigIntegerField(default=0)
+    # The room's change sequence: every change (a message sent, edited, deleted, reacted to)
+    # takes the next number and records it on the message (``Message.changed_seq``), so a
+    # client that saw changes up to N gets every message created or changed since.
+    change_seq = models.PositiveBigIntegerField(default=0)
     last_message_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -73,6 +77,8 @@ class RoomMember(models.Model):
 class Message(models.Model):
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="messages")
     seq = models.PositiveBigIntegerField()
+    # The room's change_seq at this message's latest change (made, edited, deleted, reacted).
+    changed_seq = models.PositiveBigIntegerField(default=0)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="chat_messages"
     )
@@ -98,7 +104,10 @@ class Message(models.Model):
                 name="message_unique_client_id",
             ),
         ]
-        indexes = [models.Index(fields=["room", "-id"])]
+        indexes = [
+            models.Index(fields=["room", "-id"]),
+            models.Index(fields=["room", "changed_seq"], name="message_room_changed_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"room {self.room_id} #{self.seq}"

@@ -6,9 +6,11 @@ and members (guarded by the query-count tests).
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
+from accounts.policies import user_is_staff
 from community.models import Block, Channel, GroupMembership, Message, Reaction, Room, RoomMember
 from kalpla.exceptions import NotFound
 
@@ -18,7 +20,7 @@ MAX_ID = 2**63 - 1  # PostgreSQL bigint: a larger id from a URL or frame matches
 
 
 def _messages() -> QuerySet[Message]:
-    return Message.objects.select_related("author").prefetch_related(
+    return Message.objects.select_related("author", "parent__author").prefetch_related(
         Prefetch("reactions", queryset=Reaction.objects.order_by("id"))
     )
 
@@ -94,6 +96,27 @@ def room_unread(*, member: RoomMember) -> int:
     )
 
 
+def room_unread_counts(*, room_id: int) -> list[tuple[int, int, int]]:
+    """(user id, last read id, unread) for every member of the room, in one query."""
+    unread = (
+        Message.objects.filter(
+            room_id=room_id, id__gt=OuterRef("last_read_id"), deleted_at__isnull=True
+        )
+        .exclude(author_id=OuterRef("user_id"))
+        .order_by()
+        .values("room_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    rows = (
+        RoomMember.objects.filter(room_id=room_id)
+        .annotate(unread=Subquery(unread))
+        .order_by("user_id")
+        .values_list("user_id", "last_read_id", "unread")
+    )
+    return [(user_id, last_read, n or 0) for user_id, last_read, n in rows]
+
+
 def room_title(member: RoomMember, *, viewer_id: int) -> str:
     """``#general · Python basics`` for a channel; the other people's names for a DM."""
     room = member.room
@@ -110,6 +133,29 @@ def room_title(member: RoomMember, *, viewer_id: int) -> str:
 def message_history(*, room_id: int) -> QuerySet[Message]:
     """The room's messages, newest first (paginate with a cursor)."""
     return _messages().filter(room_id=room_id).order_by("-id")
+
+
+def thread_messages(history: QuerySet[Message], *, thread_id: int) -> QuerySet[Message]:
+    """A thread of ``history``: its first message and the replies to it."""
+    return history.filter(Q(pk=thread_id) | Q(parent_id=thread_id))
+
+
+def room_latest_message_id(*, room_id: int) -> int | None:
+    return (
+        Message.objects.filter(room_id=room_id).order_by("-id").values_list("id", flat=True).first()
+    )
+
+
+def messages_changed_since(
+    *, room_id: int, since_seq: int, limit: int = CATCH_UP_LIMIT
+) -> list[Message]:
+    """What a reconnecting client missed: every message made or changed (edited, deleted,
+    reacted to) after the room's change ``since_seq``, in change order, as it is now."""
+    return list(
+        _messages()
+        .filter(room_id=room_id, changed_seq__gt=since_seq)
+        .order_by("changed_seq")[:limit]
+    )
 
 
 def messages_after(*, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
@@ -158,6 +204,45 @@ def blocked_either_way(*, user_id: int, other_ids: list[int]) -> bool:
         Q(blocker_id=user_id, blocked_id__in=other_ids)
         | Q(blocked_id=user_id, blocker_id__in=other_ids)
     ).exists()
+
+
+def direct_candidates(
+    *, user: Any, search: str = "", ids: list[int] | None = None, limit: int = 20
+) -> list[Any]:
+    """People the user may start a conversation with, by name: those they share a group with
+    (course mates and the course's mentors), staff anyone, never someone blocked either way.
+    ``ids`` narrows to those people (a submitted choice)."""
+    users = get_user_model().objects.filter(is_active=True).exclude(pk=user.pk)
+    if ids is not None:
+        users = users.filter(pk__in=[i for i in ids if 0 < i <= MAX_ID])
+    if not user_is_staff(user):
+        mine = GroupMembership.objects.filter(user_id=user.pk).values("group_id")
+        shared = GroupMembership.objects.filter(group_id__in=mine).values("user_id")
+        users = users.filter(pk__in=shared)
+    elif not search and ids is None:
+        return []  # staff reach everyone: only by name
+    blocked = Block.objects.filter(Q(blocker_id=user.pk) | Q(blocked_id=user.pk))
+    users = users.exclude(pk__in=blocked.values("blocked_id")).exclude(
+        pk__in=blocked.values("blocker_id")
+    )
+    search = search.strip()[:100]
+    if search:
+        users = users.filter(Q(name__icontains=search) | Q(email__iexact=search))
+    return list(users.order_by("name", "pk")[:limit])
+
+
+def room_people(*, room_id: int) -> QuerySet[RoomMember]:
+    """A room's members with their user, by name (paginate)."""
+    return (
+        RoomMember.objects.filter(room_id=room_id)
+        .select_related("user")
+        .order_by("user__name", "user_id")
+    )
+
+
+def user_blocks(*, user_id: int, other_id: int) -> bool:
+    """Whether ``user_id`` blocked ``other_id`` (one direction)."""
+    return Block.objects.filter(blocker_id=user_id, blocked_id=other_id).exists()
 
 
 def block_list(*, user: Any) -> QuerySet[Block]:

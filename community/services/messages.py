@@ -5,6 +5,13 @@ transaction commits (``realtime_publish``). Its ``seq`` is the room's next numbe
 under the room row's lock, so concurrent senders get 1, 2, 3... without gaps or repeats, and
 ids grow with seq within a room. A send with a ``client_id`` the author already used in the
 room returns the stored message instead of storing it twice.
+
+Every change to a room's messages (sent, edited, deleted, a reaction added or taken back)
+takes the room's next ``change_seq`` under the same lock and records it on the message
+(``changed_seq``): a client that reconnects with the last change it saw gets every message
+made or changed since, in order, so edits, deletes and reactions are not lost either.
+Members' unread counts are pushed to their own stream (``/ws/me/``) after a message arrives
+or is deleted (a Celery task) and after they read.
 """
 
 from typing import Any
@@ -23,9 +30,12 @@ from community.selectors.chat import (
     group_role,
     message_payload_get,
     room_member_ids,
+    room_unread,
 )
+from community.services.unread import chat_unread_push_task
 from courses.markdown import render_markdown
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
+from kalpla.realtime import realtime_publish, user_group
 
 MAX_BODY_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -59,6 +69,18 @@ def _require_member(*, room_id: int, user: Any) -> None:
 def _publish(message: Message, type: str) -> None:
     fresh = message_payload_get(message_id=message.pk)
     room_publish(room_id=message.room_id, type=type, payload={"message": message_data(fresh)})
+
+
+def _next_change(room_id: int) -> Room:
+    """Lock the room and take its next change number (the caller saves it on the message)."""
+    locked = Room.objects.select_for_update().get(pk=room_id)
+    locked.change_seq += 1
+    locked.save(update_fields=["change_seq"])
+    return locked
+
+
+def _unread_push_later(*, message_id: int) -> None:
+    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id))
 
 
 @transaction.atomic
@@ -96,11 +118,13 @@ def message_send(
             parent = Message.objects.get(pk=parent.parent_id)
     now = timezone.now()
     locked.last_seq += 1
+    locked.change_seq += 1
     locked.last_message_at = now
-    locked.save(update_fields=["last_seq", "last_message_at"])
+    locked.save(update_fields=["last_seq", "change_seq", "last_message_at"])
     message = Message(
         room=locked,
         seq=locked.last_seq,
+        changed_seq=locked.change_seq,
         author=author,
         client_id=client_id,
         parent=parent,
@@ -112,6 +136,7 @@ def message_send(
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
     _publish(message, "message.new")
+    _unread_push_later(message_id=message.pk)
     return message, True
 
 
@@ -128,18 +153,23 @@ def message_edit(*, message: Message, user: Any, body: str) -> Message:
     """Change the text; the earlier text is kept (MessageEdit). Authors only."""
     if not message_can_edit(user=user, author_id=message.author_id):
         raise PermissionDenied(_("Only the author can edit a message."), code="not_author")
+    body = _clean_body(body)
+    current = Message.objects.get(pk=message.pk)
+    if current.is_deleted:
+        raise ValidationError(_("A deleted message cannot be edited."), code="deleted")
+    if body == current.body:
+        return current
+    room = _next_change(message.room_id)  # the room first, then the message: one lock order
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.is_deleted:
         raise ValidationError(_("A deleted message cannot be edited."), code="deleted")
-    body = _clean_body(body)
-    if body == locked.body:
-        return locked
     MessageEdit.objects.create(message=locked, body=locked.body)
     locked.body = body
     locked.body_html = str(render_markdown(body, min_heading=4))
     locked.edited_at = timezone.now()
+    locked.changed_seq = room.change_seq
     locked.full_clean(validate_constraints=False)
-    locked.save(update_fields=["body", "body_html", "edited_at"])
+    locked.save(update_fields=["body", "body_html", "edited_at", "changed_seq"])
     _publish(locked, "message.edited")
     return locked
 
@@ -152,12 +182,17 @@ def message_delete(*, message: Message, user: Any) -> Message:
         raise PermissionDenied(
             _("Only the author or a moderator can delete a message."), code="not_author"
         )
+    if Message.objects.filter(pk=message.pk, deleted_at__isnull=False).exists():
+        return Message.objects.get(pk=message.pk)
+    room = _next_change(message.room_id)
     locked = Message.objects.select_for_update().get(pk=message.pk)
-    if locked.is_deleted:
+    if locked.is_deleted:  # deleted meanwhile: the change number is spent, no harm
         return locked
     locked.deleted_at = timezone.now()
-    locked.save(update_fields=["deleted_at"])
+    locked.changed_seq = room.change_seq
+    locked.save(update_fields=["deleted_at", "changed_seq"])
     _publish(locked, "message.deleted")
+    _unread_push_later(message_id=locked.pk)
     return locked
 
 
@@ -169,10 +204,15 @@ def reaction_set(*, message: Message, user: Any, emoji: str, on: bool = True) ->
         raise field_error("emoji", _("Pick one emoji."), code="invalid")
     if message.is_deleted:
         raise ValidationError(_("A deleted message cannot get reactions."), code="deleted")
+    room = _next_change(message.room_id)
     if on:
-        Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
+        _reaction, changed = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
     else:
-        Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()
+        changed = bool(Reaction.objects.filter(message=message, user=user, emoji=emoji).delete()[0])
+    if not changed:
+        transaction.set_rollback(True)  # nothing changed: give the change number back
+        return message
+    Message.objects.filter(pk=message.pk).update(changed_seq=room.change_seq)
     _publish(message, "message.reactions")
     return message
 
@@ -182,8 +222,19 @@ def room_mark_read(*, member: RoomMember, message_id: int) -> RoomMember:
     """Move the member's read marker up to ``message_id`` (never back)."""
     if not Message.objects.filter(pk=message_id, room_id=member.room_id).exists():
         raise NotFound(_("No such message in this room."), code="message_not_found")
-    RoomMember.objects.filter(pk=member.pk, last_read_id__lt=message_id).update(
+    moved = RoomMember.objects.filter(pk=member.pk, last_read_id__lt=message_id).update(
         last_read_id=message_id
     )
     member.refresh_from_db(fields=["last_read_id"])
+    if moved:
+        # The reader's other tabs and devices update the room's badge.
+        realtime_publish(
+            group=user_group(member.user_id),
+            type="room.unread",
+            payload={
+                "room_id": member.room_id,
+                "unread": room_unread(member=member),
+                "last_read_id": member.last_read_id,
+            },
+        )
     return member

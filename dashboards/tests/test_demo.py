@@ -213,6 +213,17 @@ def test_seed_demo_chat_has_a_course_group_and_a_student_mentor_conversation(dja
     group = Group.objects.get(course__slug="python-basics")
     assert set(group.channels.values_list("slug", flat=True)) == {"general", "homework"}
     assert Message.objects.filter(room__channel__group=group).count() >= 3
-    dm = Room.objects.get(kind="direct", members__user=student)
+    dm = Room.objects.get(kind="direct", direct_key__isnull=False, members__user=student)
     assert set(dm.members.values_list("user_id", flat=True)) == {student.pk, mentor.pk}
     assert dm.messages.count() == 2
+    # a thread with an edited answer and reactions, a tombstone, and a group conversation
+    answer = Message.objects.get(client_id="demo-welcome-2")
+    assert answer.parent.client_id == "demo-welcome-1" and answer.edits.count() == 1
+    assert answer.reactions.get().emoji == "🙏"
+    assert Message.objects.get(client_id="demo-welcome-4").is_deleted
+    trio = Room.objects.get(kind="direct", direct_key__isnull=True, members__user=student)
+    assert trio.members.count() == 3 and trio.messages.count() == 2
+    # a second run adds nothing
+    counts = (Message.objects.count(), Room.objects.count(), answer.edits.count())
+    _seed()
+    assert (Message.objects.count(), Room.objects.count(), answer.edits.count()) == counts

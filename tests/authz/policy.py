@@ -331,11 +331,21 @@ POLICY: dict[str, Rule] = {
     "chat:rooms": get("login ok ok ok ok ok ok"),
     "chat:room": get("login ok 404 ok 404 404 404"),
     "chat:send": post("login ok 404 ok 404 404 404"),
+    "chat:read": act("login ok 404 ok 404 404 404"),
+    "chat:new": get("login ok ok ok ok ok ok"),
+    # student A's message: its author edits; the mentor (the group's owner) may delete it
+    "chat:edit": get("login ok 404 403 404 404 404"),
+    "chat:delete": act("login ok 404 ok 404 404 404"),
+    "chat:react": post("login ok 404 ok 404 404 404"),
+    # anyone may block anyone (the mentor blocking themself is told no on the page)
+    "chat:block": post("login ok ok ok ok ok ok"),
     "api:chat-rooms": get("login ok ok ok ok ok ok"),
     "api:chat-direct-start": post("login ok ok ok ok ok ok"),
     # members only; outsiders are not told the room exists (404), staff included
     "api:chat-room-messages": get("login ok 404 ok 404 404 404"),
     "api:chat-room-read": post("login ok 404 ok 404 404 404"),
+    "api:chat-room-members": get("login ok 404 ok 404 404 404"),
+    "api:chat-message-reactions": post("login ok 404 ok 404 404 404"),
     "api:chat-message": patch("login ok 404 ok 404 404 404"),
     "api:me-blocks": get("login ok ok ok ok ok ok"),
     "api:me-block": delete("login ok ok ok ok ok ok"),
