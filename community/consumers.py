@@ -255,7 +255,7 @@ class ChatConsumer(KalplaConsumer):
 
     @database_sync_to_async
     def _missed(self, last_seen_id: int) -> tuple[list[dict[str, Any]], int, bool]:
-        messages = messages_after(room_id=self.room_id, after_id=last_seen_id)
+        messages = messages_after(room_id=self.room_id, after_id=last_seen_id, viewer=self.user)
         member = room_membership_get(room_id=self.room_id, user=self.user)
         rows = [message_data(m) for m in messages]
         more = bool(rows) and rows[-1]["seq"] < member.room.last_seq

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 
 from accounts.policies import user_is_moderator
 from accounts.selectors import signed_in_user
-from community import selectors, services
+from community import selectors
 from community.forms import DecisionForm
+from community.services.sanctions import moderation_act
 from kalpla.errors import service_run
 from kalpla.exceptions import PermissionDenied
 from moderation.models import ModerationItem
@@ -71,7 +72,7 @@ def moderation_decide(request: HttpRequest, item_id: int) -> HttpResponse:
     query = {k: data[k] for k in ("status", "reason", "page") if data.get(k)}
     if query:
         back += "?" + urlencode(query)
-    decide = partial(services.moderation_item_decide, item=item, by=signed_in_user(request))
+    decide = partial(moderation_act, item=item, by=signed_in_user(request))
     service_run(
         request,
         partial(decide, action=data["action"], note=data["note"]),

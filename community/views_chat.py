@@ -31,10 +31,10 @@ def chat_rooms(request: HttpRequest) -> HttpResponse:
     return render(request, "community/chat.html", {"rooms": _rooms(user), "room": None})
 
 
-def _page(room_id: int, before: str) -> tuple[list[Any], bool]:
+def _page(room_id: int, before: str, viewer: Any) -> tuple[list[Any], bool]:
     """The PAGE messages before ``before`` (or the newest), oldest first, and whether older
     ones exist."""
-    history = selectors.message_history(room_id=room_id)
+    history = selectors.message_history(room_id=room_id, viewer=viewer)
     if before.isdigit():
         history = history.filter(id__lt=int(before))
     rows = list(history[: PAGE + 1])
@@ -48,7 +48,7 @@ def chat_room(
     user = signed_in_user(request)
     member = selectors.room_membership_get(room_id=room_id, user=user)
     before = request.GET.get("before", "")
-    messages, has_older = _page(member.room_id, before)
+    messages, has_older = _page(member.room_id, before, user)
     context = {
         # not "messages": that is the name of the site's flash messages in every template
         "chat_messages": messages,

@@ -107,6 +107,11 @@ class MessageOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
+    status = serializers.ChoiceField(
+        choices=["published", "held", "hidden"],
+        help_text="`held`: waiting for a moderator (only its author and moderators see it); "
+        "`hidden`: hidden by a moderator.",
+    )
     reactions = serializers.SerializerMethodField()
 
     def get_client_id(self, message: Any) -> str:

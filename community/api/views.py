@@ -13,9 +13,10 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
-from community import selectors, services
+from community import selectors
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
 from community.filters import ModerationQueueFilter
+from community.services.sanctions import moderation_act
 from kalpla.api.serializers import ErrorSerializer
 from moderation.models import ModerationItem
 
@@ -112,8 +113,8 @@ class ModerationDecideApi(APIView):
         body = ModerationDecisionIn(data=request.data)
         body.is_valid(raise_exception=True)
         data: dict[str, Any] = body.validated_data
-        decided = services.moderation_item_decide(
+        moderation_act(
             item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
         )
-        [row] = selectors.moderation_queue_rows([selectors.moderation_item_get(item_id=decided.pk)])
+        [row] = selectors.moderation_queue_rows([selectors.moderation_item_get(item_id=item.pk)])
         return Response(moderation_row_data(row))

@@ -15,7 +15,14 @@ from django.utils.translation import gettext as _
 
 from community.api.serializers import MessageOut
 from community.errors import field_error
-from community.models import Message, MessageEdit, Reaction, Room, RoomMember
+from community.models import (
+    Message,
+    MessageEdit,
+    ModerationStatus,
+    Reaction,
+    Room,
+    RoomMember,
+)
 from community.policies import message_can_delete, message_can_edit, room_can_read
 from community.realtime import room_publish
 from community.selectors.chat import (
@@ -24,8 +31,16 @@ from community.selectors.chat import (
     message_payload_get,
     room_member_ids,
 )
+from community.selectors.moderation import room_group_get
+from community.services.screening import (
+    content_screen,
+    sanction_check,
+    spam_duplicate_check,
+    spam_rate_check,
+)
 from courses.markdown import render_markdown
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
+from moderation.screening import screening_analyze
 
 MAX_BODY_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -71,13 +86,21 @@ def message_send(
     parent_id: int | None = None,
 ) -> tuple[Message, bool]:
     """Store a message in ``room`` and broadcast it on commit. Returns (message, created):
-    a repeated ``client_id`` gives back the message stored the first time, unchanged."""
+    a repeated ``client_id`` gives back the message stored the first time, unchanged.
+
+    The message is screened (``content_screen``) before it is broadcast: a held one reaches
+    only its author (its ``status`` says ``held``). Muted and banned users are refused, and
+    the spam limits apply (Throttled, ValidationError ``duplicate``)."""
     client_id = (client_id or "").strip()
     if len(client_id) > MAX_CLIENT_ID_CHARS:
         raise field_error("client_id", _("At most 64 characters."), code="invalid")
     _require_member(room_id=room.pk, user=author)
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
+    group = room_group_get(room_id=room.pk)
+    sanction_check(user=author, group_id=group.pk if group else None)
+    # Scored before the room's lock is taken: other senders do not wait for the analysis.
+    analysis = screening_analyze(text=body)
     # The room's row lock serialises senders: seq numbers and the client id check are safe.
     locked = Room.objects.select_for_update().get(pk=room.pk)
     if client_id:
@@ -86,6 +109,8 @@ def message_send(
         ).first()
         if existing is not None:
             return existing, False
+    spam_rate_check(user=author, kind="message")
+    spam_duplicate_check(user=author, text=body, where="message")
     parent = None
     if parent_id is not None:
         parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
@@ -109,9 +134,11 @@ def message_send(
     )
     message.full_clean(validate_constraints=False)
     message.save()
+    content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
-    _publish(message, "message.new")
+    if message.status == ModerationStatus.PUBLISHED:
+        _publish(message, "message.new")
     return message, True
 
 
@@ -125,9 +152,12 @@ def _direct_not_blocked(*, room: Room, author: Any) -> None:
 
 @transaction.atomic
 def message_edit(*, message: Message, user: Any, body: str) -> Message:
-    """Change the text; the earlier text is kept (MessageEdit). Authors only."""
+    """Change the text; the earlier text is kept (MessageEdit). Authors only. The new text is
+    screened again: held, it leaves the others' view (``message.hidden``)."""
     if not message_can_edit(user=user, author_id=message.author_id):
         raise PermissionDenied(_("Only the author can edit a message."), code="not_author")
+    group = room_group_get(room_id=message.room_id)
+    sanction_check(user=user, group_id=group.pk if group else None)
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.is_deleted:
         raise ValidationError(_("A deleted message cannot be edited."), code="deleted")
@@ -140,7 +170,16 @@ def message_edit(*, message: Message, user: Any, body: str) -> Message:
     locked.edited_at = timezone.now()
     locked.full_clean(validate_constraints=False)
     locked.save(update_fields=["body", "body_html", "edited_at"])
-    _publish(locked, "message.edited")
+    was = locked.status
+    content_screen(target=locked, text=body, author=user, group=group)
+    if locked.status == ModerationStatus.PUBLISHED:
+        _publish(locked, "message.edited")
+    elif was == ModerationStatus.PUBLISHED:
+        room_publish(
+            room_id=locked.room_id,
+            type="message.hidden",
+            payload={"message_id": locked.pk, "room_id": locked.room_id, "seq": locked.seq},
+        )
     return locked
 
 
@@ -169,6 +208,8 @@ def reaction_set(*, message: Message, user: Any, emoji: str, on: bool = True) ->
         raise field_error("emoji", _("Pick one emoji."), code="invalid")
     if message.is_deleted:
         raise ValidationError(_("A deleted message cannot get reactions."), code="deleted")
+    group = room_group_get(room_id=message.room_id)
+    sanction_check(user=user, group_id=group.pk if group else None)
     if on:
         Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)
     else:

@@ -69,6 +69,11 @@
       // body_html is sanitised by the server (courses/markdown.py's allowlist).
       item.append(element("div", { className: "chat__body", innerHTML: message.body_html }));
     }
+    if (message.status === "held" || message.status === "hidden") {
+      item.classList.add("chat__message--held");
+      const note = message.status === "held" ? labels.labelHeld : labels.labelHidden;
+      item.append(element("p", { className: "chat__held", textContent: note }));
+    }
     if (message.reactions.length) {
       item.append(element("p", { className: "chat__reactions" }, message.reactions.map(
         (r) => element("span", { className: "chat__reaction", textContent: `${r.emoji} ${r.count}` }),
@@ -140,6 +145,12 @@
       case "message.reactions":
         upsert(payload.message, { live: false });
         break;
+      case "message.hidden": {
+        // A moderator hid it (or its edit was held): it leaves everyone's view but its author's.
+        const node = document.getElementById(`message-${payload.message_id}`);
+        if (node && !node.classList.contains("chat__message--mine")) node.remove();
+        break;
+      }
       case "ack":
         if (payload.message && outbox.has(frame.id)) {
           outbox.delete(frame.id);
