@@ -146,7 +146,11 @@ def _public_parts(
     """
     course: Course = context["course"]
     reviews = Paginator(
-        selectors.course_review_list(course=course, include_hidden=include_hidden),
+        selectors.course_review_list(
+            course=course,
+            include_hidden=include_hidden,
+            author_id=context["user"].pk if context.get("user") is not None else None,
+        ),
         REVIEWS_PAGE_SIZE,
     ).get_page(page)
     context = {
