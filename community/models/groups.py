@@ -30,6 +30,7 @@ class Group(models.Model):
         on_delete=models.CASCADE,
         related_name="community_group",
     )
+
     class ModerationPolicy(models.TextChoices):
         POST = "post", _("Post-moderation: published at once, flagged content reviewed")
         PRE = "pre", _("Pre-moderation: held until a moderator approves")

@@ -7,8 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.policies import user_is_moderator
-from community.models import Group, GroupMembership, ModerationAction, ModerationStatus
-
+from community.models import Group, GroupMembership, ModerationAction, ModerationStatus, Report
 from moderation.models import ModerationItem
 from moderation.services import (
     moderation_can_hide,
@@ -142,3 +141,20 @@ def content_type_for(kind: str) -> ContentType | None:
         return None
     app_label, model = CONTENT_KINDS[kind]
     return ContentType.objects.get_by_natural_key(app_label, model)
+
+
+def report_list_mine(*, user: Any) -> QuerySet[Report]:
+    if user is None:
+        return Report.objects.none()
+    return Report.objects.filter(reporter_id=user.pk).select_related("content_type")
+
+
+def group_for_policy(*, group_id: int, user: Any) -> Group:
+    """The group whose moderation the user may see (a member or a site moderator)."""
+    groups = Group.objects.all()
+    if not user_is_moderator(user):
+        groups = groups.filter(memberships__user_id=user.pk)
+    group = groups.filter(pk=group_id).first() if 0 < group_id < 2**63 else None
+    if group is None:
+        raise Http404("No such group.")
+    return group

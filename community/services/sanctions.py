@@ -22,6 +22,7 @@ from accounts.policies import user_is_moderator
 from accounts.services import user_deactivate, user_reactivate
 from community.models import (
     Group,
+    GroupMembership,
     Message,
     ModerationAction,
     ModerationStatus,
@@ -29,8 +30,8 @@ from community.models import (
     Sanction,
 )
 from community.realtime import kick_publish, room_publish
-from community.services.groups import group_member_remove
 from community.selectors.chat import message_payload_get
+from community.services.groups import group_member_remove
 from community.services.messages import message_data, message_delete
 from community.services.moderation import moderation_item_decide
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
@@ -213,9 +214,7 @@ def moderation_act(
         _delete(item=item, target=target, by=by, note=note)
     else:
         if author is None:
-            raise ValidationError(
-                _("This content has no author to act on."), code="no_author"
-            )
+            raise ValidationError(_("This content has no author to act on."), code="no_author")
         if author.pk == by.pk:
             raise ValidationError(_("You cannot sanction yourself."), code="self")
     until = None
@@ -321,3 +320,23 @@ def sanction_lift(*, sanction: Sanction, by: Any) -> Sanction:
         if sanction.kind == Sanction.Kind.BAN and sanction.group_id is None:
             user_reactivate(user=sanction.user)
     return sanction
+
+
+@transaction.atomic
+def group_moderation_policy_set(*, group: Group, by: Any, policy: str) -> Group:
+    """Owners of the group (and the site's moderators) choose pre- or post-moderation."""
+    is_owner = GroupMembership.objects.filter(
+        group=group, user_id=by.pk, role=GroupMembership.Role.OWNER
+    ).exists()
+    if not (is_owner or user_is_moderator(by)):
+        raise PermissionDenied(
+            _("Only the group's owners can change its moderation."), code="not_owner"
+        )
+    if policy not in Group.ModerationPolicy.values:
+        raise ValidationError(
+            _("Choose post or pre."), code="invalid", errors={"moderation_policy": ["post|pre"]}
+        )
+    if group.moderation_policy != policy:
+        group.moderation_policy = policy
+        group.save(update_fields=["moderation_policy"])
+    return group

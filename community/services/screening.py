@@ -45,13 +45,11 @@ RATE_WINDOW = 60  # seconds: the limits are per minute
 # Functions (author id, limit) -> how many pieces of the author's group content are published
 # (at most ``limit``); the posts module registers its own (posts and comments).
 published_counters: list[Callable[[int, int], int]] = [
-    lambda author_id, limit: (
-        Message.objects.filter(
-            author_id=author_id,
-            status=ModerationStatus.PUBLISHED,
-            room__kind="channel",
-        )[:limit].count()
-    )
+    lambda author_id, limit: Message.objects.filter(
+        author_id=author_id,
+        status=ModerationStatus.PUBLISHED,
+        room__kind="channel",
+    )[:limit].count()
 ]
 
 

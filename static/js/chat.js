@@ -57,6 +57,10 @@
     if (message.edited_at && !message.deleted) {
       meta.append(" ", element("span", { className: "muted", textContent: labels.labelEdited }));
     }
+    if (message.author.id !== userId && !message.deleted) {
+      const href = labels.reportUrl.replace(/\/0\/$/, `/${message.id}/`);
+      meta.append(" ", element("a", { className: "muted chat__report", href, rel: "nofollow", textContent: labels.labelReport }));
+    }
     const item = element("li", {
       className: "chat__message" + (message.author.id === userId ? " chat__message--mine" : ""),
       id: `message-${message.id}`,
