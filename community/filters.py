@@ -22,25 +22,35 @@ class ModerationQueueFilter(django_filters.FilterSet):
         choices=ModerationItem.Reason.choices, help_text=_("Only items flagged for this reason.")
     )
     group = django_filters.NumberFilter(
-        method="_keep", min_value=1, help_text=_("Only content of this group (its id).")
+        method="filter_by_selector",
+        min_value=1,
+        help_text=_("Only content of this group (its id)."),
     )
     kind = django_filters.ChoiceFilter(
-        method="_keep",
+        method="filter_by_selector",
         choices=[(k, k) for k in CONTENT_KINDS],
         help_text=_("Only this kind of content."),
     )
     score_min = django_filters.NumberFilter(
-        method="_keep", min_value=0, max_value=1, help_text=_("Score at least (0 to 1).")
+        method="filter_by_selector",
+        min_value=0,
+        max_value=1,
+        help_text=_("Score at least (0 to 1)."),
     )
     score_max = django_filters.NumberFilter(
-        method="_keep", min_value=0, max_value=1, help_text=_("Score at most (0 to 1).")
+        method="filter_by_selector",
+        min_value=0,
+        max_value=1,
+        help_text=_("Score at most (0 to 1)."),
     )
 
     class Meta:
         model = ModerationItem
         fields = ("status", "reason", "group", "kind", "score_min", "score_max")
 
-    def _keep(self, queryset: QuerySet[ModerationItem], name: str, value: object) -> Any:
+    def filter_by_selector(
+        self, queryset: QuerySet[ModerationItem], name: str, value: object
+    ) -> Any:
         return queryset  # applied by the selector in filter_queryset
 
     def filter_queryset(self, queryset: QuerySet[ModerationItem]) -> QuerySet[ModerationItem]:

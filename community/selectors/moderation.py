@@ -2,7 +2,6 @@
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
@@ -134,13 +133,6 @@ def audit_log(
     if action:
         rows = rows.filter(action=action)
     return rows
-
-
-def content_type_for(kind: str) -> ContentType | None:
-    if kind not in CONTENT_KINDS:
-        return None
-    app_label, model = CONTENT_KINDS[kind]
-    return ContentType.objects.get_by_natural_key(app_label, model)
 
 
 def report_list_mine(*, user: Any) -> QuerySet[Report]:

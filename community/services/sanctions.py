@@ -43,7 +43,6 @@ from moderation.services import (
 )
 
 Action = ModerationAction.Action
-CONTENT_ACTIONS = (Action.APPROVE, Action.HIDE, Action.DELETE)
 MAX_MUTE_DAYS = 365
 EXCERPT = 300
 

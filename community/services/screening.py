@@ -181,9 +181,3 @@ def sanction_check(*, user: Any, group_id: int | None) -> None:
             message = _("You are muted in this group.")
         raise PermissionDenied(message, code="muted")
     raise PermissionDenied(_("You are banned from this group."), code="banned")
-
-
-def group_is_banned(*, user_id: int, group_id: int) -> bool:
-    """For joins and invitations: the user may not come back while banned."""
-    sanction = sanction_active(user_id=user_id, group_id=group_id)
-    return sanction is not None and sanction.kind == Sanction.Kind.BAN
