@@ -202,13 +202,16 @@ def moderation_act(
     """
     _require_moderator(by)
     if action not in Action.values:
-        raise ValidationError(_("Unknown action."), code="invalid", errors={"action": ["?"]})
+        message = _("Choose one of: %(actions)s.") % {"actions": ", ".join(Action.values)}
+        raise ValidationError(message, code="invalid", errors={"action": [message]})
     target = item.target
     author = _author(target)
     group = _content_group(target, item)
     note = (note or "").strip()
-    if action in (Action.APPROVE, Action.HIDE):
-        moderation_item_decide(item=item, by=by, action=str(action), note=note)
+    if action == Action.APPROVE:
+        moderation_item_decide(item=item, by=by, action="approve", note=note)
+    elif action == Action.HIDE:
+        moderation_item_decide(item=item, by=by, action="hide", note=note)
     elif action == Action.DELETE:
         _delete(item=item, target=target, by=by, note=note)
     else:
