@@ -24,7 +24,7 @@ from community.models import (
     RoomMember,
 )
 from community.policies import message_can_delete, message_can_edit, room_can_read
-from community.realtime import room_publish
+from community.realtime import hidden_publish, room_publish
 from community.selectors.chat import (
     blocked_either_way,
     group_role,
@@ -175,11 +175,7 @@ def message_edit(*, message: Message, user: Any, body: str) -> Message:
     if locked.status == ModerationStatus.PUBLISHED:
         _publish(locked, "message.edited")
     elif was == ModerationStatus.PUBLISHED:
-        room_publish(
-            room_id=locked.room_id,
-            type="message.hidden",
-            payload={"message_id": locked.pk, "room_id": locked.room_id, "seq": locked.seq},
-        )
+        hidden_publish(room_id=locked.room_id, message_id=locked.pk, seq=locked.seq)
     return locked
 
 

@@ -29,7 +29,7 @@ from community.models import (
     RoomMember,
     Sanction,
 )
-from community.realtime import kick_publish, room_publish
+from community.realtime import hidden_publish, kick_publish, room_publish
 from community.selectors.chat import message_payload_get
 from community.services.groups import group_member_remove
 from community.services.messages import message_data, message_delete
@@ -125,11 +125,7 @@ def message_hide(message: Message, by: Any) -> None:
     if message.status != ModerationStatus.HIDDEN:
         Message.objects.filter(pk=message.pk).update(status=ModerationStatus.HIDDEN)
         message.status = ModerationStatus.HIDDEN
-        room_publish(
-            room_id=message.room_id,
-            type="message.hidden",
-            payload={"message_id": message.pk, "room_id": message.room_id, "seq": message.seq},
-        )
+        hidden_publish(room_id=message.room_id, message_id=message.pk, seq=message.seq)
 
 
 def message_describe(message: Message) -> ModerationTarget:
