@@ -225,3 +225,33 @@ def test_duplicate_is_a_400_with_the_field_over_http(settings, room_and_people):
     response = client.post(url, {"body": "same"}, format="json")
     assert response.status_code == 400
     assert response.json()["code"] == "duplicate" and "body" in response.json()["errors"]
+
+
+def test_images_go_through_image_moderation(room_and_people):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from community.services.screening import content_screen
+
+    group, room, _owner, member, _other = room_and_people
+    message = send(room, member, "My diagram")
+    name = default_storage.save("community/test/diagram.png", ContentFile(b"\x89PNG fake"))
+    verdict = content_screen(
+        target=message, text=message.body, author=member, group=group, images=(name,)
+    )
+    # the local backend cannot check images: a person looks, the message stays up
+    assert "image_unchecked" in verdict.reasons and not verdict.held
+    assert items_for(message) == ["image_unchecked"]
+
+
+def test_posts_per_minute_are_limited(settings):
+    from community.services.screening import spam_rate_check
+
+    settings.KALPLA_MODERATION_POSTS_PER_MINUTE = 2
+    author, moderator = UserFactory(), UserFactory(roles=("Moderator",))
+    spam_rate_check(user=author, kind="post")
+    spam_rate_check(user=author, kind="post")
+    with pytest.raises(Throttled):
+        spam_rate_check(user=author, kind="post")
+    for _ in range(5):  # moderators are not limited
+        spam_rate_check(user=moderator, kind="post")

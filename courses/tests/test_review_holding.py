@@ -91,3 +91,19 @@ def test_a_clean_review_is_shown_at_once(course):
     review = write(course, "Clear explanations", rating=5)
     assert not review.is_held
     assert not ModerationItem.objects.filter(object_id=str(review.pk)).exists()
+
+
+def test_the_site_tells_the_author_their_review_is_held(client, course):
+    student = UserFactory()
+    Enrollment.objects.create(user=student, course=course)
+    client.force_login(student)
+    response = client.post(
+        f"/courses/{course.slug}/review/", {"rating": 1, "text": RUDE}, follow=True
+    )
+    assert "It is held for review" in response.content.decode()
+    api = APIClient()
+    api.force_authenticate(student)
+    saved = api.post(
+        f"/api/v1/courses/{course.slug}/reviews/", {"rating": 1, "text": RUDE + "!"}, format="json"
+    )
+    assert saved.status_code == 200 and saved.json()["held"] is True
