@@ -20,6 +20,12 @@ def pytest_configure(config: pytest.Config) -> None:
     }
     settings.WHITENOISE_USE_FINDERS = True
     settings.WHITENOISE_AUTOREFRESH = True
+    # Tests send many messages from fresh accounts: the new-account hold and the spam limits
+    # are off unless a test turns them on (community/tests/test_screening.py does).
+    settings.KALPLA_MODERATION_NEW_ACCOUNT_POSTS = 0
+    settings.KALPLA_MODERATION_MESSAGES_PER_MINUTE = 0
+    settings.KALPLA_MODERATION_POSTS_PER_MINUTE = 0
+    settings.KALPLA_MODERATION_DUPLICATE_WINDOW = 0
 
 
 @pytest.fixture(autouse=True)

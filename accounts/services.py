@@ -139,3 +139,36 @@ def email_verification_resend(*, request: HttpRequest) -> bool | None:
     if address is None or address.verified:
         return None
     return send_verification_email_to_address(request, address, signup=True)
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, user: User) -> int:
+    """End every session of the user (site and app session tokens alike) and revoke their API
+    keys. Returns how many sessions were ended."""
+    from allauth.usersessions.models import UserSession
+
+    ended = 0
+    for session in UserSession.objects.filter(user=user):
+        session.end()
+        ended += 1
+    ApiKey.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    return ended
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """Take the account off the site (a ban): it can no longer sign in, its sessions end and
+    its API keys stop working. ``user_reactivate`` undoes the first part."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    user_sign_out_everywhere(user=user)
+    return user
+
+
+@transaction.atomic
+def user_reactivate(*, user: User) -> User:
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    return user

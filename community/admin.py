@@ -6,7 +6,17 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from community.models import Block, Channel, Group, GroupMembership, Message
+from community.models import (
+    Block,
+    Channel,
+    Group,
+    GroupMembership,
+    Message,
+    ModerationAction,
+    Report,
+    Sanction,
+)
+from community.services.sanctions import group_moderation_policy_set, sanction_lift
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,12 +36,26 @@ class ChannelInline(admin.TabularInline):
 
 
 @admin.register(Group)
-class GroupAdmin(ReadOnlyAdmin):
-    list_display = ("name", "kind", "visibility", "course", "created_at")
-    list_filter = ("kind", "visibility")
+class GroupAdmin(admin.ModelAdmin):
+    """Read-only but for the moderation policy (set through its service)."""
+
+    list_display = ("name", "kind", "visibility", "moderation_policy", "course", "created_at")
+    list_filter = ("kind", "visibility", "moderation_policy")
     search_fields = ("name",)
-    raw_id_fields = ("course",)
+    fields = ("name", "kind", "visibility", "course", "description", "moderation_policy")
+    readonly_fields = ("name", "kind", "visibility", "course", "description")
     inlines = (ChannelInline,)
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
+        policy = obj.moderation_policy
+        obj.refresh_from_db(fields=["moderation_policy"])
+        group_moderation_policy_set(group=obj, by=request.user, policy=policy)
 
 
 @admin.register(GroupMembership)
@@ -55,3 +79,39 @@ class BlockAdmin(ReadOnlyAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")
     search_fields = ("blocker__email", "blocked__email")
+
+
+@admin.register(ModerationAction)
+class ModerationActionAdmin(ReadOnlyAdmin):
+    """The audit log: written by the moderation services only, never edited."""
+
+    list_display = ("created_at", "actor", "action", "target_user", "group", "content_excerpt")
+    list_filter = ("action",)
+    list_select_related = ("actor", "target_user", "group")
+    search_fields = ("note", "content_excerpt", "actor__email", "target_user__email")
+    date_hierarchy = "created_at"
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Report)
+class ReportAdmin(ReadOnlyAdmin):
+    list_display = ("created_at", "reporter", "reason", "content_type", "object_id", "item")
+    list_filter = ("reason",)
+    list_select_related = ("reporter", "content_type")
+    search_fields = ("text", "reporter__email")
+
+
+@admin.register(Sanction)
+class SanctionAdmin(ReadOnlyAdmin):
+    list_display = ("user", "kind", "group", "until", "lifted_at", "created_by", "created_at")
+    list_filter = ("kind",)
+    list_select_related = ("user", "group", "created_by")
+    search_fields = ("user__email", "note")
+    actions = ("lift",)
+
+    @admin.action(description="Lift the selected mutes and bans")
+    def lift(self, request: HttpRequest, queryset: Any) -> None:
+        for sanction in queryset.select_related("user"):
+            sanction_lift(sanction=sanction, by=request.user)

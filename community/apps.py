@@ -7,4 +7,7 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import receivers  # noqa: F401 - connect their signal receivers
+        from community import kinds, receivers  # noqa: F401 - signal receivers, notification kinds
+        from community.services import sanctions
+
+        sanctions.register()  # chat messages in the moderation queue

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
 from community import live
+from community.models import ModerationStatus
 from community.realtime import member_group, room_group
 from community.selectors.chat import (
     MAX_ID,
@@ -150,7 +151,7 @@ class ChatConsumer(KalplaConsumer):
                 await self.close(code=CLOSE_FORBIDDEN)
             return  # another room's socket of the same user
         if str(event.get("type", "")).startswith("message."):
-            sent = payload.get("message") or {}
+            sent = payload.get("message") or payload  # message.hidden carries no message
             if sent.get("changed_seq", 0) <= self.replayed_change:
                 return  # this change (or a later one of the message) was in the catch-up
             if event["type"] == "message.new" and sent.get("id", 0) <= self.replayed_up_to:
@@ -276,9 +277,15 @@ class ChatConsumer(KalplaConsumer):
         message they have, by id, and insert one they do not, by seq), then ``resume.done``."""
         rows, room = await self._changed(since_seq)
         for data in rows:
-            await self.send_json(
-                frame(type="message.new", payload={"message": data, "replay": True})
-            )
+            if data.get("hidden"):  # it left this reader's view while they were away
+                payload = {k: data[k] for k in ("message_id", "room_id", "seq", "changed_seq")}
+                await self.send_json(
+                    frame(type="message.hidden", payload={**payload, "replay": True})
+                )
+            else:
+                await self.send_json(
+                    frame(type="message.new", payload={"message": data, "replay": True})
+                )
             self.replayed_change = max(self.replayed_change, data["changed_seq"])
         self.replayed_change = max(self.replayed_change, since_seq)
         more = bool(rows) and rows[-1]["changed_seq"] < room.change_seq
@@ -299,13 +306,22 @@ class ChatConsumer(KalplaConsumer):
     @database_sync_to_async
     def _changed(self, since_seq: int) -> tuple[list[dict[str, Any]], Any]:
         member = room_membership_get(room_id=self.room_id, user=self.user)
-        messages = messages_changed_since(room_id=self.room_id, since_seq=since_seq)
-        return [message_data(m) for m in messages], member.room
+        changed = messages_changed_since(
+            room_id=self.room_id, since_seq=since_seq, viewer=self.user
+        )
+        # A message that left this reader's view is told as hidden; one held from the start
+        # (never edited, so never shown to them) is not mentioned at all.
+        rows = [
+            message_data(m) if visible else _hidden_row(m)
+            for m, visible in changed
+            if visible or m.status == ModerationStatus.HIDDEN or m.edited_at is not None
+        ]
+        return rows, member.room
 
     @database_sync_to_async
     def _missed(self, last_seen_id: int) -> tuple[list[dict[str, Any]], int, int, bool]:
         member = room_membership_get(room_id=self.room_id, user=self.user)
-        messages = messages_after(room_id=self.room_id, after_id=last_seen_id)
+        messages = messages_after(room_id=self.room_id, after_id=last_seen_id, viewer=self.user)
         rows = [message_data(m) for m in messages]
         more = bool(rows) and rows[-1]["seq"] < member.room.last_seq
         return rows, member.room.last_seq, member.room.change_seq, more
@@ -366,3 +382,14 @@ class ChatConsumer(KalplaConsumer):
         await self.channel_layer.group_send(
             room_group(self.room_id), {"type": "realtime.event", "event": event}
         )
+
+
+def _hidden_row(message: Any) -> dict[str, Any]:
+    """A message the reader may no longer see, as catch-up tells it (``message.hidden``)."""
+    return {
+        "hidden": True,
+        "message_id": message.pk,
+        "room_id": message.room_id,
+        "seq": message.seq,
+        "changed_seq": message.changed_seq,
+    }

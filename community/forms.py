@@ -6,15 +6,48 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+ACTION_CHOICES = [
+    ("approve", _("Keep")),
+    ("hide", _("Hide")),
+    ("delete", _("Delete")),
+    ("warn", _("Warn the author")),
+    ("mute", _("Mute in the group")),
+    ("ban_group", _("Ban from the group")),
+    ("ban_site", _("Ban from the site")),
+]
+
 
 class DecisionForm(forms.Form):
-    action = forms.ChoiceField(choices=[("approve", _("Keep")), ("hide", _("Hide"))])
+    action = forms.ChoiceField(choices=ACTION_CHOICES)
     note = forms.CharField(
         label=_("Note (kept with the decision)"), max_length=1000, required=False
+    )
+    days = forms.IntegerField(
+        label=_("Mute for (days)"), required=False, min_value=1, max_value=365
     )
     status = forms.CharField(required=False)  # where to come back to
     reason = forms.CharField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("What is wrong?"),
+        choices=[
+            ("spam", _("Spam")),
+            ("harassment", _("Harassment")),
+            ("hate", _("Hate")),
+            ("personal_data", _("Personal data")),
+            ("other", _("Other")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    text = forms.CharField(
+        label=_("Details (optional)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ChatMessageForm(forms.Form):

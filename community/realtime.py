@@ -24,3 +24,17 @@ def room_publish(*, room_id: int, type: str, payload: dict[str, Any]) -> None:
 
 def kick_publish(*, user_id: int, room_id: int) -> None:
     realtime_publish(group=member_group(user_id), type="room.removed", payload={"room_id": room_id})
+
+
+def hidden_publish(*, room_id: int, message_id: int, seq: int, changed_seq: int) -> None:
+    """A message left the room's view (hidden by a moderator, or held after an edit)."""
+    room_publish(
+        room_id=room_id,
+        type="message.hidden",
+        payload={
+            "message_id": message_id,
+            "room_id": room_id,
+            "seq": seq,
+            "changed_seq": changed_seq,
+        },
+    )

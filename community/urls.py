@@ -9,4 +9,6 @@ app_name = "community"
 urlpatterns: list[URLPattern] = [
     path("", views.moderation_queue, name="moderation"),
     path("<int:item_id>/decide/", views.moderation_decide, name="moderation_decide"),
+    path("audit/", views.moderation_audit, name="moderation_audit"),
+    path("report/<str:kind>/<int:object_id>/", views.report_content, name="report"),
 ]

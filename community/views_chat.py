@@ -49,10 +49,11 @@ def _rooms(user: Any) -> list[dict[str, Any]]:
     return [room_row(m, viewer_id=user.pk) for m in selectors.room_list(user=user)[:100]]
 
 
-def _page(room_id: int, before: str, thread: int | None) -> tuple[list[Any], bool]:
-    """The PAGE messages before ``before`` (or the newest), oldest first, and whether older
-    ones exist; only one thread's (its first message and the replies) when ``thread``."""
-    history = selectors.message_history(room_id=room_id)
+def _page(room_id: int, before: str, thread: int | None, viewer: Any) -> tuple[list[Any], bool]:
+    """The PAGE messages ``viewer`` may see before ``before`` (or the newest), oldest first,
+    and whether older ones exist; only one thread's (its first message and the replies) when
+    ``thread``."""
+    history = selectors.message_history(room_id=room_id, viewer=viewer)
     if thread is not None:
         history = selectors.thread_messages(history, thread_id=thread)
     if before.isdigit():
@@ -103,7 +104,7 @@ def chat_room(
     member = selectors.room_membership_get(room_id=room_id, user=user)
     before = request.GET.get("before", "")
     thread = _int(request.GET.get("thread"))
-    messages, has_older = _page(member.room_id, before, thread)
+    messages, has_older = _page(member.room_id, before, thread, user)
     context = {
         # not "messages": that is the name of the site's flash messages in every template
         "chat_messages": _with_reactions(messages, user.pk),

@@ -310,6 +310,8 @@ class Review(models.Model):
     sentiment = models.CharField(_("sentiment"), max_length=16, blank=True)
     sentiment_score = models.FloatField(null=True, blank=True)
     is_hidden = models.BooleanField(_("hidden by a moderator"), default=False)
+    # Held by the automatic check or pre-moderation: off the course page until approved.
+    is_held = models.BooleanField(_("held for review"), default=False)
     reply = models.TextField(_("instructor reply"), blank=True)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -28,6 +28,10 @@ def review_take_down(review: Review, by: Any) -> None:
     reviews.review_hide(review=review, by=by, hidden=True)
 
 
+def review_keep(review: Review, by: Any) -> None:
+    reviews.review_release(review=review, by=by)
+
+
 def course_describe(course: Course) -> ModerationTarget:
     # The new cover is the one to judge. Its link works only while the viewer moderates
     # (or edits the course): the queue may be shown to someone who later loses the role.
@@ -57,6 +61,10 @@ def course_keep(course: Course, by: Any) -> None:
 
 def register() -> None:
     moderation_register(
-        Review, describe=review_describe, hide=review_take_down, related=("course", "user")
+        Review,
+        describe=review_describe,
+        hide=review_take_down,
+        keep=review_keep,
+        related=("course", "user"),
     )
     moderation_register(Course, describe=course_describe, hide=course_take_down, keep=course_keep)

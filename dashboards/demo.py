@@ -563,8 +563,9 @@ def _mentor_courses_live(courses: dict[str, Course]) -> None:
 def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> None:
     """Something for the demo moderator's queue: a rude review the automatic check flags,
     and a report from a learner. Safe to run again (one pending item per review and reason)."""
-    from courses.services.reviews import review_report
+    from courses.services.reviews import review_report, review_screen
     from moderation.analysis import text_analyze
+    from moderation.screening import screening_analyze
 
     if len(learners) < 3:
         return
@@ -579,6 +580,8 @@ def _moderation_examples(courses: dict[str, Course], learners: list[User]) -> No
     )
     if not review.is_hidden:  # a moderator already dealt with it in an earlier run
         text_analyze(target=review, text=review.text, field="text")
+        # Held, as a new review saying this would be: off the course page until approved.
+        review_screen(review=review, analysis=screening_analyze(text=review.text))
     reported = Review.objects.filter(course=course).exclude(user__in=[rude, reporter]).first()
     if reported is not None:
         review_report(review=reported, by=reporter, reason="Looks like an advert, not a review.")

@@ -6,11 +6,17 @@ conversation of the student with two learners.
 Idempotent: groups and channels are found again by course or name, and every message has a
 fixed client id, so the services return the stored one instead of storing it twice; edits,
 deletes and reactions change nothing the second time.
+
+``seed_moderation`` adds the moderator's side: a held message, a learner's report and a
+warning in the audit log.
 """
 
 from typing import Any
 
-from community.models import Channel, Group, Message
+from django.contrib.auth import get_user_model
+from django.test import override_settings
+
+from community.models import Channel, Group, GroupMembership, Message, ModerationAction, Report
 from community.selectors.chat import room_list
 from community.services.direct import direct_room_start
 from community.services.groups import (
@@ -20,6 +26,9 @@ from community.services.groups import (
     group_member_add,
 )
 from community.services.messages import message_delete, message_edit, message_send, reaction_set
+from community.services.reports import report_create
+from community.services.sanctions import moderation_act
+from moderation.models import ModerationItem
 
 COURSE_SLUG = "python-basics"
 STUDY_GROUP = "Evening study circle"
@@ -36,6 +45,8 @@ def _say(room: Any, author: Any, key: str, body: str, *, parent: Any = None) -> 
     return message
 
 
+# The demo's people are established members: the new-account rule would hold their first words.
+@override_settings(KALPLA_MODERATION_NEW_ACCOUNT_POSTS=0, KALPLA_MODERATION_DUPLICATE_WINDOW=0)
 def seed_chat(*, courses: dict[str, Any], mentor: Any, student: Any, learners: list[Any]) -> int:
     """Seed the demo chat; returns the number of rooms the demo student can open."""
     for course in courses.values():
@@ -81,4 +92,38 @@ def seed_chat(*, courses: dict[str, Any], mentor: Any, student: Any, learners: l
             )
         _say(trio, student, "gdm-1", "Shall we do the loop exercise together on Saturday?")
         _say(trio, learners[1], "gdm-2", "Yes! Library at 10?")
+    seed_moderation(general=general, group=group, learners=learners)
     return room_list(user=student).count()
+
+
+MODERATOR_EMAIL = "moderator@example.com"
+
+
+def seed_moderation(*, general: Any, group: Any, learners: list[Any]) -> None:
+    """A held message (toxic), a published one reported as spam and a warning to its author."""
+    members = set(GroupMembership.objects.filter(group=group).values_list("user_id", flat=True))
+    speakers = [learner for learner in learners if learner.pk in members]
+    moderator = get_user_model().objects.filter(email=MODERATOR_EMAIL).first()
+    if len(speakers) < 3 or moderator is None:
+        return
+    rude, spammer, reporter = speakers[-1], speakers[-2], speakers[0]
+    _say(general, rude, "mod-held", "This quiz is rigged and you are all idiots.")
+    spam = _say(general, spammer, "mod-spam", "DM me for cheap exam answers, call +91 98765 43210")
+    if not Report.objects.filter(reporter=reporter, object_id=str(spam.pk)).exists():
+        report_create(
+            reporter=reporter,
+            kind="message",
+            object_id=spam.pk,
+            reason="spam",
+            text="Selling exam answers in the course chat.",
+        )
+    item = ModerationItem.objects.filter(
+        object_id=str(spam.pk), content_type__model="message", reason="reported"
+    ).first()
+    if item is not None and not ModerationAction.objects.filter(item=item).exists():
+        moderation_act(
+            item=item,
+            by=moderator,
+            action="warn",
+            note="Selling answers is not allowed here; next time it is a mute.",
+        )

@@ -209,6 +209,20 @@ KALPLA_ASGI_IDLE_THREADS = env.int("KALPLA_ASGI_IDLE_THREADS", default=32)
 KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)
 KALPLA_CHAT_FRAMES_PER_USER = env.int("KALPLA_CHAT_FRAMES_PER_USER", default=60)
 
+# Moderation (README, "Moderation"). Toxicity scores are 0..1: at or above FLAG the content
+# goes to the queue (still shown under post-moderation), at or above HOLD it is held whatever
+# the policy. Reviews follow KALPLA_REVIEW_MODERATION (post|pre); groups their own policy.
+KALPLA_MODERATION_FLAG_THRESHOLD = env.float("KALPLA_MODERATION_FLAG_THRESHOLD", default=0.5)
+KALPLA_MODERATION_HOLD_THRESHOLD = env.float("KALPLA_MODERATION_HOLD_THRESHOLD", default=0.8)
+KALPLA_REVIEW_MODERATION = env.str("KALPLA_REVIEW_MODERATION", default="post")
+# A user's first N posts and group messages are held until approved (0: no such rule).
+KALPLA_MODERATION_NEW_ACCOUNT_POSTS = env.int("KALPLA_MODERATION_NEW_ACCOUNT_POSTS", default=3)
+# Spam limits per user: chat messages and posts per minute (0: no limit), and the window in
+# seconds within which the same text sent again by the same user is refused (0: off).
+KALPLA_MODERATION_MESSAGES_PER_MINUTE = env.int("KALPLA_MODERATION_MESSAGES_PER_MINUTE", default=30)
+KALPLA_MODERATION_POSTS_PER_MINUTE = env.int("KALPLA_MODERATION_POSTS_PER_MINUTE", default=5)
+KALPLA_MODERATION_DUPLICATE_WINDOW = env.int("KALPLA_MODERATION_DUPLICATE_WINDOW", default=60)
+
 # Sessions are read from the cache and kept in the database (a cache miss reads the row).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 

@@ -21,6 +21,7 @@ class ModerationItem(models.Model):
         IMAGE_UNSAFE = "image_unsafe", _("Unsafe image")
         IMAGE_UNCHECKED = "image_unchecked", _("Image not checked automatically")
         REPORTED = "reported", _("Reported by a user")
+        PREMODERATION = "premoderation", _("Waiting for approval (pre-moderation)")
         OTHER = "other", _("Other")
 
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
@@ -31,6 +32,8 @@ class ModerationItem(models.Model):
     score = models.FloatField(_("score"), null=True, blank=True)
     labels = models.JSONField(_("labels"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=32, default="auto")
+    # Where the content lives, said by its app ("group:12"): the queue filters on it.
+    context = models.CharField(_("context"), max_length=64, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )

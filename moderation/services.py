@@ -20,14 +20,18 @@ def moderation_flag(
     score: float | None = None,
     labels: list[Any] | None = None,
     source: str = "auto",
+    context: str = "",
 ) -> ModerationItem:
-    """Queue ``target`` for review; one pending item per target and reason."""
+    """Queue ``target`` for review; one pending item per target and reason. ``context`` says
+    where the content lives (``group:12``) for the queue's filters."""
     content_type = ContentType.objects.get_for_model(target)
     lookup = {"content_type": content_type, "object_id": str(target.pk), "reason": reason}
     existing = ModerationItem.objects.filter(**lookup, status=ModerationItem.Status.PENDING).first()
     if existing is not None:
         return existing
-    item = ModerationItem(**lookup, detail=detail, score=score, labels=labels or [], source=source)
+    item = ModerationItem(
+        **lookup, detail=detail, score=score, labels=labels or [], source=source, context=context
+    )
     item.full_clean(exclude=["content_type"])
     try:
         with transaction.atomic():

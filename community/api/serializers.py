@@ -41,17 +41,95 @@ class ModerationItemOut(serializers.Serializer):
     target = ModerationTargetOut()
 
 
+MODERATION_ACTIONS = ["approve", "hide", "delete", "warn", "mute", "ban_group", "ban_site"]
+
+
 class ModerationDecisionIn(InputSerializer):
     action = serializers.ChoiceField(
-        choices=["approve", "hide"], help_text="`approve` keeps the content; `hide` hides it."
+        choices=MODERATION_ACTIONS,
+        help_text="`approve` keeps (publishes held) content; `hide` hides it; `delete` deletes "
+        "a chat message; `warn` tells the author; `mute` (for `days`, none: until lifted) and "
+        "`ban_group` act in the content's group; `ban_site` deactivates the author's account "
+        "and ends their sessions and API keys.",
     )
     note = StrictCharField(
         max_length=1000, required=False, allow_blank=True, default="",
-        help_text="Kept with the decision (audit trail).",
+        help_text="Kept with the decision (audit trail) and sent to the author.",
+    )  # fmt: skip
+    days = serializers.IntegerField(
+        min_value=1, max_value=365, required=False, allow_null=True, default=None,
+        help_text="For `mute`: how many days.",
     )  # fmt: skip
 
 
-def _person(user: Any) -> dict[str, Any] | None:
+class AuditEntryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=MODERATION_ACTIONS)
+    action_label = serializers.CharField(source="get_action_display")
+    actor = serializers.SerializerMethodField(help_text="The moderator.")
+    target_user = serializers.SerializerMethodField(help_text="The content's author.")
+    group = serializers.SerializerMethodField()
+    content_kind = serializers.SerializerMethodField(help_text="message, review... or empty.")
+    object_id = serializers.CharField(allow_blank=True)
+    content_excerpt = serializers.CharField(allow_blank=True)
+    item_id = serializers.IntegerField(allow_null=True)
+    note = serializers.CharField(allow_blank=True)
+    until = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+    @extend_schema_field(ModerationAuthorOut(allow_null=True))
+    def get_actor(self, row: Any) -> dict[str, Any] | None:
+        return person_summary(row.actor)
+
+    @extend_schema_field(ModerationAuthorOut(allow_null=True))
+    def get_target_user(self, row: Any) -> dict[str, Any] | None:
+        return person_summary(row.target_user)
+
+    @extend_schema_field(ModerationAuthorOut(allow_null=True))
+    def get_group(self, row: Any) -> dict[str, Any] | None:
+        return {"id": row.group_id, "name": row.group.name} if row.group_id else None
+
+    @extend_schema_field(serializers.CharField())
+    def get_content_kind(self, row: Any) -> str:
+        return row.content_type.model if row.content_type_id else ""
+
+
+class ReportIn(InputSerializer):
+    kind = serializers.ChoiceField(choices=["message", "review"])
+    id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The content's id.")
+    reason = serializers.ChoiceField(
+        choices=["spam", "harassment", "hate", "personal_data", "other"]
+    )
+    text = StrictCharField(
+        max_length=1000, required=False, allow_blank=True, default="",
+        help_text="What is wrong, in your words.",
+    )  # fmt: skip
+
+
+class ReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField(source="content_type.model")
+    object_id = serializers.CharField()
+    reason = serializers.CharField()
+    text = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class GroupModerationPolicyIn(InputSerializer):
+    moderation_policy = serializers.ChoiceField(
+        choices=["post", "pre"],
+        help_text="`post`: published at once, flagged content reviewed; `pre`: every post and "
+        "message is held until a moderator approves it.",
+    )
+
+
+class GroupModerationPolicyOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    moderation_policy = serializers.ChoiceField(choices=["post", "pre"])
+
+
+def person_summary(user: Any) -> dict[str, Any] | None:
     if user is None:
         return None
     return {"id": user.pk, "name": user.name or user.get_short_name()}
@@ -69,7 +147,7 @@ def moderation_row_data(row: dict[str, Any]) -> dict[str, Any]:
         "origin": item.source,
         "status": item.status,
         "created_at": item.created_at,
-        "decided_by": _person(item.decided_by),
+        "decided_by": person_summary(item.decided_by),
         "decided_at": item.decided_at,
         "decision_note": item.decision_note,
         "can_hide": row["can_hide"],
@@ -79,7 +157,7 @@ def moderation_row_data(row: dict[str, Any]) -> dict[str, Any]:
             "text": target.text,
             "url": target.url,
             "image_url": target.image_url,
-            "author": _person(target.author),
+            "author": person_summary(target.author),
         },
     }
 
@@ -128,6 +206,11 @@ class MessageOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
+    status = serializers.ChoiceField(
+        choices=["published", "held", "hidden"],
+        help_text="`held`: waiting for a moderator (only its author and moderators see it); "
+        "`hidden`: hidden by a moderator.",
+    )
     reactions = serializers.SerializerMethodField()
 
     @extend_schema_field(MessageParentOut(allow_null=True))

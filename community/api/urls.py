@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from community.api import views, views_chat
+from community.api import views, views_chat, views_moderation
 
 urlpatterns: list[URLPattern] = [
     path("moderation/items/", views.ModerationQueueApi.as_view(), name="moderation-items"),
@@ -8,6 +8,13 @@ urlpatterns: list[URLPattern] = [
         "moderation/items/<int:item_id>/decide/",
         views.ModerationDecideApi.as_view(),
         name="moderation-item-decide",
+    ),
+    path("moderation/audit/", views_moderation.AuditLogApi.as_view(), name="moderation-audit"),
+    path("reports/", views_moderation.ReportApi.as_view(), name="reports"),
+    path(
+        "groups/<int:group_id>/moderation-policy/",
+        views_moderation.GroupModerationPolicyApi.as_view(),
+        name="group-moderation-policy",
     ),
     path("chat/rooms/", views_chat.RoomListApi.as_view(), name="chat-rooms"),
     path("chat/rooms/direct/", views_chat.DirectStartApi.as_view(), name="chat-direct-start"),

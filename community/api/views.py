@@ -13,9 +13,10 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
-from community import selectors, services
+from community import selectors
 from community.api.serializers import ModerationDecisionIn, ModerationItemOut, moderation_row_data
 from community.filters import ModerationQueueFilter
+from community.services.sanctions import moderation_act
 from kalpla.api.serializers import ErrorSerializer
 from moderation.models import ModerationItem
 
@@ -85,11 +86,14 @@ class ModerationDecideApi(APIView):
     @extend_schema(
         tags=TAGS,
         operation_id="moderation_items_decide",
-        summary="Keep or hide flagged content",
+        summary="Act on queued content: approve, hide, delete, warn, mute, ban",
         description=(
-            "Records the decision with the moderator, the time and the note. `hide` hides the "
-            "content (a review disappears from its course page, a cover is taken down); other "
-            "pending items about the same content are settled with it. 409 when already decided."
+            "Records the action in the audit log with the moderator, the time and the note, "
+            "and tells the author. `approve` keeps the content (held content is published); "
+            "`hide` hides it (a review disappears from its course page, a cover is taken "
+            "down); `delete` deletes a chat message; other pending items about the same content "
+            "are settled with these (409 when already decided). `warn`, `mute` (`days`), "
+            "`ban_group` and `ban_site` act on the author and leave the item as it is."
         ),
         request=ModerationDecisionIn,
         responses={
@@ -112,8 +116,12 @@ class ModerationDecideApi(APIView):
         body = ModerationDecisionIn(data=request.data)
         body.is_valid(raise_exception=True)
         data: dict[str, Any] = body.validated_data
-        decided = services.moderation_item_decide(
-            item=item, by=signed_in_user(request), action=data["action"], note=data["note"]
+        moderation_act(
+            item=item,
+            by=signed_in_user(request),
+            action=data["action"],
+            note=data["note"],
+            days=data.get("days"),
         )
-        [row] = selectors.moderation_queue_rows([selectors.moderation_item_get(item_id=decided.pk)])
+        [row] = selectors.moderation_queue_rows([selectors.moderation_item_get(item_id=item.pk)])
         return Response(moderation_row_data(row))

@@ -138,10 +138,9 @@ class RoomMessagesApi(ListAPIView):
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
             return selectors.message_history(room_id=0)
-        member = selectors.room_membership_get(
-            room_id=self.kwargs["room_id"], user=signed_in_user(self.request)
-        )
-        return selectors.message_history(room_id=member.room_id)
+        user = signed_in_user(self.request)
+        member = selectors.room_membership_get(room_id=self.kwargs["room_id"], user=user)
+        return selectors.message_history(room_id=member.room_id, viewer=user)
 
     @extend_schema(
         tags=TAGS,

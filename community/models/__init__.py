@@ -6,6 +6,8 @@ is importable from ``community.models``.
 
 from community.models.chat import Channel, Message, MessageEdit, Reaction, Room, RoomMember
 from community.models.groups import Block, Group, GroupMembership
+from community.models.moderation import ModerationAction, Report, Sanction
+from community.models.moderation_status import ModerationStatus
 
 __all__ = [
     "Block",
@@ -14,7 +16,11 @@ __all__ = [
     "GroupMembership",
     "Message",
     "MessageEdit",
+    "ModerationAction",
+    "ModerationStatus",
     "Reaction",
+    "Report",
     "Room",
     "RoomMember",
+    "Sanction",
 ]

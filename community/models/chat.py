@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from community.models.groups import Group
+from community.models.moderation_status import ModerationStatus
 
 
 class Room(models.Model):
@@ -92,6 +93,13 @@ class Message(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    # Readers other than the author and moderators see only published messages.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ModerationStatus.choices,
+        default=ModerationStatus.PUBLISHED,
+    )
 
     class Meta:
         verbose_name = _("chat message")

@@ -30,6 +30,14 @@ class Group(models.Model):
         on_delete=models.CASCADE,
         related_name="community_group",
     )
+
+    class ModerationPolicy(models.TextChoices):
+        POST = "post", _("Post-moderation: published at once, flagged content reviewed")
+        PRE = "pre", _("Pre-moderation: held until a moderator approves")
+
+    moderation_policy = models.CharField(
+        _("moderation"), max_length=4, choices=ModerationPolicy.choices, default="post"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from community.selectors.moderation import (
     QUEUE_STATUSES,
+    audit_log,
     moderation_item_get,
     moderation_pending_total,
     moderation_queue,
@@ -10,6 +11,7 @@ from community.selectors.moderation import (
 
 __all__ = [
     "QUEUE_STATUSES",
+    "audit_log",
     "moderation_item_get",
     "moderation_pending_total",
     "moderation_queue",

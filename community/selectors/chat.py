@@ -10,8 +10,18 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
-from accounts.policies import user_is_staff
-from community.models import Block, Channel, GroupMembership, Message, Reaction, Room, RoomMember
+from accounts.policies import user_is_moderator, user_is_staff
+from community.models import (
+    Block,
+    Channel,
+    GroupMembership,
+    Message,
+    ModerationStatus,
+    Reaction,
+    Room,
+    RoomMember,
+)
+from community.selectors.moderation import moderation_visible
 from kalpla.exceptions import NotFound
 
 HISTORY_PAGE = 50
@@ -62,7 +72,7 @@ def room_list(*, user: Any) -> QuerySet[RoomMember]:
     unread = (
         Message.objects.filter(room_id=OuterRef("room_id"), id__gt=OuterRef("last_read_id"))
         .exclude(author_id=user.pk)
-        .filter(deleted_at__isnull=True)
+        .filter(deleted_at__isnull=True, status=ModerationStatus.PUBLISHED)
         .order_by()
         .values("room_id")
         .annotate(n=Count("id"))
@@ -91,7 +101,7 @@ def room_unread(*, member: RoomMember) -> int:
     return (
         Message.objects.filter(room_id=member.room_id, id__gt=member.last_read_id)
         .exclude(author_id=member.user_id)
-        .filter(deleted_at__isnull=True)
+        .filter(deleted_at__isnull=True, status=ModerationStatus.PUBLISHED)
         .count()
     )
 
@@ -130,9 +140,10 @@ def room_title(member: RoomMember, *, viewer_id: int) -> str:
     return ", ".join(names) or str(member.user.display_name)
 
 
-def message_history(*, room_id: int) -> QuerySet[Message]:
-    """The room's messages, newest first (paginate with a cursor)."""
-    return _messages().filter(room_id=room_id).order_by("-id")
+def message_history(*, room_id: int, viewer: Any = None) -> QuerySet[Message]:
+    """The room's messages ``viewer`` may see (held and hidden ones only for their author and
+    moderators; without a viewer only published ones), newest first (paginate with a cursor)."""
+    return _messages().filter(_visible(viewer, room_id), room_id=room_id).order_by("-id")
 
 
 def thread_messages(history: QuerySet[Message], *, thread_id: int) -> QuerySet[Message]:
@@ -147,20 +158,30 @@ def room_latest_message_id(*, room_id: int) -> int | None:
 
 
 def messages_changed_since(
-    *, room_id: int, since_seq: int, limit: int = CATCH_UP_LIMIT
-) -> list[Message]:
+    *, room_id: int, since_seq: int, viewer: Any = None, limit: int = CATCH_UP_LIMIT
+) -> list[tuple[Message, bool]]:
     """What a reconnecting client missed: every message made or changed (edited, deleted,
-    reacted to) after the room's change ``since_seq``, in change order, as it is now."""
-    return list(
-        _messages()
-        .filter(room_id=room_id, changed_seq__gt=since_seq)
-        .order_by("changed_seq")[:limit]
-    )
+    reacted to, held or hidden) after the room's change ``since_seq``, in change order, as it
+    is now, each with whether ``viewer`` may see it (one that left their view is told as
+    hidden, so the client drops it)."""
+    changed = _messages().filter(room_id=room_id, changed_seq__gt=since_seq)
+    visible = set(changed.filter(_visible(viewer, room_id)).values_list("pk", flat=True))
+    return [(m, m.pk in visible) for m in changed.order_by("changed_seq")[:limit]]
 
 
-def messages_after(*, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT) -> list[Message]:
-    """What a reconnecting client missed: messages after ``after_id`` in room order."""
-    return list(_messages().filter(room_id=room_id, id__gt=after_id).order_by("id")[:limit])
+def messages_after(
+    *, room_id: int, after_id: int, limit: int = CATCH_UP_LIMIT, viewer: Any = None
+) -> list[Message]:
+    """What a reconnecting client missed: messages after ``after_id`` in room order (what
+    ``viewer`` may see, as ``message_history``)."""
+    messages = _messages().filter(_visible(viewer, room_id), room_id=room_id, id__gt=after_id)
+    return list(messages.order_by("id")[:limit])
+
+
+def _visible(viewer: Any, room_id: int) -> Q:
+    if viewer is None:
+        return Q(status=ModerationStatus.PUBLISHED)
+    return moderation_visible(user=viewer, room_id=room_id)
 
 
 def message_get(*, message_id: int, user: Any) -> Message:
@@ -170,12 +191,23 @@ def message_get(*, message_id: int, user: Any) -> Message:
     message = (
         _messages()
         .filter(pk=message_id, room__members__user_id=user.pk)
+        .filter(Q(status=ModerationStatus.PUBLISHED) | Q(author_id=user.pk) | _moderates(user))
         .select_related("room")
         .first()
     )
     if message is None:
         raise NotFound(_("No such message."), code="message_not_found")
     return message
+
+
+def _moderates(user: Any) -> Q:
+    """Held and hidden messages are found for site moderators and the group's staff."""
+    if user_is_moderator(user):
+        return Q(pk__isnull=False)
+    return Q(
+        room__channel__group__memberships__user_id=user.pk,
+        room__channel__group__memberships__role__in=("owner", "moderator"),
+    )
 
 
 def message_payload_get(*, message_id: int) -> Message:

@@ -2,9 +2,11 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from accounts.policies import user_is_moderator
+from community.models import Group, GroupMembership, ModerationAction, ModerationStatus, Report
 from moderation.models import ModerationItem
 from moderation.services import (
     moderation_can_hide,
@@ -18,15 +20,41 @@ QUEUE_STATUSES = {
 }
 
 
-def moderation_queue(*, status: str = "pending", reason: str = "") -> QuerySet[ModerationItem]:
+# The queue's "content type" filter: name -> (app label, model).
+CONTENT_KINDS = {
+    "message": ("community", "message"),
+    "review": ("courses", "review"),
+    "course": ("courses", "course"),
+}
+
+
+def moderation_queue(
+    *,
+    status: str = "pending",
+    reason: str = "",
+    group_id: int | None = None,
+    kind: str = "",
+    score_min: float | None = None,
+    score_max: float | None = None,
+) -> QuerySet[ModerationItem]:
     """Queue items (pending: oldest first; decided: newest decision first) with their target.
 
-    Targets are prefetched per content type: a page costs the same few queries whatever
-    mix of reviews, courses and other content it holds.
+    Filters: reason, the group the content lives in, the content's kind (``CONTENT_KINDS``),
+    a score range. Targets are prefetched per content type: a page costs the same few queries
+    whatever mix of reviews, courses and other content it holds.
     """
     items = ModerationItem.objects.filter(status__in=QUEUE_STATUSES.get(status, ["pending"]))
     if reason:
         items = items.filter(reason=reason)
+    if group_id is not None:
+        items = items.filter(context=f"group:{group_id}")
+    if kind in CONTENT_KINDS:
+        app_label, model = CONTENT_KINDS[kind]
+        items = items.filter(content_type__app_label=app_label, content_type__model=model)
+    if score_min is not None:
+        items = items.filter(score__gte=score_min)
+    if score_max is not None:
+        items = items.filter(score__lte=score_max)
     items = items.select_related("content_type", "decided_by").prefetch_related("target")
     if status == "decided":
         return items.order_by("-decided_at", "-id")
@@ -61,3 +89,64 @@ def moderation_queue_rows(items: list[ModerationItem]) -> list[dict[str, Any]]:
         }
         for item in items
     ]
+
+
+def room_group_get(*, room_id: int) -> Group | None:
+    """The group of a channel's room (None for a direct conversation)."""
+    return Group.objects.filter(channels__room_id=room_id).first()
+
+
+def moderation_visible(*, user: Any, room_id: int | None = None) -> Q:
+    """What of a room's content ``user`` sees: everything for the site's moderators and the
+    group's owners and moderators, else published content and their own."""
+    if user_is_moderator(user):
+        return Q()
+    if room_id is not None and (
+        GroupMembership.objects.filter(
+            group__channels__room_id=room_id,
+            user_id=user.pk,
+            role__in=(GroupMembership.Role.OWNER, GroupMembership.Role.MODERATOR),
+        ).exists()
+    ):
+        return Q()
+    return Q(status=ModerationStatus.PUBLISHED) | Q(author_id=user.pk)
+
+
+def queue_groups() -> QuerySet[Group]:
+    """The groups the queue can be filtered by (those with queued content)."""
+    contexts = ModerationItem.objects.filter(context__startswith="group:").values("context")
+    ids = {int(c.split(":", 1)[1]) for c in contexts.values_list("context", flat=True)}
+    return Group.objects.filter(pk__in=ids).order_by("name")
+
+
+def audit_log(
+    *, actor_id: int | None = None, target_user_id: int | None = None, action: str = ""
+) -> QuerySet[ModerationAction]:
+    """The moderators' audit log, newest first, with who, whom, where and the content type."""
+    rows = ModerationAction.objects.select_related(
+        "actor", "target_user", "group", "content_type"
+    ).order_by("-created_at", "-id")
+    if actor_id is not None:
+        rows = rows.filter(actor_id=actor_id)
+    if target_user_id is not None:
+        rows = rows.filter(target_user_id=target_user_id)
+    if action:
+        rows = rows.filter(action=action)
+    return rows
+
+
+def report_list_mine(*, user: Any) -> QuerySet[Report]:
+    if user is None:
+        return Report.objects.none()
+    return Report.objects.filter(reporter_id=user.pk).select_related("content_type")
+
+
+def group_for_policy(*, group_id: int, user: Any) -> Group:
+    """The group whose moderation the user may see (a member or a site moderator)."""
+    groups = Group.objects.all()
+    if not user_is_moderator(user):
+        groups = groups.filter(memberships__user_id=user.pk)
+    group = groups.filter(pk=group_id).first() if 0 < group_id < 2**63 else None
+    if group is None:
+        raise Http404("No such group.")
+    return group

@@ -22,9 +22,16 @@ from django.utils.translation import gettext as _
 
 from community.api.serializers import MessageOut
 from community.errors import field_error
-from community.models import Message, MessageEdit, Reaction, Room, RoomMember
+from community.models import (
+    Message,
+    MessageEdit,
+    ModerationStatus,
+    Reaction,
+    Room,
+    RoomMember,
+)
 from community.policies import message_can_delete, message_can_edit, room_can_read
-from community.realtime import room_publish
+from community.realtime import hidden_publish, room_publish
 from community.selectors.chat import (
     blocked_either_way,
     group_role,
@@ -32,10 +39,18 @@ from community.selectors.chat import (
     room_member_ids,
     room_unread,
 )
+from community.selectors.moderation import room_group_get
+from community.services.screening import (
+    content_screen,
+    sanction_check,
+    spam_duplicate_check,
+    spam_rate_check,
+)
 from community.services.unread import chat_unread_push_task
 from courses.markdown import render_markdown
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 from kalpla.realtime import realtime_publish, user_group
+from moderation.screening import screening_analyze
 
 MAX_BODY_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -67,8 +82,41 @@ def _require_member(*, room_id: int, user: Any) -> None:
 
 
 def _publish(message: Message, type: str) -> None:
+    """Tell the room, on commit; content held for review reaches only its author's own
+    answers (the ack), never the room."""
     fresh = message_payload_get(message_id=message.pk)
+    if fresh.status != ModerationStatus.PUBLISHED:
+        return
     room_publish(room_id=message.room_id, type=type, payload={"message": message_data(fresh)})
+
+
+@transaction.atomic
+def message_status_set(*, message: Message, status: str) -> Message:
+    """A moderator's decision on a message: published (a held one reaches the room now) or
+    hidden (it leaves everyone's view but its author's and moderators'). Takes the room's
+    next change number, so a client that was away learns it when it resumes."""
+    room = _next_change(message.room_id)
+    changed = (
+        Message.objects.filter(pk=message.pk, deleted_at__isnull=True)
+        .exclude(status=status)
+        .update(status=status, changed_seq=room.change_seq)
+    )
+    if not changed:
+        transaction.set_rollback(True)  # nothing changed: give the change number back
+        return message
+    message.status = status
+    message.changed_seq = room.change_seq
+    if status == ModerationStatus.PUBLISHED:
+        _publish(message, "message.new")
+        _unread_push_later(message_id=message.pk)
+    else:
+        hidden_publish(
+            room_id=message.room_id,
+            message_id=message.pk,
+            seq=message.seq,
+            changed_seq=room.change_seq,
+        )
+    return message
 
 
 def _next_change(room_id: int) -> Room:
@@ -93,13 +141,21 @@ def message_send(
     parent_id: int | None = None,
 ) -> tuple[Message, bool]:
     """Store a message in ``room`` and broadcast it on commit. Returns (message, created):
-    a repeated ``client_id`` gives back the message stored the first time, unchanged."""
+    a repeated ``client_id`` gives back the message stored the first time, unchanged.
+
+    The message is screened (``content_screen``) before it is broadcast: a held one reaches
+    only its author (its ``status`` says ``held``). Muted and banned users are refused, and
+    the spam limits apply (Throttled, ValidationError ``duplicate``)."""
     client_id = (client_id or "").strip()
     if len(client_id) > MAX_CLIENT_ID_CHARS:
         raise field_error("client_id", _("At most 64 characters."), code="invalid")
     _require_member(room_id=room.pk, user=author)
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
+    group = room_group_get(room_id=room.pk)
+    sanction_check(user=author, group_id=group.pk if group else None)
+    # Scored before the room's lock is taken: other senders do not wait for the analysis.
+    analysis = screening_analyze(text=body)
     # The room's row lock serialises senders: seq numbers and the client id check are safe.
     locked = Room.objects.select_for_update().get(pk=room.pk)
     if client_id:
@@ -108,6 +164,8 @@ def message_send(
         ).first()
         if existing is not None:
             return existing, False
+    spam_rate_check(user=author, kind="message")
+    spam_duplicate_check(user=author, text=body, where="message")
     parent = None
     if parent_id is not None:
         parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
@@ -133,10 +191,12 @@ def message_send(
     )
     message.full_clean(validate_constraints=False)
     message.save()
+    content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
-    _publish(message, "message.new")
-    _unread_push_later(message_id=message.pk)
+    if message.status == ModerationStatus.PUBLISHED:
+        _publish(message, "message.new")
+        _unread_push_later(message_id=message.pk)
     return message, True
 
 
@@ -150,9 +210,12 @@ def _direct_not_blocked(*, room: Room, author: Any) -> None:
 
 @transaction.atomic
 def message_edit(*, message: Message, user: Any, body: str) -> Message:
-    """Change the text; the earlier text is kept (MessageEdit). Authors only."""
+    """Change the text; the earlier text is kept (MessageEdit). Authors only. The new text is
+    screened again: held, it leaves the others' view (``message.hidden``)."""
     if not message_can_edit(user=user, author_id=message.author_id):
         raise PermissionDenied(_("Only the author can edit a message."), code="not_author")
+    group = room_group_get(room_id=message.room_id)
+    sanction_check(user=user, group_id=group.pk if group else None)
     body = _clean_body(body)
     current = Message.objects.get(pk=message.pk)
     if current.is_deleted:
@@ -170,7 +233,17 @@ def message_edit(*, message: Message, user: Any, body: str) -> Message:
     locked.changed_seq = room.change_seq
     locked.full_clean(validate_constraints=False)
     locked.save(update_fields=["body", "body_html", "edited_at", "changed_seq"])
-    _publish(locked, "message.edited")
+    was = locked.status
+    content_screen(target=locked, text=body, author=user, group=group)
+    if locked.status == ModerationStatus.PUBLISHED:
+        _publish(locked, "message.edited")
+    elif was == ModerationStatus.PUBLISHED:
+        hidden_publish(
+            room_id=locked.room_id,
+            message_id=locked.pk,
+            seq=locked.seq,
+            changed_seq=locked.changed_seq,
+        )
     return locked
 
 
@@ -204,6 +277,8 @@ def reaction_set(*, message: Message, user: Any, emoji: str, on: bool = True) ->
         raise field_error("emoji", _("Pick one emoji."), code="invalid")
     if message.is_deleted:
         raise ValidationError(_("A deleted message cannot get reactions."), code="deleted")
+    group = room_group_get(room_id=message.room_id)
+    sanction_check(user=user, group_id=group.pk if group else None)
     room = _next_change(message.room_id)
     if on:
         _reaction, changed = Reaction.objects.get_or_create(message=message, user=user, emoji=emoji)

@@ -132,7 +132,7 @@ def test_bad_or_repeated_decisions_are_refused(client, moderator, flagged_review
     response = client.post(
         f"{QUEUE}{item.pk}/decide/", {"action": "delete-everything"}, follow=True
     )
-    assert "Choose to keep or to hide" in response.content.decode()
+    assert "Choose an action" in response.content.decode()
     assert ModerationItem.objects.get(pk=item.pk).status == "pending"
     client.post(f"{QUEUE}{item.pk}/decide/", {"action": "approve"})
     response = client.post(f"{QUEUE}{item.pk}/decide/", {"action": "hide"}, follow=True)

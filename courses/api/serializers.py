@@ -179,6 +179,10 @@ class ReviewOut(serializers.Serializer):
     text = serializers.CharField()
     user = UserSummaryOut()
     reply = serializers.SerializerMethodField()
+    held = serializers.BooleanField(
+        source="is_held",
+        help_text="Held for review: only its author (and moderators) see it until approved.",
+    )
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 

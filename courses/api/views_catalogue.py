@@ -95,6 +95,7 @@ REVIEW_EXAMPLE: dict[str, Any] = {
     "text": "Clear explanations and good exercises.",
     "user": {"id": 7, "name": "Asha Student", "avatar_url": None},
     "reply": {"text": "Thank you, Asha!", "by": USER_EXAMPLE, "at": "2026-11-03T10:00:00Z"},
+    "held": False,
     "created_at": "2026-11-02T18:20:00Z",
     "updated_at": "2026-11-03T10:00:00Z",
 }
@@ -239,13 +240,19 @@ class CourseReviewListApi(ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return Review.objects.none()
         course = selectors.course_detail_get(slug=self.kwargs["slug"], user=self.request.user)
-        return selectors.course_review_list(course=course)
+        user = self.request.user
+        return selectors.course_review_list(
+            course=course, author_id=user.pk if user.is_authenticated else None
+        )
 
     @extend_schema(
         tags=TAGS,
         operation_id="courses_reviews_list",
         summary="Reviews of a course",
-        description="Newest first; reviews hidden by moderators are left out.",
+        description=(
+            "Newest first; reviews hidden by moderators are left out, and so are reviews held "
+            "for moderation, except the signed-in user's own (`held` true)."
+        ),
         responses={200: ReviewOut(many=True), 404: ERROR_404},
         examples=[OpenApiExample("Reviews", value=_page([REVIEW_EXAMPLE]), response_only=True)],
     )

@@ -16,8 +16,8 @@ if TYPE_CHECKING:
 
 
 def review_list_shown() -> QuerySet[Review]:
-    """Reviews not hidden by moderation (callers filter by time and group)."""
-    return Review.objects.filter(is_hidden=False)
+    """Reviews not hidden nor held by moderation (callers filter by time and group)."""
+    return Review.objects.filter(is_hidden=False, is_held=False)
 
 
 def course_in_bulk(*, course_ids: Iterable[int]) -> dict[int, Course]:

@@ -19,7 +19,7 @@ def teach_course_list(*, user: Any) -> QuerySet[Course]:
     if user is None or not getattr(user, "is_authenticated", False):
         return Course.objects.none()
     unanswered = (
-        Review.objects.filter(course=OuterRef("pk"), is_hidden=False, reply="")
+        Review.objects.filter(course=OuterRef("pk"), is_hidden=False, is_held=False, reply="")
         .exclude(text="")
         .order_by()
         .values("course")

@@ -212,7 +212,7 @@ class RatingSummary:
 
 def course_rating_summary(*, course: Course) -> RatingSummary:
     """Average, count and distribution of the visible reviews, from one aggregate query."""
-    counts = Review.objects.filter(course=course, is_hidden=False).aggregate(
+    counts = Review.objects.filter(course=course, is_hidden=False, is_held=False).aggregate(
         **{f"r{stars}": Count("id", filter=Q(rating=stars)) for stars in range(1, 6)}
     )
     total = sum(counts.values())
@@ -229,11 +229,16 @@ def course_rating_summary(*, course: Course) -> RatingSummary:
     return RatingSummary(average=average, count=total, distribution=distribution)
 
 
-def course_review_list(*, course: Course, include_hidden: bool = False) -> QuerySet[Review]:
-    """Visible reviews (newest first) with their authors and repliers."""
+def course_review_list(
+    *, course: Course, include_hidden: bool = False, author_id: int | None = None
+) -> QuerySet[Review]:
+    """Visible reviews (newest first) with their authors and repliers. Reviews held for
+    moderation are shown only to moderators (``include_hidden``) and their author."""
     reviews = Review.objects.filter(course=course).select_related("user", "replied_by")
     if not include_hidden:
-        reviews = reviews.filter(is_hidden=False)
+        reviews = reviews.filter(is_hidden=False).filter(
+            Q(is_held=False) | Q(user_id=author_id or 0)
+        )
     return reviews.order_by("-created_at", "-id")
 
 

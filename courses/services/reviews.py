@@ -10,6 +10,7 @@ import hashlib
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Avg, Count
 from django.urls import reverse
@@ -24,6 +25,7 @@ from jobs.models import ProcessingJob
 from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
 from moderation.models import ModerationItem
+from moderation.screening import Analysis, screening_analyze, screening_apply
 from moderation.services import moderation_flag
 
 if TYPE_CHECKING:
@@ -42,7 +44,7 @@ def course_rating_refresh(*, course: Course) -> Course:
     Writes with ``update()`` so ``updated_at`` is left alone; the course's cached card and
     page, and the catalogue's lists (which sort and filter on ratings), are retired.
     """
-    agg = Review.objects.filter(course=course, is_hidden=False).aggregate(
+    agg = Review.objects.filter(course=course, is_hidden=False, is_held=False).aggregate(
         average=Avg("rating"), count=Count("id")
     )
     average = Decimal(str(agg["average"] or 0)).quantize(Decimal("0.01"), ROUND_HALF_UP)
@@ -64,6 +66,10 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
     """Create the user's review of ``course`` or update it (one per user).
 
     Only enrolled students (active or completed enrollment) may review: 403 ``not_enrolled``.
+    A new text is screened (``moderation.screening``): held (off the course page and its
+    rating, shown to its author as held) when it scores above the hold threshold or when
+    reviews are pre-moderated (``KALPLA_REVIEW_MODERATION=pre``); flagged into the queue when
+    it scores above the flag threshold.
     """
     if not course.is_published:
         raise ApplicationError(_("This course is not open for reviews."), code="not_published")
@@ -71,8 +77,9 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
         raise PermissionDenied(
             _("Only students enrolled in this course can review it."), code="not_enrolled"
         )
-    _lock_course(course)
     text = (text or "").strip()
+    analysis = screening_analyze(text=text)  # before the course's lock
+    _lock_course(course)
     review = Review.objects.filter(course=course, user=user).first()
     text_changed = review is None or review.text != text
     if review is None:
@@ -84,9 +91,40 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
         review.sentiment_score = None
     review.full_clean()
     review.save()
+    if text_changed:
+        review_screen(review=review, analysis=analysis)
     course_rating_refresh(course=course)
     if text_changed and text:
         review_sentiment_later(review=review)
+    return review
+
+
+def review_screen(*, review: Review, analysis: Analysis) -> Review:
+    """Apply the reviews' moderation policy to the review's (new) text."""
+    held = False
+    if review.text:
+        verdict = screening_apply(
+            target=review,
+            analysis=analysis,
+            pre_moderated=settings.KALPLA_REVIEW_MODERATION == "pre",
+            why_held="Reviews are pre-moderated.",
+        )
+        held = verdict.held
+    if review.is_held != held:
+        review.is_held = held
+        review.save(update_fields=["is_held", "updated_at"])
+    return review
+
+
+def review_release(*, review: Review, by: User) -> Review:
+    """A moderator approved the held review: it goes on the course page and into the rating."""
+    if not policies.review_can_hide(user=by):
+        raise PermissionDenied(_("Only moderators can approve reviews."), code="not_moderator")
+    if review.is_held:
+        _lock_course(review.course)
+        review.is_held = False
+        review.save(update_fields=["is_held", "updated_at"])
+        course_rating_refresh(course=review.course)
     return review
 
 

@@ -146,7 +146,11 @@ def _public_parts(
     """
     course: Course = context["course"]
     reviews = Paginator(
-        selectors.course_review_list(course=course, include_hidden=include_hidden),
+        selectors.course_review_list(
+            course=course,
+            include_hidden=include_hidden,
+            author_id=context["user"].pk if context.get("user") is not None else None,
+        ),
         REVIEWS_PAGE_SIZE,
     ).get_page(page)
     context = {
@@ -283,7 +287,14 @@ def review_save(request: HttpRequest, slug: str) -> HttpResponse:
     service_run(
         request,
         partial(save, rating=form.cleaned_data["rating"], text=form.cleaned_data["text"]),
-        success=_("Thank you! Your review was saved."),
+        success=lambda review: (
+            _(
+                "Thank you! Your review was saved. It is held for review: other visitors "
+                "will see it once a moderator approves it."
+            )
+            if review.is_held
+            else _("Thank you! Your review was saved.")
+        ),
         raises=(),  # "only enrolled students" is a message on the course page
     )
     return redirect(reverse("courses:detail", args=[slug]) + "#reviews")

@@ -130,9 +130,18 @@
       quote.dataset.quote = message.parent.id;
       item.append(quote);
     }
+    if (!mine && !message.deleted) {
+      const href = labels.reportUrl.replace(/\/0\/$/, `/${message.id}/`);
+      meta.append(" ", element("a", { className: "muted chat__report", href, rel: "nofollow", textContent: labels.labelReport }));
+    }
     if (message.deleted) {
       item.append(element("p", { className: "muted chat__tombstone", textContent: labels.labelDeleted }));
       return item;
+    }
+    if (message.status === "held" || message.status === "hidden") {
+      item.classList.add("chat__message--held");
+      const note = message.status === "held" ? labels.labelHeld : labels.labelHidden;
+      item.append(element("p", { className: "chat__held", textContent: note }));
     }
     // body_html is sanitised by the server (courses/markdown.py's allowlist).
     item.append(element("div", { className: "chat__body", innerHTML: message.body_html }));
@@ -263,6 +272,13 @@
       case "message.reactions":
         upsert(payload.message, { live: false });
         break;
+      case "message.hidden": {
+        // A moderator hid it (or its edit was held): it leaves everyone's view but its author's.
+        const node = document.getElementById(`message-${payload.message_id}`);
+        if (node && !node.classList.contains("chat__message--mine")) node.remove();
+        lastChange = Math.max(lastChange, payload.changed_seq || 0);
+        break;
+      }
       case "ack":
         beatAnswered = true;
         if (payload.message) {

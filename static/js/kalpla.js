@@ -1,7 +1,8 @@
 // Progressive enhancement only: every page works without this file.
 document.addEventListener("submit", (event) => {
-  const form = event.target.closest("form[data-confirm]");
-  if (form && !window.confirm(form.dataset.confirm)) {
+  // A form asks before it is sent, or the button that sends it does (one form, many actions).
+  const asker = event.submitter?.closest("[data-confirm]") || event.target.closest("form[data-confirm]");
+  if (asker && !window.confirm(asker.dataset.confirm)) {
     event.preventDefault();
   }
 });

@@ -125,6 +125,7 @@ def world(db) -> World:
             "assignment_lesson_id": assignment_lesson.pk,
             "submission_id": submission.pk,
             "room_id": chat_room.pk,
+            "group_id": chat_room.channel.group_id,
             "message_id": chat_message.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,

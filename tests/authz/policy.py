@@ -351,6 +351,22 @@ POLICY: dict[str, Rule] = {
     "api:me-block": delete("login ok ok ok ok ok ok"),
     "api:moderation-items": get("login 403 403 403 403 ok ok"),
     "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
+    # --- moderation: reports, the audit log, a group's policy ----------------------------------
+    "community:moderation_audit": get("login 403 403 403 403 ok ok"),
+    # the Report form of student A's message: for those who can read it (outsiders: 404)
+    "community:report": get(
+        "login ok 404 ok 404 404 404", kwargs={"kind": "message", "object_id": "@message_id"}
+    ),
+    "api:reports": post("login ok ok ok ok ok ok"),
+    "api:moderation-audit": get("login 403 403 403 403 ok ok"),
+    # the course group's moderation: its owners (the mentor) and site moderators set it;
+    # a member may not (403), outsiders are not told the group exists (404)
+    "api:group-moderation-policy": Rule(
+        "PUT",
+        _expect("login 403 404 ok 404 ok ok"),
+        write=True,
+        body={"moderation_policy": "post"},
+    ),
     # --- quizzes (assessments): the quiz lesson of the mentor's course; student A's open attempt
     "assessments:quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
     # an attempt's pages are its student's (its review also the course's editors')
