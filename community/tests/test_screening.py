@@ -259,7 +259,7 @@ def test_posts_per_minute_are_limited(settings):
 
 def test_trusted_senders_cost_no_extra_queries_per_message(settings, room_and_people):
     settings.KALPLA_MODERATION_NEW_ACCOUNT_POSTS = 1
-    _group, room, owner, member, _other = room_and_people
+    _group, room, owner, _member, _other = room_and_people
     first = send(room, owner, "Welcome")  # the owner is not pre-moderated
     assert first.status == ModerationStatus.PUBLISHED
     send(room, owner, "Second")  # trusted now: remembered
