@@ -30,6 +30,7 @@ ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=str(_("Invalid input"))),
     401: OpenApiResponse(ErrorSerializer, description=str(_("Not signed in"))),
 }
+NO_GROUP = OpenApiResponse(ErrorSerializer, description=str(_("No such group (or not yours)")))
 
 
 class ReportApi(ListAPIView):
@@ -126,7 +127,7 @@ class GroupModerationPolicyApi(APIView):
         operation_id="groups_moderation_policy_get",
         summary="A group's moderation policy",
         description="Members and site moderators; others get a 404.",
-        responses={200: GroupModerationPolicyOut, 401: ERRORS[401]},
+        responses={200: GroupModerationPolicyOut, 401: ERRORS[401], 404: NO_GROUP},
     )
     def get(self, request: Request, group_id: int) -> Response:
         group = selectors.group_for_policy(group_id=group_id, user=signed_in_user(request))
@@ -141,6 +142,7 @@ class GroupModerationPolicyApi(APIView):
         responses={
             200: GroupModerationPolicyOut,
             403: OpenApiResponse(ErrorSerializer, description=str(_("Not an owner"))),
+            404: NO_GROUP,
             **ERRORS,
         },
     )

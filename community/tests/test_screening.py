@@ -255,3 +255,20 @@ def test_posts_per_minute_are_limited(settings):
         spam_rate_check(user=author, kind="post")
     for _ in range(5):  # moderators are not limited
         spam_rate_check(user=moderator, kind="post")
+
+
+def test_trusted_senders_cost_no_extra_queries_per_message(settings, room_and_people):
+    settings.KALPLA_MODERATION_NEW_ACCOUNT_POSTS = 1
+    _group, room, owner, _member, _other = room_and_people
+    first = send(room, owner, "Welcome")  # the owner is not pre-moderated
+    assert first.status == ModerationStatus.PUBLISHED
+    send(room, owner, "Second")  # trusted now: remembered
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as trusted:
+        send(room, owner, "Third")
+    settings.KALPLA_MODERATION_NEW_ACCOUNT_POSTS = 0
+    with CaptureQueriesContext(connection) as without_rule:
+        send(room, owner, "Fourth")
+    assert len(trusted) == len(without_rule)
