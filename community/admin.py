@@ -6,7 +6,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from community.models import Block, Channel, Group, GroupMembership, Message
+from community.models import (
+    Block,
+    Channel,
+    Group,
+    GroupMembership,
+    Invitation,
+    JoinRequest,
+    Message,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -19,7 +27,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ChannelInline(admin.TabularInline):
     model = Channel
-    fields = ("name", "slug", "topic", "room")
+    fields = ("name", "slug", "topic", "archived_at", "room")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -55,3 +63,21 @@ class BlockAdmin(ReadOnlyAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")
     search_fields = ("blocker__email", "blocked__email")
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ReadOnlyAdmin):
+    list_display = ("group", "user", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("group", "user", "decided_by")
+    search_fields = ("group__name", "user__email")
+    raw_id_fields = ("group", "user", "decided_by")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("group", "user", "invited_by", "status", "created_at", "expires_at")
+    list_filter = ("status",)
+    list_select_related = ("group", "user", "invited_by")
+    search_fields = ("group__name", "user__email")
+    raw_id_fields = ("group", "user", "invited_by")

@@ -7,4 +7,5 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import receivers  # noqa: F401 - connect their signal receivers
+        # signal receivers; notification kinds of topic groups
+        from community import kinds_groups, receivers  # noqa: F401

@@ -6,12 +6,15 @@ is importable from ``community.models``.
 
 from community.models.chat import Channel, Message, MessageEdit, Reaction, Room, RoomMember
 from community.models.groups import Block, Group, GroupMembership
+from community.models.membership import Invitation, JoinRequest
 
 __all__ = [
     "Block",
     "Channel",
     "Group",
     "GroupMembership",
+    "Invitation",
+    "JoinRequest",
     "Message",
     "MessageEdit",
     "Reaction",

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from community.api.serializers import MessageOut
 from community.errors import field_error
-from community.models import Message, MessageEdit, Reaction, Room, RoomMember
+from community.models import Channel, Message, MessageEdit, Reaction, Room, RoomMember
 from community.policies import message_can_delete, message_can_edit, room_can_read
 from community.realtime import room_publish
 from community.selectors.chat import (
@@ -25,7 +25,7 @@ from community.selectors.chat import (
     room_member_ids,
 )
 from courses.markdown import render_markdown
-from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
+from kalpla.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 
 MAX_BODY_CHARS = 4000
 MAX_CLIENT_ID_CHARS = 64
@@ -78,6 +78,7 @@ def message_send(
     _require_member(room_id=room.pk, user=author)
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
+    _channel_not_archived(room=room)
     # The room's row lock serialises senders: seq numbers and the client id check are safe.
     locked = Room.objects.select_for_update().get(pk=room.pk)
     if client_id:
@@ -113,6 +114,15 @@ def message_send(
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
     _publish(message, "message.new")
     return message, True
+
+
+def _channel_not_archived(*, room: Room) -> None:
+    if (
+        room.kind == Room.Kind.CHANNEL
+        and Channel.objects.filter(room_id=room.pk, archived_at__isnull=False).exists()
+    ):
+        message = _("This channel is archived: it keeps its history but takes no new messages.")
+        raise Conflict(message, code="channel_archived")
 
 
 def _direct_not_blocked(*, room: Room, author: Any) -> None:
