@@ -12,6 +12,7 @@ from django.db.models import (
     Case,
     CharField,
     Count,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -160,7 +161,7 @@ def group_channels(*, group_id: int, archived: bool | None = None) -> QuerySet[C
     channels = Channel.objects.filter(group_id=group_id).select_related("room")
     if archived is not None:
         channels = channels.filter(archived_at__isnull=not archived)
-    return channels.order_by("archived_at", "name", "id")
+    return channels.order_by(F("archived_at").asc(nulls_first=True), "name", "id")
 
 
 def channel_get(*, group_id: int, channel_id: int) -> Channel:
