@@ -50,6 +50,11 @@ def _require_manager(group: Any) -> None:
         raise PermissionDenied(_("Only the group's owners and moderators can do this."))
 
 
+def _require_owner(group: Any) -> None:
+    if group.viewer_role != "owner":
+        raise PermissionDenied(_("Only the group's owners can do this."))
+
+
 def _querystring(request: HttpRequest) -> str:
     query = request.GET.copy()
     query.pop("page", None)
@@ -179,8 +184,7 @@ def group_settings(request: HttpRequest, group_id: int) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if not is_owner:
-            raise PermissionDenied(_("Only the group's owners can do this."))
+        _require_owner(group)
         if form.is_valid():
             data = dict(form.cleaned_data)
             if group.kind != Group.Kind.TOPIC:
@@ -222,6 +226,7 @@ def group_settings(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def channel_new(request: HttpRequest, group_id: int) -> HttpResponse:
     group = _group(request, group_id)
+    _require_manager(group)  # before the form says what is wrong with it
     form = ChannelForm(request.POST, prefix="new")
     if form.is_valid():
         service_run(
@@ -240,6 +245,7 @@ def channel_new(request: HttpRequest, group_id: int) -> HttpResponse:
 @require_POST
 def channel_edit(request: HttpRequest, group_id: int, channel_id: int) -> HttpResponse:
     group = _group(request, group_id)
+    _require_manager(group)
     channel = selectors.channel_get(group_id=group.pk, channel_id=channel_id)
     form = ChannelEditForm(request.POST, prefix=f"c{channel.pk}")
     if form.is_valid():
@@ -259,6 +265,7 @@ def channel_edit(request: HttpRequest, group_id: int, channel_id: int) -> HttpRe
 @require_POST
 def member_role(request: HttpRequest, group_id: int, user_id: int) -> HttpResponse:
     group = _group(request, group_id)
+    _require_owner(group)
     form = RoleForm(request.POST)
     if form.is_valid():
         service_run(

@@ -466,6 +466,8 @@ class GroupTransferApi(APIView):
     )
     def post(self, request: Request, group_id: int) -> Response:
         group = _group(request, group_id)
+        if group.viewer_role != "owner":  # before the input is judged
+            raise PermissionDenied(_("Only the group's owners can do this."), code="not_group_owner")
         data = UserIdIn(data=request.data)
         data.is_valid(raise_exception=True)
         new_owner = membership.ownership_transfer(
