@@ -20,7 +20,16 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
-from community.models import Channel, Group, GroupMembership, Message, Room, RoomMember
+from community.models import (
+    Channel,
+    Group,
+    GroupMembership,
+    Invitation,
+    JoinRequest,
+    Message,
+    Room,
+    RoomMember,
+)
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from jobs.models import ProcessingJob
@@ -32,7 +41,7 @@ MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
-    Group, GroupMembership, Channel, Room, RoomMember, Message,
+    Group, GroupMembership, Channel, Room, RoomMember, Message, JoinRequest, Invitation,
 )  # fmt: skip
 
 
@@ -216,3 +225,14 @@ def test_seed_demo_chat_has_a_course_group_and_a_student_mentor_conversation(dja
     dm = Room.objects.get(kind="direct", members__user=student)
     assert set(dm.members.values_list("user_id", flat=True)) == {student.pk, mentor.pk}
     assert dm.messages.count() == 2
+
+
+def test_seed_demo_groups_public_private_request_and_invitation(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    buddies = Group.objects.get(name="Study buddies")
+    assert buddies.visibility == "public" and buddies.memberships.count() >= 2
+    request = JoinRequest.objects.get(user=student, status="pending")
+    assert request.group.visibility == "private"
+    invitation = Invitation.objects.get(user=student, status="pending")
+    assert invitation.group.visibility == "invite" and not invitation.is_expired
