@@ -28,9 +28,7 @@ class GroupForm(forms.Form):
 
 
 class JoinRequestForm(forms.Form):
-    message = forms.CharField(
-        label=_("A word for the moderators"), max_length=500, required=False
-    )
+    message = forms.CharField(label=_("A word for the moderators"), max_length=500, required=False)
 
 
 class InviteForm(forms.Form):

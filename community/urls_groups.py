@@ -23,9 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:group_id>/channels/new/", views.channel_new, name="channel_new"),
     path("<int:group_id>/channels/<int:channel_id>/", views.channel_edit, name="channel_edit"),
     path("<int:group_id>/members/<int:user_id>/role/", views.member_role, name="member_role"),
-    path(
-        "<int:group_id>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"
-    ),
+    path("<int:group_id>/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
     path("<int:group_id>/members/<int:user_id>/transfer/", views.group_transfer, name="transfer"),
     path("<int:group_id>/requests/", views.group_requests, name="requests"),
     path(

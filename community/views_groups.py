@@ -107,9 +107,9 @@ def group_members(request: HttpRequest, group_id: int) -> HttpResponse:
     visible = selectors.group_members_visible(group=group, user=user)
     query = request.GET.get("q", "")
     page = (
-        Paginator(
-            selectors.group_members(group_id=group.pk, query=query), MEMBERS_PAGE
-        ).get_page(request.GET.get("page"))
+        Paginator(selectors.group_members(group_id=group.pk, query=query), MEMBERS_PAGE).get_page(
+            request.GET.get("page")
+        )
         if visible
         else None
     )
@@ -198,14 +198,17 @@ def group_settings(request: HttpRequest, group_id: int) -> HttpResponse:
             if outcome.ok:
                 return redirect("groups:settings", group_id=group.pk)
     channels = [
-        (channel, ChannelEditForm(
-            initial={
-                "name": channel.name,
-                "topic": channel.topic,
-                "archived": channel.archived_at is not None,
-            },
-            prefix=f"c{channel.pk}",
-        ))
+        (
+            channel,
+            ChannelEditForm(
+                initial={
+                    "name": channel.name,
+                    "topic": channel.topic,
+                    "archived": channel.archived_at is not None,
+                },
+                prefix=f"c{channel.pk}",
+            ),
+        )
         for channel in selectors.group_channels(group_id=group.pk)
     ]
     return render(

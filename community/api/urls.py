@@ -23,9 +23,7 @@ urlpatterns: list[URLPattern] = [
     path("groups/", views_groups.GroupListApi.as_view(), name="groups"),
     path("groups/<int:group_id>/", views_groups.GroupApi.as_view(), name="group"),
     path("groups/<int:group_id>/join/", views_groups.GroupJoinApi.as_view(), name="group-join"),
-    path(
-        "groups/<int:group_id>/leave/", views_groups.GroupLeaveApi.as_view(), name="group-leave"
-    ),
+    path("groups/<int:group_id>/leave/", views_groups.GroupLeaveApi.as_view(), name="group-leave"),
     path(
         "groups/<int:group_id>/requests/",
         views_groups.JoinRequestListApi.as_view(),

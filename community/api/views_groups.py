@@ -72,9 +72,7 @@ def _group(request: Request, group_id: int) -> Any:
 
 def _require_members_visible(group: Any, user: Any) -> None:
     if not selectors.group_members_visible(group=group, user=user):
-        raise PermissionDenied(
-            _("Only the group's members see who is in it."), code="members_only"
-        )
+        raise PermissionDenied(_("Only the group's members see who is in it."), code="members_only")
 
 
 def _group_out(request: Request, group_id: int, status: int = 200) -> Response:
@@ -467,7 +465,9 @@ class GroupTransferApi(APIView):
     def post(self, request: Request, group_id: int) -> Response:
         group = _group(request, group_id)
         if group.viewer_role != "owner":  # before the input is judged
-            raise PermissionDenied(_("Only the group's owners can do this."), code="not_group_owner")
+            raise PermissionDenied(
+                _("Only the group's owners can do this."), code="not_group_owner"
+            )
         data = UserIdIn(data=request.data)
         data.is_valid(raise_exception=True)
         new_owner = membership.ownership_transfer(

@@ -21,7 +21,6 @@ class JoinRequest(models.Model):
         PENDING = "pending", _("Pending")
         APPROVED = "approved", _("Approved")
         DECLINED = "declined", _("Declined")
-        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(

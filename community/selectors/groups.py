@@ -36,9 +36,7 @@ ROLE_ORDER = {"owner": 0, "moderator": 1, "member": 2}
 
 def _role_subquery(user: Any) -> Subquery:
     return Subquery(
-        GroupMembership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk).values("role")[
-            :1
-        ]
+        GroupMembership.objects.filter(group_id=OuterRef("pk"), user_id=user.pk).values("role")[:1]
     )
 
 
@@ -144,19 +142,6 @@ def group_members(*, group_id: int, query: str = "") -> QuerySet[GroupMembership
     return members.annotate(role_rank=rank).order_by("role_rank", "user__name", "user_id")
 
 
-def group_membership_get(*, group_id: int, user_id: int) -> GroupMembership:
-    if not 0 < user_id <= MAX_ID:
-        raise NotFound(_("This person is not a member of the group."), code="member_not_found")
-    membership = (
-        GroupMembership.objects.select_related("user")
-        .filter(group_id=group_id, user_id=user_id)
-        .first()
-    )
-    if membership is None:
-        raise NotFound(_("This person is not a member of the group."), code="member_not_found")
-    return membership
-
-
 def group_channels(*, group_id: int, archived: bool | None = None) -> QuerySet[Channel]:
     channels = Channel.objects.filter(group_id=group_id).select_related("room")
     if archived is not None:
@@ -235,9 +220,7 @@ def my_invitations(*, user: Any) -> QuerySet[Invitation]:
 def invitation_get(*, invitation_id: int, user: Any) -> Invitation:
     """An invitation addressed to ``user`` (NotFound for anyone else's)."""
     found = (
-        Invitation.objects.filter(pk=invitation_id, user_id=user.pk)
-        .select_related("group")
-        .first()
+        Invitation.objects.filter(pk=invitation_id, user_id=user.pk).select_related("group").first()
         if 0 < invitation_id <= MAX_ID
         else None
     )
@@ -261,4 +244,6 @@ def group_members_visible(*, group: Any, user: Any) -> bool:
 
 
 def user_by_email(*, email: str) -> Any:
-    return get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    return (
+        get_user_model().objects.filter(email__iexact=(email or "").strip(), is_active=True).first()
+    )

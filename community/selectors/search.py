@@ -145,9 +145,7 @@ def search_hits(rows: Iterable[dict[str, Any]], *, user: Any) -> list[SearchHit]
     for row in rows:
         hit = loaded[row["hit_kind"]].get(row["hit_id"])
         if hit is not None:
-            hits.append(
-                SearchHit(**{**hit.__dict__, "rank": float(row["hit_rank"] or 0.0)})
-            )
+            hits.append(SearchHit(**{**hit.__dict__, "rank": float(row["hit_rank"] or 0.0)}))
     return hits
 
 
@@ -163,9 +161,7 @@ def _message_has_status() -> bool:
 def messages_readable(*, user: Any) -> QuerySet[Message]:
     """Messages of the rooms ``user`` is a member of, not deleted; held or hidden ones only
     when ``user`` wrote them and they are held (authors see theirs marked)."""
-    messages = Message.objects.filter(
-        room__members__user_id=user.pk, deleted_at__isnull=True
-    )
+    messages = Message.objects.filter(room__members__user_id=user.pk, deleted_at__isnull=True)
     if _message_has_status():
         messages = messages.filter(Q(status="published") | Q(status="held", author_id=user.pk))
     return messages

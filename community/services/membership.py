@@ -24,7 +24,6 @@ from community.selectors.groups import (
     group_manager_users,
     group_owner_count,
     group_role,
-    invitation_pending,
     join_request_pending_for,
 )
 from community.services.groups import channel_create, group_create, group_member_add
@@ -122,7 +121,9 @@ def _still_enrolled(group: Group, user_id: int) -> bool:
     course_id = group.course_id
     if course_students_query(course_id=course_id, user_id=user_id).exists():
         return True
-    return any(u.pk == user_id for u in course_active_instructors(course_ids=[course_id])[course_id])
+    return any(
+        u.pk == user_id for u in course_active_instructors(course_ids=[course_id])[course_id]
+    )
 
 
 @transaction.atomic
@@ -234,8 +235,8 @@ def invitation_create(*, group: Group, user: Any, invitee_id: int) -> Invitation
 @transaction.atomic
 def invitation_respond(*, invitation: Invitation, user: Any, accept: bool) -> Invitation:
     """The invitee accepts (joins the group) or declines, before the invitation expires."""
-    invitation = Invitation.objects.select_for_update().select_related("group").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update().select_related("group").get(pk=invitation.pk)
     )
     if invitation.user_id != user.pk:
         raise NotFound(_("No such invitation."), code="invitation_not_found")
@@ -254,15 +255,6 @@ def invitation_respond(*, invitation: Invitation, user: Any, accept: bool) -> In
     return invitation
 
 
-@transaction.atomic
-def invitation_revoke(*, invitation: Invitation, user: Any) -> Invitation:
-    _require_manager(group=invitation.group, user=user)
-    if invitation.status == Invitation.Status.PENDING:
-        invitation.status = Invitation.Status.REVOKED
-        invitation.save(update_fields=["status"])
-    return invitation
-
-
 # --- members and roles -----------------------------------------------------------------------
 
 
@@ -273,9 +265,9 @@ def member_role_set(*, group: Group, user: Any, member_id: int, role: str) -> Gr
     _require_owner(group=group, user=user)
     if role not in ROLES:
         raise field_error("role", _("Choose owner, moderator or member."))
-    membership = GroupMembership.objects.select_for_update().filter(
-        group=group, user_id=member_id
-    ).first()
+    membership = (
+        GroupMembership.objects.select_for_update().filter(group=group, user_id=member_id).first()
+    )
     if membership is None:
         raise NotFound(_("This person is not a member of the group."), code="member_not_found")
     if (
@@ -346,7 +338,11 @@ def channel_update(
             raise field_error("name", _("Give the channel a name with letters or digits."))
         if channel.slug == "general":
             raise field_error("name", _("The general channel keeps its name."))
-        if Channel.objects.filter(group_id=channel.group_id, slug=slug).exclude(pk=channel.pk).exists():
+        if (
+            Channel.objects.filter(group_id=channel.group_id, slug=slug)
+            .exclude(pk=channel.pk)
+            .exists()
+        ):
             raise field_error("name", _("This group already has a channel with that name."))
         channel.name, channel.slug = name.strip(), slug
     if topic is not None:

@@ -18,7 +18,7 @@ def group_of(visibility="public", name="Study buddies"):
 
 def test_directory_lists_public_and_mine_and_searches(django_assert_max_num_queries):
     user = UserFactory()
-    public, _o = group_of("public", name="Open chess")
+    group_of("public", name="Open chess")
     group_of("private", name="Hidden club")
     client = client_for(user)
     page = client.get("/groups/")
@@ -115,7 +115,11 @@ def test_settings_page_edits_the_group_and_its_channels():
     channel = Channel.objects.get(group=group, slug="homework")
     client.post(
         f"/groups/{group.pk}/channels/{channel.pk}/",
-        {f"c{channel.pk}-name": "homework", f"c{channel.pk}-topic": "T", f"c{channel.pk}-archived": "1"},
+        {
+            f"c{channel.pk}-name": "homework",
+            f"c{channel.pk}-topic": "T",
+            f"c{channel.pk}-archived": "1",
+        },
     )
     channel.refresh_from_db()
     assert channel.topic == "T" and channel.archived_at is not None
