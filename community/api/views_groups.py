@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.generics import ListAPIView
@@ -72,7 +73,9 @@ def _group(request: Request, group_id: int) -> Any:
 
 def _require_members_visible(group: Any, user: Any) -> None:
     if not selectors.group_members_visible(group=group, user=user):
-        raise PermissionDenied(_("Only the group's members see who is in it."), code="members_only")
+        raise PermissionDenied(
+            gettext("Only the group's members see who is in it."), code="members_only"
+        )
 
 
 def _group_out(request: Request, group_id: int, status: int = 200) -> Response:
@@ -207,7 +210,7 @@ class JoinRequestListApi(ListAPIView):
         group = _group(self.request, self.kwargs["group_id"])
         if not selectors.group_is_manager(group=group):
             raise PermissionDenied(
-                _("Only the group's owners and moderators can do this."),
+                gettext("Only the group's owners and moderators can do this."),
                 code="not_group_manager",
             )
         return selectors.join_requests_pending(group_id=group.pk)
@@ -293,7 +296,7 @@ class GroupInvitationListApi(ListAPIView):
         group = _group(self.request, self.kwargs["group_id"])
         if not selectors.group_is_manager(group=group):
             raise PermissionDenied(
-                _("Only the group's owners and moderators can do this."),
+                gettext("Only the group's owners and moderators can do this."),
                 code="not_group_manager",
             )
         return selectors.group_invitations(group_id=group.pk)
@@ -466,7 +469,7 @@ class GroupTransferApi(APIView):
         group = _group(request, group_id)
         if group.viewer_role != "owner":  # before the input is judged
             raise PermissionDenied(
-                _("Only the group's owners can do this."), code="not_group_owner"
+                gettext("Only the group's owners can do this."), code="not_group_owner"
             )
         data = UserIdIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -486,7 +489,7 @@ class ChannelListApi(ListAPIView):
         group = _group(self.request, self.kwargs["group_id"])
         if group.viewer_role is None:
             raise PermissionDenied(
-                _("Only the group's members see its channels."), code="members_only"
+                gettext("Only the group's members see its channels."), code="members_only"
             )
         return selectors.group_channels(group_id=group.pk)
 
