@@ -251,39 +251,42 @@ class JoinRequestListApi(ListAPIView):
         return Response(JoinRequestOut(join_request).data, status=200 if existing else 201)
 
 
-class JoinRequestDecideApi(APIView):
-    approve = True
+def _decide(request: Request, group_id: int, request_id: int, *, approve: bool) -> Response:
+    group = _group(request, group_id)
+    join_request = selectors.join_request_get(group_id=group.pk, request_id=request_id)
+    decided = membership.join_request_decide(
+        request=join_request, user=signed_in_user(request), approve=approve
+    )
+    return Response(JoinRequestOut(decided).data)
 
+
+DECIDE_DESCRIPTION = "Owners and moderators. The requester is notified. 409 when decided."
+
+
+class JoinRequestApproveApi(APIView):
     @extend_schema(
         tags=TAGS,
-        summary="Decide a request to join",
-        description="Owners and moderators. The requester is notified. 409 when decided.",
+        operation_id="groups_requests_approve",
+        summary="Approve a request to join",
+        description=DECIDE_DESCRIPTION + " The requester becomes a member.",
         request=None,
         responses={200: JoinRequestOut, **CONFLICTS},
     )
     def post(self, request: Request, group_id: int, request_id: int) -> Response:
-        group = _group(request, group_id)
-        join_request = selectors.join_request_get(group_id=group.pk, request_id=request_id)
-        decided = membership.join_request_decide(
-            request=join_request, user=signed_in_user(request), approve=self.approve
-        )
-        return Response(JoinRequestOut(decided).data)
+        return _decide(request, group_id, request_id, approve=True)
 
 
-class JoinRequestApproveApi(JoinRequestDecideApi):
-    approve = True
-
-    @extend_schema(operation_id="groups_requests_approve", summary="Approve a request to join")
+class JoinRequestDeclineApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="groups_requests_decline",
+        summary="Decline a request to join",
+        description=DECIDE_DESCRIPTION,
+        request=None,
+        responses={200: JoinRequestOut, **CONFLICTS},
+    )
     def post(self, request: Request, group_id: int, request_id: int) -> Response:
-        return super().post(request, group_id, request_id)
-
-
-class JoinRequestDeclineApi(JoinRequestDecideApi):
-    approve = False
-
-    @extend_schema(operation_id="groups_requests_decline", summary="Decline a request to join")
-    def post(self, request: Request, group_id: int, request_id: int) -> Response:
-        return super().post(request, group_id, request_id)
+        return _decide(request, group_id, request_id, approve=False)
 
 
 class GroupInvitationListApi(ListAPIView):
@@ -354,38 +357,40 @@ class MyInvitationListApi(ListAPIView):
         return super().get(request, *args, **kwargs)
 
 
-class InvitationRespondApi(APIView):
-    accept = True
+def _respond(request: Request, invitation_id: int, *, accept: bool) -> Response:
+    user = signed_in_user(request)
+    invitation = selectors.invitation_get(invitation_id=invitation_id, user=user)
+    answered = membership.invitation_respond(invitation=invitation, user=user, accept=accept)
+    return Response(InvitationOut(answered).data)
 
+
+RESPOND_DESCRIPTION = "My invitations only. 409 `invitation_expired` or `already_answered`."
+
+
+class InvitationAcceptApi(APIView):
     @extend_schema(
         tags=TAGS,
+        operation_id="me_invitations_accept",
+        summary="Accept an invitation",
+        description=RESPOND_DESCRIPTION + " I become a member of the group.",
         request=None,
         responses={200: InvitationOut, **CONFLICTS},
-        description="409 `invitation_expired` or `already_answered`.",
     )
     def post(self, request: Request, invitation_id: int) -> Response:
-        user = signed_in_user(request)
-        invitation = selectors.invitation_get(invitation_id=invitation_id, user=user)
-        answered = membership.invitation_respond(
-            invitation=invitation, user=user, accept=self.accept
-        )
-        return Response(InvitationOut(answered).data)
+        return _respond(request, invitation_id, accept=True)
 
 
-class InvitationAcceptApi(InvitationRespondApi):
-    accept = True
-
-    @extend_schema(operation_id="me_invitations_accept", summary="Accept an invitation")
+class InvitationDeclineApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="me_invitations_decline",
+        summary="Decline an invitation",
+        description=RESPOND_DESCRIPTION,
+        request=None,
+        responses={200: InvitationOut, **CONFLICTS},
+    )
     def post(self, request: Request, invitation_id: int) -> Response:
-        return super().post(request, invitation_id)
-
-
-class InvitationDeclineApi(InvitationRespondApi):
-    accept = False
-
-    @extend_schema(operation_id="me_invitations_decline", summary="Decline an invitation")
-    def post(self, request: Request, invitation_id: int) -> Response:
-        return super().post(request, invitation_id)
+        return _respond(request, invitation_id, accept=False)
 
 
 class MemberListApi(ListAPIView):
