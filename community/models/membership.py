@@ -56,7 +56,7 @@ class JoinRequest(models.Model):
         return f"{self.user_id} asks to join {self.group_id} ({self.status})"
 
 
-def _invitation_expiry() -> datetime:
+def invitation_expiry() -> datetime:
     return timezone.now() + timedelta(days=INVITATION_DAYS)
 
 
@@ -80,7 +80,7 @@ class Invitation(models.Model):
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(_("expires at"), default=_invitation_expiry)
+    expires_at = models.DateTimeField(_("expires at"), default=invitation_expiry)
     responded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from community.errors import field_error
 from community.models import Channel, Group, GroupMembership, Invitation, JoinRequest
+from community.models.membership import invitation_expiry
 from community.policies import group_can_edit, group_can_manage, group_can_remove
 from community.selectors.groups import (
     group_manager_users,
@@ -204,7 +205,8 @@ def join_request_decide(*, request: JoinRequest, user: Any, approve: bool) -> Jo
 @transaction.atomic
 def invitation_create(*, group: Group, user: Any, invitee_id: int) -> Invitation:
     """An owner or moderator invites someone to a topic group; they are told and answer from
-    their invitations page. Inviting again while one waits renews it."""
+    their invitations page (they are told once per invitation). Inviting again while one
+    waits gives it a new answer period."""
     _require_topic(group)
     _require_manager(group=group, user=user)
     invitee = get_user_model().objects.filter(pk=invitee_id, is_active=True).first()
@@ -222,6 +224,9 @@ def invitation_create(*, group: Group, user: Any, invitee_id: int) -> Invitation
         invitation = Invitation(group=group, user=invitee, invited_by=user)
         invitation.full_clean(validate_constraints=False)
         invitation.save()
+    else:  # asked again: the answer period starts over
+        invitation.expires_at = invitation_expiry()
+        invitation.save(update_fields=["expires_at"])
     notify(
         recipients=[invitee],
         kind="community.invited",

@@ -219,3 +219,14 @@ def test_group_update_by_owners_only():
     membership.group_update(group=group, user=owner, name="Renamed", visibility="private")
     group.refresh_from_db()
     assert (group.name, group.visibility) == ("Renamed", Group.Visibility.PRIVATE)
+
+
+def test_invitation_asked_again_keeps_one_invitation_with_a_new_answer_period():
+    group, owner = make_group("invite")
+    user = UserFactory()
+    first = membership.invitation_create(group=group, user=owner, invitee_id=user.pk)
+    soon = timezone.now() + timedelta(hours=1)
+    Invitation.objects.filter(pk=first.pk).update(expires_at=soon)
+    again = membership.invitation_create(group=group, user=owner, invitee_id=user.pk)
+    assert again.pk == first.pk and again.expires_at > soon + timedelta(days=1)
+    assert Notification.objects.filter(recipient=user, kind="community.invited").count() == 1
