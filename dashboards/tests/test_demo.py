@@ -96,10 +96,11 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
-    # news of new lessons, the released grade of the demo assignment and the two badges: once each
+    # news of new lessons, the released grade of the demo assignment, the two badges and the
+    # invitation to the mentor's group: once each
     assert sorted(titles) == [
         "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
-        "courses.updated", "courses.updated",
+        "community.invited", "courses.updated", "courses.updated",
     ]  # fmt: skip
 
 
