@@ -11,6 +11,8 @@ from community.models import (
     Channel,
     Group,
     GroupMembership,
+    Invitation,
+    JoinRequest,
     Message,
     ModerationAction,
     Report,
@@ -29,7 +31,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 class ChannelInline(admin.TabularInline):
     model = Channel
-    fields = ("name", "slug", "topic", "room")
+    fields = ("name", "slug", "topic", "archived_at", "room")
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -115,3 +117,21 @@ class SanctionAdmin(ReadOnlyAdmin):
     def lift(self, request: HttpRequest, queryset: Any) -> None:
         for sanction in queryset.select_related("user"):
             sanction_lift(sanction=sanction, by=request.user)
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(ReadOnlyAdmin):
+    list_display = ("group", "user", "status", "created_at", "decided_by", "decided_at")
+    list_filter = ("status",)
+    list_select_related = ("group", "user", "decided_by")
+    search_fields = ("group__name", "user__email")
+    raw_id_fields = ("group", "user", "decided_by")
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ("group", "user", "invited_by", "status", "created_at", "expires_at")
+    list_filter = ("status",)
+    list_select_related = ("group", "user", "invited_by")
+    search_fields = ("group__name", "user__email")
+    raw_id_fields = ("group", "user", "invited_by")

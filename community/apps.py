@@ -7,7 +7,8 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import kinds, receivers  # noqa: F401 - signal receivers, notification kinds
+        # signal receivers; notification kinds (moderation, topic groups)
+        from community import kinds, kinds_groups, receivers  # noqa: F401
         from community.services import sanctions
 
         sanctions.register()  # chat messages in the moderation queue

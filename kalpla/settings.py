@@ -652,6 +652,7 @@ SPECTACULAR_SETTINGS = {
         "QuizReviewEnum": "assessments.models.Quiz.Review",
         "SubmissionStateEnum": "assessments.models.Submission.State",
         "TranscriptStateEnum": "assessments.models.TranscriptState",
+        "GroupRoleEnum": "community.models.GroupMembership.Role",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

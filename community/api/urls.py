@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from community.api import views, views_chat, views_moderation
+from community.api import views, views_chat, views_groups, views_moderation, views_search
 
 urlpatterns: list[URLPattern] = [
     path("moderation/items/", views.ModerationQueueApi.as_view(), name="moderation-items"),
@@ -37,4 +37,65 @@ urlpatterns: list[URLPattern] = [
     ),
     path("me/blocks/", views_chat.BlockListApi.as_view(), name="me-blocks"),
     path("me/blocks/<int:user_id>/", views_chat.BlockApi.as_view(), name="me-block"),
+    path("groups/", views_groups.GroupListApi.as_view(), name="groups"),
+    path("groups/<int:group_id>/", views_groups.GroupApi.as_view(), name="group"),
+    path("groups/<int:group_id>/join/", views_groups.GroupJoinApi.as_view(), name="group-join"),
+    path("groups/<int:group_id>/leave/", views_groups.GroupLeaveApi.as_view(), name="group-leave"),
+    path(
+        "groups/<int:group_id>/requests/",
+        views_groups.JoinRequestListApi.as_view(),
+        name="group-requests",
+    ),
+    path(
+        "groups/<int:group_id>/requests/<int:request_id>/approve/",
+        views_groups.JoinRequestApproveApi.as_view(),
+        name="group-request-approve",
+    ),
+    path(
+        "groups/<int:group_id>/requests/<int:request_id>/decline/",
+        views_groups.JoinRequestDeclineApi.as_view(),
+        name="group-request-decline",
+    ),
+    path(
+        "groups/<int:group_id>/invitations/",
+        views_groups.GroupInvitationListApi.as_view(),
+        name="group-invitations",
+    ),
+    path(
+        "groups/<int:group_id>/members/",
+        views_groups.MemberListApi.as_view(),
+        name="group-members",
+    ),
+    path(
+        "groups/<int:group_id>/members/<int:user_id>/",
+        views_groups.MemberApi.as_view(),
+        name="group-member",
+    ),
+    path(
+        "groups/<int:group_id>/transfer/",
+        views_groups.GroupTransferApi.as_view(),
+        name="group-transfer",
+    ),
+    path(
+        "groups/<int:group_id>/channels/",
+        views_groups.ChannelListApi.as_view(),
+        name="group-channels",
+    ),
+    path(
+        "groups/<int:group_id>/channels/<int:channel_id>/",
+        views_groups.ChannelApi.as_view(),
+        name="group-channel",
+    ),
+    path("me/invitations/", views_groups.MyInvitationListApi.as_view(), name="me-invitations"),
+    path(
+        "me/invitations/<int:invitation_id>/accept/",
+        views_groups.InvitationAcceptApi.as_view(),
+        name="me-invitation-accept",
+    ),
+    path(
+        "me/invitations/<int:invitation_id>/decline/",
+        views_groups.InvitationDeclineApi.as_view(),
+        name="me-invitation-decline",
+    ),
+    path("search/", views_search.SearchApi.as_view(), name="search"),
 ]

@@ -6,6 +6,7 @@ is importable from ``community.models``.
 
 from community.models.chat import Channel, Message, MessageEdit, Reaction, Room, RoomMember
 from community.models.groups import Block, Group, GroupMembership
+from community.models.membership import Invitation, JoinRequest
 from community.models.moderation import ModerationAction, Report, Sanction
 from community.models.moderation_status import ModerationStatus
 
@@ -14,6 +15,8 @@ __all__ = [
     "Channel",
     "Group",
     "GroupMembership",
+    "Invitation",
+    "JoinRequest",
     "Message",
     "MessageEdit",
     "ModerationAction",

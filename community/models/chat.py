@@ -44,6 +44,8 @@ class Channel(models.Model):
     name = models.CharField(_("name"), max_length=80)
     slug = models.SlugField(_("slug"), max_length=80)
     topic = models.CharField(_("topic"), max_length=250, blank=True)
+    # An archived channel keeps its history for its members but takes no new messages.
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -4,9 +4,17 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.policies import user_is_moderator
-from community.models import Group, GroupMembership, ModerationAction, ModerationStatus, Report
+from community.models import (
+    Group,
+    GroupMembership,
+    ModerationAction,
+    ModerationStatus,
+    Report,
+    Sanction,
+)
 from moderation.models import ModerationItem
 from moderation.services import (
     moderation_can_hide,
@@ -150,3 +158,14 @@ def group_for_policy(*, group_id: int, user: Any) -> Group:
     if group is None:
         raise Http404("No such group.")
     return group
+
+
+def banned_user_ids(*, group_id: int, user_ids: Any = None) -> set[int]:
+    """Who is banned from the group (or from the site) now: they are not let back in, by a
+    join, a request, an invitation or their enrollment."""
+    active = Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gt=timezone.now()))
+    where = Q(kind=Sanction.Kind.BAN) & (Q(group_id=group_id) | Q(group__isnull=True))
+    bans = Sanction.objects.filter(active, where)
+    if user_ids is not None:
+        bans = bans.filter(user_id__in=list(user_ids))
+    return set(bans.values_list("user_id", flat=True))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from community.errors import field_error
 from community.models import Channel, Group, GroupMembership, Room, RoomMember
 from community.realtime import kick_publish
+from community.selectors.moderation import banned_user_ids
 from courses.selectors.activity import course_active_instructors, course_in_bulk
 from enrollments.selectors import course_student_ids
 
@@ -115,7 +116,9 @@ def course_group_member_sync(*, course_id: int, user_id: int) -> None:
         return
     group = course_group_ensure(course_id=course_id)
     instructors = {u.pk for u in course_active_instructors(course_ids=[course_id])[course_id]}
-    if user_id in instructors:
+    if banned_user_ids(group_id=group.pk, user_ids=[user_id]):
+        group_member_remove(group=group, user_id=user_id)  # banned: enrolling lets no one back
+    elif user_id in instructors:
         group_member_add(group=group, user=_user(user_id), role=GroupMembership.Role.OWNER)
     elif user_id in course_student_ids(course_id=course_id):
         group_member_add(group=group, user=_user(user_id), role=GroupMembership.Role.MEMBER)
@@ -130,6 +133,7 @@ def course_group_sync(*, course_id: int) -> Group:
     group = course_group_ensure(course_id=course_id)
     owners = {u.pk: u for u in course_active_instructors(course_ids=[course_id])[course_id]}
     students = set(course_student_ids(course_id=course_id)) - owners.keys()
+    students -= banned_user_ids(group_id=group.pk, user_ids=students)
     current = dict(GroupMembership.objects.filter(group=group).values_list("user_id", "role"))
     for user_id in set(current) - owners.keys() - students:
         group_member_remove(group=group, user_id=user_id)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from community.api.serializers import MessageOut
 from community.errors import field_error
 from community.models import (
+    Channel,
     Message,
     MessageEdit,
     ModerationStatus,
@@ -48,7 +49,7 @@ from community.services.screening import (
 )
 from community.services.unread import chat_unread_push_task
 from courses.markdown import render_markdown
-from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
+from kalpla.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from kalpla.realtime import realtime_publish, user_group
 from moderation.screening import screening_analyze
 
@@ -152,6 +153,7 @@ def message_send(
     _require_member(room_id=room.pk, user=author)
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
+    _channel_not_archived(room=room)
     group = room_group_get(room_id=room.pk)
     sanction_check(user=author, group_id=group.pk if group else None)
     # Scored before the room's lock is taken: other senders do not wait for the analysis.
@@ -198,6 +200,15 @@ def message_send(
         _publish(message, "message.new")
         _unread_push_later(message_id=message.pk)
     return message, True
+
+
+def _channel_not_archived(*, room: Room) -> None:
+    if (
+        room.kind == Room.Kind.CHANNEL
+        and Channel.objects.filter(room_id=room.pk, archived_at__isnull=False).exists()
+    ):
+        message = _("This channel is archived: it keeps its history but takes no new messages.")
+        raise Conflict(message, code="channel_archived")
 
 
 def _direct_not_blocked(*, room: Room, author: Any) -> None:

@@ -20,7 +20,16 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
-from community.models import Channel, Group, GroupMembership, Message, Room, RoomMember
+from community.models import (
+    Channel,
+    Group,
+    GroupMembership,
+    Invitation,
+    JoinRequest,
+    Message,
+    Room,
+    RoomMember,
+)
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from jobs.models import ProcessingJob
@@ -32,7 +41,7 @@ MODELS = (
     Category, Course, Module, Lesson, Resource, Review, Enrollment, LessonProgress, ModerationItem,
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
-    Group, GroupMembership, Channel, Room, RoomMember, Message,
+    Group, GroupMembership, Channel, Room, RoomMember, Message, JoinRequest, Invitation,
 )  # fmt: skip
 
 
@@ -87,10 +96,11 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
-    # news of new lessons, the released grade of the demo assignment and the two badges: once each
+    # news of new lessons, the released grade of the demo assignment, the two badges and the
+    # invitation to the mentor's group: once each
     assert sorted(titles) == [
         "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
-        "courses.updated", "courses.updated",
+        "community.invited", "courses.updated", "courses.updated",
     ]  # fmt: skip
 
 
@@ -245,3 +255,14 @@ def test_seed_demo_moderation_has_a_held_message_a_report_and_an_audit_row():
     assert row.action == "warn" and row.actor.email == "moderator@example.com"
     _seed()
     assert (Report.objects.count(), ModerationAction.objects.count()) == (1, 1)
+
+
+def test_seed_demo_groups_public_private_request_and_invitation(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    buddies = Group.objects.get(name="Study buddies")
+    assert buddies.visibility == "public" and buddies.memberships.count() >= 2
+    request = JoinRequest.objects.get(user=student, status="pending")
+    assert request.group.visibility == "private"
+    invitation = Invitation.objects.get(user=student, status="pending")
+    assert invitation.group.visibility == "invite" and not invitation.is_expired

@@ -20,7 +20,13 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
-from community.services.groups import course_group_sync
+from community.services.groups import course_group_sync, group_member_add
+from community.services.membership import (
+    channel_add,
+    invitation_create,
+    join_request_create,
+    topic_group_create,
+)
 from community.services.messages import message_send
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
@@ -98,6 +104,14 @@ def world(db) -> World:
     # the course group's general room (student A and the mentor) and student A's message
     chat_room = course_group_sync(course_id=course.pk).channels.get().room
     chat_message, _created = message_send(room=chat_room, author=student_a, body="Hello")
+    # student A's private topic group: the mentor is a member, other_mentor asks to join; and
+    # the mentor's invite-only group, to which student A is invited
+    group = topic_group_create(user=student_a, name="Study circle", visibility="private")
+    group_member_add(group=group, user=mentor)
+    channel = channel_add(group=group, user=student_a, name="homework")
+    join_request = join_request_create(group=group, user=other_mentor)
+    invited_to = topic_group_create(user=mentor, name="Mentors' picks", visibility="invite")
+    invitation = invitation_create(group=invited_to, user=mentor, invitee_id=student_a.pk)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -127,6 +141,10 @@ def world(db) -> World:
             "room_id": chat_room.pk,
             "group_id": chat_room.channel.group_id,
             "message_id": chat_message.pk,
+            "group_id": group.pk,
+            "channel_id": channel.pk,
+            "request_id": join_request.pk,
+            "invitation_id": invitation.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
