@@ -139,7 +139,7 @@ def world(db) -> World:
             "assignment_lesson_id": assignment_lesson.pk,
             "submission_id": submission.pk,
             "room_id": chat_room.pk,
-            "group_id": chat_room.channel.group_id,
+            "course_group_id": chat_room.channel.group_id,
             "message_id": chat_message.pk,
             "group_id": group.pk,
             "channel_id": channel.pk,

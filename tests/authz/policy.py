@@ -404,6 +404,7 @@ POLICY: dict[str, Rule] = {
         _expect("login 403 404 ok 404 ok ok"),
         write=True,
         body={"moderation_policy": "post"},
+        kwargs={"group_id": "@course_group_id"},
     ),
     # --- quizzes (assessments): the quiz lesson of the mentor's course; student A's open attempt
     "assessments:quiz": get("login ok 403 ok 403 403 ok", kwargs=QUIZ),
