@@ -7,4 +7,24 @@ class CommunityConfig(AppConfig):
     verbose_name = _("Community")
 
     def ready(self) -> None:
-        from community import receivers  # noqa: F401 - connect their signal receivers
+        # Signal receivers, the notification kinds, and posts and comments in the
+        # moderation queue.
+        from community import kinds, receivers  # noqa: F401
+        from community.models import Comment, Post
+        from community.services import posts
+        from moderation.services import moderation_register
+
+        moderation_register(
+            Post,
+            describe=posts.post_describe,
+            hide=posts.content_hide,
+            keep=posts.content_keep,
+            related=("group", "author"),
+        )
+        moderation_register(
+            Comment,
+            describe=posts.comment_describe,
+            hide=posts.content_hide,
+            keep=posts.content_keep,
+            related=("post__group", "author"),
+        )

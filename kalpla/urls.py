@@ -56,6 +56,8 @@ urlpatterns = [
     path("learning/", include("enrollments.urls")),
     path("moderation/", include("community.urls")),
     path("chat/", include("community.urls_chat")),
+    path("groups/", include("community.urls_posts")),
+    path("feed/", include("community.urls_feed")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),

@@ -1,4 +1,5 @@
-"""Models of the community app: groups, channels, chat rooms and their messages.
+"""Models of the community app: groups, channels, chat rooms and their messages,
+posts and their comments.
 
 The moderation queue's records are the moderation app's. One module per subdomain; every model
 is importable from ``community.models``.
@@ -6,14 +7,32 @@ is importable from ``community.models``.
 
 from community.models.chat import Channel, Message, MessageEdit, Reaction, Room, RoomMember
 from community.models.groups import Block, Group, GroupMembership
+from community.models.moderation_status import ModerationStatus
+from community.models.posts import (
+    Bookmark,
+    Comment,
+    FeedMarker,
+    Post,
+    PostAttachment,
+    PostEdit,
+    PostReaction,
+)
 
 __all__ = [
     "Block",
+    "Bookmark",
     "Channel",
+    "Comment",
+    "FeedMarker",
     "Group",
     "GroupMembership",
     "Message",
     "MessageEdit",
+    "ModerationStatus",
+    "Post",
+    "PostAttachment",
+    "PostEdit",
+    "PostReaction",
     "Reaction",
     "Room",
     "RoomMember",

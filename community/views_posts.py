@@ -1,0 +1,396 @@
+"""Site pages of posts: a group's home (its feed with a composer and a channel filter), a
+post with its threaded comments, and the "my groups" feed and bookmarks (/feed/).
+
+Every action is a plain form that works without JavaScript; the services check the rules.
+"""
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.selectors import signed_in_user
+from community.forms_posts import (
+    CommentEditForm,
+    CommentForm,
+    FlagForm,
+    PostEditForm,
+    PostForm,
+    ReactionForm,
+)
+from community.models import Channel, Post
+from community.policies import post_can_delete, post_can_edit
+from community.selectors import posts as selectors
+from community.selectors.posts import GroupAccess
+from community.services import posts as services
+from kalpla.errors import service_run
+
+REACTIONS = ("👍", "❤️", "🎉", "😄", "🤔", "👀")
+
+
+def _channels(group_id: int) -> list[Channel]:
+    return list(Channel.objects.filter(group_id=group_id).order_by("name"))
+
+
+def _int(raw: str | None) -> int | None:
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= selectors.MAX_ID else None
+
+
+def _decorate(posts: list[Post], *, user: Any, last_seen: int | None = None) -> list[Post]:
+    """What a feed row needs beyond the post: reaction chips and the "New" mark."""
+    for post in posts:
+        post.reaction_chips = _chips(post, user)  # type: ignore[attr-defined]
+        seen = getattr(post, "last_seen_post_id", last_seen)
+        post.is_new = seen is not None and post.pk > seen and post.author_id != user.pk  # type: ignore[attr-defined]
+    return posts
+
+
+def _chips(post: Post, user: Any) -> list[dict[str, Any]]:
+    counts: dict[str, list[int]] = {emoji: [] for emoji in REACTIONS}
+    for reaction in post.reactions.all():
+        counts.setdefault(reaction.emoji, []).append(reaction.user_id)
+    return [
+        {"emoji": emoji, "count": len(users), "mine": user.pk in users}
+        for emoji, users in counts.items()
+    ]
+
+
+@login_required
+def group_home(request: HttpRequest, group_id: int, form: PostForm | None = None) -> HttpResponse:
+    user = signed_in_user(request)
+    access = selectors.group_access_get(group_id=group_id, user=user)
+    channels = _channels(group_id)
+    channel_id = _int(request.GET.get("channel"))
+    before = _int(request.GET.get("before"))
+    feed = selectors.group_feed(access=access, viewer=user, channel_id=channel_id)
+    if before is not None:
+        feed = feed.filter(feed_key__lt=before)
+    rows = list(feed[: selectors.FEED_PAGE + 1])
+    posts, more = rows[: selectors.FEED_PAGE], len(rows) > selectors.FEED_PAGE
+    last_seen = selectors.feed_marker_get(group_id=group_id, user=user)
+    if access.role is not None and before is None:
+        services.feed_mark_seen(group_id=group_id, user=user)
+    next_url = ""
+    if more:
+        query = f"?before={posts[-1].feed_key}"  # type: ignore[attr-defined]
+        next_url = query + (f"&channel={channel_id}" if channel_id else "")
+    return render(
+        request,
+        "community/posts/group.html",
+        {
+            "group": access.group,
+            "access": access,
+            "channels": channels,
+            "channel_id": channel_id,
+            "posts": _decorate(posts, user=user, last_seen=last_seen),
+            "next_url": next_url,
+            "form": form or PostForm(channels=channels, initial={"channel": channel_id}),
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+@login_required
+@require_POST
+def post_create(request: HttpRequest, group_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    access = selectors.group_access_get(group_id=group_id, user=user)
+    form = PostForm(request.POST, request.FILES, channels=_channels(group_id))
+    if form.is_valid():
+        data = form.cleaned_data
+        outcome = service_run(
+            request,
+            lambda: services.post_create(
+                access=access,
+                author=user,
+                title=data["title"],
+                body=data["body"],
+                channel_id=data["channel"],
+                files=data["attachments"],
+            ),
+            form=form,
+            success=_("Posted."),
+        )
+        if outcome.ok:
+            return redirect("posts:post", group_id, outcome.result.pk)
+    return group_home(request, group_id, form=form)
+
+
+def _post(request: HttpRequest, group_id: int, post_id: int) -> tuple[Post, GroupAccess]:
+    post, access = selectors.post_get(post_id=post_id, user=signed_in_user(request))
+    if post.group_id != group_id:
+        raise Http404(_("No such post."))
+    return post, access
+
+
+@login_required
+def post_detail(
+    request: HttpRequest, group_id: int, post_id: int, form: CommentForm | None = None
+) -> HttpResponse:
+    user = signed_in_user(request)
+    post, access = _post(request, group_id, post_id)
+    comments = selectors.comment_list(post=post, viewer=user, can_moderate=access.can_moderate)
+    for comment in comments:
+        comment.can_edit = post_can_edit(user=user, author_id=comment.author_id)  # type: ignore[attr-defined]
+        comment.can_delete = post_can_delete(  # type: ignore[attr-defined]
+            user=user, author_id=comment.author_id, role=access.role
+        )
+    return render(
+        request,
+        "community/posts/post.html",
+        {
+            "group": access.group,
+            "access": access,
+            "post": _decorate([post], user=user)[0],
+            "edits": selectors.post_edits(post=post) if not post.is_deleted else [],
+            "comments": selectors.comment_tree(comments),
+            "comment_total": len(comments),
+            "can_edit": post_can_edit(user=user, author_id=post.author_id),
+            "can_delete": post_can_delete(user=user, author_id=post.author_id, role=access.role),
+            "can_comment": access.role is not None and not post.is_locked and not post.is_deleted,
+            "form": form or CommentForm(),
+            "max_depth": services.MAX_DEPTH,
+        },
+        status=400 if form is not None else 200,
+    )
+
+
+def _back(group_id: int, post_id: int, anchor: str = "") -> HttpResponse:
+    return redirect(reverse("posts:post", args=[group_id, post_id]) + anchor)
+
+
+@login_required
+def post_edit(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    post, _access = _post(request, group_id, post_id)
+    if not post_can_edit(user=user, author_id=post.author_id) or post.is_deleted:
+        raise Http404(_("No such post."))
+    form = PostEditForm(request.POST or None, initial={"title": post.title, "body": post.body})
+    if request.method == "POST" and form.is_valid():
+        outcome = service_run(
+            request,
+            lambda: services.post_edit(
+                post=post, user=user, body=form.cleaned_data["body"], title=form.cleaned_data["title"]
+            ),
+            form=form,
+            success=_("Saved. The earlier text is kept in the post's history."),
+        )
+        if outcome.ok:
+            return _back(group_id, post_id)
+    return render(
+        request,
+        "community/posts/edit.html",
+        {"group": post.group, "post": post, "form": form, "what": "post"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def post_delete(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    user = signed_in_user(request)
+    service_run(
+        request,
+        lambda: services.post_delete(post=post, user=user, access=access),
+        success=_("The post was deleted."),
+    )
+    return _back(group_id, post_id)
+
+
+def _flag(request: HttpRequest) -> bool:
+    form = FlagForm(request.POST)
+    return bool(form.is_valid() and form.cleaned_data["value"])
+
+
+@login_required
+@require_POST
+def post_pin(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    pinned = _flag(request)
+    user = signed_in_user(request)
+    service_run(
+        request,
+        lambda: services.post_pin(post=post, user=user, access=access, pinned=pinned),
+        success=_("Pinned to the top of the group.") if pinned else _("Unpinned."),
+    )
+    return _back(group_id, post_id)
+
+
+@login_required
+@require_POST
+def post_lock(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    locked = _flag(request)
+    user = signed_in_user(request)
+    service_run(
+        request,
+        lambda: services.post_lock(post=post, user=user, access=access, locked=locked),
+        success=_("Locked: no new comments.") if locked else _("Unlocked."),
+    )
+    return _back(group_id, post_id)
+
+
+@login_required
+@require_POST
+def post_bookmark(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, _access = _post(request, group_id, post_id)
+    on = _flag(request)
+    user = signed_in_user(request)
+    service_run(
+        request,
+        lambda: services.bookmark_set(post=post, user=user, on=on),
+        success=_("Bookmarked.") if on else _("Bookmark removed."),
+    )
+    return _back(group_id, post_id)
+
+
+@login_required
+@require_POST
+def post_react(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    user = signed_in_user(request)
+    form = ReactionForm(request.POST)
+    emoji = form.data.get("emoji", "") if not form.is_valid() else form.cleaned_data["emoji"]
+    on = bool(form.is_valid() and form.cleaned_data["on"])
+    # The page's script asks for the reactions alone (HX-Request); errors come back as JSON.
+    partial = request.headers.get("HX-Request") == "true"
+    outcome = service_run(
+        request,
+        lambda: services.post_reaction_set(
+            post=post, user=user, access=access, emoji=emoji, on=on
+        ),
+        as_json=partial,
+    )
+    if partial:
+        if not outcome.ok:
+            return outcome.json()
+        fresh, _fresh_access = selectors.post_get(post_id=post.pk, user=user)
+        return render(
+            request,
+            "community/posts/_reactions.html",
+            {"post": _decorate([fresh], user=user)[0], "access": access},
+        )
+    return _back(group_id, post_id, "#post")
+
+
+@login_required
+@require_POST
+def comment_create(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    user = signed_in_user(request)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        outcome = service_run(
+            request,
+            lambda: services.comment_create(
+                post=post,
+                access=access,
+                author=user,
+                body=form.cleaned_data["body"],
+                parent_id=form.cleaned_data["parent_id"],
+            ),
+            form=form,
+            success=_("Comment added."),
+        )
+        if outcome.ok:
+            return _back(group_id, post_id, f"#comment-{outcome.result.pk}")
+    return post_detail(request, group_id, post_id, form=form)
+
+
+def _comment(request: HttpRequest, group_id: int, post_id: int, comment_id: int) -> Any:
+    comment, access = selectors.comment_get(comment_id=comment_id, user=signed_in_user(request))
+    if comment.post_id != post_id or comment.post.group_id != group_id:
+        raise Http404(_("No such comment."))
+    return comment, access
+
+
+@login_required
+def comment_edit(request: HttpRequest, group_id: int, post_id: int, comment_id: int) -> HttpResponse:
+    user = signed_in_user(request)
+    comment, _access = _comment(request, group_id, post_id, comment_id)
+    if not post_can_edit(user=user, author_id=comment.author_id) or comment.is_deleted:
+        raise Http404(_("No such comment."))
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body})
+    if request.method == "POST" and form.is_valid():
+        outcome = service_run(
+            request,
+            lambda: services.comment_edit(comment=comment, user=user, body=form.cleaned_data["body"]),
+            form=form,
+            success=_("Saved."),
+        )
+        if outcome.ok:
+            return _back(group_id, post_id, f"#comment-{comment.pk}")
+    return render(
+        request,
+        "community/posts/edit.html",
+        {"group": comment.post.group, "post": comment.post, "form": form, "what": "comment"},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(
+    request: HttpRequest, group_id: int, post_id: int, comment_id: int
+) -> HttpResponse:
+    user = signed_in_user(request)
+    comment, access = _comment(request, group_id, post_id, comment_id)
+    service_run(
+        request,
+        lambda: services.comment_delete(comment=comment, user=user, access=access),
+        success=_("The comment was deleted."),
+    )
+    return _back(group_id, post_id, f"#comment-{comment.pk}")
+
+
+@login_required
+def my_feed(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    before = _int(request.GET.get("before"))
+    feed = selectors.my_feed(user=user)
+    if before is not None:
+        feed = feed.filter(id__lt=before)
+    rows = list(feed[: selectors.FEED_PAGE + 1])
+    posts = rows[: selectors.FEED_PAGE]
+    return render(
+        request,
+        "community/posts/feed.html",
+        {
+            "posts": _decorate(posts, user=user),
+            "groups": selectors.feed_unread_counts(user=user),
+            "next_url": f"?before={posts[-1].pk}" if len(rows) > selectors.FEED_PAGE else "",
+            "tab": "feed",
+        },
+    )
+
+
+@login_required
+def my_bookmarks(request: HttpRequest) -> HttpResponse:
+    user = signed_in_user(request)
+    before = _int(request.GET.get("before"))
+    bookmarks = selectors.bookmark_list(user=user)
+    if before is not None:
+        bookmarks = bookmarks.filter(id__lt=before)
+    rows = list(bookmarks[: selectors.FEED_PAGE + 1])
+    page = rows[: selectors.FEED_PAGE]
+    posts = []
+    for bookmark in page:
+        bookmark.post.bookmarked = True  # type: ignore[attr-defined]
+        posts.append(bookmark.post)
+    return render(
+        request,
+        "community/posts/feed.html",
+        {
+            "posts": _decorate(posts, user=user, last_seen=None),
+            "groups": selectors.feed_unread_counts(user=user),
+            "next_url": f"?before={page[-1].pk}" if len(rows) > selectors.FEED_PAGE else "",
+            "tab": "bookmarks",
+        },
+    )
+
+
