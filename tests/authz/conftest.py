@@ -22,6 +22,7 @@ from assessments.tests.factories import (
 )
 from community.services.groups import course_group_sync
 from community.services.messages import message_send
+from community.tests.factories import comment_on, post_in
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -98,6 +99,9 @@ def world(db) -> World:
     # the course group's general room (student A and the mentor) and student A's message
     chat_room = course_group_sync(course_id=course.pk).channels.get().room
     chat_message, _created = message_send(room=chat_room, author=student_a, body="Hello")
+    # student A's post in the course group, and their comment on it
+    post = post_in(chat_room.channel.group, student_a, "A question")
+    comment = comment_on(post, student_a, "More detail")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -126,6 +130,9 @@ def world(db) -> World:
             "submission_id": submission.pk,
             "room_id": chat_room.pk,
             "message_id": chat_message.pk,
+            "group_id": post.group_id,
+            "post_id": post.pk,
+            "comment_id": comment.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
