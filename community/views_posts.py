@@ -76,7 +76,7 @@ def group_home(request: HttpRequest, group_id: int, form: PostForm | None = None
         services.feed_mark_seen(group_id=group_id, user=user)
     next_url = ""
     if more:
-        query = f"?before={posts[-1].feed_key}"  # type: ignore[attr-defined]
+        query = f"?before={posts[-1].feed_key}"
         next_url = query + (f"&channel={channel_id}" if channel_id else "")
     return render(
         request,
@@ -174,7 +174,10 @@ def post_edit(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse
         outcome = service_run(
             request,
             lambda: services.post_edit(
-                post=post, user=user, body=form.cleaned_data["body"], title=form.cleaned_data["title"]
+                post=post,
+                user=user,
+                body=form.cleaned_data["body"],
+                title=form.cleaned_data["title"],
             ),
             form=form,
             success=_("Saved. The earlier text is kept in the post's history."),
@@ -261,9 +264,7 @@ def post_react(request: HttpRequest, group_id: int, post_id: int) -> HttpRespons
     partial = request.headers.get("HX-Request") == "true"
     outcome = service_run(
         request,
-        lambda: services.post_reaction_set(
-            post=post, user=user, access=access, emoji=emoji, on=on
-        ),
+        lambda: services.post_reaction_set(post=post, user=user, access=access, emoji=emoji, on=on),
         as_json=partial,
     )
     if partial:
@@ -310,7 +311,9 @@ def _comment(request: HttpRequest, group_id: int, post_id: int, comment_id: int)
 
 
 @login_required
-def comment_edit(request: HttpRequest, group_id: int, post_id: int, comment_id: int) -> HttpResponse:
+def comment_edit(
+    request: HttpRequest, group_id: int, post_id: int, comment_id: int
+) -> HttpResponse:
     user = signed_in_user(request)
     comment, _access = _comment(request, group_id, post_id, comment_id)
     if not post_can_edit(user=user, author_id=comment.author_id) or comment.is_deleted:
@@ -319,7 +322,9 @@ def comment_edit(request: HttpRequest, group_id: int, post_id: int, comment_id: 
     if request.method == "POST" and form.is_valid():
         outcome = service_run(
             request,
-            lambda: services.comment_edit(comment=comment, user=user, body=form.cleaned_data["body"]),
+            lambda: services.comment_edit(
+                comment=comment, user=user, body=form.cleaned_data["body"]
+            ),
             form=form,
             success=_("Saved."),
         )
@@ -392,5 +397,3 @@ def my_bookmarks(request: HttpRequest) -> HttpResponse:
             "tab": "bookmarks",
         },
     )
-
-

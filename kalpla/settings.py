@@ -632,6 +632,8 @@ SPECTACULAR_SETTINGS = {
         "QuizReviewEnum": "assessments.models.Quiz.Review",
         "SubmissionStateEnum": "assessments.models.Submission.State",
         "TranscriptStateEnum": "assessments.models.TranscriptState",
+        "ContentStatusEnum": ["published", "held", "hidden"],
+        "GroupKindEnum": ["course", "topic"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -127,7 +127,7 @@ class GroupPostsApi(ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         if getattr(self, "swagger_fake_view", False):
-            return super().get_serializer_context()
+            return dict(super().get_serializer_context())
         return _context(self.request, last_seen_post_id=getattr(self, "last_seen", None))
 
     @extend_schema(
@@ -325,7 +325,9 @@ class PostReactionsApi(APIView):
         description="Members of the post's group. Idempotent.",
         request=ReactionIn,
         responses={200: PostDetailOut, **REFUSED},
-        examples=[OpenApiExample("Thumbs up", value={"emoji": "👍", "on": True}, request_only=True)],
+        examples=[
+            OpenApiExample("Thumbs up", value={"emoji": "👍", "on": True}, request_only=True)
+        ],
     )
     def post(self, request: Request, post_id: int) -> Response:
         user = signed_in_user(request)
@@ -411,7 +413,9 @@ class CommentApi(APIView):
         comment, _access = selectors.comment_get(comment_id=comment_id, user=user)
         data = CommentEditIn(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.comment_edit(comment=comment, user=user, body=data.validated_data["body"])
+        comment = services.comment_edit(
+            comment=comment, user=user, body=data.validated_data["body"]
+        )
         return Response(CommentOut(comment, context=_context(request)).data)
 
     @extend_schema(
@@ -440,7 +444,7 @@ class MyFeedApi(ListAPIView):
 
     def get_serializer_context(self) -> dict[str, Any]:
         if getattr(self, "swagger_fake_view", False):
-            return super().get_serializer_context()
+            return dict(super().get_serializer_context())
         return _context(self.request)
 
     @extend_schema(

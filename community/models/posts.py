@@ -200,9 +200,7 @@ class FeedMarker(models.Model):
     class Meta:
         verbose_name = _("feed marker")
         verbose_name_plural = _("feed markers")
-        constraints = [
-            models.UniqueConstraint(fields=["group", "user"], name="feed_marker_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["group", "user"], name="feed_marker_unique")]
 
     def __str__(self) -> str:
         return f"{self.user_id} saw {self.group_id} up to {self.last_seen_post_id}"

@@ -70,12 +70,10 @@ def group_access_get(*, group_id: int, user: Any) -> GroupAccess:
     group = Group.objects.filter(pk=group_id).annotate(viewer_role=Subquery(role_of)).first()
     if group is None:
         raise _not_found()
-    role = group.viewer_role  # type: ignore[attr-defined]
+    role = group.viewer_role
     if not group_can_read(user=user, visibility=group.visibility, role=role):
         raise _not_found()
-    return GroupAccess(
-        group=group, role=role, can_moderate=post_can_moderate(user=user, role=role)
-    )
+    return GroupAccess(group=group, role=role, can_moderate=post_can_moderate(user=user, role=role))
 
 
 def _visible(*, viewer: Any, can_moderate: bool) -> Q:
@@ -177,7 +175,7 @@ def feed_unread_counts(*, user: Any) -> list[Group]:
         .annotate(last_seen_post_id=Coalesce(Subquery(marker), Value(0)))
         .order_by("name", "pk")
     )
-    rows = list(groups)
+    rows: list[Group] = list(groups)
     seen = {g.pk: g.last_seen_post_id for g in rows}  # type: ignore[attr-defined]
     counts: dict[int, int] = {}
     if rows:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from celery import shared_task
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -58,9 +59,7 @@ def _clean_text(field: str, text: str, *, limit: int, empty: str) -> str:
     if not text:
         raise field_error(field, empty, code="empty")
     if len(text) > limit:
-        raise field_error(
-            field, _("At most %(n)d characters.") % {"n": limit}, code="too_long"
-        )
+        raise field_error(field, _("At most %(n)d characters.") % {"n": limit}, code="too_long")
     return text
 
 
@@ -86,8 +85,6 @@ def _mentioned_ids(*, group_id: int, text: str, author: Any, before: str = "") -
 def _queue_mentions(*, ids: list[int], post_id: int, comment_id: int | None = None) -> None:
     if not ids:
         return
-    from community.tasks import mentions_notify_task  # the task module imports this one
-
     transaction.on_commit(
         lambda: mentions_notify_task.delay(user_ids=ids, post_id=post_id, comment_id=comment_id)
     )
@@ -95,9 +92,7 @@ def _queue_mentions(*, ids: list[int], post_id: int, comment_id: int | None = No
 
 def _require_member(access: GroupAccess) -> None:
     if not group_can_post(role=access.role):
-        raise PermissionDenied(
-            _("Join the group to post and comment in it."), code="not_a_member"
-        )
+        raise PermissionDenied(_("Join the group to post and comment in it."), code="not_a_member")
 
 
 def _attachment_info(file: Any) -> Any:
@@ -139,9 +134,7 @@ def post_create(
             raise field_error("channel_id", _("This group has no such channel."))
     files = list(files)
     if len(files) > MAX_ATTACHMENTS:
-        raise field_error(
-            "attachments", _("At most %(n)d files a post.") % {"n": MAX_ATTACHMENTS}
-        )
+        raise field_error("attachments", _("At most %(n)d files a post.") % {"n": MAX_ATTACHMENTS})
     infos = [_attachment_info(file) for file in files]
     post = Post(
         group=access.group,
@@ -292,9 +285,7 @@ def comment_create(
     """A member's comment on the post, or reply to one of its comments (``parent_id``).
     Locked and deleted posts take no new comments."""
     _require_member(access)
-    body = _clean_text(
-        "body", body, limit=MAX_COMMENT_CHARS, empty=_("Write a comment first.")
-    )
+    body = _clean_text("body", body, limit=MAX_COMMENT_CHARS, empty=_("Write a comment first."))
     locked = _locked_post(post)
     if locked.is_deleted:
         raise Conflict(_("This post was deleted."), code="deleted")
@@ -332,9 +323,7 @@ def comment_edit(*, comment: Comment, user: Any, body: str) -> Comment:
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if locked.is_deleted:
         raise ValidationError(_("A deleted comment cannot be edited."), code="deleted")
-    body = _clean_text(
-        "body", body, limit=MAX_COMMENT_CHARS, empty=_("Write a comment first.")
-    )
+    body = _clean_text("body", body, limit=MAX_COMMENT_CHARS, empty=_("Write a comment first."))
     if body == locked.body:
         return locked
     PostEdit.objects.create(comment=locked, body=locked.body)
@@ -343,9 +332,7 @@ def comment_edit(*, comment: Comment, user: Any, body: str) -> Comment:
     locked.full_clean()
     locked.save(update_fields=["body", "body_html", "edited_at"])
     if locked.status == ModerationStatus.PUBLISHED:
-        ids = _mentioned_ids(
-            group_id=comment.post.group_id, text=body, author=user, before=before
-        )
+        ids = _mentioned_ids(group_id=comment.post.group_id, text=body, author=user, before=before)
         _queue_mentions(ids=ids, post_id=locked.post_id, comment_id=locked.pk)
     return locked
 
@@ -421,6 +408,19 @@ def mentions_notify(*, user_ids: list[int], post_id: int, comment_id: int | None
         dedupe_key=f"mention:{'comment' if comment else 'post'}:{source.pk}",
     )
     return len(recipients)
+
+
+@shared_task(
+    name="community.mentions_notify",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=5,
+)
+def mentions_notify_task(user_ids: list[int], post_id: int, comment_id: int | None = None) -> int:
+    """Runs again safely: notify() deduplicates per mention."""
+    return mentions_notify(user_ids=user_ids, post_id=post_id, comment_id=comment_id)
 
 
 # --- the moderation queue's view of posts and comments (registered in apps.ready) ------------

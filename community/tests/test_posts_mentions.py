@@ -45,7 +45,11 @@ def test_a_comment_mention_links_to_the_comment(django_capture_on_commit_callbac
 
 
 def test_an_edit_notifies_only_newly_mentioned(django_capture_on_commit_callbacks):
-    author, ravi, asha = UserFactory(name="Meera"), UserFactory(name="Ravi"), UserFactory(name="Asha")
+    author, ravi, asha = (
+        UserFactory(name="Meera"),
+        UserFactory(name="Ravi"),
+        UserFactory(name="Asha"),
+    )
     group, _room = topic_group(owner=author, members=(ravi, asha))
     with django_capture_on_commit_callbacks(execute=True):
         post = post_in(group, author, "@ravi")
