@@ -55,3 +55,6 @@ class BlockAdmin(ReadOnlyAdmin):
     list_display = ("blocker", "blocked", "created_at")
     list_select_related = ("blocker", "blocked")
     search_fields = ("blocker__email", "blocked__email")
+
+
+from community import admin_posts  # noqa: E402, F401 - posts and comments register theirs

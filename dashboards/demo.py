@@ -32,6 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
+from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
     seed_assignments,
     seed_certificates,
@@ -266,13 +267,15 @@ def seed_demo(*, stdout: Any) -> None:
     seed_certificates(courses=courses, student=student)
     seed_badges(courses=courses, mentor=mentor, student=student)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
+    posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
     seconds = (timezone.now() - started).total_seconds()
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
-        f"{quizzes} quizzes, {rooms} chat rooms for the demo student ({seconds:.1f} s)."
+        f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student "
+        f"({seconds:.1f} s)."
     )
 
 

@@ -20,7 +20,18 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
-from community.models import Channel, Group, GroupMembership, Message, Room, RoomMember
+from community.models import (
+    Bookmark,
+    Channel,
+    Comment,
+    Group,
+    GroupMembership,
+    Message,
+    Post,
+    PostReaction,
+    Room,
+    RoomMember,
+)
 from courses.models import Category, Course, Lesson, Module, Resource, Review
 from enrollments.models import Enrollment, LessonProgress
 from jobs.models import ProcessingJob
@@ -33,6 +44,7 @@ MODELS = (
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
     Group, GroupMembership, Channel, Room, RoomMember, Message,
+    Post, Comment, PostReaction, Bookmark,
 )  # fmt: skip
 
 
@@ -216,3 +228,14 @@ def test_seed_demo_chat_has_a_course_group_and_a_student_mentor_conversation(dja
     dm = Room.objects.get(kind="direct", members__user=student)
     assert set(dm.members.values_list("user_id", flat=True)) == {student.pk, mentor.pk}
     assert dm.messages.count() == 2
+
+
+def test_seed_demo_posts_in_the_course_group(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    group = Group.objects.get(course__slug="python-basics")
+    posts = Post.objects.filter(group=group)
+    assert posts.count() >= 3 and posts.filter(pinned_at__isnull=False).count() == 1
+    assert Comment.objects.filter(post__group=group, parent__isnull=False).exists()
+    assert PostReaction.objects.filter(post__group=group).exists()
+    assert Bookmark.objects.filter(user=student, post__group=group).count() == 1
