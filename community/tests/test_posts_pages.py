@@ -134,3 +134,28 @@ def test_pages_run_a_fixed_number_of_queries(size, django_assert_max_num_queries
     ):
         with django_assert_max_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_composer_takes_image_attachments_shown_to_members_only():
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    owner, member, outsider = UserFactory(), UserFactory(), UserFactory()
+    group, _room = topic_group(owner=owner, members=(member,))
+    buffer = io.BytesIO()
+    Image.new("RGB", (6, 4), "green").save(buffer, "PNG")
+    image = SimpleUploadedFile("garden.png", buffer.getvalue(), content_type="image/png")
+    client = client_for(owner)
+    client.post(f"/groups/{group.pk}/posts/new/", {"body": "Look", "attachments": [image]})
+    post = Post.objects.get()
+    page = client_for(member).get(f"/groups/{group.pk}/").content.decode()
+    assert 'alt="garden.png"' in page
+    link = page.split('alt="garden.png"')[0].rsplit('src="', 1)[1].split('"')[0]
+    assert client_for(member).get(link).status_code == 200
+    assert client_for(outsider).get(link).status_code in (403, 404)
+    services.post_delete(
+        post=post, user=owner, access=group_access_get(group_id=group.pk, user=owner)
+    )
+    assert client_for(member).get(link).status_code == 404

@@ -218,3 +218,25 @@ def test_posts_and_comments_are_in_the_moderation_registry():
     assert moderation_target_describe(comment).url.endswith(f"#comment-{comment.pk}")
     assert moderation_can_hide(post) and moderation_can_hide(comment)
     assert Post.objects.filter(pk=post.pk).exists()
+
+
+def test_a_reported_post_shows_in_the_queue_and_hiding_it_takes_it_out_of_the_feed(client):
+    from moderation.models import ModerationItem
+    from moderation.services import moderation_flag
+
+    owner, member = UserFactory(), UserFactory(name="Ravi")
+    moderator = UserFactory(roles=("Moderator",))
+    group, _room = topic_group(owner=owner, members=(member,), name="Circle")
+    post = post_in(group, member, "Rude words here", title="Rant")
+    comment = comment_on(post, member, "More rude words")
+    item = moderation_flag(target=post, reason=ModerationItem.Reason.REPORTED, source="report")
+    moderation_flag(target=comment, reason=ModerationItem.Reason.REPORTED, source="report")
+    client.force_login(moderator)
+    queue = client.get("/moderation/").content.decode()
+    assert "Post “Rant” in Circle" in queue and "Comment on “Rant” in Circle" in queue
+    assert "More rude words" in queue
+    client.post(f"/moderation/{item.pk}/decide/", {"action": "hide", "status": "pending"})
+    post.refresh_from_db()
+    assert post.status == ModerationStatus.HIDDEN
+    feed = selectors.group_feed(access=_access(group, owner), viewer=owner)
+    assert post.pk not in [p.pk for p in feed]
