@@ -21,6 +21,11 @@ urlpatterns: list[URLPattern] = [
     path(f"{POST}comments/", views_posts.comment_create, name="comment"),
     path(f"{POST}comments/<int:comment_id>/edit/", views_posts.comment_edit, name="comment_edit"),
     path(
+        f"{POST}comments/<int:comment_id>/react/",
+        views_posts.comment_react,
+        name="comment_react",
+    ),
+    path(
         f"{POST}comments/<int:comment_id>/delete/",
         views_posts.comment_delete,
         name="comment_delete",

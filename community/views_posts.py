@@ -22,7 +22,7 @@ from community.forms_posts import (
     PostForm,
     ReactionForm,
 )
-from community.models import Channel, Post
+from community.models import Channel, Comment, Post
 from community.policies import post_can_delete, post_can_edit
 from community.selectors import posts as selectors
 from community.selectors.posts import GroupAccess
@@ -40,18 +40,30 @@ def _int(raw: str | None) -> int | None:
     return int(raw) if raw and raw.isdigit() and 0 < int(raw) <= selectors.MAX_ID else None
 
 
-def _decorate(posts: list[Post], *, user: Any, last_seen: int | None = None) -> list[Post]:
-    """What a feed row needs beyond the post: reaction chips and the "New" mark."""
+def _decorate(
+    posts: list[Post], *, user: Any, member_of: set[int], last_seen: int | None = None
+) -> list[Post]:
+    """What a feed row needs beyond the post: reaction chips, whether the viewer may react
+    (a member of the post's group: its id in ``member_of``) and the "New" mark."""
     for post in posts:
         post.reaction_chips = _chips(post, user)  # type: ignore[attr-defined]
+        post.can_react = post.group_id in member_of and not post.is_deleted  # type: ignore[attr-defined]
         seen = getattr(post, "last_seen_post_id", last_seen)
         post.is_new = seen is not None and post.pk > seen and post.author_id != user.pk  # type: ignore[attr-defined]
     return posts
 
 
-def _chips(post: Post, user: Any) -> list[dict[str, Any]]:
+def _member_of(access: GroupAccess) -> set[int]:
+    return {access.group.pk} if access.role is not None else set()
+
+
+def _my_groups(user: Any) -> set[int]:
+    return set(selectors.my_group_ids(user=user).values_list("group_id", flat=True))
+
+
+def _chips(target: Post | Comment, user: Any) -> list[dict[str, Any]]:
     counts: dict[str, list[int]] = {emoji: [] for emoji in REACTIONS}
-    for reaction in post.reactions.all():
+    for reaction in target.reactions.all():
         counts.setdefault(reaction.emoji, []).append(reaction.user_id)
     return [
         {"emoji": emoji, "count": len(users), "mine": user.pk in users}
@@ -86,7 +98,7 @@ def group_home(request: HttpRequest, group_id: int, form: PostForm | None = None
             "access": access,
             "channels": channels,
             "channel_id": channel_id,
-            "posts": _decorate(posts, user=user, last_seen=last_seen),
+            "posts": _decorate(posts, user=user, last_seen=last_seen, member_of=_member_of(access)),
             "next_url": next_url,
             "form": form or PostForm(channels=channels, initial={"channel": channel_id}),
         },
@@ -135,6 +147,7 @@ def post_detail(
     post, access = _post(request, group_id, post_id)
     comments = selectors.comment_list(post=post, viewer=user, can_moderate=access.can_moderate)
     for comment in comments:
+        comment.reaction_chips = _chips(comment, user)  # type: ignore[attr-defined]
         comment.can_edit = post_can_edit(user=user, author_id=comment.author_id)  # type: ignore[attr-defined]
         comment.can_delete = post_can_delete(  # type: ignore[attr-defined]
             user=user, author_id=comment.author_id, role=access.role
@@ -145,7 +158,8 @@ def post_detail(
         {
             "group": access.group,
             "access": access,
-            "post": _decorate([post], user=user)[0],
+            "post": _decorate([post], user=user, member_of=_member_of(access))[0],
+            "can_react": access.role is not None and not post.is_deleted,
             "edits": selectors.post_edits(post=post) if not post.is_deleted else [],
             "comments": selectors.comment_tree(comments),
             "comment_total": len(comments),
@@ -274,9 +288,49 @@ def post_react(request: HttpRequest, group_id: int, post_id: int) -> HttpRespons
         return render(
             request,
             "community/posts/_reactions.html",
-            {"post": _decorate([fresh], user=user)[0], "access": access},
+            {
+                "chips": _chips(fresh, user),
+                "react_url": request.path,
+                "can_react": True,
+                "compact": False,
+            },
         )
     return _back(group_id, post_id, "#post")
+
+
+@login_required
+@require_POST
+def comment_react(
+    request: HttpRequest, group_id: int, post_id: int, comment_id: int
+) -> HttpResponse:
+    user = signed_in_user(request)
+    comment, access = _comment(request, group_id, post_id, comment_id)
+    form = ReactionForm(request.POST)
+    emoji = form.data.get("emoji", "") if not form.is_valid() else form.cleaned_data["emoji"]
+    on = bool(form.is_valid() and form.cleaned_data["on"])
+    partial = request.headers.get("HX-Request") == "true"
+    outcome = service_run(
+        request,
+        lambda: services.comment_reaction_set(
+            comment=comment, user=user, access=access, emoji=emoji, on=on
+        ),
+        as_json=partial,
+    )
+    if partial:
+        if not outcome.ok:
+            return outcome.json()
+        fresh, _fresh_access = selectors.comment_get(comment_id=comment.pk, user=user)
+        return render(
+            request,
+            "community/posts/_reactions.html",
+            {
+                "chips": _chips(fresh, user),
+                "react_url": request.path,
+                "can_react": True,
+                "compact": True,
+            },
+        )
+    return _back(group_id, post_id, f"#comment-{comment.pk}")
 
 
 @login_required
@@ -366,7 +420,7 @@ def my_feed(request: HttpRequest) -> HttpResponse:
         request,
         "community/posts/feed.html",
         {
-            "posts": _decorate(posts, user=user),
+            "posts": _decorate(posts, user=user, member_of=_my_groups(user)),
             "groups": selectors.feed_unread_counts(user=user),
             "next_url": f"?before={posts[-1].pk}" if len(rows) > selectors.FEED_PAGE else "",
             "tab": "feed",
@@ -391,7 +445,7 @@ def my_bookmarks(request: HttpRequest) -> HttpResponse:
         request,
         "community/posts/feed.html",
         {
-            "posts": _decorate(posts, user=user, last_seen=None),
+            "posts": _decorate(posts, user=user, member_of=_my_groups(user)),
             "groups": selectors.feed_unread_counts(user=user),
             "next_url": f"?before={page[-1].pk}" if len(rows) > selectors.FEED_PAGE else "",
             "tab": "bookmarks",

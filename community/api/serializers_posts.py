@@ -149,6 +149,11 @@ class CommentOut(serializers.Serializer):
     created_at = serializers.DateTimeField()
     edited_at = serializers.DateTimeField(allow_null=True)
     deleted = serializers.BooleanField(source="is_deleted")
+    reactions = serializers.SerializerMethodField()
+
+    @extend_schema_field(PostReactionOut(many=True))
+    def get_reactions(self, comment: Any) -> list[dict[str, Any]]:
+        return reaction_summary(comment.reactions.all(), viewer_id=self.context.get("viewer_id"))
 
     def get_body(self, comment: Any) -> str:
         return "" if comment.is_deleted else str(comment.body)

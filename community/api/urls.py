@@ -49,6 +49,11 @@ urlpatterns: list[URLPattern] = [
         name="post-comments",
     ),
     path("comments/<int:comment_id>/", views_posts.CommentApi.as_view(), name="comment"),
+    path(
+        "comments/<int:comment_id>/reactions/",
+        views_posts.CommentReactionsApi.as_view(),
+        name="comment-reactions",
+    ),
     path("me/feed/", views_posts.MyFeedApi.as_view(), name="me-feed"),
     path("me/feed/groups/", views_posts.MyFeedGroupsApi.as_view(), name="me-feed-groups"),
     path("me/bookmarks/", views_posts.MyBookmarksApi.as_view(), name="me-bookmarks"),

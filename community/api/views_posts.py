@@ -396,7 +396,8 @@ class PostCommentsApi(ListAPIView):
             body=data.validated_data["body"],
             parent_id=data.validated_data["parent_id"],
         )
-        return Response(CommentOut(comment, context=_context(request)).data, status=201)
+        fresh, _access = selectors.comment_get(comment_id=comment.pk, user=user)
+        return Response(CommentOut(fresh, context=_context(request)).data, status=201)
 
 
 class CommentApi(APIView):
@@ -413,10 +414,9 @@ class CommentApi(APIView):
         comment, _access = selectors.comment_get(comment_id=comment_id, user=user)
         data = CommentEditIn(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = services.comment_edit(
-            comment=comment, user=user, body=data.validated_data["body"]
-        )
-        return Response(CommentOut(comment, context=_context(request)).data)
+        services.comment_edit(comment=comment, user=user, body=data.validated_data["body"])
+        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
+        return Response(CommentOut(fresh, context=_context(request)).data)
 
     @extend_schema(
         tags=TAGS,
@@ -429,8 +429,37 @@ class CommentApi(APIView):
     def delete(self, request: Request, comment_id: int) -> Response:
         user = signed_in_user(request)
         comment, access = selectors.comment_get(comment_id=comment_id, user=user)
-        comment = services.comment_delete(comment=comment, user=user, access=access)
-        return Response(CommentOut(comment, context=_context(request)).data)
+        services.comment_delete(comment=comment, user=user, access=access)
+        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
+        return Response(CommentOut(fresh, context=_context(request)).data)
+
+
+class CommentReactionsApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="comments_react",
+        summary="React to a comment (or take the reaction back)",
+        description="Members of the post's group. Idempotent.",
+        request=ReactionIn,
+        responses={200: CommentOut, **REFUSED},
+        examples=[
+            OpenApiExample("Thumbs up", value={"emoji": "👍", "on": True}, request_only=True)
+        ],
+    )
+    def post(self, request: Request, comment_id: int) -> Response:
+        user = signed_in_user(request)
+        comment, access = selectors.comment_get(comment_id=comment_id, user=user)
+        data = ReactionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.comment_reaction_set(
+            comment=comment,
+            user=user,
+            access=access,
+            emoji=data.validated_data["emoji"],
+            on=data.validated_data["on"],
+        )
+        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
+        return Response(CommentOut(fresh, context=_context(request)).data)
 
 
 class MyFeedApi(ListAPIView):

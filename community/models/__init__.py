@@ -11,6 +11,7 @@ from community.models.moderation_status import ModerationStatus
 from community.models.posts import (
     Bookmark,
     Comment,
+    CommentReaction,
     FeedMarker,
     Post,
     PostAttachment,
@@ -23,6 +24,7 @@ __all__ = [
     "Bookmark",
     "Channel",
     "Comment",
+    "CommentReaction",
     "FeedMarker",
     "Group",
     "GroupMembership",

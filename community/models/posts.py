@@ -142,6 +142,25 @@ class PostReaction(models.Model):
         return f"{self.emoji} on post {self.post_id}"
 
 
+class CommentReaction(models.Model):
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    emoji = models.CharField(max_length=32)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment reaction")
+        verbose_name_plural = _("comment reactions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["comment", "user", "emoji"], name="comment_reaction_unique_user_emoji"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emoji} on comment {self.comment_id}"
+
+
 def attachment_upload_to(instance: "PostAttachment", filename: str) -> str:
     """Private: served only through signed /files/ links that check who asks."""
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from community.models import (
     Bookmark,
     Comment,
+    CommentReaction,
     FeedMarker,
     Group,
     GroupMembership,
@@ -225,7 +226,12 @@ def post_get(*, post_id: int, user: Any) -> tuple[Post, GroupAccess]:
 def comments_visible(*, post: Post, viewer: Any, can_moderate: bool) -> QuerySet[Comment]:
     """The post's comments the viewer may see (tombstones included), oldest first."""
     visible = _visible(viewer=viewer, can_moderate=can_moderate)
-    return Comment.objects.filter(post_id=post.pk).filter(visible).select_related("author")
+    return (
+        Comment.objects.filter(post_id=post.pk)
+        .filter(visible)
+        .select_related("author")
+        .prefetch_related(Prefetch("reactions", queryset=CommentReaction.objects.order_by("id")))
+    )
 
 
 def comment_list(*, post: Post, viewer: Any, can_moderate: bool) -> list[Comment]:
@@ -257,7 +263,12 @@ def comment_get(*, comment_id: int, user: Any) -> tuple[Comment, GroupAccess]:
     """A comment on a post the viewer may read (NotFound otherwise)."""
     if not 0 < comment_id <= MAX_ID:
         raise NotFound(_("No such comment."), code="comment_not_found")
-    comment = Comment.objects.select_related("post", "author").filter(pk=comment_id).first()
+    comment = (
+        Comment.objects.select_related("post", "author")
+        .prefetch_related(Prefetch("reactions", queryset=CommentReaction.objects.order_by("id")))
+        .filter(pk=comment_id)
+        .first()
+    )
     if comment is None:
         raise NotFound(_("No such comment."), code="comment_not_found")
     try:

@@ -23,6 +23,7 @@ from community.models import (
     Bookmark,
     Channel,
     Comment,
+    CommentReaction,
     FeedMarker,
     GroupMembership,
     ModerationStatus,
@@ -264,6 +265,22 @@ def post_reaction_set(
     else:
         PostReaction.objects.filter(post=post, user=user, emoji=emoji).delete()
     return post
+
+
+@transaction.atomic
+def comment_reaction_set(
+    *, comment: Comment, user: Any, access: GroupAccess, emoji: str, on: bool = True
+) -> Comment:
+    """Add (``on``) or take back the user's ``emoji`` on the comment; idempotent. Members."""
+    _require_member(access)
+    emoji = _clean_emoji(emoji)
+    if comment.is_deleted:
+        raise ValidationError(_("A deleted comment cannot get reactions."), code="deleted")
+    if on:
+        CommentReaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
+    else:
+        CommentReaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
+    return comment
 
 
 @transaction.atomic

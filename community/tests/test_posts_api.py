@@ -109,6 +109,10 @@ def test_pin_lock_react_bookmark_and_comments():
     assert reply["parent_id"] == top["id"] and reply["depth"] == 1
     listed = client.get(url).json()["results"]
     assert [c["id"] for c in listed] == [top["id"], reply["id"]]
+    liked = client.post(
+        f"/api/v1/comments/{reply['id']}/reactions/", {"emoji": "👍"}, content_type=JSON
+    )
+    assert liked.json()["reactions"] == [{"emoji": "👍", "count": 1, "mine": True}]
     gone = client.delete(f"/api/v1/comments/{top['id']}/").json()
     assert gone["deleted"] is True and gone["body"] == ""
     client_for(owner).post(f"/api/v1/posts/{post.pk}/lock/", {"value": True}, content_type=JSON)
@@ -150,7 +154,13 @@ def _fill(group, people, *, posts: int, comments: int) -> None:
     for n in range(posts):
         post = post_in(group, people[n % len(people)], f"post {n} @{people[0].name}")
         for m in range(comments):
-            comment_on(post, people[m % len(people)], f"c{m}")
+            comment = comment_on(post, people[m % len(people)], f"c{m}")
+            services.comment_reaction_set(
+                comment=comment,
+                user=people[0],
+                access=group_access_get(group_id=group.pk, user=people[0]),
+                emoji="🎉",
+            )
         for person in people:
             services.post_reaction_set(
                 post=post,

@@ -64,6 +64,12 @@ def test_post_page_threads_comments_and_tombstones():
     top = Comment.objects.get()
     assert response["Location"] == url + f"#comment-{top.pk}"
     client.post(url + "comments/", {"body": "Reply", "parent_id": top.pk})
+    client.post(url + f"comments/{top.pk}/react/", {"emoji": "🎉", "on": "1"})
+    assert top.reactions.get().emoji == "🎉"
+    partial = client.post(
+        url + f"comments/{top.pk}/react/", {"emoji": "🎉"}, HTTP_HX_REQUEST="true"
+    )
+    assert partial.status_code == 200 and not top.reactions.exists()
     client.post(url + f"comments/{top.pk}/delete/")
     page = client.get(url).content.decode()
     assert "This comment was deleted." in page and "Reply" in page
@@ -120,6 +126,12 @@ def test_pages_run_a_fixed_number_of_queries(size, django_assert_max_num_queries
         parent = None
         for m in range(size):
             parent = comment_on(post, people[m % size], f"c{m}", parent_id=parent and parent.pk)
+            services.comment_reaction_set(
+                comment=parent,
+                user=people[m % size],
+                access=group_access_get(group_id=group.pk, user=people[m % size]),
+                emoji="👍",
+            )
         for person in people:
             access = group_access_get(group_id=group.pk, user=person)
             services.post_reaction_set(post=post, user=person, access=access, emoji="🎉")
