@@ -8,8 +8,13 @@ author and text; reactions and bookmarks are idempotent services.
 
 from typing import Any
 
-from community.models import Comment, Group, Post
-from community.selectors.posts import group_access_get
+from community.selectors.posts import (
+    comment_find,
+    group_access_get,
+    group_post_count,
+    post_find,
+)
+from community.services.groups import course_group_sync
 from community.services.posts import (
     bookmark_set,
     comment_create,
@@ -21,16 +26,16 @@ from community.services.posts import (
 COURSE_SLUG = "python-basics"
 
 
-def _post(group: Group, author: Any, title: str, body: str, *, channel_id: Any = None) -> Post:
-    found = Post.objects.filter(group=group, author=author, title=title).first()
+def _post(group: Any, author: Any, title: str, body: str, *, channel_id: Any = None) -> Any:
+    found = post_find(group_id=group.pk, author_id=author.pk, title=title)
     if found is not None:
         return found
     access = group_access_get(group_id=group.pk, user=author)
     return post_create(access=access, author=author, title=title, body=body, channel_id=channel_id)
 
 
-def _comment(post: Post, author: Any, body: str, *, parent: Comment | None = None) -> Comment:
-    found = Comment.objects.filter(post=post, author=author, body=body).first()
+def _comment(post: Any, author: Any, body: str, *, parent: Any = None) -> Any:
+    found = comment_find(post_id=post.pk, author_id=author.pk, body=body)
     if found is not None:
         return found
     access = group_access_get(group_id=post.group_id, user=author)
@@ -39,7 +44,7 @@ def _comment(post: Post, author: Any, body: str, *, parent: Comment | None = Non
     )
 
 
-def _react(post: Post, user: Any, emoji: str) -> None:
+def _react(post: Any, user: Any, emoji: str) -> None:
     access = group_access_get(group_id=post.group_id, user=user)
     post_reaction_set(post=post, user=user, access=access, emoji=emoji)
 
@@ -47,9 +52,9 @@ def _react(post: Post, user: Any, emoji: str) -> None:
 def seed_posts(*, courses: dict[str, Any], mentor: Any, student: Any, learners: list[Any]) -> int:
     """Seed the demo posts; returns how many posts the course group has."""
     course = courses.get(COURSE_SLUG)
-    group = Group.objects.filter(course=course).first() if course is not None else None
-    if group is None or mentor is None or student is None:
+    if course is None or mentor is None or student is None:
         return 0
+    group = course_group_sync(course_id=course.pk)
     welcome = _post(
         group,
         mentor,
@@ -80,4 +85,4 @@ def seed_posts(*, courses: dict[str, Any], mentor: Any, student: Any, learners: 
         f"The last line of a traceback says what went wrong. @{handle}, try it on lesson 3.",
     )
     bookmark_set(post=tip, user=student)
-    return Post.objects.filter(group=group).count()
+    return group_post_count(group_id=group.pk)

@@ -306,3 +306,16 @@ def group_members_by_handle(*, group_id: int, handles: list[str]) -> list[Any]:
 
 def post_edits(*, post: Post) -> QuerySet:
     return post.edits.order_by("-id")
+
+
+def post_find(*, group_id: int, author_id: int, title: str) -> Post | None:
+    """The author's post of that title in the group (seeding finds its posts again)."""
+    return Post.objects.filter(group_id=group_id, author_id=author_id, title=title).first()
+
+
+def comment_find(*, post_id: int, author_id: int, body: str) -> Comment | None:
+    return Comment.objects.filter(post_id=post_id, author_id=author_id, body=body).first()
+
+
+def group_post_count(*, group_id: int) -> int:
+    return Post.objects.filter(group_id=group_id).count()
