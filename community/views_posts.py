@@ -4,6 +4,7 @@ post with its threaded comments, and the "my groups" feed and bookmarks (/feed/)
 Every action is a plain form that works without JavaScript; the services check the rules.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
@@ -224,46 +226,74 @@ def _flag(request: HttpRequest) -> bool:
     return bool(form.is_valid() and form.cleaned_data["value"])
 
 
+# What the page says once a flag is set or unset.
+FLAG_DONE: dict[str, tuple[Any, Any]] = {
+    "pin": (gettext_lazy("Pinned to the top of the group."), gettext_lazy("Unpinned.")),
+    "lock": (gettext_lazy("Locked: no new comments."), gettext_lazy("Unlocked.")),
+    "bookmark": (gettext_lazy("Bookmarked."), gettext_lazy("Bookmark removed.")),
+}
+
+
+def _post_flag(request: HttpRequest, group_id: int, post_id: int, flag: str) -> HttpResponse:
+    post, access = _post(request, group_id, post_id)
+    on = _flag(request)
+    user = signed_in_user(request)
+    when_set, when_unset = FLAG_DONE[flag]
+    service_run(
+        request,
+        lambda: services.post_flag_set(post=post, user=user, access=access, flag=flag, on=on),
+        success=str(when_set if on else when_unset),
+    )
+    return _back(group_id, post_id)
+
+
 @login_required
 @require_POST
 def post_pin(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
-    post, access = _post(request, group_id, post_id)
-    pinned = _flag(request)
-    user = signed_in_user(request)
-    service_run(
-        request,
-        lambda: services.post_pin(post=post, user=user, access=access, pinned=pinned),
-        success=_("Pinned to the top of the group.") if pinned else _("Unpinned."),
-    )
-    return _back(group_id, post_id)
+    return _post_flag(request, group_id, post_id, "pin")
 
 
 @login_required
 @require_POST
 def post_lock(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
-    post, access = _post(request, group_id, post_id)
-    locked = _flag(request)
-    user = signed_in_user(request)
-    service_run(
-        request,
-        lambda: services.post_lock(post=post, user=user, access=access, locked=locked),
-        success=_("Locked: no new comments.") if locked else _("Unlocked."),
-    )
-    return _back(group_id, post_id)
+    return _post_flag(request, group_id, post_id, "lock")
 
 
 @login_required
 @require_POST
 def post_bookmark(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
-    post, _access = _post(request, group_id, post_id)
-    on = _flag(request)
-    user = signed_in_user(request)
-    service_run(
+    return _post_flag(request, group_id, post_id, "bookmark")
+
+
+def _react(
+    request: HttpRequest,
+    apply: Callable[[str, bool], Any],
+    fresh: Callable[[], Post | Comment],
+    *,
+    compact: bool,
+    back: HttpResponse,
+) -> HttpResponse:
+    """A reaction from a plain form (back to the page) or from the page's script
+    (HX-Request: the reactions alone, or the error as JSON)."""
+    form = ReactionForm(request.POST)
+    emoji = form.data.get("emoji", "") if not form.is_valid() else form.cleaned_data["emoji"]
+    on = bool(form.is_valid() and form.cleaned_data["on"])
+    partial = request.headers.get("HX-Request") == "true"
+    outcome = service_run(request, lambda: apply(emoji, on), as_json=partial)
+    if not partial:
+        return back
+    if not outcome.ok:
+        return outcome.json()
+    return render(
         request,
-        lambda: services.bookmark_set(post=post, user=user, on=on),
-        success=_("Bookmarked.") if on else _("Bookmark removed."),
+        "community/posts/_reactions.html",
+        {
+            "chips": _chips(fresh(), signed_in_user(request)),
+            "react_url": request.path,
+            "can_react": True,
+            "compact": compact,
+        },
     )
-    return _back(group_id, post_id)
 
 
 @login_required
@@ -271,31 +301,15 @@ def post_bookmark(request: HttpRequest, group_id: int, post_id: int) -> HttpResp
 def post_react(request: HttpRequest, group_id: int, post_id: int) -> HttpResponse:
     post, access = _post(request, group_id, post_id)
     user = signed_in_user(request)
-    form = ReactionForm(request.POST)
-    emoji = form.data.get("emoji", "") if not form.is_valid() else form.cleaned_data["emoji"]
-    on = bool(form.is_valid() and form.cleaned_data["on"])
-    # The page's script asks for the reactions alone (HX-Request); errors come back as JSON.
-    partial = request.headers.get("HX-Request") == "true"
-    outcome = service_run(
+    return _react(
         request,
-        lambda: services.post_reaction_set(post=post, user=user, access=access, emoji=emoji, on=on),
-        as_json=partial,
+        lambda emoji, on: services.reaction_set(
+            target=post, user=user, access=access, emoji=emoji, on=on
+        ),
+        lambda: selectors.post_get(post_id=post.pk, user=user)[0],
+        compact=False,
+        back=_back(group_id, post_id, "#post"),
     )
-    if partial:
-        if not outcome.ok:
-            return outcome.json()
-        fresh, _fresh_access = selectors.post_get(post_id=post.pk, user=user)
-        return render(
-            request,
-            "community/posts/_reactions.html",
-            {
-                "chips": _chips(fresh, user),
-                "react_url": request.path,
-                "can_react": True,
-                "compact": False,
-            },
-        )
-    return _back(group_id, post_id, "#post")
 
 
 @login_required
@@ -305,32 +319,15 @@ def comment_react(
 ) -> HttpResponse:
     user = signed_in_user(request)
     comment, access = _comment(request, group_id, post_id, comment_id)
-    form = ReactionForm(request.POST)
-    emoji = form.data.get("emoji", "") if not form.is_valid() else form.cleaned_data["emoji"]
-    on = bool(form.is_valid() and form.cleaned_data["on"])
-    partial = request.headers.get("HX-Request") == "true"
-    outcome = service_run(
+    return _react(
         request,
-        lambda: services.comment_reaction_set(
-            comment=comment, user=user, access=access, emoji=emoji, on=on
+        lambda emoji, on: services.reaction_set(
+            target=comment, user=user, access=access, emoji=emoji, on=on
         ),
-        as_json=partial,
+        lambda: selectors.comment_get(comment_id=comment.pk, user=user)[0],
+        compact=True,
+        back=_back(group_id, post_id, f"#comment-{comment.pk}"),
     )
-    if partial:
-        if not outcome.ok:
-            return outcome.json()
-        fresh, _fresh_access = selectors.comment_get(comment_id=comment.pk, user=user)
-        return render(
-            request,
-            "community/posts/_reactions.html",
-            {
-                "chips": _chips(fresh, user),
-                "react_url": request.path,
-                "can_react": True,
-                "compact": True,
-            },
-        )
-    return _back(group_id, post_id, f"#comment-{comment.pk}")
 
 
 @login_required

@@ -20,7 +20,7 @@ from community.services.posts import (
     comment_create,
     post_create,
     post_pin,
-    post_reaction_set,
+    reaction_set,
 )
 
 COURSE_SLUG = "python-basics"
@@ -46,7 +46,7 @@ def _comment(post: Any, author: Any, body: str, *, parent: Any = None) -> Any:
 
 def _react(post: Any, user: Any, emoji: str) -> None:
     access = group_access_get(group_id=post.group_id, user=user)
-    post_reaction_set(post=post, user=user, access=access, emoji=emoji)
+    reaction_set(target=post, user=user, access=access, emoji=emoji)
 
 
 def seed_posts(*, courses: dict[str, Any], mentor: Any, student: Any, learners: list[Any]) -> int:

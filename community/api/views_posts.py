@@ -31,7 +31,7 @@ from community.api.serializers_posts import (
     PostOut,
     ReactionIn,
 )
-from community.models import Post
+from community.models import Comment, Post
 from community.policies import post_can_edit
 from community.selectors import posts as selectors
 from community.services import posts as services
@@ -101,6 +101,11 @@ def _detail(request: Request, post_id: int) -> Response:
     post.can_edit = post_can_edit(user=user, author_id=post.author_id)  # type: ignore[attr-defined]
     post.can_moderate = access.can_moderate  # type: ignore[attr-defined]
     return Response(PostDetailOut(post, context=_context(request)).data)
+
+
+def _comment_out(request: Request, comment_id: int, *, status: int = 200) -> Response:
+    comment, _access = selectors.comment_get(comment_id=comment_id, user=signed_in_user(request))
+    return Response(CommentOut(comment, context=_context(request)).data, status=status)
 
 
 class GroupPostsApi(ListAPIView):
@@ -271,6 +276,25 @@ def _flag_schema(operation: str, summary: str, description: str) -> Any:
     )
 
 
+def _react(request: Request, target: Post | Comment, access: Any) -> None:
+    data = ReactionIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    services.reaction_set(
+        target=target, user=signed_in_user(request), access=access, **data.validated_data
+    )
+
+
+def _set_flag(request: Request, post_id: int, flag: str) -> Response:
+    user = signed_in_user(request)
+    post, access = selectors.post_get(post_id=post_id, user=user)
+    data = FlagIn(data=request.data)
+    data.is_valid(raise_exception=True)
+    services.post_flag_set(
+        post=post, user=user, access=access, flag=flag, on=data.validated_data["value"]
+    )
+    return _detail(request, post_id)
+
+
 class PostPinApi(APIView):
     @_flag_schema(
         "posts_pin",
@@ -278,12 +302,7 @@ class PostPinApi(APIView):
         "The group's owners and moderators and site moderators. Pinned posts head the feed.",
     )
     def post(self, request: Request, post_id: int) -> Response:
-        user = signed_in_user(request)
-        post, access = selectors.post_get(post_id=post_id, user=user)
-        data = FlagIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.post_pin(post=post, user=user, access=access, pinned=data.validated_data["value"])
-        return _detail(request, post_id)
+        return _set_flag(request, post_id, "pin")
 
 
 class PostLockApi(APIView):
@@ -294,12 +313,7 @@ class PostLockApi(APIView):
         "comments (409 `locked`).",
     )
     def post(self, request: Request, post_id: int) -> Response:
-        user = signed_in_user(request)
-        post, access = selectors.post_get(post_id=post_id, user=user)
-        data = FlagIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.post_lock(post=post, user=user, access=access, locked=data.validated_data["value"])
-        return _detail(request, post_id)
+        return _set_flag(request, post_id, "lock")
 
 
 class PostBookmarkApi(APIView):
@@ -309,12 +323,7 @@ class PostBookmarkApi(APIView):
         "My bookmarks are listed at `/api/v1/me/bookmarks/`.",
     )
     def post(self, request: Request, post_id: int) -> Response:
-        user = signed_in_user(request)
-        post, _access = selectors.post_get(post_id=post_id, user=user)
-        data = FlagIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.bookmark_set(post=post, user=user, on=data.validated_data["value"])
-        return _detail(request, post_id)
+        return _set_flag(request, post_id, "bookmark")
 
 
 class PostReactionsApi(APIView):
@@ -332,15 +341,7 @@ class PostReactionsApi(APIView):
     def post(self, request: Request, post_id: int) -> Response:
         user = signed_in_user(request)
         post, access = selectors.post_get(post_id=post_id, user=user)
-        data = ReactionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.post_reaction_set(
-            post=post,
-            user=user,
-            access=access,
-            emoji=data.validated_data["emoji"],
-            on=data.validated_data["on"],
-        )
+        _react(request, post, access)
         return _detail(request, post_id)
 
 
@@ -350,7 +351,7 @@ class PostCommentsApi(ListAPIView):
 
     def get_queryset(self) -> QuerySet[Any]:
         if getattr(self, "swagger_fake_view", False):
-            return selectors.Comment.objects.none()
+            return Comment.objects.none()
         user = signed_in_user(self.request)
         post, access = selectors.post_get(post_id=self.kwargs["post_id"], user=user)
         return selectors.comments_visible(post=post, viewer=user, can_moderate=access.can_moderate)
@@ -396,8 +397,7 @@ class PostCommentsApi(ListAPIView):
             body=data.validated_data["body"],
             parent_id=data.validated_data["parent_id"],
         )
-        fresh, _access = selectors.comment_get(comment_id=comment.pk, user=user)
-        return Response(CommentOut(fresh, context=_context(request)).data, status=201)
+        return _comment_out(request, comment.pk, status=201)
 
 
 class CommentApi(APIView):
@@ -415,8 +415,7 @@ class CommentApi(APIView):
         data = CommentEditIn(data=request.data)
         data.is_valid(raise_exception=True)
         services.comment_edit(comment=comment, user=user, body=data.validated_data["body"])
-        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
-        return Response(CommentOut(fresh, context=_context(request)).data)
+        return _comment_out(request, comment_id)
 
     @extend_schema(
         tags=TAGS,
@@ -430,8 +429,7 @@ class CommentApi(APIView):
         user = signed_in_user(request)
         comment, access = selectors.comment_get(comment_id=comment_id, user=user)
         services.comment_delete(comment=comment, user=user, access=access)
-        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
-        return Response(CommentOut(fresh, context=_context(request)).data)
+        return _comment_out(request, comment_id)
 
 
 class CommentReactionsApi(APIView):
@@ -449,17 +447,8 @@ class CommentReactionsApi(APIView):
     def post(self, request: Request, comment_id: int) -> Response:
         user = signed_in_user(request)
         comment, access = selectors.comment_get(comment_id=comment_id, user=user)
-        data = ReactionIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        services.comment_reaction_set(
-            comment=comment,
-            user=user,
-            access=access,
-            emoji=data.validated_data["emoji"],
-            on=data.validated_data["on"],
-        )
-        fresh, _access = selectors.comment_get(comment_id=comment_id, user=user)
-        return Response(CommentOut(fresh, context=_context(request)).data)
+        _react(request, comment, access)
+        return _comment_out(request, comment_id)
 
 
 class MyFeedApi(ListAPIView):

@@ -23,14 +23,12 @@ from community.models import (
     Bookmark,
     Channel,
     Comment,
-    CommentReaction,
     FeedMarker,
     GroupMembership,
     ModerationStatus,
     Post,
     PostAttachment,
     PostEdit,
-    PostReaction,
 )
 from community.policies import (
     group_can_post,
@@ -252,35 +250,20 @@ def _clean_emoji(emoji: str) -> str:
 
 
 @transaction.atomic
-def post_reaction_set(
-    *, post: Post, user: Any, access: GroupAccess, emoji: str, on: bool = True
-) -> Post:
-    """Add (``on``) or take back the user's ``emoji`` on the post; idempotent. Members."""
+def reaction_set(
+    *, target: Post | Comment, user: Any, access: GroupAccess, emoji: str, on: bool = True
+) -> None:
+    """Add (``on``) or take back the user's ``emoji`` on a post or comment; idempotent.
+    Members of its group."""
     _require_member(access)
     emoji = _clean_emoji(emoji)
-    if post.is_deleted:
-        raise ValidationError(_("A deleted post cannot get reactions."), code="deleted")
+    if target.is_deleted:
+        raise ValidationError(_("Deleted content cannot get reactions."), code="deleted")
+    # Both kinds of reaction hang off ``reactions``: the related manager fills in the target.
     if on:
-        PostReaction.objects.get_or_create(post=post, user=user, emoji=emoji)
+        target.reactions.get_or_create(user=user, emoji=emoji)
     else:
-        PostReaction.objects.filter(post=post, user=user, emoji=emoji).delete()
-    return post
-
-
-@transaction.atomic
-def comment_reaction_set(
-    *, comment: Comment, user: Any, access: GroupAccess, emoji: str, on: bool = True
-) -> Comment:
-    """Add (``on``) or take back the user's ``emoji`` on the comment; idempotent. Members."""
-    _require_member(access)
-    emoji = _clean_emoji(emoji)
-    if comment.is_deleted:
-        raise ValidationError(_("A deleted comment cannot get reactions."), code="deleted")
-    if on:
-        CommentReaction.objects.get_or_create(comment=comment, user=user, emoji=emoji)
-    else:
-        CommentReaction.objects.filter(comment=comment, user=user, emoji=emoji).delete()
-    return comment
+        target.reactions.filter(user=user, emoji=emoji).delete()
 
 
 @transaction.atomic
@@ -293,6 +276,18 @@ def bookmark_set(*, post: Post, user: Any, on: bool = True) -> bool:
     else:
         Bookmark.objects.filter(post=post, user=user).delete()
     return on
+
+
+def post_flag_set(*, post: Post, user: Any, access: GroupAccess, flag: str, on: bool) -> None:
+    """The post's ``pin``, ``lock`` or ``bookmark`` flag set (``on``) or unset, by its rule."""
+    if flag == "pin":
+        post_pin(post=post, user=user, access=access, pinned=on)
+    elif flag == "lock":
+        post_lock(post=post, user=user, access=access, locked=on)
+    elif flag == "bookmark":
+        bookmark_set(post=post, user=user, on=on)
+    else:
+        raise ValueError(f"Unknown post flag {flag!r}.")
 
 
 @transaction.atomic

@@ -155,15 +155,15 @@ def _fill(group, people, *, posts: int, comments: int) -> None:
         post = post_in(group, people[n % len(people)], f"post {n} @{people[0].name}")
         for m in range(comments):
             comment = comment_on(post, people[m % len(people)], f"c{m}")
-            services.comment_reaction_set(
-                comment=comment,
+            services.reaction_set(
+                target=comment,
                 user=people[0],
                 access=group_access_get(group_id=group.pk, user=people[0]),
                 emoji="🎉",
             )
         for person in people:
-            services.post_reaction_set(
-                post=post,
+            services.reaction_set(
+                target=post,
                 user=person,
                 access=group_access_get(group_id=group.pk, user=person),
                 emoji="👍",

@@ -126,15 +126,15 @@ def test_pages_run_a_fixed_number_of_queries(size, django_assert_max_num_queries
         parent = None
         for m in range(size):
             parent = comment_on(post, people[m % size], f"c{m}", parent_id=parent and parent.pk)
-            services.comment_reaction_set(
-                comment=parent,
+            services.reaction_set(
+                target=parent,
                 user=people[m % size],
                 access=group_access_get(group_id=group.pk, user=people[m % size]),
                 emoji="👍",
             )
         for person in people:
             access = group_access_get(group_id=group.pk, user=person)
-            services.post_reaction_set(post=post, user=person, access=access, emoji="🎉")
+            services.reaction_set(target=post, user=person, access=access, emoji="🎉")
             services.bookmark_set(post=post, user=person)
     client = client_for(people[0])
     client.get("/feed/")  # the session's first request records the session

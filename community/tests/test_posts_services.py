@@ -149,16 +149,12 @@ def test_reactions_and_bookmarks_are_idempotent():
     group, _room = topic_group(owner=owner, members=(member,))
     post = post_in(group, owner)
     for _ in range(2):
-        services.post_reaction_set(
-            post=post, user=member, access=_access(group, member), emoji="👍"
-        )
+        services.reaction_set(target=post, user=member, access=_access(group, member), emoji="👍")
         services.bookmark_set(post=post, user=member)
     assert post.reactions.count() == 1 and post.bookmarks.count() == 1
     assert [b.post_id for b in selectors.bookmark_list(user=member)] == [post.pk]
     with pytest.raises(ValidationError):
-        services.post_reaction_set(
-            post=post, user=member, access=_access(group, member), emoji="a b"
-        )
+        services.reaction_set(target=post, user=member, access=_access(group, member), emoji="a b")
     services.bookmark_set(post=post, user=member, on=False)
     assert not selectors.bookmark_list(user=member).exists()
 
