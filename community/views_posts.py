@@ -85,9 +85,12 @@ def group_home(request: HttpRequest, group_id: int, form: PostForm | None = None
         feed = feed.filter(feed_key__lt=before)
     rows = list(feed[: selectors.FEED_PAGE + 1])
     posts, more = rows[: selectors.FEED_PAGE], len(rows) > selectors.FEED_PAGE
-    last_seen = selectors.feed_marker_get(group_id=group_id, user=user)
-    if access.role is not None and before is None:
-        services.feed_mark_seen(group_id=group_id, user=user)
+    # Only members have a marker ("New" means nothing to a reader of a public group).
+    last_seen = None
+    if access.role is not None:
+        last_seen = selectors.feed_marker_get(group_id=group_id, user=user)
+        if before is None:
+            services.feed_mark_seen(group_id=group_id, user=user)
     next_url = ""
     if more:
         query = f"?before={posts[-1].feed_key}"

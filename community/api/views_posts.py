@@ -119,8 +119,10 @@ class GroupPostsApi(ListAPIView):
         access = selectors.group_access_get(
             group_id=self.kwargs["group_id"], user=signed_in_user(self.request)
         )
-        self.last_seen = selectors.feed_marker_get(
-            group_id=access.group.pk, user=signed_in_user(self.request)
+        self.last_seen = (
+            selectors.feed_marker_get(group_id=access.group.pk, user=signed_in_user(self.request))
+            if access.role is not None
+            else None
         )
         return selectors.group_feed(
             access=access, viewer=signed_in_user(self.request), channel_id=self._channel()

@@ -34,6 +34,7 @@ def test_outsiders_get_404_on_private_groups_and_read_only_public_ones():
     group.save()
     page = client.get(f"/groups/{group.pk}/").content.decode()
     assert "Join it to post" in page and 'id="composer"' not in page
+    assert ">New<" not in page  # readers outside the group have no marker
     assert client.post(f"/groups/{group.pk}/posts/new/", {"body": "hi"}).status_code == 403
 
 
