@@ -472,6 +472,14 @@ def content_hide(target: Post | Comment, by: Any) -> None:
 
 
 def content_keep(target: Post | Comment, by: Any) -> None:
-    """A moderator's "keep": held content is published."""
-    if target.status == ModerationStatus.HELD:
-        content_status_set(target, ModerationStatus.PUBLISHED)
+    """A moderator's "keep": held content is published, and the members it mentions are
+    told now (nobody was while it was held)."""
+    if target.status != ModerationStatus.HELD:
+        return
+    content_status_set(target, ModerationStatus.PUBLISHED)
+    if isinstance(target, Post):
+        text, post, comment_id = f"{target.title}\n{target.body}", target, None
+    else:
+        text, post, comment_id = target.body, target.post, target.pk
+    ids = _mentioned_ids(group_id=post.group_id, text=text, author=target.author)
+    _queue_mentions(ids=ids, post_id=post.pk, comment_id=comment_id)

@@ -70,3 +70,21 @@ def test_preferences_and_blocks_are_respected(django_capture_on_commit_callbacks
     with django_capture_on_commit_callbacks(execute=True):
         post_in(group, author, "@quiet @blocker")
     assert not _mentions(quiet) and not _mentions(blocker)
+
+
+def test_held_content_mentions_are_told_when_a_moderator_keeps_it(
+    django_capture_on_commit_callbacks,
+):
+    from community.models import ModerationStatus
+
+    author, ravi = UserFactory(name="Meera"), UserFactory(name="Ravi")
+    group, _room = topic_group(owner=author, members=(ravi,))
+    post = post_in(group, author, "quiet")
+    services.content_status_set(post, ModerationStatus.HELD)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_edit(post=post, user=author, body="@ravi look")
+    assert not _mentions(ravi)  # held: nobody is told yet
+    post.refresh_from_db()  # as the queue loads it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.content_keep(post, UserFactory(roles=("Moderator",)))
+    assert len(_mentions(ravi)) == 1
