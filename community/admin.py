@@ -135,3 +135,6 @@ class InvitationAdmin(ReadOnlyAdmin):
     list_select_related = ("group", "user", "invited_by")
     search_fields = ("group__name", "user__email")
     raw_id_fields = ("group", "user", "invited_by")
+
+
+from community import admin_posts  # noqa: E402, F401 - posts and comments register theirs

@@ -7,3 +7,8 @@ from notifications.kinds import Kind, channel_defaults, register_kind
 register_kind(
     Kind(name="community.moderation", category="community", defaults=channel_defaults(push=True))
 )
+
+# Someone @mentioned the user in a post or comment of one of their groups.
+register_kind(
+    Kind(name="community.mention", category="community", defaults=channel_defaults(sms=False))
+)

@@ -65,3 +65,45 @@ def group_can_remove(*, actor_role: str | None, target_role: str) -> bool:
     if actor_role == "owner":
         return target_role != "owner"
     return actor_role == "moderator" and target_role == "member"
+
+
+# --- posts and comments in groups ------------------------------------------------------------
+#
+# ``role`` is the user's role in the post's group ("owner", "moderator", "member"), None for
+# someone outside it. Private and invite-only groups are read by their members only (and the
+# site's moderators, who act on reports): anyone else gets "not found".
+
+
+def group_can_read(*, user: Any, visibility: str, role: str | None) -> bool:
+    if role is not None or user_is_moderator(user):
+        return True
+    return visibility == "public" and bool(getattr(user, "is_authenticated", False))
+
+
+def group_can_post(*, role: str | None) -> bool:
+    """Members post and comment (site moderators act, they do not join conversations)."""
+    return role is not None
+
+
+def post_can_moderate(*, user: Any, role: str | None) -> bool:
+    """Pin, lock, delete others' content, see held content: the group's owners and
+    moderators and the site's moderators."""
+    return role in GROUP_MANAGERS or user_is_moderator(user)
+
+
+def post_can_edit(*, user: Any, author_id: int) -> bool:
+    return user.pk == author_id
+
+
+def post_can_delete(*, user: Any, author_id: int, role: str | None) -> bool:
+    return user.pk == author_id or post_can_moderate(user=user, role=role)
+
+
+def post_can_see(*, user: Any, author_id: int, status: str, role: str | None) -> bool:
+    """Published content is for every reader; held content for its author and moderators;
+    hidden content for nobody on the site (the moderation queue shows it)."""
+    if status == "published":
+        return True
+    if status == "held":
+        return user.pk == author_id or post_can_moderate(user=user, role=role)
+    return False

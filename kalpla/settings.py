@@ -501,6 +501,7 @@ KALPLA_FILE_LINK_KINDS = {
     "lesson-file": "courses.file_links.LESSON_FILE_LINK",
     "assignment-submission": "assessments.file_links.SUBMISSION_FILE_LINK",
     "certificate": "assessments.file_links.CERTIFICATE_LINK",
+    "post-attachment": "community.file_links.POST_ATTACHMENT_LINK",
 }
 
 # --- Celery --------------------------------------------------------------------------------
@@ -653,6 +654,8 @@ SPECTACULAR_SETTINGS = {
         "SubmissionStateEnum": "assessments.models.Submission.State",
         "TranscriptStateEnum": "assessments.models.TranscriptState",
         "GroupRoleEnum": "community.models.GroupMembership.Role",
+        "ContentStatusEnum": ["published", "held", "hidden"],
+        "GroupKindEnum": ["course", "topic"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -57,6 +57,8 @@ urlpatterns = [
     path("moderation/", include("community.urls")),
     path("chat/", include("community.urls_chat")),
     path("groups/", include("community.urls_groups")),
+    path("groups/", include("community.urls_posts")),
+    path("feed/", include("community.urls_feed")),
     path("search/community/", include("community.urls_search")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),

@@ -95,7 +95,7 @@ class AuditEntryOut(serializers.Serializer):
 
 
 class ReportIn(InputSerializer):
-    kind = serializers.ChoiceField(choices=["message", "review"])
+    kind = serializers.ChoiceField(choices=["message", "review", "post", "comment"])
     id = serializers.IntegerField(min_value=1, max_value=MAX_ID, help_text="The content's id.")
     reason = serializers.ChoiceField(
         choices=["spam", "harassment", "hate", "personal_data", "other"]

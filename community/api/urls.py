@@ -1,6 +1,13 @@
 from django.urls import URLPattern, path
 
-from community.api import views, views_chat, views_groups, views_moderation, views_search
+from community.api import (
+    views,
+    views_chat,
+    views_groups,
+    views_moderation,
+    views_posts,
+    views_search,
+)
 
 urlpatterns: list[URLPattern] = [
     path("moderation/items/", views.ModerationQueueApi.as_view(), name="moderation-items"),
@@ -98,4 +105,41 @@ urlpatterns: list[URLPattern] = [
         name="me-invitation-decline",
     ),
     path("search/", views_search.SearchApi.as_view(), name="search"),
+    path(
+        "groups/<int:group_id>/posts/",
+        views_posts.GroupPostsApi.as_view(),
+        name="group-posts",
+    ),
+    path(
+        "groups/<int:group_id>/posts/seen/",
+        views_posts.GroupFeedSeenApi.as_view(),
+        name="group-posts-seen",
+    ),
+    path("posts/<int:post_id>/", views_posts.PostApi.as_view(), name="post"),
+    path("posts/<int:post_id>/pin/", views_posts.PostPinApi.as_view(), name="post-pin"),
+    path("posts/<int:post_id>/lock/", views_posts.PostLockApi.as_view(), name="post-lock"),
+    path(
+        "posts/<int:post_id>/bookmark/",
+        views_posts.PostBookmarkApi.as_view(),
+        name="post-bookmark",
+    ),
+    path(
+        "posts/<int:post_id>/reactions/",
+        views_posts.PostReactionsApi.as_view(),
+        name="post-reactions",
+    ),
+    path(
+        "posts/<int:post_id>/comments/",
+        views_posts.PostCommentsApi.as_view(),
+        name="post-comments",
+    ),
+    path("comments/<int:comment_id>/", views_posts.CommentApi.as_view(), name="comment"),
+    path(
+        "comments/<int:comment_id>/reactions/",
+        views_posts.CommentReactionsApi.as_view(),
+        name="comment-reactions",
+    ),
+    path("me/feed/", views_posts.MyFeedApi.as_view(), name="me-feed"),
+    path("me/feed/groups/", views_posts.MyFeedGroupsApi.as_view(), name="me-feed-groups"),
+    path("me/bookmarks/", views_posts.MyBookmarksApi.as_view(), name="me-bookmarks"),
 ]

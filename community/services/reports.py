@@ -18,6 +18,7 @@ from community.errors import field_error
 from community.models import Message, ModerationStatus, Report
 from community.selectors.chat import message_get
 from community.selectors.moderation import room_group_get
+from community.selectors.posts import comment_get, post_get
 from community.services.screening import group_context
 from courses.selectors.catalogue import review_get
 from kalpla.exceptions import Conflict, NotFound, ValidationError
@@ -56,11 +57,33 @@ def _review_get(user: Any, review_id: int) -> Any:
     return review
 
 
+def _post_get(user: Any, post_id: int) -> Any:
+    post, _access = post_get(post_id=post_id, user=user)
+    if post.is_deleted or post.status == ModerationStatus.HIDDEN:
+        raise NotFound(_("No such post."), code="post_not_found")
+    return post
+
+
+def _comment_get(user: Any, comment_id: int) -> Any:
+    comment, _access = comment_get(comment_id=comment_id, user=user)
+    if comment.is_deleted or comment.status == ModerationStatus.HIDDEN:
+        raise NotFound(_("No such comment."), code="comment_not_found")
+    return comment
+
+
 REPORTABLE: dict[str, Reportable] = {
     "message": Reportable(
         get=_message_get, author_id=lambda m: m.author_id, context=_message_context
     ),
     "review": Reportable(get=_review_get, author_id=lambda r: r.user_id, context=lambda r: ""),
+    "post": Reportable(
+        get=_post_get, author_id=lambda p: p.author_id, context=lambda p: f"group:{p.group_id}"
+    ),
+    "comment": Reportable(
+        get=_comment_get,
+        author_id=lambda c: c.author_id,
+        context=lambda c: f"group:{c.post.group_id}",
+    ),
 }
 
 

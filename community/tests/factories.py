@@ -34,3 +34,20 @@ def client_for(user: Any) -> Client:
 def send(room: Room, author: Any, body: str = "Hello", **kwargs: Any) -> Any:
     message, _created = message_send(room=room, author=author, body=body, **kwargs)
     return message
+
+
+def post_in(group: Any, author: Any, body: str = "Hello group", **kwargs: Any) -> Any:
+    """A post by a member of ``group`` (through the service)."""
+    from community.selectors.posts import group_access_get
+    from community.services.posts import post_create
+
+    access = group_access_get(group_id=group.pk, user=author)
+    return post_create(access=access, author=author, body=body, **kwargs)
+
+
+def comment_on(post: Any, author: Any, body: str = "Nice", **kwargs: Any) -> Any:
+    from community.selectors.posts import group_access_get
+    from community.services.posts import comment_create
+
+    access = group_access_get(group_id=post.group_id, user=author)
+    return comment_create(post=post, access=access, author=author, body=body, **kwargs)

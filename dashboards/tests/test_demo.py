@@ -21,12 +21,16 @@ from assessments.models import (
 )
 from assessments.selectors import grading_queue
 from community.models import (
+    Bookmark,
     Channel,
+    Comment,
     Group,
     GroupMembership,
     Invitation,
     JoinRequest,
     Message,
+    Post,
+    PostReaction,
     Room,
     RoomMember,
 )
@@ -42,6 +46,7 @@ MODELS = (
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
     Group, GroupMembership, Channel, Room, RoomMember, Message, JoinRequest, Invitation,
+    Post, Comment, PostReaction, Bookmark,
 )  # fmt: skip
 
 
@@ -266,3 +271,14 @@ def test_seed_demo_groups_public_private_request_and_invitation(django_user_mode
     assert request.group.visibility == "private"
     invitation = Invitation.objects.get(user=student, status="pending")
     assert invitation.group.visibility == "invite" and not invitation.is_expired
+
+
+def test_seed_demo_posts_in_the_course_group(django_user_model):
+    _seed()
+    student = django_user_model.objects.get(email="student@example.com")
+    group = Group.objects.get(course__slug="python-basics")
+    posts = Post.objects.filter(group=group)
+    assert posts.count() >= 3 and posts.filter(pinned_at__isnull=False).count() == 1
+    assert Comment.objects.filter(post__group=group, parent__isnull=False).exists()
+    assert PostReaction.objects.filter(post__group=group).exists()
+    assert Bookmark.objects.filter(user=student, post__group=group).count() == 1

@@ -28,6 +28,7 @@ from community.services.membership import (
     topic_group_create,
 )
 from community.services.messages import message_send
+from community.tests.factories import comment_on, post_in
 from courses.file_links import lesson_preview_link
 from courses.tests.factories import (
     CourseFactory,
@@ -112,6 +113,9 @@ def world(db) -> World:
     join_request = join_request_create(group=group, user=other_mentor)
     invited_to = topic_group_create(user=mentor, name="Mentors' picks", visibility="invite")
     invitation = invitation_create(group=invited_to, user=mentor, invitee_id=student_a.pk)
+    # student A's post in the course group, and their comment on it
+    post = post_in(chat_room.channel.group, student_a, "A question")
+    comment = comment_on(post, student_a, "More detail")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -145,6 +149,9 @@ def world(db) -> World:
             "channel_id": channel.pk,
             "request_id": join_request.pk,
             "invitation_id": invitation.pk,
+            "post_group_id": post.group_id,
+            "post_id": post.pk,
+            "comment_id": comment.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,

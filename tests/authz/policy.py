@@ -85,6 +85,7 @@ def delete(outcomes: str, **options: object) -> Rule:
 
 QUIZ = {"lesson_id": "@quiz_lesson_id"}
 ASSIGNMENT = {"lesson_id": "@assignment_lesson_id"}
+POSTS = {"group_id": "@post_group_id"}  # the course group, where student A posted
 
 POLICY: dict[str, Rule] = {
     # --- site: home, health, language ---------------------------------------------------------
@@ -387,6 +388,41 @@ POLICY: dict[str, Rule] = {
     "api:me-invitation-accept": act("login ok 404 404 404 404 404"),
     "api:me-invitation-decline": act("login ok 404 404 404 404 404"),
     "api:search": get("login ok ok ok ok ok ok"),
+    # --- posts: student A's post and comment in the course group (student A and the mentor,
+    # its owner); site moderators and staff read every group and moderate, but only members
+    # post, comment and react; outsiders are not told the group exists (404)
+    "posts:group": get("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:create": post("login ok 404 ok 404 403 403", body={"body": "Hello"}, kwargs=POSTS),
+    "posts:post": get("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:edit": get("login ok 404 404 404 404 404", kwargs=POSTS),
+    "posts:delete": act("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:pin": act("login 403 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:lock": act("login 403 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:bookmark": act("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "posts:react": post(
+        "login ok 404 ok 404 403 403", body={"emoji": "👍", "on": "1"}, kwargs=POSTS
+    ),
+    "posts:comment": post("login ok 404 ok 404 403 403", body={"body": "Hi"}, kwargs=POSTS),
+    "posts:comment_edit": get("login ok 404 404 404 404 404", kwargs=POSTS),
+    "posts:comment_react": post(
+        "login ok 404 ok 404 403 403", body={"emoji": "👍", "on": "1"}, kwargs=POSTS
+    ),
+    "posts:comment_delete": act("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "feed:feed": get("login ok ok ok ok ok ok"),
+    "feed:bookmarks": get("login ok ok ok ok ok ok"),
+    "api:group-posts": get("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "api:group-posts-seen": post("login ok 404 ok 404 ok ok", kwargs=POSTS),
+    "api:post": get("login ok 404 ok 404 ok ok"),
+    "api:post-pin": post("login 403 404 ok 404 ok ok"),
+    "api:post-lock": post("login 403 404 ok 404 ok ok"),
+    "api:post-bookmark": post("login ok 404 ok 404 ok ok"),
+    "api:post-reactions": post("login ok 404 ok 404 403 403", body={"emoji": "👍"}),
+    "api:post-comments": get("login ok 404 ok 404 ok ok"),
+    "api:comment": patch("login ok 404 403 404 403 403", body={"body": "Edited"}),
+    "api:comment-reactions": post("login ok 404 ok 404 403 403", body={"emoji": "👍"}),
+    "api:me-feed": get("login ok ok ok ok ok ok"),
+    "api:me-feed-groups": get("login ok ok ok ok ok ok"),
+    "api:me-bookmarks": get("login ok ok ok ok ok ok"),
     "api:moderation-items": get("login 403 403 403 403 ok ok"),
     "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
     # --- moderation: reports, the audit log, a group's policy ----------------------------------
