@@ -158,6 +158,27 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
             id=content.get("id"),
         )
 
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except OSError:
+            # uvicorn raises ClientDisconnected (an OSError) for a frame sent after the client
+            # left. The websocket.disconnect behind it still runs disconnect(); letting this
+            # propagate would end the consumer without it (presence and groups left behind).
+            return
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        # Channels' own send_json skips the send above.
+        await self.send(text_data=await self.encode_json(content), close=close)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        try:
+            await super().close(code=code, reason=reason)
+        except OSError:  # the client has already gone (see send)
+            return
+
     async def send_error(self, *, code: str, message: str, id: Any = None) -> None:
         await self.send_json({"type": "error", "id": id, "code": code, "message": message})
 

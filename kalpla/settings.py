@@ -184,7 +184,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:asgi"},
+            "CONFIG": {
+                # A socket's receive loop blocks in BZPOPMIN for 5 s (channels_redis); redis-py's
+                # default 5 s read timeout would race it and kill every socket idle that long.
+                "hosts": [
+                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}
+                ],
+                "prefix": f"{CACHE_KEY_PREFIX}:asgi",
+            },
         }
     }
 else:
@@ -206,6 +213,9 @@ KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 
 # frame, code rate_limited).
 KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)
 KALPLA_CHAT_FRAMES_PER_USER = env.int("KALPLA_CHAT_FRAMES_PER_USER", default=60)
+# Seconds a chat socket stays online without a heartbeat (clients beat every 20 s), so a
+# server process that dies takes its sockets' presence with it within this time.
+KALPLA_CHAT_PRESENCE_TTL = env.int("KALPLA_CHAT_PRESENCE_TTL", default=60)
 
 # Sessions are read from the cache and kept in the database (a cache miss reads the row).
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
