@@ -46,6 +46,7 @@ from bench.common import (
     free_port,
     machine_line,
     percentile,
+    server_cpu_seconds,
     start_server,
     stop_group,
     write_result,
@@ -143,6 +144,7 @@ class FanOut:
     raw: list[float] = field(default_factory=list)
     chat_drops: int = 0
     raw_drops: int = 0
+    server_cpu: float = 0.0  # the server's CPU seconds over the measured messages
 
 
 class Arrivals:
@@ -200,7 +202,7 @@ async def raw_subscribers(
 
 
 async def fanout(
-    port: int, seeded: dict, redis_url: str, prefix: str, messages: int, log: Log
+    port: int, group: int, seeded: dict, redis_url: str, prefix: str, messages: int, log: Log
 ) -> FanOut:
     room = seeded["fanout"]
     sender_info, *listeners_info = room["members"]
@@ -229,6 +231,7 @@ async def fanout(
             )
         # Alternating blocks: a burst of other work on the machine hits both sides alike.
         block = 25
+        cpu_before = server_cpu_seconds(group)
         for start in range(0, messages, block):
             log(f"fan-out: messages {start + 1}-{min(start + block, messages)} of {messages}")
             for n in range(start, min(start + block, messages)):
@@ -245,6 +248,7 @@ async def fanout(
                     result.raw_drops += 1
                 else:
                     result.raw.append(took)
+        result.server_cpu = server_cpu_seconds(group) - cpu_before
         # A message some listener missed shows as a timeout above; count every frame too.
         for listener in listeners:
             missing = sum(1 for n in range(messages) if f"fan-out {n}" not in listener.heard)
@@ -331,6 +335,7 @@ class SendPath:
     latencies: list[float] = field(default_factory=list)  # ms, every member's delivery
     first_send: float = 0.0
     last_delivery: float = 0.0
+    server_cpu: float = 0.0  # both servers' CPU seconds from the first send to the end
 
     @property
     def delivered_rate(self) -> float:
@@ -341,7 +346,7 @@ class SendPath:
 
 
 async def send_path(
-    ports: list[int], seeded: dict, rate: float, seconds: float, log: Log
+    ports: list[int], groups: list[int], seeded: dict, rate: float, seconds: float, log: Log
 ) -> SendPath:
     rooms = seeded["rooms"]
     tasks: set = set()
@@ -377,6 +382,7 @@ async def send_path(
     total = int(rate * seconds)
     senders = [c for members in zip(*by_room, strict=True) for c in members]  # rooms interleaved
     log(f"send path: {total} messages at {rate:.0f}/s over {seconds:.0f} s")
+    cpu_before = sum(server_cpu_seconds(g) for g in groups)
     start = time.perf_counter()
     result.first_send = start
     for n in range(total):
@@ -389,7 +395,7 @@ async def send_path(
         await senders[n % len(senders)].send(body)
     result.sent = total
     result.send_seconds = time.perf_counter() - start
-    # Wait for every frame (or FRAME_TIMEOUT s without progress).
+    # Wait for every frame (or FRAME_TIMEOUT s without progress, or a minute in all).
     room_of = {id(c): i for i, members in enumerate(by_room) for c in members}
     sender_room = [room_of[id(s)] for s in senders]
     want: dict[int, set[str]] = {i: set() for i in range(len(by_room))}
@@ -397,7 +403,8 @@ async def send_path(
         want[sender_room[int(body[1:]) % len(senders)]].add(body)
     result.expected_frames = sum(len(want[room_of[id(c)]]) for c in clients)
     last_progress, last_count = time.perf_counter(), -1
-    while True:
+    give_up = time.perf_counter() + 6 * FRAME_TIMEOUT
+    while time.perf_counter() < give_up:
         count = sum(len(c.heard) for c in clients)
         if count >= result.expected_frames:
             break
@@ -406,6 +413,7 @@ async def send_path(
         elif time.perf_counter() - last_progress > FRAME_TIMEOUT:
             break
         await asyncio.sleep(0.05)
+    result.server_cpu = sum(server_cpu_seconds(g) for g in groups) - cpu_before
     for c in clients:
         for body, arrived in c.heard.items():
             if body in sent_at:
@@ -498,6 +506,7 @@ def report(
         head,
         row(f"chat: send frame -> {FANOUT} x message.new", fan.chat),
         row(f"raw Redis: PUBLISH -> {FANOUT} subscribers", fan.raw),
+        f"  server CPU per fan-out message: {fan.server_cpu * 1000 / max(len(fan.chat), 1):.1f} ms",
         "",
         f"Idle sockets: {held.sockets} chat sockets held by one server process",
         f"  RSS {held.before_kib / 1024:.1f} MiB before, {held.after_kib / 1024:.1f} MiB with "
@@ -513,6 +522,9 @@ def report(
         "member (first send to last delivery)",
         head,
         row("send frame -> message.new, every member", path.latencies),
+        f"  both servers' CPU: {path.server_cpu:.1f} s, "
+        f"{path.server_cpu * 1000 / max(path.stored, 1):.1f} ms per stored message "
+        f"(500 messages/s needs under {2000 / 500:.0f} ms on these 2 CPUs with nothing else running)",
         "",
         "Targets:",
         *(f"  [{'PASS' if ok else 'FAIL'}] {text}" for text, ok in checks),
@@ -542,7 +554,9 @@ def run(
         ports = [free_port(), free_port()]
         log(f"chat: starting uvicorn on {HOST}:{ports[0]}")
         servers.append(start_server(env, ports[0], 1))
-        fan = asyncio.run(fanout(ports[0], seeded, env["REDIS_URL"], prefix, messages, log))
+        fan = asyncio.run(
+            fanout(ports[0], servers[0].pid, seeded, env["REDIS_URL"], prefix, messages, log)
+        )
         idle_port = free_port()
         log(f"chat: starting a fresh uvicorn on {HOST}:{idle_port} for idle sockets")
         idle_server = start_server(env, idle_port, 1)
@@ -552,7 +566,7 @@ def run(
             stop_group(idle_server)
         log(f"chat: starting a second uvicorn on {HOST}:{ports[1]}")
         servers.append(start_server(env, ports[1], 1))
-        path = asyncio.run(send_path(ports, seeded, rate, seconds, log))
+        path = asyncio.run(send_path(ports, [s.pid for s in servers], seeded, rate, seconds, log))
     finally:
         for server in servers:
             stop_group(server)

@@ -185,12 +185,24 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # A socket's receive loop blocks in BZPOPMIN for 5 s (channels_redis); redis-py's
-                # default 5 s read timeout would race it and kill every socket idle that long.
                 "hosts": [
-                    {"address": REDIS_URL, "socket_timeout": 15, "socket_connect_timeout": 2}
+                    {
+                        "address": REDIS_URL,
+                        # A socket's receive loop blocks in BZPOPMIN for 5 s (channels_redis);
+                        # redis-py's default 5 s read timeout would race it and kill sockets
+                        # idle that long.
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        # redis-py's pool refuses a 101st concurrent command (default 100): a
+                        # burst of sockets joining or leaving at once needs more.
+                        "max_connections": 2000,
+                    }
                 ],
                 "prefix": f"{CACHE_KEY_PREFIX}:asgi",
+                # Frames waiting for a server process (all its sockets share one queue) and
+                # for one socket; beyond it channels_redis drops them silently (default 100,
+                # a fraction of a second of a busy room on a busy process).
+                "capacity": 5000,
             },
         }
     }
