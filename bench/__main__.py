@@ -9,6 +9,9 @@ bool]]``, the targets it checked and whether each passed):
 - ``certificates``: 1,000 certificate PDFs through the job pipeline against the PDF library
   in a loop (bench/certificates.py).
 - ``gradebook``: the gradebook page at 5,000 learners (bench/gradebook.py).
+- ``chat``: live chat through uvicorn and the Redis channel layer: fan-out to 100 sockets
+  against raw Redis PUBLISH, memory per idle socket, the send path at 500 messages/s over two
+  server processes (bench/chat.py).
 
 1. (Re)creates a PostgreSQL database (``KALPLA_BENCH_DATABASE_URL``, default
    postgres://postgres@127.0.0.1:5432/kalpla_bench; its name must contain "bench"), migrates
@@ -43,7 +46,7 @@ from bench.common import (
     recreate_database,
 )
 
-SUITES = ("web", "quiz", "certificates", "gradebook")
+SUITES = ("web", "quiz", "certificates", "gradebook", "chat")
 
 
 def _suite(name: str) -> Callable[..., Checks]:

@@ -15,6 +15,7 @@ gets an error frame back and the socket stays open.
 
 import logging
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -101,6 +102,7 @@ def _schema_error(content: dict[str, Any]) -> str | None:
 
 class ChatConsumer(KalplaConsumer):
     room_id: int = 0
+    room: Any = None
     replayed_up_to: int = 0  # message id (last_seen_id replays)
     replayed_change: int = 0  # room change number (since_seq replays)
 
@@ -326,11 +328,16 @@ class ChatConsumer(KalplaConsumer):
         more = bool(rows) and rows[-1]["seq"] < member.room.last_seq
         return rows, member.room.last_seq, member.room.change_seq, more
 
-    @database_sync_to_async
+    # Not thread-sensitive: sends from many sockets of this process run side by side, each
+    # on a pooled connection, instead of queueing behind one thread that also waits for the
+    # on-commit broadcast (the room's row lock still orders one room's sends).
+    @partial(database_sync_to_async, thread_sensitive=False)
     def _send(self, *, body: str, client_id: str, parent_id: int | None) -> tuple[dict, bool]:
-        member = room_membership_get(room_id=self.room_id, user=self.user)
+        # The room row, read once per socket (message_send checks membership every time).
+        if self.room is None:
+            self.room = room_membership_get(room_id=self.room_id, user=self.user).room
         message, created = message_send(
-            room=member.room,
+            room=self.room,
             author=self.user,
             body=body,
             client_id=client_id,

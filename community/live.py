@@ -14,9 +14,8 @@ from django.core.cache import cache
 
 from kalpla.cache import redis_client
 
-# A socket is online while it sent a heartbeat within this many seconds; clients beat every
-# PRESENCE_HEARTBEAT seconds (README, Chat).
-PRESENCE_TTL = 60
+# A socket is online while it sent a heartbeat within settings.KALPLA_CHAT_PRESENCE_TTL
+# seconds (60 by default); clients beat every PRESENCE_HEARTBEAT seconds (README, Chat).
 PRESENCE_HEARTBEAT = 20
 
 _local_lock = threading.Lock()
@@ -28,14 +27,16 @@ def _key(room_id: int) -> str:
 
 
 def presence_touch(*, room_id: int, user_id: int, socket: str) -> None:
-    """Mark the socket online for PRESENCE_TTL seconds (on connect and every heartbeat)."""
-    expires = time.time() + PRESENCE_TTL
+    """Mark the socket online for KALPLA_CHAT_PRESENCE_TTL seconds (on connect and every
+    heartbeat)."""
+    ttl = settings.KALPLA_CHAT_PRESENCE_TTL
+    expires = time.time() + ttl
     member = f"{user_id}:{socket}"
     if settings.REDIS_URL:
         client = redis_client(settings.REDIS_URL)
         with client.pipeline() as pipe:
             pipe.zadd(_key(room_id), {member: expires})
-            pipe.expire(_key(room_id), PRESENCE_TTL * 2)
+            pipe.expire(_key(room_id), ttl * 2)
             pipe.execute()
         return
     with _local_lock:

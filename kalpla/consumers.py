@@ -17,6 +17,7 @@ import asyncio
 import json
 from typing import Any
 
+from channels.consumer import get_handler_name
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 
@@ -157,6 +158,37 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
             message=f"Unknown frame type {content['type']!r}.",
             id=content.get("id"),
         )
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels' own dispatch first closes stale database connections, a hop to the one
+        # sync thread for every frame and every event (100 hops to fan one chat message out to
+        # 100 sockets of a process, queued one behind another). Every database call here goes
+        # through database_sync_to_async, which closes stale connections itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
+
+    async def send(
+        self, text_data: str | None = None, bytes_data: bytes | None = None, close: bool = False
+    ) -> None:
+        try:
+            await super().send(text_data=text_data, bytes_data=bytes_data, close=close)
+        except OSError:
+            # uvicorn raises ClientDisconnected (an OSError) for a frame sent after the client
+            # left. The websocket.disconnect behind it still runs disconnect(); letting this
+            # propagate would end the consumer without it (presence and groups left behind).
+            return
+
+    async def send_json(self, content: Any, close: bool = False) -> None:
+        # Channels' own send_json skips the send above.
+        await self.send(text_data=await self.encode_json(content), close=close)
+
+    async def close(self, code: int | bool | None = None, reason: str | None = None) -> None:
+        try:
+            await super().close(code=code, reason=reason)
+        except OSError:  # the client has already gone (see send)
+            return
 
     async def send_error(self, *, code: str, message: str, id: Any = None) -> None:
         await self.send_json({"type": "error", "id": id, "code": code, "message": message})

@@ -184,7 +184,26 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"{CACHE_KEY_PREFIX}:asgi"},
+            "CONFIG": {
+                "hosts": [
+                    {
+                        "address": REDIS_URL,
+                        # A socket's receive loop blocks in BZPOPMIN for 5 s (channels_redis);
+                        # redis-py's default 5 s read timeout would race it and kill sockets
+                        # idle that long.
+                        "socket_timeout": 15,
+                        "socket_connect_timeout": 2,
+                        # redis-py's pool refuses a 101st concurrent command (default 100): a
+                        # burst of sockets joining or leaving at once needs more.
+                        "max_connections": 2000,
+                    }
+                ],
+                "prefix": f"{CACHE_KEY_PREFIX}:asgi",
+                # Frames waiting for a server process (all its sockets share one queue) and
+                # for one socket; beyond it channels_redis drops them silently (default 100,
+                # a fraction of a second of a busy room on a busy process).
+                "capacity": 5000,
+            },
         }
     }
 else:
@@ -208,6 +227,9 @@ KALPLA_ASGI_IDLE_THREADS = env.int("KALPLA_ASGI_IDLE_THREADS", default=32)
 # frame, code rate_limited).
 KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)
 KALPLA_CHAT_FRAMES_PER_USER = env.int("KALPLA_CHAT_FRAMES_PER_USER", default=60)
+# Seconds a chat socket stays online without a heartbeat (clients beat every 20 s), so a
+# server process that dies takes its sockets' presence with it within this time.
+KALPLA_CHAT_PRESENCE_TTL = env.int("KALPLA_CHAT_PRESENCE_TTL", default=60)
 
 # Moderation (README, "Moderation"). Toxicity scores are 0..1: at or above FLAG the content
 # goes to the queue (still shown under post-moderation), at or above HOLD it is held whatever

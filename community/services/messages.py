@@ -14,9 +14,11 @@ Members' unread counts are pushed to their own stream (``/ws/me/``) after a mess
 or is deleted (a Celery task) and after they read.
 """
 
+import copy
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -191,13 +193,20 @@ def message_send(
         body=body,
         body_html=str(render_markdown(body, min_heading=4)),
     )
-    message.full_clean(validate_constraints=False)
+    # room, author and parent are rows just read (the room locked): no query per foreign key
+    message.full_clean(exclude=["room", "author", "parent"], validate_constraints=False)
     message.save()
     content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
     if message.status == ModerationStatus.PUBLISHED:
-        _publish(message, "message.new")
+        # The new message with its author in hand: one query for its (no) reactions instead
+        # of reading it all back (on a copy, so the caller's instance caches nothing stale).
+        shown = copy.copy(message)
+        prefetch_related_objects(
+            [shown], Prefetch("reactions", queryset=Reaction.objects.order_by("id"))
+        )
+        room_publish(room_id=room.pk, type="message.new", payload={"message": message_data(shown)})
         _unread_push_later(message_id=message.pk)
     return message, True
 

@@ -16,8 +16,9 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import IO
 from urllib.parse import quote
 
 from django.conf import settings
@@ -31,11 +32,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+Server = tuple[str, Callable[[], str], subprocess.Popen]
+
+
 @contextmanager
 def uvicorn_server(
     *, env: dict[str, str], args: tuple[str, ...] = ()
 ) -> Iterator[tuple[str, Callable[[], str]]]:
-    port = free_port()
+    with uvicorn_processes(env=env, args=args) as [(base_url, output, _process)]:
+        yield base_url, output
+
+
+@contextmanager
+def uvicorn_processes(
+    *, env: dict[str, str], count: int = 1, args: tuple[str, ...] = ()
+) -> Iterator[list[Server]]:
+    """``count`` servers started at once (base URL, output, process each), for tests of
+    several server processes or that kill one."""
     full_env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kalpla.settings",
@@ -45,23 +58,32 @@ def uvicorn_server(
     }
     full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     full_env.setdefault("KALPLA_WS_MAX_FRAME_BYTES", str(settings.KALPLA_WS_MAX_FRAME_BYTES))
-    command = [sys.executable, "-m", "uvicorn", "kalpla.asgi:application"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"]
-    command += ["--ws-max-size", full_env["KALPLA_WS_MAX_FRAME_BYTES"], *args]
-    with tempfile.TemporaryFile(mode="w+") as log:
+    with ExitStack() as stack:
+        started = []
+        for _ in range(count):
+            port = free_port()
+            command = [sys.executable, "-m", "uvicorn", "kalpla.asgi:application"]
+            command += ["--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"]
+            command += ["--ws-max-size", full_env["KALPLA_WS_MAX_FRAME_BYTES"], *args]
+            log = stack.enter_context(tempfile.TemporaryFile(mode="w+"))
+            process = subprocess.Popen(
+                command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
+            )
+            stack.callback(stop_process, process)
+            started.append((port, _reader(log), process))
+        yield [
+            (_wait_for_health(f"http://127.0.0.1:{port}", process, output), output, process)
+            for port, output, process in started
+        ]
 
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            return log.read()
 
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            yield _wait_for_health(f"http://127.0.0.1:{port}", process, output), output
-        finally:
-            stop_process(process)
+def _reader(log: IO[str]) -> Callable[[], str]:
+    def output() -> str:
+        log.flush()
+        log.seek(0)
+        return log.read()
+
+    return output
 
 
 def database_url_for_tests() -> str:
@@ -81,6 +103,8 @@ def database_url_for_tests() -> str:
 
 
 def stop_process(process: subprocess.Popen) -> None:
+    if process.poll() is not None:
+        return
     process.terminate()
     try:
         process.wait(timeout=10)
