@@ -166,7 +166,7 @@ def post_create(
         file.seek(0)
         attachment.file.save(f"file{info.extension}", file, save=False)
         attachment.save()
-        if info.width:  # an image: checked by image moderation too
+        if info.width and attachment.file.name:  # an image: image moderation checks it too
             images.append(attachment.file.name)
     # Screened before anyone hears of it: a held post reaches its author and moderators only.
     content_screen(
