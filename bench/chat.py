@@ -547,6 +547,14 @@ def run(
     env = bench_env(database_url, prefix=prefix)
     # Per-user frame limits stop spam; the bench's senders are many users' worth.
     env.update(KALPLA_CHAT_FRAMES_PER_ROOM="100000000", KALPLA_CHAT_FRAMES_PER_USER="100000000")
+    # Likewise the moderation's spam limits (messages a minute, the same text twice), and its
+    # new accounts' pre-moderation: the seeded members are established ones. Every message
+    # is still screened.
+    env.update(
+        KALPLA_MODERATION_NEW_ACCOUNT_POSTS="0",
+        KALPLA_MODERATION_MESSAGES_PER_MINUTE="0",
+        KALPLA_MODERATION_DUPLICATE_WINDOW="0",
+    )
     started = time.monotonic()
     log("chat: seeding rooms and sessions")
     seeded = seed(env)

@@ -54,6 +54,11 @@ def pair(django_db_setup: None) -> Iterator[Pair]:
         "DATABASE_POOL": "false",
         # The pair's own channel-layer and presence keys: parallel runs never hear each other.
         "KALPLA_CACHE_PREFIX": f"{settings.CACHE_KEY_PREFIX}-pair-{uuid.uuid4().hex[:8]}",
+        # as the root conftest: new accounts' first messages are not held for a moderator,
+        # and the test's quick sends are not spam
+        "KALPLA_MODERATION_NEW_ACCOUNT_POSTS": "0",
+        "KALPLA_MODERATION_MESSAGES_PER_MINUTE": "0",
+        "KALPLA_MODERATION_DUPLICATE_WINDOW": "0",
     }
     with uvicorn_processes(env=env, count=2) as [(a, _, _), (b, _, _)]:
         yield Pair(env=env, urls=[ws_url(a), ws_url(b)])
