@@ -7,7 +7,7 @@ with the bench environment (jobs go to Redis; the suite's Celery worker runs the
 ``prepare`` issues COUNT certificates (rows only, no PDF yet) to as many students of one
 course. ``block`` takes certificates FIRST..FIRST+COUNT (by id) and renders their PDFs twice:
 in a loop calling the rendering function, then through the job pipeline (the block's jobs
-enqueued in one transaction as a course's grade release does, a real worker running them),
+enqueued ISSUE_CHUNK to a transaction as a course's grade release does, a real worker running them),
 and writes both times.
 """
 
@@ -28,7 +28,7 @@ from accounts.models import User  # noqa: E402
 from assessments.certificate_pdf import certificate_pdf  # noqa: E402
 from assessments.jobs import certificate_verify_url  # noqa: E402
 from assessments.models import Certificate  # noqa: E402
-from assessments.services.certificates import certificate_code  # noqa: E402
+from assessments.services.certificates import ISSUE_CHUNK, certificate_code  # noqa: E402
 from courses.models import Course  # noqa: E402
 from jobs.models import ProcessingJob  # noqa: E402
 from jobs.services import job_enqueue  # noqa: E402
@@ -88,11 +88,12 @@ def block(out: str, first: int, count: int) -> None:
     loop_cpu = time.process_time() - cpu
 
     cpu, t0 = time.process_time(), time.perf_counter()
-    # As a course's grade release issues them (certificates_issue_for_course): enqueued in one
-    # transaction, so the jobs reach the worker in shared messages (KALPLA_JOB_BATCH_SIZES).
-    with transaction.atomic():
-        for certificate in certificates:
-            job_enqueue(kind=KIND, target=certificate)
+    # As a course's grade release issues them (certificates_issue_for_course): ISSUE_CHUNK to
+    # a transaction, so the jobs reach the worker in shared messages (KALPLA_JOB_BATCH_SIZES).
+    for start in range(0, len(certificates), ISSUE_CHUNK):
+        with transaction.atomic():
+            for certificate in certificates[start : start + ISSUE_CHUNK]:
+                job_enqueue(kind=KIND, target=certificate)
     enqueue_cpu = time.process_time() - cpu
     _wait_for_jobs(ids)
     pipeline = time.perf_counter() - t0
