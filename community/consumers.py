@@ -116,6 +116,13 @@ class ChatConsumer(KalplaConsumer):
         return [room_group(self.room_id), member_group(self.user.pk)]
 
     async def ready(self) -> None:
+        # Membership again, now that the socket is in its groups: a removal committed between
+        # the first check and joining sent its ``room.removed`` before this socket could hear
+        # it. From here on a removal reaches the socket as that frame.
+        if not await self.authorise():
+            await self.send_json(frame(type="room.removed", payload={"room_id": self.room_id}))
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
         try:
             await self._presence_touch()
             await self._presence_broadcast()

@@ -220,6 +220,25 @@ async def test_removed_member_socket_is_closed_with_4403():
     assert await closed_with(bob) == 4403
 
 
+async def test_a_removal_while_the_socket_joins_its_groups_still_closes_it(monkeypatch):
+    # The member is removed after the socket's first check and before it joins its groups:
+    # the room.removed sent on that commit cannot reach it, so it checks again once joined.
+    from community.consumers import ChatConsumer
+
+    group, room, _owner, [member] = await make_room()
+    joining = ChatConsumer.groups_for
+
+    async def removed_meanwhile(self):
+        await database_sync_to_async(group_member_remove)(group=group, user_id=member.pk)
+        return await joining(self)
+
+    monkeypatch.setattr(ChatConsumer, "groups_for", removed_meanwhile)
+    bob = await connect(member, room)
+    removed = await receive(bob, "room.removed")
+    assert removed["payload"] == {"room_id": room.pk}
+    assert await closed_with(bob) == 4403
+
+
 @pytest.mark.parametrize(
     ("frame", "code"),
     [
