@@ -9,7 +9,8 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from community.services.groups import course_group_member_sync, course_group_sync
-from courses.signals import instructors_changed
+from community.services.reports import report_keep
+from courses.signals import instructors_changed, review_reported
 from enrollments.signals import enrollment_changed
 
 
@@ -25,6 +26,14 @@ def _instructors_changed(sender: Any, course_id: int, user_ids: list[int], **kwa
     # one removed stays as a member if enrolled, or leaves (their sockets there close).
     for user_id in user_ids:
         course_group_member_sync(course_id=course_id, user_id=user_id)
+
+
+@receiver(review_reported, dispatch_uid="community.reports.review_reported")
+def _review_reported(
+    sender: Any, review: Any, reporter: Any, text: str, item: Any, **kwargs: Any
+) -> None:
+    # In the reporting transaction: the report and the queue item commit together.
+    report_keep(reporter=reporter, target=review, reason="other", text=text, item=item)
 
 
 # "courses.Course" by label: the model signal without importing another app's models.

@@ -32,4 +32,9 @@ urlpatterns: list[URLPattern] = [
         name="request_decide",
     ),
     path("<int:group_id>/invitations/", views.group_invitations, name="invitations"),
+    path(
+        "<int:group_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
 ]

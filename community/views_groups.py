@@ -374,6 +374,20 @@ def group_invitations(request: HttpRequest, group_id: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, group_id: int, invitation_id: int) -> HttpResponse:
+    group = _group(request, group_id)
+    service_run(
+        request,
+        lambda: membership.invitation_revoke(
+            group=group, user=signed_in_user(request), invitation_id=invitation_id
+        ),
+        success=_("Invitation withdrawn."),
+    )
+    return redirect("groups:invitations", group_id=group.pk)
+
+
+@login_required
 def my_invitations(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     return render(

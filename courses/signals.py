@@ -17,6 +17,11 @@ removed from a course's instructors, from anywhere (services, the admin, the dem
 ``courses.instructors`` turns the many-to-many changes into it), with ``sender=Course``,
 ``course_id=<int>`` and ``user_ids``: the people added or removed (a list of ints). The
 community app makes the course group's owners follow.
+
+``review_reported`` is sent inside the transaction that puts a reported review in the
+moderation queue (``courses.services.reviews.review_report``), with ``sender=Review``,
+``review=<Review>``, ``reporter=<User>``, ``text=<str>`` and ``item=<ModerationItem>``. The
+community app keeps the report with every other (``Report``: who, what, why).
 """
 
 from django.dispatch import Signal
@@ -24,3 +29,4 @@ from django.dispatch import Signal
 lessons_changed = Signal()
 lessons_became_visible = Signal()
 instructors_changed = Signal()
+review_reported = Signal()

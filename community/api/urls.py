@@ -69,6 +69,11 @@ urlpatterns: list[URLPattern] = [
         name="group-invitations",
     ),
     path(
+        "groups/<int:group_id>/invitations/<int:invitation_id>/",
+        views_groups.GroupInvitationApi.as_view(),
+        name="group-invitation",
+    ),
+    path(
         "groups/<int:group_id>/members/",
         views_groups.MemberListApi.as_view(),
         name="group-members",

@@ -393,6 +393,26 @@ class InvitationDeclineApi(APIView):
         return _respond(request, invitation_id, accept=False)
 
 
+class GroupInvitationApi(APIView):
+    @extend_schema(
+        tags=TAGS,
+        operation_id="groups_invitations_revoke",
+        summary="Withdraw an invitation",
+        description=(
+            "Owners and moderators withdraw an invitation that waits for an answer (204; "
+            "again: 204). An accepted or declined one answers 409 `already_answered`."
+        ),
+        request=None,
+        responses={204: None, **CONFLICTS},
+    )
+    def delete(self, request: Request, group_id: int, invitation_id: int) -> Response:
+        group = _group(request, group_id)
+        membership.invitation_revoke(
+            group=group, user=signed_in_user(request), invitation_id=invitation_id
+        )
+        return Response(status=204)
+
+
 class MemberListApi(ListAPIView):
     serializer_class = MembershipOut
     pagination_class = PageNumberPagination

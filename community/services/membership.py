@@ -270,6 +270,27 @@ def invitation_respond(*, invitation: Invitation, user: Any, accept: bool) -> In
     return invitation
 
 
+@transaction.atomic
+def invitation_revoke(*, group: Group, user: Any, invitation_id: int) -> Invitation:
+    """An owner or moderator withdraws an invitation that waits for an answer; the invitee's
+    invitations page stops offering it. An answered one cannot be withdrawn (Conflict)."""
+    _require_topic(group)
+    _require_manager(group=group, user=user)
+    invitation = (
+        Invitation.objects.select_for_update().filter(pk=invitation_id, group=group).first()
+    )
+    if invitation is None:
+        raise NotFound(_("No such invitation."), code="invitation_not_found")
+    if invitation.status == Invitation.Status.REVOKED:
+        return invitation
+    if invitation.status != Invitation.Status.PENDING:
+        raise Conflict(_("This invitation has already been answered."), code="already_answered")
+    invitation.status = Invitation.Status.REVOKED
+    invitation.responded_at = timezone.now()
+    invitation.save(update_fields=["status", "responded_at"])
+    return invitation
+
+
 # --- members and roles -----------------------------------------------------------------------
 
 

@@ -152,3 +152,14 @@ def report_create(
     except IntegrityError:
         raise Conflict(_("You have already reported this."), code="already_reported") from None
     return report
+
+
+def report_keep(*, reporter: Any, target: models.Model, reason: str, text: str, item: Any) -> None:
+    """Keep a report another app took (a course review reported from its page): who, what,
+    why, beside every other report. A second report by the same person is kept once."""
+    Report.objects.get_or_create(
+        reporter=reporter,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(target.pk),
+        defaults={"reason": reason, "text": " ".join(text.split())[:MAX_TEXT], "item": item},
+    )

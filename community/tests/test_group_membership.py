@@ -230,3 +230,27 @@ def test_invitation_asked_again_keeps_one_invitation_with_a_new_answer_period():
     again = membership.invitation_create(group=group, user=owner, invitee_id=user.pk)
     assert again.pk == first.pk and again.expires_at > soon + timedelta(days=1)
     assert Notification.objects.filter(recipient=user, kind="community.invited").count() == 1
+
+
+def test_invitation_revoke_withdraws_a_waiting_invitation_only():
+    group, owner = make_group("invite")
+    alice, bob = UserFactory(), UserFactory()
+    to_alice = membership.invitation_create(group=group, user=owner, invitee_id=alice.pk)
+    to_bob = membership.invitation_create(group=group, user=owner, invitee_id=bob.pk)
+    # only managers withdraw
+    with pytest.raises(PermissionDenied):
+        membership.invitation_revoke(group=group, user=alice, invitation_id=to_alice.pk)
+    revoked = membership.invitation_revoke(group=group, user=owner, invitation_id=to_alice.pk)
+    assert revoked.status == Invitation.Status.REVOKED
+    # again: no change, no error
+    again = membership.invitation_revoke(group=group, user=owner, invitation_id=to_alice.pk)
+    assert again.status == Invitation.Status.REVOKED
+    # the invitee can no longer accept it
+    with pytest.raises(Conflict):
+        membership.invitation_respond(invitation=to_alice, user=alice, accept=True)
+    assert role_of(group, alice) is None
+    # an answered invitation stays answered
+    membership.invitation_respond(invitation=to_bob, user=bob, accept=True)
+    with pytest.raises(Conflict) as answered:
+        membership.invitation_revoke(group=group, user=owner, invitation_id=to_bob.pk)
+    assert answered.value.code == "already_answered"

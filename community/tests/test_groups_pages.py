@@ -129,3 +129,21 @@ def test_search_page_and_private_group_hidden_from_anonymous():
     group, _owner = group_of("private")
     assert client_for(UserFactory()).get("/search/community/").status_code == 200
     assert Client().get(f"/groups/{group.pk}/members/").status_code == 302
+
+
+def test_invitation_withdrawn_from_the_invitations_page_and_the_api():
+    group, owner = group_of("invite")
+    alice, bob = UserFactory(), UserFactory()
+    to_alice = membership.invitation_create(group=group, user=owner, invitee_id=alice.pk)
+    to_bob = membership.invitation_create(group=group, user=owner, invitee_id=bob.pk)
+    owner_client = client_for(owner)
+    assert b"Withdraw" in owner_client.get(f"/groups/{group.pk}/invitations/").content
+    done = owner_client.post(f"/groups/{group.pk}/invitations/{to_alice.pk}/revoke/", follow=True)
+    assert b"Invitation withdrawn." in done.content
+    assert Invitation.objects.get(pk=to_alice.pk).status == Invitation.Status.REVOKED
+    assert group.name.encode() not in client_for(alice).get("/groups/invitations/").content
+    api = owner_client.delete(f"/api/v1/groups/{group.pk}/invitations/{to_bob.pk}/")
+    assert api.status_code == 204
+    assert Invitation.objects.get(pk=to_bob.pk).status == Invitation.Status.REVOKED
+    missing = owner_client.delete(f"/api/v1/groups/{group.pk}/invitations/999999/")
+    assert missing.status_code == 404 and missing.json()["code"] == "invitation_not_found"

@@ -222,3 +222,18 @@ def test_direct_messages_can_be_reported(db):
     )
     assert response.status_code == 201
     assert ModerationItem.objects.get(object_id=str(message.pk)).context == ""
+
+
+def test_a_review_reported_from_the_course_page_is_kept_as_a_report(client):
+    review = ReviewFactory()
+    reporter = UserFactory()
+    client.force_login(reporter)
+    url = f"/courses/reviews/{review.pk}/report/"
+    assert client.post(url, {"reason": "An advert for another site"}).status_code == 302
+    report = Report.objects.get(reporter=reporter)
+    assert report.object_id == str(review.pk) and report.reason == "other"
+    assert report.text == "An advert for another site"
+    assert report.item == ModerationItem.objects.get(object_id=str(review.pk))
+    # the same person again: still one report, and the queue item is the same
+    assert client.post(url, {"reason": "Still an advert"}).status_code == 302
+    assert Report.objects.filter(reporter=reporter).count() == 1

@@ -21,6 +21,7 @@ from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Review
 from courses.selectors.catalogue import is_enrolled
+from courses.signals import review_reported
 from jobs.models import ProcessingJob
 from jobs.services import job_enqueue
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied
@@ -224,4 +225,5 @@ def review_report(*, review: Review, by: User, reason: str) -> ModerationItem:
     if line not in item.detail:
         item.detail = f"{item.detail}\n{line}"[-REPORT_DETAIL_MAX:]
         item.save(update_fields=["detail"])
+    review_reported.send(sender=Review, review=review, reporter=by, text=reason, item=item)
     return item

@@ -149,6 +149,7 @@ def world(db) -> World:
             "channel_id": channel.pk,
             "request_id": join_request.pk,
             "invitation_id": invitation.pk,
+            "invited_to_group_id": invited_to.pk,
             "post_group_id": post.group_id,
             "post_id": post.pk,
             "comment_id": comment.pk,

@@ -370,6 +370,10 @@ POLICY: dict[str, Rule] = {
     "groups:requests": get("login ok 403 403 403 403 403"),
     "groups:request_decide": act("login ok 403 403 403 403 403"),
     "groups:invitations": get("login ok 403 403 403 403 403"),
+    # the mentor's invitation of student A to the mentor's invite-only group
+    "groups:invitation_revoke": act(
+        "login 403 404 ok 404 404 403", kwargs={"group_id": "@invited_to_group_id"}
+    ),
     "community_search:search": get("login ok ok ok ok ok ok"),
     "api:groups": get("login ok ok ok ok ok ok"),
     "api:group": get("login ok ok ok ok ok ok"),
@@ -379,6 +383,9 @@ POLICY: dict[str, Rule] = {
     "api:group-request-approve": act("login ok 403 403 403 403 403"),
     "api:group-request-decline": act("login ok 403 403 403 403 403"),
     "api:group-invitations": get("login ok 403 403 403 403 403"),
+    "api:group-invitation": delete(
+        "login 403 404 ok 404 404 403", kwargs={"group_id": "@invited_to_group_id"}
+    ),
     "api:group-members": get("login ok 403 ok 403 403 ok"),
     "api:group-member": patch("login ok 403 403 403 403 403", body={"role": "member"}),
     "api:group-transfer": post("login ok 403 403 403 403 403"),
