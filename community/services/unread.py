@@ -8,24 +8,33 @@ from celery import shared_task
 
 from community.models import Message
 from community.selectors.chat import room_unread_counts
-from kalpla.realtime import frame, realtime_send_now, user_group
+from kalpla.realtime import frame, realtime_send_many, user_group
+from kalpla.streams import streams_open
 
 
 def room_unread_push(*, message_id: int) -> int:
-    """Send every member of the message's room their unread count there. Returns how many
-    were sent. One query for the counts whatever the number of members."""
+    """Send every member of the message's room who has their stream open (``/ws/me/``) their
+    unread count there; the others read it when they next open a room list. Returns how many
+    were sent. One query for the counts whatever the number of members, one Redis round trip
+    to learn who listens."""
     room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
     if room_id is None:
         return 0
     counts = room_unread_counts(room_id=room_id)
-    for user_id, last_read_id, unread in counts:
-        realtime_send_now(
-            group=user_group(user_id),
-            event=frame(
-                type="room.unread",
-                payload={"room_id": room_id, "unread": unread, "last_read_id": last_read_id},
-            ),
-        )
+    listening = streams_open(user_ids=[user_id for user_id, _read, _n in counts])
+    counts = [row for row in counts if row[0] in listening]
+    realtime_send_many(
+        sends=[
+            (
+                user_group(user_id),
+                frame(
+                    type="room.unread",
+                    payload={"room_id": room_id, "unread": unread, "last_read_id": last_read_id},
+                ),
+            )
+            for user_id, last_read_id, unread in counts
+        ]
+    )
     return len(counts)
 
 

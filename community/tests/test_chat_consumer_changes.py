@@ -30,6 +30,10 @@ async def connect_me(user) -> WebsocketCommunicator:
     )
     connected, _ = await communicator.connect(timeout=5)
     assert connected
+    # a ping answered means the socket finished connecting and is listed as the user's open
+    # stream (frames are handled in order): unread pushes sent from now on reach it
+    await communicator.send_json_to({"type": "ping", "id": "ready"})
+    assert (await receive(communicator, "pong"))["id"] == "ready"
     return communicator
 
 
@@ -145,3 +149,21 @@ async def test_an_instructor_taken_off_a_course_loses_its_rooms_sockets():
     removed = await receive(socket, "room.removed")
     assert removed["payload"] == {"room_id": room.pk}
     assert await closed_with(socket) == 4403
+
+
+async def test_unread_counts_go_only_to_members_with_their_stream_open():
+    from community.services.unread import room_unread_push
+
+    _group, room, owner, [member] = await make_room()
+    alice = await connect(owner, room)
+    await alice.send_json_to({"type": "send", "id": "s1", "payload": {"body": "one"}})
+    sent = (await receive(alice, "ack"))["payload"]["message"]
+    # nobody listens on /ws/me/: nothing to send
+    assert await database_sync_to_async(room_unread_push)(message_id=sent["id"]) == 0
+    bob_me = await connect_me(member)
+    assert await database_sync_to_async(room_unread_push)(message_id=sent["id"]) == 1
+    assert (await receive(bob_me, "room.unread"))["payload"]["unread"] == 1
+    await bob_me.disconnect()
+    # the stream closed: its listing went with it
+    assert await database_sync_to_async(room_unread_push)(message_id=sent["id"]) == 0
+    await alice.disconnect()
