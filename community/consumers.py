@@ -161,6 +161,8 @@ class ChatConsumer(KalplaConsumer):
             return  # another room's socket of the same user
         if str(event.get("type", "")).startswith("message."):
             sent = payload.get("message") or payload  # message.hidden carries no message
+            if sent.get("room_id", self.room_id) != self.room_id:
+                return  # the author's own held message, heard on their socket in another room
             if sent.get("changed_seq", 0) <= self.replayed_change:
                 return  # this change (or a later one of the message) was in the catch-up
             if event["type"] == "message.new" and sent.get("id", 0) <= self.replayed_up_to:

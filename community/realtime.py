@@ -22,6 +22,14 @@ def room_publish(*, room_id: int, type: str, payload: dict[str, Any]) -> None:
     realtime_publish(group=room_group(room_id), type=type, payload=payload)
 
 
+def held_publish(*, author_id: int, message: dict[str, Any]) -> None:
+    """A message held for review reaches its author's own sockets in the room (the other tabs
+    and devices of the person who sent it), nobody else's."""
+    realtime_publish(
+        group=member_group(author_id), type="message.new", payload={"message": message}
+    )
+
+
 def kick_publish(*, user_id: int, room_id: int) -> None:
     realtime_publish(group=member_group(user_id), type="room.removed", payload={"room_id": room_id})
 

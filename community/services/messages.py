@@ -34,7 +34,7 @@ from community.models import (
     RoomMember,
 )
 from community.policies import message_can_delete, message_can_edit, room_can_read
-from community.realtime import hidden_publish, room_publish
+from community.realtime import held_publish, hidden_publish, room_publish
 from community.selectors.chat import (
     blocked_either_way,
     group_role,
@@ -208,6 +208,8 @@ def message_send(
         )
         room_publish(room_id=room.pk, type="message.new", payload={"message": message_data(shown)})
         _unread_push_later(message_id=message.pk)
+    else:
+        held_publish(author_id=author.pk, message=message_data(message))
     return message, True
 
 

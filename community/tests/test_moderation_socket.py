@@ -47,6 +47,36 @@ async def test_a_held_message_reaches_only_its_author_until_approved():
     await bob.disconnect()
 
 
+async def test_a_held_message_reaches_its_authors_other_devices_in_that_room_only():
+    group, room, owner, [member] = await make_room()
+    other_room = await database_sync_to_async(lambda: _second_room(group, owner))()
+    alice = await connect(owner, room)
+    bob_phone, bob_laptop = await connect(member, room), await connect(member, room)
+    bob_elsewhere = await connect(member, other_room)
+    for socket in (alice, bob_laptop, bob_elsewhere):
+        # answered: the socket finished connecting and is in its groups
+        await socket.send_json_to({"type": "ping", "id": "ready"})
+        await receive(socket, "pong")
+    await bob_phone.send_json_to({"type": "send", "id": "s1", "payload": {"body": THREAT}})
+    held = (await receive(bob_phone, "ack"))["payload"]["message"]
+    assert held["status"] == "held"
+    # the author's other device in the room shows it, marked held
+    seen = await receive(bob_laptop, "message.new")
+    assert seen["payload"]["message"]["id"] == held["id"]
+    assert seen["payload"]["message"]["status"] == "held"
+    # nobody else hears of it, nor does the author's socket in another room
+    assert "message.new" not in await frames_within(alice, 0.5)
+    assert "message.new" not in await frames_within(bob_elsewhere, 0.3)
+    for socket in (alice, bob_phone, bob_laptop, bob_elsewhere):
+        await socket.disconnect()
+
+
+def _second_room(group, owner):
+    from community.services.membership import channel_add
+
+    return channel_add(group=group, user=owner, name="second").room
+
+
 async def test_hiding_a_published_message_tells_the_room():
     _group, room, owner, [member] = await make_room()
     message = await database_sync_to_async(send)(room, member, "Call me on +91 98765 43210")

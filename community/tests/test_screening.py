@@ -62,7 +62,7 @@ def test_post_moderation_flags_personal_data_but_shows_it(
 
 
 def test_hold_threshold_holds_even_under_post_moderation(
-    settings, room_and_people, django_capture_on_commit_callbacks
+    settings, room_and_people, django_capture_on_commit_callbacks, monkeypatch
 ):
     settings.KALPLA_MODERATION_HOLD_THRESHOLD = 0.8
     _group, room, _owner, member, _other = room_and_people
@@ -73,7 +73,17 @@ def test_hold_threshold_holds_even_under_post_moderation(
     assert items_for(message) == ["toxic"]
     item = ModerationItem.objects.get(object_id=str(message.pk))
     assert item.score == pytest.approx(0.8) and item.labels[0]["name"] == "INSULT"
-    assert callbacks == [], "a held message is not broadcast"
+    # not broadcast: the one event goes to the author's own sockets
+    sent = []
+    monkeypatch.setattr(
+        "kalpla.realtime.realtime_send_now", lambda *, group, event: sent.append((group, event))
+    )
+    for callback in callbacks:
+        callback()
+    assert [(group, event["type"]) for group, event in sent] == [
+        (f"chat_member_{member.pk}", "message.new")
+    ]
+    assert sent[0][1]["payload"]["message"]["status"] == "held"
 
 
 def test_flag_threshold_flags_but_publishes_below_hold(settings, room_and_people):
