@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 
 from community import live
 from community.models import ModerationStatus
-from community.realtime import member_group, room_group
+from community.realtime import feed_group, member_group, room_group
 from community.selectors.chat import (
     MAX_ID,
     message_get,
@@ -37,6 +37,7 @@ from community.selectors.chat import (
     room_membership_get,
     room_unread,
 )
+from community.selectors.posts import group_access_get
 from community.services.messages import (
     message_data,
     message_delete,
@@ -409,3 +410,26 @@ def _hidden_row(message: Any) -> dict[str, Any]:
         "seq": message.seq,
         "changed_seq": message.changed_seq,
     }
+
+
+class FeedConsumer(KalplaConsumer):
+    """/ws/groups/<group_id>/feed/: a group's feed and post pages hear ``post.new`` and
+    ``comment.new`` (ids only) to offer "new posts" without reloading. Readers of the group
+    only (4403 otherwise); no client frames besides ``ping``."""
+
+    group_id: int = 0
+
+    async def authorise(self) -> bool:
+        self.group_id = int(self.scope["url_route"]["kwargs"]["group_id"])
+        return bool(await database_sync_to_async(_may_read_group)(self.group_id, self.user))
+
+    async def groups_for(self) -> list[str]:
+        return [feed_group(self.group_id)]
+
+
+def _may_read_group(group_id: int, user: Any) -> bool:
+    try:
+        group_access_get(group_id=group_id, user=user)
+    except NotFound:
+        return False
+    return True

@@ -3,6 +3,10 @@
 Every socket of a room is in ``chat_room_<room id>``; every chat socket of a user is also
 in ``chat_member_<user id>``, where the membership services send a kick when the user loses
 a room, so their open sockets there close with 4403 whatever server process holds them.
+
+A group's feed and post pages listen on ``group_feed_<group id>`` (``/ws/groups/<id>/feed/``)
+for ``post.new`` and ``comment.new``: ids only, never content, so a page that stays open after
+its reader left a private group learns nothing but that something was written.
 """
 
 from typing import Any
@@ -44,5 +48,38 @@ def hidden_publish(*, room_id: int, message_id: int, seq: int, changed_seq: int)
             "room_id": room_id,
             "seq": seq,
             "changed_seq": changed_seq,
+        },
+    )
+
+
+def feed_group(group_id: int) -> str:
+    return f"group_feed_{group_id}"
+
+
+def post_new_publish(
+    *, group_id: int, post_id: int, channel_id: int | None, author_id: int
+) -> None:
+    """A post reached the group's readers (published on creation or approved later)."""
+    realtime_publish(
+        group=feed_group(group_id),
+        type="post.new",
+        payload={
+            "group_id": group_id,
+            "post_id": post_id,
+            "channel_id": channel_id,
+            "author_id": author_id,
+        },
+    )
+
+
+def comment_new_publish(*, group_id: int, post_id: int, comment_id: int, author_id: int) -> None:
+    realtime_publish(
+        group=feed_group(group_id),
+        type="comment.new",
+        payload={
+            "group_id": group_id,
+            "post_id": post_id,
+            "comment_id": comment_id,
+            "author_id": author_id,
         },
     )

@@ -36,6 +36,7 @@ from community.policies import (
     post_can_edit,
     post_can_moderate,
 )
+from community.realtime import comment_new_publish, post_new_publish
 from community.selectors.posts import GroupAccess, group_members_by_handle
 from community.services.screening import (
     content_screen,
@@ -181,7 +182,26 @@ def post_create(
     if post.status == ModerationStatus.PUBLISHED:
         ids = _mentioned_ids(group_id=access.group.pk, text=f"{title}\n{body}", author=author)
         _queue_mentions(ids=ids, post_id=post.pk)
+        _announce(post)
     return post
+
+
+def _announce(target: Post | Comment) -> None:
+    """Tell the group's open feed and post pages, on commit (published content only)."""
+    if isinstance(target, Post):
+        post_new_publish(
+            group_id=target.group_id,
+            post_id=target.pk,
+            channel_id=target.channel_id,
+            author_id=target.author_id,
+        )
+    else:
+        comment_new_publish(
+            group_id=target.post.group_id,
+            post_id=target.post_id,
+            comment_id=target.pk,
+            author_id=target.author_id,
+        )
 
 
 def _may_write(*, author: Any, group_id: int, text: str) -> None:
@@ -370,6 +390,7 @@ def comment_create(
     if comment.status == ModerationStatus.PUBLISHED:
         ids = _mentioned_ids(group_id=locked.group_id, text=body, author=author)
         _queue_mentions(ids=ids, post_id=locked.pk, comment_id=comment.pk)
+        _announce(comment)
     return comment
 
 
@@ -530,3 +551,4 @@ def content_keep(target: Post | Comment, by: Any) -> None:
         text, post, comment_id = target.body, target.post, target.pk
     ids = _mentioned_ids(group_id=post.group_id, text=text, author=target.author)
     _queue_mentions(ids=ids, post_id=post.pk, comment_id=comment_id)
+    _announce(target)

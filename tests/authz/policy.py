@@ -558,4 +558,7 @@ WEBSOCKET_POLICY: dict[str, str] = {
     "ws:ws/notifications/": "4401 ok ok ok ok ok ok",
     # a room whose only member is the student A socket's user (test_matrix.WS_ROOM)
     "ws:ws/chat/<int:room_id>/": "4401 ok 4403 4403 4403 4403 4403",
+    # the feed of that room's private group: its readers (student A; site moderators and
+    # staff read every group)
+    "ws:ws/groups/<int:group_id>/feed/": "4401 ok 4403 4403 4403 ok ok",
 }

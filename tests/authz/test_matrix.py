@@ -181,18 +181,16 @@ def _ws_cookies() -> dict[str, bytes]:
         value = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookies[role] = f"{settings.SESSION_COOKIE_NAME}={value}".encode()
         if role == "student_a":
-            cookies["room_id"] = str(_ws_room(user)).encode()
+            group = group_create(name="Matrix", owner=user)  # private: student A only
+            cookies["group_id"] = str(group.pk).encode()
+            cookies["room_id"] = str(group.channels.get().room_id).encode()
     return cookies
 
 
-def _ws_room(member) -> int:
-    """A chat room whose only member is ``member`` (the chat socket's ``room_id``)."""
-    group = group_create(name="Matrix", owner=member)
-    return group.channels.get().room_id
-
-
 def _ws_path(route: str, cookies: dict[str, bytes]) -> str:
-    return "/" + route.replace("<int:room_id>", cookies["room_id"].decode())
+    return "/" + route.replace("<int:room_id>", cookies["room_id"].decode()).replace(
+        "<int:group_id>", cookies["group_id"].decode()
+    )
 
 
 async def _ws_outcome(path: str, cookie: bytes | None) -> str:
