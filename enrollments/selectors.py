@@ -228,3 +228,7 @@ def course_recommendations(*, user: Any, limit: int = 4) -> list[Course]:
             :limit
         ]
     )
+
+
+# Cohorts have their own module; the import of cohorts by name is asked for here too.
+from enrollments.cohorts.selectors import cohort_find as cohort_find  # noqa: E402
