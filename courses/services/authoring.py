@@ -67,6 +67,7 @@ COURSE_EDITABLE = (
     "level",
     "language",
     "price",
+    "requires_cohort",
     "prerequisites",
 )
 COURSE_RELATIONS = ("tags", "prerequisites")
