@@ -54,9 +54,7 @@ def course_student_ids(
     enrollment, whose cohort started then (where drip lessons count from). One query."""
     enrollments = Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
     if enrolled_from is not None or enrolled_before is not None:
-        enrollments = enrollments.annotate(
-            started_at=Coalesce("cohort__starts_at", "created_at")
-        )
+        enrollments = enrollments.annotate(started_at=Coalesce("cohort__starts_at", "created_at"))
     if enrolled_from is not None:
         enrollments = enrollments.filter(started_at__gte=enrolled_from)
     if enrolled_before is not None:

@@ -687,6 +687,8 @@ SPECTACULAR_SETTINGS = {
         "GroupRoleEnum": "community.models.GroupMembership.Role",
         "ContentStatusEnum": ["published", "held", "hidden"],
         "GroupKindEnum": ["course", "topic"],
+        "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
+        "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from enrollments.models import Cohort, Enrollment, WaitlistEntry
-from kalpla.exceptions import NotFound
+from kalpla.exceptions import NotFound, ValidationError
 
 if TYPE_CHECKING:
     from courses.models import Course
@@ -58,7 +58,9 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
-def cohort_annotated(queryset: QuerySet[Cohort], *, now: datetime | None = None) -> QuerySet[Cohort]:
+def cohort_annotated(
+    queryset: QuerySet[Cohort], *, now: datetime | None = None
+) -> QuerySet[Cohort]:
     """``queryset`` with ``enrolled_count``, ``offer_count`` (held seats) and
     ``waiting_count`` on each cohort, in the same query."""
     now = now or timezone.now()
@@ -108,7 +110,9 @@ def seats_left(cohort: Cohort) -> int | None:
     return max(cohort.capacity - taken, 0)
 
 
-def cohort_offer_for(*, user: Any, cohort: Cohort, now: datetime | None = None) -> WaitlistEntry | None:
+def cohort_offer_for(
+    *, user: Any, cohort: Cohort, now: datetime | None = None
+) -> WaitlistEntry | None:
     """The user's offer of a seat in ``cohort`` that still holds (not expired); None
     otherwise. One query. Commerce asks this before taking a payment for the seat."""
     user_id = _user_id(user)
@@ -208,6 +212,12 @@ def cohort_waitlist(*, cohort: Cohort) -> QuerySet[WaitlistEntry]:
     )
 
 
+def waiting_positions(entries: list[WaitlistEntry]) -> dict[int, int]:
+    """Positions (1 = next) of the waiting entries of a list in promotion order."""
+    waiting = [e for e in entries if e.status == WaitlistEntry.Status.WAITING]
+    return {entry.pk: index for index, entry in enumerate(waiting, start=1)}
+
+
 def cohort_waiting_next(*, cohort: Cohort) -> QuerySet[WaitlistEntry]:
     """The waiting entries in promotion order (created_at, id), with their users."""
     return (
@@ -231,3 +241,19 @@ def enrollment_get_with_cohort(*, enrollment_id: int) -> Enrollment:
     if enrollment is None:
         raise NotFound(_("No such enrollment."))
     return enrollment
+
+
+def cohort_for_course(*, course: Course, cohort_id: int | None) -> Cohort:
+    """The course's cohort with this id (from a form or a request body); ValidationError
+    ``invalid_cohort`` on the ``cohort`` field otherwise."""
+    cohort = None
+    if cohort_id is not None:
+        cohort = (
+            Cohort.objects.select_related("course")
+            .filter(pk=cohort_id, course_id=course.pk)
+            .first()
+        )
+    if cohort is None:
+        message = _("Choose one of this course's cohorts.")
+        raise ValidationError(message, code="invalid_cohort", errors={"cohort": [message]})
+    return cohort

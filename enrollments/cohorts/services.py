@@ -71,7 +71,9 @@ def cohort_update(
         taken = cohort_seats_taken(cohort=locked, now=now)
         if locked.capacity < taken:
             message = _("%(n)s seats are taken: the capacity cannot be lower.") % {"n": taken}
-            raise ValidationError(message, code="capacity_below_taken", errors={"capacity": [message]})
+            raise ValidationError(
+                message, code="capacity_below_taken", errors={"capacity": [message]}
+            )
     _clean_save(locked)
     cohort_promote_locked(locked, now=now)
     for name in COHORT_FIELDS:
@@ -100,7 +102,10 @@ def enrollment_cohort_switch(
     if locked.cohort_id == cohort.pk:
         return locked
     target = locks[cohort.pk]
-    if target.capacity is not None and cohort_seats_taken(cohort=target, now=now) >= target.capacity:
+    if (
+        target.capacity is not None
+        and cohort_seats_taken(cohort=target, now=now) >= target.capacity
+    ):
         message = _("This cohort is full.")
         raise Conflict(message, code="cohort_full", errors={"cohort": [message]})
     old_id = locked.cohort_id

@@ -9,4 +9,6 @@ from courses.activities import TeachTab
 
 
 def teach_tab(*, course: Any) -> TeachTab:
-    return TeachTab("cohorts", _("Cohorts"), reverse("enrollments:teach_cohorts", args=[course.slug]))
+    return TeachTab(
+        "cohorts", _("Cohorts"), reverse("enrollments:teach_cohorts", args=[course.slug])
+    )

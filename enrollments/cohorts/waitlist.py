@@ -90,9 +90,13 @@ def _waiting_ahead(*, cohort: Cohort, entry: WaitlistEntry | None) -> int:
 def _has_seat_for(*, cohort: Cohort, entry: WaitlistEntry | None, now: datetime) -> bool:
     """Caller holds the lock. An offer holds its holder's seat; anyone else needs a free seat
     beyond those owed to the people waiting ahead of them."""
-    if entry is not None and entry.status == WaitlistEntry.Status.OFFERED:
-        if entry.offer_expires_at and entry.offer_expires_at > now:
-            return True
+    if (
+        entry is not None
+        and entry.status == WaitlistEntry.Status.OFFERED
+        and entry.offer_expires_at is not None
+        and entry.offer_expires_at > now
+    ):
+        return True
     if cohort.capacity is None:
         return True
     free = cohort.capacity - cohort_seats_taken(cohort=cohort, now=now)
@@ -167,9 +171,7 @@ def waitlist_join(*, user: Any, cohort: Cohort, now: datetime | None = None) -> 
     if not locked.enrollment_open(now):
         raise _closed()
     if _has_seat_for(cohort=locked, entry=None, now=now):
-        raise Conflict(
-            _("This cohort has free seats: enroll instead."), code="seats_available"
-        )
+        raise Conflict(_("This cohort has free seats: enroll instead."), code="seats_available")
     entry = WaitlistEntry(cohort=locked, user=user)
     entry.full_clean(validate_constraints=False)
     entry.save()
