@@ -12,3 +12,4 @@ class EnrollmentsConfig(AppConfig):
             kinds,
             receivers,
         )
+        from enrollments.cohorts import waitlist  # noqa: F401 - promotes when a seat frees

@@ -7,8 +7,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import get_language
 
 from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
@@ -53,12 +62,16 @@ def course_student_ids(
     who started in ``[enrolled_from, enrolled_before)``: enrolled then, or for a cohort
     enrollment, whose cohort started then (where drip lessons count from). One query."""
     enrollments = Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
-    if enrolled_from is not None or enrolled_before is not None:
-        enrollments = enrollments.annotate(started_at=Coalesce("cohort__starts_at", "created_at"))
     if enrolled_from is not None:
-        enrollments = enrollments.filter(started_at__gte=enrolled_from)
+        enrollments = enrollments.filter(
+            Q(cohort__isnull=True, created_at__gte=enrolled_from)
+            | Q(cohort__starts_at__gte=enrolled_from)
+        )
     if enrolled_before is not None:
-        enrollments = enrollments.filter(started_at__lt=enrolled_before)
+        enrollments = enrollments.filter(
+            Q(cohort__isnull=True, created_at__lt=enrolled_before)
+            | Q(cohort__starts_at__lt=enrolled_before)
+        )
     return list(enrollments.order_by("id").values_list("user_id", flat=True))
 
 

@@ -16,9 +16,9 @@ from courses.selectors.lessons import lesson_visible_list
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
-from enrollments.cohorts.waitlist import cohort_admit, cohort_lock, cohort_promote
+from enrollments.cohorts.seats import cohort_admit, cohort_lock
 from enrollments.models import Cohort, Enrollment, LessonProgress
-from enrollments.signals import course_completed, enrollment_changed
+from enrollments.signals import cohort_seat_freed, course_completed, enrollment_changed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -139,7 +139,18 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
     if locked.cohort_id is not None:
-        cohort_promote(cohort_id=locked.cohort_id)
+        # the waitlist takes the seat in this transaction; should that fail, the student
+        # still leaves (the failure is logged; the beat sweep promotes later)
+        for receiver, result in cohort_seat_freed.send_robust(
+            sender=Enrollment, cohort_id=locked.cohort_id
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "cohort_seat_freed receiver %r failed for cohort %s",
+                    receiver,
+                    locked.cohort_id,
+                    exc_info=result,
+                )
     course_enrollment_count_change(course_id=locked.course_id, delta=-1)
     _announce_change(locked, active=False)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at

@@ -105,7 +105,9 @@ class RosterEnrollmentOut(serializers.Serializer):
     id = serializers.IntegerField()
     student = StudentOut(source="user")
     status = serializers.CharField()
-    source = serializers.CharField()
+    origin = serializers.CharField(
+        source="source", help_text="How they enrolled: free, paid, staff, import..."
+    )
     progress_percent = serializers.IntegerField()
     created_at = serializers.DateTimeField()
 

@@ -36,10 +36,6 @@ class CohortForm(forms.ModelForm):
         pass
 
 
-class CohortChoiceForm(forms.Form):
-    cohort = forms.IntegerField(label=_("Cohort"), widget=forms.HiddenInput)
-
-
 class CohortSwitchForm(forms.Form):
     cohort = forms.ModelChoiceField(label=_("Move to"), queryset=Cohort.objects.none())
 

@@ -189,7 +189,7 @@ def my_places(*, user: Any, course: Course) -> dict[int, MyPlace]:
         places[entry.cohort_id] = MyPlace(
             enrolled=False,
             entry=entry,
-            position=entry.ahead + 1 if waiting else None,  # type: ignore[attr-defined]
+            position=entry.ahead + 1 if waiting else None,
         )
     return places
 
@@ -225,10 +225,6 @@ def cohort_waiting_next(*, cohort: Cohort) -> QuerySet[WaitlistEntry]:
         .select_related("user")
         .order_by("created_at", "id")
     )
-
-
-def course_has_cohorts(*, course: Course) -> bool:
-    return Cohort.objects.filter(course_id=course.pk, is_active=True).exists()
 
 
 def enrollment_get_with_cohort(*, enrollment_id: int) -> Enrollment:

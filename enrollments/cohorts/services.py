@@ -18,8 +18,9 @@ from django.utils.translation import gettext as _
 
 from enrollments.cache import learning_list_invalidate
 from enrollments.cohorts.policies import cohort_can_manage
+from enrollments.cohorts.seats import cohort_lock
 from enrollments.cohorts.selectors import LIVE_STATUSES, cohort_seats_taken
-from enrollments.cohorts.waitlist import cohort_lock, cohort_promote_locked
+from enrollments.cohorts.waitlist import cohort_promote_locked
 from enrollments.cohorts.waitlist import waitlist_offer_accept as waitlist_offer_accept
 from enrollments.models import Cohort, Enrollment
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError

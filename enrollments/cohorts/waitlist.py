@@ -1,8 +1,4 @@
-"""Seats in a cohort: who may take one (``cohort_admit``), the waitlist, and promotion.
-
-Every change of a cohort's seats runs under the cohort's row lock (``cohort_lock``):
-``select_for_update`` on PostgreSQL; on SQLite every transaction takes the database's write
-lock when it starts (``transaction_mode`` IMMEDIATE in settings), which serializes them too.
+"""A cohort's waitlist: joining, leaving, offers, and promotion (seats: ``seats``).
 
 Promotion (``cohort_promote_locked``) runs whenever a seat may have freed: an enrollment cancelled
 or moved to another cohort, the capacity raised, an offer declined, left or expired. It walks
@@ -11,136 +7,46 @@ the person at once; a paid one offers them the seat for ``KALPLA_WAITLIST_OFFER_
 the offer holds the seat until it is accepted (paid), declined or expires (the beat job
 ``enrollments.waitlist_offers_expire`` then promotes the next person).
 
-A seat is owed to the people ahead in line: someone who is not first may take one only when
-more seats are free than people are waiting ahead of them.
+Cancelling a cohort enrollment sends ``cohort_seat_freed`` (enrollments.signals) inside its
+transaction; the receiver below promotes there and then.
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from enrollments.cohorts.selectors import (
-    LIVE_STATUSES,
-    OPEN_STATUSES,
-    cohort_seats_taken,
-    cohort_waiting_next,
+from enrollments.cohorts.seats import (
+    closed_error,
+    cohort_lock,
+    entry_close,
+    has_seat_for,
+    open_entry_locked,
 )
+from enrollments.cohorts.selectors import LIVE_STATUSES, cohort_seats_taken, cohort_waiting_next
 from enrollments.models import Cohort, Enrollment, WaitlistEntry
+from enrollments.services import enrollment_create
+from enrollments.signals import cohort_seat_freed
 from kalpla.exceptions import (
     ApplicationError,
     Conflict,
     NotAuthenticated,
     NotFound,
     PaymentRequired,
-    ValidationError,
 )
 from notifications.services.notify import notify
 
-if TYPE_CHECKING:
-    from courses.models import Course
-
 logger = logging.getLogger(__name__)
-
-
-def cohort_lock(*, cohort_id: int) -> Cohort:
-    """The cohort, locked until the transaction ends (the caller is in one)."""
-    return Cohort.objects.select_for_update().select_related("course").get(pk=cohort_id)
-
-
-def _closed() -> Conflict:
-    return Conflict(
-        _("Enrollment in this cohort is closed."),
-        code="enrollment_closed",
-        errors={"cohort": [_("Enrollment in this cohort is closed.")]},
-    )
-
-
-def _full() -> Conflict:
-    message = _("This cohort is full. Join its waitlist to be offered the next free seat.")
-    return Conflict(message, code="cohort_full", errors={"cohort": [message]})
-
-
-def _open_entry(*, user_id: int, cohort: Cohort) -> WaitlistEntry | None:
-    return (
-        WaitlistEntry.objects.select_for_update()
-        .filter(cohort=cohort, user_id=user_id, status__in=OPEN_STATUSES)
-        .first()
-    )
-
-
-def _waiting_ahead(*, cohort: Cohort, entry: WaitlistEntry | None) -> int:
-    waiting = WaitlistEntry.objects.filter(cohort=cohort, status=WaitlistEntry.Status.WAITING)
-    if entry is not None:
-        waiting = waiting.filter(
-            Q(created_at__lt=entry.created_at) | Q(created_at=entry.created_at, id__lt=entry.pk)
-        )
-    return waiting.count()
-
-
-def _has_seat_for(*, cohort: Cohort, entry: WaitlistEntry | None, now: datetime) -> bool:
-    """Caller holds the lock. An offer holds its holder's seat; anyone else needs a free seat
-    beyond those owed to the people waiting ahead of them."""
-    if (
-        entry is not None
-        and entry.status == WaitlistEntry.Status.OFFERED
-        and entry.offer_expires_at is not None
-        and entry.offer_expires_at > now
-    ):
-        return True
-    if cohort.capacity is None:
-        return True
-    free = cohort.capacity - cohort_seats_taken(cohort=cohort, now=now)
-    return free - _waiting_ahead(cohort=cohort, entry=entry) > 0
-
-
-def cohort_admit(
-    *, user: Any, course: Course, cohort: Cohort | None, now: datetime | None = None
-) -> Cohort | None:
-    """Check that ``user`` may enroll in ``course`` with ``cohort`` (None: without one),
-    and take the seat: the cohort comes back locked, and the user's waitlist entry on it (if
-    any) is closed as enrolled. The caller is in a transaction and saves the enrollment.
-
-    Raises ValidationError ``cohort_required`` (the course requires a cohort) and
-    ``invalid_cohort`` (another course's), Conflict ``enrollment_closed`` (archived, over, or
-    outside its window; people on its waitlist keep their place after it closes) and
-    ``cohort_full``.
-    """
-    if cohort is None:
-        if getattr(course, "requires_cohort", False):
-            message = _("Choose a cohort to enroll in this course.")
-            raise ValidationError(message, code="cohort_required", errors={"cohort": [message]})
-        return None
-    if cohort.course_id != course.pk:
-        message = _("This cohort is not one of this course's.")
-        raise ValidationError(message, code="invalid_cohort", errors={"cohort": [message]})
-    now = now or timezone.now()
-    locked = cohort_lock(cohort_id=cohort.pk)
-    entry = _open_entry(user_id=user.pk, cohort=locked)
-    if not locked.enrollment_open(now) and not (
-        entry is not None and locked.is_active and now < locked.ends_at
-    ):
-        raise _closed()
-    if not _has_seat_for(cohort=locked, entry=entry, now=now):
-        raise _full()
-    if entry is not None:
-        _close(entry, WaitlistEntry.Status.ENROLLED, now=now)
-    return locked
-
-
-def _close(entry: WaitlistEntry, status: str, *, now: datetime) -> None:
-    entry.status = status
-    entry.closed_at = now
-    entry.save(update_fields=["status", "closed_at"])
 
 
 # --- joining and leaving ----------------------------------------------------------------------
@@ -161,7 +67,7 @@ def waitlist_join(*, user: Any, cohort: Cohort, now: datetime | None = None) -> 
     locked = cohort_lock(cohort_id=cohort.pk)
     if not locked.course.is_published:
         raise NotFound(_("Not found."))
-    entry = _open_entry(user_id=user.pk, cohort=locked)
+    entry = open_entry_locked(user_id=user.pk, cohort=locked)
     if entry is not None:
         return entry
     if Enrollment.objects.filter(
@@ -169,8 +75,8 @@ def waitlist_join(*, user: Any, cohort: Cohort, now: datetime | None = None) -> 
     ).exists():
         raise Conflict(_("You are already enrolled in this course."), code="already_enrolled")
     if not locked.enrollment_open(now):
-        raise _closed()
-    if _has_seat_for(cohort=locked, entry=None, now=now):
+        raise closed_error()
+    if has_seat_for(cohort=locked, entry=None, now=now):
         raise Conflict(_("This cohort has free seats: enroll instead."), code="seats_available")
     entry = WaitlistEntry(cohort=locked, user=user)
     entry.full_clean(validate_constraints=False)
@@ -181,7 +87,7 @@ def waitlist_join(*, user: Any, cohort: Cohort, now: datetime | None = None) -> 
 
 def _my_entry(*, user: Any, cohort: Cohort, status: str | None = None) -> WaitlistEntry:
     _require_signed_in(user)
-    entry = _open_entry(user_id=user.pk, cohort=cohort)
+    entry = open_entry_locked(user_id=user.pk, cohort=cohort)
     if entry is None or (status is not None and entry.status != status):
         if status == WaitlistEntry.Status.OFFERED:
             raise Conflict(_("You have no seat offered in this cohort."), code="no_offer")
@@ -197,7 +103,9 @@ def waitlist_leave(*, user: Any, cohort: Cohort, now: datetime | None = None) ->
     locked = cohort_lock(cohort_id=cohort.pk)
     entry = _my_entry(user=user, cohort=locked)
     offered = entry.status == WaitlistEntry.Status.OFFERED
-    _close(entry, WaitlistEntry.Status.DECLINED if offered else WaitlistEntry.Status.LEFT, now=now)
+    entry_close(
+        entry, WaitlistEntry.Status.DECLINED if offered else WaitlistEntry.Status.LEFT, now=now
+    )
     if offered:
         cohort_promote_locked(locked, now=now)
 
@@ -208,7 +116,7 @@ def waitlist_offer_decline(*, user: Any, cohort: Cohort, now: datetime | None = 
     now = now or timezone.now()
     locked = cohort_lock(cohort_id=cohort.pk)
     entry = _my_entry(user=user, cohort=locked, status=WaitlistEntry.Status.OFFERED)
-    _close(entry, WaitlistEntry.Status.DECLINED, now=now)
+    entry_close(entry, WaitlistEntry.Status.DECLINED, now=now)
     cohort_promote_locked(locked, now=now)
 
 
@@ -223,8 +131,6 @@ def waitlist_offer_accept(
     Conflict ``no_offer`` when the user holds no offer, ``offer_expired`` when it ran out.
     Students do not call this for a paid course (``waitlist_offer_claim`` refuses).
     """
-    from enrollments.services import enrollment_create  # enrollments.services imports this
-
     now = now or timezone.now()
     locked = cohort_lock(cohort_id=cohort.pk)
     entry = _my_entry(user=user, cohort=locked, status=WaitlistEntry.Status.OFFERED)
@@ -260,6 +166,12 @@ def cohort_promote(*, cohort_id: int, now: datetime | None = None) -> list[Waitl
         return cohort_promote_locked(locked, now=now or timezone.now())
 
 
+@receiver(cohort_seat_freed, dispatch_uid="enrollments.cohorts.seat_freed")
+def _seat_freed(sender: Any, cohort_id: int, **kwargs: Any) -> None:
+    # Sent inside the transaction that freed the seat: promote in it.
+    cohort_promote(cohort_id=cohort_id)
+
+
 def cohort_promote_locked(cohort: Cohort, *, now: datetime) -> list[WaitlistEntry]:
     """Caller holds the cohort's lock."""
     if not cohort.is_active or now >= cohort.ends_at:
@@ -276,7 +188,7 @@ def cohort_promote_locked(cohort: Cohort, *, now: datetime) -> list[WaitlistEntr
             user_id=entry.user_id, course_id=cohort.course_id, status__in=LIVE_STATUSES
         ).exists():
             # enrolled in the course meanwhile (another cohort): no seat needed here
-            _close(entry, WaitlistEntry.Status.LEFT, now=now)
+            entry_close(entry, WaitlistEntry.Status.LEFT, now=now)
             continue
         if not (cohort.course.is_free and _enroll_promoted(entry, cohort)):
             _offer(entry, cohort, now=now)
@@ -289,8 +201,6 @@ def cohort_promote_locked(cohort: Cohort, *, now: datetime) -> list[WaitlistEntr
 def _enroll_promoted(entry: WaitlistEntry, cohort: Cohort) -> bool:
     """Enroll the first in line in a free course; False when they may not enroll yet (an
     unverified email, prerequisites missing): they get an offer instead."""
-    from enrollments.services import enrollment_create
-
     try:
         enrollment_create(user=entry.user, course=cohort.course, cohort=cohort)
     except ApplicationError as exc:
@@ -341,18 +251,24 @@ def _expire_locked(cohort: Cohort, *, now: datetime) -> int:
         )
     )
     for entry in expired:
-        _close(entry, WaitlistEntry.Status.EXPIRED, now=now)
+        entry_close(entry, WaitlistEntry.Status.EXPIRED, now=now)
         _tell(entry, cohort, kind="enrollments.waitlist_offer_expired")
     return len(expired)
 
 
 def waitlist_offers_expire(*, now: datetime | None = None) -> int:
     """Beat: close the offers that ran out and promote the next people in each cohort (one
-    transaction per cohort). Returns the offers closed."""
+    transaction per cohort); cohorts with people waiting are looked at too, so a seat whose
+    promotion failed is given later. Returns the offers closed."""
     now = now or timezone.now()
     cohort_ids = set(
         WaitlistEntry.objects.filter(
-            status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now
+            Q(status=WaitlistEntry.Status.OFFERED, offer_expires_at__lte=now)
+            | Q(
+                status=WaitlistEntry.Status.WAITING,
+                cohort__is_active=True,
+                cohort__ends_at__gt=now,
+            )
         ).values_list("cohort_id", flat=True)
     )
     closed = 0
