@@ -32,6 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
+from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
 from dashboards.demo_groups import seed_groups
 from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
@@ -267,6 +268,8 @@ def seed_demo(*, stdout: Any) -> None:
     seed_gradebook(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_certificates(courses=courses, student=student)
     seed_badges(courses=courses, mentor=mentor, student=student)
+    # before the chat: course groups take in the cohort's students
+    seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
@@ -435,7 +438,8 @@ def _thumbnails(course: Course, spec: CourseSpec) -> dict[str, str]:
 # --- people, progress and reviews ---------------------------------------------------------
 
 
-def _learners() -> list[User]:
+def _learners(people: tuple[tuple[str, str], ...] = LEARNERS) -> list[User]:
+    """Demo students (email, name) who can sign in with the demo password."""
     from allauth.account.models import EmailAddress
 
     from accounts.demo import DEMO_PASSWORD
@@ -443,7 +447,7 @@ def _learners() -> list[User]:
     from accounts.services import user_roles_set
 
     users = []
-    for email, name in LEARNERS:
+    for email, name in people:
         user, created = User.objects.get_or_create(email=email, defaults={"name": name})
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)  # every demo account can sign in

@@ -1,7 +1,10 @@
 """Who is enrolled in what, and how far they got."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +25,16 @@ class Enrollment(models.Model):
     )
     course = models.ForeignKey(
         "courses.Course", on_delete=models.CASCADE, related_name="enrollments"
+    )
+    # RESTRICT: a cohort that people are enrolled in is archived, not deleted (its start
+    # date times their lessons); deleting the whole course still deletes both.
+    cohort = models.ForeignKey(
+        "enrollments.Cohort",
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="enrollments",
+        verbose_name=_("cohort"),
     )
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE, db_index=True
@@ -74,3 +87,110 @@ class LessonProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}/{self.lesson_id}"
+
+
+class Cohort(models.Model):
+    """A dated run of a course: students enrolled in it start together, and lessons released
+    "N days after enrolling" count from ``starts_at``. ``capacity`` None is unlimited."""
+
+    course = models.ForeignKey("courses.Course", on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(_("name"), max_length=120)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Leave empty for unlimited seats.")
+    )
+    opens_at = models.DateTimeField(
+        _("enrollment opens"), null=True, blank=True, help_text=_("Empty: open now.")
+    )
+    closes_at = models.DateTimeField(
+        _("enrollment closes"), null=True, blank=True, help_text=_("Empty: open until it ends.")
+    )
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("Unticked: archived, no new enrollments.")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ("starts_at", "id")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="cohort_ends_after_start",
+                violation_error_message=_("A cohort ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(opens_at__isnull=True)
+                | models.Q(closes_at__isnull=True)
+                | models.Q(closes_at__gt=models.F("opens_at")),
+                name="cohort_window_closes_after_open",
+                violation_error_message=_("Enrollment closes after it opens."),
+            ),
+            models.UniqueConstraint(
+                Lower("name"),
+                "course",
+                name="cohort_unique_name_in_course",
+                violation_error_message=_("This course already has a cohort with this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def enrollment_open(self, now: datetime) -> bool:
+        """Takes enrollments at ``now``: active, inside its window, not over."""
+        return (
+            self.is_active
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+            and now < self.ends_at
+        )
+
+
+class WaitlistEntry(models.Model):
+    """A student waiting for a seat in a full cohort. Promotion goes in (created_at, id)
+    order; an offer (paid courses) holds a seat until ``offer_expires_at``."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting")
+        OFFERED = "offered", _("Seat offered")
+        ENROLLED = "enrolled", _("Enrolled")
+        LEFT = "left", _("Left the waitlist")
+        EXPIRED = "expired", _("Offer expired")
+        DECLINED = "declined", _("Offer declined")
+
+    OPEN_STATUSES = (Status.WAITING, Status.OFFERED)
+
+    cohort = models.ForeignKey(Cohort, on_delete=models.CASCADE, related_name="waitlist")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="waitlist_entries"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.WAITING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    offered_at = models.DateTimeField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("waitlist entry")
+        verbose_name_plural = _("waitlist entries")
+        ordering = ("created_at", "id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cohort", "user"],
+                condition=models.Q(status__in=["waiting", "offered"]),
+                name="waitlist_unique_open_entry",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["cohort", "status", "created_at", "id"]),
+            models.Index(fields=["status", "offer_expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} waiting for {self.cohort_id}"

@@ -40,3 +40,12 @@ def drip_lessons_announce_task() -> int:
     for lesson_id, user_ids in opened:
         lesson_announce_queue(lesson_id=lesson_id, user_ids=user_ids)
     return len(opened)
+
+
+@shared_task(name="enrollments.waitlist_offers_expire", acks_late=True)
+def waitlist_offers_expire_task() -> int:
+    """Beat: seats held for a waitlist whose time ran out go to the next person in line
+    (each cohort under its row lock: a redelivered run finds nothing left to do)."""
+    from enrollments.cohorts.waitlist import waitlist_offers_expire
+
+    return waitlist_offers_expire()
