@@ -6,6 +6,10 @@ from celery import shared_task
 
 from courses.tasks import RETRYING, lesson_announce_queue
 
+# The imported enrollments' enrollment_changed, sent in the background: the task lives with
+# the import service that queues it and is imported here for autodiscovery.
+from enrollments.imports.services import enrollments_announce_task
+
 
 @shared_task(name="enrollments.course_progress_refresh", **RETRYING)
 def course_progress_refresh_task(course_id: int) -> int:
@@ -40,3 +44,11 @@ def drip_lessons_announce_task() -> int:
     for lesson_id, user_ids in opened:
         lesson_announce_queue(lesson_id=lesson_id, user_ids=user_ids)
     return len(opened)
+
+
+__all__ = [
+    "activity_summary_task",
+    "course_progress_refresh_task",
+    "drip_lessons_announce_task",
+    "enrollments_announce_task",
+]
