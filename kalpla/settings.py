@@ -684,6 +684,7 @@ SPECTACULAR_SETTINGS = {
         "GroupRoleEnum": "community.models.GroupMembership.Role",
         "ContentStatusEnum": ["published", "held", "hidden"],
         "GroupKindEnum": ["course", "topic"],
+        "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -217,6 +217,11 @@ POLICY: dict[str, Rule] = {
     ),
     "enrollments:enroll": act("login ok ok ok ok ok ok"),
     "enrollments:unenroll": act("login ok ok ok ok ok ok"),
+    # enrollment imports: staff and mentors; an import is its uploader's (the mentor's) and staff's
+    "enrollments:import_list": get("login 403 403 ok ok 403 ok"),
+    "enrollments:import_detail": get("login 403 403 ok 404 403 ok"),
+    "enrollments:import_status": get("login 403 403 ok 404 403 ok"),
+    "enrollments:import_errors": get("login 403 403 ok 404 403 ok"),
     # --- moderation queue (/moderation/) -----------------------------------------------------------
     "community:moderation": get("login 403 403 403 403 ok ok"),
     "community:moderation_decide": post("login 403 403 403 403 ok ok"),
@@ -328,6 +333,9 @@ POLICY: dict[str, Rule] = {
     "api:lesson-complete": act("login ok 403 403 403 403 403"),
     "api:course-enroll": act("login ok ok ok ok ok ok"),
     "api:me-enrollments": get("login ok ok ok ok ok ok"),
+    "api:enrollment-imports": get("login 403 403 ok ok 403 ok"),
+    "api:enrollment-import-detail": get("login 403 403 ok 404 403 ok"),
+    "api:enrollment-import-errors": get("login 403 403 ok 404 403 ok"),
     # --- chat: the course group's room (student A and the mentor); student A's message --------
     "chat:rooms": get("login ok ok ok ok ok ok"),
     "chat:room": get("login ok 404 ok 404 404 404"),
