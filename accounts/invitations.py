@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from allauth.account.adapter import get_adapter
@@ -57,65 +57,54 @@ def users_invite(*, people: Sequence[tuple[str, str]], invited_by_id: int | None
 
     Returns ``{email: user_id}`` of the accounts created by this call; an address that already
     has an account (made before, or concurrently by another import) is left out and invited
-    by nobody. Four statements whatever the number of people: users, email addresses and
-    Student memberships are inserted in bulk (``INSERT ... SELECT unnest(...) ON CONFLICT DO
-    NOTHING``: a concurrent sign-up or import of the same address is not an error).
+    by nobody. One statement whatever the number of people: the users, their email addresses
+    and Student memberships are inserted together (``INSERT ... SELECT unnest(...) ON
+    CONFLICT DO NOTHING`` and two inserts fed by its ``RETURNING``), so a concurrent sign-up or
+    import of the same address is not an error.
     """
     if not people:
         return {}
-    now = timezone.now()
-    user_table = User._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {user_table} (password, email, name, avatar, bio, timezone, language,
-                                      is_staff, is_active, is_superuser, date_joined)
-            SELECT p, e, n, '', '', 'UTC', '', false, true, false, %s
-            FROM unnest(%s::text[], %s::text[], %s::text[]) AS t(e, n, p)
-            ON CONFLICT (email) DO NOTHING
-            RETURNING id, email
-            """,  # noqa: S608 - the table name is the model's, the values are parameters
-            [
-                now,
-                [email for email, _name in people],
-                [name[:150] for _email, name in people],
-                [_unusable_password() for _ in people],
-            ],
-        )
-        created = {email: user_id for user_id, email in cursor.fetchall()}
-    if not created:
-        return {}
-    EmailAddress.objects.bulk_create(
-        [
-            EmailAddress(user_id=user_id, email=email, primary=True, verified=False)
-            for email, user_id in created.items()
-        ],
-        ignore_conflicts=True,
-    )
-    _students_add(user_ids=created.values())
-    user_ids = sorted(created.values())
-    transaction.on_commit(
-        lambda: _send_later(user_ids=user_ids, invited_by_id=invited_by_id), robust=True
-    )
-    return created
-
-
-def user_invite(*, email: str, name: str = "", invited_by_id: int | None = None) -> User:
-    """One person: their account, invited now if it is new (see ``users_invite``)."""
-    email = User.objects.normalize_email(email.strip()).lower()
-    users_invite(people=[(email, name)], invited_by_id=invited_by_id)
-    return User.objects.get(email=email)
-
-
-def _students_add(*, user_ids: Iterable[int]) -> None:
     from django.contrib.auth.models import Group
 
     group, _created = Group.objects.get_or_create(name=str(Role.STUDENT))
-    through = User.groups.through
-    through.objects.bulk_create(
-        [through(user_id=user_id, group_id=group.pk) for user_id in user_ids],
-        ignore_conflicts=True,
-    )
+    tables = {
+        "user": User._meta.db_table,
+        "email": EmailAddress._meta.db_table,
+        "member": User.groups.through._meta.db_table,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH made AS (
+                INSERT INTO {tables["user"]} (password, email, name, avatar, bio, timezone,
+                    language, is_staff, is_active, is_superuser, date_joined)
+                SELECT p, e, n, '', '', 'UTC', '', false, true, false, %s
+                FROM unnest(%s::text[], %s::text[], %s::text[]) AS t(e, n, p)
+                ON CONFLICT (email) DO NOTHING
+                RETURNING id, email
+            ), address AS (
+                INSERT INTO {tables["email"]} (user_id, email, verified, "primary")
+                SELECT id, email, false, true FROM made
+            ), member AS (
+                INSERT INTO {tables["member"]} (user_id, group_id) SELECT id, %s FROM made
+            )
+            SELECT id, email FROM made
+            """,  # noqa: S608 - table names are the models', the values are parameters
+            [
+                timezone.now(),
+                [email for email, _name in people],
+                [name[:150] for _email, name in people],
+                [_unusable_password() for _ in people],
+                group.pk,
+            ],
+        )
+        created = {email: user_id for user_id, email in cursor.fetchall()}
+    if created:
+        user_ids = sorted(created.values())
+        transaction.on_commit(
+            lambda: _send_later(user_ids=user_ids, invited_by_id=invited_by_id), robust=True
+        )
+    return created
 
 
 def _send_later(*, user_ids: list[int], invited_by_id: int | None) -> None:

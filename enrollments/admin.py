@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enrollments.imports.parsing import csv_decode, csv_read
+from enrollments.imports.parsing import csv_check, csv_decode
 from enrollments.imports.services import enrollment_import_create
 from enrollments.models import Enrollment, EnrollmentImport, LessonProgress
 from kalpla.exceptions import ApplicationError
@@ -67,7 +67,7 @@ class EnrollmentImportAddForm(forms.ModelForm):
     def clean_upload(self) -> Any:
         upload = self.cleaned_data["upload"]
         try:
-            csv_read(csv_decode(upload.read()))
+            csv_check(csv_decode(upload.read()))
         except ApplicationError as exc:
             raise forms.ValidationError(exc.message) from None
         upload.seek(0)
@@ -140,7 +140,7 @@ class EnrollmentImportAdmin(admin.ModelAdmin):
         obj.pk = created.pk
         obj.refresh_from_db()
 
-    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+    def response_add(self, request: HttpRequest, obj: Any, *args: Any, **kwargs: Any) -> Any:
         # Where the progress bar is.
         return redirect("enrollments:import_detail", import_id=obj.pk)
 

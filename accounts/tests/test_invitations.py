@@ -8,7 +8,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.test import Client
 
-from accounts.invitations import invitation_url, user_invitations_send, user_invite, users_invite
+from accounts.invitations import invitation_url, user_invitations_send, users_invite
 from accounts.models import User
 from accounts.tests.factories import UserFactory
 
@@ -19,8 +19,8 @@ PASSWORD = "a-long-enough-Passw0rd!"
 
 def _invite(capture, email: str = "new@example.com", name: str = "New Person") -> User:
     with capture(execute=True):
-        user = user_invite(email=email, name=name)
-    return user
+        created = users_invite(people=[(email, name)], invited_by_id=None)
+    return User.objects.get(pk=created[email])
 
 
 def test_users_invite_makes_accounts_only_for_unknown_addresses_and_emails_them_once(

@@ -75,8 +75,8 @@ class EnrollmentImportOut(serializers.Serializer):
 
 
 class EnrollmentImportDetailOut(EnrollmentImportOut):
-    errors = serializers.SerializerMethodField()
+    failed_rows = serializers.SerializerMethodField()
 
     @extend_schema_field(RowErrorOut(many=True, help_text="The first 100 rows that failed."))
-    def get_errors(self, obj: EnrollmentImport) -> list[dict[str, Any]]:
+    def get_failed_rows(self, obj: EnrollmentImport) -> list[dict[str, Any]]:
         return list(obj.errors[:ERRORS_SHOWN])

@@ -153,7 +153,7 @@ class EnrollmentImportDetailApi(APIView):
         summary="An enrollment import's status and progress",
         description=(
             "Poll while `status` is `pending` or `running`: `processed_rows` and the counts "
-            "grow batch by batch. `errors` lists the first 100 failed rows."
+            "grow batch by batch. `failed_rows` lists the first 100 failed rows."
         ),
         parameters=[IMPORT_ID],
         responses={200: EnrollmentImportDetailOut, **REFUSED, **NOT_FOUND},

@@ -56,10 +56,10 @@ def csv_decode(data: bytes) -> str:
         ) from None
 
 
-def csv_read(text: str) -> ImportFile:
-    """The rows of ``text`` (a CSV with a header row naming at least ``email`` and
-    ``course``, in any order and case). Raises ValidationError for a file that cannot be an
-    import: unreadable, no header, missing columns, no rows, too many rows."""
+def _dataset(text: str) -> tuple[tablib.Dataset, tuple[str, ...]]:
+    """The file's rows and its header's column names (trimmed, lower case); ValidationError
+    for a file that cannot be an import: unreadable, no header, missing columns, no rows, too
+    many rows."""
     try:
         dataset = tablib.Dataset().load(text, format="csv")
     except tablib.InvalidDimensions:
@@ -83,22 +83,34 @@ def csv_read(text: str) -> ImportFile:
             _("The file has %(n)d rows; at most %(max)d are imported at once.")
             % {"n": dataset.height, "max": limit}
         )
-    where = {column: headers.index(column) for column in COLUMNS if column in headers}
+    return dataset, headers
 
-    def cell(values: tuple[str, ...], column: str) -> str:
-        index = where.get(column)
-        return (values[index] or "").strip() if index is not None else ""
 
+def csv_check(text: str) -> int:
+    """How many rows ``text`` has, once it is known to be a file that can be imported (the
+    upload's check; the rows themselves are checked by the run)."""
+    dataset, _headers = _dataset(text)
+    return int(dataset.height)
+
+
+def csv_read(text: str) -> ImportFile:
+    """The rows of ``text``: a CSV with a header row naming at least ``email`` and ``course``,
+    in any order and case (``csv_check``'s errors otherwise)."""
+    dataset, headers = _dataset(text)
+    where = [headers.index(column) if column in headers else None for column in COLUMNS]
     rows = []
     for number, values in enumerate(dataset, start=1):
         values = tuple(values)
+        email, course, cohort, name = (
+            (values[i] or "").strip() if i is not None else "" for i in where
+        )
         rows.append(
             ImportRow(
                 number=number,
-                email=cell(values, "email").lower(),
-                course=cell(values, "course"),
-                cohort=cell(values, "cohort"),
-                name=" ".join(cell(values, "name").split())[:NAME_MAX],
+                email=email.lower(),
+                course=course,
+                cohort=cohort,
+                name=" ".join(name.split())[:NAME_MAX],
                 values=values,
             )
         )

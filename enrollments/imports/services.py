@@ -22,18 +22,24 @@ from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.invitations import users_invite
+from accounts.selectors import user_ids_by_email
 from courses.selectors.lessons import course_by_slug_in_bulk
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.cache import learning_lists_invalidate
 from enrollments.cohorts.selectors import cohort_find
-from enrollments.imports.parsing import ImportRow, csv_decode, csv_read, row_shape_error
+from enrollments.imports.parsing import (
+    ImportRow,
+    csv_check,
+    csv_decode,
+    csv_read,
+    row_shape_error,
+)
 from enrollments.imports.policies import (
     enrollment_import_can_enroll_into,
     enrollment_import_can_start,
@@ -65,12 +71,11 @@ def enrollment_import_create(*, user: Any, file_name: str, data: bytes) -> Enrol
             _("Only staff and mentors can import enrollments."), code="not_allowed"
         )
     text = csv_decode(data)
-    parsed = csv_read(text)
     enrollment_import = EnrollmentImport(
         created_by=user,
         file_name=(file_name or "enrollments.csv")[-255:],
         source=text,
-        total_rows=len(parsed.rows),
+        total_rows=csv_check(text),
     )
     enrollment_import.full_clean()
     enrollment_import.save()
@@ -171,12 +176,6 @@ def _fail(enrollment_import: EnrollmentImport, message: str) -> dict[str, int]:
     return _counts(enrollment_import)
 
 
-def enrollment_import_fail(*, enrollment_import: EnrollmentImport, message: str) -> None:
-    """The run cannot go on (its job gave up): say why on the import."""
-    if not enrollment_import.is_finished:
-        _fail(enrollment_import, message)
-
-
 def _counts(enrollment_import: EnrollmentImport) -> dict[str, int]:
     return {
         "total": enrollment_import.total_rows,
@@ -255,7 +254,7 @@ def _batch(run: _Run, rows: Sequence[ImportRow], *, invited_by_id: int) -> _Outc
             valid.append(checked)
     if not valid:
         return outcome
-    users = _users(valid, outcome, invited_by_id=invited_by_id)
+    users, invited = _users(valid, outcome, invited_by_id=invited_by_id)
     existing = _existing_enrollments(users.values(), {v.course.pk for v in valid})
     new: list[tuple[_Valid, int]] = []
     back: list[tuple[_Valid, int]] = []
@@ -275,23 +274,19 @@ def _batch(run: _Run, rows: Sequence[ImportRow], *, invited_by_id: int) -> _Outc
     enrolled = _insert([p for p in new if id(p[0]) in seated], outcome)
     enrolled += _reactivate([p for p in back if id(p[0]) in seated])
     outcome.enrolled = len(enrolled)
-    _after(enrolled)
+    _after(enrolled, invited=invited)
     return outcome
 
 
-def _users(valid: list[_Valid], outcome: _Outcome, *, invited_by_id: int) -> dict[str, int]:
-    """``{email: user_id}`` of the batch's active users, invited accounts made for unknown
-    addresses (the first row's name is the account's name)."""
-    User = get_user_model()
+def _users(
+    valid: list[_Valid], outcome: _Outcome, *, invited_by_id: int
+) -> tuple[dict[str, int], set[int]]:
+    """``{email: user_id}`` of the batch's active users, with invited accounts made for
+    unknown addresses (the first row's name is the account's name), and the ids of those."""
     emails = list(dict.fromkeys(v.row.email for v in valid))
-    found: dict[str, int] = {}
-    inactive = set()
-    for email, user_id, active in User.objects.filter(email__in=emails).values_list(
-        "email", "pk", "is_active"
-    ):
-        found[email] = user_id
-        if not active:
-            inactive.add(email)
+    accounts = user_ids_by_email(emails=emails)
+    found = {email: user_id for email, (user_id, _active) in accounts.items()}
+    inactive = {email for email, (_user_id, active) in accounts.items() if not active}
     names: dict[str, str] = {}
     for item in valid:
         names.setdefault(item.row.email, item.row.name)
@@ -300,16 +295,24 @@ def _users(valid: list[_Valid], outcome: _Outcome, *, invited_by_id: int) -> dic
     outcome.invited = len(created)
     found.update(created)
     if len(created) < len(unknown):  # made by someone else meanwhile: theirs now
-        late = [email for email, _name in unknown if email not in created]
-        found.update(User.objects.filter(email__in=late).values_list("email", "pk"))
-    return {email: user_id for email, user_id in found.items() if email not in inactive}
+        late = user_ids_by_email(emails=[e for e, _name in unknown if e not in created])
+        found.update((email, user_id) for email, (user_id, _active) in late.items())
+    active = {email: user_id for email, user_id in found.items() if email not in inactive}
+    return active, set(created.values())
 
 
 def _existing_enrollments(
     user_ids: Iterable[int], course_ids: set[int]
 ) -> dict[tuple[int, int], str]:
-    rows = Enrollment.objects.filter(user_id__in=list(user_ids), course_id__in=course_ids)
-    return {(u, c): s for u, c, s in rows.values_list("user_id", "course_id", "status")}
+    """The status of each (user, course) pair already enrolled: one statement, the ids as two
+    array parameters (not a placeholder each)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT user_id, course_id, status FROM {Enrollment._meta.db_table} "  # noqa: S608
+            "WHERE user_id = ANY(%s::bigint[]) AND course_id = ANY(%s::bigint[])",
+            [list(user_ids), sorted(course_ids)],
+        )
+        return {(u, c): status for u, c, status in cursor.fetchall()}
 
 
 def _seats(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> set[int]:
@@ -404,8 +407,9 @@ def _reactivate(back: list[tuple[_Valid, int]]) -> list[tuple[int, int]]:
     return done
 
 
-def _after(enrolled: list[tuple[int, int]]) -> None:
-    """Course counts now; the rest of what an enrollment sets off after commit, in bulk."""
+def _after(enrolled: list[tuple[int, int]], *, invited: set[int]) -> None:
+    """Course counts now; the rest of what an enrollment sets off after commit, in bulk.
+    Accounts made by this batch have no cached learning lists to retire (never signed in)."""
     if not enrolled:
         return
     per_course: dict[int, int] = defaultdict(int)
@@ -413,7 +417,7 @@ def _after(enrolled: list[tuple[int, int]]) -> None:
         per_course[course_id] += 1
     for course_id, delta in sorted(per_course.items()):
         course_enrollment_count_change(course_id=course_id, delta=delta)
-    learning_lists_invalidate(user_ids=sorted({u for u, _c in enrolled}))
+    learning_lists_invalidate(user_ids=sorted({u for u, _c in enrolled} - invited))
     pairs = [list(pair) for pair in enrolled]
     transaction.on_commit(lambda: enrollments_announce_task.delay(pairs=pairs), robust=True)
 

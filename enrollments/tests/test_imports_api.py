@@ -64,7 +64,8 @@ def test_upload_runs_the_import_and_status_shows_it(mentor, django_capture_on_co
     assert detail["progress_percent"] == 100
     assert detail["counts"] == {"enrolled": 1, "invited": 1, "skipped": 0, "failed": 1}
     assert detail["uploaded_by"]["id"] == mentor.pk
-    assert detail["errors"][0]["row"] == 2 and "not a valid email" in detail["errors"][0]["error"]
+    assert detail["failed_rows"][0]["row"] == 2
+    assert "not a valid email" in detail["failed_rows"][0]["error"]
     assert detail["error_report_url"].endswith(f"/api/v1/enrollment-imports/{body['id']}/errors/")
 
     report = client.get(detail["error_report_url"])

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
@@ -76,11 +77,14 @@ def import_list(request: HttpRequest) -> HttpResponse:
 
 def _status_context(enrollment_import: EnrollmentImport) -> dict[str, Any]:
     status, error = enrollment_import_state(enrollment_import)
+    report = reverse("enrollments:import_errors", kwargs={"import_id": enrollment_import.pk})
     return {
         "imp": enrollment_import,
+        "uploaded_by": enrollment_import.created_by,
         "status": status,
         "status_label": EnrollmentImport.Status(status).label,
         "error": error,
+        "error_report_url": report if enrollment_import.failed_count else None,
         "polling": status in (EnrollmentImport.Status.PENDING, EnrollmentImport.Status.RUNNING),
     }
 
@@ -91,7 +95,8 @@ def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
     user = _require_importer(request)
     enrollment_import = enrollment_import_get(user=user, import_id=import_id, heavy=True)
     context = _status_context(enrollment_import)
-    context["errors"] = enrollment_import.errors[:ERRORS_SHOWN]
+    failed_rows = enrollment_import.errors[:ERRORS_SHOWN]
+    context["failed_rows"] = failed_rows
     context["more_errors"] = max(len(enrollment_import.errors) - ERRORS_SHOWN, 0)
     return render(request, "enrollments/import_detail.html", context)
 
