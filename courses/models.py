@@ -114,6 +114,12 @@ class Course(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
     )
     currency = models.CharField(_("currency"), max_length=3, default="INR")
+    # Students pick one of the course's cohorts (enrollments.Cohort) to enroll.
+    requires_cohort = models.BooleanField(
+        _("students enroll in a cohort"),
+        default=False,
+        help_text=_("Students choose one of the course's cohorts (dated runs) when enrolling."),
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
     )

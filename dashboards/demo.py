@@ -32,6 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
+from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
 from dashboards.demo_groups import seed_groups
 from dashboards.demo_imports import seed_enrollment_imports
 from dashboards.demo_posts import seed_posts
@@ -272,6 +273,7 @@ def seed_demo(*, stdout: Any) -> None:
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_enrollment_imports(mentor=mentor)
+    seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -437,7 +439,8 @@ def _thumbnails(course: Course, spec: CourseSpec) -> dict[str, str]:
 # --- people, progress and reviews ---------------------------------------------------------
 
 
-def _learners() -> list[User]:
+def _learners(people: tuple[tuple[str, str], ...] = LEARNERS) -> list[User]:
+    """Demo students (email, name) who can sign in with the demo password."""
     from allauth.account.models import EmailAddress
 
     from accounts.demo import DEMO_PASSWORD
@@ -445,7 +448,7 @@ def _learners() -> list[User]:
     from accounts.services import user_roles_set
 
     users = []
-    for email, name in LEARNERS:
+    for email, name in people:
         user, created = User.objects.get_or_create(email=email, defaults={"name": name})
         if created or not user.check_password(DEMO_PASSWORD):
             user.set_password(DEMO_PASSWORD)  # every demo account can sign in

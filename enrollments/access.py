@@ -20,6 +20,8 @@ The rule, in order:
 3. preview lessons are open to anyone, signed in or not, once their release date has passed;
 4. everyone else needs a live enrollment (active or completed), the course's prerequisites
    completed, and the lesson released (immediately, N days after enrolling, or on a date).
+   In a cohort, "N days after enrolling" counts from the cohort's start, and nothing opens
+   before the cohort starts. Enrollments are loaded with their cohort (no query here).
 """
 
 from __future__ import annotations
@@ -231,15 +233,32 @@ def course_is_enrolled(*, user: Any, course: Course) -> bool:
     return enrollment_selectors.enrollment_get(user=user, course=course) is not None
 
 
+def enrollment_started_at(enrollment: Enrollment) -> datetime:
+    """Where "N days after enrolling" counts from: the cohort's start for a cohort
+    enrollment (load the enrollment with its cohort: ``select_related("cohort")``), else the
+    day of enrolling."""
+    if enrollment.cohort_id is not None:
+        return enrollment.cohort.starts_at  # type: ignore[union-attr]
+    return enrollment.created_at
+
+
 def lesson_release_at(*, lesson: Lesson, enrollment: Enrollment | None) -> datetime | None:
-    """When the lesson opens for this enrollment; None when it is open from the start."""
+    """When the lesson opens for this enrollment; None when it is open from the start.
+
+    In a cohort nothing opens before the cohort starts (preview lessons aside, which the
+    access rule opens before asking this)."""
+    opens: datetime | None = None
     if lesson.release == LessonRelease.ON_DATE:
-        return lesson.release_date
-    if lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
+        opens = lesson.release_date
+    elif lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
         if enrollment is None:
             return None
-        return enrollment.created_at + timedelta(days=lesson.release_days)
-    return None
+        opens = enrollment_started_at(enrollment) + timedelta(days=lesson.release_days)
+    if enrollment is not None and enrollment.cohort_id is not None:
+        starts = enrollment.cohort.starts_at  # type: ignore[union-attr]
+        if opens is None or opens < starts:
+            opens = starts
+    return opens
 
 
 def lesson_access(

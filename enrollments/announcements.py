@@ -25,11 +25,13 @@ if TYPE_CHECKING:
 
 def lesson_audience_ids(*, course_id: int, lesson: Lesson | None = None) -> list[int]:
     """User ids of the course's live (active or completed) students the lesson is open to:
-    for a lesson that opens some days after enrolment, those who enrolled long enough ago."""
+    for a lesson that opens some days after enrolment, those who enrolled long enough ago;
+    never students of a cohort that has not started (counted from its start)."""
+    now = timezone.now()
     if lesson is not None and lesson.release == LessonRelease.AFTER_DAYS and lesson.release_days:
-        opened_before = timezone.now() - timedelta(days=lesson.release_days)
+        opened_before = now - timedelta(days=lesson.release_days)
         return course_student_ids(course_id=course_id, enrolled_before=opened_before)
-    return course_student_ids(course_id=course_id)
+    return course_student_ids(course_id=course_id, enrolled_before=now)
 
 
 def lessons_announce_to_students(*, course_id: int, lessons: Iterable[Lesson]) -> None:

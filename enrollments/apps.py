@@ -7,7 +7,9 @@ class EnrollmentsConfig(AppConfig):
     verbose_name = _("Enrollments")
 
     def ready(self) -> None:
-        from enrollments import (  # noqa: F401 - connect their signal receivers
+        from enrollments import (  # noqa: F401 - signal receivers, notification kinds
             cache,
+            kinds,
             receivers,
         )
+        from enrollments.cohorts import waitlist  # noqa: F401 - promotes when a seat frees

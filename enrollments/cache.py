@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from enrollments.models import Enrollment
+from enrollments.models import Cohort, Enrollment
 from kalpla.cache import cache_version_bump_on_commit
 
 LEARNING_TTL = 60
@@ -35,3 +35,14 @@ def learning_lists_invalidate(*, user_ids: list[int]) -> None:
 @receiver(post_delete, sender=Enrollment, dispatch_uid="enrollments.learning.deleted")
 def _enrollment_changed(sender: type[Enrollment], instance: Enrollment, **kwargs: Any) -> None:
     learning_list_invalidate(user_id=instance.user_id)
+
+
+@receiver(post_save, sender=Cohort, dispatch_uid="enrollments.learning.cohort_saved")
+def _cohort_changed(sender: type[Cohort], instance: Cohort, created: bool, **kwargs: Any) -> None:
+    """A cohort's dates time its students' lessons: their cached enrollments carry it."""
+    if not created:
+        learning_lists_invalidate(
+            user_ids=list(
+                Enrollment.objects.filter(cohort=instance).values_list("user_id", flat=True)
+            )
+        )

@@ -1,5 +1,7 @@
 """Who is enrolled in what, and how far they got."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -137,6 +139,15 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def enrollment_open(self, now: datetime) -> bool:
+        """Takes enrollments at ``now``: active, inside its window, not over."""
+        return (
+            self.is_active
+            and (self.opens_at is None or self.opens_at <= now)
+            and (self.closes_at is None or now < self.closes_at)
+            and now < self.ends_at
+        )
 
 
 class WaitlistEntry(models.Model):

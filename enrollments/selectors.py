@@ -7,7 +7,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
-from django.db.models import Case, F, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils.translation import get_language
 
 from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
@@ -35,9 +45,11 @@ def enrollment_get(*, user: Any, course: Course) -> Enrollment | None:
     user_id = _user_id(user)
     if user_id is None:
         return None
-    return Enrollment.objects.filter(
-        user_id=user_id, course_id=course.pk, status__in=LIVE_STATUSES
-    ).first()
+    return (
+        Enrollment.objects.filter(user_id=user_id, course_id=course.pk, status__in=LIVE_STATUSES)
+        .select_related("cohort")
+        .first()
+    )
 
 
 def course_student_ids(
@@ -47,12 +59,19 @@ def course_student_ids(
     enrolled_before: datetime | None = None,
 ) -> list[int]:
     """User ids of the course's live (active or completed) students, optionally only those
-    who enrolled in ``[enrolled_from, enrolled_before)``. One query."""
+    who started in ``[enrolled_from, enrolled_before)``: enrolled then, or for a cohort
+    enrollment, whose cohort started then (where drip lessons count from). One query."""
     enrollments = Enrollment.objects.filter(course_id=course_id, status__in=LIVE_STATUSES)
     if enrolled_from is not None:
-        enrollments = enrollments.filter(created_at__gte=enrolled_from)
+        enrollments = enrollments.filter(
+            Q(cohort__isnull=True, created_at__gte=enrolled_from)
+            | Q(cohort__starts_at__gte=enrolled_from)
+        )
     if enrolled_before is not None:
-        enrollments = enrollments.filter(created_at__lt=enrolled_before)
+        enrollments = enrollments.filter(
+            Q(cohort__isnull=True, created_at__lt=enrolled_before)
+            | Q(cohort__starts_at__lt=enrolled_before)
+        )
     return list(enrollments.order_by("id").values_list("user_id", flat=True))
 
 
@@ -86,7 +105,7 @@ def enrollment_list(*, user: Any) -> QuerySet[Enrollment]:
         return Enrollment.objects.none()
     return (
         Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES)
-        .select_related("course", "last_lesson")
+        .select_related("course", "last_lesson", "cohort")
         .annotate(first_lesson_id=first_lesson_id_subquery())
         .order_by(F("last_viewed_at").desc(nulls_last=True), "-created_at", "-id")
     )
@@ -184,7 +203,9 @@ def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:
             part="live",
             build=lambda: {
                 e.course_id: e
-                for e in Enrollment.objects.filter(user_id=user_id, status__in=LIVE_STATUSES)
+                for e in Enrollment.objects.filter(
+                    user_id=user_id, status__in=LIVE_STATUSES
+                ).select_related("cohort")
             },
         ),
     )

@@ -16,8 +16,9 @@ from courses.selectors.lessons import lesson_visible_list
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
-from enrollments.models import Enrollment, LessonProgress
-from enrollments.signals import course_completed, enrollment_changed
+from enrollments.cohorts.seats import cohort_admit, cohort_lock
+from enrollments.models import Cohort, Enrollment, LessonProgress
+from enrollments.signals import cohort_seat_freed, course_completed, enrollment_changed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -75,18 +76,25 @@ def _announce_change(enrollment: Enrollment, *, active: bool) -> None:
 
 
 @transaction.atomic
-def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enrollment:
-    """Enroll ``user`` in ``course``; idempotent.
+def enrollment_create(
+    *, user: Any, course: Course, source: str = "free", cohort: Cohort | None = None
+) -> Enrollment:
+    """Enroll ``user`` in ``course`` (in ``cohort``, one of its cohorts); idempotent.
 
     Already enrolled: the existing enrollment comes back unchanged. A cancelled one is
-    reactivated (progress kept). Refusals: NotAuthenticated for anonymous users, NotFound
-    for a course that is not published, PermissionDenied ``email_unverified``,
-    PaymentRequired for a paid course with ``source="free"``, PermissionDenied
-    ``prerequisite_required``.
+    reactivated (progress kept) in ``cohort``. Refusals: NotAuthenticated for anonymous
+    users, NotFound for a course that is not published, PermissionDenied
+    ``email_unverified``, PaymentRequired for a paid course with ``source="free"``,
+    PermissionDenied ``prerequisite_required``; and the cohort's (``cohort_admit``):
+    ValidationError ``cohort_required`` / ``invalid_cohort``, Conflict ``enrollment_closed``
+    / ``cohort_full``.
     """
     _require_signed_in(user)
     if not course.is_published:
         raise NotFound(_("Not found."))
+    if cohort is not None and cohort.course_id == course.pk:
+        # the cohort's lock first, as promotion takes it: one lock order, no deadlock
+        cohort_lock(cohort_id=cohort.pk)
     existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
     if existing is not None and existing.status != Enrollment.Status.CANCELLED:
         return existing
@@ -94,15 +102,17 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
         # Someone who paid (or was granted the course) and left may come back for free.
         kept = existing.source if existing.source != Enrollment.Source.FREE else source
         _check_can_enroll(user=user, course=course, source=kept)
+        existing.cohort = cohort_admit(user=user, course=course, cohort=cohort)
         existing.status = Enrollment.Status.ACTIVE
         existing.cancelled_at = None
         existing.full_clean()
-        existing.save(update_fields=["status", "cancelled_at"])
+        existing.save(update_fields=["status", "cancelled_at", "cohort"])
         course_enrollment_count_change(course_id=course.pk, delta=+1)
         _announce_change(existing, active=True)
         return existing
     _check_can_enroll(user=user, course=course, source=source)
-    enrollment = Enrollment(user=user, course=course, source=source)
+    admitted = cohort_admit(user=user, course=course, cohort=cohort)
+    enrollment = Enrollment(user=user, course=course, source=source, cohort=admitted)
     enrollment.full_clean(validate_constraints=False)
     try:
         with transaction.atomic():
@@ -118,13 +128,29 @@ def enrollment_create(*, user: Any, course: Course, source: str = "free") -> Enr
 
 @transaction.atomic
 def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
-    """Unenroll: the enrollment is kept (cancelled) with its progress; idempotent."""
+    """Unenroll: the enrollment is kept (cancelled) with its progress; idempotent. A seat
+    it held in a cohort goes to the cohort's waitlist."""
+    if enrollment.cohort_id is not None:
+        cohort_lock(cohort_id=enrollment.cohort_id)  # before the enrollment's: one lock order
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if locked.status == Enrollment.Status.CANCELLED:
         return locked
     locked.status = Enrollment.Status.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
+    if locked.cohort_id is not None:
+        # the waitlist takes the seat in this transaction; should that fail, the student
+        # still leaves (the failure is logged; the beat sweep promotes later)
+        for receiver, result in cohort_seat_freed.send_robust(
+            sender=Enrollment, cohort_id=locked.cohort_id
+        ):
+            if isinstance(result, Exception):
+                logger.error(
+                    "cohort_seat_freed receiver %r failed for cohort %s",
+                    receiver,
+                    locked.cohort_id,
+                    exc_info=result,
+                )
     course_enrollment_count_change(course_id=locked.course_id, delta=-1)
     _announce_change(locked, active=False)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at

@@ -10,9 +10,14 @@ being an active student of a course (enrolled, re-enrolled, unenrolled), with
 ``sender=Enrollment``, ``user_id=<int>``, ``course_id=<int>`` and ``active=<bool>``. The
 community app keeps the course group's members in step with it; assessments gives a new
 learner a gradebook row. A receiver that fails is logged and does not undo the enrollment.
+
+``cohort_seat_freed`` is sent inside the transaction that cancelled an enrollment in a cohort
+(the cohort's row lock held), with ``sender=Enrollment`` and ``cohort_id=<int>``: the
+cohort's waitlist (``enrollments.cohorts.waitlist``) gives the seat to the next person in it.
 """
 
 from django.dispatch import Signal
 
 course_completed = Signal()
 enrollment_changed = Signal()
+cohort_seat_freed = Signal()

@@ -46,9 +46,19 @@ def drip_lessons_announce_task() -> int:
     return len(opened)
 
 
+@shared_task(name="enrollments.waitlist_offers_expire", acks_late=True)
+def waitlist_offers_expire_task() -> int:
+    """Beat: seats held for a waitlist whose time ran out go to the next person in line
+    (each cohort under its row lock: a redelivered run finds nothing left to do)."""
+    from enrollments.cohorts.waitlist import waitlist_offers_expire
+
+    return waitlist_offers_expire()
+
+
 __all__ = [
     "activity_summary_task",
     "course_progress_refresh_task",
     "drip_lessons_announce_task",
     "enrollments_announce_task",
+    "waitlist_offers_expire_task",
 ]

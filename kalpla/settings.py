@@ -311,7 +311,11 @@ KALPLA_COURSE_TEACH_TABS = [
     "assessments.activities",
     "assessments.activities_gradebook",
     "assessments.badges.tabs",
+    "enrollments.cohorts.tabs",
 ]
+# How long a seat freed in a paid course's cohort is held for the next person on its
+# waitlist before it goes to the one after (enrollments/cohorts/waitlist.py).
+KALPLA_WAITLIST_OFFER_HOURS = env.int("KALPLA_WAITLIST_OFFER_HOURS", default=48)
 # Second factors of other apps: the account adapter puts these login stages right before
 # allauth's TOTP/WebAuthn stage (accounts/adapters.py), so accounts imports none of them.
 KALPLA_LOGIN_STAGES_BEFORE_MFA = ["notifications.mfa.SmsCodeStage"]
@@ -589,6 +593,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # gradebook: missing work counts as 0 once due (assessments/services/gradebook.py)
     "assessments-grades-due": {"task": "assessments.grades_due_sweep", "schedule": 300.0},
+    # seats held for a cohort's waitlist that ran out go to the next person
+    "enrollments-waitlist-offers": {
+        "task": "enrollments.waitlist_offers_expire",
+        "schedule": 300.0,
+    },
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -685,6 +694,8 @@ SPECTACULAR_SETTINGS = {
         "ContentStatusEnum": ["published", "held", "hidden"],
         "GroupKindEnum": ["course", "topic"],
         "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
+        "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
+        "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -124,6 +124,9 @@ class CourseDetailOut(CourseCardOut):
         help_text="The description as sanitised HTML."
     )
     prerequisites = CourseLinkOut(many=True)
+    requires_cohort = serializers.BooleanField(
+        help_text="Enrolling names one of the course's cohorts (GET .../cohorts/)."
+    )
     modules = serializers.SerializerMethodField()
     is_enrolled = serializers.SerializerMethodField()
     enroll_state = serializers.SerializerMethodField(

@@ -67,6 +67,7 @@ COURSE_EDITABLE = (
     "level",
     "language",
     "price",
+    "requires_cohort",
     "prerequisites",
 )
 COURSE_RELATIONS = ("tags", "prerequisites")
@@ -171,6 +172,7 @@ def course_create(
     language: str = "en",
     price: Decimal = Decimal("0.00"),
     currency: str = "INR",
+    requires_cohort: bool = False,
     prerequisites: Iterable[Course] = (),
 ) -> Course:
     """A draft course with ``user`` as its first instructor and a unique slug from the title."""
@@ -184,6 +186,7 @@ def course_create(
         language=language,
         price=price,
         currency=currency,
+        requires_cohort=requires_cohort,
         created_by=user,
         status=Course.Status.DRAFT,
     )

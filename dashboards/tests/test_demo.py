@@ -35,7 +35,7 @@ from community.models import (
     RoomMember,
 )
 from courses.models import Category, Course, Lesson, Module, Resource, Review
-from enrollments.models import Enrollment, LessonProgress
+from enrollments.models import Cohort, Enrollment, LessonProgress, WaitlistEntry
 from jobs.models import ProcessingJob
 from moderation.models import ModerationItem
 
@@ -46,7 +46,7 @@ MODELS = (
     QuestionBank, Question, Quiz, QuizSlot, Attempt, GradeChange, Submission, Certificate,
     BadgeClass, BadgeAward,
     Group, GroupMembership, Channel, Room, RoomMember, Message, JoinRequest, Invitation,
-    Post, Comment, PostReaction, Bookmark,
+    Post, Comment, PostReaction, Bookmark, Cohort, WaitlistEntry,
 )  # fmt: skip
 
 
@@ -282,3 +282,13 @@ def test_seed_demo_posts_in_the_course_group(django_user_model):
     assert Comment.objects.filter(post__group=group, parent__isnull=False).exists()
     assert PostReaction.objects.filter(post__group=group).exists()
     assert Bookmark.objects.filter(user=student, post__group=group).count() == 1
+
+
+def test_seed_demo_runs_a_course_in_cohorts_one_full_with_a_waitlist():
+    _seed()
+    course = Course.objects.get(slug="ui-design-fundamentals")
+    assert course.requires_cohort
+    spring, summer = Cohort.objects.filter(course=course).order_by("starts_at")
+    assert spring.capacity == Enrollment.objects.filter(cohort=spring).count() == 3
+    assert WaitlistEntry.objects.filter(cohort=spring, status="waiting").count() == 2
+    assert summer.capacity > Enrollment.objects.filter(cohort=summer).count()

@@ -16,6 +16,8 @@ from courses.selectors import catalogue as course_selectors
 from courses.selectors.lessons import course_get_by_slug
 from enrollments import selectors, services
 from enrollments.api.serializers import EnrollmentOut
+from enrollments.api.serializers_cohorts import CohortChoiceIn
+from enrollments.cohorts.selectors import cohort_for_course
 from enrollments.models import Enrollment
 from kalpla.api.serializers import ErrorSerializer
 
@@ -84,12 +86,20 @@ class CourseEnrollApi(APIView):
             "Idempotent: 201 when enrolled now (or re-enrolled after leaving), 200 when "
             "already enrolled. A paid course answers 402 `payment_required`; missing "
             "prerequisites 403 `prerequisite_required`; an unverified email 403 "
-            "`email_unverified`; a course that is not published 404."
+            "`email_unverified`; a course that is not published 404. With cohorts: the body "
+            "names one (`cohort`, its id; required when the course's `requires_cohort`): "
+            "400 `cohort_required` or `invalid_cohort`; 409 `enrollment_closed` (outside its "
+            "enrollment window, archived or over) or `cohort_full` (join its waitlist: POST "
+            "/api/v1/cohorts/{id}/waitlist/)."
         ),
-        request=None,
+        request=CohortChoiceIn,
         responses={
             200: EnrollmentOut,
             201: EnrollmentOut,
+            400: OpenApiResponse(
+                ErrorSerializer, description="No cohort named, or not one of the course's"
+            ),
+            409: OpenApiResponse(ErrorSerializer, description="The cohort is full or closed"),
             402: OpenApiResponse(ErrorSerializer, description="The course is paid"),
             403: OpenApiResponse(
                 ErrorSerializer, description="Email unverified or prerequisites missing"
@@ -113,8 +123,14 @@ class CourseEnrollApi(APIView):
     def post(self, request: Request, slug: str) -> Response:
         user = signed_in_user(request)
         course = course_get_by_slug(slug=slug)
+        choice = CohortChoiceIn(data=request.data)
+        choice.is_valid(raise_exception=True)
+        cohort_id = choice.validated_data.get("cohort")
+        cohort = None
+        if cohort_id is not None:
+            cohort = cohort_for_course(course=course, cohort_id=cohort_id)
         already = selectors.enrollment_get(user=user, course=course) is not None
-        enrollment = services.enrollment_create(user=user, course=course)
+        enrollment = services.enrollment_create(user=user, course=course, cohort=cohort)
         enrollment = selectors.enrollment_list(user=user).get(pk=enrollment.pk)
         data = EnrollmentOut(enrollment, context={"request": request}).data
         return Response(data, status=status.HTTP_200_OK if already else status.HTTP_201_CREATED)

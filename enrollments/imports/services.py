@@ -15,15 +15,15 @@ for the other apps (one task per batch; course groups, gradebooks).
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from celery import shared_task
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +32,7 @@ from accounts.selectors import user_ids_by_email
 from courses.selectors.lessons import course_by_slug_in_bulk
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.cache import learning_lists_invalidate
-from enrollments.cohorts.selectors import cohort_find
+from enrollments.cohorts.selectors import cohort_annotated, cohort_find
 from enrollments.imports.parsing import (
     ImportRow,
     csv_check,
@@ -44,7 +44,7 @@ from enrollments.imports.policies import (
     enrollment_import_can_enroll_into,
     enrollment_import_can_start,
 )
-from enrollments.models import Cohort, Enrollment, EnrollmentImport
+from enrollments.models import Cohort, Enrollment, EnrollmentImport, WaitlistEntry
 from enrollments.signals import enrollment_changed
 from jobs.services import job_enqueue, job_progress_record
 from kalpla.exceptions import PermissionDenied
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 JOB_KIND = "enrollments.import"
-LIVE = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
 
 
 @transaction.atomic
@@ -97,6 +96,7 @@ class _Run:
 
     uploader: Any
     courses: dict[str, Course]
+    now: datetime = field(default_factory=timezone.now)
     allowed: dict[int, bool] = field(default_factory=dict)
     cohorts: dict[tuple[int, str], Cohort | None] = field(default_factory=dict)
     seen: dict[tuple[str, str], int] = field(default_factory=dict)
@@ -230,16 +230,22 @@ def _check(run: _Run, row: ImportRow) -> _Valid | str:
         return _("You may not enroll people in “%(title)s”.") % {"title": course.title}
     if not course.is_published:
         return _("“%(title)s” is not published.") % {"title": course.title}
-    cohort = None
-    if row.cohort:
-        cohort = run.cohort(course, row.cohort)
-        if cohort is None:
-            return _("“%(title)s” has no cohort “%(name)s”.") % {
-                "title": course.title,
-                "name": row.cohort,
+    if not row.cohort:
+        if course.requires_cohort:
+            return _("“%(title)s” is taught in cohorts: name one in the cohort column.") % {
+                "title": course.title
             }
-        if not cohort.is_active:
-            return _("The cohort “%(name)s” is archived.") % {"name": cohort.name}
+        return _Valid(row=row, course=course, cohort=None)
+    cohort = run.cohort(course, row.cohort)
+    if cohort is None:
+        return _("“%(title)s” has no cohort “%(name)s”.") % {
+            "title": course.title,
+            "name": row.cohort,
+        }
+    if not cohort.is_active:
+        return _("The cohort “%(name)s” is archived.") % {"name": cohort.name}
+    if cohort.ends_at <= run.now:
+        return _("The cohort “%(name)s” has ended.") % {"name": cohort.name}
     return _Valid(row=row, course=course, cohort=cohort)
 
 
@@ -274,6 +280,9 @@ def _batch(run: _Run, rows: Sequence[ImportRow], *, invited_by_id: int) -> _Outc
     enrolled = _insert([p for p in new if id(p[0]) in seated], outcome)
     enrolled += _reactivate([p for p in back if id(p[0]) in seated])
     outcome.enrolled = len(enrolled)
+    _waitlists_close(
+        enrolled, {(u, v.course.pk): v.cohort.pk for v, u in new + back if v.cohort is not None}
+    )
     _after(enrolled, invited=invited)
     return outcome
 
@@ -317,25 +326,31 @@ def _existing_enrollments(
 
 def _seats(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> set[int]:
     """The rows that get a seat (``id()`` of their ``_Valid``): all, except rows beyond the
-    capacity of a full cohort, which fail. The batch's cohorts with a capacity are locked
-    while it counts and fills their seats."""
+    free seats of a cohort with a capacity, which fail as full. Free seats are those neither
+    taken (live enrollments, held offers) nor owed to the people on the waitlist: an import
+    does not jump the line. The batch's cohorts are locked (in id order, as everywhere) while
+    it counts and fills them; the enrollment window does not apply to an import (a grant)."""
     limited = {v.cohort.pk for v, _u in pending if v.cohort is not None and v.cohort.capacity}
     free: dict[int, int] = {}
     if limited:
-        capacity = dict(
-            Cohort.objects.select_for_update()
-            .filter(pk__in=limited)
-            .order_by("pk")
-            .values_list("pk", "capacity")
+        cohorts = cohort_annotated(
+            Cohort.objects.select_for_update(of=("self",)).filter(pk__in=limited).order_by("pk")
         )
-        taken = dict(
-            Enrollment.objects.filter(cohort_id__in=limited, status__in=LIVE)
-            .order_by()
-            .values("cohort_id")
-            .annotate(n=Count("id"))
-            .values_list("cohort_id", "n")
+        # the waitlist's people this batch enrolls are served now, not owed a seat later
+        served = Counter(
+            WaitlistEntry.objects.filter(
+                cohort_id__in=limited,
+                user_id__in={u for _v, u in pending},
+                status=WaitlistEntry.Status.WAITING,
+            ).values_list("cohort_id", flat=True)
         )
-        free = {pk: (capacity[pk] or 0) - taken.get(pk, 0) for pk in capacity}
+        free = {
+            c.pk: (c.capacity or 0)
+            - c.enrolled_count  # type: ignore[attr-defined]
+            - c.offer_count  # type: ignore[attr-defined]
+            - (c.waiting_count - served[c.pk])  # type: ignore[attr-defined]
+            for c in cohorts
+        }
     seated = set()
     for item, _user_id in pending:
         cohort_id = item.cohort.pk if item.cohort is not None else None
@@ -349,6 +364,19 @@ def _seats(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> set[int]:
             free[cohort_id] -= 1
         seated.add(id(item))
     return seated
+
+
+def _waitlists_close(
+    enrolled: list[tuple[int, int]], cohort_of: dict[tuple[int, int], int]
+) -> None:
+    """People enrolled into a cohort whose waitlist they were on leave it, enrolled."""
+    cohort_ids = {cohort_of[pair] for pair in enrolled if pair in cohort_of}
+    if cohort_ids:
+        WaitlistEntry.objects.filter(
+            cohort_id__in=cohort_ids,
+            user_id__in={u for u, _c in enrolled},
+            status__in=WaitlistEntry.OPEN_STATUSES,
+        ).update(status=WaitlistEntry.Status.ENROLLED, closed_at=timezone.now())
 
 
 def _insert(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> list[tuple[int, int]]:

@@ -2,11 +2,13 @@
 and their queries, and 10,000 rows."""
 
 import threading
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.db import connection
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import user_has_role
@@ -16,8 +18,8 @@ from courses.tests.factories import CourseFactory
 from enrollments.imports import services
 from enrollments.imports.selectors import enrollment_import_error_report
 from enrollments.imports.services import enrollment_import_create, enrollment_import_run
-from enrollments.models import Enrollment, EnrollmentImport
-from enrollments.tests.factories import CohortFactory, EnrollmentFactory
+from enrollments.models import Enrollment, EnrollmentImport, WaitlistEntry
+from enrollments.tests.factories import CohortFactory, EnrollmentFactory, WaitlistEntryFactory
 from enrollments.tests.imports_helpers import count_queries, csv_bytes, upload_and_run
 from jobs.models import ProcessingJob
 from jobs.services import job_progress_record
@@ -233,16 +235,25 @@ def test_import_columns_in_any_order_and_case(staff, course, django_capture_on_c
     assert User.objects.get(email="mira@example.com").name == "Mira"
 
 
-def test_import_into_cohorts_fills_seats_and_then_fails_rows(
+def test_import_into_cohorts_fills_free_seats_without_jumping_the_waitlist(
     staff, course, django_capture_on_commit_callbacks
 ):
-    cohort = CohortFactory(course=course, name="March 2027", capacity=2)
-    EnrollmentFactory(course=course, cohort=cohort)  # one seat taken
+    # given: 3 seats, one taken, one owed to the person waiting: one free seat
+    cohort = CohortFactory(course=course, name="March 2027", capacity=3)
+    EnrollmentFactory(course=course, cohort=cohort)
+    WaitlistEntryFactory(cohort=cohort)
     archived = CohortFactory(course=course, name="Old", is_active=False)
+    ended = CohortFactory(
+        course=course,
+        name="Last year",
+        starts_at=timezone.now() - timedelta(days=400),
+        ends_at=timezone.now() - timedelta(days=300),
+    )
     data = csv_bytes(
         "a@example.com,python-basics,march 2027,",
         "b@example.com,python-basics,March 2027,",
         "c@example.com,python-basics,Old,",
+        "d@example.com,python-basics,Last year,",
     )
 
     result = upload_and_run(django_capture_on_commit_callbacks, user=staff, data=data)
@@ -253,7 +264,41 @@ def test_import_into_cohorts_fills_seats_and_then_fails_rows(
     assert errors == {
         2: "The cohort “March 2027” is full.",
         3: f"The cohort “{archived.name}” is archived.",
+        4: f"The cohort “{ended.name}” has ended.",
     }
+
+
+def test_import_of_someone_waiting_for_the_cohort_takes_their_seat_and_closes_the_entry(
+    staff, course, django_capture_on_commit_callbacks
+):
+    cohort = CohortFactory(course=course, name="March", capacity=1)
+    entry = WaitlistEntryFactory(cohort=cohort, user=UserFactory(email="waits@example.com"))
+
+    result = upload_and_run(
+        django_capture_on_commit_callbacks,
+        user=staff,
+        data=csv_bytes("waits@example.com,python-basics,March,"),
+    )
+
+    assert result.enrolled_count == 1
+    entry.refresh_from_db()
+    assert entry.status == WaitlistEntry.Status.ENROLLED and entry.closed_at is not None
+
+
+def test_import_into_a_course_taught_in_cohorts_needs_a_cohort(
+    staff, course, django_capture_on_commit_callbacks
+):
+    Course.objects.filter(pk=course.pk).update(requires_cohort=True)
+
+    result = upload_and_run(
+        django_capture_on_commit_callbacks,
+        user=staff,
+        data=csv_bytes("a@example.com,python-basics,,"),
+    )
+
+    assert result.errors == [
+        {"row": 1, "error": "“Python basics” is taught in cohorts: name one in the cohort column."}
+    ]
 
 
 def test_import_progress_is_recorded_batch_by_batch(staff, course, settings, monkeypatch):

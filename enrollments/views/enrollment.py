@@ -1,6 +1,7 @@
 """Site pages of the enrollments app: enroll and unenroll (under /learning/)."""
 
 from functools import partial
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,8 +19,21 @@ from courses.selectors.lessons import (
     lesson_url,
 )
 from enrollments import selectors, services
-from kalpla.errors import service_run
-from kalpla.exceptions import NotFound
+from enrollments.cohorts.selectors import cohort_for_course
+from kalpla.errors import service_error_message, service_run
+from kalpla.exceptions import NotFound, ValidationError
+
+# Refusals about the cohort send the student to the course's cohorts to choose again.
+COHORT_ERRORS = ("cohort_required", "invalid_cohort", "cohort_full", "enrollment_closed")
+
+
+def _chosen_cohort(request: HttpRequest, course: Any) -> Any:
+    """The cohort named by the form's ``cohort`` field; None when none was named.
+    ValidationError ``invalid_cohort`` for an id that is not one of the course's."""
+    raw = request.POST.get("cohort", "").strip()
+    if not raw:
+        return None
+    return cohort_for_course(course=course, cohort_id=int(raw) if raw.isdigit() else None)
 
 
 @login_required
@@ -31,13 +45,24 @@ def enroll(request: HttpRequest, slug: str) -> HttpResponse:
         return redirect(course_url(course=course))
     user = signed_in_user(request)
     already = selectors.enrollment_get(user=user, course=course) is not None
-    # Refusals (verify your email, prerequisites, paid) are messages; a hidden course is a 404.
+    try:
+        cohort = _chosen_cohort(request, course)
+    except ValidationError as exc:
+        service_error_message(request, exc)
+        return redirect("enrollments:cohorts", slug=course.slug)
+    # Refusals (verify your email, prerequisites, paid, the cohort's) are messages; a hidden
+    # course is a 404.
     done = service_run(
-        request, partial(services.enrollment_create, user=user, course=course), raises=(NotFound,)
+        request,
+        partial(services.enrollment_create, user=user, course=course, cohort=cohort),
+        raises=(NotFound,),
     )
     if not done.ok:
-        if getattr(done.error, "code", "") == "email_unverified":
+        code = getattr(done.error, "code", "")
+        if code == "email_unverified":
             return redirect("account_email")
+        if code in COHORT_ERRORS:
+            return redirect("enrollments:cohorts", slug=course.slug)
         return redirect(course_url(course=course))
     if not already:
         messages.success(

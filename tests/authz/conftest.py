@@ -3,12 +3,14 @@ apps' factories (never demo data), and every token is minted by the service that
 """
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 from django.urls import resolve
+from django.utils import timezone
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
 from assessments.badges.signing import issuer_key
@@ -39,7 +41,7 @@ from courses.tests.factories import (
 )
 from enrollments.access import lesson_file_url
 from enrollments.imports.services import enrollment_import_create
-from enrollments.tests.factories import EnrollmentFactory
+from enrollments.tests.factories import CohortFactory, EnrollmentFactory
 from files.services import file_upload_start
 from moderation.tests.factories import ModerationItemFactory
 from notifications.services.email import unsubscribe_token
@@ -80,8 +82,11 @@ def world(db) -> World:
     # the lesson's poster (the handout's stored file will do): editors preview it by link
     lesson.poster.name = resource.file.name
     lesson.save(update_fields=["poster"])
-    # student A's own things, which student B asks for
-    EnrollmentFactory(user=student_a, course=course)
+    # student A's own things, which student B asks for; student A's cohort (started, its one
+    # seat taken by them)
+    started = timezone.now() - timedelta(days=1)
+    cohort = CohortFactory(course=course, capacity=1, starts_at=started)
+    enrollment = EnrollmentFactory(user=student_a, course=course, cohort=cohort)
     review = ReviewFactory(course=course, user=student_a, text="Clear and useful.")
     item = ModerationItemFactory(target=review)
     notification = NotificationFactory(recipient=student_a)
@@ -166,6 +171,8 @@ def world(db) -> World:
             "question_id": essay.question_id,
             "slot_id": essay.pk,
             "fmt": "gift",
+            "cohort_id": cohort.pk,
+            "enrollment_id": enrollment.pk,
             "code": "NOT-A-CODE",
             "uid": award.uid,
             "badge_class_uid": badge.uid,

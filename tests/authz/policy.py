@@ -222,6 +222,17 @@ POLICY: dict[str, Rule] = {
     "enrollments:import_detail": get("login 403 403 ok 404 403 ok"),
     "enrollments:import_status": get("login 403 403 ok 404 403 ok"),
     "enrollments:import_errors": get("login 403 403 ok 404 403 ok"),
+    # cohorts: student A holds the one seat of the course's cohort and waits for nothing;
+    # the course's editors manage its cohorts
+    "enrollments:cohorts": get("ok ok ok ok ok ok ok"),
+    "enrollments:waitlist_join": act("login refused ok ok ok ok ok"),
+    "enrollments:waitlist_leave": act("login refused refused refused refused refused refused"),
+    "enrollments:offer_accept": act("login refused refused refused refused refused refused"),
+    "enrollments:offer_decline": act("login refused refused refused refused refused refused"),
+    "enrollments:teach_cohorts": get("login 403 403 ok 403 403 ok"),
+    "enrollments:teach_cohort": get("login 403 403 ok 403 403 ok"),
+    "enrollments:teach_cohort_roster": get("login 403 403 ok 403 403 ok"),
+    "enrollments:teach_enrollment_cohort": post("login 403 403 ok 403 403 ok"),
     # --- moderation queue (/moderation/) -----------------------------------------------------------
     "community:moderation": get("login 403 403 403 403 ok ok"),
     "community:moderation_decide": post("login 403 403 403 403 ok ok"),
@@ -336,6 +347,14 @@ POLICY: dict[str, Rule] = {
     "api:enrollment-imports": get("login 403 403 ok ok 403 ok"),
     "api:enrollment-import-detail": get("login 403 403 ok 404 403 ok"),
     "api:enrollment-import-errors": get("login 403 403 ok 404 403 ok"),
+    "api:course-cohorts": get("ok ok ok ok ok ok ok"),
+    "api:cohort-detail": get("ok ok ok ok ok ok ok"),
+    "api:cohort-roster": get("login 403 403 ok 403 403 ok"),
+    "api:cohort-waitlist": act("login 409 ok ok ok ok ok"),
+    "api:cohort-waitlist-queue": get("login 403 403 ok 403 403 ok"),
+    "api:cohort-offer-accept": act("login 409 409 409 409 409 409"),
+    "api:cohort-offer-decline": act("login 409 409 409 409 409 409"),
+    "api:enrollment-cohort": post("login 403 403 ok 403 403 ok"),
     # --- chat: the course group's room (student A and the mentor); student A's message --------
     "chat:rooms": get("login ok ok ok ok ok ok"),
     "chat:room": get("login ok 404 ok 404 404 404"),
