@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.tests.factories import UserFactory
 from courses.tests.factories import CourseFactory
 from enrollments.models import EnrollmentImport
-from enrollments.tests.imports_helpers import csv_bytes
+from enrollments.tests.imports_helpers import csv_bytes, upload_and_run
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,22 @@ def test_upload_page_links_the_sample_file_and_shows_an_empty_state(client, ment
     assert "No imports yet" in html
 
 
-def test_sample_file_is_an_import_a_newcomer_can_upload(mentor):
+def test_sample_file_imports_cleanly_into_the_demo_courses(django_capture_on_commit_callbacks):
+    """The sample linked from the upload page works on the demo data: every row enrolled."""
+    from io import StringIO
+
     from django.contrib.staticfiles import finders
+    from django.core.management import call_command
 
-    from enrollments.imports.parsing import csv_read
-
+    call_command("seed_demo", "--force", stdout=StringIO())
+    staff = UserFactory(roles=("Admin",), is_staff=True)
     with open(finders.find("samples/enrollment-import.csv"), "rb") as sample:
-        parsed = csv_read(sample.read().decode())
-    assert len(parsed.rows) >= 3
-    assert {row.course for row in parsed.rows} <= {"python-basics", "data-analysis-with-pandas"}
+        data = sample.read()
+
+    result = upload_and_run(django_capture_on_commit_callbacks, user=staff, data=data)
+
+    assert result.failed_count == 0 and result.total_rows >= 4
+    assert result.enrolled_count == result.total_rows
 
 
 def test_upload_goes_to_the_progress_page_which_updates_until_done(
