@@ -31,6 +31,7 @@ from accounts.invitations import users_invite
 from accounts.selectors import user_ids_by_email
 from courses.selectors.lessons import course_by_slug_in_bulk
 from courses.services.catalogue import course_enrollment_count_change
+from courses.tasks import RETRYING
 from enrollments.cache import learning_lists_invalidate
 from enrollments.cohorts.selectors import cohort_annotated, cohort_find
 from enrollments.imports.parsing import (
@@ -45,7 +46,7 @@ from enrollments.imports.policies import (
     enrollment_import_can_start,
 )
 from enrollments.models import Cohort, Enrollment, EnrollmentImport, WaitlistEntry
-from enrollments.signals import enrollment_changed
+from enrollments.services import enrollment_changed_send
 from jobs.services import job_enqueue, job_progress_record
 from kalpla.exceptions import PermissionDenied
 
@@ -149,7 +150,10 @@ def enrollment_import_run(*, enrollment_import: EnrollmentImport) -> dict[str, i
     uploader = enrollment_import.created_by
     rows = csv_read(enrollment_import.source).rows
     if uploader is None or not uploader.is_active:
-        return _fail(enrollment_import, _("The person who uploaded the file can no longer."))
+        return _fail(
+            enrollment_import,
+            _("The person who uploaded the file can no longer import enrollments."),
+        )
     run = _Run(uploader=uploader, courses=course_by_slug_in_bulk(slugs={r.course for r in rows}))
     for row in rows[: enrollment_import.processed_rows]:
         run.seen.setdefault((row.email, row.course), row.number)
@@ -454,30 +458,13 @@ def enrollments_announce(*, pairs: Sequence[Sequence[int]]) -> int:
     """Send ``enrollment_changed`` (active) for each ``(user_id, course_id)``: what
     ``enrollment_create`` sends one by one, for imported enrollments, in the background."""
     for user_id, course_id in pairs:
-        for receiver, result in enrollment_changed.send_robust(
-            sender=Enrollment, user_id=user_id, course_id=course_id, active=True
-        ):
-            if isinstance(result, Exception):
-                logger.error(
-                    "enrollment_changed receiver %r failed for user %s in course %s",
-                    receiver,
-                    user_id,
-                    course_id,
-                    exc_info=result,
-                )
+        enrollment_changed_send(user_id=user_id, course_id=course_id, active=True)
     return len(pairs)
 
 
 # Lives with the service that queues it (enrollments.tasks re-exports it for autodiscovery).
 # The receivers are idempotent (membership and gradebook rows are made if missing), so a
 # retry after a partial run repeats nothing harmful.
-@shared_task(
-    name="enrollments.imported_announce",
-    acks_late=True,
-    autoretry_for=(Exception,),
-    retry_backoff=True,
-    retry_jitter=True,
-    max_retries=5,
-)
+@shared_task(name="enrollments.imported_announce", **RETRYING)
 def enrollments_announce_task(pairs: list[list[int]]) -> int:
     return enrollments_announce(pairs=pairs)
