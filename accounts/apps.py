@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Users and API keys")
 
     def ready(self) -> None:
-        from accounts import cache  # noqa: F401 - the roles cache's invalidation signals
+        # The roles cache's invalidation signals; invited accounts' addresses verified.
+        from accounts import cache, receivers  # noqa: F401
         from accounts.api import schema  # noqa: F401 - registers the OpenAPI extension

@@ -9,6 +9,8 @@ bool]]``, the targets it checked and whether each passed):
 - ``certificates``: 1,000 certificate PDFs through the job pipeline against the PDF library
   in a loop (bench/certificates.py).
 - ``gradebook``: the gradebook page at 5,000 learners (bench/gradebook.py).
+- ``enroll_import``: a 10,000-row CSV enrollment import against a psycopg COPY of the same
+  rows, its peak RSS and statements per batch (bench/enroll_import.py).
 - ``chat``: live chat through uvicorn and the Redis channel layer: fan-out to 100 sockets
   against raw Redis PUBLISH, memory per idle socket, the send path at 500 messages/s over two
   server processes (bench/chat.py).
@@ -46,7 +48,7 @@ from bench.common import (
     recreate_database,
 )
 
-SUITES = ("web", "quiz", "certificates", "gradebook", "chat")
+SUITES = ("web", "quiz", "certificates", "gradebook", "enroll_import", "chat")
 
 
 def _suite(name: str) -> Callable[..., Checks]:

@@ -34,6 +34,7 @@ from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
 from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
 from dashboards.demo_groups import seed_groups
+from dashboards.demo_imports import seed_enrollment_imports
 from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
     seed_assignments,
@@ -273,6 +274,7 @@ def seed_demo(*, stdout: Any) -> None:
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
+    seed_enrollment_imports(mentor=mentor)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")

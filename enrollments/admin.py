@@ -1,13 +1,21 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from enrollments.cohorts.selectors import cohort_annotated
 from enrollments.cohorts.waitlist import cohort_promote
-from enrollments.models import Cohort, Enrollment, LessonProgress, WaitlistEntry
+from enrollments.imports.parsing import csv_check, csv_decode
+from enrollments.imports.services import enrollment_import_create
+from enrollments.models import Cohort, Enrollment, EnrollmentImport, LessonProgress, WaitlistEntry
+from kalpla.exceptions import ApplicationError
 
 
 class LessonProgressInline(admin.TabularInline):
@@ -42,6 +50,118 @@ class EnrollmentAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Enrollment]:
         return super().get_queryset(request).select_related("user", "course", "cohort")
+
+
+class EnrollmentImportAddForm(forms.ModelForm):
+    """Upload only: the run fills in everything else."""
+
+    upload = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: email, course (slug), and optionally cohort (name) and name. Unknown "
+            "addresses get invited accounts; people already enrolled are skipped."
+        ),
+    )
+
+    class Meta:
+        model = EnrollmentImport
+        fields: tuple[str, ...] = ()
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        try:
+            csv_check(csv_decode(upload.read()))
+        except ApplicationError as exc:
+            raise forms.ValidationError(exc.message) from None
+        upload.seek(0)
+        return upload
+
+
+@admin.register(EnrollmentImport)
+class EnrollmentImportAdmin(admin.ModelAdmin):
+    """Upload a CSV (Add) and follow imports; the run is the job ``enrollments.import``."""
+
+    list_display = (
+        "file_name",
+        "created_by",
+        "status",
+        "total_rows",
+        "enrolled_count",
+        "invited_count",
+        "skipped_count",
+        "failed_count",
+        "created_at",
+    )
+    list_filter = ("status",)
+    search_fields = ("file_name", "created_by__email")
+    date_hierarchy = "created_at"
+    list_select_related = ("created_by",)
+    readonly_fields = (
+        "file_name",
+        "created_by",
+        "status",
+        "progress",
+        "total_rows",
+        "processed_rows",
+        "enrolled_count",
+        "invited_count",
+        "skipped_count",
+        "failed_count",
+        "error",
+        "error_report",
+        "job",
+        "created_at",
+        "started_at",
+        "finished_at",
+    )
+    fields = readonly_fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[EnrollmentImport]:
+        return super().get_queryset(request).defer("source", "skipped")
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is None:
+            kwargs["form"] = EnrollmentImportAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("upload",) if obj is None else self.fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return () if obj is None else self.readonly_fields
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        upload = form.cleaned_data["upload"]
+        created = enrollment_import_create(
+            user=request.user, file_name=upload.name, data=upload.read()
+        )
+        obj.pk = created.pk
+        obj.refresh_from_db()
+
+    def response_add(self, request: HttpRequest, obj: Any, *args: Any, **kwargs: Any) -> Any:
+        # Where the progress bar is.
+        return redirect("enrollments:import_detail", import_id=obj.pk)
+
+    @admin.display(description=_("progress"))
+    def progress(self, obj: EnrollmentImport) -> str:
+        return f"{obj.progress_percent}%"
+
+    @admin.display(description=_("error report"))
+    def error_report(self, obj: EnrollmentImport) -> str:
+        if not obj.failed_count:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("enrollments:import_errors", kwargs={"import_id": obj.pk}),
+            gettext("Download the failed rows (CSV)"),
+            reverse("enrollments:import_detail", kwargs={"import_id": obj.pk}),
+            gettext("Progress page"),
+        )
 
 
 class WaitlistEntryInline(admin.TabularInline):

@@ -194,3 +194,66 @@ class WaitlistEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} waiting for {self.cohort_id}"
+
+
+class EnrollmentImport(models.Model):
+    """One upload of a CSV of people to enroll (enrollments/imports/), run as a job.
+
+    The file is kept as uploaded (decoded text) for the run and the error report; counts and
+    row outcomes grow batch by batch (``processed_rows``), so a run that is interrupted goes
+    on from the last committed batch.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to start")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="enrollment_imports",
+        verbose_name=_("uploaded by"),
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    source = models.TextField(_("file contents"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows done"), default=0)
+    enrolled_count = models.PositiveIntegerField(_("enrolled"), default=0)
+    invited_count = models.PositiveIntegerField(_("accounts invited"), default=0)
+    skipped_count = models.PositiveIntegerField(_("skipped"), default=0)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0)
+    # [{"row": 3, "error": "..."}], rows numbered from the first under the header
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    skipped = models.JSONField(_("skipped rows"), default=list, blank=True)
+    error = models.TextField(_("why the import failed"), blank=True)
+    job = models.ForeignKey(
+        "jobs.ProcessingJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("enrollment import")
+        verbose_name_plural = _("enrollment imports")
+        ordering = ("-created_at", "-id")
+        indexes = [models.Index(fields=["created_by", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.SUCCEEDED or not self.total_rows:
+            return 100 if self.status == self.Status.SUCCEEDED else 0
+        return min(100, (100 * self.processed_rows) // self.total_rows)

@@ -55,24 +55,27 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
         )
 
 
+def enrollment_changed_send(*, user_id: int, course_id: int, active: bool) -> None:
+    """Send ``enrollment_changed``; a receiver that fails is logged, the others still run."""
+    results = enrollment_changed.send_robust(
+        sender=Enrollment, user_id=user_id, course_id=course_id, active=active
+    )
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error(
+                "enrollment_changed receiver %r failed for user %s in course %s",
+                receiver,
+                user_id,
+                course_id,
+                exc_info=result,
+            )
+
+
 def _announce_change(enrollment: Enrollment, *, active: bool) -> None:
     user_id, course_id = enrollment.user_id, enrollment.course_id
-
-    def send() -> None:
-        results = enrollment_changed.send_robust(
-            sender=Enrollment, user_id=user_id, course_id=course_id, active=active
-        )
-        for receiver, result in results:
-            if isinstance(result, Exception):
-                logger.error(
-                    "enrollment_changed receiver %r failed for user %s in course %s",
-                    receiver,
-                    user_id,
-                    course_id,
-                    exc_info=result,
-                )
-
-    transaction.on_commit(send)
+    transaction.on_commit(
+        lambda: enrollment_changed_send(user_id=user_id, course_id=course_id, active=active)
+    )
 
 
 @transaction.atomic

@@ -6,6 +6,10 @@ from celery import shared_task
 
 from courses.tasks import RETRYING, lesson_announce_queue
 
+# The imported enrollments' enrollment_changed, sent in the background: the task lives with
+# the import service that queues it and is imported here for autodiscovery.
+from enrollments.imports.services import enrollments_announce_task
+
 
 @shared_task(name="enrollments.course_progress_refresh", **RETRYING)
 def course_progress_refresh_task(course_id: int) -> int:
@@ -49,3 +53,12 @@ def waitlist_offers_expire_task() -> int:
     from enrollments.cohorts.waitlist import waitlist_offers_expire
 
     return waitlist_offers_expire()
+
+
+__all__ = [
+    "activity_summary_task",
+    "course_progress_refresh_task",
+    "drip_lessons_announce_task",
+    "enrollments_announce_task",
+    "waitlist_offers_expire_task",
+]

@@ -1,7 +1,8 @@
 """Site routes of the enrollments app (the views are in enrollments/views/).
 
 ``urlpatterns``: enroll and unenroll, cohorts and their waitlists (and the course editor's
-Cohorts pages under teach/), under /learning/ with ``enrollments:`` names.
+Cohorts pages under teach/), and the enrollment imports (staff and mentors), under /learning/
+with ``enrollments:`` names.
 ``player_urlpatterns``: the lesson player and its file links. They apply the access rule, so
 they are enrollments', but keep their /courses/ paths and ``courses:`` names: kalpla/urls.py
 mounts them with the courses routes (courses/urls.py says where).
@@ -9,13 +10,17 @@ mounts them with the courses routes (courses/urls.py says where).
 
 from django.urls import URLPattern, path
 
-from enrollments.views import cohorts, enrollment, player
+from enrollments.views import cohorts, enrollment, imports, player
 
 app_name = "enrollments"
 
 urlpatterns: list[URLPattern] = [
     path("courses/<slug:slug>/enroll/", enrollment.enroll, name="enroll"),
     path("courses/<slug:slug>/unenroll/", enrollment.unenroll, name="unenroll"),
+    path("imports/", imports.import_list, name="import_list"),
+    path("imports/<int:import_id>/", imports.import_detail, name="import_detail"),
+    path("imports/<int:import_id>/status/", imports.import_status, name="import_status"),
+    path("imports/<int:import_id>/errors.csv", imports.import_errors, name="import_errors"),
     # cohorts: choosing one, the waitlist; the course editor's Cohorts tab
     path("courses/<slug:slug>/cohorts/", cohorts.course_cohorts, name="cohorts"),
     path("cohorts/<int:cohort_id>/waitlist/join/", cohorts.waitlist_join, name="waitlist_join"),

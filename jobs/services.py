@@ -60,6 +60,14 @@ def job_rerun(*, job: ProcessingJob) -> ProcessingJob:
     return job
 
 
+def job_progress_record(*, job_id: int, done: int, total: int) -> None:
+    """Record how far a running job got (``result["progress"]``, for people watching it) and
+    that it is alive (``updated_at``: a long run is not taken for a dead worker's)."""
+    ProcessingJob.objects.filter(pk=job_id, status=ProcessingJob.Status.RUNNING).update(
+        result={"progress": {"done": done, "total": total}}, updated_at=timezone.now()
+    )
+
+
 def job_set_external_id(*, job: ProcessingJob, external_id: str) -> ProcessingJob:
     job.external_id = external_id
     ProcessingJob.objects.filter(pk=job.pk).update(external_id=external_id)

@@ -566,7 +566,13 @@ KALPLA_JOB_KINDS = {
     "courses.review_sentiment": "courses.jobs.review_sentiment_job",
     "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
     "assessments.certificate_pdf": "assessments.jobs.certificate_pdf_job",
+    "enrollments.import": "enrollments.imports.jobs.enrollment_import_job",
 }
+# Bulk enrollment from CSV (enrollments/imports/): rows per transaction (and per progress
+# step), and the largest file taken.
+KALPLA_ENROLLMENT_IMPORT_BATCH_SIZE = 1000
+KALPLA_ENROLLMENT_IMPORT_MAX_ROWS = 50_000
+KALPLA_ENROLLMENT_IMPORT_MAX_BYTES = 5 * 1024 * 1024
 # Short jobs that come in bulk share Celery messages when enqueued in one transaction
 # (jobs/kinds.py): a course's certificates issued at once go 25 to a message.
 KALPLA_JOB_BATCH_SIZES = {"assessments.certificate_pdf": 25}
@@ -687,6 +693,7 @@ SPECTACULAR_SETTINGS = {
         "GroupRoleEnum": "community.models.GroupMembership.Role",
         "ContentStatusEnum": ["published", "held", "hidden"],
         "GroupKindEnum": ["course", "topic"],
+        "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
         "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
         "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
     },

@@ -123,3 +123,17 @@ def test_current_entry_lives_while_its_scopes_stay(backend, settings):
     assert cache_get_current("test:current") is None
     cache_set_current("test:current", "x", versions={}, timeout=0)
     assert cache_get_current("test:current") is None
+
+
+def test_cache_version_bump_of_many_scopes_moves_each_on():
+    """Above BUMP_IN_BULK scopes the versions are set in one round trip: each still moves on,
+    to a number above the one it had, and entries built on the old ones are retired."""
+    scopes = [f"test:bulk:{n}" for n in range(20)]
+    before = cache_versions(*scopes)
+    cache_set_current("test:bulk:entry", "page", versions={scopes[3]: before[3]}, timeout=60)
+
+    cache_version_bump(*scopes, scopes[0])
+
+    after = cache_versions(*scopes)
+    assert all(new > old for new, old in zip(after, before, strict=True))
+    assert cache_get_current("test:bulk:entry") is None

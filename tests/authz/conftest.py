@@ -40,6 +40,7 @@ from courses.tests.factories import (
     ReviewFactory,
 )
 from enrollments.access import lesson_file_url
+from enrollments.imports.services import enrollment_import_create
 from enrollments.tests.factories import CohortFactory, EnrollmentFactory
 from files.services import file_upload_start
 from moderation.tests.factories import ModerationItemFactory
@@ -121,6 +122,10 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
+    # the mentor's enrollment import (queued; its run is not needed here)
+    enrollment_import = enrollment_import_create(
+        user=mentor, file_name="people.csv", data=b"email,course\nnot-an-email,x\n"
+    )
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -160,6 +165,7 @@ def world(db) -> World:
             "comment_id": comment.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
+            "import_id": enrollment_import.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,
             "bank_id": essay.question.bank_id,

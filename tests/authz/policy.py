@@ -217,6 +217,11 @@ POLICY: dict[str, Rule] = {
     ),
     "enrollments:enroll": act("login ok ok ok ok ok ok"),
     "enrollments:unenroll": act("login ok ok ok ok ok ok"),
+    # enrollment imports: staff and mentors; an import is its uploader's (the mentor's) and staff's
+    "enrollments:import_list": get("login 403 403 ok ok 403 ok"),
+    "enrollments:import_detail": get("login 403 403 ok 404 403 ok"),
+    "enrollments:import_status": get("login 403 403 ok 404 403 ok"),
+    "enrollments:import_errors": get("login 403 403 ok 404 403 ok"),
     # cohorts: student A holds the one seat of the course's cohort and waits for nothing;
     # the course's editors manage its cohorts
     "enrollments:cohorts": get("ok ok ok ok ok ok ok"),
@@ -339,6 +344,9 @@ POLICY: dict[str, Rule] = {
     "api:lesson-complete": act("login ok 403 403 403 403 403"),
     "api:course-enroll": act("login ok ok ok ok ok ok"),
     "api:me-enrollments": get("login ok ok ok ok ok ok"),
+    "api:enrollment-imports": get("login 403 403 ok ok 403 ok"),
+    "api:enrollment-import-detail": get("login 403 403 ok 404 403 ok"),
+    "api:enrollment-import-errors": get("login 403 403 ok 404 403 ok"),
     "api:course-cohorts": get("ok ok ok ok ok ok ok"),
     "api:cohort-detail": get("ok ok ok ok ok ok ok"),
     "api:cohort-roster": get("login 403 403 ok 403 403 ok"),
