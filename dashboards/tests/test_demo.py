@@ -256,10 +256,12 @@ def test_seed_demo_moderation_has_a_held_message_a_report_and_an_audit_row():
     queued = ModerationItem.objects.filter(content_type__model="message", status="pending")
     assert {"toxic", "pii", "reported"} <= set(queued.values_list("reason", flat=True))
     assert Report.objects.filter(reason="spam").count() == 1
+    # the review reported from its course page is kept as a report too
+    assert Report.objects.filter(content_type__model="review").count() == 1
     [row] = ModerationAction.objects.all()
     assert row.action == "warn" and row.actor.email == "moderator@example.com"
     _seed()
-    assert (Report.objects.count(), ModerationAction.objects.count()) == (1, 1)
+    assert (Report.objects.count(), ModerationAction.objects.count()) == (2, 1)
 
 
 def test_seed_demo_groups_public_private_request_and_invitation(django_user_model):
