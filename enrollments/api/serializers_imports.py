@@ -16,7 +16,7 @@ ERRORS_SHOWN = 100
 class EnrollmentImportIn(serializers.Serializer):
     file = serializers.FileField(
         help_text="A UTF-8 CSV with a header row: email, course (slug), optional cohort "
-        "(name) and name. At most 5 MB and 50,000 rows."
+        "(name) and name. At most 4 MB and 50,000 rows."
     )
 
 

@@ -477,3 +477,21 @@ def test_row_email_check_agrees_with_djangos_validator(email):
     row = ImportRow(number=1, email=email, course="c", cohort="", name="", values=())
     for _twice in range(2):
         assert (row_shape_error(row) is None) is expected
+
+
+def test_import_of_an_uploader_deactivated_since_fails_with_a_reason(staff, course):
+    enrollment_import = enrollment_import_create(
+        user=staff, file_name="a.csv", data=csv_bytes("a@example.com,python-basics,,")
+    )
+    User.objects.filter(pk=staff.pk).update(is_active=False)
+
+    enrollment_import_run(
+        enrollment_import=EnrollmentImport.objects.select_related("created_by").get(
+            pk=enrollment_import.pk
+        )
+    )
+
+    enrollment_import.refresh_from_db()
+    assert enrollment_import.status == EnrollmentImport.Status.FAILED
+    assert "can no longer import" in enrollment_import.error
+    assert not Enrollment.objects.exists()
