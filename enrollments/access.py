@@ -305,7 +305,7 @@ def course_enroll_state(*, user: Any, course: Course, context: CourseAccess | No
     ``sign_in`` for anonymous users; ``completed`` / ``continue`` for live enrollments (and
     ``continue`` for the course's instructors and staff, who may open every lesson);
     ``locked`` when prerequisites are missing or the course takes no enrollments;
-    ``payment_required`` for paid courses; else ``enroll``.
+    ``payment_required`` for paid courses (unless a live plan covers them); else ``enroll``.
     """
     if _user_id(user) is None:
         return EnrollState.SIGN_IN
@@ -320,7 +320,10 @@ def course_enroll_state(*, user: Any, course: Course, context: CourseAccess | No
         return EnrollState.LOCKED
     if course_missing_prerequisites(user=user, course=course):
         return EnrollState.LOCKED
-    if not course.is_free:
+    if (
+        not course.is_free
+        and enrollment_selectors.access_pass_for(user=user, course=course) is None
+    ):
         return EnrollState.PAYMENT_REQUIRED
     return EnrollState.ENROLL
 

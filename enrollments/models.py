@@ -13,12 +13,15 @@ class Enrollment(models.Model):
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
         CANCELLED = "cancelled", _("Cancelled")
+        # Access paused (a lapsed plan): progress is kept and comes back with the plan.
+        SUSPENDED = "suspended", _("Suspended")
 
     class Source(models.TextChoices):
         FREE = "free", _("Free enrolment")
         PAID = "paid", _("Payment")
         STAFF = "staff", _("Granted by staff")
         IMPORT = "import", _("Imported")
+        PLAN = "plan", _("Subscription plan")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments"
@@ -41,6 +44,11 @@ class Enrollment(models.Model):
     )
     source = models.CharField(
         _("source"), max_length=8, choices=Source.choices, default=Source.FREE
+    )
+    # What granted a paid enrollment ("order:12", "pass:subscription:5"): a refund or a lapsed
+    # plan takes back exactly what it granted (enrollments.grants).
+    grant_reference = models.CharField(
+        _("granted by"), max_length=64, blank=True, default="", db_index=True
     )
     progress_percent = models.PositiveSmallIntegerField(_("progress"), default=0)
     last_lesson = models.ForeignKey(
@@ -257,3 +265,34 @@ class EnrollmentImport(models.Model):
         if self.status == self.Status.SUCCEEDED or not self.total_rows:
             return 100 if self.status == self.Status.SUCCEEDED else 0
         return min(100, (100 * self.processed_rows) // self.total_rows)
+
+
+class AccessPass(models.Model):
+    """Access to a set of courses (or the whole catalogue) that something above granted.
+
+    A subscription plan holds one per subscriber (reference "subscription:<id>"). While the
+    pass is live, the paid courses it covers enroll like free ones (source "plan"); when it
+    lapses those enrollments are suspended (progress kept) and they resume on renewal.
+    Enrollments knows nothing of plans: the commerce app sets passes through
+    ``enrollments.grants.access_pass_set``.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="access_passes"
+    )
+    reference = models.CharField(_("reference"), max_length=64, unique=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    all_courses = models.BooleanField(_("whole catalogue"), default=False)
+    courses = models.ManyToManyField("courses.Course", blank=True, related_name="+")
+    is_active = models.BooleanField(_("active"), default=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("access pass")
+        verbose_name_plural = _("access passes")
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=["user", "is_active"])]
+
+    def __str__(self) -> str:
+        return self.reference

@@ -22,13 +22,15 @@ from django.utils.translation import get_language
 
 from courses.selectors.lessons import course_list, course_published_list, lesson_visible_list
 from enrollments.cache import LEARNING_TTL, learning_scope
-from enrollments.models import Enrollment, LessonProgress
+from enrollments.models import AccessPass, Enrollment, LessonProgress
 from kalpla.cache import cache_get_many_current, cache_set_current, cache_version
 
 if TYPE_CHECKING:
     from courses.models import Course, Lesson
 
 LIVE_STATUSES = (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
+# Kept with their progress but without access: left the course, or their plan lapsed.
+INACTIVE_STATUSES = (Enrollment.Status.CANCELLED, Enrollment.Status.SUSPENDED)
 
 
 def _user_id(user: Any) -> int | None:
@@ -248,6 +250,28 @@ def course_recommendations(*, user: Any, limit: int = 4) -> list[Course]:
         .order_by("-in_my_categories", "-rating_average", "-enrollment_count", "-published_at")[
             :limit
         ]
+    )
+
+
+def access_pass_for(*, user: Any, course: Course) -> AccessPass | None:
+    """The user's live pass that covers ``course`` (one query); None for anonymous users."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return None
+    return (
+        AccessPass.objects.filter(user_id=user_id, is_active=True)
+        .filter(Q(all_courses=True) | Q(courses=course.pk))
+        .order_by("-all_courses", "id")
+        .first()
+    )
+
+
+def access_pass_list(*, user: Any) -> QuerySet[AccessPass]:
+    """The user's passes, live first, with their courses."""
+    return (
+        AccessPass.objects.filter(user_id=_user_id(user) or 0)
+        .prefetch_related("courses")
+        .order_by("-is_active", "-created_at")
     )
 
 

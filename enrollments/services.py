@@ -18,6 +18,7 @@ from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.cohorts.seats import cohort_admit, cohort_lock
 from enrollments.models import Cohort, Enrollment, LessonProgress
+from enrollments.selectors import INACTIVE_STATUSES, access_pass_for
 from enrollments.signals import cohort_seat_freed, course_completed, enrollment_changed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
@@ -44,8 +45,8 @@ def _require_verified_email(user: Any) -> None:
 
 def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
     _require_verified_email(user)
-    if source == Enrollment.Source.FREE and not course.is_free:
-        raise PaymentRequired(_("This course is paid: checkout opens soon."))
+    if source in (Enrollment.Source.FREE, Enrollment.Source.PLAN) and not course.is_free:
+        raise PaymentRequired(_("This course is paid: buy it or choose a plan that includes it."))
     missing = course_missing_prerequisites(user=user, course=course)
     if missing:
         raise PermissionDenied(
@@ -71,7 +72,8 @@ def enrollment_changed_send(*, user_id: int, course_id: int, active: bool) -> No
             )
 
 
-def _announce_change(enrollment: Enrollment, *, active: bool) -> None:
+def announce_enrollment_change(enrollment: Enrollment, *, active: bool) -> None:
+    """Send ``enrollment_changed`` after commit (live course groups, caches, analytics)."""
     user_id, course_id = enrollment.user_id, enrollment.course_id
     transaction.on_commit(
         lambda: enrollment_changed_send(user_id=user_id, course_id=course_id, active=active)
@@ -99,10 +101,25 @@ def enrollment_create(
         # the cohort's lock first, as promotion takes it: one lock order, no deadlock
         cohort_lock(cohort_id=cohort.pk)
     existing = Enrollment.objects.select_for_update().filter(user=user, course=course).first()
-    if existing is not None and existing.status != Enrollment.Status.CANCELLED:
+    if existing is not None and existing.status not in INACTIVE_STATUSES:
         return existing
+    if source == Enrollment.Source.FREE and not course.is_free:
+        access_pass = access_pass_for(user=user, course=course)
+        if access_pass is not None:
+            # A live plan covers this paid course: it enrolls like a free one, held by the pass.
+            from enrollments.grants import enrollment_grant
+
+            _check_can_enroll(user=user, course=course, source=Enrollment.Source.STAFF)
+            return enrollment_grant(
+                user=user,
+                course=course,
+                source=Enrollment.Source.PLAN,
+                reference=f"pass:{access_pass.reference}",
+                cohort=cohort_admit(user=user, course=course, cohort=cohort),
+            )
     if existing is not None:
-        # Someone who paid (or was granted the course) and left may come back for free.
+        # Someone who paid (or was granted the course) and left may come back for free; a
+        # suspended plan enrollment needs its plan (or a purchase) back.
         kept = existing.source if existing.source != Enrollment.Source.FREE else source
         _check_can_enroll(user=user, course=course, source=kept)
         existing.cohort = cohort_admit(user=user, course=course, cohort=cohort)
@@ -111,7 +128,7 @@ def enrollment_create(
         existing.full_clean()
         existing.save(update_fields=["status", "cancelled_at", "cohort"])
         course_enrollment_count_change(course_id=course.pk, delta=+1)
-        _announce_change(existing, active=True)
+        announce_enrollment_change(existing, active=True)
         return existing
     _check_can_enroll(user=user, course=course, source=source)
     admitted = cohort_admit(user=user, course=course, cohort=cohort)
@@ -124,7 +141,7 @@ def enrollment_create(
         # A concurrent request enrolled the same user first: answer with its enrollment.
         return Enrollment.objects.get(user=user, course=course)
     course_enrollment_count_change(course_id=course.pk, delta=+1)
-    _announce_change(enrollment, active=True)
+    announce_enrollment_change(enrollment, active=True)
     logger.info("user %s enrolled in course %s (%s)", user.pk, course.pk, source)
     return enrollment
 
@@ -138,6 +155,7 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
     if locked.status == Enrollment.Status.CANCELLED:
         return locked
+    was_live = locked.status not in INACTIVE_STATUSES
     locked.status = Enrollment.Status.CANCELLED
     locked.cancelled_at = timezone.now()
     locked.save(update_fields=["status", "cancelled_at"])
@@ -154,8 +172,9 @@ def enrollment_cancel(*, enrollment: Enrollment) -> Enrollment:
                     locked.cohort_id,
                     exc_info=result,
                 )
-    course_enrollment_count_change(course_id=locked.course_id, delta=-1)
-    _announce_change(locked, active=False)
+    if was_live:
+        course_enrollment_count_change(course_id=locked.course_id, delta=-1)
+    announce_enrollment_change(locked, active=False)
     enrollment.status, enrollment.cancelled_at = locked.status, locked.cancelled_at
     return locked
 
@@ -205,7 +224,7 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     ``course_completed`` is sent once, after commit. Returns the enrollment, refreshed.
     """
     locked = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
-    if locked.status == Enrollment.Status.CANCELLED:
+    if locked.status in INACTIVE_STATUSES:
         raise PermissionDenied(_("Enroll in this course to open this lesson."), code="not_enrolled")
     now = timezone.now()
     progress, created = LessonProgress.objects.get_or_create(

@@ -8,6 +8,7 @@ Celery workers and AWS. Every variable is listed in .env.example and the README.
 """
 
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -84,6 +85,7 @@ INSTALLED_APPS = [
     "enrollments",
     "assessments",
     "community",
+    "commerce",
     "mentorship",
     "analytics",
     "notifications",
@@ -502,6 +504,31 @@ for _name in ("KALPLA_AI_BACKEND", "KALPLA_MESSAGING_BACKEND", "KALPLA_MEETINGS_
     if globals()[_name] not in ("local", "aws"):
         raise ImproperlyConfigured(f"{_name} must be local or aws.")
 AWS_CLIENT_PARAMS = _aws_client_params
+# Payments (commerce): manual (offline, staff mark orders paid; the default), stripe or
+# razorpay. Secrets only from the environment. *_API_BASE points an SDK elsewhere (tests'
+# local stand-ins of the gateways' APIs); leave empty in production.
+KALPLA_PAYMENT_GATEWAY = env.str("KALPLA_PAYMENT_GATEWAY", default="manual")
+if KALPLA_PAYMENT_GATEWAY not in ("manual", "stripe", "razorpay"):
+    raise ImproperlyConfigured("KALPLA_PAYMENT_GATEWAY must be manual, stripe or razorpay.")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_BASE = env.str("RAZORPAY_API_BASE", default="")
+# Tax on sales (e.g. GST 18% in India) and whether list prices include it.
+KALPLA_TAX_RATE = Decimal(env.str("KALPLA_TAX_RATE", default="18.00"))
+KALPLA_TAX_NAME = env.str("KALPLA_TAX_NAME", default="GST")
+KALPLA_PRICES_INCLUDE_TAX = env.bool("KALPLA_PRICES_INCLUDE_TAX", default=True)
+# The seller named on invoices.
+KALPLA_SELLER_NAME = env.str("KALPLA_SELLER_NAME", default="Kalpla Learning Pvt. Ltd.")
+KALPLA_SELLER_ADDRESS = env.str("KALPLA_SELLER_ADDRESS", default="Bengaluru, Karnataka, India")
+KALPLA_SELLER_TAX_ID = env.str("KALPLA_SELLER_TAX_ID", default="")
+# A full refund takes the course back.
+KALPLA_REVOKE_ON_FULL_REFUND = env.bool("KALPLA_REVOKE_ON_FULL_REFUND", default=True)
+
 KALPLA_AWS_MAX_ATTEMPTS = env.int("KALPLA_AWS_MAX_ATTEMPTS", default=3)
 # Presigned URLs: downloads (GET) and direct uploads (POST), in seconds.
 KALPLA_DOWNLOAD_URL_EXPIRE = env.int("KALPLA_DOWNLOAD_URL_EXPIRE", default=300)
