@@ -20,6 +20,7 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.orders import order_create
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -116,6 +117,9 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
+    # a paid course nobody teaches, and student A's pending (manual) order for it
+    paid = CourseFactory(slug="matrix-paid", price="499.00")
+    order = order_create(user=student_a, course=paid)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -152,6 +156,8 @@ def world(db) -> World:
             "post_group_id": post.group_id,
             "post_id": post.pk,
             "comment_id": comment.pk,
+            "paid_slug": paid.slug,
+            "order_id": order.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,
