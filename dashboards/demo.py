@@ -32,6 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
+from dashboards.demo_commerce import seed_orders
 from dashboards.demo_groups import seed_groups
 from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
@@ -267,6 +268,7 @@ def seed_demo(*, stdout: Any) -> None:
     seed_gradebook(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_certificates(courses=courses, student=student)
     seed_badges(courses=courses, mentor=mentor, student=student)
+    seed_orders(courses=courses, student=student, learners=learners)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
