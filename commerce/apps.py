@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CommerceConfig(AppConfig):
     name = "commerce"
     verbose_name = _("Commerce")
+
+    def ready(self) -> None:
+        # notification kinds. Payment hooks (PAYMENT_RECORDED_HOOKS in services/orders.py)
+        # and webhook handlers (WEBHOOK_HANDLERS in services/webhooks.py) are added here.
+        from commerce import kinds  # noqa: F401

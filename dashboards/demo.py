@@ -33,6 +33,7 @@ from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
 from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
+from dashboards.demo_commerce import seed_orders
 from dashboards.demo_groups import seed_groups
 from dashboards.demo_imports import seed_enrollment_imports
 from dashboards.demo_posts import seed_posts
@@ -272,6 +273,7 @@ def seed_demo(*, stdout: Any) -> None:
     # before the chat: course groups take in the cohort's and the import's students
     seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     seed_enrollment_imports(mentor=mentor)
+    seed_orders(courses=courses, student=student, learners=learners)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)

@@ -19,7 +19,11 @@ from enrollments.cache import learning_list_invalidate, learning_lists_invalidat
 from enrollments.cohorts.seats import cohort_admit, cohort_lock
 from enrollments.models import Cohort, Enrollment, LessonProgress
 from enrollments.selectors import INACTIVE_STATUSES, access_pass_for
-from enrollments.signals import cohort_seat_freed, course_completed, enrollment_changed
+from enrollments.signals import (
+    announce_enrollment_change,
+    cohort_seat_freed,
+    course_completed,
+)
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -54,30 +58,6 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
             % {"titles": ", ".join(p.title for p in missing)},
             code="prerequisite_required",
         )
-
-
-def enrollment_changed_send(*, user_id: int, course_id: int, active: bool) -> None:
-    """Send ``enrollment_changed``; a receiver that fails is logged, the others still run."""
-    results = enrollment_changed.send_robust(
-        sender=Enrollment, user_id=user_id, course_id=course_id, active=active
-    )
-    for receiver, result in results:
-        if isinstance(result, Exception):
-            logger.error(
-                "enrollment_changed receiver %r failed for user %s in course %s",
-                receiver,
-                user_id,
-                course_id,
-                exc_info=result,
-            )
-
-
-def announce_enrollment_change(enrollment: Enrollment, *, active: bool) -> None:
-    """Send ``enrollment_changed`` after commit (live course groups, caches, analytics)."""
-    user_id, course_id = enrollment.user_id, enrollment.course_id
-    transaction.on_commit(
-        lambda: enrollment_changed_send(user_id=user_id, course_id=course_id, active=active)
-    )
 
 
 @transaction.atomic

@@ -16,8 +16,40 @@ learner a gradebook row. A receiver that fails is logged and does not undo the e
 cohort's waitlist (``enrollments.cohorts.waitlist``) gives the seat to the next person in it.
 """
 
+import logging
+from typing import Any
+
+from django.db import transaction
 from django.dispatch import Signal
+
+logger = logging.getLogger(__name__)
 
 course_completed = Signal()
 enrollment_changed = Signal()
 cohort_seat_freed = Signal()
+
+
+def enrollment_changed_send(*, user_id: int, course_id: int, active: bool) -> None:
+    """Send ``enrollment_changed`` now; a receiver that fails is logged, the others still run."""
+    from enrollments.models import Enrollment
+
+    results = enrollment_changed.send_robust(
+        sender=Enrollment, user_id=user_id, course_id=course_id, active=active
+    )
+    for receiver, result in results:
+        if isinstance(result, Exception):
+            logger.error(
+                "enrollment_changed receiver %r failed for user %s in course %s",
+                receiver,
+                user_id,
+                course_id,
+                exc_info=result,
+            )
+
+
+def announce_enrollment_change(enrollment: Any, *, active: bool) -> None:
+    """Send ``enrollment_changed`` after commit (live course groups, caches, analytics)."""
+    user_id, course_id = enrollment.user_id, enrollment.course_id
+    transaction.on_commit(
+        lambda: enrollment_changed_send(user_id=user_id, course_id=course_id, active=active)
+    )

@@ -625,6 +625,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "enrollments.waitlist_offers_expire",
         "schedule": 300.0,
     },
+    # orders whose payment webhook is overdue: ask the gateway (commerce/services/reconcile.py)
+    "commerce-orders-reconcile": {"task": "commerce.orders_reconcile", "schedule": 300.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

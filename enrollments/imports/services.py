@@ -46,7 +46,7 @@ from enrollments.imports.policies import (
     enrollment_import_can_start,
 )
 from enrollments.models import Cohort, Enrollment, EnrollmentImport, WaitlistEntry
-from enrollments.services import enrollment_changed_send
+from enrollments.signals import enrollment_changed_send
 from jobs.services import job_enqueue, job_progress_record
 from kalpla.exceptions import PermissionDenied
 

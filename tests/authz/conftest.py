@@ -22,6 +22,7 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.orders import order_create
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -126,6 +127,9 @@ def world(db) -> World:
     enrollment_import = enrollment_import_create(
         user=mentor, file_name="people.csv", data=b"email,course\nnot-an-email,x\n"
     )
+    # a paid course nobody teaches, and student A's pending (manual) order for it
+    paid = CourseFactory(slug="matrix-paid", price="499.00")
+    order = order_create(user=student_a, course=paid)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -163,6 +167,8 @@ def world(db) -> World:
             "post_group_id": post.group_id,
             "post_id": post.pk,
             "comment_id": comment.pk,
+            "paid_slug": paid.slug,
+            "order_id": order.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "import_id": enrollment_import.pk,
