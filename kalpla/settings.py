@@ -589,6 +589,7 @@ KALPLA_JOB_KINDS = {
     "courses.review_sentiment": "courses.jobs.review_sentiment_job",
     "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
     "assessments.certificate_pdf": "assessments.jobs.certificate_pdf_job",
+    "commerce.invoice_send": "commerce.jobs.invoice_send_job",
 }
 # Short jobs that come in bulk share Celery messages when enqueued in one transaction
 # (jobs/kinds.py): a course's certificates issued at once go 25 to a message.

@@ -20,6 +20,8 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.invoices import invoice_issue
+from commerce.tests.factories import OrderFactory
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -116,6 +118,9 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
+    # student A's paid order and its invoice
+    order = OrderFactory(user=student_a, paid=True)
+    invoice = invoice_issue(payment=order.payments.get())
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -154,6 +159,8 @@ def world(db) -> World:
             "comment_id": comment.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
+            "order_id": order.pk,
+            "invoice_id": invoice.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,
             "bank_id": essay.question.bank_id,

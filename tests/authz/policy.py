@@ -531,6 +531,17 @@ POLICY: dict[str, Rule] = {
     # the grading queue lists the viewer's own courses' work: every mentor and staff
     "api:grading-answers": get("login 403 403 ok ok 403 ok"),
     "api:grading-submissions": get("login 403 403 ok ok 403 ok"),
+    # --- commerce: receipts and purchases (the buyer's and staff's), refunds and revenue (staff)
+    "billing:receipt": get("login ok 404 404 404 404 ok"),
+    "billing:invoice_pdf": get("login ok 404 404 404 404 ok"),
+    "billing:purchases": get("login ok ok ok ok ok ok"),
+    "billing:refund": get("login 403 403 403 403 403 ok"),
+    "billing:revenue": get("login 403 403 403 403 403 ok"),
+    "api:me-orders": get("login ok ok ok ok ok ok"),
+    "api:me-invoice-pdf": get("login ok 404 404 404 404 ok"),
+    "api:coupons-check": post("login ok ok ok ok ok ok"),
+    "api:order-refunds": post("login 403 403 403 403 403 ok"),
+    "api:revenue": get("login 403 403 403 403 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
