@@ -41,12 +41,14 @@ _SEPARATORS = re.compile(r"[\s,;+&]+")
 
 
 class PricedItem(Protocol):
-    """What a quote needs of a line: an ``OrderItem`` (saved or not) or a ``QuoteItem``."""
+    """What a quote needs of a line: pricing's ``PriceItem`` (with ``course``/``plan``
+    objects), an ``OrderItem`` or a ``QuoteItem`` (with ``course_id``/``plan_id``)."""
 
-    kind: str
-    course_id: int | None
-    plan_id: int | None
-    list_price: Decimal
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def list_price(self) -> Decimal: ...
 
 
 @dataclass(frozen=True)
@@ -163,12 +165,20 @@ def _check_limits(coupon: Coupon, user: Any, *, exclude_order: Order | None) -> 
         raise _invalid(_("This coupon is only for a first purchase."), "coupon_first_purchase")
 
 
+def _target_id(item: PricedItem, name: str) -> int | None:
+    """The item's course or plan id (``course_id``, or the ``course`` object's pk)."""
+    found = getattr(item, f"{name}_id", None)
+    if found is None:
+        found = getattr(getattr(item, name, None), "pk", None)
+    return found
+
+
 def _covers(coupon: Coupon, item: PricedItem) -> bool:
     if coupon.scope == Coupon.Scope.GLOBAL:
         return True
     if coupon.scope == Coupon.Scope.COURSE:
-        return item.kind == OrderItem.Kind.COURSE and item.course_id == coupon.course_id
-    return item.kind == OrderItem.Kind.PLAN and item.plan_id == coupon.plan_id
+        return item.kind == OrderItem.Kind.COURSE and _target_id(item, "course") == coupon.course_id
+    return item.kind == OrderItem.Kind.PLAN and _target_id(item, "plan") == coupon.plan_id
 
 
 def _items_currency(items: Sequence[PricedItem]) -> str:

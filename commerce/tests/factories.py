@@ -1,4 +1,5 @@
-"""Factories of the commerce app; other apps' tests import these."""
+"""Commerce test data: rows made by factories (billing's tests), and paid courses and orders
+made by the services themselves (``paid_course``, ``order_for``)."""
 
 from decimal import Decimal
 from typing import Any
@@ -108,3 +109,15 @@ class SubscriptionFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     gateway = "manual"
     status = Subscription.Status.ACTIVE
+
+
+def paid_course(price: str = "1180.00", currency: str = "INR", **kwargs: Any) -> Any:
+    """A published course on sale for ``price``."""
+    return CourseFactory(price=Decimal(price), currency=currency, **kwargs)
+
+
+def order_for(user: Any, course: Any = None, **kwargs: Any) -> Any:
+    """A pending order of ``user`` for ``course`` (a new paid course by default)."""
+    from commerce.services.orders import order_create
+
+    return order_create(user=user, course=course or paid_course(), **kwargs)
