@@ -3,8 +3,10 @@ page (more when there are many lines) made from the document's frozen ``details`
 
 from decimal import Decimal
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.storage import default_storage
+from django.http import FileResponse, HttpResponse, HttpResponseBase
 from django.utils.dateparse import parse_date
 from django.utils.formats import date_format
 from reportlab.lib import colors
@@ -13,6 +15,9 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from reportlab.platypus.flowables import Flowable
+
+if TYPE_CHECKING:
+    from .models import Invoice
 
 ACCENT = colors.HexColor("#4f46e5")
 MUTED = colors.HexColor("#5b6472")
@@ -149,3 +154,20 @@ def _totals_table(details: dict[str, Any], currency: str) -> Table:
 
 def _esc(text: str) -> str:
     return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def invoice_pdf_response(invoice: "Invoice") -> HttpResponseBase:
+    """The document as a download: the stored PDF, or (its job still queued) one made now
+    from the same frozen details."""
+    filename = f"{invoice.number}.pdf"
+    name = invoice.pdf.name if invoice.pdf else ""
+    if name and default_storage.exists(name):
+        return FileResponse(
+            default_storage.open(name),
+            as_attachment=True,
+            filename=filename,
+            content_type="application/pdf",
+        )
+    response = HttpResponse(invoice_pdf(details=invoice.details), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -11,9 +11,8 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -23,7 +22,7 @@ from kalpla.exceptions import PermissionDenied
 
 from . import selectors_billing as selectors
 from .forms_billing import RefundForm, RevenueForm, revenue_default_range
-from .invoice_pdf import invoice_pdf
+from .invoice_pdf import invoice_pdf_response
 from .policies_billing import refund_can_create, revenue_can_view
 from .selectors_revenue import revenue_summary
 from .services.refunds import order_refundable, refund_create
@@ -47,18 +46,9 @@ def receipt(request: HttpRequest, order_id: int) -> HttpResponse:
 
 
 @login_required
-def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponse:
+def invoice_download(request: HttpRequest, invoice_id: int) -> HttpResponseBase:
     invoice = selectors.invoice_get(user=request.user, invoice_id=invoice_id)
-    filename = f"{invoice.number}.pdf"
-    if invoice.pdf and default_storage.exists(invoice.pdf.name):
-        stream = default_storage.open(invoice.pdf.name)
-        return FileResponse(
-            stream, as_attachment=True, filename=filename, content_type="application/pdf"
-        )
-    # not stored yet (its job is still queued): made now from the same frozen details
-    response = HttpResponse(invoice_pdf(details=invoice.details), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return invoice_pdf_response(invoice)
 
 
 @login_required

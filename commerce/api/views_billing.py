@@ -3,9 +3,8 @@ revenue summary. The same services as the site pages (/account/purchases/, /staf
 
 from typing import Any
 
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpResponse
-from django.utils.translation import gettext_lazy as _
+from django.http import HttpResponseBase
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -20,7 +19,7 @@ from kalpla.exceptions import PermissionDenied
 
 from .. import selectors_billing as selectors
 from ..forms_billing import revenue_default_range
-from ..invoice_pdf import invoice_pdf
+from ..invoice_pdf import invoice_pdf_response
 from ..models import Order
 from ..policies_billing import refund_can_create, revenue_can_view
 from ..selectors_revenue import revenue_summary
@@ -125,21 +124,9 @@ class MyInvoicePdfApi(APIView):
             404: _error("No such invoice of yours"),
         },
     )
-    def get(self, request: Request, invoice_id: int) -> HttpResponse:
+    def get(self, request: Request, invoice_id: int) -> HttpResponseBase:
         invoice = selectors.invoice_get(user=signed_in_user(request), invoice_id=invoice_id)
-        filename = f"{invoice.number}.pdf"
-        if invoice.pdf and default_storage.exists(invoice.pdf.name):
-            return FileResponse(
-                default_storage.open(invoice.pdf.name),
-                as_attachment=True,
-                filename=filename,
-                content_type="application/pdf",
-            )
-        response = HttpResponse(
-            invoice_pdf(details=invoice.details), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}"'
-        return response
+        return invoice_pdf_response(invoice)
 
 
 class CouponCheckApi(APIView):

@@ -140,7 +140,7 @@ def _invoice_details(payment: Payment) -> dict[str, Any]:
         "paid_at": payment.created_at.isoformat(),
         "currency": order.currency,
         "tax": _tax(order.tax_rate, order.tax_inclusive),
-        "coupon": order.coupon.code if order.coupon_id else "",
+        "coupon": order.coupon.code if order.coupon is not None else "",
         "lines": lines,
         "totals": {
             "subtotal": _money(order.subtotal),

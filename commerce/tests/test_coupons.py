@@ -12,6 +12,7 @@ from accounts.tests.factories import UserFactory
 from commerce.models import Coupon, Order
 from commerce.services.coupons import QuoteItem, coupon_quote, coupon_redeem
 from commerce.tests.factories import CouponFactory, OrderFactory, PlanFactory
+from commerce.tests.postgres import require_postgresql
 from courses.tests.factories import CourseFactory
 from kalpla.exceptions import Conflict, ValidationError
 
@@ -184,10 +185,7 @@ def test_coupon_redeem_past_the_limit(student):
 
 @pytest.mark.django_db(transaction=True)
 def test_coupon_redeem_concurrent_last_use_goes_to_one_order(settings):
-    if connection.vendor != "postgresql":
-        if settings.CI:
-            pytest.fail("CI=true but no PostgreSQL: concurrent redemptions cannot be tested")
-        pytest.skip("needs PostgreSQL for concurrent writers (always present with CI=true)")
+    require_postgresql(settings, "concurrent redemptions")
     coupon = CouponFactory(code="RACE", max_uses=1, value=Decimal("100"))
     orders = [OrderFactory(coupon=coupon) for _ in range(6)]
 

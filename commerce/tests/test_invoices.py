@@ -17,6 +17,7 @@ from commerce.models import Invoice, InvoiceCounter, Payment
 from commerce.services import invoices
 from commerce.services.invoices import credit_note_issue, invoice_issue
 from commerce.tests.factories import CouponFactory, OrderFactory, PaymentFactory, RefundFactory
+from commerce.tests.postgres import require_postgresql
 from courses.tests.factories import CourseFactory
 from jobs.models import ProcessingJob
 from notifications.models import Notification
@@ -164,10 +165,7 @@ def test_invoice_send_job_stores_the_pdf_and_emails_the_buyer_after_commit(
 
 @pytest.mark.django_db(transaction=True)
 def test_invoice_issue_concurrent_payments_get_distinct_gapless_numbers(settings):
-    if connection.vendor != "postgresql":
-        if settings.CI:
-            pytest.fail("CI=true but no PostgreSQL: concurrent invoicing cannot be tested")
-        pytest.skip("needs PostgreSQL for concurrent writers (always present with CI=true)")
+    require_postgresql(settings, "concurrent invoicing")
     payments = [PaymentFactory() for _ in range(12)]
 
     def one(payment: Payment) -> int:
