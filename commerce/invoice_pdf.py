@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 ACCENT = colors.HexColor("#4f46e5")
 MUTED = colors.HexColor("#5b6472")
 TITLES = {"invoice": "Tax invoice", "credit_note": "Credit note"}
+GATEWAYS = {"manual": "bank transfer or cash", "stripe": "Stripe", "razorpay": "Razorpay"}
 
 
 def money(amount: str, currency: str) -> str:
@@ -83,14 +84,24 @@ def _story(details: dict[str, Any], title: str) -> list[Flowable]:
         story.append(Paragraph(f"Credit note against invoice {details['refers_to']}.", body))
     if details.get("reason"):
         story.append(Paragraph(f"Reason: {_esc(details['reason'])}", body))
+    if details.get("refers_to") or details.get("reason"):
+        story.append(Spacer(1, 4 * mm))
     story += [_lines_table(details, currency, body), Spacer(1, 6 * mm)]
     story.append(_totals_table(details, currency))
     story.append(Spacer(1, 8 * mm))
     basis = "included in the prices" if tax["inclusive"] else "added to the prices"
     story.append(Paragraph(f"{tax['name']} at {tax['rate']}% is {basis}.", small))
-    story.append(
-        Paragraph(f"Paid by {details['gateway']} (payment {_esc(details['payment'])}).", small)
-    )
+    if details.get("kind") == "credit_note":
+        settled = (
+            f"Refunded through {GATEWAYS.get(details['gateway'], details['gateway'])} "
+            f"(refund {_esc(details.get('refund', ''))} of payment {_esc(details['payment'])})."
+        )
+    else:
+        settled = (
+            f"Paid by {GATEWAYS.get(details['gateway'], details['gateway'])} "
+            f"(payment {_esc(details['payment'])})."
+        )
+    story.append(Paragraph(settled, small))
     return story
 
 

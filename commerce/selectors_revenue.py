@@ -107,6 +107,17 @@ def revenue_summary(
     )
 
 
+def revenue_periods(*, start: date, end: date, by: str) -> list[date]:
+    """Every day (or first of the month) from ``start`` to ``end``, for a chart's axis."""
+    if by == "month":
+        months, current = [], start.replace(day=1)
+        while current <= end:
+            months.append(current)
+            current = (current + timedelta(days=32)).replace(day=1)
+        return months
+    return [start + timedelta(days=n) for n in range((end - start).days + 1)]
+
+
 def _totals(rows: list[RevenueRow], *, by_gateway: bool) -> list:
     sums: dict[tuple[str, str], RevenueRow] = defaultdict(lambda: RevenueRow(currency=""))
     for r in rows:

@@ -7,7 +7,10 @@
 - /staff/revenue/: staff's revenue summary.
 """
 
+from datetime import date
+from decimal import Decimal
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -24,7 +27,7 @@ from . import selectors_billing as selectors
 from .forms_billing import RefundForm, RevenueForm, revenue_default_range
 from .invoice_pdf import invoice_pdf_response
 from .policies_billing import refund_can_create, revenue_can_view
-from .selectors_revenue import revenue_summary
+from .selectors_revenue import RevenueSummary, revenue_periods, revenue_summary
 from .services.refunds import order_refundable, refund_create
 
 PURCHASES_PER_PAGE = 20
@@ -125,20 +128,27 @@ def revenue(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _chart(summary: object) -> list[dict]:
-    """Bars of net revenue per period for each currency (heights in % of the largest)."""
-    if summary is None:
+def _chart(summary: RevenueSummary | None) -> list[dict[str, Any]]:
+    """Bars of net revenue for every period of the range, per currency (heights in % of the
+    largest; a refund-only period is a red bar)."""
+    if summary is None or not summary.rows:
         return []
-    charts: dict[str, dict] = {}
-    for row in summary.rows:  # type: ignore[attr-defined]
-        chart = charts.setdefault(row.currency, {"currency": row.currency, "bars": {}})
-        chart["bars"][row.period] = chart["bars"].get(row.period, 0) + row.net
-    out = []
-    for chart in charts.values():
-        peak = max((abs(v) for v in chart["bars"].values()), default=0) or 1
+    periods = revenue_periods(start=summary.start, end=summary.end, by=summary.by)
+    nets: dict[str, dict[date, Decimal]] = {}
+    for row in summary.rows:
+        per = nets.setdefault(row.currency, {})
+        per[row.period] = per.get(row.period, Decimal(0)) + row.net
+    charts = []
+    for currency, values in sorted(nets.items()):
+        peak = max(abs(v) for v in values.values()) or Decimal(1)
         bars = [
-            {"period": p, "net": v, "height": max(int(abs(v) * 100 / peak), 1), "negative": v < 0}
-            for p, v in sorted(chart["bars"].items())
+            {
+                "period": p,
+                "net": values.get(p, Decimal(0)),
+                "height": int(abs(values.get(p, Decimal(0))) * 100 / peak),
+                "negative": values.get(p, Decimal(0)) < 0,
+            }
+            for p in periods
         ]
-        out.append({"currency": chart["currency"], "bars": bars})
-    return out
+        charts.append({"currency": currency, "bars": bars})
+    return charts
