@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("enrollments.api.urls")),
     path("", include("community.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("commerce.api.urls")),
     path("", include("commerce.api.urls_billing")),
 ]
 
@@ -62,6 +63,7 @@ urlpatterns = [
     path("feed/", include("community.urls_feed")),
     path("search/community/", include("community.urls_search")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
+    path("", include("commerce.urls")),  # /checkout/..., /orders/..., /staff/orders/, /webhooks/...
     # /orders/<id>/receipt/, /account/purchases/, /staff/revenue/...
     path("", include("commerce.urls_billing")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),

@@ -1,4 +1,8 @@
-"""Money in the API (API.md): ``{"amount": "49.00", "currency": "INR"}``."""
+"""Money in the API: ``{"amount": "49.00", "currency": "INR"}`` (API.md), one field for all.
+
+total = MoneyField(amount="total", currency="currency")        # from the object itself
+list_price = MoneyField(amount="list_price", currency="order.currency")
+"""
 
 from decimal import Decimal
 from typing import Any
@@ -6,37 +10,26 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-MONEY_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "amount": {"type": "string", "format": "decimal", "example": "49.00"},
-        "currency": {"type": "string", "example": "INR", "description": "ISO 4217"},
-    },
-    "required": ["amount", "currency"],
-}
+from courses.api.serializers import MoneyOut
 
 
-def money(amount: Decimal, currency: str) -> dict[str, str]:
-    return {"amount": f"{amount:.2f}", "currency": currency}
+def _dotted(obj: Any, path: str) -> Any:
+    for part in path.split("."):
+        obj = obj[part] if isinstance(obj, dict) else getattr(obj, part)
+    return obj
 
 
-@extend_schema_field(MONEY_SCHEMA)
+def money_data(amount: Decimal, currency: str) -> dict[str, str]:
+    return {"amount": f"{Decimal(amount):.2f}", "currency": currency}
+
+
+@extend_schema_field(MoneyOut)
 class MoneyField(serializers.Field):
-    """Reads ``source`` (an amount) and the object's ``currency`` attribute (or
-    ``currency_source``), output only."""
+    """A read-only amount and its currency, read from the object by attribute paths."""
 
-    def __init__(self, *, currency_source: str = "currency", **kwargs: Any) -> None:
-        self.currency_source = currency_source
-        kwargs["read_only"] = True
-        super().__init__(**kwargs)
-
-    def get_attribute(self, instance: Any) -> Any:
-        amount = super().get_attribute(instance)
-        currency: Any = instance
-        for part in self.currency_source.split("."):
-            currency = currency[part] if isinstance(currency, dict) else getattr(currency, part)
-        return (amount, currency)
+    def __init__(self, *, amount: str, currency: str = "currency", **kwargs: Any) -> None:
+        self.amount_path, self.currency_path = amount, currency
+        super().__init__(source="*", read_only=True, **kwargs)
 
     def to_representation(self, value: Any) -> dict[str, str]:
-        amount, currency = value
-        return money(Decimal(amount), str(currency))
+        return money_data(_dotted(value, self.amount_path), _dotted(value, self.currency_path))

@@ -9,53 +9,9 @@ from rest_framework import serializers
 
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
-from ..models import Gateway, Invoice, Order, OrderItem, Refund
+from ..models import Gateway, Invoice, Order, Refund
 from .fields import MoneyField
-
-
-class OrderItemOut(serializers.ModelSerializer):
-    list_price = MoneyField(currency_source="order.currency")
-    discount = MoneyField(currency_source="order.currency")
-    tax = MoneyField(currency_source="order.currency")
-    total = MoneyField(currency_source="order.currency")
-    course = serializers.SerializerMethodField()
-    plan = serializers.SerializerMethodField()
-
-    class Meta:
-        model = OrderItem
-        fields = ("id", "kind", "title", "course", "plan", "list_price", "discount", "tax", "total")
-
-    @extend_schema_field(
-        {
-            "type": "object",
-            "nullable": True,
-            "properties": {
-                "id": {"type": "integer"},
-                "slug": {"type": "string"},
-                "title": {"type": "string"},
-            },
-        }
-    )
-    def get_course(self, item: OrderItem) -> dict[str, Any] | None:
-        if item.course is None:
-            return None
-        return {"id": item.course.pk, "slug": item.course.slug, "title": item.course.title}
-
-    @extend_schema_field(
-        {
-            "type": "object",
-            "nullable": True,
-            "properties": {
-                "id": {"type": "integer"},
-                "slug": {"type": "string"},
-                "name": {"type": "string"},
-            },
-        }
-    )
-    def get_plan(self, item: OrderItem) -> dict[str, Any] | None:
-        if item.plan is None:
-            return None
-        return {"id": item.plan.pk, "slug": item.plan.slug, "name": item.plan.name}
+from .serializers import OrderOut
 
 
 class DocumentOut(serializers.ModelSerializer):
@@ -71,39 +27,11 @@ class DocumentOut(serializers.ModelSerializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-class PurchaseOut(serializers.ModelSerializer):
-    items = OrderItemOut(many=True, read_only=True)
-    subtotal = MoneyField()
-    discount = MoneyField()
-    tax = MoneyField()
-    total = MoneyField()
-    coupon = serializers.SerializerMethodField()
+class PurchaseOut(OrderOut):
+    """An order as "My purchases" shows it: the order, its documents and its receipt page."""
+
     documents = serializers.SerializerMethodField()
     receipt_url = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Order
-        fields = (
-            "id",
-            "number",
-            "status",
-            "gateway",
-            "items",
-            "subtotal",
-            "discount",
-            "tax",
-            "total",
-            "tax_rate",
-            "tax_inclusive",
-            "coupon",
-            "created_at",
-            "paid_at",
-            "documents",
-            "receipt_url",
-        )
-
-    def get_coupon(self, order: Order) -> str | None:
-        return order.coupon.code if order.coupon is not None else None
 
     @extend_schema_field(DocumentOut(many=True))
     def get_documents(self, order: Order) -> list[dict[str, Any]]:
@@ -133,7 +61,7 @@ class RefundIn(InputSerializer):
 
 
 class RefundOut(serializers.ModelSerializer):
-    amount = MoneyField(currency_source="payment.currency")
+    amount = MoneyField(amount="amount", currency="payment.currency")
     order = serializers.IntegerField(source="payment.order_id")
     order_status = serializers.CharField(source="payment.order.status")
 
@@ -168,9 +96,9 @@ class CouponCheckIn(InputSerializer):
 class CouponCheckOut(serializers.Serializer):
     code = serializers.CharField()
     description = serializers.CharField()
-    list_price = MoneyField()
-    discount = MoneyField()
-    price_after_discount = MoneyField()
+    list_price = MoneyField(amount="list_price")
+    discount = MoneyField(amount="discount")
+    price_after_discount = MoneyField(amount="price_after_discount")
 
 
 class RevenueQueryIn(InputSerializer):
@@ -191,9 +119,9 @@ class RevenueQueryIn(InputSerializer):
 
 class RevenueLineOut(serializers.Serializer):
     currency = serializers.CharField()
-    revenue = MoneyField()
-    refunds = MoneyField()
-    net = MoneyField()
+    revenue = MoneyField(amount="revenue")
+    refunds = MoneyField(amount="refunds")
+    net = MoneyField(amount="net")
     payments = serializers.IntegerField()
     refund_count = serializers.IntegerField()
 

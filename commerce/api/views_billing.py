@@ -52,7 +52,6 @@ PURCHASE_EXAMPLE = {
             "kind": "course",
             "title": "Python for data analysis",
             "course": {"id": 3, "slug": "python-data", "title": "Python for data analysis"},
-            "plan": None,
             "list_price": MONEY,
             "discount": {"amount": "0.00", "currency": "INR"},
             "tax": {"amount": "180.00", "currency": "INR"},

@@ -21,6 +21,7 @@ from assessments.tests.factories import (
     QuizSlotFactory,
 )
 from commerce.services.invoices import invoice_issue
+from commerce.services.orders import order_create
 from commerce.tests.factories import OrderFactory
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
@@ -118,9 +119,12 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
-    # student A's paid order and its invoice
-    order = OrderFactory(user=student_a, paid=True)
-    invoice = invoice_issue(payment=order.payments.get())
+    # a paid course nobody teaches, and student A's pending (manual) order for it
+    paid = CourseFactory(slug="matrix-paid", price="499.00")
+    order = order_create(user=student_a, course=paid)
+    # student A's paid order of another course, and its invoice
+    bought = OrderFactory(user=student_a, paid=True)
+    invoice = invoice_issue(payment=bought.payments.get())
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -157,9 +161,10 @@ def world(db) -> World:
             "post_group_id": post.group_id,
             "post_id": post.pk,
             "comment_id": comment.pk,
+            "paid_slug": paid.slug,
+            "order_id": order.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
-            "order_id": order.pk,
             "invoice_id": invoice.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,
