@@ -182,3 +182,21 @@ def test_revenue_api_is_staff_only_and_currency_aware(api, admin_user):
     bad = api.get("/api/v1/revenue/?start=2026-12-10&end=2026-12-01")
     assert bad.status_code == 400 and "end" in bad.json()["errors"]
     assert api.get("/api/v1/revenue/?by=week").status_code == 400
+
+
+def test_orders_api_with_coupons(api):
+    course = paid_course("1180.00")
+    CouponFactory(code="WELCOME10", first_purchase_only=True)
+    student = UserFactory()
+    signed_in(api, student)
+    quote = api.get(f"/api/v1/orders/quote/?course={course.slug}&coupon=welcome10")
+    assert quote.status_code == 200 and quote.json()["discount"]["amount"] == "118.00"
+    bad = api.post("/api/v1/orders/", {"course": course.slug, "coupon": "NOPE"}, format="json")
+    assert bad.status_code == 400
+    assert bad.json()["errors"] == {"coupon": ["This coupon code is not valid."]}
+    made = api.post(
+        "/api/v1/orders/", {"course": course.slug, "coupon": "WELCOME10"}, format="json"
+    )
+    assert made.status_code == 201
+    assert made.json()["total"] == {"amount": "1062.00", "currency": "INR"}
+    assert made.json()["coupon"] == "WELCOME10"

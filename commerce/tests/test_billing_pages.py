@@ -123,3 +123,30 @@ def test_revenue_page_shows_totals_and_chart(client, admin_user, bought):
     )
     assert bad.status_code == 400
     assert "The end date must be on or after the start date." in bad.content.decode()
+
+
+def test_checkout_page_explains_a_real_coupon_and_a_free_one_enrolls(client):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commerce.tests.factories import CouponFactory, paid_course
+
+    student = UserFactory()
+    client.force_login(student)
+    course = paid_course("1180.00")
+    CouponFactory(code="OLD", valid_until=timezone.now() - timedelta(days=1))
+    CouponFactory(code="GIFT", value=100, scope="course", course=course)
+    url = reverse("commerce:checkout", args=[course.slug])
+    expired = client.get(url, {"coupon": "OLD"})
+    assert expired.context["form"].errors["coupon"] == ["This coupon has expired."]
+    stacked = client.post(url, {"coupon": "OLD GIFT"})
+    assert stacked.context["form"].errors["coupon"] == [
+        "Only one coupon can be used per order. Enter a single code."
+    ]
+    assert not Order.objects.exists()
+    free = client.post(url, {"coupon": "gift"})
+    order = Order.objects.get()
+    assert free.status_code == 302
+    assert (order.status, order.gateway, order.total) == ("paid", "free", 0)
+    assert Enrollment.objects.get(user=student, course=course).status == "active"
