@@ -31,6 +31,7 @@ from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
+from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
 from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
 from dashboards.demo_commerce import seed_orders
@@ -274,6 +275,8 @@ def seed_demo(*, stdout: Any) -> None:
     seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     seed_enrollment_imports(mentor=mentor)
     seed_orders(courses=courses, student=student, learners=learners)
+    # purchases enroll their buyers: before the course groups and chat rooms are filled
+    seed_billing(courses=courses, student=student, learners=learners)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)

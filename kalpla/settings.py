@@ -594,6 +594,7 @@ KALPLA_JOB_KINDS = {
     "assessments.submission_transcript": "assessments.jobs.submission_transcript_job",
     "assessments.certificate_pdf": "assessments.jobs.certificate_pdf_job",
     "enrollments.import": "enrollments.imports.jobs.enrollment_import_job",
+    "commerce.invoice_send": "commerce.jobs.invoice_send_job",
 }
 # Bulk enrollment from CSV (enrollments/imports/): rows per transaction (and per progress
 # step), and the largest file taken.

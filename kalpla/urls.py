@@ -41,6 +41,7 @@ api_v1 = [
     path("", include("community.api.urls")),
     path("", include("assessments.api.urls")),
     path("", include("commerce.api.urls")),
+    path("", include("commerce.api.urls_billing")),
 ]
 
 # The API first: its prefix is its own, and every request to it then skips the site's routes.
@@ -63,6 +64,8 @@ urlpatterns = [
     path("search/community/", include("community.urls_search")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
     path("", include("commerce.urls")),  # /checkout/..., /orders/..., /staff/orders/, /webhooks/...
+    # /orders/<id>/receipt/, /account/purchases/, /staff/revenue/...
+    path("", include("commerce.urls_billing")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

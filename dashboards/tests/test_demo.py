@@ -20,6 +20,7 @@ from assessments.models import (
     Submission,
 )
 from assessments.selectors import grading_queue
+from commerce.models import Coupon, Invoice, Order, Payment, Refund
 from community.models import (
     Bookmark,
     Channel,
@@ -47,6 +48,7 @@ MODELS = (
     BadgeClass, BadgeAward,
     Group, GroupMembership, Channel, Room, RoomMember, Message, JoinRequest, Invitation,
     Post, Comment, PostReaction, Bookmark, Cohort, WaitlistEntry,
+    Coupon, Order, Payment, Refund, Invoice,
 )  # fmt: skip
 
 
@@ -101,12 +103,25 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
-    # news of new lessons, the released grade of the demo assignment, the two badges and the
-    # invitation to the mentor's group: once each
+    # news of new lessons, the released grade of the demo assignment, the two badges, the
+    # invitation to the mentor's group and the paid demo order: once each
     assert sorted(titles) == [
         "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
-        "community.invited", "courses.updated", "courses.updated",
+        "commerce.order_paid", "community.invited", "courses.updated", "courses.updated",
     ]  # fmt: skip
+
+
+def test_seed_demo_purchases_coupons_invoices_and_a_refund():
+    _seed()
+    student_orders = Order.objects.filter(user__email="student@example.com")
+    order = student_orders.get()
+    assert (order.status, order.coupon.code) == ("paid", "WELCOME10")
+    assert Invoice.objects.filter(payment__order=order, kind="invoice").exists()
+    assert Order.objects.filter(status="refunded").count() == 1
+    assert Invoice.objects.filter(kind="credit_note").count() == 1
+    assert set(Coupon.objects.values_list("code", flat=True)) == {
+        "WELCOME10", "SUMMER25", "TYPE500", "FREEML",
+    }  # fmt: skip
 
 
 def test_seed_demo_catalogue_content():
@@ -120,7 +135,9 @@ def test_seed_demo_catalogue_content():
     assert not published.filter(instructors=None).exists()
     assert set(published.values_list("instructors__email", flat=True)) == {"mentor@example.com"}
     student = Enrollment.objects.filter(user__email="student@example.com")
-    assert student.count() == 3
+    # three free courses, and Advanced typography bought (dashboards/demo_billing.py)
+    assert student.count() == 4
+    assert student.filter(source="paid", grant_reference__startswith="order:").count() == 1
     assert student.filter(status=Enrollment.Status.COMPLETED).count() == 1
     assert student.filter(progress_percent__gt=0, status="active").exists()
     for course in Course.objects.filter(rating_count__gt=0):

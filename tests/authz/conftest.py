@@ -22,7 +22,9 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.invoices import invoice_issue
 from commerce.services.orders import order_create
+from commerce.tests.factories import OrderFactory
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -130,6 +132,9 @@ def world(db) -> World:
     # a paid course nobody teaches, and student A's pending (manual) order for it
     paid = CourseFactory(slug="matrix-paid", price="499.00")
     order = order_create(user=student_a, course=paid)
+    # student A's paid order of another course, and its invoice
+    bought = OrderFactory(user=student_a, paid=True)
+    invoice = invoice_issue(payment=bought.payments.get())
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -172,6 +177,7 @@ def world(db) -> World:
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "import_id": enrollment_import.pk,
+            "invoice_id": invoice.pk,
             "attempt_question_id": attempt.questions.first().pk,
             "position": 0,
             "bank_id": essay.question.bank_id,

@@ -584,6 +584,17 @@ POLICY: dict[str, Rule] = {
     "api:order-pay": act("login ok 404 404 404 404 404"),
     "api:order-cancel": act("login ok 404 404 404 404 404"),
     "api:order-mark-paid": post("login 403 403 403 403 403 ok"),
+    # receipts and purchases (the buyer's and staff's), refunds and revenue (staff)
+    "billing:receipt": get("login ok 404 404 404 404 ok"),
+    "billing:invoice_pdf": get("login ok 404 404 404 404 ok"),
+    "billing:purchases": get("login ok ok ok ok ok ok"),
+    "billing:refund": get("login 403 403 403 403 403 ok"),
+    "billing:revenue": get("login 403 403 403 403 403 ok"),
+    "api:me-orders": get("login ok ok ok ok ok ok"),
+    "api:me-invoice-pdf": get("login ok 404 404 404 404 ok"),
+    "api:coupons-check": post("login ok ok ok ok ok ok"),
+    "api:order-refunds": post("login 403 403 403 403 403 ok"),
+    "api:revenue": get("login 403 403 403 403 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
