@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("enrollments.api.urls")),
     path("", include("community.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("commerce.api.urls_subscriptions")),
 ]
 
 # The API first: its prefix is its own, and every request to it then skips the site's routes.
@@ -61,6 +62,8 @@ urlpatterns = [
     path("feed/", include("community.urls_feed")),
     path("search/community/", include("community.urls_search")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
+    # /plans/..., /account/subscriptions/..., /staff/subscriptions/...
+    path("", include("commerce.urls_subscriptions")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -1,0 +1,3 @@
+"""Commerce in the admin: each part registers its models in its own module."""
+
+from commerce import admin_subscriptions  # noqa: F401

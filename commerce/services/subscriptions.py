@@ -1,0 +1,479 @@
+"""Subscriptions: subscribe to a plan, cancel at period end, resume, staff activation of
+manual subscriptions, and the gateway's word on a subscription (``subscription_apply_remote``).
+
+Money: one order per paid period. The first order is made when the person subscribes; each
+renewal payment gets an order of its own, so every payment has its order, invoice and refund
+path like a course purchase. ``Subscription.order`` is the latest period's order.
+
+Out of order: the gateway's events carry when they happened; an event older than the newest
+one applied (``last_event_at``) changes no state (its payment, a fact, is still recorded).
+
+Access follows the state through ``subscription_state.subscription_access_sync``.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.crypto import get_random_string
+from django.utils.translation import gettext as _
+
+from commerce.gateways import CheckoutSession, GatewayError, RemoteSubscription, get_gateway
+from commerce.models import Gateway, Order, OrderItem, Payment, Plan, Subscription
+from commerce.policies_subscriptions import (
+    subscription_can_manage,
+    subscriptions_can_administer,
+)
+from commerce.services import subscription_notices as notices
+from commerce.services.subscription_state import (
+    ENDED,
+    LIVE,
+    Status,
+    add_interval,
+    had_trial,
+    subscription_access_sync,
+    subscriptions_live_for,
+)
+from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable
+
+logger = logging.getLogger(__name__)
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class SubscriptionStart:
+    subscription: Subscription
+    # Where to send the subscriber to pay; None for manual subscriptions (staff activate them).
+    checkout: CheckoutSession | None
+
+
+# --- orders of a plan ----------------------------------------------------------------------
+
+
+def _plan_totals(plan: Plan) -> dict[str, Any]:
+    price, rate = plan.price, Decimal(settings.KALPLA_TAX_RATE)
+    if settings.KALPLA_PRICES_INCLUDE_TAX:
+        total = price
+        tax = (price - price / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
+    else:
+        tax = (price * rate / 100).quantize(CENT, ROUND_HALF_UP)
+        total = price + tax
+    return {
+        "subtotal": price,
+        "tax": tax,
+        "total": total,
+        "tax_rate": rate,
+        "tax_inclusive": settings.KALPLA_PRICES_INCLUDE_TAX,
+    }
+
+
+def plan_order_create(*, user: Any, plan: Plan, gateway: str, note: str = "") -> Order:
+    """A pending order for one period of ``plan``."""
+    totals = _plan_totals(plan)
+    order = Order(
+        number=f"S{timezone.now():%y%m}-{get_random_string(8, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ')}",
+        user=user,
+        gateway=gateway,
+        currency=plan.currency,
+        note=note,
+        **totals,
+    )
+    order.full_clean()
+    order.save()
+    OrderItem.objects.create(
+        order=order,
+        kind=OrderItem.Kind.PLAN,
+        plan=plan,
+        title=f"{plan.name} ({plan.get_interval_display()})",
+        list_price=totals["subtotal"],
+        tax=totals["tax"],
+        total=totals["total"],
+    )
+    return order
+
+
+def _record_payment(
+    *,
+    subscription: Subscription,
+    payment_id: str,
+    amount: Decimal,
+    currency: str,
+    recorded_by: Any = None,
+    note: str = "",
+) -> Payment | None:
+    """Record one period's payment: on the pending order, else on a new renewal order.
+    Caller holds the subscription's row lock; a payment already recorded is left alone."""
+    from commerce.services.orders import payment_record
+
+    if Payment.objects.filter(gateway=subscription.gateway, gateway_payment_id=payment_id).exists():
+        return None
+    order = subscription.order
+    if order is None or order.status != Order.Status.PENDING:
+        order = plan_order_create(
+            user=subscription.user,
+            plan=subscription.plan,
+            gateway=subscription.gateway,
+            note=_("Renewal of subscription %(id)s") % {"id": subscription.pk},
+        )
+        subscription.order = order
+        subscription.save(update_fields=["order", "updated_at"])
+    return payment_record(
+        order=order,
+        gateway=subscription.gateway,
+        payment_id=payment_id,
+        amount=amount,
+        currency=currency,
+        recorded_by=recorded_by,
+        note=note,
+    )
+
+
+# --- subscribe -----------------------------------------------------------------------------
+
+
+def subscription_start(
+    *,
+    user: Any,
+    plan: Plan,
+    success_url: str,
+    cancel_url: str,
+    gateway: str | None = None,
+) -> SubscriptionStart:
+    """Subscribe ``user`` to ``plan`` through ``gateway`` (the configured one by default).
+
+    ``{subscription}`` in ``success_url`` becomes the subscription's id. Stripe and
+    Razorpay: a pending subscription and the checkout to pay at; the gateway's
+    webhook makes it live. Manual: a plan with a trial starts trialing now (one trial per
+    person and plan); otherwise it waits for staff to record the payment. Asking again while
+    a checkout is pending reuses the pending subscription.
+    """
+    name = gateway or settings.KALPLA_PAYMENT_GATEWAY
+    subscription = _subscription_prepare(user=user, plan=plan, gateway=name)
+    if name == Gateway.MANUAL:
+        return SubscriptionStart(subscription=subscription, checkout=None)
+    try:
+        session = get_gateway(name).subscription_start(
+            order=subscription.order,  # type: ignore[arg-type]
+            plan=plan,
+            success_url=success_url.replace("{subscription}", str(subscription.pk)),
+            cancel_url=cancel_url,
+        )
+    except GatewayError as exc:
+        logger.warning("subscription %s: checkout failed: %s", subscription.pk, exc)
+        raise Unavailable(
+            _("The payment provider could not be reached. Please try again in a minute."),
+            code="gateway_unavailable",
+        ) from exc
+    _checkout_remember(subscription, session)
+    return SubscriptionStart(subscription=subscription, checkout=session)
+
+
+@transaction.atomic
+def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscription:
+    # The plan's row lock makes two clicks of "Subscribe" one subscription.
+    locked_plan = Plan.objects.select_for_update().filter(pk=plan.pk, is_active=True).first()
+    if locked_plan is None:
+        raise NotFound(_("This plan is not on sale."))
+    if subscriptions_live_for(user_id=user.pk, plan=locked_plan).exists():
+        raise Conflict(_("You already subscribe to this plan."), code="already_subscribed")
+    pending = (
+        Subscription.objects.select_related("order")
+        .filter(user=user, plan=locked_plan, gateway=gateway, status=Status.INCOMPLETE)
+        .first()
+    )
+    if pending is not None:
+        return pending
+    order = plan_order_create(user=user, plan=locked_plan, gateway=gateway)
+    subscription = Subscription(user=user, plan=locked_plan, order=order, gateway=gateway)
+    if (
+        gateway == Gateway.MANUAL
+        and locked_plan.trial_days
+        and not had_trial(user_id=user.pk, plan=locked_plan)
+    ):
+        now = timezone.now()
+        subscription.status = Status.TRIALING
+        subscription.trial_ends_at = now + timezone.timedelta(days=locked_plan.trial_days)
+        subscription.current_period_start = now
+        subscription.current_period_end = subscription.trial_ends_at
+    subscription.full_clean()
+    subscription.save()
+    if subscription.status == Status.TRIALING:
+        subscription_access_sync(subscription=subscription)
+        notices.notice_started(subscription)
+    logger.info("user %s subscribes to plan %s (%s)", user.pk, plan.pk, gateway)
+    return subscription
+
+
+def _checkout_remember(subscription: Subscription, session: CheckoutSession) -> None:
+    order = subscription.order
+    assert order is not None
+    order.gateway_order_id = session.reference
+    order.checkout_url = session.url or ""
+    order.save(update_fields=["gateway_order_id", "checkout_url", "updated_at"])
+
+
+# --- the subscriber's choices ----------------------------------------------------------------
+
+
+def _locked(subscription: Subscription) -> Subscription:
+    return (
+        Subscription.objects.select_for_update()
+        .select_related("plan", "user", "order")
+        .get(pk=subscription.pk)
+    )
+
+
+def _require_manager(user: Any, subscription: Subscription) -> None:
+    if not subscription_can_manage(user=user, subscription=subscription):
+        raise NotFound(_("Not found."))
+
+
+@transaction.atomic
+def subscription_cancel(*, subscription: Subscription, user: Any) -> Subscription:
+    """Cancel at the end of the paid period (access lasts until then); a subscription still
+    waiting for its first payment is dropped at once. Idempotent."""
+    _require_manager(user, subscription)
+    sub = _locked(subscription)
+    if sub.status in ENDED:
+        raise Conflict(_("This subscription has already ended."), code="subscription_ended")
+    if sub.status == Status.INCOMPLETE:
+        sub.status, sub.cancelled_at = Status.CANCELLED, timezone.now()
+        sub.save(update_fields=["status", "cancelled_at", "updated_at"])
+        if sub.order is not None and sub.order.status == Order.Status.PENDING:
+            sub.order.status = Order.Status.CANCELLED
+            sub.order.save(update_fields=["status", "updated_at"])
+        return sub
+    if sub.cancel_at_period_end:
+        return sub
+    if sub.gateway not in (Gateway.MANUAL, Gateway.FREE):
+        _gateway_call(
+            lambda: get_gateway(sub.gateway).subscription_cancel(
+                subscription=sub, at_period_end=True
+            )
+        )
+    sub.cancel_at_period_end, sub.cancelled_at = True, timezone.now()
+    sub.save(update_fields=["cancel_at_period_end", "cancelled_at", "updated_at"])
+    notices.notice_cancelled(sub)
+    return sub
+
+
+@transaction.atomic
+def subscription_resume(*, subscription: Subscription, user: Any) -> Subscription:
+    """Undo a cancellation at period end while the period lasts."""
+    _require_manager(user, subscription)
+    sub = _locked(subscription)
+    if sub.status not in LIVE or not sub.cancel_at_period_end:
+        raise Conflict(_("This subscription is not set to end."), code="not_cancelled")
+    if sub.gateway not in (Gateway.MANUAL, Gateway.FREE):
+        gateway = get_gateway(sub.gateway)
+        resume = getattr(gateway, "subscription_resume", None)
+        if resume is None:
+            raise Conflict(
+                _("Resume this subscription from the payment provider's page."),
+                code="resume_at_gateway",
+            )
+        _gateway_call(lambda: resume(subscription=sub))
+    sub.cancel_at_period_end, sub.cancelled_at = False, None
+    sub.save(update_fields=["cancel_at_period_end", "cancelled_at", "updated_at"])
+    return sub
+
+
+def subscription_portal_url(*, subscription: Subscription, user: Any, return_url: str) -> str:
+    """The gateway's hosted page for card and plan changes (Stripe's Billing Portal)."""
+    _require_manager(user, subscription)
+    url = None
+    if subscription.gateway not in (Gateway.MANUAL, Gateway.FREE) and (
+        subscription.gateway_customer_id or subscription.gateway_subscription_id
+    ):
+        url = _gateway_call(
+            lambda: get_gateway(subscription.gateway).billing_portal_url(
+                subscription=subscription, return_url=return_url
+            )
+        )
+    if not url:
+        raise Conflict(
+            _("This subscription has no payment provider page to manage it."),
+            code="no_billing_portal",
+        )
+    return url
+
+
+def _gateway_call(call: Any) -> Any:
+    try:
+        return call()
+    except GatewayError as exc:
+        logger.warning("gateway call failed: %s", exc)
+        raise Unavailable(
+            _("The payment provider could not be reached. Please try again in a minute."),
+            code="gateway_unavailable",
+        ) from exc
+
+
+# --- staff: manual subscriptions -------------------------------------------------------------
+
+
+@transaction.atomic
+def subscription_mark_paid(
+    *, subscription: Subscription, by: Any, note: str = "", reference: str = ""
+) -> Subscription:
+    """Staff received a manual subscription's payment: record it (an order and invoice per
+    period) and start or extend the paid period; a lapsed subscription comes back, with its
+    courses' progress."""
+    if not subscriptions_can_administer(user=by):
+        raise PermissionDenied(_("Only staff can record payments."), code="not_staff")
+    sub = _locked(subscription)
+    if sub.gateway != Gateway.MANUAL:
+        raise Conflict(
+            _("Only manual subscriptions are paid by hand; this one is paid through %(g)s.")
+            % {"g": sub.get_gateway_display()},
+            code="not_manual",
+        )
+    if sub.status == Status.CANCELLED:
+        raise Conflict(
+            _("The subscriber cancelled this subscription: they can subscribe again."),
+            code="subscription_cancelled",
+        )
+    count = Payment.objects.filter(order__subscriptions=sub).count()
+    payment_id = reference or f"sub-{sub.pk}-{count + 1}-{get_random_string(6)}"
+    totals = _plan_totals(sub.plan)
+    _record_payment(
+        subscription=sub,
+        payment_id=payment_id,
+        amount=totals["total"],
+        currency=sub.plan.currency,
+        recorded_by=by,
+        note=note,
+    )
+    sub.refresh_from_db()  # the payment's hook started or extended the period
+    return sub
+
+
+def subscription_payment_recorded(*, payment: Payment) -> None:
+    """Runs inside ``payment_record`` (its hook list): a manual plan order paid, here or by
+    staff marking the order paid, starts or extends its subscription's period. Gateways'
+    subscriptions move with their own events instead."""
+    if payment.gateway != Gateway.MANUAL:
+        return
+    sub = (
+        Subscription.objects.select_for_update()
+        .select_related("plan", "user")
+        .filter(order_id=payment.order_id)
+        .exclude(status=Status.CANCELLED)
+        .first()
+    )
+    if sub is not None:
+        _manual_period_paid(sub)
+
+
+def _manual_period_paid(sub: Subscription, now: datetime | None = None) -> None:
+    """One more period paid: it starts when the paid time runs out (or now, if it has)."""
+    now = now or timezone.now()
+    was = sub.status
+    end = sub.current_period_end
+    start = end if was in (Status.ACTIVE, Status.TRIALING) and end and end > now else now
+    sub.status = Status.ACTIVE
+    sub.current_period_start = start
+    sub.current_period_end = add_interval(start, sub.plan.interval)
+    sub.save(update_fields=["status", "current_period_start", "current_period_end", "updated_at"])
+    subscription_access_sync(subscription=sub, now=now)
+    if was != Status.ACTIVE:
+        notices.notice_started(sub)
+
+
+# --- the gateway's word ----------------------------------------------------------------------
+
+
+def subscription_find(*, gateway: str, remote: RemoteSubscription) -> Subscription | None:
+    """The subscription ``remote`` describes: by the gateway's id, else (its first event) by
+    the order its checkout was for."""
+    found = Subscription.objects.filter(
+        gateway=gateway, gateway_subscription_id=remote.subscription_id
+    ).first()
+    if found is not None or not remote.order_reference:
+        return found
+    ref = remote.order_reference
+    order = (
+        Order.objects.filter(gateway=gateway, gateway_order_id=ref).first()
+        or Order.objects.filter(gateway=gateway, number=ref).first()
+    )
+    if order is None:
+        return None
+    return Subscription.objects.filter(order=order).first()
+
+
+@transaction.atomic
+def subscription_apply_remote(
+    *, gateway: str, remote: RemoteSubscription, event_at: datetime | None
+) -> str:
+    """Bring the subscription in step with what the gateway says; the outcome for the event
+    log: ``applied``, ``stale`` (older than the newest event applied: state kept) or
+    ``unmatched`` (no such subscription here).
+
+    Safe under replay (the same state again changes nothing and tells nobody twice) and
+    under reordering (``last_event_at``).
+    """
+    found = subscription_find(gateway=gateway, remote=remote)
+    if found is None:
+        logger.warning("%s subscription %s: not ours", gateway, remote.subscription_id)
+        return "unmatched"
+    sub = _locked(found)
+    paid = remote.latest_payment
+    if paid is not None and paid.succeeded:
+        _record_payment(
+            subscription=sub,
+            payment_id=paid.payment_id,
+            amount=paid.amount,
+            currency=paid.currency,
+        )
+    if event_at is not None and sub.last_event_at is not None and event_at < sub.last_event_at:
+        logger.info("subscription %s: stale event from %s ignored", sub.pk, event_at)
+        return "stale"
+    before = (sub.status, sub.cancel_at_period_end)
+    _apply_fields(sub, remote, event_at)
+    subscription_access_sync(subscription=sub)
+    _tell(sub, before, remote)
+    return "applied"
+
+
+def _apply_fields(sub: Subscription, remote: RemoteSubscription, event_at: datetime | None) -> None:
+    sub.status = remote.status
+    sub.gateway_subscription_id = sub.gateway_subscription_id or remote.subscription_id
+    sub.gateway_customer_id = remote.customer_id or sub.gateway_customer_id
+    sub.current_period_start = remote.current_period_start or sub.current_period_start
+    sub.current_period_end = remote.current_period_end or sub.current_period_end
+    sub.trial_ends_at = remote.trial_ends_at or sub.trial_ends_at
+    sub.cancel_at_period_end = remote.cancel_at_period_end
+    if remote.status in ENDED or remote.cancel_at_period_end:
+        sub.cancelled_at = sub.cancelled_at or event_at or timezone.now()
+    elif sub.status in LIVE:
+        sub.cancelled_at = None
+    if event_at is not None:
+        sub.last_event_at = event_at
+    sub.full_clean()
+    sub.save()
+
+
+def _tell(sub: Subscription, before: tuple[str, bool], remote: RemoteSubscription) -> None:
+    was_status, was_cancelling = before
+    if sub.status == was_status and sub.cancel_at_period_end == was_cancelling:
+        return
+    if sub.status in (Status.TRIALING, Status.ACTIVE) and was_status in (
+        Status.INCOMPLETE,
+        *ENDED,
+    ):
+        notices.notice_started(sub)
+    elif sub.status == Status.PAST_DUE and was_status != Status.PAST_DUE:
+        failed = remote.latest_payment
+        message = failed.failure_message if failed and not failed.succeeded else ""
+        notices.notice_payment_failed(sub, message=message)
+    elif sub.status in ENDED and was_status not in ENDED and was_status != Status.INCOMPLETE:
+        notices.notice_ended(sub)
+    if sub.cancel_at_period_end and not was_cancelling and sub.status in LIVE:
+        notices.notice_cancelled(sub)
