@@ -21,7 +21,7 @@ from commerce.models import Subscription
 from commerce.services.subscription_state import LIVE, subscription_has_access
 from kalpla.errors import service_run
 
-from .selectors import subscriptions as selectors
+from . import selectors_subscriptions as selectors
 from .services import subscriptions as services
 
 

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 
-from ..selectors import subscriptions as selectors
+from .. import selectors_subscriptions as selectors
 from ..services import subscriptions as services
 from .serializers_subscriptions import (
     MarkPaidIn,
