@@ -7,5 +7,9 @@ class CommerceConfig(AppConfig):
     verbose_name = _("Commerce")
 
     def ready(self) -> None:
-        # subscriptions: notification kinds, beat tasks
-        from commerce import kinds_subscriptions, tasks_subscriptions  # noqa: F401
+        # notification kinds. Payment hooks (PAYMENT_RECORDED_HOOKS in services/orders.py)
+        # and webhook handlers (WEBHOOK_HANDLERS in services/webhooks.py) are added here.
+        from commerce import kinds  # noqa: F401
+        from commerce.subscriptions_wiring import subscriptions_connect
+
+        subscriptions_connect()

@@ -6,6 +6,7 @@ webhook delivered twice finds the row it already made.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -16,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 ZERO = Decimal("0.00")
 
 
-def money_field(verbose_name: str, **kwargs: object) -> models.DecimalField:
+def money_field(verbose_name: Any, **kwargs: object) -> models.DecimalField:
     return models.DecimalField(
         verbose_name,
         max_digits=12,

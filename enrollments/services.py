@@ -18,7 +18,7 @@ from enrollments.access import course_missing_prerequisites
 from enrollments.cache import learning_list_invalidate, learning_lists_invalidate
 from enrollments.models import Enrollment, LessonProgress
 from enrollments.selectors import INACTIVE_STATUSES, access_pass_for
-from enrollments.signals import course_completed, enrollment_changed
+from enrollments.signals import announce_enrollment_change, course_completed
 from kalpla.exceptions import NotAuthenticated, NotFound, PaymentRequired, PermissionDenied
 
 if TYPE_CHECKING:
@@ -53,27 +53,6 @@ def _check_can_enroll(*, user: Any, course: Course, source: str) -> None:
             % {"titles": ", ".join(p.title for p in missing)},
             code="prerequisite_required",
         )
-
-
-def announce_enrollment_change(enrollment: Enrollment, *, active: bool) -> None:
-    """Send ``enrollment_changed`` after commit (live course groups, caches, analytics)."""
-    user_id, course_id = enrollment.user_id, enrollment.course_id
-
-    def send() -> None:
-        results = enrollment_changed.send_robust(
-            sender=Enrollment, user_id=user_id, course_id=course_id, active=active
-        )
-        for receiver, result in results:
-            if isinstance(result, Exception):
-                logger.error(
-                    "enrollment_changed receiver %r failed for user %s in course %s",
-                    receiver,
-                    user_id,
-                    course_id,
-                    exc_info=result,
-                )
-
-    transaction.on_commit(send)
 
 
 @transaction.atomic

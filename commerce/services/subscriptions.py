@@ -14,9 +14,10 @@ Access follows the state through ``subscription_state.subscription_access_sync``
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -25,13 +26,21 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext as _
 
-from commerce.gateways import CheckoutSession, GatewayError, RemoteSubscription, get_gateway
+from commerce.gateways import (
+    CheckoutSession,
+    GatewayError,
+    RemoteSubscription,
+    WebhookEvent,
+    get_gateway,
+)
 from commerce.models import Gateway, Order, OrderItem, Payment, Plan, Subscription
 from commerce.policies_subscriptions import (
     subscription_can_manage,
     subscriptions_can_administer,
 )
 from commerce.services import subscription_notices as notices
+from commerce.services.orders import payment_record
+from commerce.services.pricing import PriceItem, money, quote_items
 from commerce.services.subscription_state import (
     ENDED,
     LIVE,
@@ -44,7 +53,6 @@ from commerce.services.subscription_state import (
 from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable
 
 logger = logging.getLogger(__name__)
-CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -57,61 +65,60 @@ class SubscriptionStart:
 # --- orders of a plan ----------------------------------------------------------------------
 
 
-def _plan_totals(plan: Plan) -> dict[str, Any]:
-    price, rate = plan.price, Decimal(settings.KALPLA_TAX_RATE)
-    if settings.KALPLA_PRICES_INCLUDE_TAX:
-        total = price
-        tax = (price - price / (1 + rate / 100)).quantize(CENT, ROUND_HALF_UP)
-    else:
-        tax = (price * rate / 100).quantize(CENT, ROUND_HALF_UP)
-        total = price + tax
-    return {
-        "subtotal": price,
-        "tax": tax,
-        "total": total,
-        "tax_rate": rate,
-        "tax_inclusive": settings.KALPLA_PRICES_INCLUDE_TAX,
-    }
-
-
 def plan_order_create(*, user: Any, plan: Plan, gateway: str, note: str = "") -> Order:
-    """A pending order for one period of ``plan``."""
-    totals = _plan_totals(plan)
+    """A pending order for one period of ``plan`` (priced like a course: tax per settings)."""
+    quote = quote_items(items=[plan_price_item(plan=plan)], user=user)
     order = Order(
-        number=f"S{timezone.now():%y%m}-{get_random_string(8, '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ')}",
+        number=f"KAL-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
         user=user,
         gateway=gateway,
-        currency=plan.currency,
+        currency=quote.currency,
+        subtotal=quote.subtotal,
+        discount=quote.discount,
+        tax=quote.tax,
+        total=quote.total,
+        tax_rate=quote.tax_rate,
+        tax_inclusive=quote.tax_inclusive,
         note=note,
-        **totals,
     )
     order.full_clean()
     order.save()
+    line = quote.lines[0]
     OrderItem.objects.create(
         order=order,
         kind=OrderItem.Kind.PLAN,
         plan=plan,
-        title=f"{plan.name} ({plan.get_interval_display()})",
-        list_price=totals["subtotal"],
-        tax=totals["tax"],
-        total=totals["total"],
+        title=line.item.title[:200],
+        list_price=line.item.list_price,
+        discount=line.discount,
+        tax=line.tax,
+        total=line.total,
     )
     return order
+
+
+def plan_price_item(*, plan: Plan) -> PriceItem:
+    return PriceItem(
+        kind=OrderItem.Kind.PLAN,
+        title=f"{plan.name} ({plan.get_interval_display()})",
+        list_price=money(plan.price),
+        currency=plan.currency,
+        plan=plan,
+    )
 
 
 def _record_payment(
     *,
     subscription: Subscription,
     payment_id: str,
-    amount: Decimal,
+    amount: Decimal | None,
     currency: str,
     recorded_by: Any = None,
     note: str = "",
 ) -> Payment | None:
-    """Record one period's payment: on the pending order, else on a new renewal order.
-    Caller holds the subscription's row lock; a payment already recorded is left alone."""
-    from commerce.services.orders import payment_record
-
+    """Record one period's payment: on the pending order, else on a new renewal order
+    (``amount`` None: the order's total). Caller holds the subscription's row lock; a
+    payment already recorded is left alone."""
     if Payment.objects.filter(gateway=subscription.gateway, gateway_payment_id=payment_id).exists():
         return None
     order = subscription.order
@@ -128,7 +135,7 @@ def _record_payment(
         order=order,
         gateway=subscription.gateway,
         payment_id=payment_id,
-        amount=amount,
+        amount=order.total if amount is None else amount,
         currency=currency,
         recorded_by=recorded_by,
         note=note,
@@ -199,7 +206,7 @@ def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscriptio
     ):
         now = timezone.now()
         subscription.status = Status.TRIALING
-        subscription.trial_ends_at = now + timezone.timedelta(days=locked_plan.trial_days)
+        subscription.trial_ends_at = now + timedelta(days=locked_plan.trial_days)
         subscription.current_period_start = now
         subscription.current_period_end = subscription.trial_ends_at
     subscription.full_clean()
@@ -340,13 +347,10 @@ def subscription_mark_paid(
             _("The subscriber cancelled this subscription: they can subscribe again."),
             code="subscription_cancelled",
         )
-    count = Payment.objects.filter(order__subscriptions=sub).count()
-    payment_id = reference or f"sub-{sub.pk}-{count + 1}-{get_random_string(6)}"
-    totals = _plan_totals(sub.plan)
     _record_payment(
         subscription=sub,
-        payment_id=payment_id,
-        amount=totals["total"],
+        payment_id=reference or f"manual-sub-{sub.pk}-{get_random_string(8)}",
+        amount=None,
         currency=sub.plan.currency,
         recorded_by=by,
         note=note,
@@ -477,3 +481,13 @@ def _tell(sub: Subscription, before: tuple[str, bool], remote: RemoteSubscriptio
         notices.notice_ended(sub)
     if sub.cancel_at_period_end and not was_cancelling and sub.status in LIVE:
         notices.notice_cancelled(sub)
+
+
+def subscription_updated_webhook(event: WebhookEvent, gateway_name: str) -> str:
+    """``WEBHOOK_HANDLERS["subscription.updated"]``: runs in the transaction that stores the
+    event (commerce/services/webhooks.py), so a replay applies nothing twice."""
+    if event.subscription is None:
+        return "ignored"
+    return subscription_apply_remote(
+        gateway=gateway_name, remote=event.subscription, event_at=event.created_at
+    )
