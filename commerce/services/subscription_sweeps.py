@@ -53,7 +53,7 @@ def subscriptions_sweep(*, now: datetime | None = None) -> dict[str, int]:
 @transaction.atomic
 def _sweep_one(sub_id: int, now: datetime) -> str:
     sub = (
-        Subscription.objects.select_for_update(skip_locked=True)
+        Subscription.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("plan", "user")
         .filter(pk=sub_id)
         .first()

@@ -231,7 +231,7 @@ def _checkout_remember(subscription: Subscription, session: CheckoutSession) -> 
 
 def _locked(subscription: Subscription) -> Subscription:
     return (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("plan", "user", "order")
         .get(pk=subscription.pk)
     )
@@ -366,7 +366,7 @@ def subscription_payment_recorded(*, payment: Payment) -> None:
     if payment.gateway != Gateway.MANUAL:
         return
     sub = (
-        Subscription.objects.select_for_update()
+        Subscription.objects.select_for_update(of=("self",))
         .select_related("plan", "user")
         .filter(order_id=payment.order_id)
         .exclude(status=Status.CANCELLED)
