@@ -7,6 +7,7 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commerce.gateways import GatewayError, get_gateway
@@ -93,7 +94,7 @@ class SubscriptionAdmin(admin.ModelAdmin):
         for sub in queryset:
             try:
                 subscription_mark_paid(
-                    subscription=sub, by=request.user, note=_("Recorded in admin")
+                    subscription=sub, by=request.user, note=gettext("Recorded in admin")
                 )
                 done += 1
             except ApplicationError as exc:

@@ -7,15 +7,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from commerce.services.subscription_state import subscription_has_access
+from courses.api.serializers import MoneyOut
 from kalpla.api.serializers import InputSerializer, StrictCharField
 
 
-class MoneyOut(serializers.Serializer):
-    amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    currency = serializers.CharField(help_text="ISO 4217")
-
-
-class CourseRefOut(serializers.Serializer):
+class PlanCourseOut(serializers.Serializer):
     id = serializers.IntegerField()
     slug = serializers.CharField()
     title = serializers.CharField()
@@ -38,7 +34,7 @@ class PlanOut(serializers.Serializer):
     def get_price(self, plan: Any) -> dict[str, Any]:
         return MoneyOut({"amount": plan.price, "currency": plan.currency}).data
 
-    @extend_schema_field(CourseRefOut(many=True))
+    @extend_schema_field(PlanCourseOut(many=True))
     def get_courses(self, plan: Any) -> list[dict[str, Any]]:
         """The published courses the plan names (empty for a whole-catalogue plan)."""
         rows = getattr(plan, "published_courses", None)

@@ -17,9 +17,9 @@ from commerce.gateways.base import (
 )
 from commerce.tests.fake_gateway import GOOD, FakeGateway
 
-CALLS: list[tuple[str, Any]] = []
-STATE: dict[str, RemoteSubscription] = {}
-DOWN = {"on": False}
+calls: list[tuple[str, Any]] = []
+state: dict[str, RemoteSubscription] = {}
+down = {"on": False}
 
 
 class FakeSubscriptionGateway(FakeGateway):
@@ -28,20 +28,20 @@ class FakeSubscriptionGateway(FakeGateway):
     def subscription_start(
         self, *, order: Any, plan: Any, success_url: str, cancel_url: str
     ) -> CheckoutSession:
-        if DOWN["on"]:
+        if down["on"]:
             raise GatewayError("down")
-        CALLS.append(("start", success_url))
+        calls.append(("start", success_url))
         return CheckoutSession(
             reference=f"cs_{order.number}", url=f"https://pay.example/{order.number}"
         )
 
     def subscription_cancel(self, *, subscription: Any, at_period_end: bool) -> None:
-        if DOWN["on"]:
+        if down["on"]:
             raise GatewayError("down")
-        CALLS.append(("cancel", at_period_end))
+        calls.append(("cancel", at_period_end))
 
     def subscription_status(self, *, subscription: Any) -> RemoteSubscription:
-        return STATE[subscription.gateway_subscription_id]
+        return state[subscription.gateway_subscription_id]
 
     def billing_portal_url(self, *, subscription: Any, return_url: str) -> str | None:
         return f"https://billing.example/session?return={return_url}"

@@ -32,9 +32,9 @@ S = Subscription.Status
 @pytest.fixture(autouse=True)
 def _fake_stripe(monkeypatch):
     monkeypatch.setitem(base.GATEWAY_MODULES, "stripe", "commerce.tests.fake_subscription_gateway")
-    fake.CALLS.clear()
-    fake.STATE.clear()
-    monkeypatch.setitem(fake.DOWN, "on", False)
+    fake.calls.clear()
+    fake.state.clear()
+    monkeypatch.setitem(fake.down, "on", False)
 
 
 @pytest.fixture
@@ -108,13 +108,14 @@ def test_subscription_start_remote_returns_the_checkout_and_remembers_it(plan):
     )
     sub = started.subscription
     assert started.checkout.url.startswith("https://pay.example/")
-    assert fake.CALLS == [("start", f"http://testserver/account/subscriptions/{sub.pk}/")]
+    expected = f"http://testserver/account/subscriptions/{sub.pk}/"
+    assert fake.calls == [("start", expected)]
     sub.order.refresh_from_db()
     assert sub.order.gateway_order_id == f"cs_{sub.order.number}"
 
 
 def test_subscription_start_gateway_down_is_unavailable(plan):
-    fake.DOWN["on"] = True
+    fake.down["on"] = True
     with pytest.raises(Unavailable):
         subscribe(UserFactory(), plan, gateway="stripe")
 
@@ -412,7 +413,7 @@ def test_subscription_cancel_remote_asks_the_gateway_and_refuses_others(plan):
         services.subscription_cancel(subscription=sub, user=UserFactory())
     assert getattr(exc.value, "code", "") == "not_found"
     services.subscription_cancel(subscription=sub, user=user)
-    assert fake.CALLS[-1] == ("cancel", True)
+    assert fake.calls[-1] == ("cancel", True)
     with pytest.raises(Conflict) as exc:
         services.subscription_resume(subscription=sub, user=user)
     assert exc.value.code == "resume_at_gateway"

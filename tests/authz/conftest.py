@@ -20,6 +20,8 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.subscriptions import subscription_mark_paid
+from commerce.tests.factories_subscriptions import PlanFactory, subscribe
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -116,6 +118,9 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
+    # a plan of the course, to which student A subscribes (manual, paid: active)
+    plan = PlanFactory(courses=[course])
+    subscription = subscription_mark_paid(subscription=subscribe(student_a, plan), by=staff)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -172,6 +177,8 @@ def world(db) -> World:
             "key": "MQ:1u2v3w:not-a-real-key",
             "uidb36": "1",
             "provider_id": "linkedin",
+            "plan_slug": plan.slug,
+            "subscription_id": subscription.pk,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),
