@@ -33,6 +33,7 @@ from courses.services.search import course_search_document_refresh
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_chat import seed_chat
 from dashboards.demo_groups import seed_groups
+from dashboards.demo_plans import seed_plans
 from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
     seed_assignments,
@@ -270,6 +271,7 @@ def seed_demo(*, stdout: Any) -> None:
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
+    plans = seed_plans(courses=courses, student=student, learners=learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -277,7 +279,7 @@ def seed_demo(*, stdout: Any) -> None:
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
-        f"{groups} topic groups ({seconds:.1f} s)."
+        f"{groups} topic groups, {plans} subscription plans ({seconds:.1f} s)."
     )
 
 
