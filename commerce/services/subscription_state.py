@@ -21,7 +21,6 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 
 from commerce.models import Plan, Subscription
@@ -88,10 +87,12 @@ def subscriptions_live_for(*, user_id: int, plan: Plan) -> QuerySet[Subscription
     return Subscription.objects.filter(user_id=user_id, plan=plan, status__in=LIVE)
 
 
-def had_trial(*, user_id: int, plan: Plan) -> bool:
-    """One trial per person and plan: any earlier subscription that started counts."""
-    return (
-        Subscription.objects.filter(user_id=user_id, plan=plan)
-        .filter(Q(trial_ends_at__isnull=False) | Q(current_period_start__isnull=False))
-        .exists()
-    )
+def trial_days_for(*, user_id: int, plan: Plan) -> int:
+    """The plan's free days for this person: one trial per person and plan, so none once
+    any subscription of theirs to it started (a checkout left unpaid does not count)."""
+    if not plan.trial_days:
+        return 0
+    started = Subscription.objects.filter(
+        user_id=user_id, plan=plan, current_period_start__isnull=False
+    ).exists()
+    return 0 if started else plan.trial_days

@@ -46,9 +46,9 @@ from commerce.services.subscription_state import (
     LIVE,
     Status,
     add_interval,
-    had_trial,
     subscription_access_sync,
     subscriptions_live_for,
+    trial_days_for,
 )
 from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable
 
@@ -199,15 +199,13 @@ def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscriptio
         return pending
     order = plan_order_create(user=user, plan=locked_plan, gateway=gateway)
     subscription = Subscription(user=user, plan=locked_plan, order=order, gateway=gateway)
-    if (
-        gateway == Gateway.MANUAL
-        and locked_plan.trial_days
-        and not had_trial(user_id=user.pk, plan=locked_plan)
-    ):
-        now = timezone.now()
+    trial_days = trial_days_for(user_id=user.pk, plan=locked_plan)
+    if trial_days:
+        # gateways: the trial their checkout offers (their events say when it really ends)
+        subscription.trial_ends_at = timezone.now() + timedelta(days=trial_days)
+    if gateway == Gateway.MANUAL and trial_days:
         subscription.status = Status.TRIALING
-        subscription.trial_ends_at = now + timedelta(days=locked_plan.trial_days)
-        subscription.current_period_start = now
+        subscription.current_period_start = timezone.now()
         subscription.current_period_end = subscription.trial_ends_at
     subscription.full_clean()
     subscription.save()
@@ -421,7 +419,8 @@ def subscription_apply_remote(
     ``unmatched`` (no such subscription here).
 
     Safe under replay (the same state again changes nothing and tells nobody twice) and
-    under reordering (``last_event_at``).
+    under reordering (``last_event_at``). A record with an empty ``status`` only carries a
+    payment (Stripe's invoice.paid): the payment is recorded, the state left as it is.
     """
     found = subscription_find(gateway=gateway, remote=remote)
     if found is None:
@@ -436,6 +435,12 @@ def subscription_apply_remote(
             amount=paid.amount,
             currency=paid.currency,
         )
+    if not remote.status:
+        # a payment-only record (an invoice paid): it links the gateway's id, nothing more
+        if not sub.gateway_subscription_id:
+            sub.gateway_subscription_id = remote.subscription_id
+            sub.save(update_fields=["gateway_subscription_id", "updated_at"])
+        return "applied"
     if event_at is not None and sub.last_event_at is not None and event_at < sub.last_event_at:
         logger.info("subscription %s: stale event from %s ignored", sub.pk, event_at)
         return "stale"

@@ -438,3 +438,17 @@ def test_subscription_portal_url_for_gateways_that_have_one(plan):
         services.subscription_portal_url(
             subscription=manual, user=user, return_url="http://testserver/x"
         )
+
+
+def test_subscription_apply_remote_payment_only_record_links_and_records_without_state(plan):
+    # given: a pending Stripe subscription; its first invoice is paid before any state event
+    sub = subscribe(UserFactory(), plan, gateway="stripe")
+    paid = fake.remote("sub_7", "", order=sub.order.number, paid=("pi_1", "499.00"))
+    # when
+    outcome = services.subscription_apply_remote(gateway="stripe", remote=paid, event_at=T0)
+    # then: the payment is recorded on the first order and the gateway's id is linked
+    sub.refresh_from_db()
+    assert outcome == "applied"
+    assert sub.gateway_subscription_id == "sub_7" and sub.status == S.INCOMPLETE
+    assert sub.last_event_at is None
+    assert Order.objects.get(pk=sub.order_id).status == Order.Status.PAID
