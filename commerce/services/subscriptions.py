@@ -458,7 +458,9 @@ def _apply_fields(sub: Subscription, remote: RemoteSubscription, event_at: datet
     sub.current_period_start = remote.current_period_start or sub.current_period_start
     sub.current_period_end = remote.current_period_end or sub.current_period_end
     sub.trial_ends_at = remote.trial_ends_at or sub.trial_ends_at
-    sub.cancel_at_period_end = remote.cancel_at_period_end
+    if remote.cancel_at_period_end or sub.gateway != Gateway.RAZORPAY or remote.status in ENDED:
+        # Razorpay shows no "cancel at cycle end" flag: the one set when asking for it stands
+        sub.cancel_at_period_end = remote.cancel_at_period_end
     if remote.status in ENDED or remote.cancel_at_period_end:
         sub.cancelled_at = sub.cancelled_at or event_at or timezone.now()
     elif sub.status in LIVE:
