@@ -2,6 +2,7 @@
 subscriptions (cancel, resume, manage at the gateway) and the staff list where manual
 subscriptions are activated and renewed."""
 
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +24,8 @@ from kalpla.errors import service_run
 
 from . import selectors_subscriptions as selectors
 from .services import subscriptions as services
+
+CHECKOUT_PATIENCE = timedelta(minutes=30)
 
 
 class MarkPaidForm(forms.Form):
@@ -110,7 +113,10 @@ def my_subscriptions(request: HttpRequest) -> HttpResponse:
 @require_GET
 def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpResponse:
     sub = selectors.subscription_get(user=request.user, subscription_id=subscription_id)
-    waiting = sub.status == Subscription.Status.INCOMPLETE and sub.gateway != "manual"
+    checkout_open = sub.status == Subscription.Status.INCOMPLETE and sub.gateway != "manual"
+    # a checkout left half an hour ago without word from the gateway: stop asking
+    started = sub.order.updated_at if sub.order else sub.created_at
+    waiting = checkout_open and timezone.now() - started < CHECKOUT_PATIENCE
     return render(
         request,
         "commerce/subscription.html",
@@ -121,6 +127,7 @@ def subscription_detail(request: HttpRequest, subscription_id: int) -> HttpRespo
             "live": sub.status in LIVE,
             # a gateway's checkout not yet confirmed by its webhook: the page asks again
             "waiting": waiting,
+            "checkout_open": checkout_open,
         },
     )
 

@@ -1,11 +1,10 @@
 """What the clock does to subscriptions (Celery beat, ``commerce/tasks_subscriptions.py``).
 
 - ``subscriptions_sweep``: manual subscriptions whose paid time ran out become past due
-  (access kept for the grace days) or cancelled (when the subscriber cancelled), past due
-  ones become expired after the grace days (access closed; a payment recorded by staff
-  brings them back); a gateway's subscription past due beyond the grace days loses access
-  until the gateway reports a payment, and one whose period ended without news is asked
-  about (a missed webhook).
+  (access kept for the grace days) or cancelled (when the subscriber cancelled); past due
+  ones, whatever their gateway, become expired after the grace days (access closed; a
+  payment, recorded by staff or reported by the gateway, brings them back); a gateway's
+  subscription whose period ended a day ago without news is asked about (a missed webhook).
 - ``subscription_reminders_send``: renewal reminders N days before the period ends.
 
 Each subscription is handled under its row lock in its own transaction, so a sweep running
@@ -20,7 +19,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from commerce.gateways import GatewayError, get_gateway
@@ -37,14 +36,25 @@ logger = logging.getLogger(__name__)
 BATCH = 500
 
 
+LOCAL = (Gateway.MANUAL, Gateway.FREE)
+# How long after a gateway's period ended its renewal event may still be on its way.
+NEWS_WAIT = timedelta(days=1)
+
+
+def _due(now: datetime) -> Q:
+    live = Q(status__in=(Status.TRIALING, Status.ACTIVE))
+    return (
+        (live & Q(gateway__in=LOCAL, current_period_end__lte=now))
+        | (live & ~Q(gateway__in=LOCAL) & Q(current_period_end__lte=now - NEWS_WAIT))
+        | Q(status=Status.PAST_DUE, current_period_end__lte=now - grace())
+    )
+
+
 def subscriptions_sweep(*, now: datetime | None = None) -> dict[str, int]:
     """Move subscriptions on whose time has come; returns counts per outcome."""
     now = now or timezone.now()
     done: Counter[str] = Counter()
-    due = Subscription.objects.filter(
-        status__in=(Status.TRIALING, Status.ACTIVE, Status.PAST_DUE),
-        current_period_end__lte=now,
-    ).order_by("current_period_end")
+    due = Subscription.objects.filter(_due(now)).order_by("current_period_end")
     for sub_id in list(due.values_list("pk", flat=True)[:BATCH]):
         done[_sweep_one(sub_id, now)] += 1
     return dict(done)
@@ -55,50 +65,33 @@ def _sweep_one(sub_id: int, now: datetime) -> str:
     sub = (
         Subscription.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("plan", "user")
-        .filter(pk=sub_id)
+        .filter(_due(now), pk=sub_id)
         .first()
     )
-    if sub is None or sub.current_period_end is None or sub.current_period_end > now:
-        return "skipped"
-    if sub.gateway in (Gateway.MANUAL, Gateway.FREE):
-        return _manual_lapse(sub, now)
-    return _remote_check(sub, now)
+    if sub is None:
+        return "skipped"  # a webhook or another sweep got there first
+    if sub.status == Status.PAST_DUE:
+        return _lapse(sub, Status.EXPIRED, now)
+    if sub.gateway in LOCAL:
+        return _lapse(sub, Status.CANCELLED if sub.cancel_at_period_end else Status.PAST_DUE, now)
+    return _ask_gateway(sub)
 
 
-def _manual_lapse(sub: Subscription, now: datetime) -> str:
-    end = sub.current_period_end
-    assert end is not None
-    if sub.status in (Status.TRIALING, Status.ACTIVE):
-        if sub.cancel_at_period_end:
-            sub.status = Status.CANCELLED
-            outcome = "cancelled"
-        else:
-            sub.status = Status.PAST_DUE
-            outcome = "past_due"
-    elif end + grace() <= now:
-        sub.status = Status.EXPIRED
-        outcome = "expired"
-    else:
-        return "waiting"
+def _lapse(sub: Subscription, status: str, now: datetime) -> str:
+    """The paid time ran out (manual plans), or the grace days did (past due ones, whoever
+    their gateway: a later payment event brings them back)."""
+    sub.status = status
     sub.save(update_fields=["status", "updated_at"])
     subscription_access_sync(subscription=sub, now=now)
-    if sub.status == Status.PAST_DUE:
+    if status == Status.PAST_DUE:
         notices.notice_payment_failed(sub)
     else:
         notices.notice_ended(sub)
-    return outcome
+    return status
 
 
-def _remote_check(sub: Subscription, now: datetime) -> str:
-    end = sub.current_period_end
-    assert end is not None
-    if sub.status == Status.PAST_DUE:
-        if end + grace() > now:
-            return "waiting"
-        subscription_access_sync(subscription=sub, now=now)
-        return "closed"
-    if end + timedelta(days=1) > now:
-        return "waiting"  # the renewal's event is on its way
+def _ask_gateway(sub: Subscription) -> str:
+    """A gateway's period ended a day ago and no event said what happened: ask it."""
     try:
         remote = get_gateway(sub.gateway).subscription_status(subscription=sub)
     except GatewayError as exc:

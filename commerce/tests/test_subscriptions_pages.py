@@ -213,3 +213,37 @@ def test_sweep_asks_the_gateway_about_a_period_that_ended_without_news():
 def test_beat_tasks_run_the_sweeps():
     assert subscriptions_sweep_task.delay().get() == {}
     assert subscription_reminders_task.delay().get() == 0
+
+
+def test_sweep_expires_a_gateways_plan_past_due_beyond_the_grace_days(settings):
+    from commerce.services.subscriptions import subscription_apply_remote
+    from commerce.tests import fake_subscription_gateway as fake
+
+    settings.KALPLA_SUBSCRIPTION_GRACE_DAYS = 3
+    sub = subscribe(UserFactory(), PlanFactory(), gateway="stripe")
+    Subscription.objects.filter(pk=sub.pk).update(gateway_subscription_id="sub_8")
+    end = timezone.now() - timedelta(days=1)
+    subscription_apply_remote(
+        gateway="stripe",
+        remote=fake.remote("sub_8", "past_due", start=end - timedelta(days=30), end=end),
+        event_at=end,
+    )
+    assert subscriptions_sweep() == {}  # still within the grace days
+    assert subscriptions_sweep(now=end + timedelta(days=4)) == {"expired": 1}
+    sub.refresh_from_db()
+    assert sub.status == "expired"
+    assert Notification.objects.filter(kind="commerce.subscription_ended").count() == 1
+
+
+def test_subscription_page_stops_polling_a_checkout_left_long_ago(client, settings):
+    from commerce.models import Order
+
+    settings.KALPLA_PAYMENT_GATEWAY = "stripe"
+    user = UserFactory()
+    client.force_login(user)
+    client.post(reverse("subscriptions:subscribe", args=[PlanFactory().slug]))
+    sub = Subscription.objects.get(user=user)
+    Order.objects.filter(pk=sub.order_id).update(updated_at=timezone.now() - timedelta(hours=2))
+    page = client.get(reverse("subscriptions:detail", args=[sub.pk])).content.decode()
+    assert 'hx-trigger="every 3s"' not in page
+    assert "Go to payment again" in page
