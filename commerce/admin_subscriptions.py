@@ -16,6 +16,11 @@ from commerce.services.subscription_state import subscription_access_sync
 from commerce.services.subscriptions import subscription_apply_remote, subscription_mark_paid
 from kalpla.exceptions import ApplicationError
 
+# These pages replace a plain registration of the two models made elsewhere in commerce.
+for _model in (Plan, Subscription):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
@@ -31,7 +36,7 @@ class PlanAdmin(admin.ModelAdmin):
         "subscribers",
     )
     list_filter = ("is_active", "interval", "all_courses", "currency")
-    search_fields = ("name", "slug")
+    search_fields = ("name", "slug", "stripe_price_id", "razorpay_plan_id")
     prepopulated_fields = {"slug": ("name",)}
     filter_horizontal = ("courses",)
 
