@@ -43,6 +43,10 @@ class MarkPaidForm(forms.Form):
     )
 
 
+class SubscribeForm(forms.Form):
+    coupon = forms.CharField(label=gettext_lazy("Coupon code"), required=False, max_length=40)
+
+
 class StaffFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=gettext_lazy("Status"),
@@ -61,15 +65,26 @@ def plans(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def plan(request: HttpRequest, slug: str) -> HttpResponse:
-    found = selectors.plan_get(slug=slug)
+    return _plan_page(request, selectors.plan_get(slug=slug), SubscribeForm())
+
+
+def _plan_page(request: HttpRequest, found: Any, form: SubscribeForm) -> HttpResponse:
     subscribed = selectors.plans_subscribed(user=request.user).get(found.pk)
-    return render(request, "commerce/plan.html", {"plan": found, "subscription": subscribed})
+    return render(
+        request,
+        "commerce/plan.html",
+        {"plan": found, "subscription": subscribed, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_POST
 def plan_subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     found = selectors.plan_get(slug=slug)
+    form = SubscribeForm(request.POST)
+    if not form.is_valid():
+        return _plan_page(request, found, form)
     detail = request.build_absolute_uri(reverse("subscriptions:detail", args=[0]))
     done = service_run(
         request,
@@ -79,9 +94,13 @@ def plan_subscribe(request: HttpRequest, slug: str) -> HttpResponse:
             plan=found,
             success_url=detail.replace("/0/", "/{subscription}/"),
             cancel_url=request.build_absolute_uri(reverse("subscriptions:plan", args=[slug])),
+            coupon_code=form.cleaned_data["coupon"],
         ),
+        form=form if form.cleaned_data["coupon"] else None,
     )
     if not done.ok:
+        if form.errors:
+            return _plan_page(request, found, form)
         return redirect("subscriptions:plan", slug=slug)
     started = done.result
     session = started.checkout

@@ -94,6 +94,15 @@ class SubscribeOut(serializers.Serializer):
     )
 
 
+class SubscribeIn(InputSerializer):
+    coupon = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text="A coupon code for the plan: it takes off the first period.",
+    )
+
+
 class PortalIn(InputSerializer):
     return_url = serializers.URLField(
         required=False, help_text="Where the gateway's page sends the subscriber back."

@@ -21,6 +21,7 @@ from .serializers_subscriptions import (
     PlanOut,
     PortalIn,
     PortalOut,
+    SubscribeIn,
     SubscribeOut,
     SubscriptionOut,
 )
@@ -137,11 +138,27 @@ class PlanSubscribeApi(APIView):
             "gateway's webhook confirms the payment (poll `GET /api/v1/me/subscriptions/{id}/`); "
             "never trust the redirect back alone. Manual gateway: `checkout` is null; a plan "
             "with a trial starts `trialing` at once, otherwise staff record the payment. "
-            "Asking again while a checkout is pending answers with the same subscription."
+            "Asking again while a checkout is pending answers with the same subscription. "
+            "`coupon` (optional) takes off the first period; a refused one is a 400 with "
+            "`errors.coupon`."
         ),
-        request=None,
+        request=SubscribeIn,
         responses={
             201: SubscribeOut,
+            400: OpenApiResponse(
+                ErrorSerializer,
+                description="`coupon_invalid` and the like: the coupon was refused",
+                examples=[
+                    OpenApiExample(
+                        "Coupon refused",
+                        value={
+                            "message": "This coupon has expired.",
+                            "code": "coupon_expired",
+                            "errors": {"coupon": ["This coupon has expired."]},
+                        },
+                    )
+                ],
+            ),
             401: ERROR_401,
             404: ERROR_404,
             409: ERROR_409,
@@ -163,6 +180,8 @@ class PlanSubscribeApi(APIView):
         ],
     )
     def post(self, request: Request, slug: str) -> Response:
+        data = SubscribeIn(data=request.data)
+        data.is_valid(raise_exception=True)
         plan = selectors.plan_get(slug=slug)
         detail = request.build_absolute_uri(reverse("subscriptions:detail", args=[0]))
         started = services.subscription_start(
@@ -170,6 +189,7 @@ class PlanSubscribeApi(APIView):
             plan=plan,
             success_url=detail.replace("/0/", "/{subscription}/"),
             cancel_url=request.build_absolute_uri(reverse("subscriptions:plan", args=[slug])),
+            coupon_code=data.validated_data.get("coupon", ""),
         )
         session = started.checkout
         body = {

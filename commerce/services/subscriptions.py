@@ -50,7 +50,7 @@ from commerce.services.subscription_state import (
     subscriptions_live_for,
     trial_days_for,
 )
-from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable
+from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable, ValidationError
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +65,15 @@ class SubscriptionStart:
 # --- orders of a plan ----------------------------------------------------------------------
 
 
-def plan_order_create(*, user: Any, plan: Plan, gateway: str, note: str = "") -> Order:
-    """A pending order for one period of ``plan`` (priced like a course: tax per settings)."""
-    quote = quote_items(items=[plan_price_item(plan=plan)], user=user)
+def plan_order_create(
+    *, user: Any, plan: Plan, gateway: str, note: str = "", coupon_code: str = ""
+) -> Order:
+    """A pending order for one period of ``plan``, priced like a course (tax per settings;
+    a coupon, checked by the coupons module, takes off the first period only)."""
+    quote = quote_items(items=[plan_price_item(plan=plan)], user=user, coupon_code=coupon_code)
+    if quote.coupon is not None and gateway == Gateway.RAZORPAY:
+        message = _("Coupons cannot be used for plans paid through Razorpay yet.")
+        raise ValidationError(message, code="coupon_invalid", errors={"coupon": [message]})
     order = Order(
         number=f"KAL-{timezone.now():%Y%m%d}-{secrets.token_hex(4).upper()}",
         user=user,
@@ -79,6 +85,7 @@ def plan_order_create(*, user: Any, plan: Plan, gateway: str, note: str = "") ->
         total=quote.total,
         tax_rate=quote.tax_rate,
         tax_inclusive=quote.tax_inclusive,
+        coupon=quote.coupon,
         note=note,
     )
     order.full_clean()
@@ -152,6 +159,7 @@ def subscription_start(
     success_url: str,
     cancel_url: str,
     gateway: str | None = None,
+    coupon_code: str = "",
 ) -> SubscriptionStart:
     """Subscribe ``user`` to ``plan`` through ``gateway`` (the configured one by default).
 
@@ -159,10 +167,13 @@ def subscription_start(
     Razorpay: a pending subscription and the checkout to pay at; the gateway's
     webhook makes it live. Manual: a plan with a trial starts trialing now (one trial per
     person and plan); otherwise it waits for staff to record the payment. Asking again while
-    a checkout is pending reuses the pending subscription.
+    a checkout is pending reuses the pending subscription. ``coupon_code`` (checked by the
+    coupons module: ValidationError with ``errors["coupon"]``) takes off the first period.
     """
     name = gateway or settings.KALPLA_PAYMENT_GATEWAY
-    subscription = _subscription_prepare(user=user, plan=plan, gateway=name)
+    subscription = _subscription_prepare(
+        user=user, plan=plan, gateway=name, coupon_code=coupon_code
+    )
     if name == Gateway.MANUAL:
         return SubscriptionStart(subscription=subscription, checkout=None)
     try:
@@ -183,7 +194,9 @@ def subscription_start(
 
 
 @transaction.atomic
-def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscription:
+def _subscription_prepare(
+    *, user: Any, plan: Plan, gateway: str, coupon_code: str = ""
+) -> Subscription:
     # The plan's row lock makes two clicks of "Subscribe" one subscription.
     locked_plan = Plan.objects.select_for_update().filter(pk=plan.pk, is_active=True).first()
     if locked_plan is None:
@@ -191,13 +204,23 @@ def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscriptio
     if subscriptions_live_for(user_id=user.pk, plan=locked_plan).exists():
         raise Conflict(_("You already subscribe to this plan."), code="already_subscribed")
     pending = (
-        Subscription.objects.select_related("order")
+        Subscription.objects.select_related("order__coupon")
         .filter(user=user, plan=locked_plan, gateway=gateway, status=Status.INCOMPLETE)
         .first()
     )
-    if pending is not None:
+    if pending is not None and pending.order is not None:
+        if _coupon_code(pending.order) == coupon_code.strip().upper():
+            return pending
+        # another coupon (or none now): the pending order is replaced by a new price
+        Order.objects.filter(pk=pending.order.pk, status=Order.Status.PENDING).update(
+            status=Order.Status.CANCELLED, updated_at=timezone.now()
+        )
+        pending.order = plan_order_create(
+            user=user, plan=locked_plan, gateway=gateway, coupon_code=coupon_code
+        )
+        pending.save(update_fields=["order", "updated_at"])
         return pending
-    order = plan_order_create(user=user, plan=locked_plan, gateway=gateway)
+    order = plan_order_create(user=user, plan=locked_plan, gateway=gateway, coupon_code=coupon_code)
     subscription = Subscription(user=user, plan=locked_plan, order=order, gateway=gateway)
     trial_days = trial_days_for(user_id=user.pk, plan=locked_plan)
     if trial_days:
@@ -214,6 +237,10 @@ def _subscription_prepare(*, user: Any, plan: Plan, gateway: str) -> Subscriptio
         notices.notice_started(subscription)
     logger.info("user %s subscribes to plan %s (%s)", user.pk, plan.pk, gateway)
     return subscription
+
+
+def _coupon_code(order: Order) -> str:
+    return order.coupon.code.upper() if order.coupon_id and order.coupon else ""
 
 
 def _checkout_remember(subscription: Subscription, session: CheckoutSession) -> None:

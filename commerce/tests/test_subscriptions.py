@@ -452,3 +452,85 @@ def test_subscription_apply_remote_payment_only_record_links_and_records_without
     assert sub.gateway_subscription_id == "sub_7" and sub.status == S.INCOMPLETE
     assert sub.last_event_at is None
     assert Order.objects.get(pk=sub.order_id).status == Order.Status.PAID
+
+
+# --- coupons on plans ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def plan_coupon(monkeypatch, plan):
+    """A plan coupon worth 100.00, as the coupons module would price it."""
+    from commerce.models import Coupon
+    from commerce.services import pricing
+
+    coupon = Coupon.objects.create(
+        code="PLAN100",
+        kind="fixed",
+        value=Decimal("100.00"),
+        currency="INR",
+        scope="plan",
+        plan=plan,
+    )
+
+    def quote(*, code, user, items):
+        if code.upper() != coupon.code:
+            return real(code=code, user=user, items=items)
+        return pricing.CouponQuote(coupon=coupon, discount=Decimal("100.00"))
+
+    real = pricing.coupon_quote
+    monkeypatch.setattr(pricing, "coupon_quote", quote)
+    return coupon
+
+
+def test_subscription_start_with_a_coupon_takes_off_the_first_period_only(plan, plan_coupon, staff):
+    user = UserFactory()
+    started = services.subscription_start(
+        user=user,
+        plan=plan,
+        gateway="manual",
+        success_url="http://t/",
+        cancel_url="http://t/",
+        coupon_code="plan100",
+    )
+    first = started.subscription.order
+    assert (first.discount, first.total, first.coupon) == (
+        Decimal("100.00"),
+        Decimal("399.00"),
+        plan_coupon,
+    )
+    sub = services.subscription_mark_paid(subscription=started.subscription, by=staff)
+    assert Payment.objects.get(order=first).amount == Decimal("399.00")
+    sub = services.subscription_mark_paid(subscription=sub, by=staff)
+    assert Order.objects.get(pk=sub.order_id).total == Decimal("499.00")
+
+
+def test_subscription_start_with_another_coupon_reprices_the_pending_order(plan, plan_coupon):
+    user = UserFactory()
+    sub = subscribe(user, plan)
+    again = services.subscription_start(
+        user=user,
+        plan=plan,
+        gateway="manual",
+        success_url="http://t/",
+        cancel_url="http://t/",
+        coupon_code="PLAN100",
+    ).subscription
+    assert again.pk == sub.pk and again.order_id != sub.order_id
+    assert Order.objects.get(pk=sub.order_id).status == Order.Status.CANCELLED
+    assert again.order.total == Decimal("399.00")
+
+
+def test_subscription_start_refuses_an_unknown_coupon(plan):
+    from kalpla.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as exc:
+        services.subscription_start(
+            user=UserFactory(),
+            plan=plan,
+            gateway="manual",
+            success_url="http://t/",
+            cancel_url="http://t/",
+            coupon_code="NOPE",
+        )
+    assert "coupon" in exc.value.errors
+    assert not Subscription.objects.exists()

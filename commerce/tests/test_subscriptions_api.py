@@ -138,3 +138,15 @@ def test_subscription_mark_paid_is_staff_only():
         .status_code
         == 404
     )
+
+
+def test_plan_subscribe_with_a_refused_coupon_is_a_400_on_the_field():
+    plan = PlanFactory()
+    response = client_for(UserFactory()).post(
+        f"/api/v1/plans/{plan.slug}/subscribe/", {"coupon": "NOPE"}, format="json"
+    )
+    assert response.status_code == 400 and "coupon" in response.json()["errors"]
+    unknown = client_for(UserFactory()).post(
+        f"/api/v1/plans/{plan.slug}/subscribe/", {"coupons": "x"}, format="json"
+    )
+    assert unknown.status_code == 400 and "coupons" in unknown.json()["errors"]

@@ -247,3 +247,12 @@ def test_subscription_page_stops_polling_a_checkout_left_long_ago(client, settin
     page = client.get(reverse("subscriptions:detail", args=[sub.pk])).content.decode()
     assert 'hx-trigger="every 3s"' not in page
     assert "Go to payment again" in page
+
+
+def test_plan_page_shows_a_refused_coupon_next_to_its_field(client):
+    plan = PlanFactory()
+    client.force_login(UserFactory())
+    response = client.post(reverse("subscriptions:subscribe", args=[plan.slug]), {"coupon": "NOPE"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_coupon_error"' in html and 'value="NOPE"' in html
