@@ -138,6 +138,8 @@ def subscription_start(
     included as the order says); the plan's own Stripe price when staff set one."""
     from commerce.gateways.stripe_gateway import to_minor
 
+    # every period at the plan's full price; a coupon comes off the first one only
+    full = _full_total(order=order, plan=plan)
     if plan.stripe_price_id:
         line: dict[str, Any] = {"quantity": 1, "price": plan.stripe_price_id}
     else:
@@ -145,7 +147,7 @@ def subscription_start(
             "quantity": 1,
             "price_data": {
                 "currency": order.currency.lower(),
-                "unit_amount": to_minor(order.total, order.currency),
+                "unit_amount": to_minor(full, order.currency),
                 "product_data": {"name": plan.name},
                 "recurring": {"interval": INTERVALS[plan.interval]},
             },
@@ -154,7 +156,7 @@ def subscription_start(
     pending = order.subscriptions.first()
     if pending is not None and pending.trial_ends_at is not None and plan.trial_days:
         subscription_data["trial_period_days"] = plan.trial_days
-    params = {
+    params: dict[str, Any] = {
         "mode": "subscription",
         "line_items": [line],
         "success_url": success_url,
@@ -164,6 +166,19 @@ def subscription_start(
         "metadata": {"order_number": order.number},
         "subscription_data": subscription_data,
     }
+    if full > order.total:
+        coupon = gw._call(
+            lambda: gw.client.v1.coupons.create(
+                params={
+                    "amount_off": to_minor(full - order.total, order.currency),
+                    "currency": order.currency.lower(),
+                    "duration": "once",
+                    "max_redemptions": 1,
+                    "name": order.coupon.code if order.coupon else order.number,
+                }
+            )
+        )
+        params["discounts"] = [{"coupon": coupon["id"]}]
     session = gw._call(
         lambda: gw.client.v1.checkout.sessions.create(
             params=params,
@@ -171,6 +186,14 @@ def subscription_start(
         )
     )
     return CheckoutSession(reference=session["id"], url=session.get("url"))
+
+
+def _full_total(*, order: Order, plan: Plan) -> Any:
+    """One period's price with tax and without a coupon."""
+    from commerce.services.pricing import quote_items
+    from commerce.services.subscriptions import plan_price_item
+
+    return quote_items(items=[plan_price_item(plan=plan)]).total
 
 
 def subscription_status(gw: Any, *, subscription: Subscription) -> RemoteSubscription:
