@@ -614,6 +614,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # gradebook: missing work counts as 0 once due (assessments/services/gradebook.py)
     "assessments-grades-due": {"task": "assessments.grades_due_sweep", "schedule": 300.0},
+    # orders whose payment webhook is overdue: ask the gateway (commerce/services/reconcile.py)
+    "commerce-orders-reconcile": {"task": "commerce.orders_reconcile", "schedule": 300.0},
     # subscriptions: lapses, grace, missed gateway events; renewal reminders
     "commerce-subscriptions-sweep": {"task": "commerce.subscriptions_sweep", "schedule": 900.0},
     "commerce-subscription-reminders": {

@@ -40,6 +40,7 @@ api_v1 = [
     path("", include("enrollments.api.urls")),
     path("", include("community.api.urls")),
     path("", include("assessments.api.urls")),
+    path("", include("commerce.api.urls")),
     path("", include("commerce.api.urls_subscriptions")),
 ]
 
@@ -62,6 +63,7 @@ urlpatterns = [
     path("feed/", include("community.urls_feed")),
     path("search/community/", include("community.urls_search")),
     path("", include("assessments.urls")),  # /quizzes/..., /assignments/...
+    path("", include("commerce.urls")),  # /checkout/..., /orders/..., /staff/orders/, /webhooks/...
     # /plans/..., /account/subscriptions/..., /staff/subscriptions/...
     path("", include("commerce.urls_subscriptions")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),

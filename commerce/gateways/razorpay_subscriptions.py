@@ -4,8 +4,7 @@ Checkout (``subscription_id``), and the ``subscription.*`` webhooks read into Ka
 ``subscription.updated``.
 
 The Razorpay gateway (``razorpay_gateway``) delegates its subscription methods here and its
-event readers take ``SUBSCRIPTION_READERS`` (reader(payload) -> (kind, fields), where
-``payload`` is the event's ``payload`` object).
+event readers take ``SUBSCRIPTION_READERS`` (reader(event) -> (kind, fields)).
 
 Linking: the subscription is created before the subscriber pays, so the order keeps its id
 (``Order.gateway_order_id``) and its notes carry the order's number.
@@ -21,10 +20,12 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+
 from commerce.gateways.base import CheckoutSession, RemotePayment, RemoteSubscription
+from commerce.gateways.stripe_gateway import from_minor, to_minor
 
 if TYPE_CHECKING:
     from commerce.models import Order, Plan, Subscription
@@ -46,10 +47,6 @@ STATUSES = {
 
 def _when(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), tz=UTC) if value else None
-
-
-def _paise(amount: Decimal) -> int:
-    return int(amount * 100)
 
 
 def remote_subscription(
@@ -86,14 +83,15 @@ def _payment(payload: dict[str, Any], notes: dict[str, Any]) -> RemotePayment | 
     return RemotePayment(
         order_reference=str(notes.get("order_number", "")),
         payment_id=str(entity["id"]),
-        amount=(Decimal(int(entity.get("amount") or 0)) / 100).quantize(Decimal("0.01")),
+        amount=from_minor(entity.get("amount"), currency),
         currency=currency,
         succeeded=entity.get("status") in ("captured", "authorized"),
         failure_message=str(entity.get("error_description") or ""),
     )
 
 
-def _subscription_event(payload: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+def _subscription_event(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    payload = data.get("payload") or {}
     entity = ((payload.get("subscription") or {}).get("entity")) or {}
     if not entity.get("id"):
         return "ignored", {}
@@ -133,7 +131,7 @@ def _plan_id(gw: Any, *, order: Order, plan: Plan) -> str:
                 "interval": 1,
                 "item": {
                     "name": plan.name,
-                    "amount": _paise(order.total),
+                    "amount": to_minor(order.total, order.currency),
                     "currency": order.currency,
                     "description": plan.description[:255],
                 },
@@ -160,7 +158,7 @@ def subscription_start(
         data["start_at"] = int(pending.trial_ends_at.timestamp())
     created = gw._call(lambda: gw.client.subscription.create(data))
     options = {
-        "key": gw.key_id,
+        "key": settings.RAZORPAY_KEY_ID,
         "subscription_id": created["id"],
         "name": plan.name,
         "description": order.number,

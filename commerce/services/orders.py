@@ -171,6 +171,19 @@ def order_checkout_start(*, order: Order, success_url: str, cancel_url: str) -> 
     return session
 
 
+def order_widget_options(*, order: Order) -> dict[str, Any]:
+    """Options for the gateway's own checkout widget (Razorpay Checkout) to pay an open
+    order the gateway knows; empty when its gateway has no widget."""
+    if order.status not in OPEN_STATUSES or not order.gateway_order_id:
+        return {}
+    try:
+        gateway = get_gateway(order.gateway)
+    except GatewayError:
+        return {}
+    options = getattr(gateway, "widget_options", None)
+    return dict(options(order=order)) if options is not None else {}
+
+
 @transaction.atomic
 def payment_record(
     *,

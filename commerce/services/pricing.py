@@ -158,7 +158,7 @@ def course_price_item(*, course: Any) -> PriceItem:
     return PriceItem(
         kind="course",
         title=course.title,
-        list_price=money(course.price),
+        list_price=money(Decimal(course.price)),
         currency=course.currency,
         course=course,
     )

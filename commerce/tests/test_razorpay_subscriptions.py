@@ -31,7 +31,7 @@ def test_razorpay_charged_event_carries_the_state_and_the_payment():
             "entity": {"id": "pay_1", "amount": 49900, "currency": "INR", "status": "captured"}
         },
     }
-    kind, fields = SUBSCRIPTION_READERS["subscription.charged"](payload)
+    kind, fields = SUBSCRIPTION_READERS["subscription.charged"]({"payload": payload})
     remote = fields["subscription"]
     assert kind == "subscription.updated"
     assert (remote.subscription_id, remote.status, remote.order_reference) == (

@@ -20,6 +20,7 @@ from assessments.tests.factories import (
     QuizFactory,
     QuizSlotFactory,
 )
+from commerce.services.orders import order_create
 from commerce.services.subscriptions import subscription_mark_paid
 from commerce.tests.factories_subscriptions import PlanFactory, subscribe
 from community.services.groups import course_group_sync, group_member_add
@@ -118,6 +119,9 @@ def world(db) -> World:
     # student A's post in the course group, and their comment on it
     post = post_in(chat_room.channel.group, student_a, "A question")
     comment = comment_on(post, student_a, "More detail")
+    # a paid course nobody teaches, and student A's pending (manual) order for it
+    paid = CourseFactory(slug="matrix-paid", price="499.00")
+    order = order_create(user=student_a, course=paid)
     # a plan of the course, to which student A subscribes (manual, paid: active)
     plan = PlanFactory(courses=[course])
     subscription = subscription_mark_paid(subscription=subscribe(student_a, plan), by=staff)
@@ -157,6 +161,8 @@ def world(db) -> World:
             "post_group_id": post.group_id,
             "post_id": post.pk,
             "comment_id": comment.pk,
+            "paid_slug": paid.slug,
+            "order_id": order.pk,
             "user_id": mentor.pk,
             "attempt_id": attempt.pk,
             "attempt_question_id": attempt.questions.first().pk,

@@ -85,8 +85,9 @@ def delete(outcomes: str, **options: object) -> Rule:
 
 QUIZ = {"lesson_id": "@quiz_lesson_id"}
 ASSIGNMENT = {"lesson_id": "@assignment_lesson_id"}
-POSTS = {"group_id": "@post_group_id"}
-PLAN = {"slug": "@plan_slug"}  # the course group, where student A posted
+PAID = {"slug": "@paid_slug"}
+POSTS = {"group_id": "@post_group_id"}  # the course group, where student A posted
+PLAN = {"slug": "@plan_slug"}
 
 POLICY: dict[str, Rule] = {
     # --- site: home, health, language ---------------------------------------------------------
@@ -532,6 +533,24 @@ POLICY: dict[str, Rule] = {
     # the grading queue lists the viewer's own courses' work: every mentor and staff
     "api:grading-answers": get("login 403 403 ok ok 403 ok"),
     "api:grading-submissions": get("login 403 403 ok ok 403 ok"),
+    # --- commerce: a paid course anyone may buy; student A's pending manual order --------------
+    "commerce:checkout": get("login ok ok ok ok ok ok", kwargs=PAID),
+    "commerce:order": get("login ok 404 404 404 404 404"),
+    "commerce:order_status": get("login ok 404 404 404 404 404"),
+    "commerce:order_pay": act("login ok 404 404 404 404 404"),
+    "commerce:order_cancel": act("login ok 404 404 404 404 404"),
+    "commerce:staff_orders": get("login 403 403 403 403 403 ok"),
+    "commerce:staff_order": get("login 403 403 403 403 403 ok"),
+    # no auth: the signature is the credential (an empty body does not verify: 400)
+    "commerce:webhook_stripe": post("ok ok ok ok ok ok ok"),
+    "commerce:webhook_razorpay": post("ok ok ok ok ok ok ok"),
+    "api:orders": post("login ok ok ok ok ok ok"),
+    # staff may open every lesson: nothing to buy
+    "api:order-quote": get("login ok ok ok ok ok 409", query="course=matrix-paid"),
+    "api:me-order": get("login ok 404 404 404 404 404"),
+    "api:order-pay": act("login ok 404 404 404 404 404"),
+    "api:order-cancel": act("login ok 404 404 404 404 404"),
+    "api:order-mark-paid": post("login 403 403 403 403 403 ok"),
     # --- plans and subscriptions (student A holds an active manual subscription) --------------
     "subscriptions:plans": get("ok ok ok ok ok ok ok"),
     "subscriptions:plan": get("ok ok ok ok ok ok ok", kwargs=PLAN),
