@@ -168,17 +168,19 @@ class StripeSubscriptionStandIn(StripeStandIn):
             subscription=sub["id"],
             customer=sub["customer"],
         )
-        if deliver and self.webhook_url:
-            self.deliver(self.event("checkout.session.completed", self._public(session)))
-            self._tell("customer.subscription.created", sub)
-            if session["amount_total"]:
-                self.deliver(self._invoice(sub, session["amount_total"], "subscription_create"))
+        self._emit(self.event("checkout.session.completed", self._public(session)), deliver)
+        self._tell("customer.subscription.created", sub, deliver)
+        if session["amount_total"]:
+            self._emit(self._invoice(sub, session["amount_total"], "subscription_create"), deliver)
         return session
 
-    def _tell(self, event_type: str, sub: dict[str, Any]) -> None:
-        event = self.event(event_type, dict(sub))
-        if self.webhook_url:
+    def _emit(self, event: dict[str, Any], deliver: bool = True) -> None:
+        """Every event is kept in ``events``; sent when there is a webhook URL."""
+        if deliver and self.webhook_url:
             self.deliver(event)
+
+    def _tell(self, event_type: str, sub: dict[str, Any], deliver: bool = True) -> None:
+        self._emit(self.event(event_type, json.loads(json.dumps(sub))), deliver)
 
     def _invoice(self, sub: dict[str, Any], amount: int, reason: str) -> dict[str, Any]:
         period = sub["items"]["data"][0]
@@ -217,8 +219,7 @@ class StripeSubscriptionStandIn(StripeStandIn):
         )
         sub["status"] = "active"
         self._tell("customer.subscription.updated", sub)
-        if self.webhook_url:
-            self.deliver(self._invoice(sub, sub["plan_amount"], "subscription_cycle"))
+        self._emit(self._invoice(sub, sub["plan_amount"], "subscription_cycle"))
 
     def fail_renewal(self, sub_id: str) -> None:
         """The next period's charge is declined: past due while Stripe retries."""
