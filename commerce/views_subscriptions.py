@@ -105,14 +105,7 @@ def plan_subscribe(request: HttpRequest, slug: str) -> HttpResponse:
     started = done.result
     session = started.checkout
     if session is not None and session.url:
-        return redirect(session.url)
-    if session is not None:
-        # A gateway whose own widget takes the payment on our page (Razorpay Checkout).
-        return render(
-            request,
-            "commerce/subscription_pay.html",
-            {"subscription": started.subscription, "options": session.client_options},
-        )
+        return redirect(session.url)  # Stripe Checkout, Razorpay's subscription page
     return redirect("subscriptions:detail", subscription_id=started.subscription.pk)
 
 
