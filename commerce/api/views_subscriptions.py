@@ -11,6 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from commerce.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 
@@ -143,6 +144,7 @@ class PlanSubscribeApi(APIView):
             "`errors.coupon`."
         ),
         request=SubscribeIn,
+        parameters=[IDEMPOTENCY_PARAMETER],
         responses={
             201: SubscribeOut,
             400: OpenApiResponse(
@@ -179,6 +181,7 @@ class PlanSubscribeApi(APIView):
             )
         ],
     )
+    @idempotent(scope="plans.subscribe")
     def post(self, request: Request, slug: str) -> Response:
         data = SubscribeIn(data=request.data)
         data.is_valid(raise_exception=True)

@@ -150,3 +150,16 @@ def test_plan_subscribe_with_a_refused_coupon_is_a_400_on_the_field():
         f"/api/v1/plans/{plan.slug}/subscribe/", {"coupons": "x"}, format="json"
     )
     assert unknown.status_code == 400 and "coupons" in unknown.json()["errors"]
+
+
+def test_plan_subscribe_honours_idempotency_key(settings):
+    settings.KALPLA_PAYMENT_GATEWAY = "stripe"
+    user, plan = UserFactory(), PlanFactory()
+    client = client_for(user)
+    url = f"/api/v1/plans/{plan.slug}/subscribe/"
+    first = client.post(url, {}, format="json", headers={"Idempotency-Key": "k-1"})
+    again = client.post(url, {}, format="json", headers={"Idempotency-Key": "k-1"})
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json() and again["Idempotent-Replayed"] == "true"
+    other = client.post(url, {"coupon": "X"}, format="json", headers={"Idempotency-Key": "k-1"})
+    assert other.status_code == 400 and other.json()["code"] == "idempotency_key_reused"
