@@ -38,9 +38,7 @@ PLANS = (
 )
 
 
-def seed_plans(
-    *, courses: dict[str, Course], student: User | None, learners: list[User]
-) -> int:
+def seed_plans(*, courses: dict[str, Course], student: User | None, learners: list[User]) -> int:
     """The demo plans and subscriptions; returns how many plans there are."""
     plans = {}
     for slug, name, description, interval, price, trial, course_slugs in PLANS:

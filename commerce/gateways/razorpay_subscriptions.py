@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 
 from commerce.gateways.base import CheckoutSession, RemotePayment, RemoteSubscription
-from commerce.gateways.stripe_gateway import from_minor, to_minor
+from commerce.gateways.minor_units import from_minor, to_minor
 
 if TYPE_CHECKING:
     from commerce.models import Order, Plan, Subscription

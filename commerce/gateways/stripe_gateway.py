@@ -27,6 +27,7 @@ from commerce.gateways.base import (
     SignatureError,
     WebhookEvent,
 )
+from commerce.gateways.minor_units import from_minor, to_minor
 
 if TYPE_CHECKING:
     from commerce.models import Order, Plan, Subscription
@@ -34,19 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 # How old a signed delivery may be (Stripe's own default): older ones may be replays.
 TOLERANCE_SECONDS = 300
-
-# Currencies Stripe counts in whole units (https://docs.stripe.com/currencies#zero-decimal).
-ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
-                "VND", "VUV", "XAF", "XOF", "XPF"}  # fmt: skip
-
-
-def to_minor(amount: Decimal, currency: str) -> int:
-    return int(amount if currency.upper() in ZERO_DECIMAL else amount * 100)
-
-
-def from_minor(value: int | None, currency: str) -> Decimal:
-    whole = Decimal(value or 0)
-    return whole if currency.upper() in ZERO_DECIMAL else (whole / 100).quantize(Decimal("0.01"))
 
 
 def _plain(obj: Any) -> dict[str, Any]:

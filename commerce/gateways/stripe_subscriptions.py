@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from commerce.gateways.base import CheckoutSession, RemotePayment, RemoteSubscription
+from commerce.gateways.minor_units import from_minor, to_minor
 
 if TYPE_CHECKING:
     from commerce.models import Order, Plan, Subscription
@@ -86,8 +87,6 @@ def _invoice_paid(obj: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """A subscription's invoice paid: a period's payment, told as a payment-only record
     (status ""). The state itself comes with ``customer.subscription.*`` (Stripe sends one
     whenever the status or the period changes). A trial's zero invoice carries nothing."""
-    from commerce.gateways.stripe_gateway import from_minor
-
     sub_id = _invoice_subscription_id(obj)
     currency = str(obj.get("currency") or "").upper()
     if not sub_id or not obj.get("amount_paid"):
@@ -136,8 +135,6 @@ def subscription_start(
 ) -> CheckoutSession:
     """A Checkout Session in subscription mode for ``plan`` at the order's price (tax
     included as the order says); the plan's own Stripe price when staff set one."""
-    from commerce.gateways.stripe_gateway import to_minor
-
     # every period at the plan's full price; a coupon comes off the first one only
     full = _full_total(order=order, plan=plan)
     if plan.stripe_price_id:

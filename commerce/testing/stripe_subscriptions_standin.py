@@ -124,15 +124,16 @@ class StripeSubscriptionStandIn(StripeStandIn):
 
     def _coupon_create(self, path: str, headers: dict[str, str], body: bytes) -> Answer:
         form = _form(body)
-        coupon = {
-            "id": _new_id("co"),
+        coupon_id = _new_id("co")
+        coupon: dict[str, Any] = {
+            "id": coupon_id,
             "object": "coupon",
             "amount_off": int(form.get("amount_off") or 0),
             "currency": form.get("currency"),
             "duration": form.get("duration", "once"),
             "max_redemptions": int(form.get("max_redemptions") or 0) or None,
         }
-        self.coupons[coupon["id"]] = coupon
+        self.coupons[coupon_id] = coupon
         return json_answer(coupon)
 
     # --- paying and the subscription's life -----------------------------------------------
