@@ -178,3 +178,17 @@ def test_subscription_webhook_with_a_bad_signature_changes_nothing(stand_in):
         )
     sub.refresh_from_db()
     assert sub.status == "incomplete" and not Subscription.objects.exclude(status="incomplete")
+
+
+def test_reconciliation_leaves_plan_orders_to_their_subscription(stand_in):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from commerce.services.reconcile import orders_reconcile
+
+    sub = start(UserFactory(), PlanFactory()).subscription
+    sub.order.refresh_from_db()
+    stand_in.pay(sub.order.gateway_order_id, deliver=False)
+    orders_reconcile(now=timezone.now() + timedelta(days=1))
+    assert not Payment.objects.exists()
