@@ -76,7 +76,7 @@ class SubscriptionOut(serializers.Serializer):
         return subscription_has_access(subscription=sub, now=timezone.now())
 
 
-class CheckoutOut(serializers.Serializer):
+class SubscriptionCheckoutOut(serializers.Serializer):
     reference = serializers.CharField(help_text="The gateway's handle for this checkout.")
     url = serializers.URLField(
         allow_null=True, help_text="Open this page to pay (Stripe Checkout)."
@@ -88,7 +88,7 @@ class CheckoutOut(serializers.Serializer):
 
 class SubscribeOut(serializers.Serializer):
     subscription = SubscriptionOut()
-    checkout = CheckoutOut(
+    checkout = SubscriptionCheckoutOut(
         allow_null=True,
         help_text="Where to pay; null for manual subscriptions (staff record the payment).",
     )
@@ -113,7 +113,7 @@ class PortalOut(serializers.Serializer):
     url = serializers.URLField()
 
 
-class MarkPaidIn(InputSerializer):
+class SubscriptionMarkPaidIn(InputSerializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=500)
     reference = StrictCharField(
         required=False,

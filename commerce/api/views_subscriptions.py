@@ -18,12 +18,12 @@ from kalpla.api.serializers import ErrorSerializer
 from .. import selectors_subscriptions as selectors
 from ..services import subscriptions as services
 from .serializers_subscriptions import (
-    MarkPaidIn,
     PlanOut,
     PortalIn,
     PortalOut,
     SubscribeIn,
     SubscribeOut,
+    SubscriptionMarkPaidIn,
     SubscriptionOut,
 )
 
@@ -354,7 +354,7 @@ class SubscriptionMarkPaidApi(APIView):
             "extends the paid period; a lapsed subscription comes back with its courses' "
             "progress. Staff only; manual subscriptions only."
         ),
-        request=MarkPaidIn,
+        request=SubscriptionMarkPaidIn,
         responses={
             200: SubscriptionOut,
             400: ERROR_400,
@@ -365,7 +365,7 @@ class SubscriptionMarkPaidApi(APIView):
         },
     )
     def post(self, request: Request, subscription_id: int) -> Response:
-        data = MarkPaidIn(data=request.data)
+        data = SubscriptionMarkPaidIn(data=request.data)
         data.is_valid(raise_exception=True)
         sub = selectors.subscription_staff_get_for(
             user=request.user, subscription_id=subscription_id
