@@ -33,9 +33,7 @@ from .models import (
     Order,
     OrderItem,
     Payment,
-    Plan,
     Refund,
-    Subscription,
 )
 from .services.refunds import refund_create
 
@@ -84,23 +82,6 @@ class ReadOnlyMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
-
-
-@admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
-    list_display = (
-        "name",
-        "interval",
-        "price",
-        "currency",
-        "trial_days",
-        "all_courses",
-        "is_active",
-    )
-    list_filter = ("is_active", "interval", "all_courses", "currency")
-    search_fields = ("name", "slug", "stripe_price_id", "razorpay_plan_id")
-    prepopulated_fields = {"slug": ("name",)}
-    autocomplete_fields = ("courses",)
 
 
 class CouponForm(forms.ModelForm):
@@ -362,25 +343,6 @@ class RefundAdmin(TotalsMixin, ReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("order"), ordering="payment__order__number")
     def order_number(self, refund: Refund) -> str:
         return refund.payment.order.number
-
-
-@admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
-    list_display = (
-        "user",
-        "plan",
-        "status",
-        "gateway",
-        "current_period_end",
-        "cancel_at_period_end",
-        "created_at",
-    )
-    list_filter = ("status", "gateway", "plan", "cancel_at_period_end")
-    search_fields = ("user__email", "user__name", "gateway_subscription_id", "gateway_customer_id")
-    date_hierarchy = "created_at"
-    list_select_related = ("user", "plan")
-    raw_id_fields = ("user", "order")
-    readonly_fields = ("last_event_at", "reminder_sent_for", "created_at", "updated_at")
 
 
 @admin.register(Invoice)

@@ -22,3 +22,6 @@ class CommerceConfig(AppConfig):
             if hook not in PAYMENT_RECORDED_HOOKS:
                 PAYMENT_RECORDED_HOOKS.append(hook)
         WEBHOOK_HANDLERS["refund.succeeded"] = refund_succeeded
+        from commerce.subscriptions_wiring import subscriptions_connect
+
+        subscriptions_connect()

@@ -67,8 +67,15 @@ def order_staff_list(*, status: str = "", gateway: str = "", search: str = "") -
 
 def orders_pending_with_gateway(*, created_before: datetime) -> QuerySet[Order]:
     """Unpaid orders a gateway has heard of, old enough that their webhook is overdue."""
-    return Order.objects.filter(
-        status__in=(Order.Status.PENDING, Order.Status.FAILED),
-        created_at__lt=created_before,
-        gateway__in=("stripe", "razorpay"),
-    ).exclude(gateway_order_id="")
+    # A plan's orders are settled by their subscription's events (and the subscriptions
+    # sweep), which know the invoice's own payment id: asking the checkout session would
+    # record the first period twice.
+    return (
+        Order.objects.filter(
+            status__in=(Order.Status.PENDING, Order.Status.FAILED),
+            created_at__lt=created_before,
+            gateway__in=("stripe", "razorpay"),
+        )
+        .exclude(gateway_order_id="")
+        .exclude(items__kind=OrderItem.Kind.PLAN)
+    )

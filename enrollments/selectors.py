@@ -266,14 +266,5 @@ def access_pass_for(*, user: Any, course: Course) -> AccessPass | None:
     )
 
 
-def access_pass_list(*, user: Any) -> QuerySet[AccessPass]:
-    """The user's passes, live first, with their courses."""
-    return (
-        AccessPass.objects.filter(user_id=_user_id(user) or 0)
-        .prefetch_related("courses")
-        .order_by("-is_active", "-created_at")
-    )
-
-
 # Cohorts have their own module; the import of cohorts by name is asked for here too.
 from enrollments.cohorts.selectors import cohort_find as cohort_find  # noqa: E402

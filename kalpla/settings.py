@@ -528,6 +528,10 @@ KALPLA_SELLER_ADDRESS = env.str("KALPLA_SELLER_ADDRESS", default="Bengaluru, Kar
 KALPLA_SELLER_TAX_ID = env.str("KALPLA_SELLER_TAX_ID", default="")
 # A full refund takes the course back.
 KALPLA_REVOKE_ON_FULL_REFUND = env.bool("KALPLA_REVOKE_ON_FULL_REFUND", default=True)
+# Subscriptions: a plan whose renewal payment failed keeps its courses open this many days
+# after the paid period; renewal reminders go out this many days before it ends.
+KALPLA_SUBSCRIPTION_GRACE_DAYS = env.int("KALPLA_SUBSCRIPTION_GRACE_DAYS", default=7)
+KALPLA_SUBSCRIPTION_REMINDER_DAYS = env.int("KALPLA_SUBSCRIPTION_REMINDER_DAYS", default=3)
 
 KALPLA_AWS_MAX_ATTEMPTS = env.int("KALPLA_AWS_MAX_ATTEMPTS", default=3)
 # Presigned URLs: downloads (GET) and direct uploads (POST), in seconds.
@@ -628,6 +632,12 @@ CELERY_BEAT_SCHEDULE = {
     },
     # orders whose payment webhook is overdue: ask the gateway (commerce/services/reconcile.py)
     "commerce-orders-reconcile": {"task": "commerce.orders_reconcile", "schedule": 300.0},
+    # subscriptions: lapses, grace, missed gateway events; renewal reminders
+    "commerce-subscriptions-sweep": {"task": "commerce.subscriptions_sweep", "schedule": 900.0},
+    "commerce-subscription-reminders": {
+        "task": "commerce.subscription_reminders",
+        "schedule": 3600.0,
+    },
 }
 
 # --- notifications -------------------------------------------------------------------------

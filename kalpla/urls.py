@@ -42,6 +42,7 @@ api_v1 = [
     path("", include("assessments.api.urls")),
     path("", include("commerce.api.urls")),
     path("", include("commerce.api.urls_billing")),
+    path("", include("commerce.api.urls_subscriptions")),
 ]
 
 # The API first: its prefix is its own, and every request to it then skips the site's routes.
@@ -66,6 +67,8 @@ urlpatterns = [
     path("", include("commerce.urls")),  # /checkout/..., /orders/..., /staff/orders/, /webhooks/...
     # /orders/<id>/receipt/, /account/purchases/, /staff/revenue/...
     path("", include("commerce.urls_billing")),
+    # /plans/..., /account/subscriptions/..., /staff/subscriptions/...
+    path("", include("commerce.urls_subscriptions")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

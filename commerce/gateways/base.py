@@ -66,7 +66,9 @@ class RemoteRefund:
 @dataclass(frozen=True)
 class RemoteSubscription:
     subscription_id: str
-    status: str  # a commerce.models.Subscription.Status value
+    # a commerce.models.Subscription.Status value; "" when the event only carries a payment
+    # (Stripe's invoice.paid) and says nothing of the state
+    status: str
     customer_id: str = ""
     order_reference: str = ""
     current_period_start: datetime | None = None

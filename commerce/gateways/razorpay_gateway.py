@@ -137,7 +137,9 @@ class RazorpayGateway:
     def subscription_start(
         self, *, order: Order, plan: Plan, success_url: str, cancel_url: str
     ) -> CheckoutSession:
-        raise GatewayError("Razorpay subscriptions are started by the subscriptions module.")
+        return razorpay_subscriptions.subscription_start(
+            self, order=order, plan=plan, success_url=success_url, cancel_url=cancel_url
+        )
 
     def order_status(self, *, order: Order) -> RemotePayment | None:
         found = self._call(lambda: self.client.order.payments(order.gateway_order_id))
@@ -148,10 +150,12 @@ class RazorpayGateway:
         return None
 
     def subscription_status(self, *, subscription: Subscription) -> RemoteSubscription:
-        raise GatewayError("Razorpay subscriptions are read by the subscriptions module.")
+        return razorpay_subscriptions.subscription_status(self, subscription=subscription)
 
     def subscription_cancel(self, *, subscription: Subscription, at_period_end: bool) -> None:
-        raise GatewayError("Razorpay subscriptions are cancelled by the subscriptions module.")
+        razorpay_subscriptions.subscription_cancel(
+            self, subscription=subscription, at_period_end=at_period_end
+        )
 
     def billing_portal_url(self, *, subscription: Subscription, return_url: str) -> str | None:
         return None
@@ -196,6 +200,12 @@ class RazorpayGateway:
             payload=data,
             **fields,
         )
+
+
+# Subscriptions: Razorpay plans and subscriptions, their events.
+from commerce.gateways import razorpay_subscriptions  # noqa: E402
+
+EVENT_READERS.update(razorpay_subscriptions.SUBSCRIPTION_READERS)
 
 
 def gateway() -> RazorpayGateway:

@@ -27,6 +27,7 @@ from commerce.gateways.base import (
     SignatureError,
     WebhookEvent,
 )
+from commerce.gateways.minor_units import from_minor, to_minor
 
 if TYPE_CHECKING:
     from commerce.models import Order, Plan, Subscription
@@ -34,19 +35,6 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 # How old a signed delivery may be (Stripe's own default): older ones may be replays.
 TOLERANCE_SECONDS = 300
-
-# Currencies Stripe counts in whole units (https://docs.stripe.com/currencies#zero-decimal).
-ZERO_DECIMAL = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
-                "VND", "VUV", "XAF", "XOF", "XPF"}  # fmt: skip
-
-
-def to_minor(amount: Decimal, currency: str) -> int:
-    return int(amount if currency.upper() in ZERO_DECIMAL else amount * 100)
-
-
-def from_minor(value: int | None, currency: str) -> Decimal:
-    whole = Decimal(value or 0)
-    return whole if currency.upper() in ZERO_DECIMAL else (whole / 100).quantize(Decimal("0.01"))
 
 
 def _plain(obj: Any) -> dict[str, Any]:
@@ -163,7 +151,9 @@ class StripeGateway:
     def subscription_start(
         self, *, order: Order, plan: Plan, success_url: str, cancel_url: str
     ) -> CheckoutSession:
-        raise GatewayError("Stripe subscriptions are started by the subscriptions module.")
+        return stripe_subscriptions.subscription_start(
+            self, order=order, plan=plan, success_url=success_url, cancel_url=cancel_url
+        )
 
     def order_status(self, *, order: Order) -> RemotePayment | None:
         session = self._call(
@@ -176,13 +166,21 @@ class StripeGateway:
         return None
 
     def subscription_status(self, *, subscription: Subscription) -> RemoteSubscription:
-        raise GatewayError("Stripe subscriptions are read by the subscriptions module.")
+        return stripe_subscriptions.subscription_status(self, subscription=subscription)
 
     def subscription_cancel(self, *, subscription: Subscription, at_period_end: bool) -> None:
-        raise GatewayError("Stripe subscriptions are cancelled by the subscriptions module.")
+        stripe_subscriptions.subscription_cancel(
+            self, subscription=subscription, at_period_end=at_period_end
+        )
+
+    def subscription_resume(self, *, subscription: Subscription) -> None:
+        """Undo a cancellation at period end (not in the interface: Stripe's own)."""
+        stripe_subscriptions.subscription_resume(self, subscription=subscription)
 
     def billing_portal_url(self, *, subscription: Subscription, return_url: str) -> str | None:
-        return None
+        return stripe_subscriptions.billing_portal_url(
+            self, subscription=subscription, return_url=return_url
+        )
 
     def refund(
         self, *, payment_id: str, amount: Decimal, currency: str, reason: str
@@ -229,6 +227,12 @@ class StripeGateway:
             payload=data,
             **fields,
         )
+
+
+# Subscriptions: Checkout in subscription mode, the Billing Portal, their events.
+from commerce.gateways import stripe_subscriptions  # noqa: E402
+
+EVENT_READERS.update(stripe_subscriptions.SUBSCRIPTION_READERS)
 
 
 def gateway() -> StripeGateway:

@@ -24,7 +24,9 @@ from assessments.tests.factories import (
 )
 from commerce.services.invoices import invoice_issue
 from commerce.services.orders import order_create
+from commerce.services.subscriptions import subscription_mark_paid
 from commerce.tests.factories import OrderFactory
+from commerce.tests.factories_subscriptions import PlanFactory, subscribe
 from community.services.groups import course_group_sync, group_member_add
 from community.services.membership import (
     channel_add,
@@ -135,6 +137,9 @@ def world(db) -> World:
     # student A's paid order of another course, and its invoice
     bought = OrderFactory(user=student_a, paid=True)
     invoice = invoice_issue(payment=bought.payments.get())
+    # a plan of the course, to which student A subscribes (manual, paid: active)
+    plan = PlanFactory(courses=[course])
+    subscription = subscription_mark_paid(subscription=subscribe(student_a, plan), by=staff)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -198,6 +203,8 @@ def world(db) -> World:
             "key": "MQ:1u2v3w:not-a-real-key",
             "uidb36": "1",
             "provider_id": "linkedin",
+            "plan_slug": plan.slug,
+            "subscription_id": subscription.pk,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),

@@ -87,6 +87,7 @@ QUIZ = {"lesson_id": "@quiz_lesson_id"}
 ASSIGNMENT = {"lesson_id": "@assignment_lesson_id"}
 PAID = {"slug": "@paid_slug"}
 POSTS = {"group_id": "@post_group_id"}  # the course group, where student A posted
+PLAN = {"slug": "@plan_slug"}
 
 POLICY: dict[str, Rule] = {
     # --- site: home, health, language ---------------------------------------------------------
@@ -595,6 +596,29 @@ POLICY: dict[str, Rule] = {
     "api:coupons-check": post("login ok ok ok ok ok ok"),
     "api:order-refunds": post("login 403 403 403 403 403 ok"),
     "api:revenue": get("login 403 403 403 403 403 ok"),
+    # --- plans and subscriptions (student A holds an active manual subscription) --------------
+    "subscriptions:plans": get("ok ok ok ok ok ok ok"),
+    "subscriptions:plan": get("ok ok ok ok ok ok ok", kwargs=PLAN),
+    # student A subscribes already (an error message); the others subscribe
+    "subscriptions:subscribe": act("login refused ok ok ok ok ok", kwargs=PLAN),
+    "subscriptions:mine": get("login ok ok ok ok ok ok"),
+    # a subscription is its subscriber's alone; staff manage them on the staff page
+    "subscriptions:detail": get("login ok 404 404 404 404 404"),
+    "subscriptions:cancel": act("login ok 404 404 404 404 404"),
+    # not cancelled, and manual: nothing to resume, no portal (error messages)
+    "subscriptions:resume": act("login refused 404 404 404 404 404"),
+    "subscriptions:manage": act("login refused 404 404 404 404 404"),
+    "subscriptions:staff": get("login 403 403 403 403 403 ok"),
+    "subscriptions:staff_mark_paid": act("login 403 403 403 403 403 ok"),
+    "api:plans": get("ok ok ok ok ok ok ok"),
+    "api:plan": get("ok ok ok ok ok ok ok", kwargs=PLAN),
+    "api:plan-subscribe": act("login 409 ok ok ok ok ok", kwargs=PLAN),
+    "api:me-subscriptions": get("login ok ok ok ok ok ok"),
+    "api:me-subscription": get("login ok 404 404 404 404 404"),
+    "api:me-subscription-cancel": act("login ok 404 404 404 404 404"),
+    "api:me-subscription-resume": act("login 409 404 404 404 404 404"),
+    "api:me-subscription-portal": act("login 409 404 404 404 404 404"),
+    "api:subscription-mark-paid": act("login 403 403 403 403 403 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
