@@ -113,7 +113,7 @@ def _gateway_csp(response: HttpResponse, widget: dict[str, Any] | None = None) -
     if widget:
         update["script-src"] = ["https://checkout.razorpay.com"]
         update["frame-src"] = ["https://api.razorpay.com", "https://checkout.razorpay.com"]
-        update["connect-src"] = ["https://lumberjack.razorpay.com"]
+        update["connect-src"] = ["https://api.razorpay.com", "https://lumberjack.razorpay.com"]
     if update:
         response._csp_update = update  # type: ignore[attr-defined]  # django-csp reads it
     return response

@@ -220,6 +220,7 @@ class OrderMarkPaidApi(APIView):
         request=MarkPaidIn,
         responses={
             201: OrderOut,
+            400: ErrorSerializer,
             403: OpenApiResponse(ErrorSerializer, description="`not_staff`"),
             **ERRORS,
             **CONFLICT,
