@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -25,6 +26,7 @@ from commerce.services import orders as services
 from commerce.services.webhooks import webhook_receive
 from commerce.templatetags.commerce_money import money_label
 from courses.selectors.lessons import course_get_by_slug
+from enrollments.cohorts.selectors import cohort_list, seats_left
 from kalpla.errors import service_error_to_form, service_run
 from kalpla.exceptions import ApplicationError, Conflict, PermissionDenied, error_body
 
@@ -70,10 +72,22 @@ def checkout(request: HttpRequest, slug: str) -> HttpResponse:
             quote = services.course_quote(user=request.user, course=course, coupon_code=code)
         except ApplicationError as exc:
             service_error_to_form(form, exc)
+    cohorts = [
+        {"cohort": c, "seats_left": seats_left(c)}
+        for c in cohort_list(course=course)
+        if c.enrollment_open(timezone.now())
+    ]
+    cohort_id = _int_or_none(data.get("cohort"))
     if request.method == "POST" and not form.errors:
         done = service_run(
             request,
-            partial(services.order_create, user=request.user, course=course, coupon_code=code),
+            partial(
+                services.order_create,
+                user=request.user,
+                course=course,
+                coupon_code=code,
+                cohort_id=cohort_id,
+            ),
             form=form,
         )
         if done.ok:
@@ -95,12 +109,19 @@ def checkout(request: HttpRequest, slug: str) -> HttpResponse:
                 ],
                 "quote_total": money_label(quote.total, quote.currency),
                 "form": form,
+                "cohorts": cohorts,
+                "cohort_id": cohort_id,
                 "coupon_applied": quote.coupon,
                 "gateway": get_gateway().name,
                 "tax_name": quote.tax_name,
             },
         )
     )
+
+
+def _int_or_none(value: Any) -> int | None:
+    text = str(value or "").strip()
+    return int(text) if text.isdigit() and len(text) < 12 else None
 
 
 def _gateway_csp(response: HttpResponse, widget: dict[str, Any] | None = None) -> HttpResponse:

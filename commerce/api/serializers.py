@@ -90,6 +90,17 @@ class CheckoutOut(serializers.Serializer):
 class OrderCreateIn(InputSerializer):
     course = StrictCharField(max_length=120, help_text="The slug of the course to buy.")
     coupon = StrictCharField(max_length=40, required=False, allow_blank=True, default="")
+    cohort = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        help_text=(
+            "The id of one of the course's cohorts (GET /api/v1/courses/{slug}/cohorts/); "
+            "required when the course requires one (`cohort_required`). A seat held for the "
+            "buyer by a waitlist offer is theirs to pay for."
+        ),
+    )
 
 
 class MarkPaidIn(InputSerializer):

@@ -137,6 +137,7 @@ class OrderCreateApi(APIView):
             user=signed_in_user(request),
             course=course_get_by_slug(slug=s.validated_data["course"]),
             coupon_code=s.validated_data["coupon"],
+            cohort_id=s.validated_data["cohort"],
         )
         return Response(_order_out(order), status=status.HTTP_201_CREATED)
 

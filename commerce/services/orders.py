@@ -31,6 +31,9 @@ from commerce.gateways import CheckoutSession, GatewayError, get_gateway
 from commerce.models import Gateway, Order, OrderItem, Payment
 from commerce.services.pricing import Quote, course_price_item, quote_items
 from enrollments.access import EnrollState, course_enroll_state
+from enrollments.cohorts.seats import cohort_enroll_check
+from enrollments.cohorts.selectors import cohort_for_course, cohort_get
+from enrollments.cohorts.waitlist import waitlist_seat_granted
 from enrollments.grants import enrollment_grant
 from kalpla.exceptions import (
     Conflict,
@@ -91,9 +94,22 @@ def _check_can_buy(*, user: Any, course: Any) -> None:
 
 @transaction.atomic
 def order_create(
-    *, user: Any, course: Any, coupon_code: str = "", gateway: str | None = None
+    *,
+    user: Any,
+    course: Any,
+    coupon_code: str = "",
+    gateway: str | None = None,
+    cohort_id: int | None = None,
 ) -> Order:
-    """A pending order for ``course``; paid at once when a coupon makes it free."""
+    """A pending order for ``course`` (in the cohort ``cohort_id``, which a course that
+    requires one must name); paid at once when a coupon makes it free.
+
+    The cohort is checked before anything is charged (open, a seat free or held for the
+    buyer by a waitlist offer): ValidationError ``cohort_required`` / ``invalid_cohort``,
+    Conflict ``enrollment_closed`` / ``cohort_full``. The seat is taken when the payment
+    enrolls; a payment always enrolls, even if the last seat went meanwhile."""
+    cohort = cohort_for_course(course=course, cohort_id=cohort_id) if cohort_id else None
+    cohort_enroll_check(user=user, course=course, cohort=cohort)
     quote = course_quote(user=user, course=course, coupon_code=coupon_code)
     gateway_name = Gateway.FREE if quote.is_free else (gateway or get_gateway().name)
     order = Order(
@@ -117,6 +133,7 @@ def order_create(
             kind=line.item.kind,
             course=line.item.course,
             plan=line.item.plan,
+            cohort_id=cohort.pk if cohort is not None and line.item.course else None,
             title=line.item.title[:200],
             list_price=line.item.list_price,
             discount=line.discount,
@@ -252,14 +269,17 @@ def _grant_courses(order: Order, *, source: str) -> list[Any]:
     )
     courses = []
     for item in items:
-        # cohort_id: a cohort chosen at checkout once courses take cohorts (None until then)
+        cohort = cohort_get(cohort_id=item.cohort_id) if item.cohort_id else None
         enrollment_grant(
             user=order.user,
             course=item.course,  # type: ignore[arg-type]
             source=source,
             reference=order_reference(order),
-            cohort=None,
+            cohort=cohort,
         )
+        if cohort is not None:
+            # a seat the waitlist offered (or a place in it) is now this enrollment's
+            waitlist_seat_granted(user=order.user, cohort=cohort)
         courses.append(item.course)
     return courses
 

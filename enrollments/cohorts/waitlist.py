@@ -141,6 +141,17 @@ def waitlist_offer_accept(
     return enrollment_create(user=user, course=course, source=source, cohort=locked)
 
 
+@transaction.atomic
+def waitlist_seat_granted(*, user: Any, cohort: Cohort) -> None:
+    """The user now holds a seat in ``cohort`` by another way (a purchase granted it, in the
+    payment's transaction): their open entry on its waitlist, offered or waiting, closes as
+    enrolled, so the seat is not counted twice. Idempotent."""
+    locked = cohort_lock(cohort_id=cohort.pk)
+    entry = open_entry_locked(user_id=user.pk, cohort=locked)
+    if entry is not None:
+        entry_close(entry, WaitlistEntry.Status.ENROLLED, now=timezone.now())
+
+
 def waitlist_offer_claim(*, user: Any, cohort: Cohort) -> Enrollment:
     """A student takes an offered seat: free courses enroll; for a paid course the seat is
     taken by paying (PaymentRequired)."""
