@@ -102,10 +102,10 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
     # news of new lessons, the released grade of the demo assignment, the two badges and the
-    # invitation to the mentor's group: once each
+    # invitation to the mentor's group, the demo purchase's payment: once each
     assert sorted(titles) == [
         "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
-        "community.invited", "courses.updated", "courses.updated",
+        "commerce.order_paid", "community.invited", "courses.updated", "courses.updated",
     ]  # fmt: skip
 
 
@@ -120,7 +120,9 @@ def test_seed_demo_catalogue_content():
     assert not published.filter(instructors=None).exists()
     assert set(published.values_list("instructors__email", flat=True)) == {"mentor@example.com"}
     student = Enrollment.objects.filter(user__email="student@example.com")
-    assert student.count() == 3
+    # three free courses and the one bought (dashboards/demo_commerce.py)
+    assert student.count() == 4
+    assert student.filter(grant_reference__startswith="order:").count() == 1
     assert student.filter(status=Enrollment.Status.COMPLETED).count() == 1
     assert student.filter(progress_percent__gt=0, status="active").exists()
     for course in Course.objects.filter(rating_count__gt=0):
