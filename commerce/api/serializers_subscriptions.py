@@ -103,12 +103,6 @@ class SubscribeIn(InputSerializer):
     )
 
 
-class PortalIn(InputSerializer):
-    return_url = serializers.URLField(
-        required=False, help_text="Where the gateway's page sends the subscriber back."
-    )
-
-
 class PortalOut(serializers.Serializer):
     url = serializers.URLField()
 

@@ -19,7 +19,6 @@ from .. import selectors_subscriptions as selectors
 from ..services import subscriptions as services
 from .serializers_subscriptions import (
     PlanOut,
-    PortalIn,
     PortalOut,
     SubscribeIn,
     SubscribeOut,
@@ -80,14 +79,15 @@ SUBSCRIPTION_EXAMPLE: dict[str, Any] = {
 }
 
 
-def _paginated(view: APIView, request: Request, rows: Any, out: type[Any]) -> Response:
-    paginator = PageNumberPagination()
+def _paginated(view: Any, request: Request, rows: Any, out: type[Any]) -> Response:
+    paginator = view.pagination_class()
     page = paginator.paginate_queryset(rows, request, view)
     return paginator.get_paginated_response(out(page, many=True).data)
 
 
 class PlanListApi(APIView):
     permission_classes = [AllowAny]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
@@ -212,6 +212,7 @@ class PlanSubscribeApi(APIView):
 
 class MySubscriptionsApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
@@ -310,9 +311,9 @@ class MySubscriptionPortalApi(APIView):
         description=(
             "Stripe's Billing Portal, where the subscriber changes card, sees invoices and "
             "cancels or resumes. 409 `no_billing_portal` for gateways without one (manual, "
-            "Razorpay)."
+            "Razorpay). The portal sends the subscriber back to their subscription's page."
         ),
-        request=PortalIn,
+        request=None,
         responses={
             200: PortalOut,
             400: ERROR_400,
@@ -330,15 +331,9 @@ class MySubscriptionPortalApi(APIView):
         ],
     )
     def post(self, request: Request, subscription_id: int) -> Response:
-        data = PortalIn(data=request.data)
-        data.is_valid(raise_exception=True)
         sub = selectors.subscription_get(user=request.user, subscription_id=subscription_id)
-        default = request.build_absolute_uri(reverse("subscriptions:detail", args=[sub.pk]))
-        url = services.subscription_portal_url(
-            subscription=sub,
-            user=request.user,
-            return_url=data.validated_data.get("return_url") or default,
-        )
+        back = request.build_absolute_uri(reverse("subscriptions:detail", args=[sub.pk]))
+        url = services.subscription_portal_url(subscription=sub, user=request.user, return_url=back)
         return Response(PortalOut({"url": url}).data)
 
 
