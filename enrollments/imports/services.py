@@ -393,8 +393,8 @@ def _insert(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> list[tuple[
         cursor.execute(
             f"""
             INSERT INTO {table} (user_id, course_id, cohort_id, status, source,
-                                 progress_percent, created_at)
-            SELECT u, c, h, %s, %s, 0, %s
+                                 grant_reference, progress_percent, created_at)
+            SELECT u, c, h, %s, %s, '', 0, %s
             FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS t(u, c, h)
             ON CONFLICT (user_id, course_id) DO NOTHING
             RETURNING user_id, course_id
