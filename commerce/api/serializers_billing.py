@@ -81,20 +81,23 @@ class RefundOut(serializers.ModelSerializer):
 
 class CouponCheckIn(InputSerializer):
     code = StrictCharField(max_length=80)
-    course = StrictCharField(max_length=200, required=False, help_text="The course's slug.")
-    plan = StrictCharField(max_length=200, required=False, help_text="The plan's slug.")
-
-    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        attrs = super().validate(attrs)
-        if bool(attrs.get("course")) == bool(attrs.get("plan")):
-            raise serializers.ValidationError(
-                {"course": ["Name a course or a plan (one of them)."]}
-            )
-        return attrs
+    kind = serializers.ChoiceField(
+        choices=["course", "plan"], help_text="What the coupon is tried on."
+    )
+    slug = StrictCharField(max_length=200, help_text="The course's or the plan's slug.")
 
 
 class CouponCheckOut(serializers.Serializer):
     code = serializers.CharField()
+    valid = serializers.BooleanField(help_text="Whether the coupon applies.")
+    reason = serializers.CharField(
+        allow_null=True,
+        help_text="Why it does not apply (null when it does): `coupon_invalid`, "
+        "`coupon_not_yet_valid`, `coupon_expired`, `coupon_exhausted`, `coupon_used_by_you`, "
+        "`coupon_first_purchase`, `coupon_not_applicable`, `coupon_wrong_currency`, "
+        "`coupon_stacking`, `coupon_required`.",
+    )
+    message = serializers.CharField(help_text="The reason for people (empty when it applies).")
     description = serializers.CharField()
     list_price = MoneyField(amount="list_price")
     discount = MoneyField(amount="discount")

@@ -133,20 +133,28 @@ class CouponCheckApi(APIView):
         tags=["purchases"],
         operation_id="coupons_check",
         summary="Check a coupon on a course or plan",
-        description="What the coupon takes off, before an order exists. Invalid codes answer "
-        "400 with the reason under `errors.coupon` (code `coupon_expired`, `coupon_not_yet_valid`, "
-        "`coupon_exhausted`, `coupon_used_by_you`, `coupon_first_purchase`, "
-        "`coupon_not_applicable`, `coupon_wrong_currency`, `coupon_stacking`, `coupon_invalid`).",
+        description="What the coupon takes off, before an order exists. A coupon that does "
+        "not apply is answered with `valid: false` and the reason (the same codes and "
+        "messages as `errors.coupon` when an order is created with it).",
         request=CouponCheckIn,
-        responses={200: CouponCheckOut, 400: _error("Invalid input, or the coupon does not apply")},
+        responses={
+            200: CouponCheckOut,
+            400: _error("Invalid input"),
+            404: _error("No such course or plan on sale"),
+        },
         examples=[
             OpenApiExample(
-                "Check", value={"code": "WELCOME10", "course": "python-data"}, request_only=True
+                "Check",
+                value={"code": "WELCOME10", "kind": "course", "slug": "python-data"},
+                request_only=True,
             ),
             OpenApiExample(
                 "Applies",
                 value={
                     "code": "WELCOME10",
+                    "valid": True,
+                    "reason": None,
+                    "message": "",
                     "description": "10% off a first course",
                     "list_price": MONEY,
                     "discount": {"amount": "118.00", "currency": "INR"},
@@ -157,24 +165,23 @@ class CouponCheckApi(APIView):
             OpenApiExample(
                 "Expired",
                 value={
+                    "code": "SUMMER25",
+                    "valid": False,
+                    "reason": "coupon_expired",
                     "message": "This coupon has expired.",
-                    "code": "coupon_expired",
-                    "errors": {"coupon": ["This coupon has expired."]},
+                    "description": "",
+                    "list_price": MONEY,
+                    "discount": {"amount": "0.00", "currency": "INR"},
+                    "price_after_discount": MONEY,
                 },
                 response_only=True,
-                status_codes=["400"],
             ),
         ],
     )
     def post(self, request: Request) -> Response:
         s = CouponCheckIn(data=request.data)
         s.is_valid(raise_exception=True)
-        check = coupon_check(
-            code=s.validated_data["code"],
-            user=signed_in_user(request),
-            course_slug=s.validated_data.get("course", ""),
-            plan_slug=s.validated_data.get("plan", ""),
-        )
+        check = coupon_check(user=signed_in_user(request), **s.validated_data)
         return Response(CouponCheckOut(check).data)
 
 

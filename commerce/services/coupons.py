@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.selectors.lessons import course_published_list
-from kalpla.exceptions import Conflict, ValidationError
+from kalpla.exceptions import Conflict, NotFound, ValidationError
 
 from ..models import ZERO, Coupon, Order, OrderItem, Plan
 
@@ -236,47 +236,51 @@ def _cents(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True)
 class CouponCheck:
-    """A coupon tried on one course or plan before an order exists (the API's check)."""
+    """A code tried on one course or plan before an order exists (the API's check): what it
+    takes off, or why it does not apply (``reason``: the refusal's code, and ``message``)."""
 
     code: str
-    description: str
     currency: str
     list_price: Decimal
-    discount: Decimal
+    discount: Decimal = ZERO
+    description: str = ""
+    reason: str | None = None
+    message: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.reason is None
 
     @property
     def price_after_discount(self) -> Decimal:
         return self.list_price - self.discount
 
 
-def coupon_check(
-    *, code: str, user: Any, course_slug: str = "", plan_slug: str = ""
-) -> CouponCheck:
-    """What ``code`` takes off the published course or the plan on sale (by slug)."""
-    if course_slug:
-        course = course_published_list().filter(slug=course_slug).first()
+def coupon_check(*, code: str, user: Any, kind: str, slug: str) -> CouponCheck:
+    """``code`` tried on the published course or the plan on sale ``slug`` (``kind`` is
+    ``course`` or ``plan``); NotFound when there is no such thing."""
+    if kind == OrderItem.Kind.COURSE:
+        course = course_published_list().filter(slug=slug).first()
         if course is None:
-            raise ValidationError(
-                _("There is no such course."),
-                code="not_found",
-                errors={"course": [_("Not found.")]},
-            )
+            raise NotFound(_("There is no such course."))
         item = QuoteItem(
-            kind=OrderItem.Kind.COURSE,
-            course_id=course.pk,
-            list_price=course.price,
-            currency=course.currency,
+            kind=kind, course_id=course.pk, list_price=course.price, currency=course.currency
         )
     else:
-        plan = Plan.objects.filter(slug=plan_slug, is_active=True).first()
+        plan = Plan.objects.filter(slug=slug, is_active=True).first()
         if plan is None:
-            raise ValidationError(
-                _("There is no such plan."), code="not_found", errors={"plan": [_("Not found.")]}
-            )
-        item = QuoteItem(
-            kind=OrderItem.Kind.PLAN, plan_id=plan.pk, list_price=plan.price, currency=plan.currency
+            raise NotFound(_("There is no such plan."))
+        item = QuoteItem(kind=kind, plan_id=plan.pk, list_price=plan.price, currency=plan.currency)
+    try:
+        quote = coupon_quote(code=code, user=user, items=[item])
+    except ValidationError as refused:
+        return CouponCheck(
+            code=coupon_code_normalize(code),
+            currency=item.currency,
+            list_price=item.list_price,
+            reason=refused.code,
+            message=refused.message,
         )
-    quote = coupon_quote(code=code, user=user, items=[item])
     return CouponCheck(
         code=quote.coupon.code,
         description=quote.coupon.description,

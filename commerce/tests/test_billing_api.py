@@ -81,25 +81,30 @@ def test_me_invoice_pdf_is_the_buyers(api):
     assert invoice.number in PdfReader(BytesIO(response.content)).pages[0].extract_text()
 
 
+def check(api, code, kind, slug):
+    return api.post(
+        "/api/v1/coupons/check/", {"code": code, "kind": kind, "slug": slug}, format="json"
+    )
+
+
 def test_coupons_check_on_a_course_and_a_plan(api):
     course = paid_course("1180.00")
     plan = PlanFactory(price=Decimal("499.00"))
     CouponFactory(code="WELCOME10", description="10% off")
     signed_in(api, UserFactory())
-    response = api.post(
-        "/api/v1/coupons/check/", {"code": "welcome10", "course": course.slug}, format="json"
-    )
+    response = check(api, "welcome10", "course", course.slug)
     assert response.status_code == 200
     assert response.json() == {
         "code": "WELCOME10",
+        "valid": True,
+        "reason": None,
+        "message": "",
         "description": "10% off",
         "list_price": {"amount": "1180.00", "currency": "INR"},
         "discount": {"amount": "118.00", "currency": "INR"},
         "price_after_discount": {"amount": "1062.00", "currency": "INR"},
     }
-    response = api.post(
-        "/api/v1/coupons/check/", {"code": "WELCOME10", "plan": plan.slug}, format="json"
-    )
+    response = check(api, "WELCOME10", "plan", plan.slug)
     assert response.json()["discount"] == {"amount": "49.90", "currency": "INR"}
 
 
@@ -112,29 +117,25 @@ def test_coupons_check_on_a_course_and_a_plan(api):
     ],
 )
 def test_coupons_check_explains_a_refusal(api, coupon, code):
-    course = paid_course()
+    course = paid_course("1180.00")
     CouponFactory(code="X1", **coupon)
     signed_in(api, UserFactory())
-    response = api.post(
-        "/api/v1/coupons/check/", {"code": "X1", "course": course.slug}, format="json"
-    )
-    assert response.status_code == 400
+    response = check(api, "X1", "course", course.slug)
+    assert response.status_code == 200
     body = response.json()
-    assert body["code"] == code and body["errors"]["coupon"] == [body["message"]]
+    assert (body["valid"], body["reason"]) == (False, code)
+    assert body["message"] and body["price_after_discount"]["amount"] == "1180.00"
 
 
 def test_coupons_check_validates_input(api):
     signed_in(api, UserFactory())
-    both = api.post(
-        "/api/v1/coupons/check/", {"code": "X", "course": "a", "plan": "b"}, format="json"
+    bad = api.post(
+        "/api/v1/coupons/check/", {"code": "X", "kind": "cohort", "slug": "a"}, format="json"
     )
-    assert both.status_code == 400 and "course" in both.json()["errors"]
-    missing = api.post("/api/v1/coupons/check/", {"code": "X", "course": "nope"}, format="json")
-    assert missing.status_code == 400 and missing.json()["errors"] == {"course": ["Not found."]}
-    stacked = api.post(
-        "/api/v1/coupons/check/", {"code": "A,B", "course": paid_course().slug}, format="json"
-    )
-    assert stacked.json()["code"] == "coupon_stacking"
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+    assert check(api, "X", "course", "nope").status_code == 404
+    assert check(api, "X", "plan", "nope").status_code == 404
+    assert check(api, "A,B", "course", paid_course().slug).json()["reason"] == "coupon_stacking"
 
 
 def test_order_refund_api_for_staff(api, admin_user):
