@@ -276,12 +276,12 @@ def seed_demo(*, stdout: Any) -> None:
     seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     seed_enrollment_imports(mentor=mentor)
     seed_orders(courses=courses, student=student, learners=learners)
-    # purchases enroll their buyers: before the course groups and chat rooms are filled
+    # purchases and plans enroll their buyers: before the course groups and chat rooms fill
     seed_billing(courses=courses, student=student, learners=learners)
+    plans = seed_plans(courses=courses, student=student, learners=learners)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
-    plans = seed_plans(courses=courses, student=student, learners=learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")

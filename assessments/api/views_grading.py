@@ -23,7 +23,10 @@ TAGS = ["grading"]
 FILTERS = [
     OpenApiParameter("course", str, required=False, description="Only this course (its slug)."),
     OpenApiParameter(
-        "lesson", int, required=False, description="Only this quiz or assignment (its lesson id)."
+        "lesson",
+        {"type": "integer", "minimum": 1, "maximum": 10**18},
+        required=False,
+        description="Only this quiz or assignment (its lesson id).",
     ),
     OpenApiParameter(
         "status",

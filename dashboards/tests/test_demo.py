@@ -104,17 +104,19 @@ def test_seed_demo_student_has_news_once(django_user_model):
     _seed()
     titles = list(Notification.objects.filter(recipient=student).values_list("kind", flat=True))
     # news of new lessons, the released grade of the demo assignment, the two badges, the
-    # invitation to the mentor's group and the paid demo order: once each
+    # invitation to the mentor's group, the paid demo order, and their plan's start (its free
+    # week, then its first paid month): once each
     assert sorted(titles) == [
         "assessments.badge_awarded", "assessments.badge_awarded", "assessments.grade_released",
-        "commerce.order_paid", "community.invited", "courses.updated", "courses.updated",
+        "commerce.order_paid", "commerce.subscription_started", "commerce.subscription_started",
+        "community.invited", "courses.updated", "courses.updated",
     ]  # fmt: skip
 
 
 def test_seed_demo_purchases_coupons_invoices_and_a_refund():
     _seed()
     student_orders = Order.objects.filter(user__email="student@example.com")
-    order = student_orders.get()
+    order = student_orders.get(items__kind="course")  # (and their plan's first period)
     assert (order.status, order.coupon.code) == ("paid", "WELCOME10")
     assert Invoice.objects.filter(payment__order=order, kind="invoice").exists()
     assert Order.objects.filter(status="refunded").count() == 1
@@ -135,9 +137,11 @@ def test_seed_demo_catalogue_content():
     assert not published.filter(instructors=None).exists()
     assert set(published.values_list("instructors__email", flat=True)) == {"mentor@example.com"}
     student = Enrollment.objects.filter(user__email="student@example.com")
-    # three free courses, and Advanced typography bought (dashboards/demo_billing.py)
-    assert student.count() == 4
+    # three free courses, Advanced typography bought (dashboards/demo_billing.py) and Machine
+    # learning foundations through their plan (dashboards/demo_plans.py)
+    assert student.count() == 5
     assert student.filter(source="paid", grant_reference__startswith="order:").count() == 1
+    assert student.filter(source="plan", grant_reference__startswith="pass:").count() == 1
     assert student.filter(status=Enrollment.Status.COMPLETED).count() == 1
     assert student.filter(progress_percent__gt=0, status="active").exists()
     for course in Course.objects.filter(rating_count__gt=0):

@@ -108,7 +108,8 @@ def test_offer_shows_with_its_buttons(client, course):
     page = client.get("/learning/courses/paid/cohorts/").content.decode()
 
     assert "A seat is held for you until" in page
-    assert f"/learning/cohorts/{cohort.pk}/offer/accept/" in page
+    # a paid seat is taken by paying for it, in that cohort
+    assert f"/checkout/paid/?cohort={cohort.pk}" in page
     assert f"/learning/cohorts/{cohort.pk}/offer/decline/" in page
 
 
