@@ -269,12 +269,13 @@ def seed_demo(*, stdout: Any) -> None:
     seed_gradebook(courses=courses, mentor=mentor, student=student, learners=learners)
     seed_certificates(courses=courses, student=student)
     seed_badges(courses=courses, mentor=mentor, student=student)
-    # before the chat: the course groups it syncs take the imported learners in too
+    # before the chat: the course groups it syncs take in the cohorts' students and the
+    # imported learners
+    seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     seed_enrollment_imports(mentor=mentor)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
-    seed_cohorts(courses=courses, learners=_learners(COHORT_LEARNERS))
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")

@@ -124,7 +124,13 @@ class CourseCohortListApi(APIView):
         summary="Add a cohort to a course",
         description="For the course's instructors and staff.",
         request=CohortIn,
-        responses={201: CohortOut, 400: _error("Invalid fields"), 401: E401, 403: E403},
+        responses={
+            201: CohortOut,
+            400: _error("Invalid fields"),
+            401: E401,
+            403: E403,
+            404: _error("No such course"),
+        },
         examples=[COHORT_EXAMPLE],
     )
     def post(self, request: Request, slug: str) -> Response:
@@ -164,7 +170,7 @@ class CohortDetailApi(APIView):
             "seats to the waitlist at once. `is_active: false` archives the cohort."
         ),
         request=CohortIn(partial=True),
-        responses={200: CohortOut, 400: _error("Invalid fields"), 401: E401, 403: E403},
+        responses={200: CohortOut, 400: _error("Invalid fields"), 401: E401, 403: E403, 404: E404},
     )
     def patch(self, request: Request, cohort_id: int) -> Response:
         cohort = selectors.cohort_get(cohort_id=cohort_id)

@@ -88,6 +88,33 @@ def cohort_admit(
     outside its window; people on its waitlist keep their place after it closes) and
     ``cohort_full``.
     """
+    if _check_cohort(course=course, cohort=cohort) is None:
+        return None
+    assert cohort is not None
+    now = now or timezone.now()
+    locked = cohort_lock(cohort_id=cohort.pk)
+    entry = open_entry_locked(user_id=user.pk, cohort=locked)
+    _check_seat(cohort=locked, entry=entry, now=now)
+    if entry is not None:
+        entry_close(entry, WaitlistEntry.Status.ENROLLED, now=now)
+    return locked
+
+
+def cohort_enroll_check(
+    *, user: Any, course: Course, cohort: Cohort | None, now: datetime | None = None
+) -> None:
+    """``cohort_admit``'s checks without taking the seat or a lock, for a checkout to ask
+    before taking a payment (the seat is taken, or refused, when the payment enrolls)."""
+    if _check_cohort(course=course, cohort=cohort) is None:
+        return
+    assert cohort is not None
+    entry = WaitlistEntry.objects.filter(
+        cohort=cohort, user_id=user.pk, status__in=OPEN_STATUSES
+    ).first()
+    _check_seat(cohort=cohort, entry=entry, now=now or timezone.now())
+
+
+def _check_cohort(*, course: Course, cohort: Cohort | None) -> Cohort | None:
     if cohort is None:
         if getattr(course, "requires_cohort", False):
             message = _("Choose a cohort to enroll in this course.")
@@ -96,18 +123,17 @@ def cohort_admit(
     if cohort.course_id != course.pk:
         message = _("This cohort is not one of this course's.")
         raise ValidationError(message, code="invalid_cohort", errors={"cohort": [message]})
-    now = now or timezone.now()
-    locked = cohort_lock(cohort_id=cohort.pk)
-    entry = open_entry_locked(user_id=user.pk, cohort=locked)
-    if not locked.enrollment_open(now) and not (
-        entry is not None and locked.is_active and now < locked.ends_at
+    return cohort
+
+
+def _check_seat(*, cohort: Cohort, entry: WaitlistEntry | None, now: datetime) -> None:
+    """People on the waitlist keep their place after enrollment closes (not after the end)."""
+    if not cohort.enrollment_open(now) and not (
+        entry is not None and cohort.is_active and now < cohort.ends_at
     ):
         raise closed_error()
-    if not has_seat_for(cohort=locked, entry=entry, now=now):
+    if not has_seat_for(cohort=cohort, entry=entry, now=now):
         raise _full()
-    if entry is not None:
-        entry_close(entry, WaitlistEntry.Status.ENROLLED, now=now)
-    return locked
 
 
 def entry_close(entry: WaitlistEntry, status: str, *, now: datetime) -> None:

@@ -1,9 +1,13 @@
 """Writes of cohorts: creating and editing them, moving a student to another cohort.
 
-Seats and the waitlist are ``enrollments.cohorts.waitlist``'s (joining, leaving, offers,
-promotion); this module re-exports its calls for other apps, e.g. the commerce app:
+Seats are ``enrollments.cohorts.seats``' and the waitlist ``enrollments.cohorts.waitlist``'s
+(joining, leaving, offers, promotion); this module re-exports what other apps call, e.g. the
+commerce app:
 
-    from enrollments.cohorts.services import waitlist_offer_accept
+    cohort_enroll_check(user=user, course=course, cohort=cohort)  # before checkout: raises
+        # cohort_required / invalid_cohort / enrollment_closed / cohort_full
+    enrollment_create(user=user, course=course, source="paid", cohort=cohort)  # paid: takes
+        # the seat (enrollments.services), or for a seat offered from the waitlist:
     enrollment = waitlist_offer_accept(user=user, cohort=cohort)  # in the payment transaction
 """
 
@@ -18,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from enrollments.cache import learning_list_invalidate
 from enrollments.cohorts.policies import cohort_can_manage
+from enrollments.cohorts.seats import cohort_enroll_check as cohort_enroll_check
 from enrollments.cohorts.seats import cohort_lock
 from enrollments.cohorts.selectors import LIVE_STATUSES, cohort_seats_taken
 from enrollments.cohorts.waitlist import cohort_promote_locked

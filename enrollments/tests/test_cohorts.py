@@ -422,3 +422,15 @@ def test_enrollment_cohort_switch_moves_and_promotes_the_old_waitlist():
             user=mentor, enrollment=Enrollment.objects.get(user=waiting), cohort=new
         )
     assert exc.value.code == "cohort_full"
+
+
+def test_cohort_enroll_check_refuses_as_enrolling_would_without_taking_a_seat(student):
+    cohort = CohortFactory(capacity=1)
+    cohort_services.cohort_enroll_check(user=student, course=cohort.course, cohort=cohort)
+    _fill(cohort, 1)
+
+    with pytest.raises(Conflict) as exc:
+        cohort_services.cohort_enroll_check(user=student, course=cohort.course, cohort=cohort)
+
+    assert exc.value.code == "cohort_full"
+    assert cohort_seats_taken(cohort=cohort) == 1
