@@ -106,11 +106,18 @@ class EnrollmentImportListApi(APIView):
             "accounts (one email with a set-password link); people already enrolled are "
             "skipped, so uploading a file twice enrolls nobody twice."
         ),
-        request={"multipart/form-data": OpenApiRequest(EnrollmentImportIn)},
+        request={
+            "multipart/form-data": OpenApiRequest(
+                EnrollmentImportIn, encoding={"file": {"contentType": "text/csv"}}
+            )
+        },
         responses={
             202: EnrollmentImportOut,
             400: OpenApiResponse(ErrorSerializer, description="Not a file that can be imported"),
             **REFUSED,
+            415: OpenApiResponse(
+                ErrorSerializer, description="The body is not multipart/form-data"
+            ),
         },
         examples=[
             EXAMPLE,

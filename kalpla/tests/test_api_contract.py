@@ -41,8 +41,9 @@ def _image(image_format: str, width: int, height: int, color: tuple[int, int, in
     return buffer.getvalue()
 
 
-# The API's only file field is the avatar, an image the server decodes (what no schema can
-# state; its encoding lists the accepted types): its parts are real images of those types.
+# File fields whose content the server reads (what no schema can state; their encodings list
+# the accepted types) get parts of those types: the avatar real images, an enrollment import a
+# CSV with the columns it needs.
 for _media_type, _image_format in {
     "image/png": "PNG",
     "image/jpeg": "JPEG",
@@ -59,6 +60,20 @@ for _media_type, _image_format in {
             st.tuples(*[st.integers(0, 255)] * 3),
         ),
     )
+
+
+def _enrollment_csv(emails: list[str], course: str) -> bytes:
+    return ("email,course,name\n" + "".join(f"{e},{course},A\n" for e in emails)).encode()
+
+
+schemathesis.openapi.media_type(
+    "text/csv",
+    st.builds(
+        _enrollment_csv,
+        st.lists(st.from_regex(r"[a-z]{1,8}@example\.com", fullmatch=True), min_size=1, max_size=5),
+        st.from_regex(r"[a-z0-9-]{1,20}", fullmatch=True),
+    ),
+)
 
 
 def _session_token(email: str) -> str:
