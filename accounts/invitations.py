@@ -72,6 +72,35 @@ def users_invite(*, people: Sequence[tuple[str, str]], invited_by_id: int | None
         "email": EmailAddress._meta.db_table,
         "member": User.groups.through._meta.db_table,
     }
+    if connection.vendor != "postgresql":  # the embedded default (SQLite): the ORM
+        created = _create_invited_orm(people, group)
+    else:
+        created = _create_invited_sql(people, group, tables)
+    if created:
+        user_ids = sorted(created.values())
+        transaction.on_commit(
+            lambda: _send_later(user_ids=user_ids, invited_by_id=invited_by_id), robust=True
+        )
+    return created
+
+
+def _create_invited_orm(people: Any, group: Any) -> dict[str, int]:
+    taken = set(
+        User.objects.filter(email__in=[e for e, _n in people]).values_list("email", flat=True)
+    )
+    created: dict[str, int] = {}
+    for email, name in people:
+        if email in taken or email in created:
+            continue
+        user = User(email=email, name=name[:150], password=_unusable_password())
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, verified=False, primary=True)
+        user.groups.add(group)
+        created[email] = user.pk
+    return created
+
+
+def _create_invited_sql(people: Any, group: Any, tables: dict[str, str]) -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -98,13 +127,7 @@ def users_invite(*, people: Sequence[tuple[str, str]], invited_by_id: int | None
                 group.pk,
             ],
         )
-        created = {email: user_id for user_id, email in cursor.fetchall()}
-    if created:
-        user_ids = sorted(created.values())
-        transaction.on_commit(
-            lambda: _send_later(user_ids=user_ids, invited_by_id=invited_by_id), robust=True
-        )
-    return created
+        return {email: user_id for user_id, email in cursor.fetchall()}
 
 
 def _send_later(*, user_ids: list[int], invited_by_id: int | None) -> None:

@@ -58,6 +58,9 @@ def user_ids_by_email(*, emails: Sequence[str]) -> dict[str, tuple[int, bool]]:
     (``= ANY``), not a placeholder per address, for the thousand of an import's batch."""
     if not emails:
         return {}
+    if connection.vendor != "postgresql":  # the embedded default (SQLite): no arrays
+        rows = User.objects.filter(email__in=list(emails)).values_list("email", "id", "is_active")
+        return {email: (user_id, active) for email, user_id, active in rows}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT email, id, is_active FROM {User._meta.db_table} "  # noqa: S608 - the model's table

@@ -319,6 +319,11 @@ def _existing_enrollments(
 ) -> dict[tuple[int, int], str]:
     """The status of each (user, course) pair already enrolled: one statement, the ids as two
     array parameters (not a placeholder each)."""
+    if connection.vendor != "postgresql":  # the embedded default (SQLite): no arrays
+        rows = Enrollment.objects.filter(
+            user_id__in=list(user_ids), course_id__in=sorted(course_ids)
+        ).values_list("user_id", "course_id", "status")
+        return {(u, c): status for u, c, status in rows}
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT user_id, course_id, status FROM {Enrollment._meta.db_table} "  # noqa: S608
@@ -389,6 +394,8 @@ def _insert(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> list[tuple[
     if not pending:
         return []
     table = Enrollment._meta.db_table
+    if connection.vendor != "postgresql":  # the embedded default (SQLite): the ORM
+        return _insert_orm(pending, outcome)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
@@ -409,6 +416,35 @@ def _insert(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> list[tuple[
             ],
         )
         made = {(u, c) for u, c in cursor.fetchall()}
+    for item, user_id in pending:
+        if (user_id, item.course.pk) not in made:
+            outcome.skip(item.row, _("Already enrolled in this course."))
+    return sorted(made)
+
+
+def _insert_orm(pending: list[tuple[_Valid, int]], outcome: _Outcome) -> list[tuple[int, int]]:
+    """``_insert`` without arrays: the pairs already there are read first, then the others
+    inserted (conflicts ignored: a concurrent enrollment stays as it was)."""
+    existing = set(
+        _existing_enrollments((u for _v, u in pending), {v.course.pk for v, _u in pending})
+    )
+    now = timezone.now()
+    fresh = [(v, u) for v, u in pending if (u, v.course.pk) not in existing]
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user_id=u,
+                course_id=v.course.pk,
+                cohort_id=v.cohort.pk if v.cohort is not None else None,
+                status=Enrollment.Status.ACTIVE,
+                source=Enrollment.Source.IMPORT,
+                created_at=now,
+            )
+            for v, u in fresh
+        ],
+        ignore_conflicts=True,
+    )
+    made = {(u, v.course.pk) for v, u in fresh}
     for item, user_id in pending:
         if (user_id, item.course.pk) not in made:
             outcome.skip(item.row, _("Already enrolled in this course."))
