@@ -54,6 +54,23 @@ def _channel_layer_per_test() -> Iterator[None]:
     channel_layers.backends.clear()
 
 
+@pytest.fixture(autouse=True)
+def _celery_join_flag_reset() -> Iterator[None]:
+    """Each test starts with Celery's "inside a task" flag cleared.
+
+    Celery keeps that flag in one process-wide global and an eager task saves and restores it
+    around its run, which is not thread-safe: when tests run eager tasks from several threads
+    at once (the concurrency tests do), an interleaved restore leaves it set, and a later
+    ``EagerResult.get()`` in the same process refused with "Never call result.get() within a
+    task!" (order-dependent, hence only sometimes).
+    """
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)
+
+
 @pytest.fixture
 def user(db):
     return UserFactory()
