@@ -37,6 +37,7 @@ from dashboards.demo_cohorts import COHORT_LEARNERS, seed_cohorts
 from dashboards.demo_commerce import seed_orders
 from dashboards.demo_groups import seed_groups
 from dashboards.demo_imports import seed_enrollment_imports
+from dashboards.demo_mentoring import seed_mentoring
 from dashboards.demo_plans import seed_plans
 from dashboards.demo_posts import seed_posts
 from dashboards.demo_quizzes import (
@@ -282,6 +283,7 @@ def seed_demo(*, stdout: Any) -> None:
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
+    mentors = seed_mentoring(courses=courses, mentor=mentor, student=student, learners=learners)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -289,7 +291,8 @@ def seed_demo(*, stdout: Any) -> None:
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
-        f"{groups} topic groups, {plans} subscription plans ({seconds:.1f} s)."
+        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors "
+        f"({seconds:.1f} s)."
     )
 
 

@@ -545,6 +545,13 @@ KALPLA_SNS_APNS_APPLICATION_ARN = env.str("KALPLA_SNS_APNS_APPLICATION_ARN", def
 KALPLA_SNS_FCM_APPLICATION_ARN = env.str("KALPLA_SNS_FCM_APPLICATION_ARN", default="")
 KALPLA_CHIME_MEDIA_REGION = env.str("KALPLA_CHIME_MEDIA_REGION", default=AWS_REGION_NAME)
 KALPLA_IVS_CHANNEL_TYPE = env.str("KALPLA_IVS_CHANNEL_TYPE", default="STANDARD")
+# Mentorship meetings: "Join" stays open this long after a session ends; WebRTC ICE servers for
+# the local backend's calls (STUN/TURN URLs, comma separated; none needed on one network) and
+# the TURN credentials, if any.
+KALPLA_MEETING_GRACE_MINUTES = env.int("KALPLA_MEETING_GRACE_MINUTES", default=15)
+KALPLA_WEBRTC_ICE_URLS = env.list("KALPLA_WEBRTC_ICE_URLS", default=[])
+KALPLA_WEBRTC_TURN_USERNAME = env.str("KALPLA_WEBRTC_TURN_USERNAME", default="")
+KALPLA_WEBRTC_TURN_PASSWORD = env.str("KALPLA_WEBRTC_TURN_PASSWORD", default="")
 # Local tools used by the local backends and the media pipeline (Debian packages).
 KALPLA_FFMPEG_BINARY = env.str("KALPLA_FFMPEG_BINARY", default="ffmpeg")
 KALPLA_FFPROBE_BINARY = env.str("KALPLA_FFPROBE_BINARY", default="ffprobe")

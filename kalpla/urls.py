@@ -43,6 +43,7 @@ api_v1 = [
     path("", include("commerce.api.urls")),
     path("", include("commerce.api.urls_billing")),
     path("", include("commerce.api.urls_subscriptions")),
+    path("", include("mentorship.api.urls")),
 ]
 
 # The API first: its prefix is its own, and every request to it then skips the site's routes.
@@ -69,6 +70,8 @@ urlpatterns = [
     path("", include("commerce.urls_billing")),
     # /plans/..., /account/subscriptions/..., /staff/subscriptions/...
     path("", include("commerce.urls_subscriptions")),
+    # /mentors/..., /mentoring/..., /meetings/..., /live/..., /calendar/...
+    path("", include("mentorship.urls")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -48,4 +48,3 @@ def test_after_a_task_its_connection_is_released_as_after_a_request():
     task_postrun.send(sender=Task(eager=False))
     assert connection.connection is None
     connection.ensure_connection()  # the next task gets one again
-

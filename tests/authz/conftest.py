@@ -48,6 +48,21 @@ from enrollments.access import lesson_file_url
 from enrollments.imports.services import enrollment_import_create
 from enrollments.tests.factories import CohortFactory, EnrollmentFactory
 from files.services import file_upload_start
+from mentorship.tests.factories import (
+    ActionItemFactory,
+    AvailabilityExceptionFactory,
+    AvailabilityRuleFactory,
+    CalendarFeedFactory,
+    GoalFactory,
+    LiveClassFactory,
+    MentorProfileFactory,
+    MentorSessionFactory,
+    MentorshipFactory,
+    MentorshipRequestFactory,
+    MilestoneFactory,
+    ProgressUpdateFactory,
+    SessionNoteFactory,
+)
 from moderation.tests.factories import ModerationItemFactory
 from notifications.services.email import unsubscribe_token
 from notifications.tests.factories import DeviceFactory, NotificationFactory, PhoneNumberFactory
@@ -140,6 +155,24 @@ def world(db) -> World:
     # a plan of the course, to which student A subscribes (manual, paid: active)
     plan = PlanFactory(courses=[course])
     subscription = subscription_mark_paid(subscription=subscribe(student_a, plan), by=staff)
+    # mentoring: the mentor's profile and weekly hours (a day off too), their mentorship with
+    # student A (a session tomorrow with the mentor's private note, an action item, a goal
+    # with a milestone, an update); student A's pending request to other_mentor; a live class
+    # the mentor hosts for the course; student A's calendar feed
+    mentor_profile = MentorProfileFactory(user=mentor)
+    MentorProfileFactory(user=other_mentor)
+    rule = AvailabilityRuleFactory(mentor=mentor_profile)
+    day_off = AvailabilityExceptionFactory(mentor=mentor_profile)
+    mentorship = MentorshipFactory(mentor=mentor, mentee=student_a, course=course)
+    mentor_session = MentorSessionFactory(mentorship=mentorship)
+    note = SessionNoteFactory(session=mentor_session, author=mentor)
+    action_item = ActionItemFactory(mentorship=mentorship)
+    goal = GoalFactory(mentorship=mentorship)
+    milestone = MilestoneFactory(goal=goal)
+    progress = ProgressUpdateFactory(mentorship=mentorship, goal=goal)
+    mentorship_request = MentorshipRequestFactory(mentee=student_a, mentor=other_mentor)
+    live_class = LiveClassFactory(host=mentor, course=course)
+    feed = CalendarFeedFactory(user=student_a)
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -205,6 +238,19 @@ def world(db) -> World:
             "provider_id": "linkedin",
             "plan_slug": plan.slug,
             "subscription_id": subscription.pk,
+            "mentor_profile_id": mentor_profile.pk,
+            "rule_id": rule.pk,
+            "exception_id": day_off.pk,
+            "mentorship_id": mentorship.pk,
+            "session_id": mentor_session.pk,
+            "note_id": note.pk,
+            "action_item_id": action_item.pk,
+            "goal_id": goal.pk,
+            "milestone_id": milestone.pk,
+            "update_id": progress.pk,
+            "mentorship_request_id": mentorship_request.pk,
+            "live_class_id": live_class.pk,
+            "feed_token": feed.token,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),

@@ -642,4 +642,8 @@ WEBSOCKET_POLICY: dict[str, str] = {
     # the feed of that room's private group: its readers (student A; site moderators and
     # staff read every group)
     "ws:ws/groups/<int:group_id>/feed/": "4401 ok 4403 4403 4403 ok ok",
+    # the mentor's session with student A, open now: its two participants only
+    "ws:ws/meetings/<int:session_id>/": "4401 ok 4403 ok 4403 4403 4403",
+    # the mentor's live class of a course student A takes: host, enrolled students and staff
+    "ws:ws/live/<int:live_class_id>/": "4401 ok 4403 ok 4403 4403 ok",
 }

@@ -4,6 +4,7 @@ The expected outcomes live in tests/authz/policy.py; a new URL fails here until 
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from channels.db import database_sync_to_async
@@ -15,10 +16,13 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import NoReverseMatch, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
 from community.services.groups import group_create
+from enrollments.tests.factories import EnrollmentFactory
 from kalpla.asgi import application
+from mentorship.tests.factories import LiveClassFactory, MentorSessionFactory, MentorshipFactory
 from tests.authz.conftest import ROLES, World, role_client
 from tests.authz.patterns import Pattern, url_patterns, websocket_patterns
 from tests.authz.policy import POLICY, WEBSOCKET_POLICY, Rule
@@ -174,9 +178,10 @@ WS_HEADERS = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
 def _ws_cookies() -> dict[str, bytes]:
     """A session cookie per signed-in role (the sockets need committed users)."""
     cookies = {}
+    users = {}
     for role in ROLES[1:]:
         client = Client()
-        user = UserFactory(roles=WS_ROLES[role], is_staff=role == "staff")
+        user = users[role] = UserFactory(roles=WS_ROLES[role], is_staff=role == "staff")
         client.force_login(user)
         value = client.cookies[settings.SESSION_COOKIE_NAME].value
         cookies[role] = f"{settings.SESSION_COOKIE_NAME}={value}".encode()
@@ -184,13 +189,25 @@ def _ws_cookies() -> dict[str, bytes]:
             group = group_create(name="Matrix", owner=user)  # private: student A only
             cookies["group_id"] = str(group.pk).encode()
             cookies["room_id"] = str(group.channels.get().room_id).encode()
+    # a mentoring session of the mentor with student A, open to join now; a live class the
+    # mentor hosts for a course student A is enrolled in
+    start = timezone.now()
+    session = MentorSessionFactory(
+        mentorship=MentorshipFactory(mentor=users["mentor"], mentee=users["student_a"]),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
+    live = LiveClassFactory(host=users["mentor"])
+    EnrollmentFactory(user=users["student_a"], course=live.course)
+    cookies["session_id"] = str(session.pk).encode()
+    cookies["live_class_id"] = str(live.pk).encode()
     return cookies
 
 
 def _ws_path(route: str, cookies: dict[str, bytes]) -> str:
-    return "/" + route.replace("<int:room_id>", cookies["room_id"].decode()).replace(
-        "<int:group_id>", cookies["group_id"].decode()
-    )
+    for name in ("room_id", "group_id", "session_id", "live_class_id"):
+        route = route.replace(f"<int:{name}>", cookies[name].decode())
+    return "/" + route
 
 
 async def _ws_outcome(path: str, cookie: bytes | None) -> str:

@@ -1,0 +1,5 @@
+"""API routes of mentorship's booking (joined into mentorship/api/urls.py, under /api/v1/)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,2 @@
+"""Reads of the mentorship app, one module per subdomain: querysets with the joins their
+callers need."""

@@ -1,1 +1,0 @@
-"""Writes of the mentorship app: <noun>_<verb>(*, ...) functions."""

@@ -1,0 +1,1 @@
+"""Writes of the mentorship app, one module per subdomain: <noun>_<verb>(*, ...) functions."""

@@ -1,0 +1,5 @@
+"""Site routes of mentorship's meetings pages (joined into mentorship/urls.py)."""
+
+from django.urls import URLPattern, path  # noqa: F401
+
+urlpatterns: list[URLPattern] = []
