@@ -1,0 +1,277 @@
+"""Free slots: a mentor's weekly hours and exceptions, minus their booked sessions.
+
+Availability is wall-clock time in the mentor's time zone (09:00 stays 09:00 for them across
+daylight-saving changes); everything returned is UTC, for the viewer's page to show in their
+own zone. Rules recur through dateutil's RFC 5545 ``rrule``.
+
+The computation is a pure function of prefetched rows (``slots_compute``), so a search over
+many mentors runs a fixed number of queries (``free_slots_for_mentors``: four, whatever the
+number of mentors or weeks).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+
+from mentorship.models import AvailabilityException, AvailabilityRule, MentorProfile, MentorSession
+
+Interval = tuple[datetime, datetime]
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+
+
+def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """A wall-clock time on a day in ``tz``, as UTC. A time skipped by a spring-forward change
+    (02:30 when clocks jump 02:00 -> 03:00) maps to the instant right after the gap."""
+    moment = datetime.combine(day, at, tzinfo=tz)
+    as_utc = moment.astimezone(UTC)
+    if as_utc.astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
+        # Nonexistent local time: both readings of it, the later one is after the gap.
+        as_utc = max(as_utc, moment.replace(fold=1).astimezone(UTC))
+    return as_utc
+
+
+def _merge(intervals: Iterable[Interval]) -> list[Interval]:
+    merged: list[Interval] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _subtract(windows: list[Interval], cut: Interval) -> list[Interval]:
+    out: list[Interval] = []
+    for start, end in windows:
+        if cut[1] <= start or cut[0] >= end:
+            out.append((start, end))
+            continue
+        if start < cut[0]:
+            out.append((start, cut[0]))
+        if cut[1] < end:
+            out.append((cut[1], end))
+    return out
+
+
+def _rule_days(rule: AvailabilityRule, first: date, last: date) -> list[date]:
+    start = max(first, rule.valid_from)
+    stop = min(last, rule.valid_until) if rule.valid_until else last
+    if stop < start:
+        return []
+    recurrence = rrulestr(rule.rrule, dtstart=datetime.combine(rule.valid_from, time(0)))
+    return [
+        moment.date()
+        for moment in recurrence.between(
+            datetime.combine(start, time(0)), datetime.combine(stop, time(0)), inc=True
+        )
+    ]
+
+
+def availability_windows(
+    *,
+    mentor: MentorProfile,
+    rules: Sequence[AvailabilityRule],
+    exceptions: Sequence[AvailabilityException],
+    start: datetime,
+    end: datetime,
+) -> list[Interval]:
+    """The mentor's open hours overlapping [start, end), as merged UTC intervals."""
+    tz = ZoneInfo(mentor.timezone)
+    # One day either side: a window on a local date can fall on a neighbouring UTC date.
+    first = start.astimezone(tz).date() - timedelta(days=1)
+    last = end.astimezone(tz).date() + timedelta(days=1)
+    by_day: dict[date, list[Interval]] = defaultdict(list)
+    for rule in rules:
+        for day in _rule_days(rule, first, last):
+            by_day[day].append((_local(day, rule.start_time, tz), _local(day, rule.end_time, tz)))
+    for exc in exceptions:
+        if not first <= exc.date <= last:
+            continue
+        if exc.kind == AvailabilityException.Kind.EXTRA:
+            assert exc.start_time is not None and exc.end_time is not None
+            by_day[exc.date].append(
+                (_local(exc.date, exc.start_time, tz), _local(exc.date, exc.end_time, tz))
+            )
+    windows = _merge(w for day in by_day.values() for w in day)
+    for exc in exceptions:
+        if exc.kind != AvailabilityException.Kind.OFF or not first <= exc.date <= last:
+            continue
+        if exc.start_time is None or exc.end_time is None:
+            cut = (_local(exc.date, time(0), tz), _local(exc.date + timedelta(days=1), time(0), tz))
+        else:
+            cut = (_local(exc.date, exc.start_time, tz), _local(exc.date, exc.end_time, tz))
+        windows = _subtract(windows, cut)
+    return [(max(s, start), min(e, end)) for s, e in windows if e > start and s < end]
+
+
+def slots_compute(
+    *,
+    mentor: MentorProfile,
+    rules: Sequence[AvailabilityRule],
+    exceptions: Sequence[AvailabilityException],
+    booked: Sequence[Interval],
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    now: datetime,
+    also_busy: Sequence[Interval] = (),
+) -> list[Slot]:
+    """Slots of ``length`` inside open hours, clear of booked sessions (with the mentor's
+    buffer either side) and of ``also_busy`` (the mentee's own sessions), at least the
+    minimum notice from ``now``, within the booking horizon, on days under the daily cap.
+
+    Slots start every ``slot_step_minutes`` counted from the start of each open window.
+    ``booked`` are the mentor's booked sessions around [start, end).
+    """
+    earliest = max(start, now + timedelta(minutes=mentor.min_notice_minutes))
+    latest = min(end, now + timedelta(days=mentor.horizon_days))
+    if latest <= earliest:
+        return []
+    tz = ZoneInfo(mentor.timezone)
+    per_day: dict[date, int] = defaultdict(int)
+    for s, _e in booked:
+        per_day[s.astimezone(tz).date()] += 1
+    buffer = timedelta(minutes=mentor.buffer_minutes)
+    busy = _merge([(s - buffer, e + buffer) for s, e in booked] + list(also_busy))
+    step = timedelta(minutes=mentor.slot_step_minutes)
+    slots: list[Slot] = []
+    windows = availability_windows(
+        mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end
+    )
+    for window_start, window_end in windows:
+        candidate = window_start
+        while candidate + length <= window_end:
+            slot_end = candidate + length
+            if (
+                candidate >= earliest
+                and slot_end <= latest
+                and per_day[candidate.astimezone(tz).date()] < mentor.max_sessions_per_day
+                and not any(s < slot_end and candidate < e for s, e in busy)
+            ):
+                slots.append(Slot(starts_at=candidate, ends_at=slot_end))
+            candidate += step
+    return slots
+
+
+def _profiles(mentor_ids: Iterable[int]) -> list[MentorProfile]:
+    return list(
+        MentorProfile.objects.filter(pk__in=list(mentor_ids)).prefetch_related(
+            Prefetch("availability_rules"), Prefetch("availability_exceptions")
+        )
+    )
+
+
+def booked_intervals(
+    *, mentor_user_ids: Iterable[int], start: datetime, end: datetime, pad: timedelta
+) -> dict[int, list[Interval]]:
+    """Booked sessions of these mentors (by user id) overlapping [start - pad, end + pad),
+    widened by a day for the daily cap. One query."""
+    rows = MentorSession.objects.filter(
+        mentor_id__in=list(mentor_user_ids),
+        status=MentorSession.Status.BOOKED,
+        starts_at__lt=end + pad + timedelta(days=1),
+        ends_at__gt=start - pad - timedelta(days=1),
+    ).values_list("mentor_id", "starts_at", "ends_at")
+    out: dict[int, list[Interval]] = defaultdict(list)
+    for mentor_id, s, e in rows:
+        out[mentor_id].append((s, e))
+    return out
+
+
+def mentee_busy(*, user_id: int, start: datetime, end: datetime) -> list[Interval]:
+    """The mentee's own booked sessions around [start, end) (they cannot be in two). One
+    query."""
+    return list(
+        MentorSession.objects.filter(
+            Q(mentee_id=user_id) | Q(mentor_id=user_id),
+            status=MentorSession.Status.BOOKED,
+            starts_at__lt=end,
+            ends_at__gt=start,
+        ).values_list("starts_at", "ends_at")
+    )
+
+
+def free_slots_for_mentors(
+    *,
+    mentor_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    mentee_id: int | None = None,
+    now: datetime | None = None,
+) -> dict[int, list[Slot]]:
+    """Free slots per mentor profile id, in four queries whatever the number of mentors."""
+    now = now or timezone.now()
+    profiles = _profiles(mentor_ids)
+    pad = timedelta(minutes=max((p.buffer_minutes for p in profiles), default=0))
+    booked = booked_intervals(
+        mentor_user_ids=[p.user_id for p in profiles], start=start, end=end, pad=pad
+    )
+    own = mentee_busy(user_id=mentee_id, start=start, end=end) if mentee_id else []
+    return {
+        profile.pk: slots_compute(
+            mentor=profile,
+            rules=profile.availability_rules.all(),
+            exceptions=profile.availability_exceptions.all(),
+            booked=booked.get(profile.user_id, []),
+            start=start,
+            end=end,
+            length=length,
+            now=now,
+            also_busy=own,
+        )
+        for profile in profiles
+    }
+
+
+def free_slots(
+    *,
+    mentor: MentorProfile,
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    mentee_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    return free_slots_for_mentors(
+        mentor_ids=[mentor.pk], start=start, end=end, length=length, mentee_id=mentee_id, now=now
+    ).get(mentor.pk, [])
+
+
+def mentor_ids_with_free_slots(
+    *, mentor_ids: Iterable[int], start: datetime, end: datetime, now: datetime | None = None
+) -> set[int]:
+    """Mentor profile ids with at least one free slot of their shortest length in [start,
+    end): the directory's "available this week"."""
+    now = now or timezone.now()
+    profiles = _profiles(mentor_ids)
+    pad = timedelta(minutes=max((p.buffer_minutes for p in profiles), default=0))
+    booked = booked_intervals(
+        mentor_user_ids=[p.user_id for p in profiles], start=start, end=end, pad=pad
+    )
+    found = set()
+    for profile in profiles:
+        shortest = timedelta(minutes=min(profile.session_lengths or [30]))
+        if slots_compute(
+            mentor=profile,
+            rules=profile.availability_rules.all(),
+            exceptions=profile.availability_exceptions.all(),
+            booked=booked.get(profile.user_id, []),
+            start=start,
+            end=end,
+            length=shortest,
+            now=now,
+        ):
+            found.add(profile.pk)
+    return found
