@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kalpla.errors import service_error_text
 from kalpla.exceptions import ApplicationError
@@ -340,7 +341,9 @@ class RefundAdmin(TotalsMixin, ReadOnlyMixin, admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("payment__order", "initiated_by")
 
-    @admin.display(description=_("order"), ordering="payment__order__number")
+    @admin.display(
+        description=pgettext_lazy("purchase", "order"), ordering="payment__order__number"
+    )
     def order_number(self, refund: Refund) -> str:
         return refund.payment.order.number
 
@@ -365,7 +368,9 @@ class InvoiceAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def buyer(self, invoice: Invoice) -> str:
         return str(invoice.payment.order.user)
 
-    @admin.display(description=_("order"), ordering="payment__order__number")
+    @admin.display(
+        description=pgettext_lazy("purchase", "order"), ordering="payment__order__number"
+    )
     def order_number(self, invoice: Invoice) -> str:
         return invoice.payment.order.number
 
