@@ -412,7 +412,9 @@ def _manual_period_paid(sub: Subscription, now: datetime | None = None) -> None:
     sub.current_period_end = add_interval(start, sub.plan.interval)
     sub.save(update_fields=["status", "current_period_start", "current_period_end", "updated_at"])
     subscription_access_sync(subscription=sub, now=now)
-    if was != Status.ACTIVE:
+    # A trial that turns paid goes on: its subscriber was told it started (the payment has
+    # its own receipt).
+    if was not in (Status.ACTIVE, Status.TRIALING):
         notices.notice_started(sub)
 
 

@@ -78,6 +78,17 @@ def test_subscription_start_manual_trial_opens_the_plans_courses_at_once(course)
     assert kinds(user) == ["commerce.subscription_started"]
 
 
+def test_subscription_trial_that_turns_paid_is_announced_once(course, staff):
+    plan = PlanFactory(courses=[course], trial_days=7)
+    user = UserFactory()
+    sub = subscribe(user, plan)
+    sub = services.subscription_mark_paid(subscription=sub, by=staff)
+    assert sub.status == S.ACTIVE
+    # the paid month follows the trial, and "started" was said once, when the trial began
+    assert sub.current_period_start == sub.trial_ends_at
+    assert kinds(user).count("commerce.subscription_started") == 1
+
+
 def test_subscription_start_gives_one_trial_per_person_and_plan(course):
     plan = PlanFactory(courses=[course], trial_days=7)
     user = UserFactory()
