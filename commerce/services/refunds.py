@@ -5,13 +5,15 @@ later).
 
 Once a refund succeeds (``_settle``, under the order's row lock): the order is ``refunded`` or
 ``partially_refunded``; on a full refund with ``KALPLA_REVOKE_ON_FULL_REFUND`` the courses
-the order granted are taken back (only while that order still holds them: progress kept); a
-credit note is issued, and its job tells the student.
+the order granted are taken back (only while that order still holds them: progress kept), and
+so is what ``FULL_REFUND_HOOKS`` take back (a plan order's subscription ends at once); a credit
+note is issued, and its job tells the student.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -34,6 +36,9 @@ logger = logging.getLogger(__name__)
 REFUNDABLE_STATUSES = (Order.Status.PAID, Order.Status.PARTIALLY_REFUNDED)
 # Refunds that hold money back from another refund: done, or asked of the gateway.
 _HOLDING = (Refund.Status.SUCCEEDED, Refund.Status.PENDING)
+# Called with a fully refunded order (its row lock held) when access is taken back on a full
+# refund; each returns whether it took something back. Subscriptions add theirs at start-up.
+FULL_REFUND_HOOKS: list[Callable[[Order], bool]] = []
 
 
 @dataclass(frozen=True)
@@ -174,6 +179,8 @@ def _settle(order: Order, refund: Refund) -> None:
     revoked = False
     if full and settings.KALPLA_REVOKE_ON_FULL_REFUND:
         revoked = _revoke_courses(order)
+        for hook in FULL_REFUND_HOOKS:
+            revoked = hook(order) or revoked
     credit_note_issue(refund=refund, access_revoked=revoked)
 
 

@@ -418,6 +418,32 @@ def _manual_period_paid(sub: Subscription, now: datetime | None = None) -> None:
         notices.notice_started(sub)
 
 
+def subscription_order_refunded(order: Order) -> bool:
+    """A plan order refunded in full ends its subscription now: the plan's courses close
+    (progress kept) and a gateway stops charging. Returns whether access was taken back.
+
+    Only the order of the period being used counts (a refund of an older period's order
+    leaves the current one alone). Caller holds the order's row lock (refunds._settle).
+    """
+    found = Subscription.objects.filter(order_id=order.pk, status__in=LIVE).first()
+    if found is None:
+        return False
+    sub = _locked(found)
+    if sub.gateway not in (Gateway.MANUAL, Gateway.FREE) and sub.gateway_subscription_id:
+        try:
+            get_gateway(sub.gateway).subscription_cancel(subscription=sub, at_period_end=False)
+        except GatewayError:
+            # the refund stands; the gateway's own cancellation event (or the reconciliation
+            # sweep asking it) settles the remote side later
+            logger.warning("subscription %s: cancelling at the gateway failed", sub.pk)
+    now = timezone.now()
+    sub.status, sub.cancelled_at, sub.current_period_end = Status.CANCELLED, now, now
+    sub.save(update_fields=["status", "cancelled_at", "current_period_end", "updated_at"])
+    subscription_access_sync(subscription=sub, now=now)
+    notices.notice_ended(sub)
+    return True
+
+
 # --- the gateway's word ----------------------------------------------------------------------
 
 

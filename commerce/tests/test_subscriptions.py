@@ -545,3 +545,34 @@ def test_subscription_start_refuses_an_unknown_coupon(plan):
         )
     assert "coupon" in exc.value.errors
     assert not Subscription.objects.exists()
+
+
+# --- refunds ------------------------------------------------------------------------------------
+
+
+def test_subscription_ends_when_its_plan_order_is_refunded_in_full(plan, course, staff, admin_user):
+    from commerce.services.refunds import refund_create
+
+    user = UserFactory()
+    sub = services.subscription_mark_paid(subscription=subscribe(user, plan), by=staff)
+    enrollment = _enrolled_through_plan(user, course)
+    # when: staff refund the period's order in full
+    refund_create(user=admin_user, order=Order.objects.get(pk=sub.order_id), reason="Mistake")
+    # then: the subscription ends now, and the plan's course closes (progress kept)
+    sub.refresh_from_db()
+    enrollment.refresh_from_db()
+    assert sub.status == S.CANCELLED and sub.current_period_end <= timezone.now()
+    assert enrollment.status == Enrollment.Status.SUSPENDED and enrollment.progress_percent == 40
+    assert "commerce.subscription_ended" in kinds(user)
+
+
+def test_subscription_stays_when_an_older_periods_order_is_refunded(plan, staff, admin_user):
+    from commerce.services.refunds import refund_create
+
+    user = UserFactory()
+    sub = services.subscription_mark_paid(subscription=subscribe(user, plan), by=staff)
+    first_order_id = sub.order_id
+    sub = services.subscription_mark_paid(subscription=sub, by=staff)
+    refund_create(user=admin_user, order=Order.objects.get(pk=first_order_id), reason="Twice")
+    sub.refresh_from_db()
+    assert sub.status == S.ACTIVE
