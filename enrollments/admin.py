@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from enrollments.cohorts.selectors import cohort_annotated
+from enrollments.cohorts.selectors import cohort_annotated, cohort_seats_taken
 from enrollments.cohorts.waitlist import cohort_promote
 from enrollments.imports.parsing import csv_check, csv_decode
 from enrollments.imports.services import enrollment_import_create
@@ -24,6 +24,43 @@ class LessonProgressInline(admin.TabularInline):
     raw_id_fields = ("lesson",)
     fields = ("lesson", "position_seconds", "completed_at", "updated_at")
     readonly_fields = ("updated_at",)
+
+
+class EnrollmentAdminForm(forms.ModelForm):
+    """A cohort set here must be the course's and have a seat (the seat rule of the services;
+    staff may still raise the cohort's capacity first)."""
+
+    class Meta:
+        model = Enrollment
+        fields = (
+            "user",
+            "course",
+            "cohort",
+            "status",
+            "source",
+            "grant_reference",
+            "progress_percent",
+            "last_lesson",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        cohort, course = data.get("cohort"), data.get("course")
+        if cohort is None or course is None:
+            return data
+        if cohort.course_id != course.pk:
+            self.add_error("cohort", gettext("This cohort belongs to another course."))
+            return data
+        joining = self.instance.pk is None or self.instance.cohort_id != cohort.pk
+        live = data.get("status") in (Enrollment.Status.ACTIVE, Enrollment.Status.COMPLETED)
+        full = cohort.capacity is not None and cohort_seats_taken(cohort=cohort) >= cohort.capacity
+        if joining and live and full:
+            self.add_error(
+                "cohort",
+                gettext("This cohort is full (%(n)d seats). Raise its capacity first.")
+                % {"n": cohort.capacity},
+            )
+        return data
 
 
 @admin.register(Enrollment)
@@ -41,6 +78,7 @@ class EnrollmentAdmin(admin.ModelAdmin):
         "last_viewed_at",
         "created_at",
     )
+    form = EnrollmentAdminForm
     list_filter = ("status", "source")
     search_fields = ("user__email", "user__name", "course__title", "course__slug")
     raw_id_fields = ("user", "course", "cohort", "last_lesson")

@@ -70,3 +70,52 @@ def test_raising_the_capacity_in_the_admin_enrolls_the_next_in_line(client, admi
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Cohort.objects.get(pk=cohort.pk).capacity == 2
     assert Enrollment.objects.filter(cohort=cohort).count() == 2
+
+
+def _enrollment_form(enrollment: Enrollment, **changes):
+    from enrollments.admin import EnrollmentAdminForm
+
+    data = {
+        "user": enrollment.user_id,
+        "course": enrollment.course_id,
+        "status": enrollment.status,
+        "source": enrollment.source,
+        "cohort": enrollment.cohort_id or "",
+        "progress_percent": enrollment.progress_percent,
+        "grant_reference": enrollment.grant_reference,
+        **changes,
+    }
+    return EnrollmentAdminForm(data=data, instance=enrollment)
+
+
+def test_admin_enrollment_form_refuses_a_full_cohort_and_another_courses():
+    full = CohortFactory(capacity=1)
+    EnrollmentFactory(course=full.course, cohort=full)
+    enrollment = EnrollmentFactory(course=full.course)
+    form = _enrollment_form(enrollment, cohort=full.pk)
+    assert not form.is_valid()
+    assert "full" in form.errors["cohort"][0]
+    elsewhere = CohortFactory(capacity=None)
+    form = _enrollment_form(enrollment, cohort=elsewhere.pk)
+    assert not form.is_valid() and "another course" in form.errors["cohort"][0]
+    # a cohort with room, or raising the capacity, lets it through
+    full.capacity = 2
+    full.save(update_fields=["capacity"])
+    assert _enrollment_form(enrollment, cohort=full.pk).is_valid()
+
+
+def test_admin_enrollment_form_keeps_an_existing_seat_when_the_cohort_is_full():
+    full = CohortFactory(capacity=1)
+    seated = EnrollmentFactory(course=full.course, cohort=full)
+    form = _enrollment_form(seated, progress_percent=50)
+    assert form.is_valid(), form.errors
+
+
+def test_admin_enrollment_pages_still_show_every_field(client, admin_user):
+    enrollment = EnrollmentFactory()
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:enrollments_enrollment_change", args=[enrollment.pk]))
+    assert page.status_code == 200
+    for field in ("cohort", "grant_reference", "last_lesson", "last_viewed_at"):
+        assert f"field-{field}" in page.content.decode()
+    assert client.get(reverse("admin:enrollments_enrollment_add")).status_code == 200
