@@ -99,6 +99,7 @@ def _invite_message(
     context = {
         "user": user,
         "other": other,
+        "other_name": other.display_name,
         "session": session,
         "cancelled": method == METHOD_CANCEL,
         "when": _when(session.starts_at),
