@@ -55,9 +55,7 @@ def _assignment(course, *, due_in: timedelta, published: bool = True) -> Assignm
     lesson = LessonFactory(
         module__course=course, kind=Lesson.Kind.ASSIGNMENT, is_published=published
     )
-    return Assignment.objects.create(
-        lesson=lesson, course=course, due_at=timezone.now() + due_in
-    )
+    return Assignment.objects.create(lesson=lesson, course=course, due_at=timezone.now() + due_in)
 
 
 def test_calendar_feed_get_or_create_keeps_one_feed_per_user() -> None:
@@ -170,7 +168,9 @@ def test_calendar_feed_live_classes_hosted_or_enrolled() -> None:
     assert f"live-class-{not_enrolled.pk}@kalpla" not in student_uids
     assert f"live-class-{hosted.pk}@kalpla" in host_uids
     cancelled_event = next(
-        e for e in calendar_feed_events(user=student) if e.uid == f"live-class-{cancelled.pk}@kalpla"
+        e
+        for e in calendar_feed_events(user=student)
+        if e.uid == f"live-class-{cancelled.pk}@kalpla"
     )
     assert cancelled_event.cancelled
 

@@ -48,9 +48,7 @@ def test_session_reminders_send_day_reminder_to_both_once() -> None:
 
     assert (first.day, first.soon) == (1, 0)
     assert (second.day, second.soon) == (0, 0)
-    assert _reminders(session) == sorted(
-        [(session.mentor_id, "day"), (session.mentee_id, "day")]
-    )
+    assert _reminders(session) == sorted([(session.mentor_id, "day"), (session.mentee_id, "day")])
     session.refresh_from_db()
     assert session.reminded_day_at is not None and session.reminded_soon_at is None
 
@@ -80,9 +78,7 @@ def test_session_reminders_send_booked_ten_minutes_ahead_gets_only_soon() -> Non
     session_reminders_send()
 
     assert (report.day, report.soon) == (0, 1)
-    assert _reminders(session) == sorted(
-        [(session.mentor_id, "soon"), (session.mentee_id, "soon")]
-    )
+    assert _reminders(session) == sorted([(session.mentor_id, "soon"), (session.mentee_id, "soon")])
 
 
 @pytest.mark.django_db
