@@ -9,3 +9,8 @@ class MentorshipConfig(AppConfig):
     def ready(self) -> None:
         # calendar: the reminder kind, invites on booking changes
         from mentorship import kinds_calendar, receivers_calendar  # noqa: F401
+        from mentorship.pages import SESSION_PAGE_PARTS
+        from mentorship.pages_calendar import session_calendar_part
+
+        if session_calendar_part not in SESSION_PAGE_PARTS:
+            SESSION_PAGE_PARTS.append(session_calendar_part)

@@ -162,3 +162,17 @@ def test_api_calendar_feed_url_serves_the_feed(client) -> None:
     response = client.get(urlsplit(url).path)
     assert response.status_code == 200
     assert session.ical_uid.encode() in response.content
+
+
+def test_session_calendar_part_registered_for_the_session_page(rf) -> None:
+    from django.template.loader import render_to_string
+
+    from mentorship.pages import session_page_context
+
+    session = MentorSessionFactory()
+    request = rf.get("/")
+    request.user = session.mentee
+    context = session_page_context(request=request, session=session)
+    assert context["calendar_invite_url"].endswith(f"/sessions/{session.pk}/invite.ics")
+    html = render_to_string("mentorship/calendar/_session_invite.html", context)
+    assert "Add to calendar" in html and context["calendar_invite_url"] in html
