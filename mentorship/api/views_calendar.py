@@ -6,7 +6,6 @@ from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -96,24 +95,16 @@ class CalendarFeedRotateApi(APIView):
         return Response(_feed_data(calendar_feed_rotate(user=signed_in_user(request))))
 
 
-class ICalendarRenderer(BaseRenderer):
-    media_type = "text/calendar"
-    format = "ics"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
 SESSION_ID = OpenApiParameter(
     "session_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The session's id."
 )
 
 
 class SessionIcsApi(APIView):
-    renderer_classes = [JSONRenderer, ICalendarRenderer]
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        """Calendar clients ask for ``text/calendar`` only: the invite is that, and an error
+        is still the JSON error body (not a 406)."""
+        return super().perform_content_negotiation(request, force=True)
 
     @extend_schema(
         tags=["mentorship"],

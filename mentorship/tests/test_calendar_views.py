@@ -147,7 +147,7 @@ def test_api_session_ics_participants_only() -> None:
     # a calendar client asking for text/calendar explicitly is served too
     assert _api(session.mentor).get(url, HTTP_ACCEPT="text/calendar").status_code == 200
 
-    stranger = _api(UserFactory()).get(url)
+    stranger = _api(UserFactory()).get(url, HTTP_ACCEPT="text/calendar")
     assert stranger.status_code == 404
     assert stranger.json()["code"] == "session_not_found"
     assert APIClient().get(url).status_code == 401
