@@ -24,11 +24,13 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_mentor, user_is_staff
 from enrollments.access import course_is_enrolled
+from enrollments.selectors import enrollment_list
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 
 from .engine.grading import State
@@ -38,6 +40,7 @@ from .models import (
     Attempt,
     AttemptQuestion,
     Certificate,
+    Extension,
     Question,
     QuestionBank,
     QuestionTag,
@@ -487,6 +490,26 @@ def assignment_for_lesson(*, lesson_id: int) -> Assignment | None:
         Assignment.objects.select_related("lesson__module", "lesson__course", "course")
         .filter(lesson_id=lesson_id)
         .first()
+    )
+
+
+def assignment_due_list(*, user: Any, since: datetime, limit: int = 200) -> list[Assignment]:
+    """The assignments of the user's live enrollments due from ``since`` on, soonest first,
+    with lesson and course: published lessons only. ``own_due_at`` is the user's due date
+    (their extension's, else the assignment's). One query (calendars, the student's home)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    extension = Extension.objects.filter(assignment=OuterRef("pk"), student_id=user.pk)
+    return list(
+        Assignment.objects.filter(
+            course_id__in=enrollment_list(user=user).order_by().values("course_id"),
+            lesson__is_published=True,
+            lesson__module__is_published=True,
+        )
+        .annotate(own_due_at=Coalesce(Subquery(extension.values("due_at")[:1]), F("due_at")))
+        .filter(own_due_at__gte=since)
+        .select_related("lesson", "course")
+        .order_by("own_due_at", "pk")[:limit]
     )
 
 

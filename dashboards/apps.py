@@ -8,3 +8,10 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        # assignment due dates in mentorship's calendar feeds
+        from dashboards.calendar_sources import assignment_due_dates
+        from mentorship.selectors.calendar import calendar_feed_source_register
+
+        calendar_feed_source_register(assignment_due_dates)

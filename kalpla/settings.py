@@ -645,6 +645,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commerce.subscription_reminders",
         "schedule": 3600.0,
     },
+    # mentoring sessions: reminders 24 h and 15 min before (mentorship/services/calendar.py)
+    "mentorship-session-reminders": {"task": "mentorship.session_reminders", "schedule": 60.0},
 }
 
 # --- notifications -------------------------------------------------------------------------

@@ -1,5 +1,15 @@
 """API routes of mentorship's calendar (joined into mentorship/api/urls.py, under /api/v1/)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from mentorship.api import views_calendar as views
+
+urlpatterns: list[URLPattern] = [
+    path("me/calendar-feed/", views.CalendarFeedApi.as_view(), name="me-calendar-feed"),
+    path(
+        "me/calendar-feed/rotate/",
+        views.CalendarFeedRotateApi.as_view(),
+        name="me-calendar-feed-rotate",
+    ),
+    path("sessions/<int:session_id>/ics/", views.SessionIcsApi.as_view(), name="session-ics"),
+]

@@ -619,6 +619,18 @@ POLICY: dict[str, Rule] = {
     "api:me-subscription-resume": act("login 409 404 404 404 404 404"),
     "api:me-subscription-portal": act("login 409 404 404 404 404 404"),
     "api:subscription-mark-paid": act("login 403 403 403 403 403 ok"),
+    # --- mentorship: calendar ---
+    # the feed settings page and its two actions: everyone's own feed
+    "mentorship:calendar": get("login ok ok ok ok ok ok"),
+    "mentorship:calendar_rotate": act("login ok ok ok ok ok ok"),
+    "mentorship:calendar_revoke": act("login ok ok ok ok ok ok"),
+    # the secret link is the credential (calendar apps do not sign in): student A's token
+    "mentorship:calendar_feed": get("ok ok ok ok ok ok ok"),
+    # one session's invite: its mentee (student A) and its mentor only
+    "mentorship:session_invite": get("login ok 404 ok 404 404 404"),
+    "api:me-calendar-feed": get("login ok ok ok ok ok ok"),
+    "api:me-calendar-feed-rotate": act("login ok ok ok ok ok ok"),
+    "api:session-ics": get("login ok 404 ok 404 404 404"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),

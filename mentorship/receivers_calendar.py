@@ -1,0 +1,26 @@
+"""The calendar listens to bookings: every change of a session reaches both calendars."""
+
+from typing import Any
+
+from django.dispatch import receiver
+
+from mentorship.ical import METHOD_CANCEL, METHOD_REQUEST
+from mentorship.services.calendar import session_invite_queue
+from mentorship.signals import session_booked, session_changed
+
+
+@receiver(session_booked, dispatch_uid="mentorship.calendar.session_booked")
+def invite_on_booking(sender: Any, session: Any, **kwargs: Any) -> None:
+    """A new booking (also the new session of a reschedule): its REQUEST."""
+    session_invite_queue(session_id=session.pk, method=METHOD_REQUEST)
+
+
+@receiver(session_changed, dispatch_uid="mentorship.calendar.session_changed")
+def invite_on_change(sender: Any, session: Any, change: str, **kwargs: Any) -> None:
+    """Cancelled, or the old session of a reschedule: a CANCEL with a higher SEQUENCE (the
+    new session's REQUEST comes with its own session_booked). "updated": a new REQUEST.
+    Completed and no-show sessions keep the event people already have."""
+    if change in ("cancelled", "rescheduled"):
+        session_invite_queue(session_id=session.pk, method=METHOD_CANCEL, raise_sequence=True)
+    elif change == "updated":
+        session_invite_queue(session_id=session.pk, method=METHOD_REQUEST, raise_sequence=True)
