@@ -645,6 +645,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commerce.subscription_reminders",
         "schedule": 3600.0,
     },
+    # mentoring sessions past their end (plus the join grace) become completed
+    "mentorship-sessions-complete": {
+        "task": "mentorship.sessions_complete_due",
+        "schedule": 300.0,
+    },
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -743,6 +748,10 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
         "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
         "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
+        # mentoring progress: a note's visibility (groups have one too); mentor or mentee
+        "GroupVisibilityEnum": "community.models.Group.Visibility",
+        "NoteVisibilityEnum": "mentorship.models.SessionNote.Visibility",
+        "MentoringPartyEnum": ["mentor", "mentee"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {
