@@ -64,7 +64,7 @@ def test_session_outcome_part_for_mentee_after_the_start():
     context = session_page_context(request=request, session=session)
     html = render_to_string("mentorship/sessions/_outcome.html", context, request=request)
     assert "Shared one" in html and "Mentor's secret" not in html
-    assert 'action="/mentoring/sessions/%d/rate/"' % session.pk in html
+    assert f'action="/mentoring/sessions/{session.pk}/rate/"' in html
     assert "My mentor did not come" in html
     assert 'value="shared"' not in html  # a mentee's own notes stay private
 
