@@ -1,7 +1,7 @@
 """Forms of mentoring progress: notes, action items, rating, no-show, goals, milestones and
 progress updates. They parse; the services in mentorship/services/ apply the rules."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,7 @@ class NoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         if mentee:
             # a mentee's notes are their own: nothing to choose
-            self.fields["visibility"].choices = [("private", _("Only me"))]
+            cast(forms.ChoiceField, self.fields["visibility"]).choices = [("private", _("Only me"))]
 
 
 class ActionItemForm(forms.Form):
@@ -95,6 +95,6 @@ class ProgressUpdateForm(forms.Form):
 
     def __init__(self, *args: Any, goals: list[Any] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
         super().__init__(*args, **kwargs)
-        self.fields["goal"].choices = [("", _("No goal in particular"))] + [
-            (g.pk, g.title) for g in goals
-        ]
+        cast(forms.ChoiceField, self.fields["goal"]).choices = [
+            ("", _("No goal in particular"))
+        ] + [(g.pk, g.title) for g in goals]

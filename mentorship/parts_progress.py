@@ -80,7 +80,7 @@ def mentorship_progress_part(*, request: HttpRequest, mentorship: Any) -> dict[s
     user = request.user
     goals = list(selectors.goal_list(mentorship=mentorship))
     for goal in goals:
-        goal.percent_done = selectors.goal_progress_percent(goal)
+        setattr(goal, "percent_done", selectors.goal_progress_percent(goal))  # noqa: B010
     return {
         "progress_mentorship": mentorship,
         "progress_can_write": _can_write(user, mentorship),

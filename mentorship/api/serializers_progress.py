@@ -15,7 +15,7 @@ from mentorship.models import SessionNote
 class UtcDateTimeField(serializers.DateTimeField):
     """ISO 8601 in UTC with ``Z``, whatever time zone the request runs in."""
 
-    def to_representation(self, value: datetime | None) -> str | None:
+    def to_representation(self, value: datetime | None) -> Any:
         if value is None:
             return None
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -339,7 +339,7 @@ class SessionNoShowApi(APIView):
 def goal_out(goal: Any, request: Request) -> dict[str, Any]:
     """A goal as the API shows it, read again with its milestones and at-risk flag."""
     fresh = selectors.goal_list(mentorship=goal.mentorship_id).get(pk=goal.pk)
-    fresh.progress_percent = selectors.goal_progress_percent(fresh)
+    setattr(fresh, "progress_percent", selectors.goal_progress_percent(fresh))  # noqa: B010
     return s.GoalOut(fresh, context={"request": request}).data
 
 
@@ -368,7 +368,7 @@ class MentorshipGoalsApi(ListAPIView):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         page = self.paginate_queryset(self.get_queryset()) or []
         for goal in page:
-            goal.progress_percent = selectors.goal_progress_percent(goal)
+            setattr(goal, "progress_percent", selectors.goal_progress_percent(goal))  # noqa: B010
         return self.get_paginated_response(
             s.GoalOut(page, many=True, context={"request": request}).data
         )

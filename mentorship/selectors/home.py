@@ -64,7 +64,10 @@ def mentor_mentees(*, mentor: Any, now: datetime | None = None) -> list[Mentorsh
         )
     )
     far = datetime.max.replace(tzinfo=now.tzinfo)
-    return sorted(rows, key=lambda m: (m.next_session_at or far, m.mentee.display_name, m.pk))
+    return sorted(
+        rows,
+        key=lambda m: (getattr(m, "next_session_at", None) or far, m.mentee.display_name, m.pk),
+    )
 
 
 def mentor_pending_requests(*, mentor: Any) -> int:

@@ -17,6 +17,7 @@ Rules (README "Mentorship: progress"):
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -385,7 +386,7 @@ def sessions_complete_due(*, now: datetime | None = None) -> int:
             )
             for session in due:
                 session.status = MentorSession.Status.COMPLETED
-                _on_commit(lambda s=session: _send_changed(s, None, "completed"))
+                _on_commit(partial(_send_changed, session, None, "completed"))
         total += len(due)
         if len(due) < COMPLETE_BATCH:
             return total
