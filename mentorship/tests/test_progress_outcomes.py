@@ -333,3 +333,12 @@ def test_sessions_complete_due_works_in_batches(monkeypatch):
         past_session(hours_ago=10 + 2 * n, mentorship=mentorship)
     assert outcomes.sessions_complete_due() == 5
     assert not MentorSession.objects.filter(status="booked").exists()
+
+
+def test_sessions_complete_due_is_on_the_beat(settings):
+    from kalpla.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "mentorship.sessions_complete_due" in scheduled
+    assert "mentorship.sessions_complete_due" in app.tasks
