@@ -5,7 +5,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from accounts import selectors as account_selectors
-from accounts.policies import user_is_mentor_or_admin, user_is_moderator
+from accounts.policies import user_is_mentor, user_is_mentor_or_admin, user_is_moderator
 from accounts.roles import primary_role
 from assessments.selectors import grading_waiting_count
 from community.selectors import (
@@ -18,6 +18,11 @@ from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue, teach_course_list
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import LEARNING_TTL
+from mentorship.selectors.home import (
+    mentee_upcoming_sessions,
+    mentor_mentees,
+    mentor_pending_requests,
+)
 from notifications.selectors import recent_notifications
 
 RECENT_NOTIFICATIONS = 5
@@ -84,6 +89,11 @@ def home(request: HttpRequest) -> HttpResponse:
         context["moderation_recent"] = moderation_queue_rows(
             list(moderation_queue(status="pending")[:RECENT_REPORTS])
         )
+    # mentoring: a mentee's next sessions; a mentor's mentees at a glance and pending requests
+    context["upcoming_sessions"] = mentee_upcoming_sessions(user=user)
+    if user_is_mentor(user):
+        context["mentees"] = mentor_mentees(mentor=user)
+        context["mentee_requests_pending"] = mentor_pending_requests(mentor=user)
     if user_is_mentor_or_admin(user):
         context["taught_courses"] = list(teach_course_list(user=user)[:TAUGHT_COURSES])
         context["grading_waiting"] = grading_waiting_count(user=user)

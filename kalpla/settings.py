@@ -647,6 +647,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # mentoring sessions: reminders 24 h and 15 min before (mentorship/services/calendar.py)
     "mentorship-session-reminders": {"task": "mentorship.session_reminders", "schedule": 60.0},
+    # mentoring sessions past their end (plus the join grace) become completed
+    "mentorship-sessions-complete": {
+        "task": "mentorship.sessions_complete_due",
+        "schedule": 300.0,
+    },
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -745,6 +750,10 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
         "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
         "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
+        # mentoring progress: a note's visibility (groups have one too); mentor or mentee
+        "GroupVisibilityEnum": "community.models.Group.Visibility",
+        "NoteVisibilityEnum": "mentorship.models.SessionNote.Visibility",
+        "MentoringPartyEnum": ["mentor", "mentee"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

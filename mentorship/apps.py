@@ -14,3 +14,7 @@ class MentorshipConfig(AppConfig):
 
         if session_calendar_part not in SESSION_PAGE_PARTS:
             SESSION_PAGE_PARTS.append(session_calendar_part)
+        # progress: notification kinds, the completion beat task, session/mentorship page parts
+        from mentorship import kinds_progress, parts_progress, tasks_progress  # noqa: F401
+
+        parts_progress.register()

@@ -631,6 +631,45 @@ POLICY: dict[str, Rule] = {
     "api:me-calendar-feed": get("login ok ok ok ok ok ok"),
     "api:me-calendar-feed-rotate": act("login ok ok ok ok ok ok"),
     "api:session-ics": get("login ok 404 ok 404 404 404"),
+    # --- mentorship: progress ---
+    # student A's mentorship with the mentor (session tomorrow, the mentor's PRIVATE note, an
+    # action item, a goal with a milestone, an update). Its two people write; staff read (an
+    # empty form is refused before the rule; a valid action is 403 for them); others 404.
+    "mentorship:progress_note_add": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_note_edit": get("login 404 404 ok 404 404 404"),
+    "mentorship:progress_note_delete": act("login 404 404 ok 404 404 404"),
+    "mentorship:progress_session_rate": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_session_no_show": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_action_item_add": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_action_item_toggle": act("login ok 404 ok 404 404 403"),
+    "mentorship:progress_action_item_delete": act("login ok 404 ok 404 404 403"),
+    "mentorship:progress_goal_add": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_goal_edit": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_goal_status": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_goal_delete": act("login ok 404 ok 404 404 403"),
+    "mentorship:progress_milestone_add": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_milestone_toggle": act("login ok 404 ok 404 404 403"),
+    "mentorship:progress_milestone_move": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_milestone_delete": act("login ok 404 ok 404 404 403"),
+    "mentorship:progress_update_add": post("login ok 404 ok 404 404 ok"),
+    "mentorship:progress_timeline": get("login ok 404 ok 404 404 ok"),
+    "api:mentoring-session-notes": get("login ok 404 ok 404 404 ok"),
+    "api:mentoring-note": patch("login 404 404 ok 404 404 404"),
+    "api:mentoring-action-items": get("login ok 404 ok 404 404 ok"),
+    "api:mentoring-action-item": patch("login ok 404 ok 404 404 403"),
+    # the session is tomorrow: not rateable yet; only the mentee rates
+    "api:mentoring-session-rating": post("login 409 404 403 404 404 403", body={"rating": 5}),
+    # not started yet; nobody marks themself absent
+    "api:mentoring-session-no-show": post(
+        "login 409 404 400 404 404 403", body={"party": "mentor"}
+    ),
+    "api:mentoring-goals": get("login ok 404 ok 404 404 ok"),
+    "api:mentoring-goal": patch("login ok 404 ok 404 404 403"),
+    "api:mentoring-goal-milestones": post("login ok 404 ok 404 404 ok"),
+    "api:mentoring-milestone": patch("login ok 404 ok 404 404 403"),
+    "api:mentoring-updates": get("login ok 404 ok 404 404 ok"),
+    "api:mentoring-timeline": get("login ok 404 ok 404 404 ok"),
+    "api:me-mentoring-overview": get("login ok ok ok ok ok ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
