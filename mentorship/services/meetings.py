@@ -138,8 +138,14 @@ def _meeting_for(*, session_id: int, title: str) -> MentorSession:
     locked.meeting_provider = meeting.provider
     locked.meeting_id = meeting.meeting_id
     locked.meeting_info = info
-    locked.full_clean()
-    locked.save(update_fields=["meeting_provider", "meeting_id", "meeting_info", "updated_at"])
+    # only the meeting's fields change: the session's own rules were checked when it was booked
+    changed = ["meeting_provider", "meeting_id", "meeting_info"]
+    locked.full_clean(
+        exclude=[f.name for f in MentorSession._meta.fields if f.name not in changed],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    locked.save(update_fields=[*changed, "updated_at"])
     return locked
 
 
@@ -191,9 +197,7 @@ def meetings_end_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     cutoff = now - join_grace()
     due = list(
-        MentorSession.objects.filter(
-            meeting_ended_at__isnull=True, ends_at__lt=cutoff
-        )
+        MentorSession.objects.filter(meeting_ended_at__isnull=True, ends_at__lt=cutoff)
         .exclude(meeting_id="")
         .order_by("ends_at", "pk")
         .values_list("pk", flat=True)[:500]
