@@ -1,0 +1,99 @@
+"""A mentoring session's call with the local backend: the mentor and the mentee open the
+meeting page in two Chromium contexts with fake cameras and microphones, connect over WebRTC
+(signalled through /ws/meetings/<id>/) and each receives the other's live video; mute
+switches the local microphone track off and on."""
+
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Browser, Page, Playwright, expect
+
+from accounts.tests.factories import PASSWORD, UserFactory
+from mentorship.tests.factories import MentorSessionFactory, MentorshipFactory
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS
+from .helpers import assert_page_basics, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+MEDIA_ARGS = [
+    "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+# The first remote <video> plays a live track with decoded frames.
+REMOTE_VIDEO_LIVE = """
+() => {
+  const video = document.querySelector("[data-remote-video]");
+  if (!video || !video.srcObject) return false;
+  const track = video.srcObject.getVideoTracks()[0];
+  return !!track && track.readyState === "live" && video.videoWidth > 0;
+}
+"""
+LOCAL_AUDIO_ENABLED = (
+    "() => document.querySelector('[data-local-video]').srcObject.getAudioTracks()[0].enabled"
+)
+
+
+@pytest.fixture
+def media_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Chromium with fake camera/microphone devices, granted without a prompt."""
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, *MEDIA_ARGS]
+    )
+    yield browser
+    browser.close()
+
+
+def open_meeting(browser: Browser, base: str, user, session) -> Page:
+    context = browser.new_context(locale="en-GB", timezone_id="UTC")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    sign_in(page, base, user.email, PASSWORD)
+    page.goto(f"{base}/mentoring/sessions/{session.pk}/meeting/")
+    return page
+
+
+def test_meeting_call_connects_mentor_and_mentee_with_video(
+    media_browser: Browser, asgi_server: str
+) -> None:
+    # given a session between a mentor and a mentee that starts now
+    mentor = UserFactory(name="Meera Iyer")
+    mentee = UserFactory(name="Asha Rao")
+    start = timezone.now()
+    session = MentorSessionFactory(
+        mentorship=MentorshipFactory(mentor=mentor, mentee=mentee),
+        starts_at=start,
+        ends_at=start + timedelta(minutes=30),
+    )
+
+    # when both open the meeting page
+    mentor_page = open_meeting(media_browser, asgi_server, mentor, session)
+    assert_page_basics(mentor_page)
+    mentee_page = open_meeting(media_browser, asgi_server, mentee, session)
+
+    # then each receives the other's live video
+    for page in (mentor_page, mentee_page):
+        page.wait_for_function(REMOTE_VIDEO_LIVE, timeout=20_000)
+        expect(page.locator("[data-meeting-status]")).to_have_text("Connected.")
+        expect(page.locator("[data-media-notice]")).to_be_hidden()
+
+    # and mute switches the local microphone track off and on again
+    mute = mentee_page.get_by_role("button", name="Mute")
+    assert mentee_page.evaluate(LOCAL_AUDIO_ENABLED) is True
+    mute.click()
+    assert mentee_page.evaluate(LOCAL_AUDIO_ENABLED) is False
+    expect(mentee_page.get_by_role("button", name="Unmute")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    mentee_page.get_by_role("button", name="Unmute").click()
+    assert mentee_page.evaluate(LOCAL_AUDIO_ENABLED) is True
+
+    # and when the mentee leaves, the mentor's page waits for them again
+    mentee_page.get_by_role("button", name="Leave").click()
+    expect(mentee_page.get_by_text("You left the call.")).to_be_visible()
+    expect(mentor_page.locator("[data-remote-video]")).to_have_count(0)
+    expect(mentor_page.locator("[data-waiting]")).to_be_visible()
