@@ -22,7 +22,7 @@ printf '%s\n' \
     "import * as ChimeSDK from 'amazon-chime-sdk-js';" \
     "window.ChimeSDK = ChimeSDK;" > entry.js
 node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --target=es2019 \
-    --platform=browser --main-fields=browser,module,main --legal-comments=none --outfile="$OUT/amazon-chime-sdk.min.js"
+    --platform=browser --main-fields=browser,module,main --define:global=globalThis --legal-comments=none --outfile="$OUT/amazon-chime-sdk.min.js"
 cp node_modules/amazon-chime-sdk-js/LICENSE "$OUT/LICENSE"
 VERSION_FOUND="$(node -p "require('amazon-chime-sdk-js/package.json').version")"
 echo "amazon-chime-sdk-js $VERSION_FOUND (esbuild $(node_modules/.bin/esbuild --version))" > "$OUT/VERSION"

@@ -7,11 +7,17 @@ from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, Playwright, expect
 
 from accounts.tests.factories import PASSWORD, UserFactory
 from mentorship.tests.factories import MentorSessionFactory, MentorshipFactory
+from mentorship.tests.test_meetings_services import (  # noqa: F401 (chime_stub: a fixture)
+    chime_attendee,
+    chime_meeting,
+    chime_stub,
+)
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS
 from .helpers import assert_page_basics, sign_in
@@ -97,3 +103,64 @@ def test_meeting_call_connects_mentor_and_mentee_with_video(
     expect(mentee_page.get_by_text("You left the call.")).to_be_visible()
     expect(mentor_page.locator("[data-remote-video]")).to_have_count(0)
     expect(mentor_page.locator("[data-waiting]")).to_be_visible()
+
+
+def test_meeting_chime_page_joins_with_the_vendored_sdk(
+    media_browser: Browser,
+    client,
+    chime_stub,  # noqa: F811
+    settings,
+) -> None:
+    """The aws backend's page (rendered by Django with a Chime meeting answered by the
+    Stubber) runs the vendored SDK bundle: it starts the fake devices and connects to the
+    meeting's signalling URL from the join info; mute and leave work."""
+    # given the meeting page of a session that starts now, with the aws backend
+    start = timezone.now()
+    session = MentorSessionFactory(starts_at=start, ends_at=start + timedelta(minutes=30))
+    external = f"session-{session.pk}-{session.ical_uid}".replace("@", "-")
+    meeting = chime_meeting(external)
+    meeting["Meeting"]["MediaPlacement"] = {
+        **meeting["Meeting"]["MediaPlacement"],
+        "SignalingUrl": "wss://signal.m3.as1.app.chime.aws/control/4d8e0c1f",
+        "AudioHostUrl": "127.0.0.1:9",
+    }
+    chime_stub.add_response("create_meeting", meeting)
+    chime_stub.add_response("create_attendee", chime_attendee(session.mentee_id, 1))
+    client.force_login(session.mentee)
+    html = client.get(f"/mentoring/sessions/{session.pk}/meeting/").content.decode()
+    assert "amazon-chime-sdk.min.js" in html
+
+    context = media_browser.new_context(locale="en-GB", timezone_id="UTC")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+
+    def serve(route) -> None:
+        path = route.request.url.split("http://localhost:1", 1)[1].split("?", 1)[0]
+        found = finders.find(path[len("/static/") :]) if path.startswith("/static/") else None
+        if found:
+            route.fulfill(path=str(found))
+        elif path == "/meeting/":
+            route.fulfill(body=html, content_type="text/html; charset=utf-8")
+        else:
+            route.fulfill(status=204)
+
+    page.route("http://localhost:1/**", serve)
+    # when the mentee opens it (on localhost: a secure context, where media devices exist)
+    page.goto("http://localhost:1/meeting/")
+
+    # then the SDK starts the devices and dials the meeting's signalling URL
+    expect(page.get_by_role("button", name="Mute")).to_be_enabled()
+    expect(page.locator("[data-media-notice]")).to_be_hidden()
+    page.wait_for_function("() => typeof window.ChimeSDK.DefaultMeetingSession === 'function'")
+    page.wait_for_timeout(1500)  # the SDK dials once the devices are up
+    assert any(url.startswith("wss://signal.m3.as1.app.chime.aws/control/") for url in sockets)
+    assert errors == []
+    page.get_by_role("button", name="Mute").click()
+    expect(page.get_by_role("button", name="Unmute")).to_have_attribute("aria-pressed", "true")
+    page.get_by_role("button", name="Leave").click()
+    expect(page.get_by_text("You left the call.")).to_be_visible()
+    context.close()
