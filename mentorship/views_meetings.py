@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from kalpla.exceptions import Unavailable
 from mentorship.models import MentorSession
 from mentorship.policies import mentorship_is_participant
 from mentorship.selectors.meetings import session_for_meeting
@@ -84,6 +85,10 @@ def meeting(request: HttpRequest, session_id: int) -> HttpResponse:
             refresh=max(5, min(WAIT_REFRESH_SECONDS, int((closed.opens_at - now).total_seconds()))),
         )
         return render(request, "mentorship/meetings/closed.html", context)
+    except Unavailable as down:
+        # the provider is down: say so and try again by itself
+        context.update(closed=down, unavailable=True, refresh=WAIT_REFRESH_SECONDS // 2)
+        return render(request, "mentorship/meetings/closed.html", context, status=503)
     context.update(
         info=info,
         config={

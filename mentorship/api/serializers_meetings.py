@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from mentorship.services.meetings import JoinInfo
+
 
 class IceServerOut(serializers.Serializer):
     urls = serializers.ListField(child=serializers.CharField(), help_text="STUN/TURN URLs.")
@@ -35,10 +37,10 @@ class JoinInfoOut(serializers.Serializer):
     opens_at = serializers.DateTimeField(help_text="Join opens: 10 minutes before the start.")
     closes_at = serializers.DateTimeField(help_text="Join closes: the end plus the grace time.")
 
-    def get_page_url(self, info: object) -> str:
-        path = str(getattr(info, "page_path", ""))
+    def get_page_url(self, info: JoinInfo) -> str:
+        page_url = info.page_path
         request = self.context.get("request")
-        return request.build_absolute_uri(path) if request is not None else path
+        return request.build_absolute_uri(page_url) if request is not None else page_url
 
 
 class MeetingNotOpenOut(serializers.Serializer):

@@ -111,6 +111,11 @@ class SessionJoinApi(APIView):
                 description="Outside the join window or the session is not booked "
                 "(`meeting_not_open`, with the window)",
             ),
+            503: OpenApiResponse(
+                ErrorSerializer,
+                description="The meeting provider cannot be reached (`meeting_unavailable`); "
+                "try again later",
+            ),
         },
         examples=[
             OpenApiExample("Chime (aws)", value=JOIN_EXAMPLE_CHIME, response_only=True),

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from kalpla.exceptions import Conflict, PermissionDenied
+from kalpla.exceptions import Conflict, PermissionDenied, Unavailable
 from kalpla.integrations import chime
-from kalpla.integrations.base import IntegrationError
+from kalpla.integrations.base import IntegrationError, TransientIntegrationError
 from mentorship.models import MentorSession
 from mentorship.policies import join_grace, mentorship_is_participant, session_join_window
 
@@ -76,9 +76,9 @@ def ice_servers() -> list[dict[str, Any]]:
         servers.append({"urls": stun})
     if turn:
         server: dict[str, Any] = {"urls": turn}
-        if settings.KALPLA_WEBRTC_TURN_USERNAME:
-            server["username"] = settings.KALPLA_WEBRTC_TURN_USERNAME
-            server["credential"] = settings.KALPLA_WEBRTC_TURN_PASSWORD
+        username = settings.KALPLA_WEBRTC_TURN_USERNAME
+        if username:
+            server.update(username=username, credential=settings.KALPLA_WEBRTC_TURN_PASSWORD)
         servers.append(server)
     return servers
 
@@ -119,17 +119,24 @@ def _check_open(*, session: MentorSession, user: Any, now: datetime) -> None:
         )
 
 
-def _meeting_for(*, session_id: int, title: str) -> MentorSession:
-    """The session with its meeting, created on first join. Runs under the row lock, so a
-    second joiner waits here and then finds the first one's meeting."""
+def _meeting_for(
+    *, session_id: int, user: Any, now: datetime, title: str, replace: str = ""
+) -> MentorSession:
+    """The session with its meeting, created on first join (or instead of ``replace``, a
+    meeting the provider no longer has). Runs under the row lock, so a second joiner waits
+    here and then finds the first one's meeting."""
     locked = MentorSession.objects.select_for_update().get(pk=session_id)
+    _check_open(session=locked, user=user, now=now)  # again: it may have changed meanwhile
     wanted = BACKEND_PROVIDERS[settings.KALPLA_MEETINGS_BACKEND]
-    if locked.meeting_id and locked.meeting_provider == wanted:
+    if locked.meeting_id and locked.meeting_provider == wanted and locked.meeting_id != replace:
         return locked
-    meeting = chime.get_meeting_provider().create_meeting(
-        external_id=f"session-{locked.pk}-{locked.ical_uid}", title=title
-    )
-    info = dict(meeting.join_info)
+    generation = int(locked.meeting_info.get("generation", 0)) + 1 if replace else 1
+    # Chime returns the same meeting for the same token: a replacement needs a new one
+    token = f"session-{locked.pk}-{locked.ical_uid}"
+    if generation > 1:
+        token = f"session-{locked.pk}-g{generation}-{locked.ical_uid}"
+    meeting = chime.get_meeting_provider().create_meeting(external_id=token, title=title)
+    info = {**meeting.join_info, "generation": generation}
     if meeting.provider == "local":
         # the local room is this site's meeting page, reached over the signalling socket
         info["room_url"] = settings.SITE_URL.rstrip("/") + reverse(
@@ -149,24 +156,50 @@ def _meeting_for(*, session_id: int, title: str) -> MentorSession:
     return locked
 
 
-def meeting_join(*, session: MentorSession, user: Any, now: datetime | None = None) -> JoinInfo:
-    """Join info for ``user`` (the mentor or the mentee) inside the session's join window.
+def _attendee(*, session: MentorSession, user: Any) -> chime.Attendee:
+    provider = PROVIDER_CLASSES[session.meeting_provider]()
+    return provider.create_attendee(
+        meeting_id=session.meeting_id, user_external_id=f"user-{user.pk}"
+    )
 
-    Raises PermissionDenied for anyone else and MeetingNotOpen (a Conflict that carries the
-    window) before the window, after it, or when the session is not booked.
-    """
-    now = now or timezone.now()
-    _check_open(session=session, user=user, now=now)
+
+def _join(*, session: MentorSession, user: Any, now: datetime) -> tuple[MentorSession, Any]:
     title = _("Mentoring session: %(mentor)s and %(mentee)s") % {
         "mentor": session.mentor.get_full_name() or session.mentor.get_username(),
         "mentee": session.mentee.get_full_name() or session.mentee.get_username(),
     }
     with transaction.atomic():
-        locked = _meeting_for(session_id=session.pk, title=title)
-    provider = PROVIDER_CLASSES[locked.meeting_provider]()
-    attendee = provider.create_attendee(
-        meeting_id=locked.meeting_id, user_external_id=f"user-{user.pk}"
-    )
+        locked = _meeting_for(session_id=session.pk, user=user, now=now, title=title)
+    try:
+        return locked, _attendee(session=locked, user=user)
+    except TransientIntegrationError:
+        raise
+    except IntegrationError:
+        # Chime ends a meeting nobody has been in for a few minutes: start a new one
+        with transaction.atomic():
+            locked = _meeting_for(
+                session_id=session.pk, user=user, now=now, title=title, replace=locked.meeting_id
+            )
+        return locked, _attendee(session=locked, user=user)
+
+
+def meeting_join(*, session: MentorSession, user: Any, now: datetime | None = None) -> JoinInfo:
+    """Join info for ``user`` (the mentor or the mentee) inside the session's join window.
+
+    Raises PermissionDenied for anyone else, MeetingNotOpen (a Conflict that carries the
+    window) before the window, after it, or when the session is not booked, and Unavailable
+    when the meeting provider cannot be reached.
+    """
+    now = now or timezone.now()
+    _check_open(session=session, user=user, now=now)
+    try:
+        locked, attendee = _join(session=session, user=user, now=now)
+    except IntegrationError as exc:
+        logger.warning("Joining the meeting of session %s failed: %s", session.pk, exc)
+        raise Unavailable(
+            _("The meeting service cannot be reached right now. Please try again in a minute."),
+            code="meeting_unavailable",
+        ) from exc
     session.meeting_provider = locked.meeting_provider
     session.meeting_id = locked.meeting_id
     session.meeting_info = locked.meeting_info

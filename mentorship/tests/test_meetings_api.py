@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from mentorship.tests.factories import MentorSessionFactory
+from mentorship.tests.test_meetings_services import chime_stub  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +104,13 @@ def test_sessions_join_api_needs_sign_in():
 def test_sessions_join_api_get_is_not_allowed():
     session = session_starting_in(0)
     assert client_for(session.mentor).get(url(session.pk)).status_code == 405
+
+
+def test_sessions_join_api_when_the_provider_is_down_is_503(chime_stub):  # noqa: F811
+    session = session_starting_in(0)
+    chime_stub.add_client_error(
+        "create_meeting", service_error_code="ServiceUnavailableException", http_status_code=503
+    )
+    response = client_for(session.mentee).post(url(session.pk))
+    assert response.status_code == 503
+    assert response.json()["code"] == "meeting_unavailable"

@@ -162,3 +162,15 @@ def test_join_part_before_the_window_says_when_join_opens():
         "mentorship/sessions/_join.html", join_part(request=request, session=session)
     )
     assert "opens at" in html and "Open the meeting page" in html
+
+
+def test_meeting_page_when_the_provider_is_down_says_so_and_retries(client, chime_stub):  # noqa: F811
+    session = session_starting_in(0)
+    chime_stub.add_client_error(
+        "create_meeting", service_error_code="ServiceUnavailableException", http_status_code=503
+    )
+    client.force_login(session.mentor)
+    response = client.get(page(session))
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "cannot be reached" in html and 'http-equiv="refresh" content="30"' in html

@@ -11,7 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
-from kalpla.exceptions import PermissionDenied
+from kalpla.exceptions import PermissionDenied, Unavailable
 from kalpla.integrations import aws, chime
 from mentorship.models import MentorSession
 from mentorship.services.meetings import (
@@ -313,3 +313,49 @@ def test_meetings_end_due_leaves_a_failed_end_for_the_next_run(chime_stub):
     assert due.meeting_ended_at is None
     chime_stub.add_response("delete_meeting", {}, expected_params={"MeetingId": MEETING_ID})
     assert meetings_end_due() == 1
+
+
+@pytest.mark.django_db
+def test_meeting_join_replaces_a_chime_meeting_that_ended_by_itself(chime_stub):
+    session = session_starting_in(0)
+    first = f"session-{session.pk}-{session.ical_uid}".replace("@", "-")
+    chime_stub.add_response("create_meeting", chime_meeting(first))
+    chime_stub.add_response("create_attendee", chime_attendee(session.mentor_id, 1))
+    meeting_join(session=session, user=session.mentor)
+    # Chime ended the empty meeting; the mentee's join finds it gone
+    chime_stub.add_client_error(
+        "create_attendee", service_error_code="NotFoundException", http_status_code=404
+    )
+    second = f"session-{session.pk}-g2-{session.ical_uid}".replace("@", "-")[:64]
+    replacement = chime_meeting(second)
+    replacement["Meeting"]["MeetingId"] = "5e9f1d2a-3b8c-4d4e-8f9a-2b3c4d5e6f70"
+    chime_stub.add_response(
+        "create_meeting",
+        replacement,
+        expected_params={
+            "ClientRequestToken": second,
+            "MediaRegion": "ap-south-1",
+            "ExternalMeetingId": second,
+        },
+    )
+    chime_stub.add_response("create_attendee", chime_attendee(session.mentee_id, 2))
+
+    info = meeting_join(session=session, user=session.mentee)
+
+    assert info.meeting["Meeting"]["MeetingId"] == "5e9f1d2a-3b8c-4d4e-8f9a-2b3c4d5e6f70"
+    session.refresh_from_db()
+    assert session.meeting_id == "5e9f1d2a-3b8c-4d4e-8f9a-2b3c4d5e6f70"
+    assert session.meeting_info["generation"] == 2
+
+
+@pytest.mark.django_db
+def test_meeting_join_when_chime_is_down_is_unavailable(chime_stub):
+    session = session_starting_in(0)
+    chime_stub.add_client_error(
+        "create_meeting", service_error_code="ServiceUnavailableException", http_status_code=503
+    )
+    with pytest.raises(Unavailable) as down:
+        meeting_join(session=session, user=session.mentor)
+    assert down.value.code == "meeting_unavailable"
+    session.refresh_from_db()
+    assert session.meeting_id == ""
