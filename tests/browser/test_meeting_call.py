@@ -39,6 +39,8 @@ REMOTE_VIDEO_LIVE = """
   return !!track && track.readyState === "live" && video.videoWidth > 0;
 }
 """
+# The local video preview shows the shared screen (its track is the one being sent).
+SENDING_SCREEN = "() => document.querySelector('[data-local-video]').hasAttribute('data-screen')"
 LOCAL_AUDIO_ENABLED = (
     "() => document.querySelector('[data-local-video]').srcObject.getAudioTracks()[0].enabled"
 )
@@ -97,6 +99,17 @@ def test_meeting_call_connects_mentor_and_mentee_with_video(
     )
     mentee_page.get_by_role("button", name="Unmute").click()
     assert mentee_page.evaluate(LOCAL_AUDIO_ENABLED) is True
+
+    # and the mentor's screen share replaces the camera on the same sender (no renegotiation)
+    mentor_page.get_by_role("button", name="Share screen").click()
+    expect(mentor_page.get_by_role("button", name="Stop sharing")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    assert mentor_page.evaluate(SENDING_SCREEN) is True
+    mentee_page.wait_for_function(REMOTE_VIDEO_LIVE)
+    mentor_page.get_by_role("button", name="Stop sharing").click()
+    expect(mentor_page.get_by_role("button", name="Share screen")).to_be_visible()
+    assert mentor_page.evaluate(SENDING_SCREEN) is False
 
     # and when the mentee leaves, the mentor's page waits for them again
     mentee_page.get_by_role("button", name="Leave").click()
