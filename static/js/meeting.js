@@ -241,7 +241,12 @@
         myPeerId = payload.peer_id;
         setStatus("waiting");
       } else if (frame.type === "peer.joined") {
-        if (!peers.has(payload.peer_id)) createPeer(payload.peer_id);
+        // One seat per person: a newer socket of theirs (a reload, a dropped network)
+        // replaces the connection to the old one, which may not have said goodbye.
+        peers.forEach(function (peer, peerId) {
+          if (peer.userId === payload.user_id && peerId !== payload.peer_id) closePeer(peerId);
+        });
+        if (!peers.has(payload.peer_id)) createPeer(payload.peer_id).userId = payload.user_id;
       } else if (frame.type === "peer.left") {
         closePeer(payload.peer_id);
         setStatus("left");
