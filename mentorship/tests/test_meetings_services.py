@@ -359,3 +359,12 @@ def test_meeting_join_when_chime_is_down_is_unavailable(chime_stub):
     assert down.value.code == "meeting_unavailable"
     session.refresh_from_db()
     assert session.meeting_id == ""
+
+
+def test_meetings_end_due_task_is_registered_and_scheduled(settings):
+    from kalpla.celery import app
+
+    app.loader.import_default_modules()
+    scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "mentorship.meetings_end_due" in scheduled
+    assert "mentorship.meetings_end_due" in app.tasks
