@@ -244,6 +244,12 @@ def meetings_end_due(*, now: datetime | None = None) -> int:
     return ended
 
 
+def meeting_end(*, session_id: int, now: datetime | None = None) -> bool:
+    """End one session's meeting now (it was cancelled or moved), unless it has none or it
+    already ended; True when this call ended it."""
+    return _end_one(session_id=session_id, now=now or timezone.now()) == 1
+
+
 @transaction.atomic
 def _end_one(*, session_id: int, now: datetime) -> int:
     session = (

@@ -17,9 +17,11 @@ from mentorship.models import MentorSession
 from mentorship.services.meetings import (
     MeetingNotOpen,
     ice_servers,
+    meeting_end,
     meeting_join,
     meetings_end_due,
 )
+from mentorship.signals import session_changed
 from mentorship.tasks_meetings import meetings_end_due_task
 from mentorship.tests.factories import MentorSessionFactory
 
@@ -368,3 +370,26 @@ def test_meetings_end_due_task_is_registered_and_scheduled(settings):
     scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "mentorship.meetings_end_due" in scheduled
     assert "mentorship.meetings_end_due" in app.tasks
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("change", "ends"), [("cancelled", True), ("rescheduled", True), ("completed", False)]
+)
+def test_session_changed_ends_the_meeting_of_a_cancelled_or_moved_session(chime_stub, change, ends):
+    session = with_meeting(session_starting_in(60), provider="chime", meeting_id=MEETING_ID)
+    if ends:
+        chime_stub.add_response("delete_meeting", {}, expected_params={"MeetingId": MEETING_ID})
+    session_changed.send(sender=MentorSession, session=session, by=session.mentee, change=change)
+    session.refresh_from_db()
+    assert (session.meeting_ended_at is not None) is ends
+    # once only: a second change finds it ended (the Stubber has no second answer)
+    session_changed.send(sender=MentorSession, session=session, by=session.mentee, change=change)
+
+
+@pytest.mark.django_db
+def test_meeting_end_without_a_meeting_does_nothing():
+    session = session_starting_in(60)
+    assert meeting_end(session_id=session.pk) is False
+    session.refresh_from_db()
+    assert session.meeting_ended_at is None
