@@ -91,16 +91,13 @@ def meeting(request: HttpRequest, session_id: int) -> HttpResponse:
         return render(request, "mentorship/meetings/closed.html", context, status=503)
     context.update(
         info=info,
+        # what static/js/meeting.js (local) or meeting-chime.js (aws) needs
         config={
             "provider": info.provider,
-            "sessionId": info.session_id,
-            "userId": info.user_id,
             "signallingPath": info.signalling_path,
             "iceServers": info.ice_servers,
             "meeting": info.meeting,
             "attendee": info.attendee,
-            "closesAt": info.closes_at.isoformat(),
-            "leaveUrl": context["session_url"] or reverse("home"),
         },
         chime=info.provider == "chime",
     )

@@ -62,7 +62,6 @@ class JoinInfo:
     ends_at: datetime
     opens_at: datetime
     closes_at: datetime
-    user_id: int
 
 
 def ice_servers() -> list[dict[str, Any]]:
@@ -216,7 +215,6 @@ def meeting_join(*, session: MentorSession, user: Any, now: datetime | None = No
         ends_at=session.ends_at,
         opens_at=opens,
         closes_at=closes,
-        user_id=user.pk,
     )
 
 
