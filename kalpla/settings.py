@@ -652,6 +652,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "mentorship.sessions_complete_due",
         "schedule": 300.0,
     },
+    # meetings of mentoring sessions past their end + grace are ended (deleted at Chime)
+    "mentorship-meetings-end-due": {"task": "mentorship.meetings_end_due", "schedule": 300.0},
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -792,7 +794,8 @@ CONTENT_SECURITY_POLICY = {
         "media-src": ["'self'", "blob:", "https:"],
         "font-src": ["'self'", "data:"],
         # Browsers upload lesson media straight to the bucket (presigned POST).
-        "connect-src": ["'self'", "ws:", "wss:", *_upload_origins],
+        # Chime SDK meetings (aws backend) reach their signalling and ingestion endpoints.
+        "connect-src": ["'self'", "ws:", "wss:", "https://*.chime.aws", *_upload_origins],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'", "https:"],
         "base-uri": ["'self'"],

@@ -18,3 +18,14 @@ class MentorshipConfig(AppConfig):
         from mentorship import kinds_progress, parts_progress, tasks_progress  # noqa: F401
 
         parts_progress.register()
+        # meetings: "Join" on the session page, the tasks ending meetings (after the session,
+        # or at once when it is cancelled or moved)
+        from mentorship import tasks_meetings  # noqa: F401
+        from mentorship.pages import SESSION_PAGE_PARTS
+        from mentorship.receivers_meetings import meeting_end_on_session_change
+        from mentorship.signals import session_changed
+        from mentorship.views_meetings import join_part
+
+        session_changed.connect(meeting_end_on_session_change, dispatch_uid="meetings-end")
+        if join_part not in SESSION_PAGE_PARTS:
+            SESSION_PAGE_PARTS.append(join_part)

@@ -1,5 +1,13 @@
 """Site routes of mentorship's meetings pages (joined into mentorship/urls.py)."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from mentorship import views_meetings
+
+urlpatterns: list[URLPattern] = [
+    path(
+        "mentoring/sessions/<int:session_id>/meeting/",
+        views_meetings.meeting,
+        name="meeting",
+    ),
+]

@@ -670,6 +670,11 @@ POLICY: dict[str, Rule] = {
     "api:mentoring-updates": get("login ok 404 ok 404 404 ok"),
     "api:mentoring-timeline": get("login ok 404 ok 404 404 ok"),
     "api:me-mentoring-overview": get("login ok ok ok ok ok ok"),
+    # --- mentorship: meetings ---
+    # the meeting page of the mentor's session with student A (tomorrow: the page says when
+    # it opens); join info: its two participants only, 409 outside the join window
+    "mentorship:meeting": get("login ok 403 ok 403 403 403"),
+    "api:sessions-join": act("login 409 403 409 403 403 403"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
