@@ -1,0 +1,193 @@
+"""Input and output shapes of the directory API: mentors, profiles, preferences,
+suggestions, requests and mentorships."""
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.api.serializers import UserSummaryOut, avatar_url
+from accounts.validators import timezone_names
+from courses.selectors.topics import tag_list
+from kalpla.api.serializers import InputSerializer, StrictCharField
+from mentorship.models import Mentorship, MentorshipRequest
+from mentorship.selectors.directory import local_time, places_left
+
+
+class TagOut(serializers.Serializer):
+    slug = serializers.CharField()
+    name = serializers.CharField()
+
+
+class CourseSummaryOut(serializers.Serializer):
+    slug = serializers.CharField()
+    title = serializers.CharField()
+
+
+class MentorCardOut(serializers.Serializer):
+    """A mentor as the directory lists them."""
+
+    id = serializers.IntegerField()
+    user = UserSummaryOut()
+    name = serializers.CharField(source="user.display_name")
+    avatar_url = serializers.SerializerMethodField()
+    headline = serializers.CharField()
+    tags = TagOut(many=True, source="expertise.all")
+    languages = serializers.SerializerMethodField()
+    timezone = serializers.CharField()
+    local_time = serializers.SerializerMethodField(
+        help_text="The mentor's wall-clock time now, ISO 8601 with their UTC offset."
+    )
+    places_left = serializers.SerializerMethodField()
+    is_accepting = serializers.BooleanField()
+    rating_average = serializers.SerializerMethodField()
+    rating_count = serializers.IntegerField()
+
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_avatar_url(self, profile: Any) -> str | None:
+        return avatar_url(profile.user, self.context.get("request"))
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_languages(self, profile: Any) -> list[str]:
+        return [lang.code for lang in profile.languages.all()]
+
+    @extend_schema_field(serializers.CharField())
+    def get_local_time(self, profile: Any) -> str:
+        return local_time(profile, now=self.context.get("now") or timezone.now()).isoformat(
+            timespec="minutes"
+        )
+
+    @extend_schema_field(serializers.IntegerField())
+    def get_places_left(self, profile: Any) -> int:
+        return places_left(profile)
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_rating_average(self, profile: Any) -> float | None:
+        value = getattr(profile, "rating_average", None)
+        return round(float(value), 2) if value is not None else None
+
+
+class MentorDetailOut(MentorCardOut):
+    bio = serializers.CharField()
+    session_lengths = serializers.ListField(child=serializers.IntegerField())
+    is_listed = serializers.BooleanField()
+
+
+class MentorProfileOut(MentorDetailOut):
+    """The mentor's own profile, with the booking rules."""
+
+    capacity = serializers.IntegerField()
+    min_notice_minutes = serializers.IntegerField()
+    buffer_minutes = serializers.IntegerField()
+    max_sessions_per_day = serializers.IntegerField()
+    cancel_window_hours = serializers.IntegerField()
+    reschedule_window_hours = serializers.IntegerField()
+    horizon_days = serializers.IntegerField()
+    slot_step_minutes = serializers.IntegerField()
+
+
+def _tags_input(**kwargs: Any) -> serializers.ManyRelatedField:
+    return serializers.SlugRelatedField(slug_field="slug", queryset=tag_list(), many=True, **kwargs)
+
+
+class MentorProfileIn(InputSerializer):
+    headline = StrictCharField(max_length=160)
+    bio = StrictCharField(max_length=4000, allow_blank=True, required=False)
+    expertise = _tags_input(required=False, help_text="Tag slugs.")
+    languages = serializers.ListField(
+        child=StrictCharField(max_length=8), required=False, help_text="ISO 639-1 codes."
+    )
+    timezone = serializers.ChoiceField(choices=[], required=False)
+    capacity = serializers.IntegerField(min_value=0, max_value=200, required=False)
+    session_lengths = serializers.ListField(
+        child=serializers.IntegerField(min_value=10, max_value=240),
+        min_length=1,
+        required=False,
+        help_text="Minutes, each between 10 and 240.",
+    )
+    is_accepting = serializers.BooleanField(required=False)
+    is_listed = serializers.BooleanField(required=False)
+    min_notice_minutes = serializers.IntegerField(min_value=0, max_value=43200, required=False)
+    buffer_minutes = serializers.IntegerField(min_value=0, max_value=240, required=False)
+    max_sessions_per_day = serializers.IntegerField(min_value=1, max_value=48, required=False)
+    cancel_window_hours = serializers.IntegerField(min_value=0, max_value=720, required=False)
+    reschedule_window_hours = serializers.IntegerField(min_value=0, max_value=720, required=False)
+    horizon_days = serializers.IntegerField(min_value=1, max_value=180, required=False)
+    slot_step_minutes = serializers.IntegerField(min_value=5, max_value=240, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = timezone_names()
+
+
+class LearnerPreferenceOut(serializers.Serializer):
+    interests = TagOut(many=True, source="interests.all")
+    languages = serializers.ListField(child=serializers.CharField())
+    goals = serializers.CharField()
+    updated_at = serializers.DateTimeField(allow_null=True)
+
+
+class LearnerPreferenceIn(InputSerializer):
+    interests = _tags_input(required=False, help_text="Tag slugs.")
+    languages = serializers.ListField(
+        child=StrictCharField(max_length=8), required=False, help_text="ISO 639-1 codes."
+    )
+    goals = StrictCharField(max_length=4000, allow_blank=True, required=False)
+
+
+class SuggestionOut(serializers.Serializer):
+    mentor = MentorCardOut()
+    score = serializers.FloatField()
+    shared_topics = serializers.ListField(child=serializers.CharField())
+    shared_languages = serializers.ListField(child=serializers.CharField())
+    overlap_hours = serializers.FloatField()
+    places_left = serializers.IntegerField()
+    explanation = serializers.CharField()
+
+
+class MentorshipRequestOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentor = UserSummaryOut()
+    mentee = UserSummaryOut()
+    direction = serializers.SerializerMethodField()
+    course = CourseSummaryOut(allow_null=True)
+    topics = TagOut(many=True, source="topics.all")
+    message = serializers.CharField()
+    status = serializers.ChoiceField(choices=MentorshipRequest.Status.choices)
+    decline_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    responded_at = serializers.DateTimeField(allow_null=True)
+    mentorship_id = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(serializers.ChoiceField(choices=["incoming", "outgoing"]))
+    def get_direction(self, obj: MentorshipRequest) -> str:
+        request = self.context.get("request")
+        user_id = getattr(getattr(request, "user", None), "pk", None)
+        return "incoming" if obj.mentor_id == user_id else "outgoing"
+
+
+class MentorshipRequestIn(InputSerializer):
+    mentor_profile_id = serializers.IntegerField(min_value=1)
+    message = StrictCharField(max_length=2000)
+    course = StrictCharField(
+        max_length=200, required=False, allow_blank=True, help_text="Slug of a course you take."
+    )
+    topics = _tags_input(required=False, help_text="Tag slugs.")
+
+
+class ReasonIn(InputSerializer):
+    reason = StrictCharField(max_length=1000)
+
+
+class MentorshipOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    mentor = UserSummaryOut()
+    mentee = UserSummaryOut()
+    course = CourseSummaryOut(allow_null=True)
+    status = serializers.ChoiceField(choices=Mentorship.Status.choices)
+    started_on = serializers.DateField()
+    ended_at = serializers.DateTimeField(allow_null=True)
+    ended_by = UserSummaryOut(allow_null=True)
+    end_reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
