@@ -5,7 +5,6 @@ mentorship page."""
 from functools import partial
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -19,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.policies import user_is_staff
 from enrollments.selectors import enrollment_list
 from kalpla.errors import service_run
-from kalpla.exceptions import NotFound
+from kalpla.exceptions import PermissionDenied
 from mentorship.forms_directory import (
     DirectoryFilterForm,
     LearnerPreferenceForm,
@@ -189,7 +188,7 @@ def _profile_initial(profile: Any, user: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def my_profile(request: HttpRequest) -> HttpResponse:
     if not mentor_can_offer(request.user):
-        raise NotFound(_("Only mentors have a mentor profile."))
+        raise PermissionDenied(_("Only mentors have a mentor profile."))
     profile = mentor_profile_get_own(user=request.user)
     form = MentorProfileForm(request.POST or None, initial=_profile_initial(profile, request.user))
     if request.method == "POST" and form.is_valid():
@@ -298,19 +297,18 @@ def request_decline(request: HttpRequest, mentorship_request_id: int) -> HttpRes
         user=request.user, mentorship_request_id=mentorship_request_id
     )
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        service_run(
-            request,
-            partial(
-                request_services.mentorship_request_decline,
-                request=found,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            ),
-            success=_("Request declined. The student sees your reason."),
-        )
-    else:
-        messages.error(request, _("Say why you decline: the student sees your reason."))
+    # the service checks who asks first, then the reason (an error message when missing)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    service_run(
+        request,
+        partial(
+            request_services.mentorship_request_decline,
+            request=found,
+            by=request.user,
+            reason=reason,
+        ),
+        success=_("Request declined. The student sees your reason."),
+    )
     return redirect("mentorship:requests")
 
 
@@ -410,18 +408,14 @@ def mentorship_resume(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 def mentorship_end(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     found = request_selectors.mentorship_get(user=request.user, mentorship_id=mentorship_id)
     form = ReasonForm(request.POST)
-    if form.is_valid():
-        done = service_run(
-            request,
-            partial(
-                lifecycle.mentorship_end,
-                mentorship=found,
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            ),
-            form=form,
-            success=_("Mentorship ended. Sessions still booked are cancelled."),
-        )
-        if done.ok:
-            return redirect("mentorship:mentorship", mentorship_id=mentorship_id)
+    # the service checks who asks first, then the reason (next to the field when missing)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    done = service_run(
+        request,
+        partial(lifecycle.mentorship_end, mentorship=found, by=request.user, reason=reason),
+        form=form if reason else None,
+        success=_("Mentorship ended. Sessions still booked are cancelled."),
+    )
+    if done.ok:
+        return redirect("mentorship:mentorship", mentorship_id=mentorship_id)
     return _mentorship_page(request, found, end_form=form, status=400)

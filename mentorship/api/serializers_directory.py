@@ -177,7 +177,8 @@ class MentorshipRequestIn(InputSerializer):
 
 
 class ReasonIn(InputSerializer):
-    reason = StrictCharField(max_length=1000)
+    # Required by the service (after it checks who asks): an empty reason is a 400 there.
+    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class MentorshipOut(serializers.Serializer):

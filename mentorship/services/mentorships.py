@@ -54,6 +54,7 @@ def mentorship_resume(*, mentorship: Mentorship, by: Any) -> Mentorship:
 def mentorship_end(*, mentorship: Mentorship, by: Any, reason: str) -> Mentorship:
     """Either side ends it, saying why. Future booked sessions are cancelled (each with
     ``session_changed(change="cancelled")`` on commit); the other side is told."""
+    mentorship = _locked(mentorship, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -61,7 +62,6 @@ def mentorship_end(*, mentorship: Mentorship, by: Any, reason: str) -> Mentorshi
             code="reason_required",
             errors={"reason": [_("This field is required.")]},
         )
-    mentorship = _locked(mentorship, by)
     if mentorship.status == Mentorship.Status.ENDED:
         raise Conflict(_("This mentorship has ended already."), code="already_ended")
     now = timezone.now()

@@ -135,6 +135,8 @@ def mentorship_request_accept(*, request: MentorshipRequest, by: Any) -> Mentors
 def mentorship_request_decline(
     *, request: MentorshipRequest, by: Any, reason: str
 ) -> MentorshipRequest:
+    request = _locked_request(request)
+    _decide_check(request, by)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -142,8 +144,6 @@ def mentorship_request_decline(
             code="reason_required",
             errors={"reason": [_("This field is required.")]},
         )
-    request = _locked_request(request)
-    _decide_check(request, by)
     request.status = MentorshipRequest.Status.DECLINED
     request.decline_reason = reason
     request.responded_at = timezone.now()
