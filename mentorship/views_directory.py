@@ -122,6 +122,9 @@ def _profile_page(
             "pending": pending,
             "open_mentorship": open_mentorship,
             "own": profile.user_id == user.pk,
+            "can_request": not (
+                profile.user_id == user.pk or pending or open_mentorship or not profile.is_accepting
+            ),
         },
         status=status,
     )
