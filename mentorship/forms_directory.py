@@ -57,7 +57,8 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = [("", _("Any language")), *language_choices()]
+        field: Any = self.fields["language"]
+        field.choices = [("", _("Any language")), *language_choices()]
 
     def filters(self) -> DirectoryFilters:
         data = self.cleaned_data
@@ -74,8 +75,8 @@ class DirectoryFilterForm(forms.Form):
 class SessionLengthsField(forms.CharField):
     """Minutes, separated by commas: "30, 60"."""
 
-    def to_python(self, value: Any) -> list[int]:
-        text = super().to_python(value)
+    def to_python(self, value: Any) -> list[int]:  # type: ignore[override]
+        text = super().to_python(value) or ""
         try:
             return [int(part) for part in text.replace(" ", "").split(",") if part]
         except ValueError as exc:
@@ -118,7 +119,8 @@ class MentorProfileForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(z, z) for z in timezone_names()]
+        field: Any = self.fields["timezone"]
+        field.choices = [(z, z) for z in timezone_names()]
 
 
 class LearnerPreferenceForm(forms.Form):
@@ -150,9 +152,11 @@ class MentorshipRequestForm(forms.Form):
 
     def __init__(self, *args: Any, topics: Any, courses: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["topics"].queryset = topics
+        topics_field: Any = self.fields["topics"]
+        topics_field.queryset = topics
         self.courses = {c.slug: c for c in courses}
-        self.fields["course"].choices = [("", _("No particular course"))] + [
+        course_field: Any = self.fields["course"]
+        course_field.choices = [("", _("No particular course"))] + [
             (c.slug, c.title) for c in courses
         ]
 

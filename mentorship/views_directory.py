@@ -214,8 +214,9 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def suggested(request: HttpRequest) -> HttpResponse:
-    suggestions = mentor_suggestions(student=request.user)
-    has_preferences = LearnerPreference.objects.filter(user_id=request.user.pk).exists()
+    user: Any = request.user
+    suggestions = mentor_suggestions(student=user)
+    has_preferences = LearnerPreference.objects.filter(user_id=user.pk).exists()
     return render(
         request,
         "mentorship/directory/suggested.html",
@@ -226,12 +227,11 @@ def suggested(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
     current = (
-        LearnerPreference.objects.filter(user_id=request.user.pk)
-        .prefetch_related("interests")
-        .first()
+        LearnerPreference.objects.filter(user_id=user.pk).prefetch_related("interests").first()
     )
-    initial: dict[str, Any] = {"languages": [request.user.language[:2] or "en"]}
+    initial: dict[str, Any] = {"languages": [user.language[:2] or "en"]}
     if current is not None:
         initial = {
             "interests": list(current.interests.all()),

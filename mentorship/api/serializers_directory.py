@@ -15,12 +15,12 @@ from mentorship.models import Mentorship, MentorshipRequest
 from mentorship.selectors.directory import local_time, places_left
 
 
-class TagOut(serializers.Serializer):
+class TopicOut(serializers.Serializer):
     slug = serializers.CharField()
     name = serializers.CharField()
 
 
-class CourseSummaryOut(serializers.Serializer):
+class MentorshipCourseOut(serializers.Serializer):
     slug = serializers.CharField()
     title = serializers.CharField()
 
@@ -33,7 +33,7 @@ class MentorCardOut(serializers.Serializer):
     name = serializers.CharField(source="user.display_name")
     avatar_url = serializers.SerializerMethodField()
     headline = serializers.CharField()
-    tags = TagOut(many=True, source="expertise.all")
+    tags = TopicOut(many=True, source="expertise.all")
     languages = serializers.SerializerMethodField()
     timezone = serializers.CharField()
     local_time = serializers.SerializerMethodField(
@@ -87,7 +87,7 @@ class MentorProfileOut(MentorDetailOut):
     slot_step_minutes = serializers.IntegerField()
 
 
-def _tags_input(**kwargs: Any) -> serializers.ManyRelatedField:
+def _tags_input(**kwargs: Any) -> Any:
     return serializers.SlugRelatedField(slug_field="slug", queryset=tag_list(), many=True, **kwargs)
 
 
@@ -118,11 +118,12 @@ class MentorProfileIn(InputSerializer):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_names()
+        field: Any = self.fields["timezone"]
+        field.choices = timezone_names()
 
 
 class LearnerPreferenceOut(serializers.Serializer):
-    interests = TagOut(many=True, source="interests.all")
+    interests = TopicOut(many=True, source="interests.all")
     languages = serializers.ListField(child=serializers.CharField())
     goals = serializers.CharField()
     updated_at = serializers.DateTimeField(allow_null=True)
@@ -151,8 +152,8 @@ class MentorshipRequestOut(serializers.Serializer):
     mentor = UserSummaryOut()
     mentee = UserSummaryOut()
     direction = serializers.SerializerMethodField()
-    course = CourseSummaryOut(allow_null=True)
-    topics = TagOut(many=True, source="topics.all")
+    course = MentorshipCourseOut(allow_null=True)
+    topics = TopicOut(many=True, source="topics.all")
     message = serializers.CharField()
     status = serializers.ChoiceField(choices=MentorshipRequest.Status.choices)
     decline_reason = serializers.CharField()
@@ -185,7 +186,7 @@ class MentorshipOut(serializers.Serializer):
     id = serializers.IntegerField()
     mentor = UserSummaryOut()
     mentee = UserSummaryOut()
-    course = CourseSummaryOut(allow_null=True)
+    course = MentorshipCourseOut(allow_null=True)
     status = serializers.ChoiceField(choices=Mentorship.Status.choices)
     started_on = serializers.DateField()
     ended_at = serializers.DateTimeField(allow_null=True)

@@ -211,14 +211,16 @@ class MyMentorProfileApi(APIView):
         responses={200: MentorProfileOut, 401: ERROR_401, 404: ERROR_404},
     )
     def get(self, request: Request) -> Response:
-        return self._out(request, request.user.pk)
+        user: Any = request.user
+        return self._out(request, user.pk)
 
     def _save(self, request: Request, *, partial: bool) -> Response:
-        existing = mentor_cards_base().filter(user_id=request.user.pk).exists()
+        user: Any = request.user
+        existing = mentor_cards_base().filter(user_id=user.pk).exists()
         data = MentorProfileIn(data=request.data, partial=partial and existing)
         data.is_valid(raise_exception=True)
-        mentor_profile_upsert(user=request.user, data=data.validated_data)
-        return self._out(request, request.user.pk, 200 if existing else 201)
+        mentor_profile_upsert(user=user, data=data.validated_data)
+        return self._out(request, user.pk, 200 if existing else 201)
 
     @extend_schema(
         tags=TAGS,

@@ -152,7 +152,7 @@ def mentor_directory(
     if filters.language:
         rows = rows.filter(languages__code=filters.language.lower())
     if filters.has_room:
-        rows = rows.filter(open_mentees__lt=F("capacity"))
+        rows = rows.filter(open_mentees__lt=F("capacity"))  # type: ignore[misc]
     if filters.overlap_hours:
         viewer_zone = getattr(viewer, "timezone", "") or "UTC"
         today = now.astimezone(zone_info(viewer_zone)).date()

@@ -106,9 +106,10 @@ def _cancel_future_sessions(*, mentorship: Mentorship, by: Any, now: Any) -> Non
                 "updated_at",
             ]
         )
-    for session in sessions:
-        transaction.on_commit(
-            lambda s=session: session_changed.send(
-                sender=MentorSession, session=s, by=by, change="cancelled"
-            )
-        )
+
+    def announce() -> None:
+        for session in sessions:
+            session_changed.send(sender=MentorSession, session=session, by=by, change="cancelled")
+
+    if sessions:
+        transaction.on_commit(announce)
