@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -187,6 +188,30 @@ def _profile_initial(profile: Any, user: Any) -> dict[str, Any]:
     return initial
 
 
+def _settings_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    service: Any,
+    success: str,
+    done_url: str,
+    template: str,
+    context: dict[str, Any],
+) -> HttpResponse:
+    """A form saved through an upsert service: re-shown with its errors, or on to
+    ``done_url``."""
+    if request.method == "POST" and form.is_valid():
+        done = service_run(
+            request,
+            partial(service, user=request.user, data=form.cleaned_data),
+            form=form,
+            success=success,
+        )
+        if done.ok:
+            return redirect(done_url)
+    return render(request, template, {"form": form, **context}, status=400 if form.errors else 200)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_profile(request: HttpRequest) -> HttpResponse:
@@ -194,20 +219,14 @@ def my_profile(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only mentors have a mentor profile."))
     profile = mentor_profile_get_own(user=request.user)
     form = MentorProfileForm(request.POST or None, initial=_profile_initial(profile, request.user))
-    if request.method == "POST" and form.is_valid():
-        done = service_run(
-            request,
-            partial(mentor_profile_upsert, user=request.user, data=form.cleaned_data),
-            form=form,
-            success=_("Your mentor profile is saved."),
-        )
-        if done.ok:
-            return redirect("mentorship:my_profile")
-    return render(
+    return _settings_page(
         request,
-        "mentorship/directory/my_profile.html",
-        {"form": form, "profile": profile},
-        status=400 if form.errors else 200,
+        form,
+        service=mentor_profile_upsert,
+        success=_("Your mentor profile is saved."),
+        done_url=reverse("mentorship:my_profile"),
+        template="mentorship/directory/my_profile.html",
+        context={"profile": profile},
     )
 
 
@@ -238,21 +257,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
             "languages": current.languages,
             "goals": current.goals,
         }
-    form = LearnerPreferenceForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        done = service_run(
-            request,
-            partial(learner_preference_upsert, user=request.user, data=form.cleaned_data),
-            form=form,
-            success=_("Your mentoring preferences are saved. Suggestions now follow them."),
-        )
-        if done.ok:
-            return redirect("mentorship:suggested")
-    return render(
+    return _settings_page(
         request,
-        "mentorship/directory/preferences.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        LearnerPreferenceForm(request.POST or None, initial=initial),
+        service=learner_preference_upsert,
+        success=_("Your mentoring preferences are saved. Suggestions now follow them."),
+        done_url=reverse("mentorship:suggested"),
+        template="mentorship/directory/preferences.html",
+        context={},
     )
 
 

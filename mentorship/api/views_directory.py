@@ -4,7 +4,13 @@ preferences (``/api/v1/me/...``), suggestions with explanations, requests and me
 from typing import Any
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -545,10 +551,8 @@ class _LifecycleApi(APIView):
 LIFECYCLE_RESPONSES = {200: MentorshipOut, 401: ERROR_401, 404: ERROR_404, 409: ERROR_409}
 
 
-class MentorshipPauseApi(_LifecycleApi):
-    service = lifecycle.mentorship_pause
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         tags=TAGS,
         operation_id="mentorships_pause",
         summary="Pause a mentorship",
@@ -556,22 +560,22 @@ class MentorshipPauseApi(_LifecycleApi):
         request=None,
         responses=LIFECYCLE_RESPONSES,
     )
-    def post(self, request: Request, mentorship_id: int) -> Response:
-        return super().post(request, mentorship_id)
+)
+class MentorshipPauseApi(_LifecycleApi):
+    service = lifecycle.mentorship_pause
 
 
-class MentorshipResumeApi(_LifecycleApi):
-    service = lifecycle.mentorship_resume
-
-    @extend_schema(
+@extend_schema_view(
+    post=extend_schema(
         tags=TAGS,
         operation_id="mentorships_resume",
         summary="Resume a paused mentorship",
         request=None,
         responses=LIFECYCLE_RESPONSES,
     )
-    def post(self, request: Request, mentorship_id: int) -> Response:
-        return super().post(request, mentorship_id)
+)
+class MentorshipResumeApi(_LifecycleApi):
+    service = lifecycle.mentorship_resume
 
 
 class MentorshipEndApi(APIView):

@@ -16,7 +16,6 @@ from django.db.models import (
     Avg,
     Count,
     F,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -64,39 +63,20 @@ def waking_overlap_hours(zone_a: str, zone_b: str, *, on: date) -> float:
     return seconds / 3600
 
 
+def _per_mentor(rows: QuerySet[Any], value: Any) -> Subquery:
+    """``value`` aggregated over ``rows`` (filtered on ``mentor_id``) for the outer profile."""
+    grouped = rows.filter(mentor_id=OuterRef("user_id")).order_by().values("mentor_id")
+    return Subquery(grouped.annotate(value=value).values("value"))
+
+
 def open_mentee_count() -> Subquery:
     """Open mentorships (active or paused: a paused one keeps its place) of the profile's
     mentor, for ``MentorProfile`` querysets."""
-    rows = (
-        Mentorship.objects.filter(mentor_id=OuterRef("user_id"), status__in=OPEN_STATUSES)
-        .order_by()
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Subquery(rows, output_field=IntegerField())
+    return _per_mentor(Mentorship.objects.filter(status__in=OPEN_STATUSES), Count("pk"))
 
 
-def _rating() -> Subquery:
-    rows = (
-        MentorSession.objects.filter(mentor_id=OuterRef("user_id"), rating__isnull=False)
-        .order_by()
-        .values("mentor_id")
-        .annotate(avg=Avg("rating"))
-        .values("avg")
-    )
-    return Subquery(rows)
-
-
-def _rating_count() -> Subquery:
-    rows = (
-        MentorSession.objects.filter(mentor_id=OuterRef("user_id"), rating__isnull=False)
-        .order_by()
-        .values("mentor_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Subquery(rows, output_field=IntegerField())
+def _rated() -> QuerySet[MentorSession]:
+    return MentorSession.objects.filter(rating__isnull=False)
 
 
 def mentor_cards_base() -> QuerySet[MentorProfile]:
@@ -110,8 +90,8 @@ def mentor_cards_base() -> QuerySet[MentorProfile]:
         )
         .annotate(
             open_mentees=Coalesce(open_mentee_count(), Value(0)),
-            rating_average=_rating(),
-            rating_count=Coalesce(_rating_count(), Value(0)),
+            rating_average=_per_mentor(_rated(), Avg("rating")),
+            rating_count=Coalesce(_per_mentor(_rated(), Count("pk")), Value(0)),
         )
     )
 

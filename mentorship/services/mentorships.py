@@ -27,27 +27,41 @@ def _locked(mentorship: Mentorship, by: Any) -> Mentorship:
     return locked
 
 
+def _move(
+    *, mentorship: Mentorship, by: Any, source: str, target: str, change: str, refusal: Conflict
+) -> Mentorship:
+    mentorship = _locked(mentorship, by)
+    if mentorship.status != source:
+        raise refusal
+    mentorship.status = target
+    mentorship.save(update_fields=["status", "updated_at"])
+    mentorship_changed_on_commit(mentorship=mentorship, by=by, change=change)
+    return mentorship
+
+
 @transaction.atomic
 def mentorship_pause(*, mentorship: Mentorship, by: Any) -> Mentorship:
     """Active -> paused. A paused mentorship keeps its place in the mentor's capacity."""
-    mentorship = _locked(mentorship, by)
-    if mentorship.status != Mentorship.Status.ACTIVE:
-        raise Conflict(_("Only an active mentorship can be paused."), code="not_active")
-    mentorship.status = Mentorship.Status.PAUSED
-    mentorship.save(update_fields=["status", "updated_at"])
-    mentorship_changed_on_commit(mentorship=mentorship, by=by, change="paused")
-    return mentorship
+    return _move(
+        mentorship=mentorship,
+        by=by,
+        source=Mentorship.Status.ACTIVE,
+        target=Mentorship.Status.PAUSED,
+        change="paused",
+        refusal=Conflict(_("Only an active mentorship can be paused."), code="not_active"),
+    )
 
 
 @transaction.atomic
 def mentorship_resume(*, mentorship: Mentorship, by: Any) -> Mentorship:
-    mentorship = _locked(mentorship, by)
-    if mentorship.status != Mentorship.Status.PAUSED:
-        raise Conflict(_("Only a paused mentorship can be resumed."), code="not_paused")
-    mentorship.status = Mentorship.Status.ACTIVE
-    mentorship.save(update_fields=["status", "updated_at"])
-    mentorship_changed_on_commit(mentorship=mentorship, by=by, change="resumed")
-    return mentorship
+    return _move(
+        mentorship=mentorship,
+        by=by,
+        source=Mentorship.Status.PAUSED,
+        target=Mentorship.Status.ACTIVE,
+        change="resumed",
+        refusal=Conflict(_("Only a paused mentorship can be resumed."), code="not_paused"),
+    )
 
 
 @transaction.atomic
