@@ -9,10 +9,10 @@ from rest_framework import serializers
 
 from accounts.api.serializers import UserSummaryOut, avatar_url
 from accounts.validators import timezone_names
-from courses.selectors.topics import tag_list
 from kalpla.api.serializers import InputSerializer, StrictCharField
 from mentorship.models import Mentorship, MentorshipRequest
 from mentorship.selectors.directory import local_time, places_left
+from mentorship.services.profiles import LANGUAGE_CODES, MAX_LANGUAGES
 
 
 class TopicOut(serializers.Serializer):
@@ -88,16 +88,28 @@ class MentorProfileOut(MentorDetailOut):
 
 
 def _tags_input(**kwargs: Any) -> Any:
-    return serializers.SlugRelatedField(slug_field="slug", queryset=tag_list(), many=True, **kwargs)
+    """Tag slugs; slugs that name no tag are a 404 (``unknown_topic``)."""
+    return serializers.ListField(
+        child=serializers.SlugField(max_length=50), max_length=30, **kwargs
+    )
+
+
+def _languages_input() -> Any:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=sorted(LANGUAGE_CODES)),
+        max_length=MAX_LANGUAGES,
+        required=False,
+        help_text="ISO 639-1 codes.",
+    )
 
 
 class MentorProfileIn(InputSerializer):
-    headline = StrictCharField(max_length=160)
+    """PATCH: every field optional."""
+
+    headline = StrictCharField(max_length=160, required=False)
     bio = StrictCharField(max_length=4000, allow_blank=True, required=False)
     expertise = _tags_input(required=False, help_text="Tag slugs.")
-    languages = serializers.ListField(
-        child=StrictCharField(max_length=8), required=False, help_text="ISO 639-1 codes."
-    )
+    languages = _languages_input()
     timezone = serializers.ChoiceField(choices=[], required=False)
     capacity = serializers.IntegerField(min_value=0, max_value=200, required=False)
     session_lengths = serializers.ListField(
@@ -122,6 +134,12 @@ class MentorProfileIn(InputSerializer):
         field.choices = timezone_names()
 
 
+class MentorProfileCreateIn(MentorProfileIn):
+    """PUT: the headline is required; other fields left out keep their (default) values."""
+
+    headline = StrictCharField(max_length=160)
+
+
 class LearnerPreferenceOut(serializers.Serializer):
     interests = TopicOut(many=True, source="interests.all")
     languages = serializers.ListField(child=serializers.CharField())
@@ -131,9 +149,7 @@ class LearnerPreferenceOut(serializers.Serializer):
 
 class LearnerPreferenceIn(InputSerializer):
     interests = _tags_input(required=False, help_text="Tag slugs.")
-    languages = serializers.ListField(
-        child=StrictCharField(max_length=8), required=False, help_text="ISO 639-1 codes."
-    )
+    languages = _languages_input()
     goals = StrictCharField(max_length=4000, allow_blank=True, required=False)
 
 

@@ -17,6 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from courses.selectors.topics import tags_by_slugs
 from enrollments.selectors import enrollment_list
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
@@ -39,6 +40,7 @@ from .serializers_directory import (
     LearnerPreferenceOut,
     MentorCardOut,
     MentorDetailOut,
+    MentorProfileCreateIn,
     MentorProfileIn,
     MentorProfileOut,
     MentorshipOut,
@@ -114,34 +116,54 @@ MENTORSHIP_EXAMPLE: dict[str, Any] = {
 }
 
 
+def _tags(values: dict[str, Any], field: str) -> None:
+    """Replace the slugs in ``values[field]`` by their tags; a slug naming no tag is a 404."""
+    if field not in values:
+        return
+    slugs = list(dict.fromkeys(values[field]))
+    tags = tags_by_slugs(slugs=slugs)
+    missing = sorted(set(slugs) - {t.slug for t in tags})
+    if missing:
+        message = _("No such topic: %(slugs)s.") % {"slugs": ", ".join(missing)}
+        raise NotFound(message, code="unknown_topic", errors={field: [message]})
+    values[field] = tags
+
+
 def _page(*examples: dict[str, Any]) -> dict[str, Any]:
     return {"count": len(examples), "next": None, "previous": None, "results": list(examples)}
 
 
 class DirectoryQuery(serializers.Serializer):
-    search = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    tag = serializers.SlugField(max_length=50, required=False, allow_blank=True)
-    language = serializers.CharField(max_length=8, required=False, allow_blank=True)
-    overlap_hours = serializers.IntegerField(min_value=1, max_value=14, required=False)
-    available = serializers.BooleanField(required=False, default=False)
-    has_room = serializers.BooleanField(required=False, default=False)
+    """The directory's query parameters (page and page_size come from the pagination)."""
 
-
-DIRECTORY_PARAMETERS = [
-    OpenApiParameter("search", str, description="Words in the name, headline, bio or a tag."),
-    OpenApiParameter("tag", str, description="A tag's slug (expertise)."),
-    OpenApiParameter("language", str, description="An ISO 639-1 code the mentor speaks."),
-    OpenApiParameter(
-        "overlap_hours",
-        int,
-        description=(
-            "At least this many waking hours (08:00-22:00 on both sides) shared between the "
-            "mentor's zone and yours, today."
-        ),
-    ),
-    OpenApiParameter("available", bool, description="Has a free slot in the next 7 days."),
-    OpenApiParameter("has_room", bool, description="Has places left (open mentees < capacity)."),
-]
+    search = serializers.CharField(
+        max_length=100,
+        required=False,
+        allow_blank=True,
+        help_text="Words in the name, headline, bio or a tag's name.",
+    )
+    tag = serializers.SlugField(
+        max_length=50, required=False, allow_blank=True, help_text="A tag's slug (expertise)."
+    )
+    language = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="An ISO 639-1 code the mentor speaks.",
+    )
+    overlap_hours = serializers.IntegerField(
+        min_value=1,
+        max_value=14,
+        required=False,
+        help_text="At least this many waking hours (08:00-22:00 on both sides) shared between "
+        "the mentor's zone and yours, today.",
+    )
+    available = serializers.BooleanField(
+        required=False, default=False, help_text="Has a free slot in the next 7 days."
+    )
+    has_room = serializers.BooleanField(
+        required=False, default=False, help_text="Has places left (open mentees < capacity)."
+    )
 
 
 class _Paged(APIView):
@@ -163,7 +185,7 @@ class MentorListApi(_Paged):
         summary="Mentor directory",
         description="Listed mentors by name, with filters. Each card shows the mentor's "
         "current local time, places left and average session rating.",
-        parameters=DIRECTORY_PARAMETERS,
+        parameters=[DirectoryQuery],
         responses={200: MentorCardOut(many=True), 400: ERROR_400, 401: ERROR_401},
         examples=[OpenApiExample("Mentors", value=_page(MENTOR_EXAMPLE), response_only=True)],
     )
@@ -220,12 +242,18 @@ class MyMentorProfileApi(APIView):
         user: Any = request.user
         return self._out(request, user.pk)
 
-    def _save(self, request: Request, *, partial: bool) -> Response:
+    def _save(self, request: Request, *, create: bool) -> Response:
         user: Any = request.user
         existing = mentor_cards_base().filter(user_id=user.pk).exists()
-        data = MentorProfileIn(data=request.data, partial=partial and existing)
+        if not existing and not create:
+            raise NotFound(
+                _("You have no mentor profile yet: create it with PUT."), code="no_profile"
+            )
+        data = (MentorProfileCreateIn if create else MentorProfileIn)(data=request.data)
         data.is_valid(raise_exception=True)
-        mentor_profile_upsert(user=user, data=data.validated_data)
+        values = dict(data.validated_data)
+        _tags(values, "expertise")
+        mentor_profile_upsert(user=user, data=values)
         return self._out(request, user.pk, 200 if existing else 201)
 
     @extend_schema(
@@ -233,8 +261,10 @@ class MyMentorProfileApi(APIView):
         operation_id="me_mentor_profile_update",
         summary="Create or replace my mentor profile",
         description="The Mentor role only. Creates the profile on first call (201). Fields "
-        "left out keep their current (or default) values; `headline` is required.",
-        request=MentorProfileIn,
+        "left out keep their current (or default) values; `headline` is required. A new "
+        "profile takes your time zone and language. Tag slugs that name no tag: 404 "
+        "`unknown_topic`.",
+        request=MentorProfileCreateIn,
         responses={
             200: MentorProfileOut,
             201: MentorProfileOut,
@@ -244,14 +274,14 @@ class MyMentorProfileApi(APIView):
         },
     )
     def put(self, request: Request) -> Response:
-        return self._save(request, partial=False)
+        return self._save(request, create=True)
 
     @extend_schema(
         tags=TAGS,
         operation_id="me_mentor_profile_partial_update",
         summary="Change my mentor profile",
-        description="Only the fields sent change. Without a profile yet, this creates one "
-        "(`headline` required, 201).",
+        description="Only the fields sent change. Without a profile yet: 404 `no_profile` "
+        "(create it with PUT).",
         request=MentorProfileIn,
         responses={
             200: MentorProfileOut,
@@ -262,7 +292,7 @@ class MyMentorProfileApi(APIView):
         },
     )
     def patch(self, request: Request) -> Response:
-        return self._save(request, partial=True)
+        return self._save(request, create=False)
 
 
 class MyPreferencesApi(APIView):
@@ -304,7 +334,9 @@ class MyPreferencesApi(APIView):
     def patch(self, request: Request) -> Response:
         data = LearnerPreferenceIn(data=request.data)
         data.is_valid(raise_exception=True)
-        learner_preference_upsert(user=request.user, data=data.validated_data)
+        values = dict(data.validated_data)
+        _tags(values, "interests")
+        learner_preference_upsert(user=request.user, data=values)
         return self._out(request.user)
 
 
@@ -403,7 +435,8 @@ class MentorshipRequestListApi(_Paged):
     def post(self, request: Request) -> Response:
         data = MentorshipRequestIn(data=request.data)
         data.is_valid(raise_exception=True)
-        values = data.validated_data
+        values = dict(data.validated_data)
+        _tags(values, "topics")
         profile = mentor_profile_get(
             mentor_profile_id=values["mentor_profile_id"], viewer=request.user
         )
@@ -413,10 +446,8 @@ class MentorshipRequestListApi(_Paged):
                 enrollment_list(user=request.user).filter(course__slug=values["course"]).first()
             )
             if enrollment is None:
-                raise ValidationError(
-                    _("You are not enrolled in this course."),
-                    errors={"course": [_("Pick a course you are enrolled in.")]},
-                )
+                message = _("You are not enrolled in this course.")
+                raise NotFound(message, code="course_not_taken", errors={"course": [message]})
             course = enrollment.course
         created = request_services.mentorship_request_create(
             mentee=request.user,

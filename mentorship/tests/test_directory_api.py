@@ -93,15 +93,20 @@ def test_me_mentor_profile_create_then_patch(api_client):
 def test_me_mentor_profile_errors(api_client):
     client = _as(api_client, UserFactory(roles=("Mentor",)))
     url = reverse("api:me-mentor-profile")
-    response = client.patch(url, {"headline": "x", "languages": ["zz"], "expertise": ["nope"]})
-    assert response.status_code == 400
-    assert set(response.json()["errors"]) == {"expertise"}
-    response = client.patch(url, {"headline": "x", "languages": ["zz"]})
-    assert response.status_code == 400 and "languages" in response.json()["errors"]
-    response = client.patch(url, {"headline": "x", "timezone": "Mars/Base"})
+    # PATCH changes a profile; there is none yet
+    response = client.patch(url, {"capacity": 2})
+    assert response.status_code == 404 and response.json()["code"] == "no_profile"
+    response = client.put(url, {"headline": "x", "expertise": ["nope"]})
+    assert response.status_code == 404 and response.json()["code"] == "unknown_topic"
+    assert "expertise" in response.json()["errors"]
+    response = client.put(url, {"headline": "x", "languages": ["zz"]})
+    assert response.status_code == 400 and "languages.0" in response.json()["errors"]
+    response = client.put(url, {"headline": "x", "timezone": "Mars/Base"})
     assert set(response.json()["errors"]) == {"timezone"}
-    response = client.patch(url, {"headline": "x", "extra": 1})
+    response = client.put(url, {"headline": "x", "extra": 1})
     assert set(response.json()["errors"]) == {"extra"}
+    response = client.put(url, {"bio": "no headline"})
+    assert set(response.json()["errors"]) == {"headline"}
     assert not MentorProfile.objects.exists()
     student = _as(api_client, UserFactory())
     assert student.put(url, {"headline": "x"}).status_code == 403
@@ -120,6 +125,7 @@ def test_me_mentoring_preferences(api_client):
     body = client.patch(url, {"interests": ["data"], "languages": ["en"], "goals": "Job"}).json()
     assert body["interests"] == [{"slug": "data", "name": "data"}] and body["goals"] == "Job"
     assert client.patch(url, {"languages": ["english"]}).status_code == 400
+    assert client.patch(url, {"interests": ["nope"]}).status_code == 404
 
 
 def test_me_mentor_suggestions_shape(api_client):
@@ -161,7 +167,7 @@ def test_mentorship_requests_create_errors(api_client):
     client = _as(api_client, UserFactory())
     url = reverse("api:mentorship-requests")
     response = client.post(url, {"mentor_profile_id": profile.pk, "message": "Hi", "course": "x"})
-    assert response.status_code == 400 and "course" in response.json()["errors"]
+    assert response.status_code == 404 and "course" in response.json()["errors"]
     response = client.post(url, {"mentor_profile_id": profile.pk})
     assert response.status_code == 400 and "message" in response.json()["errors"]
     response = client.post(url, {"mentor_profile_id": 999999, "message": "Hi"})
