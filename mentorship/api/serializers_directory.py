@@ -3,16 +3,33 @@ suggestions, requests and mentorships."""
 
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.api.serializers import UserSummaryOut, avatar_url
 from accounts.validators import timezone_names
-from kalpla.api.serializers import InputSerializer, StrictCharField
+from kalpla.api.serializers import InputSerializer, StrictCharField, StrictRegexField
 from mentorship.models import Mentorship, MentorshipRequest
 from mentorship.selectors.directory import local_time, places_left
 from mentorship.services.profiles import LANGUAGE_CODES, MAX_LANGUAGES
+
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+class TextIn(StrictCharField):
+    """Text input where NUL characters (which PostgreSQL text cannot hold and the schema does
+    not exclude) are dropped instead of refused."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.validators = [
+            v for v in self.validators if not isinstance(v, ProhibitNullCharactersValidator)
+        ]
+
+    def to_internal_value(self, data: Any) -> Any:
+        return super().to_internal_value(data).replace("\x00", "")
 
 
 class TopicOut(serializers.Serializer):
@@ -90,7 +107,7 @@ class MentorProfileOut(MentorDetailOut):
 def _tags_input(**kwargs: Any) -> Any:
     """Tag slugs; slugs that name no tag are a 404 (``unknown_topic``)."""
     return serializers.ListField(
-        child=serializers.SlugField(max_length=50), max_length=30, **kwargs
+        child=StrictRegexField(SLUG_PATTERN, max_length=50), max_length=30, **kwargs
     )
 
 
@@ -106,8 +123,8 @@ def _languages_input() -> Any:
 class MentorProfileIn(InputSerializer):
     """PATCH: every field optional."""
 
-    headline = StrictCharField(max_length=160, required=False)
-    bio = StrictCharField(max_length=4000, allow_blank=True, required=False)
+    headline = TextIn(max_length=160, required=False)
+    bio = TextIn(max_length=4000, allow_blank=True, required=False)
     expertise = _tags_input(required=False, help_text="Tag slugs.")
     languages = _languages_input()
     timezone = serializers.ChoiceField(choices=[], required=False)
@@ -137,7 +154,7 @@ class MentorProfileIn(InputSerializer):
 class MentorProfileCreateIn(MentorProfileIn):
     """PUT: the headline is required; other fields left out keep their (default) values."""
 
-    headline = StrictCharField(max_length=160)
+    headline = TextIn(max_length=160)
 
 
 class LearnerPreferenceOut(serializers.Serializer):
@@ -150,7 +167,7 @@ class LearnerPreferenceOut(serializers.Serializer):
 class LearnerPreferenceIn(InputSerializer):
     interests = _tags_input(required=False, help_text="Tag slugs.")
     languages = _languages_input()
-    goals = StrictCharField(max_length=4000, allow_blank=True, required=False)
+    goals = TextIn(max_length=4000, allow_blank=True, required=False)
 
 
 class SuggestionOut(serializers.Serializer):
@@ -186,16 +203,20 @@ class MentorshipRequestOut(serializers.Serializer):
 
 class MentorshipRequestIn(InputSerializer):
     mentor_profile_id = serializers.IntegerField(min_value=1)
-    message = StrictCharField(max_length=2000)
-    course = StrictCharField(
-        max_length=200, required=False, allow_blank=True, help_text="Slug of a course you take."
+    message = TextIn(max_length=2000)
+    course = StrictRegexField(
+        SLUG_PATTERN,
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text="Slug of a course you take.",
     )
     topics = _tags_input(required=False, help_text="Tag slugs.")
 
 
 class ReasonIn(InputSerializer):
     # Required by the service (after it checks who asks): an empty reason is a 400 there.
-    reason = StrictCharField(max_length=1000, required=False, allow_blank=True, default="")
+    reason = TextIn(max_length=1000, required=False, allow_blank=True, default="")
 
 
 class MentorshipOut(serializers.Serializer):

@@ -33,7 +33,11 @@ from mentorship.selectors.directory import (
 from mentorship.selectors.matching import mentor_suggestions
 from mentorship.services import mentorships as lifecycle
 from mentorship.services import requests as request_services
-from mentorship.services.profiles import learner_preference_upsert, mentor_profile_upsert
+from mentorship.services.profiles import (
+    LANGUAGE_CODES,
+    learner_preference_upsert,
+    mentor_profile_upsert,
+)
 
 from .serializers_directory import (
     LearnerPreferenceIn,
@@ -48,13 +52,18 @@ from .serializers_directory import (
     MentorshipRequestOut,
     ReasonIn,
     SuggestionOut,
+    TextIn,
 )
 
 TAGS = ["mentorship"]
 ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input (`errors` per field)")
 ERROR_401 = OpenApiResponse(ErrorSerializer, description="Not signed in")
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="`not_mentor`: the Mentor role only")
-ERROR_404 = OpenApiResponse(ErrorSerializer, description="No such object, or not yours")
+ERROR_404 = OpenApiResponse(
+    ErrorSerializer,
+    description="No such object, or not yours; `unknown_topic` (a tag slug names no tag), "
+    "`course_not_taken`, `no_profile`",
+)
 ERROR_409 = OpenApiResponse(
     ErrorSerializer,
     description=(
@@ -136,7 +145,7 @@ def _page(*examples: dict[str, Any]) -> dict[str, Any]:
 class DirectoryQuery(serializers.Serializer):
     """The directory's query parameters (page and page_size come from the pagination)."""
 
-    search = serializers.CharField(
+    search = TextIn(
         max_length=100,
         required=False,
         allow_blank=True,
@@ -145,8 +154,8 @@ class DirectoryQuery(serializers.Serializer):
     tag = serializers.SlugField(
         max_length=50, required=False, allow_blank=True, help_text="A tag's slug (expertise)."
     )
-    language = serializers.CharField(
-        max_length=8,
+    language = serializers.ChoiceField(
+        choices=sorted(LANGUAGE_CODES),
         required=False,
         allow_blank=True,
         help_text="An ISO 639-1 code the mentor speaks.",
@@ -271,6 +280,7 @@ class MyMentorProfileApi(APIView):
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
+            404: ERROR_404,
         },
     )
     def put(self, request: Request) -> Response:
@@ -289,6 +299,7 @@ class MyMentorProfileApi(APIView):
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
+            404: ERROR_404,
         },
     )
     def patch(self, request: Request) -> Response:
@@ -322,7 +333,7 @@ class MyPreferencesApi(APIView):
         operation_id="me_mentoring_preferences_partial_update",
         summary="Change my mentoring preferences",
         request=LearnerPreferenceIn,
-        responses={200: LearnerPreferenceOut, 400: ERROR_400, 401: ERROR_401},
+        responses={200: LearnerPreferenceOut, 400: ERROR_400, 401: ERROR_401, 404: ERROR_404},
         examples=[
             OpenApiExample(
                 "Preferences",
