@@ -107,7 +107,9 @@ class MentorProfileOut(MentorDetailOut):
 def _tags_input(**kwargs: Any) -> Any:
     """Tag slugs; slugs that name no tag are a 404 (``unknown_topic``)."""
     return serializers.ListField(
-        child=StrictRegexField(SLUG_PATTERN, max_length=50), max_length=30, **kwargs
+        child=StrictRegexField(SLUG_PATTERN, max_length=50, trim_whitespace=False),
+        max_length=30,
+        **kwargs,
     )
 
 
@@ -206,6 +208,7 @@ class MentorshipRequestIn(InputSerializer):
     message = TextIn(max_length=2000)
     course = StrictRegexField(
         SLUG_PATTERN,
+        trim_whitespace=False,
         max_length=200,
         required=False,
         allow_blank=True,
