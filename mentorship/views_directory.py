@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,11 +48,6 @@ from mentorship.services.profiles import (
 )
 
 PAGE_SIZE = 12
-# Partials other areas add to the mentorship page (booking, progress): included when present.
-MENTORSHIP_PAGE_PARTIALS = (
-    "mentorship/mentorships/_sessions.html",
-    "mentorship/mentorships/_progress.html",
-)
 
 
 def _cards(profiles: Any) -> list[dict[str, Any]]:
@@ -360,17 +353,6 @@ def mentorships(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _present(names: tuple[str, ...]) -> list[str]:
-    found = []
-    for name in names:
-        try:
-            get_template(name)
-        except TemplateDoesNotExist:
-            continue
-        found.append(name)
-    return found
-
-
 def _mentorship_page(
     request: HttpRequest, found: Mentorship, end_form: ReasonForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -382,7 +364,6 @@ def _mentorship_page(
         "is_staff_viewer": user_is_staff(user),
         "other": found.mentee if user.pk == found.mentor_id else found.mentor,
         "end_form": end_form or ReasonForm(),
-        "partials": _present(MENTORSHIP_PAGE_PARTIALS),
     }
     return render(request, "mentorship/mentorships/detail.html", context, status=status)
 

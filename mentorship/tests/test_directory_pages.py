@@ -159,10 +159,12 @@ def test_mentorships_page_lists_both_sides(client):
     assert html.count("Mentoring ") >= 1 and "Mentored by" in html
 
 
-def test_mentorship_page_for_participants_and_staff_only(client):
+def test_mentorship_page_for_participants_and_staff_only(client, django_assert_max_num_queries):
     mentorship = MentorshipFactory()
     url = reverse("mentorship:mentorship", args=[mentorship.pk])
-    html = _signed_in(client, mentorship.mentee).get(url).content.decode()
+    _signed_in(client, mentorship.mentee)
+    with django_assert_max_num_queries(12):
+        html = client.get(url).content.decode()
     assert "End mentorship" in html and "Pause" in html
     staff_html = _signed_in(client, UserFactory(is_staff=True)).get(url).content.decode()
     assert "only its two people can change it" in staff_html
