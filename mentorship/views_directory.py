@@ -282,16 +282,26 @@ def requests_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def request_accept(request: HttpRequest, mentorship_request_id: int) -> HttpResponse:
+def _request_action(
+    request: HttpRequest, mentorship_request_id: int, service: Any, success: str, **extra: Any
+) -> Any:
+    """Run a request's action for the signed-in user (the service checks who may)."""
     found = request_selectors.mentorship_request_get(
         user=request.user, mentorship_request_id=mentorship_request_id
     )
-    done = service_run(
+    return service_run(
+        request, partial(service, request=found, by=request.user, **extra), success=success
+    )
+
+
+@login_required
+@require_POST
+def request_accept(request: HttpRequest, mentorship_request_id: int) -> HttpResponse:
+    done = _request_action(
         request,
-        partial(request_services.mentorship_request_accept, request=found, by=request.user),
-        success=_("Request accepted: your mentorship has started."),
+        mentorship_request_id,
+        request_services.mentorship_request_accept,
+        _("Request accepted: your mentorship has started."),
     )
     if done.ok:
         return redirect("mentorship:mentorship", mentorship_id=done.result.pk)
@@ -301,21 +311,14 @@ def request_accept(request: HttpRequest, mentorship_request_id: int) -> HttpResp
 @login_required
 @require_POST
 def request_decline(request: HttpRequest, mentorship_request_id: int) -> HttpResponse:
-    found = request_selectors.mentorship_request_get(
-        user=request.user, mentorship_request_id=mentorship_request_id
-    )
     form = ReasonForm(request.POST)
     # the service checks who asks first, then the reason (an error message when missing)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    service_run(
+    _request_action(
         request,
-        partial(
-            request_services.mentorship_request_decline,
-            request=found,
-            by=request.user,
-            reason=reason,
-        ),
-        success=_("Request declined. The student sees your reason."),
+        mentorship_request_id,
+        request_services.mentorship_request_decline,
+        _("Request declined. The student sees your reason."),
+        reason=form.cleaned_data["reason"] if form.is_valid() else "",
     )
     return redirect("mentorship:requests")
 
@@ -323,13 +326,11 @@ def request_decline(request: HttpRequest, mentorship_request_id: int) -> HttpRes
 @login_required
 @require_POST
 def request_withdraw(request: HttpRequest, mentorship_request_id: int) -> HttpResponse:
-    found = request_selectors.mentorship_request_get(
-        user=request.user, mentorship_request_id=mentorship_request_id
-    )
-    service_run(
+    _request_action(
         request,
-        partial(request_services.mentorship_request_withdraw, request=found, by=request.user),
-        success=_("Request withdrawn."),
+        mentorship_request_id,
+        request_services.mentorship_request_withdraw,
+        _("Request withdrawn."),
     )
     return redirect("mentorship:requests")
 
