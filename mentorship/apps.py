@@ -29,3 +29,5 @@ class MentorshipConfig(AppConfig):
         session_changed.connect(meeting_end_on_session_change, dispatch_uid="meetings-end")
         if join_part not in SESSION_PAGE_PARTS:
             SESSION_PAGE_PARTS.append(join_part)
+        # One line per area: its notification kinds, receivers and page parts.
+        from mentorship import kinds_directory  # noqa: F401

@@ -675,6 +675,42 @@ POLICY: dict[str, Rule] = {
     # it opens); join info: its two participants only, 409 outside the join window
     "mentorship:meeting": get("login ok 403 ok 403 403 403"),
     "api:sessions-join": act("login 409 403 409 403 403 403"),
+    # --- mentorship: directory ---------------------------------------------------------------
+    # columns: anonymous student_a student_b mentor other_mentor moderator staff
+    # student A's request is to other_mentor (pending); the mentorship is mentor + student A
+    "mentorship:directory": get("login ok ok ok ok ok ok"),
+    "mentorship:my_profile": get("login 403 403 ok ok 403 403"),
+    "mentorship:suggested": get("login ok ok ok ok ok ok"),
+    "mentorship:mentor": get("login ok ok ok ok ok ok"),
+    # the empty form is re-rendered with its errors (400) for everyone signed in
+    "mentorship:mentor_request": post("login ok ok ok ok ok ok"),
+    "mentorship:mentorships": get("login ok ok ok ok ok ok"),
+    "mentorship:preferences": get("login ok ok ok ok ok ok"),
+    "mentorship:requests": get("login ok ok ok ok ok ok"),
+    # a request is answered by its mentor only, withdrawn by its student only
+    "mentorship:request_accept": act("login 404 404 404 ok 404 404"),
+    "mentorship:request_decline": post("login 404 404 404 ok 404 404"),
+    "mentorship:request_withdraw": act("login ok 404 404 404 404 404"),
+    # staff see a mentorship; only its two people change it (it is active: resume is refused)
+    "mentorship:mentorship": get("login ok 404 ok 404 404 ok"),
+    "mentorship:mentorship_pause": act("login ok 404 ok 404 404 404"),
+    "mentorship:mentorship_resume": act("login refused 404 refused 404 404 404"),
+    "mentorship:mentorship_end": post("login ok 404 ok 404 404 404"),
+    "api:mentors": get("login ok ok ok ok ok ok"),
+    "api:mentor": get("login ok ok ok ok ok ok"),
+    # both mentors have a profile; nobody else has one
+    "api:me-mentor-profile": get("login 404 404 ok ok 404 404"),
+    "api:me-mentoring-preferences": get("login ok ok ok ok ok ok"),
+    "api:me-mentor-suggestions": get("login ok ok ok ok ok ok"),
+    "api:mentorship-requests": get("login ok ok ok ok ok ok"),
+    "api:mentorship-request-accept": act("login 404 404 404 ok 404 404"),
+    "api:mentorship-request-decline": post("login 404 404 404 ok 404 404"),
+    "api:mentorship-request-withdraw": act("login ok 404 404 404 404 404"),
+    "api:mentorships": get("login ok ok ok ok ok ok"),
+    "api:mentorship": get("login ok 404 ok 404 404 ok"),
+    "api:mentorship-pause": act("login ok 404 ok 404 404 404"),
+    "api:mentorship-resume": act("login 409 404 409 404 404 404"),
+    "api:mentorship-end": post("login ok 404 ok 404 404 404"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
