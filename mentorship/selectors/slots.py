@@ -87,6 +87,22 @@ def availability_windows(
     end: datetime,
 ) -> list[Interval]:
     """The mentor's open hours overlapping [start, end), as merged UTC intervals."""
+    windows = _open_windows(
+        mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end
+    )
+    return [(max(s, start), min(e, end)) for s, e in windows]
+
+
+def _open_windows(
+    *,
+    mentor: MentorProfile,
+    rules: Sequence[AvailabilityRule],
+    exceptions: Sequence[AvailabilityException],
+    start: datetime,
+    end: datetime,
+) -> list[Interval]:
+    """Whole open windows (not cut at ``start``/``end``) that overlap [start, end): slots
+    are counted from a window's own start, whatever range the caller asks about."""
     tz = ZoneInfo(mentor.timezone)
     # One day either side: a window on a local date can fall on a neighbouring UTC date.
     first = start.astimezone(tz).date() - timedelta(days=1)
@@ -112,7 +128,7 @@ def availability_windows(
         else:
             cut = (_local(exc.date, exc.start_time, tz), _local(exc.date, exc.end_time, tz))
         windows = _subtract(windows, cut)
-    return [(max(s, start), min(e, end)) for s, e in windows if e > start and s < end]
+    return [(s, e) for s, e in windows if e > start and s < end]
 
 
 def slots_compute(
@@ -146,7 +162,7 @@ def slots_compute(
     busy = _merge([(s - buffer, e + buffer) for s, e in booked] + list(also_busy))
     step = timedelta(minutes=mentor.slot_step_minutes)
     slots: list[Slot] = []
-    windows = availability_windows(
+    windows = _open_windows(
         mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end
     )
     for window_start, window_end in windows:
