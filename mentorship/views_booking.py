@@ -70,7 +70,7 @@ def _preview(profile: MentorProfile) -> list[dict[str, Any]]:
     for offset in range(7):
         day = (today + timedelta(days=offset)).date()
         hours = [
-            f"{s.astimezone(tz):%H:%M}–{e.astimezone(tz):%H:%M}"
+            f"{s.astimezone(tz):%H:%M} - {e.astimezone(tz):%H:%M}"
             for s, e in windows
             if s.astimezone(tz).date() == day
         ]
@@ -365,7 +365,9 @@ def _session_page(
 @login_required
 @require_http_methods(["GET"])
 def session_detail(request: HttpRequest, session_id: int) -> HttpResponse:
-    return _session_page(request, selectors.session_get_for(user=request.user, session_id=session_id))
+    return _session_page(
+        request, selectors.session_get_for(user=request.user, session_id=session_id)
+    )
 
 
 @login_required

@@ -43,9 +43,9 @@ def session_list_for(*, user: Any, when: str = "upcoming", now: datetime | None 
     now = now or timezone.now()
     rows = _sessions().filter(Q(mentor_id=user.pk) | Q(mentee_id=user.pk))
     if when == "past":
-        return rows.filter(
-            Q(ends_at__lte=now) | ~Q(status=MentorSession.Status.BOOKED)
-        ).order_by("-starts_at", "-pk")
+        return rows.filter(Q(ends_at__lte=now) | ~Q(status=MentorSession.Status.BOOKED)).order_by(
+            "-starts_at", "-pk"
+        )
     return rows.filter(status=MentorSession.Status.BOOKED, ends_at__gt=now).order_by(
         "starts_at", "pk"
     )
@@ -90,7 +90,9 @@ def mentor_profile_get(*, mentor_profile_id: int) -> MentorProfile:
 
 
 def mentor_rules(*, profile: MentorProfile) -> QuerySet[AvailabilityRule]:
-    return AvailabilityRule.objects.filter(mentor=profile).order_by("valid_from", "start_time", "pk")
+    return AvailabilityRule.objects.filter(mentor=profile).order_by(
+        "valid_from", "start_time", "pk"
+    )
 
 
 def mentor_exceptions(

@@ -87,9 +87,7 @@ def availability_windows(
     end: datetime,
 ) -> list[Interval]:
     """The mentor's open hours overlapping [start, end), as merged UTC intervals."""
-    windows = _open_windows(
-        mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end
-    )
+    windows = _open_windows(mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end)
     return [(max(s, start), min(e, end)) for s, e in windows]
 
 
@@ -162,9 +160,7 @@ def slots_compute(
     busy = _merge([(s - buffer, e + buffer) for s, e in booked] + list(also_busy))
     step = timedelta(minutes=mentor.slot_step_minutes)
     slots: list[Slot] = []
-    windows = _open_windows(
-        mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end
-    )
+    windows = _open_windows(mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end)
     for window_start, window_end in windows:
         candidate = window_start
         while candidate + length <= window_end:

@@ -75,7 +75,9 @@ def _check_length(profile: MentorProfile, length_minutes: int) -> timedelta:
     if length_minutes not in (profile.session_lengths or []):
         offered = ", ".join(str(n) for n in profile.session_lengths or [])
         message = _("This mentor offers sessions of %(lengths)s minutes.") % {"lengths": offered}
-        raise ValidationError(message, code="length_not_offered", errors={"length_minutes": [message]})
+        raise ValidationError(
+            message, code="length_not_offered", errors={"length_minutes": [message]}
+        )
     return timedelta(minutes=length_minutes)
 
 
@@ -172,9 +174,13 @@ def _window_hours(session: MentorSession, field: str) -> int:
     return int(getattr(profile, field, 0) or 0)
 
 
-def _lock_changeable(*, session: MentorSession, by: Any, now: datetime, window_field: str) -> MentorSession:
+def _lock_changeable(
+    *, session: MentorSession, by: Any, now: datetime, window_field: str
+) -> MentorSession:
     """The session locked, if ``by`` may change it now (see the module docstring)."""
-    locked = MentorSession.objects.select_for_update().select_related("mentorship").get(pk=session.pk)
+    locked = (
+        MentorSession.objects.select_for_update().select_related("mentorship").get(pk=session.pk)
+    )
     if not locked.is_participant(getattr(by, "pk", None)) or not mentorship_is_participant(
         user=by, mentor_id=locked.mentor_id, mentee_id=locked.mentee_id
     ):

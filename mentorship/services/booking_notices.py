@@ -20,7 +20,7 @@ CHANGES = ("booked", "cancelled", "rescheduled")
 
 
 def when_in_zone(moment: datetime, zone: str) -> str:
-    """"Tue 8 Dec 2026, 15:00" in ``zone`` (the month and day names in the active language)."""
+    """ "Tue 8 Dec 2026, 15:00" in ``zone`` (the month and day names in the active language)."""
     return dateformat.format(moment.astimezone(ZoneInfo(zone or "UTC")), "D j M Y, H:i")
 
 

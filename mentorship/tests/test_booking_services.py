@@ -251,9 +251,7 @@ def test_session_cancel_by_the_mentee_before_the_window(django_capture_on_commit
     session_changed.connect(lambda **kw: changes.append(kw), weak=False, dispatch_uid="t-chg")
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            cancelled = session_cancel(
-                session=session, by=mentorship.mentee, reason="Ill", now=NOW
-            )
+            cancelled = session_cancel(session=session, by=mentorship.mentee, reason="Ill", now=NOW)
     finally:
         session_changed.disconnect(dispatch_uid="t-chg")
     assert cancelled.status == "cancelled" and cancelled.cancel_reason == "Ill"
@@ -308,7 +306,9 @@ def test_session_reschedule_to_a_taken_slot_leaves_the_old_booking(db):
     other = MentorshipFactory(mentor=mentorship.mentor)
     _booked(other, utc(2027, 2, 4, 10))
     with pytest.raises(Conflict):
-        session_reschedule(session=old, by=mentorship.mentee, starts_at=utc(2027, 2, 4, 10), now=NOW)
+        session_reschedule(
+            session=old, by=mentorship.mentee, starts_at=utc(2027, 2, 4, 10), now=NOW
+        )
     old.refresh_from_db()
     assert old.status == "booked" and old.ical_sequence == 0
 
@@ -317,7 +317,9 @@ def test_session_reschedule_inside_the_window_is_the_mentors_only():
     mentorship = _mentorship(reschedule_window_hours=48)
     old = _booked(mentorship, utc(2027, 2, 2, 10))
     with pytest.raises(Conflict) as caught:
-        session_reschedule(session=old, by=mentorship.mentee, starts_at=utc(2027, 2, 5, 10), now=NOW)
+        session_reschedule(
+            session=old, by=mentorship.mentee, starts_at=utc(2027, 2, 5, 10), now=NOW
+        )
     assert caught.value.code == "reschedule_window_passed"
     moved = session_reschedule(
         session=old, by=mentorship.mentor, starts_at=utc(2027, 2, 5, 10), now=NOW
