@@ -35,10 +35,21 @@ def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
     (02:30 when clocks jump 02:00 -> 03:00) maps to the instant right after the gap."""
     moment = datetime.combine(day, at, tzinfo=tz)
     as_utc = moment.astimezone(UTC)
-    if as_utc.astimezone(tz).replace(tzinfo=None) != moment.replace(tzinfo=None):
-        # Nonexistent local time: both readings of it, the later one is after the gap.
-        as_utc = max(as_utc, moment.replace(fold=1).astimezone(UTC))
-    return as_utc
+    if as_utc.astimezone(tz).replace(tzinfo=None) == moment.replace(tzinfo=None):
+        return as_utc
+    # Nonexistent local time. Its two readings lie either side of the change (02:30 read
+    # as EST is 03:30 EDT, read as EDT is 01:30 EST); the change itself, found to the
+    # minute between them, is the first instant after the gap (03:00 EDT).
+    before, after = sorted((as_utc, moment.replace(fold=1).astimezone(UTC)))
+    offset_after = after.astimezone(tz).utcoffset()
+    minute = timedelta(minutes=1)
+    while after - before > minute:
+        middle = before + ((after - before) // minute // 2) * minute
+        if middle.astimezone(tz).utcoffset() == offset_after:
+            after = middle
+        else:
+            before = middle
+    return after
 
 
 def _merge(intervals: Iterable[Interval]) -> list[Interval]:
