@@ -5,18 +5,21 @@ daylight-saving changes); everything returned is UTC, for the viewer's page to s
 own zone. Rules recur through dateutil's RFC 5545 ``rrule``.
 
 The computation is a pure function of prefetched rows (``slots_compute``), so a search over
-many mentors runs a fixed number of queries (``free_slots_for_mentors``: four, whatever the
-number of mentors or weeks).
+many mentors runs a fixed number of queries (``free_slots_for_mentors``: four, five with the
+mentee's own sessions, whatever the number of mentors or weeks).
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from mentorship.models import AvailabilityException, AvailabilityRule, MentorProfile, MentorSession
@@ -30,6 +33,27 @@ class Slot:
     ends_at: datetime  # UTC
 
 
+@dataclass(frozen=True)
+class RuleRow:
+    """The fields of an AvailabilityRule the computation reads (a plain row: a search over
+    many mentors builds no model instances for their rules)."""
+
+    rrule: str
+    start_time: time
+    end_time: time
+    valid_from: date
+    valid_until: date | None
+
+
+@dataclass(frozen=True)
+class ExceptionRow:
+    date: date
+    kind: str
+    start_time: time | None
+    end_time: time | None
+
+
+@lru_cache(maxsize=16384)
 def _local(day: date, at: time, tz: ZoneInfo) -> datetime:
     """A wall-clock time on a day in ``tz``, as UTC. A time skipped by a spring-forward change
     (02:30 when clocks jump 02:00 -> 03:00) maps to the instant right after the gap."""
@@ -75,12 +99,12 @@ def _subtract(windows: list[Interval], cut: Interval) -> list[Interval]:
     return out
 
 
-def _rule_days(rule: AvailabilityRule, first: date, last: date) -> list[date]:
+def _rule_days(rule: AvailabilityRule | RuleRow, first: date, last: date) -> list[date]:
     start = max(first, rule.valid_from)
     stop = min(last, rule.valid_until) if rule.valid_until else last
     if stop < start:
         return []
-    recurrence = rrulestr(rule.rrule, dtstart=datetime.combine(rule.valid_from, time(0)))
+    recurrence = _recurrence(rule.rrule, rule.valid_from, start)
     return [
         moment.date()
         for moment in recurrence.between(
@@ -89,11 +113,33 @@ def _rule_days(rule: AvailabilityRule, first: date, last: date) -> list[date]:
     ]
 
 
+def _anchor_free(text: str) -> bool:
+    """Whether the rule picks the same days from any start: daily, or weekly by named days,
+    every period (an INTERVAL or a weekly rule without BYDAY counts from its start)."""
+    parts = dict(part.split("=", 1) for part in text.split(";") if "=" in part)
+    if parts.get("INTERVAL", "1") != "1" or set(parts) - {"FREQ", "BYDAY", "INTERVAL", "WKST"}:
+        return False
+    return parts.get("FREQ") == "DAILY" or (parts.get("FREQ") == "WEEKLY" and "BYDAY" in parts)
+
+
+@lru_cache(maxsize=1024)
+def _recurrence_at(text: str, dtstart: date) -> Any:
+    return rrulestr(text, dtstart=datetime.combine(dtstart, time(0)))
+
+
+def _recurrence(text: str, valid_from: date, first: date) -> Any:
+    """The parsed rule, started as late as gives the same days: iterating from the rule's
+    first day to a search months later would walk every day in between."""
+    if _anchor_free(text) and first > valid_from:
+        return _recurrence_at(text, first)
+    return _recurrence_at(text, valid_from)
+
+
 def availability_windows(
     *,
     mentor: MentorProfile,
-    rules: Sequence[AvailabilityRule],
-    exceptions: Sequence[AvailabilityException],
+    rules: Sequence[AvailabilityRule | RuleRow],
+    exceptions: Sequence[AvailabilityException | ExceptionRow],
     start: datetime,
     end: datetime,
 ) -> list[Interval]:
@@ -105,8 +151,8 @@ def availability_windows(
 def _open_windows(
     *,
     mentor: MentorProfile,
-    rules: Sequence[AvailabilityRule],
-    exceptions: Sequence[AvailabilityException],
+    rules: Sequence[AvailabilityRule | RuleRow],
+    exceptions: Sequence[AvailabilityException | ExceptionRow],
     start: datetime,
     end: datetime,
 ) -> list[Interval]:
@@ -143,8 +189,8 @@ def _open_windows(
 def slots_compute(
     *,
     mentor: MentorProfile,
-    rules: Sequence[AvailabilityRule],
-    exceptions: Sequence[AvailabilityException],
+    rules: Sequence[AvailabilityRule | RuleRow],
+    exceptions: Sequence[AvailabilityException | ExceptionRow],
     booked: Sequence[Interval],
     start: datetime,
     end: datetime,
@@ -167,8 +213,12 @@ def slots_compute(
     per_day: dict[date, int] = defaultdict(int)
     for s, _e in booked:
         per_day[s.astimezone(tz).date()] += 1
+    # a day can only be full when some day has that many bookings
+    cap = mentor.max_sessions_per_day
+    check_cap = any(count >= cap for count in per_day.values())
     buffer = timedelta(minutes=mentor.buffer_minutes)
     busy = _merge([(s - buffer, e + buffer) for s, e in booked] + list(also_busy))
+    busy_ends = [e for _s, e in busy]
     step = timedelta(minutes=mentor.slot_step_minutes)
     slots: list[Slot] = []
     windows = _open_windows(mentor=mentor, rules=rules, exceptions=exceptions, start=start, end=end)
@@ -176,23 +226,37 @@ def slots_compute(
         candidate = window_start
         while candidate + length <= window_end:
             slot_end = candidate + length
+            # busy is merged and sorted: the first interval ending after the candidate is
+            # the only one that can overlap it
+            nearest = bisect_right(busy_ends, candidate)
             if (
                 candidate >= earliest
                 and slot_end <= latest
-                and per_day[candidate.astimezone(tz).date()] < mentor.max_sessions_per_day
-                and not any(s < slot_end and candidate < e for s, e in busy)
+                and (nearest == len(busy) or busy[nearest][0] >= slot_end)
+                and (not check_cap or per_day[candidate.astimezone(tz).date()] < cap)
             ):
                 slots.append(Slot(starts_at=candidate, ends_at=slot_end))
             candidate += step
     return slots
 
 
-def _profiles(mentor_ids: Iterable[int]) -> list[MentorProfile]:
-    return list(
-        MentorProfile.objects.filter(pk__in=list(mentor_ids)).prefetch_related(
-            Prefetch("availability_rules"), Prefetch("availability_exceptions")
-        )
-    )
+def _profiles(
+    mentor_ids: Iterable[int],
+) -> list[tuple[MentorProfile, list[RuleRow], list[ExceptionRow]]]:
+    """Profiles with their rules and exceptions: three queries."""
+    profiles = list(MentorProfile.objects.filter(pk__in=list(mentor_ids)))
+    ids = [p.pk for p in profiles]
+    rules: dict[int, list[RuleRow]] = defaultdict(list)
+    for mentor_id, *fields in AvailabilityRule.objects.filter(mentor_id__in=ids).values_list(
+        "mentor_id", "rrule", "start_time", "end_time", "valid_from", "valid_until"
+    ):
+        rules[mentor_id].append(RuleRow(*fields))
+    exceptions: dict[int, list[ExceptionRow]] = defaultdict(list)
+    for mentor_id, *fields in AvailabilityException.objects.filter(mentor_id__in=ids).values_list(
+        "mentor_id", "date", "kind", "start_time", "end_time"
+    ):
+        exceptions[mentor_id].append(ExceptionRow(*fields))
+    return [(p, rules.get(p.pk, []), exceptions.get(p.pk, [])) for p in profiles]
 
 
 def booked_intervals(
@@ -234,9 +298,11 @@ def free_slots_for_mentors(
     mentee_id: int | None = None,
     now: datetime | None = None,
 ) -> dict[int, list[Slot]]:
-    """Free slots per mentor profile id, in four queries whatever the number of mentors."""
+    """Free slots per mentor profile id, in four queries (five with ``mentee_id``) whatever
+    the number of mentors."""
     now = now or timezone.now()
-    profiles = _profiles(mentor_ids)
+    rows = _profiles(mentor_ids)
+    profiles = [p for p, _r, _e in rows]
     pad = timedelta(minutes=max((p.buffer_minutes for p in profiles), default=0))
     booked = booked_intervals(
         mentor_user_ids=[p.user_id for p in profiles], start=start, end=end, pad=pad
@@ -245,8 +311,8 @@ def free_slots_for_mentors(
     return {
         profile.pk: slots_compute(
             mentor=profile,
-            rules=profile.availability_rules.all(),
-            exceptions=profile.availability_exceptions.all(),
+            rules=rules,
+            exceptions=exceptions,
             booked=booked.get(profile.user_id, []),
             start=start,
             end=end,
@@ -254,7 +320,7 @@ def free_slots_for_mentors(
             now=now,
             also_busy=own,
         )
-        for profile in profiles
+        for profile, rules, exceptions in rows
     }
 
 
@@ -278,18 +344,19 @@ def mentor_ids_with_free_slots(
     """Mentor profile ids with at least one free slot of their shortest length in [start,
     end): the directory's "available this week"."""
     now = now or timezone.now()
-    profiles = _profiles(mentor_ids)
+    rows = _profiles(mentor_ids)
+    profiles = [p for p, _r, _e in rows]
     pad = timedelta(minutes=max((p.buffer_minutes for p in profiles), default=0))
     booked = booked_intervals(
         mentor_user_ids=[p.user_id for p in profiles], start=start, end=end, pad=pad
     )
     found = set()
-    for profile in profiles:
+    for profile, rules, exceptions in rows:
         shortest = timedelta(minutes=min(profile.session_lengths or [30]))
         if slots_compute(
             mentor=profile,
-            rules=profile.availability_rules.all(),
-            exceptions=profile.availability_exceptions.all(),
+            rules=rules,
+            exceptions=exceptions,
             booked=booked.get(profile.user_id, []),
             start=start,
             end=end,
