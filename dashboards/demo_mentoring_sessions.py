@@ -30,7 +30,7 @@ HOURS = [
 def _profile(mentor: Any) -> MentorProfile | None:
     if isinstance(mentor, MentorProfile):
         return mentor
-    return MentorProfile.objects.filter(user_id=getattr(mentor, "pk", None)).first()
+    return MentorProfile.objects.filter(user_id=mentor.pk).first()
 
 
 def _weekly_hours(profiles: list[MentorProfile]) -> None:

@@ -80,7 +80,7 @@ class BookForm(forms.Form):
 
     def __init__(self, *args: Any, lengths: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["length_minutes"].choices = [
+        self.fields["length_minutes"].choices = [  # type: ignore[attr-defined]
             (n, _("%(n)s minutes") % {"n": n}) for n in lengths
         ]
         self.fields["starts_at"].error_messages["required"] = _("Pick a time.")

@@ -247,15 +247,22 @@ def _profiles(
     profiles = list(MentorProfile.objects.filter(pk__in=list(mentor_ids)))
     ids = [p.pk for p in profiles]
     rules: dict[int, list[RuleRow]] = defaultdict(list)
-    for mentor_id, *fields in AvailabilityRule.objects.filter(mentor_id__in=ids).values_list(
+    for (
+        mentor_id,
+        rrule,
+        start_time,
+        end_time,
+        valid_from,
+        valid_until,
+    ) in AvailabilityRule.objects.filter(mentor_id__in=ids).values_list(
         "mentor_id", "rrule", "start_time", "end_time", "valid_from", "valid_until"
     ):
-        rules[mentor_id].append(RuleRow(*fields))
+        rules[mentor_id].append(RuleRow(rrule, start_time, end_time, valid_from, valid_until))
     exceptions: dict[int, list[ExceptionRow]] = defaultdict(list)
-    for mentor_id, *fields in AvailabilityException.objects.filter(mentor_id__in=ids).values_list(
-        "mentor_id", "date", "kind", "start_time", "end_time"
-    ):
-        exceptions[mentor_id].append(ExceptionRow(*fields))
+    for mentor_id, day, kind, from_time, until_time in AvailabilityException.objects.filter(
+        mentor_id__in=ids
+    ).values_list("mentor_id", "date", "kind", "start_time", "end_time"):
+        exceptions[mentor_id].append(ExceptionRow(day, kind, from_time, until_time))
     return [(p, rules.get(p.pk, []), exceptions.get(p.pk, [])) for p in profiles]
 
 
