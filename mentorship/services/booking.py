@@ -107,20 +107,13 @@ def _insert(
     now: datetime,
     rescheduled_from: MentorSession | None = None,
 ) -> MentorSession:
-    """Caller is inside a transaction. Locks the mentor's profile, checks, inserts."""
-    profile = MentorProfile.objects.select_for_update().filter(user_id=mentorship.mentor_id).first()
+    """Caller is inside a transaction. Checks what needs no lock, then locks the mentor's
+    profile, checks the slot and inserts."""
+    profile = MentorProfile.objects.filter(user_id=mentorship.mentor_id).first()
     if profile is None:
         raise Conflict(_("This mentor takes no bookings."), code="not_bookable")
     length = _check_length(profile, length_minutes)
     starts_at = _normalise_start(starts_at)
-    if not _slot_is_free(
-        profile=profile,
-        mentee_id=mentorship.mentee_id,
-        starts_at=starts_at,
-        length=length,
-        now=now,
-    ):
-        raise _slot_taken()
     session = MentorSession(
         mentorship=mentorship,
         mentor_id=mentorship.mentor_id,
@@ -131,7 +124,24 @@ def _insert(
         booked_by=by,
         rescheduled_from=rescheduled_from,
     )
+    # validated before the lock: it runs queries of its own, and others wait for the lock
     session.full_clean(exclude=["mentorship", "mentor", "mentee", "booked_by", "rescheduled_from"])
+    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
+    buffer = timedelta(minutes=profile.buffer_minutes)
+    # the common refusal under contention, in one query: a booking already there
+    if MentorSession.objects.filter(
+        mentor_id=mentorship.mentor_id,
+        status=MentorSession.Status.BOOKED,
+        starts_at__lt=session.ends_at + buffer,
+        ends_at__gt=starts_at - buffer,
+    ).exists() or not _slot_is_free(
+        profile=profile,
+        mentee_id=mentorship.mentee_id,
+        starts_at=starts_at,
+        length=length,
+        now=now,
+    ):
+        raise _slot_taken()
     try:
         with transaction.atomic():
             session.save()
