@@ -124,8 +124,13 @@ def _insert(
         booked_by=by,
         rescheduled_from=rescheduled_from,
     )
-    # validated before the lock: it runs queries of its own, and others wait for the lock
-    session.full_clean(exclude=["mentorship", "mentor", "mentee", "booked_by", "rescheduled_from"])
+    # validated before the lock is taken (others wait for it). The unique UID and the check
+    # constraints are the database's to enforce: asking first would cost three queries
+    session.full_clean(
+        exclude=["mentorship", "mentor", "mentee", "booked_by", "rescheduled_from"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
     buffer = timedelta(minutes=profile.buffer_minutes)
     # the common refusal under contention, in one query: a booking already there
