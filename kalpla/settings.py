@@ -743,6 +743,8 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
         "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
         "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
+        "AvailabilityExceptionKindEnum": "mentorship.models.AvailabilityException.Kind",
+        "MentorSessionStatusEnum": "mentorship.models.MentorSession.Status",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -8,21 +8,21 @@ from mentorship.models import AvailabilityException, MentorSession
 from mentorship.services.availability import WEEKDAYS
 
 
-class SlotOut(serializers.Serializer):
+class MentorSlotOut(serializers.Serializer):
     starts_at = serializers.DateTimeField()
     ends_at = serializers.DateTimeField()
 
 
-class SlotsOut(serializers.Serializer):
+class MentorSlotsOut(serializers.Serializer):
     mentor_profile_id = serializers.IntegerField()
     mentor_timezone = serializers.CharField(help_text="The mentor's own zone (IANA name).")
     length_minutes = serializers.IntegerField()
     start = serializers.DateTimeField(source="from_")
     end = serializers.DateTimeField(source="to")
-    results = SlotOut(many=True)
+    results = MentorSlotOut(many=True)
 
 
-class SlotsQueryIn(InputSerializer):
+class MentorSlotsQueryIn(InputSerializer):
     length = serializers.IntegerField(
         required=False, help_text="Minutes; one of the mentor's lengths (default: the shortest)."
     )
@@ -37,7 +37,7 @@ class SlotsQueryIn(InputSerializer):
         return fields
 
 
-class RuleOut(serializers.Serializer):
+class AvailabilityRuleOut(serializers.Serializer):
     id = serializers.IntegerField()
     rrule = serializers.CharField(help_text="RFC 5545 recurrence, e.g. FREQ=WEEKLY;BYDAY=MO,WE")
     start_time = serializers.TimeField(format="%H:%M", help_text="Mentor's local wall clock.")
@@ -46,7 +46,7 @@ class RuleOut(serializers.Serializer):
     valid_until = serializers.DateField(allow_null=True)
 
 
-class RuleIn(InputSerializer):
+class AvailabilityRuleIn(InputSerializer):
     rrule = StrictCharField(
         required=False,
         max_length=200,
@@ -70,7 +70,7 @@ class RuleIn(InputSerializer):
         return attrs
 
 
-class ExceptionOut(serializers.Serializer):
+class AvailabilityExceptionOut(serializers.Serializer):
     id = serializers.IntegerField()
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=AvailabilityException.Kind.choices)
@@ -79,7 +79,7 @@ class ExceptionOut(serializers.Serializer):
     note = serializers.CharField()
 
 
-class ExceptionIn(InputSerializer):
+class AvailabilityExceptionIn(InputSerializer):
     date = serializers.DateField()
     kind = serializers.ChoiceField(choices=AvailabilityException.Kind.choices, required=False)
     start_time = serializers.TimeField(required=False, allow_null=True)
@@ -87,7 +87,7 @@ class ExceptionIn(InputSerializer):
     note = StrictCharField(required=False, allow_blank=True, max_length=200)
 
 
-class SessionOut(serializers.Serializer):
+class BookedSessionOut(serializers.Serializer):
     id = serializers.IntegerField()
     mentorship_id = serializers.IntegerField()
     mentor = UserSummaryOut()
@@ -103,24 +103,24 @@ class SessionOut(serializers.Serializer):
     ical_sequence = serializers.IntegerField(help_text="Rises with every change.")
 
 
-class BookIn(InputSerializer):
+class SessionBookIn(InputSerializer):
     starts_at = serializers.DateTimeField(help_text="A slot's `starts_at` (UTC).")
     length_minutes = serializers.IntegerField(help_text="One of the mentor's session lengths.")
     agenda = StrictCharField(required=False, allow_blank=True, max_length=2000)
 
 
-class CancelIn(InputSerializer):
+class SessionCancelIn(InputSerializer):
     reason = StrictCharField(required=False, allow_blank=True, max_length=1000)
 
 
-class RescheduleIn(InputSerializer):
+class SessionRescheduleIn(InputSerializer):
     starts_at = serializers.DateTimeField(help_text="A slot's `starts_at` (UTC).")
     length_minutes = serializers.IntegerField(
         required=False, help_text="Default: the session's current length."
     )
 
 
-class SessionsQueryIn(InputSerializer):
+class MySessionsQueryIn(InputSerializer):
     when = serializers.ChoiceField(choices=["upcoming", "past"], required=False)
     page = serializers.IntegerField(required=False)
     page_size = serializers.IntegerField(required=False)

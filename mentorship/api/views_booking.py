@@ -18,17 +18,17 @@ from mentorship.services import availability as availability_services
 from mentorship.services import booking as booking_services
 
 from .serializers_booking import (
-    BookIn,
-    CancelIn,
-    ExceptionIn,
-    ExceptionOut,
-    RescheduleIn,
-    RuleIn,
-    RuleOut,
-    SessionOut,
-    SessionsQueryIn,
-    SlotsOut,
-    SlotsQueryIn,
+    AvailabilityExceptionIn,
+    AvailabilityExceptionOut,
+    AvailabilityRuleIn,
+    AvailabilityRuleOut,
+    BookedSessionOut,
+    MentorSlotsOut,
+    MentorSlotsQueryIn,
+    MySessionsQueryIn,
+    SessionBookIn,
+    SessionCancelIn,
+    SessionRescheduleIn,
 )
 
 TAGS = ["mentorship"]
@@ -133,8 +133,8 @@ class MentorSlotsApi(APIView):
             "buffer, daily maximum and booking horizon, and without times the signed-in user "
             "already has a session. Show them in the user's own zone."
         ),
-        parameters=[SlotsQueryIn],
-        responses={200: SlotsOut, 400: ERROR_400, 401: ERROR_401, 404: ERROR_404},
+        parameters=[MentorSlotsQueryIn],
+        responses={200: MentorSlotsOut, 400: ERROR_400, 401: ERROR_401, 404: ERROR_404},
         examples=[
             OpenApiExample(
                 "Slots",
@@ -156,7 +156,7 @@ class MentorSlotsApi(APIView):
         ],
     )
     def get(self, request: Request, mentor_profile_id: int) -> Response:
-        query = SlotsQueryIn(data=request.query_params.dict())
+        query = MentorSlotsQueryIn(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         profile = selectors.mentor_profile_get(mentor_profile_id=mentor_profile_id)
         data = query.validated_data
@@ -185,7 +185,7 @@ class MentorSlotsApi(APIView):
             "to": end,
             "results": slots,
         }
-        return Response(SlotsOut(body).data)
+        return Response(MentorSlotsOut(body).data)
 
 
 class MyRulesApi(APIView):
@@ -196,12 +196,17 @@ class MyRulesApi(APIView):
         operation_id="me_availability_rules_list",
         summary="My weekly hours",
         description="The signed-in mentor's weekly rules (times in the mentor's own zone).",
-        responses={200: RuleOut(many=True), 401: ERROR_401, 403: ERROR_403, 409: ERROR_409_MENTOR},
+        responses={
+            200: AvailabilityRuleOut(many=True),
+            401: ERROR_401,
+            403: ERROR_403,
+            409: ERROR_409_MENTOR,
+        },
         examples=[_list_example(RULE_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
-        return _page(self, request, selectors.mentor_rules(profile=profile), RuleOut)
+        return _page(self, request, selectors.mentor_rules(profile=profile), AvailabilityRuleOut)
 
     @extend_schema(
         tags=TAGS,
@@ -211,9 +216,9 @@ class MyRulesApi(APIView):
             "Give `weekdays` (MO..SU) or a raw RFC 5545 `rrule` (no DTSTART or COUNT), and "
             "the hours in the mentor's own zone."
         ),
-        request=RuleIn,
+        request=AvailabilityRuleIn,
         responses={
-            201: RuleOut,
+            201: AvailabilityRuleOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -230,12 +235,12 @@ class MyRulesApi(APIView):
     )
     def post(self, request: Request) -> Response:
         availability_services.own_mentor_profile(user=request.user)
-        data = RuleIn(data=request.data)
+        data = AvailabilityRuleIn(data=request.data)
         data.is_valid(raise_exception=True)
         rule = availability_services.availability_rule_create(
             user=request.user, **data.validated_data
         )
-        return Response(RuleOut(rule).data, status=201)
+        return Response(AvailabilityRuleOut(rule).data, status=201)
 
 
 class MyRuleApi(APIView):
@@ -245,30 +250,36 @@ class MyRuleApi(APIView):
         tags=TAGS,
         operation_id="me_availability_rules_retrieve",
         summary="One of my weekly rules",
-        responses={200: RuleOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={200: AvailabilityRuleOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request: Request, rule_id: int) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
         rule = selectors.mentor_rules(profile=profile).filter(pk=rule_id).first()
         if rule is None:
             raise NotFound("Not found.")
-        return Response(RuleOut(rule).data)
+        return Response(AvailabilityRuleOut(rule).data)
 
     @extend_schema(
         tags=TAGS,
         operation_id="me_availability_rules_partial_update",
         summary="Change weekly hours",
-        request=RuleIn,
-        responses={200: RuleOut, 400: ERROR_400, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        request=AvailabilityRuleIn,
+        responses={
+            200: AvailabilityRuleOut,
+            400: ERROR_400,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+        },
     )
     def patch(self, request: Request, rule_id: int) -> Response:
         availability_services.own_mentor_profile(user=request.user)
-        data = RuleIn(data=request.data, partial=True)
+        data = AvailabilityRuleIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         rule = availability_services.availability_rule_update(
             user=request.user, rule_id=rule_id, **data.validated_data
         )
-        return Response(RuleOut(rule).data)
+        return Response(AvailabilityRuleOut(rule).data)
 
     @extend_schema(
         tags=TAGS,
@@ -290,7 +301,7 @@ class MyExceptionsApi(APIView):
         operation_id="me_availability_exceptions_list",
         summary="My days off and extra hours",
         responses={
-            200: ExceptionOut(many=True),
+            200: AvailabilityExceptionOut(many=True),
             401: ERROR_401,
             403: ERROR_403,
             409: ERROR_409_MENTOR,
@@ -299,7 +310,9 @@ class MyExceptionsApi(APIView):
     )
     def get(self, request: Request) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
-        return _page(self, request, selectors.mentor_exceptions(profile=profile), ExceptionOut)
+        return _page(
+            self, request, selectors.mentor_exceptions(profile=profile), AvailabilityExceptionOut
+        )
 
     @extend_schema(
         tags=TAGS,
@@ -309,9 +322,9 @@ class MyExceptionsApi(APIView):
             "`kind` `off` (default) without times takes the whole day off; with times, those "
             "hours. `extra` adds hours (times required). Times in the mentor's own zone."
         ),
-        request=ExceptionIn,
+        request=AvailabilityExceptionIn,
         responses={
-            201: ExceptionOut,
+            201: AvailabilityExceptionOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -321,12 +334,12 @@ class MyExceptionsApi(APIView):
     )
     def post(self, request: Request) -> Response:
         availability_services.own_mentor_profile(user=request.user)
-        data = ExceptionIn(data=request.data)
+        data = AvailabilityExceptionIn(data=request.data)
         data.is_valid(raise_exception=True)
         found = availability_services.availability_exception_create(
             user=request.user, **data.validated_data
         )
-        return Response(ExceptionOut(found).data, status=201)
+        return Response(AvailabilityExceptionOut(found).data, status=201)
 
 
 class MyExceptionApi(APIView):
@@ -336,22 +349,22 @@ class MyExceptionApi(APIView):
         tags=TAGS,
         operation_id="me_availability_exceptions_retrieve",
         summary="One of my exceptions",
-        responses={200: ExceptionOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={200: AvailabilityExceptionOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
     )
     def get(self, request: Request, exception_id: int) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
         found = selectors.mentor_exceptions(profile=profile).filter(pk=exception_id).first()
         if found is None:
             raise NotFound("Not found.")
-        return Response(ExceptionOut(found).data)
+        return Response(AvailabilityExceptionOut(found).data)
 
     @extend_schema(
         tags=TAGS,
         operation_id="me_availability_exceptions_partial_update",
         summary="Change an exception",
-        request=ExceptionIn,
+        request=AvailabilityExceptionIn,
         responses={
-            200: ExceptionOut,
+            200: AvailabilityExceptionOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -360,12 +373,12 @@ class MyExceptionApi(APIView):
     )
     def patch(self, request: Request, exception_id: int) -> Response:
         availability_services.own_mentor_profile(user=request.user)
-        data = ExceptionIn(data=request.data, partial=True)
+        data = AvailabilityExceptionIn(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         found = availability_services.availability_exception_update(
             user=request.user, exception_id=exception_id, **data.validated_data
         )
-        return Response(ExceptionOut(found).data)
+        return Response(AvailabilityExceptionOut(found).data)
 
     @extend_schema(
         tags=TAGS,
@@ -391,17 +404,17 @@ class MySessionsApi(APIView):
             "Sessions as mentor or mentee. `when=upcoming` (default): booked and not yet "
             "over, soonest first; `when=past`: over or cancelled, latest first."
         ),
-        parameters=[SessionsQueryIn],
-        responses={200: SessionOut(many=True), 400: ERROR_400, 401: ERROR_401},
+        parameters=[MySessionsQueryIn],
+        responses={200: BookedSessionOut(many=True), 400: ERROR_400, 401: ERROR_401},
         examples=[_list_example(SESSION_EXAMPLE)],
     )
     def get(self, request: Request) -> Response:
-        query = SessionsQueryIn(data=request.query_params.dict())
+        query = MySessionsQueryIn(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         rows = selectors.session_list_for(
             user=request.user, when=query.validated_data.get("when", "upcoming")
         )
-        return _page(self, request, rows, SessionOut)
+        return _page(self, request, rows, BookedSessionOut)
 
 
 class MentorshipSessionsApi(APIView):
@@ -418,9 +431,9 @@ class MentorshipSessionsApi(APIView):
             "and get a calendar invitation. No `Idempotency-Key`: booking the same time "
             "twice is refused with 409 anyway."
         ),
-        request=BookIn,
+        request=SessionBookIn,
         responses={
-            201: SessionOut,
+            201: BookedSessionOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -442,12 +455,12 @@ class MentorshipSessionsApi(APIView):
     )
     def post(self, request: Request, mentorship_id: int) -> Response:
         mentorship = selectors.mentorship_get_for(user=request.user, mentorship_id=mentorship_id)
-        data = BookIn(data=request.data)
+        data = SessionBookIn(data=request.data)
         data.is_valid(raise_exception=True)
         session = booking_services.session_book(
             mentorship=mentorship, by=request.user, **data.validated_data
         )
-        return Response(SessionOut(session, context={"request": request}).data, status=201)
+        return Response(BookedSessionOut(session, context={"request": request}).data, status=201)
 
 
 class SessionApi(APIView):
@@ -458,12 +471,12 @@ class SessionApi(APIView):
         operation_id="sessions_retrieve",
         summary="A mentoring session",
         description="For its mentor and mentee (and staff); others get 404.",
-        responses={200: SessionOut, 401: ERROR_401, 404: ERROR_404},
+        responses={200: BookedSessionOut, 401: ERROR_401, 404: ERROR_404},
         examples=[OpenApiExample("Session", value=SESSION_EXAMPLE, response_only=True)],
     )
     def get(self, request: Request, session_id: int) -> Response:
         session = selectors.session_get_for(user=request.user, session_id=session_id)
-        return Response(SessionOut(session, context={"request": request}).data)
+        return Response(BookedSessionOut(session, context={"request": request}).data)
 
 
 class SessionCancelApi(APIView):
@@ -478,9 +491,9 @@ class SessionCancelApi(APIView):
             "mentor any time before the start. Both are notified; the calendar invitation "
             "is cancelled (same UID, higher SEQUENCE)."
         ),
-        request=CancelIn,
+        request=SessionCancelIn,
         responses={
-            200: SessionOut,
+            200: BookedSessionOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -490,12 +503,12 @@ class SessionCancelApi(APIView):
     )
     def post(self, request: Request, session_id: int) -> Response:
         session = selectors.session_get_for(user=request.user, session_id=session_id)
-        data = CancelIn(data=request.data)
+        data = SessionCancelIn(data=request.data)
         data.is_valid(raise_exception=True)
         cancelled = booking_services.session_cancel(
             session=session, by=request.user, reason=data.validated_data.get("reason", "")
         )
-        return Response(SessionOut(cancelled, context={"request": request}).data)
+        return Response(BookedSessionOut(cancelled, context={"request": request}).data)
 
 
 class SessionRescheduleApi(APIView):
@@ -511,9 +524,9 @@ class SessionRescheduleApi(APIView):
             "window, the mentor any time before the start. A refused new time leaves the old "
             "booking as it was."
         ),
-        request=RescheduleIn,
+        request=SessionRescheduleIn,
         responses={
-            201: SessionOut,
+            201: BookedSessionOut,
             400: ERROR_400,
             401: ERROR_401,
             403: ERROR_403,
@@ -523,9 +536,9 @@ class SessionRescheduleApi(APIView):
     )
     def post(self, request: Request, session_id: int) -> Response:
         session = selectors.session_get_for(user=request.user, session_id=session_id)
-        data = RescheduleIn(data=request.data)
+        data = SessionRescheduleIn(data=request.data)
         data.is_valid(raise_exception=True)
         new = booking_services.session_reschedule(
             session=session, by=request.user, **data.validated_data
         )
-        return Response(SessionOut(new, context={"request": request}).data, status=201)
+        return Response(BookedSessionOut(new, context={"request": request}).data, status=201)
