@@ -250,7 +250,13 @@ class MyRuleApi(APIView):
         tags=TAGS,
         operation_id="me_availability_rules_retrieve",
         summary="One of my weekly rules",
-        responses={200: AvailabilityRuleOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            200: AvailabilityRuleOut,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            409: ERROR_409_MENTOR,
+        },
     )
     def get(self, request: Request, rule_id: int) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
@@ -270,6 +276,7 @@ class MyRuleApi(APIView):
             401: ERROR_401,
             403: ERROR_403,
             404: ERROR_404,
+            409: ERROR_409_MENTOR,
         },
     )
     def patch(self, request: Request, rule_id: int) -> Response:
@@ -286,7 +293,13 @@ class MyRuleApi(APIView):
         operation_id="me_availability_rules_destroy",
         summary="Remove weekly hours",
         description="Booked sessions stay booked.",
-        responses={204: None, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            204: None,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            409: ERROR_409_MENTOR,
+        },
     )
     def delete(self, request: Request, rule_id: int) -> Response:
         availability_services.availability_rule_delete(user=request.user, rule_id=rule_id)
@@ -349,7 +362,13 @@ class MyExceptionApi(APIView):
         tags=TAGS,
         operation_id="me_availability_exceptions_retrieve",
         summary="One of my exceptions",
-        responses={200: AvailabilityExceptionOut, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            200: AvailabilityExceptionOut,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            409: ERROR_409_MENTOR,
+        },
     )
     def get(self, request: Request, exception_id: int) -> Response:
         profile = availability_services.own_mentor_profile(user=request.user)
@@ -369,6 +388,7 @@ class MyExceptionApi(APIView):
             401: ERROR_401,
             403: ERROR_403,
             404: ERROR_404,
+            409: ERROR_409_MENTOR,
         },
     )
     def patch(self, request: Request, exception_id: int) -> Response:
@@ -384,7 +404,13 @@ class MyExceptionApi(APIView):
         tags=TAGS,
         operation_id="me_availability_exceptions_destroy",
         summary="Remove an exception",
-        responses={204: None, 401: ERROR_401, 403: ERROR_403, 404: ERROR_404},
+        responses={
+            204: None,
+            401: ERROR_401,
+            403: ERROR_403,
+            404: ERROR_404,
+            409: ERROR_409_MENTOR,
+        },
     )
     def delete(self, request: Request, exception_id: int) -> Response:
         availability_services.availability_exception_delete(
