@@ -120,7 +120,11 @@ class SessionRescheduleIn(InputSerializer):
     )
 
 
-class MySessionsQueryIn(InputSerializer):
-    when = serializers.ChoiceField(choices=["upcoming", "past"], required=False)
-    page = serializers.IntegerField(required=False)
-    page_size = serializers.IntegerField(required=False)
+class MySessionsQueryIn(serializers.Serializer):
+    """``when``; ``page`` and ``page_size`` are the paginator's."""
+
+    when = serializers.ChoiceField(
+        choices=["upcoming", "past"],
+        required=False,
+        help_text="`upcoming` (default): booked, not over; `past`: over or cancelled.",
+    )

@@ -190,6 +190,7 @@ class MentorSlotsApi(APIView):
 
 class MyRulesApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
@@ -308,6 +309,7 @@ class MyRuleApi(APIView):
 
 class MyExceptionsApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
@@ -421,6 +423,7 @@ class MyExceptionApi(APIView):
 
 class MySessionsApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
