@@ -331,6 +331,45 @@ def free_slots_for_mentors(
     }
 
 
+def free_slots_of_profile(
+    *,
+    profile: MentorProfile,
+    start: datetime,
+    end: datetime,
+    length: timedelta,
+    mentee_id: int | None = None,
+    now: datetime | None = None,
+) -> list[Slot]:
+    """``free_slots`` for a profile already loaded (the booking service holds its row lock):
+    its rules, exceptions, bookings and the mentee's sessions, four queries."""
+    now = now or timezone.now()
+    rules = [
+        RuleRow(*row)
+        for row in AvailabilityRule.objects.filter(mentor=profile).values_list(
+            "rrule", "start_time", "end_time", "valid_from", "valid_until"
+        )
+    ]
+    exceptions = [
+        ExceptionRow(*row)
+        for row in AvailabilityException.objects.filter(mentor=profile).values_list(
+            "date", "kind", "start_time", "end_time"
+        )
+    ]
+    pad = timedelta(minutes=profile.buffer_minutes)
+    booked = booked_intervals(mentor_user_ids=[profile.user_id], start=start, end=end, pad=pad)
+    return slots_compute(
+        mentor=profile,
+        rules=rules,
+        exceptions=exceptions,
+        booked=booked.get(profile.user_id, []),
+        start=start,
+        end=end,
+        length=length,
+        now=now,
+        also_busy=mentee_busy(user_id=mentee_id, start=start, end=end) if mentee_id else (),
+    )
+
+
 def free_slots(
     *,
     mentor: MentorProfile,

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 from mentorship.models import MentorProfile, MentorSession, Mentorship
 from mentorship.policies import mentorship_is_participant
-from mentorship.selectors.slots import Slot, free_slots
+from mentorship.selectors.slots import Slot, free_slots_of_profile
 from mentorship.signals import session_booked, session_changed
 
 SLOT_TAKEN = "slot_taken"
@@ -87,8 +87,8 @@ def _slot_is_free(
     # a day either side: slots are counted from their open window's start, and the daily cap
     # looks at the whole day
     wanted = Slot(starts_at=starts_at, ends_at=starts_at + length)
-    return wanted in free_slots(
-        mentor=profile,
+    return wanted in free_slots_of_profile(
+        profile=profile,
         start=starts_at - timedelta(days=1),
         end=starts_at + length + timedelta(days=1),
         length=length,
@@ -107,9 +107,10 @@ def _insert(
     now: datetime,
     rescheduled_from: MentorSession | None = None,
 ) -> MentorSession:
-    """Caller is inside a transaction. Checks what needs no lock, then locks the mentor's
-    profile, checks the slot and inserts."""
-    profile = MentorProfile.objects.filter(user_id=mentorship.mentor_id).first()
+    """Caller is inside a transaction (rolled back on any error raised here). Locks the
+    mentor's profile, checks the slot again and inserts."""
+    # the lock first: one query, and nothing below asks the database until the slot check
+    profile = MentorProfile.objects.select_for_update().filter(user_id=mentorship.mentor_id).first()
     if profile is None:
         raise Conflict(_("This mentor takes no bookings."), code="not_bookable")
     length = _check_length(profile, length_minutes)
@@ -124,14 +125,13 @@ def _insert(
         booked_by=by,
         rescheduled_from=rescheduled_from,
     )
-    # validated before the lock is taken (others wait for it). The unique UID and the check
-    # constraints are the database's to enforce: asking first would cost three queries
+    # the unique UID and the check constraints are the database's to enforce: asking first
+    # would cost three queries while others wait for the lock
     session.full_clean(
         exclude=["mentorship", "mentor", "mentee", "booked_by", "rescheduled_from"],
         validate_unique=False,
         validate_constraints=False,
     )
-    profile = MentorProfile.objects.select_for_update().get(pk=profile.pk)
     buffer = timedelta(minutes=profile.buffer_minutes)
     # the common refusal under contention, in one query: a booking already there
     if MentorSession.objects.filter(
@@ -148,8 +148,8 @@ def _insert(
     ):
         raise _slot_taken()
     try:
-        with transaction.atomic():
-            session.save()
+        # no savepoint: a failed insert ends the caller's transaction anyway (Conflict)
+        session.save()
     except IntegrityError as exc:
         # the exclusion constraint (PostgreSQL): someone else's booking got there first
         raise _slot_taken() from exc
