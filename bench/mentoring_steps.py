@@ -224,11 +224,6 @@ def book(out: str) -> None:
     day = _popular_day()
     starts = [datetime.combine(day, clock(8 + k), tzinfo=UTC) for k in range(SLOTS)]
     barrier = threading.Barrier(len(mentorships))
-    # The threads stand in for requests served by separate processes: with CPython's default
-    # 5 ms switch interval, the thread holding the mentor's lock waits up to 5 ms for the GIL
-    # after each database round trip while the others run Python, which separate processes
-    # do not do to each other.
-    sys.setswitchinterval(0.0002)
     results: list[tuple[str, float]] = [("", 0.0)] * len(mentorships)
 
     def one(index: int) -> None:
