@@ -14,6 +14,8 @@ bool]]``, the targets it checked and whether each passed):
 - ``chat``: live chat through uvicorn and the Redis channel layer: fan-out to 100 sockets
   against raw Redis PUBLISH, memory per idle socket, the send path at 500 messages/s over two
   server processes (bench/chat.py).
+- ``mentoring``: slot search for a student over 50 mentors x 4 weeks against a bare read of
+  the same rows, and 50 concurrent bookings against 10 slots (bench/mentoring.py).
 
 1. (Re)creates a PostgreSQL database (``KALPLA_BENCH_DATABASE_URL``, default
    postgres://postgres@127.0.0.1:5432/kalpla_bench; its name must contain "bench"), migrates
@@ -48,7 +50,7 @@ from bench.common import (
     recreate_database,
 )
 
-SUITES = ("web", "quiz", "certificates", "gradebook", "enroll_import", "chat")
+SUITES = ("web", "quiz", "certificates", "gradebook", "enroll_import", "chat", "mentoring")
 
 
 def _suite(name: str) -> Callable[..., Checks]:

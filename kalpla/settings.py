@@ -756,6 +756,8 @@ SPECTACULAR_SETTINGS = {
         "GroupVisibilityEnum": "community.models.Group.Visibility",
         "NoteVisibilityEnum": "mentorship.models.SessionNote.Visibility",
         "MentoringPartyEnum": ["mentor", "mentee"],
+        "AvailabilityExceptionKindEnum": "mentorship.models.AvailabilityException.Kind",
+        "MentorSessionStatusEnum": "mentorship.models.MentorSession.Status",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

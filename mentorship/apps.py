@@ -31,3 +31,10 @@ class MentorshipConfig(AppConfig):
             SESSION_PAGE_PARTS.append(join_part)
         # One line per area: its notification kinds, receivers and page parts.
         from mentorship import kinds_directory  # noqa: F401
+        # booking: notification kinds, the mentorship page's "upcoming sessions" part
+        from mentorship import kinds_booking  # noqa: F401
+        from mentorship.pages import MENTORSHIP_PAGE_PARTS
+        from mentorship.views_booking import mentorship_sessions_part
+
+        if mentorship_sessions_part not in MENTORSHIP_PAGE_PARTS:
+            MENTORSHIP_PAGE_PARTS.append(mentorship_sessions_part)

@@ -714,6 +714,44 @@ POLICY: dict[str, Rule] = {
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
+    # --- mentorship: booking ---
+    # a mentor's own weekly hours and exceptions: Mentor role with a profile (other_mentor has
+    # one of their own: someone else's rule is a 404); the session tomorrow is student A's
+    # and the mentor's (staff may look, not act)
+    "mentorship:availability": get("login 403 403 ok ok 403 403"),
+    "mentorship:availability_rule_new": post("login 403 403 ok ok 403 403"),
+    "mentorship:availability_rule_edit": get("login 403 403 ok 404 403 403"),
+    "mentorship:availability_rule_delete": act("login 403 403 ok 404 403 403"),
+    "mentorship:availability_exception_new": post("login 403 403 ok ok 403 403"),
+    "mentorship:availability_exception_edit": get("login 403 403 ok 404 403 403"),
+    "mentorship:availability_exception_delete": act("login 403 403 ok 404 403 403"),
+    "mentorship:book": get("login ok 404 ok 404 404 403"),
+    "mentorship:sessions": get("login ok ok ok ok ok ok"),
+    "mentorship:session": get("login ok 404 ok 404 404 ok"),
+    # empty reason: the participants' cancel goes through, or (student A inside the window,
+    # depending on the hour the matrix runs) is shown as the form's error (a 400)
+    "mentorship:session_cancel": post("login ok 404 ok 404 404 403"),
+    "mentorship:session_reschedule": get("login ok 404 ok 404 404 403"),
+    "api:mentor-slots": get("login ok ok ok ok ok ok"),
+    "api:me-availability-rules": get("login 403 403 ok ok 403 403"),
+    "api:me-availability-rule": patch("login 403 403 ok 404 403 403"),
+    "api:me-availability-exceptions": get("login 403 403 ok ok 403 403"),
+    "api:me-availability-exception": patch("login 403 403 ok 404 403 403"),
+    "api:me-sessions": get("login ok ok ok ok ok ok"),
+    # a length the mentor does not offer: the participants get the service's 400, staff 403
+    "api:mentorship-sessions": post(
+        "login 400 404 400 404 404 403",
+        body={"starts_at": "2030-01-07T10:00:00Z", "length_minutes": 45},
+    ),
+    "api:session": get("login ok 404 ok 404 404 ok"),
+    # a reason that is not text: the input is refused before the rules (they are tested in
+    # mentorship/tests/test_booking_services.py, whose windows depend on the hour)
+    "api:session-cancel": post("login 400 404 400 404 404 400", body={"reason": 5}),
+    # a time beyond the booking horizon: the participants get 409 (no such slot, or student A
+    # inside the reschedule window), staff 403
+    "api:session-reschedule": post(
+        "login 409 404 409 404 404 403", body={"starts_at": "2030-01-07T10:00:00Z"}
+    ),
     # a lesson editor's preview link: checked on every request against who may edit the course
     "files:download": get("403 403 403 ok 403 403 ok"),
     "files:upload": post("login ok 403 403 403 403 403"),
