@@ -17,10 +17,8 @@ def invite_on_booking(sender: Any, session: Any, **kwargs: Any) -> None:
 
 @receiver(session_changed, dispatch_uid="mentorship.calendar.session_changed")
 def invite_on_change(sender: Any, session: Any, change: str, **kwargs: Any) -> None:
-    """Cancelled, or the old session of a reschedule: a CANCEL with a higher SEQUENCE (the
-    new session's REQUEST comes with its own session_booked). "updated": a new REQUEST.
-    Completed and no-show sessions keep the event people already have."""
+    """Cancelled, or the old session of a reschedule: a CANCEL with the higher SEQUENCE the
+    change gave it (the new session's REQUEST comes with its own session_booked). Completed
+    and no-show sessions keep the event people already have."""
     if change in ("cancelled", "rescheduled"):
-        session_invite_queue(session_id=session.pk, method=METHOD_CANCEL, raise_sequence=True)
-    elif change == "updated":
-        session_invite_queue(session_id=session.pk, method=METHOD_REQUEST, raise_sequence=True)
+        session_invite_queue(session_id=session.pk, method=METHOD_CANCEL)

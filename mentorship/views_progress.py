@@ -102,7 +102,7 @@ def note_add(request: HttpRequest, session_id: int) -> HttpResponse:
             session=session, author=request.user, body=data["body"], visibility=data["visibility"]
         ),
         success=_("Note saved."),
-        fallback=timeline_url(session.mentorship_id),
+        fallback=reverse("mentorship:session", args=[session.pk]),
     )
 
 
@@ -162,7 +162,7 @@ def session_rate(request: HttpRequest, session_id: int) -> HttpResponse:
             session=session, by=request.user, rating=data["rating"], feedback=data["feedback"]
         ),
         success=_("Thank you for rating the session."),
-        fallback=timeline_url(session.mentorship_id),
+        fallback=reverse("mentorship:session", args=[session.pk]),
     )
 
 
@@ -177,7 +177,7 @@ def session_no_show(request: HttpRequest, session_id: int) -> HttpResponse:
             session=session, by=request.user, party=data["party"]
         ),
         success=_("The session is marked as a no-show."),
-        fallback=timeline_url(session.mentorship_id),
+        fallback=reverse("mentorship:session", args=[session.pk]),
     )
 
 
@@ -204,7 +204,7 @@ def action_item_add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         ActionItemForm(request.POST),
         create,
         success=_("Action item added."),
-        fallback=timeline_url(mentorship.pk),
+        fallback=reverse("mentorship:mentorship", args=[mentorship.pk]),
     )
 
 
@@ -226,7 +226,7 @@ def action_item_toggle(
         ActionItemToggleForm(request.POST),
         toggle,
         success=_("Action item updated."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -258,7 +258,7 @@ def goal_add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         GoalForm(request.POST),
         lambda data: goal_services.goal_create(mentorship=mentorship, by=request.user, **data),
         success=_("Goal added."),
-        fallback=timeline_url(mentorship.pk),
+        fallback=reverse("mentorship:mentorship", args=[mentorship.pk]),
     )
 
 
@@ -278,7 +278,7 @@ def goal_edit(request: HttpRequest, mentorship_id: int, goal_id: int) -> HttpRes
         GoalForm(request.POST),
         lambda data: goal_services.goal_update(goal=goal, by=request.user, **data),
         success=_("Goal saved."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -291,7 +291,7 @@ def goal_status(request: HttpRequest, mentorship_id: int, goal_id: int) -> HttpR
         GoalStatusForm(request.POST),
         lambda data: goal_services.goal_set_status(goal=goal, by=request.user, **data),
         success=_("Goal status changed."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -316,7 +316,7 @@ def milestone_add(request: HttpRequest, mentorship_id: int, goal_id: int) -> Htt
         MilestoneForm(request.POST),
         lambda data: goal_services.milestone_add(goal=goal, by=request.user, **data),
         success=_("Milestone added."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -343,7 +343,7 @@ def milestone_toggle(request: HttpRequest, mentorship_id: int, milestone_id: int
         ActionItemToggleForm(request.POST),
         toggle,
         success=_("Milestone updated."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -358,7 +358,7 @@ def milestone_move(request: HttpRequest, mentorship_id: int, milestone_id: int) 
             milestone=milestone, by=request.user, offset=-1 if data["direction"] == "up" else 1
         ),
         success=_("Milestone moved."),
-        fallback=timeline_url(mentorship_id),
+        fallback=reverse("mentorship:mentorship", args=[mentorship_id]),
     )
 
 
@@ -391,7 +391,7 @@ def update_add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
             percent=data["percent"],
         ),
         success=_("Update posted."),
-        fallback=timeline_url(mentorship.pk),
+        fallback=reverse("mentorship:mentorship", args=[mentorship.pk]),
     )
 
 

@@ -243,6 +243,27 @@ def _mark_cancelled(session: MentorSession, *, by: Any, reason: str, now: dateti
     )
 
 
+def sessions_cancel_ahead(*, mentorship: Mentorship, by: Any, reason: str, now: datetime) -> int:
+    """Cancel every booked session of ``mentorship`` still ahead, whatever the windows: the
+    mentorship ended. The calendar sends each a CANCEL (``session_changed``); the other
+    person hears of the ending itself. Runs in the caller's transaction."""
+    sessions = list(
+        MentorSession.objects.select_for_update().filter(
+            mentorship=mentorship, status=MentorSession.Status.BOOKED, starts_at__gt=now
+        )
+    )
+    for session in sessions:
+        _mark_cancelled(session, by=by, reason=reason, now=now)
+
+    def announce() -> None:
+        for session in sessions:
+            session_changed.send(sender=MentorSession, session=session, by=by, change="cancelled")
+
+    if sessions:
+        transaction.on_commit(announce)
+    return len(sessions)
+
+
 @transaction.atomic
 def session_cancel(
     *, session: MentorSession, by: Any, reason: str = "", now: datetime | None = None

@@ -1,8 +1,8 @@
 """Writes of the calendar: invites by email, private feeds, session reminders.
 
 Invites: every booking sends both people a ``METHOD:REQUEST`` invite; a cancellation (and
-the old session of a reschedule) raises the session's ``ical_sequence`` and sends a
-``METHOD:CANCEL`` with the same UID, so calendar apps remove the event they added. The new
+the old session of a reschedule) sends a ``METHOD:CANCEL`` with the same UID and the higher
+``ical_sequence`` the booking service gave the change, so calendar apps remove the event they added. The new
 session of a reschedule is a booking of its own (new UID, its own REQUEST).
 
 Reminders: a beat task (every minute) tells both people 24 hours and 15 minutes before a
@@ -54,22 +54,19 @@ REMINDER_BATCH = 500
 # --- invites ---------------------------------------------------------------------------------
 
 
-def session_invite_queue(*, session_id: int, method: str, raise_sequence: bool = False) -> None:
+def session_invite_queue(*, session_id: int, method: str) -> None:
     """Email both people the invite of the session once the transaction commits.
 
-    ``raise_sequence``: the event changed (updated or cancelled), so SEQUENCE goes up first
-    and calendars take the new version over the one they hold.
+    The invite carries the session's ``ical_sequence`` as it is then: the services that
+    change a session raise it (booking.py), so calendars take the new version over theirs.
     """
     if method not in METHODS:
         raise ValueError(f"Unknown iTIP method {method!r}.")
     from mentorship.tasks_calendar import session_invite_send_task  # the task imports us
 
-    with transaction.atomic():
-        if raise_sequence:
-            MentorSession.objects.filter(pk=session_id).update(ical_sequence=F("ical_sequence") + 1)
-        transaction.on_commit(
-            lambda: session_invite_send_task.delay(session_id=session_id, method=method)
-        )
+    transaction.on_commit(
+        lambda: session_invite_send_task.delay(session_id=session_id, method=method)
+    )
 
 
 def session_invite_send(*, session_id: int, method: str) -> int:

@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kalpla.exceptions import Conflict, NotFound, ValidationError
-from mentorship.models import MentorSession, Mentorship
+from mentorship.models import Mentorship
 from mentorship.policies import mentorship_is_participant
+from mentorship.services.booking import sessions_cancel_ahead
 from mentorship.services.notices import mentorship_changed_on_commit, notify_on_commit
-from mentorship.signals import session_changed
 
 
 def _locked(mentorship: Mentorship, by: Any) -> Mentorship:
@@ -85,7 +85,7 @@ def mentorship_end(*, mentorship: Mentorship, by: Any, reason: str) -> Mentorshi
     mentorship.end_reason = reason
     mentorship.full_clean()
     mentorship.save()
-    _cancel_future_sessions(mentorship=mentorship, by=by, now=now)
+    sessions_cancel_ahead(mentorship=mentorship, by=by, reason=_("The mentorship ended."), now=now)
     other = mentorship.mentee if by.pk == mentorship.mentor_id else mentorship.mentor
     notify_on_commit(
         recipient=other,
@@ -96,34 +96,3 @@ def mentorship_end(*, mentorship: Mentorship, by: Any, reason: str) -> Mentorshi
     )
     mentorship_changed_on_commit(mentorship=mentorship, by=by, change="ended")
     return mentorship
-
-
-def _cancel_future_sessions(*, mentorship: Mentorship, by: Any, now: Any) -> None:
-    sessions = list(
-        MentorSession.objects.select_for_update().filter(
-            mentorship=mentorship, status=MentorSession.Status.BOOKED, starts_at__gt=now
-        )
-    )
-    for session in sessions:
-        session.status = MentorSession.Status.CANCELLED
-        session.cancelled_at = now
-        session.cancelled_by = by
-        session.cancel_reason = _("The mentorship ended.")
-        session.ical_sequence += 1
-        session.save(
-            update_fields=[
-                "status",
-                "cancelled_at",
-                "cancelled_by",
-                "cancel_reason",
-                "ical_sequence",
-                "updated_at",
-            ]
-        )
-
-    def announce() -> None:
-        for session in sessions:
-            session_changed.send(sender=MentorSession, session=session, by=by, change="cancelled")
-
-    if sessions:
-        transaction.on_commit(announce)

@@ -159,11 +159,37 @@ def test_mentorships_page_lists_both_sides(client):
     assert html.count("Mentoring ") >= 1 and "Mentored by" in html
 
 
+def _fill(mentorship) -> None:
+    """Sessions ahead, goals with milestones, action items and updates: enough rows that a
+    part of the page querying per row would show."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mentorship.tests.factories import (
+        ActionItemFactory,
+        GoalFactory,
+        MentorSessionFactory,
+        MilestoneFactory,
+        ProgressUpdateFactory,
+    )
+
+    start = timezone.now() + timedelta(days=2)
+    for n in range(4):
+        at = start + timedelta(days=n)
+        MentorSessionFactory(mentorship=mentorship, starts_at=at, ends_at=at + timedelta(hours=1))
+        goal = GoalFactory(mentorship=mentorship)
+        MilestoneFactory.create_batch(3, goal=goal)
+        ActionItemFactory(mentorship=mentorship)
+        ProgressUpdateFactory(mentorship=mentorship, goal=goal)
+
+
 def test_mentorship_page_for_participants_and_staff_only(client, django_assert_max_num_queries):
     mentorship = MentorshipFactory()
+    _fill(mentorship)
     url = reverse("mentorship:mentorship", args=[mentorship.pk])
     _signed_in(client, mentorship.mentee)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(20):
         html = client.get(url).content.decode()
     assert "End mentorship" in html and "Pause" in html
     staff_html = _signed_in(client, UserFactory(is_staff=True)).get(url).content.decode()
