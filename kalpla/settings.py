@@ -645,6 +645,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "commerce.subscription_reminders",
         "schedule": 3600.0,
     },
+    # live classes: the reminder 15 minutes before, once each (mentorship/services/live.py)
+    "mentorship-live-class-reminders": {"task": "mentorship.live_class_remind", "schedule": 60.0},
 }
 
 # --- notifications -------------------------------------------------------------------------
