@@ -81,11 +81,16 @@ def _store_channel(live: LiveClass, channel: LiveChannel) -> None:
     live.playback_url = channel.playback_url
 
 
+def host_only() -> PermissionDenied:
+    """The refusal for what only the host (or staff) may do or see."""
+    return PermissionDenied(
+        _("Only the host of this class can do that."), code="not_live_class_host"
+    )
+
+
 def _require_manager(live: LiveClass, user: Any) -> None:
     if not live_class_can_manage(user=user, host_id=live.host_id):
-        raise PermissionDenied(
-            _("Only the host of this class can do that."), code="not_live_class_host"
-        )
+        raise host_only()
 
 
 def _require_status(live: LiveClass, *allowed: str, message: str) -> None:
