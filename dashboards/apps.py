@@ -8,3 +8,13 @@ class DashboardsConfig(AppConfig):
 
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self) -> None:
+        from dashboards.live_class_chat import live_class_chat_part, on_live_class_changed
+        from mentorship.signals import live_class_changed
+        from mentorship.views_live import LIVE_CLASS_PAGE_PARTS
+
+        # Live classes: a chat room per class in the course's group, shown on the class page.
+        live_class_changed.connect(on_live_class_changed, dispatch_uid="live_class_chat")
+        if live_class_chat_part not in LIVE_CLASS_PAGE_PARTS:
+            LIVE_CLASS_PAGE_PARTS.append(live_class_chat_part)

@@ -1,5 +1,5 @@
-"""Live classes as the API shows them. Viewers get playback details only; the host (and
-staff) also get the ingest URL and the stream key (``LiveClassHostOut``)."""
+"""Live classes as the API shows them. Viewers get playback details only; the host also gets
+the ingest URL and the stream key (``LiveClassHostOut``); staff manage a class without them."""
 
 from typing import Any
 
@@ -68,8 +68,8 @@ class LiveClassHostOut(LiveClassOut):
     stream_key = serializers.CharField()
 
 
-def live_class_out(live: LiveClass, *, manage: bool) -> dict[str, Any]:
-    return (LiveClassHostOut if manage else LiveClassOut)(live).data
+def live_class_out(live: LiveClass, *, with_key: bool) -> dict[str, Any]:
+    return (LiveClassHostOut if with_key else LiveClassOut)(live).data
 
 
 class LiveClassScheduleIn(InputSerializer):

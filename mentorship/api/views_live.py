@@ -1,8 +1,8 @@
 """Live classes (``/api/v1/live-classes/``): list mine, schedule, read, change, start, end,
 cancel, rotate the stream key, link a recording, read attendance.
 
-Viewers (enrolled students, the course's instructors) get playback details only; the host and
-staff also get ``ingest_url`` and ``stream_key``. A class the user may not watch is a 404."""
+Viewers (enrolled students, the course's instructors) and staff get playback details only; the
+host also gets ``ingest_url`` and ``stream_key``. A class the user may not watch is a 404."""
 
 from typing import Any
 
@@ -101,8 +101,10 @@ def _view(request: Request, live_class_id: int) -> Any:
     return live_class_get_for_user(live_class_id=live_class_id, user=signed_in_user(request))
 
 
-def _host_answer(live: LiveClass, status: int = 200) -> Response:
-    return Response(LiveClassHostOut(live).data, status=status)
+def _answer(request: Request, live: LiveClass, status: int = 200) -> Response:
+    """The stream key is the host's alone: staff, who may manage the class, never get it."""
+    is_host = signed_in_user(request).pk == live.host_id
+    return Response(live_class_out(live, with_key=is_host), status=status)
 
 
 class LiveClassListApi(ListAPIView):
@@ -172,7 +174,7 @@ class LiveClassListApi(ListAPIView):
         user = signed_in_user(request)
         course = course_get_for_editing(slug=values.pop("course"), user=user)
         live = services.live_class_schedule(course=course, host=user, **values)
-        return _host_answer(live, status=201)
+        return _answer(request, live, status=201)
 
 
 class LiveClassDetailApi(APIView):
@@ -180,7 +182,7 @@ class LiveClassDetailApi(APIView):
         tags=TAGS,
         operation_id="live_classes_retrieve",
         summary="A live class",
-        description="The host and staff also get `ingest_url` and `stream_key`.",
+        description="The host (only) also gets `ingest_url` and `stream_key`.",
         responses={200: LiveClassHostOut, 404: ERROR_404},
         examples=[
             OpenApiExample("As a viewer", value=VIEWER_EXAMPLE, response_only=True),
@@ -188,8 +190,7 @@ class LiveClassDetailApi(APIView):
         ],
     )
     def get(self, request: Request, live_class_id: int) -> Response:
-        view = _view(request, live_class_id)
-        return Response(live_class_out(view.live, manage=view.manage))
+        return _answer(request, _view(request, live_class_id).live)
 
     @extend_schema(
         tags=TAGS,
@@ -216,7 +217,7 @@ class LiveClassDetailApi(APIView):
             by=signed_in_user(request),
             **data.validated_data,
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 def _action_schema(operation: str, summary: str, description: str, **extra: Any) -> Any:
@@ -249,7 +250,7 @@ class LiveClassStartApi(APIView):
         live = services.live_class_start(
             live_class=_view(request, live_class_id).live, by=signed_in_user(request)
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 class LiveClassEndApi(APIView):
@@ -258,7 +259,7 @@ class LiveClassEndApi(APIView):
         live = services.live_class_end(
             live_class=_view(request, live_class_id).live, by=signed_in_user(request)
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 class LiveClassCancelApi(APIView):
@@ -267,7 +268,7 @@ class LiveClassCancelApi(APIView):
         live = services.live_class_cancel(
             live_class=_view(request, live_class_id).live, by=signed_in_user(request)
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 class LiveClassStreamKeyApi(APIView):
@@ -282,7 +283,7 @@ class LiveClassStreamKeyApi(APIView):
         live = services.live_class_stream_key_regenerate(
             live_class=_view(request, live_class_id).live, by=signed_in_user(request)
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 class LiveClassRecordingApi(APIView):
@@ -300,7 +301,7 @@ class LiveClassRecordingApi(APIView):
             by=signed_in_user(request),
             url=data.validated_data["url"],
         )
-        return _host_answer(live)
+        return _answer(request, live)
 
 
 class LiveClassAttendanceApi(APIView):
