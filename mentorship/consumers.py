@@ -34,6 +34,20 @@ from mentorship.services.live import live_class_viewer_attend
 SEAT_TTL = 90
 
 
+async def live_seat_take(*, live_class_id: int, peer_id: str) -> str | None:
+    """A free viewer seat of the class (its cache key), or None when all are taken."""
+    for number in range(LOCAL_MAX_VIEWERS):
+        key = f"live_seat:{live_class_id}:{number}"
+        if await cache.aadd(key, peer_id, timeout=SEAT_TTL):
+            return key
+    return None
+
+
+async def live_seat_release(*, key: str, peer_id: str) -> None:
+    if await cache.aget(key) == peer_id:
+        await cache.adelete(key)
+
+
 class SignalRelayConsumer(KalplaConsumer):
     """Subclasses name the room (``room_kind``, the URL kwarg) and how a user gets a seat."""
 
@@ -198,12 +212,8 @@ class LiveClassConsumer(SignalRelayConsumer):
         assert self.seat is not None
         if self.seat.role != "viewer":
             return True
-        for number in range(LOCAL_MAX_VIEWERS):
-            key = f"live_seat:{self.room_id()}:{number}"
-            if await cache.aadd(key, self.peer_id, timeout=SEAT_TTL):
-                self.seat_key = key
-                break
-        else:
+        self.seat_key = await live_seat_take(live_class_id=self.room_id(), peer_id=self.peer_id)
+        if self.seat_key is None:
             await self.send_error(
                 code="live_class_full",
                 message=(
@@ -223,6 +233,6 @@ class LiveClassConsumer(SignalRelayConsumer):
         await super().receive_json(content, **kwargs)
 
     async def disconnect(self, code: int) -> None:
-        if self.seat_key is not None and await cache.aget(self.seat_key) == self.peer_id:
-            await cache.adelete(self.seat_key)
+        if self.seat_key is not None:
+            await live_seat_release(key=self.seat_key, peer_id=self.peer_id)
         await super().disconnect(code)
