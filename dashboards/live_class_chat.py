@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from accounts.selectors import signed_in_user
 from community.forms import CHAT_EMOJI, ChatMessageForm
 from community.live import PRESENCE_HEARTBEAT
 from community.selectors import chat as chat_selectors
@@ -65,7 +66,7 @@ def live_class_chat_part(*, request: HttpRequest, live_class: Any) -> dict[str, 
     chat.js reads. Nothing for someone who is not in the room (the page says so)."""
     if not live_class.chat_room_id:
         return {}
-    user = request.user
+    user = signed_in_user(request)
     try:
         member = chat_selectors.room_membership_get(room_id=live_class.chat_room_id, user=user)
     except NotFound:

@@ -42,7 +42,9 @@ class LiveClassForm(forms.Form):
 class LiveClassScheduleForm(LiveClassForm):
     """Scheduling: the course is one the user teaches."""
 
-    course = forms.ModelChoiceField(label=_("Course"), queryset=None, empty_label=None)
+    course: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Course"), queryset=None, empty_label=None
+    )
     field_order = ["course", "title", "description", "starts_at", "duration_minutes"]
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
