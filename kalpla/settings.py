@@ -745,6 +745,7 @@ SPECTACULAR_SETTINGS = {
         "EnrollmentImportStatusEnum": "enrollments.models.EnrollmentImport.Status",
         "WaitlistStatusEnum": "enrollments.models.WaitlistEntry.Status",
         "CohortPlaceStatusEnum": ["enrolled", "waiting", "offered"],
+        "LiveClassStatusEnum": "mentorship.models.LiveClass.Status",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -32,7 +32,7 @@ class LiveClassOut(serializers.Serializer):
     description = serializers.CharField()
     starts_at = serializers.DateTimeField()
     duration_minutes = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=LiveClass.Status.values)
+    status = serializers.ChoiceField(choices=LiveClass.Status.choices)
     provider = serializers.ChoiceField(
         choices=["ivs", "local"],
         help_text=(
