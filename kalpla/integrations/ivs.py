@@ -114,21 +114,16 @@ class LocalLiveVideoProvider:
     INGEST_URL = "rtmp://127.0.0.1/live"
 
     def create_channel(self, *, name: str) -> LiveChannel:
-        channel_id = f"local-{uuid.uuid4().hex[:12]}"
-        return LiveChannel(
-            channel_id=channel_id,
-            name=_channel_name(name),
-            ingest_endpoint="127.0.0.1",
-            ingest_url=self.INGEST_URL,
-            stream_key=f"local_sk_{secrets.token_urlsafe(24)}",
-            playback_url=f"{settings.SITE_URL.rstrip('/')}/live/{channel_id}/",
-            provider="local",
-        )
+        return self._channel(f"local-{uuid.uuid4().hex[:12]}", name)
 
     def delete_channel(self, channel_id: str) -> None:
         return None
 
     def rotate_stream_key(self, *, channel_id: str, name: str) -> LiveChannel:
+        """The same channel with a new random key."""
+        return self._channel(channel_id, name)
+
+    def _channel(self, channel_id: str, name: str) -> LiveChannel:
         return LiveChannel(
             channel_id=channel_id,
             name=_channel_name(name),

@@ -4,11 +4,17 @@ cancel, rotate the stream key, link a recording, read attendance.
 Viewers (enrolled students, the course's instructors) and staff get playback details only; the
 host also gets ``ingest_url`` and ``stream_key``. A class the user may not watch is a 404."""
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
 from rest_framework.generics import ListAPIView
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -240,50 +246,56 @@ def _action_schema(operation: str, summary: str, description: str, **extra: Any)
     )
 
 
-class LiveClassStartApi(APIView):
-    @_action_schema(
+class LiveClassActionApi(APIView):
+    """A POST without input that runs ``service(live_class=..., by=...)`` on the class."""
+
+    service: Callable[..., LiveClass]
+
+    def post(self, request: Request, live_class_id: int) -> Response:
+        live = type(self).service(
+            live_class=_view(request, live_class_id).live, by=signed_in_user(request)
+        )
+        return _answer(request, live)
+
+
+@extend_schema_view(
+    post=_action_schema(
         "start",
         "Go live",
         "The host only, from 15 minutes before the start; the students are told.",
     )
-    def post(self, request: Request, live_class_id: int) -> Response:
-        live = services.live_class_start(
-            live_class=_view(request, live_class_id).live, by=signed_in_user(request)
-        )
-        return _answer(request, live)
+)
+class LiveClassStartApi(LiveClassActionApi):
+    service = staticmethod(services.live_class_start)
 
 
-class LiveClassEndApi(APIView):
-    @_action_schema("end", "End the class", "A live class ends; its video channel is deleted.")
-    def post(self, request: Request, live_class_id: int) -> Response:
-        live = services.live_class_end(
-            live_class=_view(request, live_class_id).live, by=signed_in_user(request)
-        )
-        return _answer(request, live)
+@extend_schema_view(
+    post=_action_schema("end", "End the class", "A live class ends; its video channel is deleted.")
+)
+class LiveClassEndApi(LiveClassActionApi):
+    service = staticmethod(services.live_class_end)
 
 
-class LiveClassCancelApi(APIView):
-    @_action_schema("cancel", "Cancel the class", "Only before it starts; the students are told.")
-    def post(self, request: Request, live_class_id: int) -> Response:
-        live = services.live_class_cancel(
-            live_class=_view(request, live_class_id).live, by=signed_in_user(request)
-        )
-        return _answer(request, live)
+@extend_schema_view(
+    post=_action_schema(
+        "cancel", "Cancel the class", "Only before it starts; the students are told."
+    )
+)
+class LiveClassCancelApi(LiveClassActionApi):
+    service = staticmethod(services.live_class_cancel)
 
 
-class LiveClassStreamKeyApi(APIView):
-    @_action_schema(
+@extend_schema_view(
+    post=_action_schema(
         "stream_key_regenerate",
         "New stream key",
         "The old key stops working. With IVS the ingest and playback URLs may change too: "
         "read them again from the answer.",
         responses={503: ERROR_503},
     )
-    def post(self, request: Request, live_class_id: int) -> Response:
-        live = services.live_class_stream_key_regenerate(
-            live_class=_view(request, live_class_id).live, by=signed_in_user(request)
-        )
-        return _answer(request, live)
+)
+class LiveClassStreamKeyApi(LiveClassActionApi):
+    service = staticmethod(services.live_class_stream_key_regenerate)
 
 
 class LiveClassRecordingApi(APIView):
