@@ -6,7 +6,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from kalpla.api.serializers import InputSerializer, StrictCharField, StrictStringMixin
+from kalpla.api.serializers import InputSerializer, StrictCharField, StrictRegexField
 from mentorship.models import LOCAL_MAX_VIEWERS, LiveClass
 
 
@@ -73,7 +73,9 @@ def live_class_out(live: LiveClass, *, with_key: bool) -> dict[str, Any]:
 
 
 class LiveClassScheduleIn(InputSerializer):
-    course = StrictCharField(max_length=120, help_text="The course's slug (one you teach).")
+    course = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1, help_text="The id of a course you teach."
+    )
     title = StrictCharField(max_length=200)
     description = StrictCharField(max_length=4000, required=False, allow_blank=True, default="")
     starts_at = serializers.DateTimeField(help_text="ISO 8601, in the future.")
@@ -87,12 +89,26 @@ class LiveClassUpdateIn(InputSerializer):
     duration_minutes = serializers.IntegerField(min_value=10, max_value=480, required=False)
 
 
-class StrictURLField(StrictStringMixin, serializers.URLField):
+# What the schema promises and the server checks alike: an http(s) address with a host name
+# (every string matching it is also a valid URL to Django's URLValidator).
+RECORDING_URL_PATTERN = (
+    r"^https?://[a-z0-9]{1,40}(\.[a-z0-9]{1,40}){0,3}\.[a-z]{2,20}(/[A-Za-z0-9._~%/-]*)?$"
+)
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "pattern": RECORDING_URL_PATTERN, "maxLength": 500}
+)
+class RecordingURLField(StrictRegexField):
     pass
 
 
 class LiveClassRecordingIn(InputSerializer):
-    url = StrictURLField(max_length=500, help_text="Where the recording can be watched.")
+    url = RecordingURLField(
+        RECORDING_URL_PATTERN,
+        max_length=500,
+        help_text="Where the recording can be watched: an http(s) address.",
+    )
 
 
 class LiveClassAttendanceOut(serializers.Serializer):

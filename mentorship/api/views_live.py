@@ -9,6 +9,7 @@ from typing import Any
 
 import django_filters
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiResponse,
@@ -21,9 +22,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import signed_in_user
-from courses.selectors.authoring import course_get_for_editing
+from courses.selectors.activity import course_in_bulk
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
+from kalpla.exceptions import NotFound
 from mentorship.models import LiveClass
 from mentorship.selectors.live import (
     live_class_attendance_list,
@@ -46,7 +48,7 @@ TAGS = ["mentorship"]
 ERROR_400 = OpenApiResponse(ErrorSerializer, description="Invalid input (`errors` per field)")
 ERROR_403 = OpenApiResponse(ErrorSerializer, description="Not the host of the class")
 ERROR_404 = OpenApiResponse(
-    ErrorSerializer, description="No such class, or not one of your courses"
+    ErrorSerializer, description="No such class (or course), or not one of your courses"
 )
 ERROR_409 = OpenApiResponse(
     ErrorSerializer,
@@ -93,8 +95,8 @@ HOST_EXAMPLE: dict[str, Any] = {
 
 
 class LiveClassFilter(django_filters.FilterSet):
-    course = django_filters.CharFilter(
-        field_name="course__slug", max_length=120, help_text="A course's slug."
+    course = django_filters.NumberFilter(
+        field_name="course_id", min_value=1, max_value=2**63 - 1, help_text="A course's id."
     )
     status = django_filters.ChoiceFilter(choices=LiveClass.Status.choices)
 
@@ -163,9 +165,9 @@ class LiveClassListApi(ListAPIView):
             OpenApiExample(
                 "Schedule",
                 value={
-                    "course": "python-basics",
+                    "course": 3,
                     "title": "Office hours: loops",
-                    "starts_at": "2026-12-09T14:00:00Z",
+                    "starts_at": "2036-01-15T14:00:00Z",
                     "duration_minutes": 60,
                 },
                 request_only=True,
@@ -178,7 +180,9 @@ class LiveClassListApi(ListAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         user = signed_in_user(request)
-        course = course_get_for_editing(slug=values.pop("course"), user=user)
+        course = course_in_bulk(course_ids=[values["course"]]).get(values.pop("course"))
+        if course is None:
+            raise NotFound(_("No such course."), code="course_not_found")
         live = services.live_class_schedule(course=course, host=user, **values)
         return _answer(request, live, status=201)
 
@@ -212,7 +216,7 @@ class LiveClassDetailApi(APIView):
             409: ERROR_409,
         },
         examples=[
-            OpenApiExample("Move", value={"starts_at": "2026-12-10T14:00:00Z"}, request_only=True),
+            OpenApiExample("Move", value={"starts_at": "2036-01-16T14:00:00Z"}, request_only=True),
         ],
     )
     def patch(self, request: Request, live_class_id: int) -> Response:

@@ -43,7 +43,7 @@ def test_live_class_api_schedule_creates_and_answers_with_the_key():
     host = UserFactory(roles=("Mentor",))
     course = CourseFactory(instructors=[host])
     body = {
-        "course": course.slug,
+        "course": course.pk,
         "title": "Office hours",
         "starts_at": (timezone.now() + timedelta(days=2)).isoformat(),
         "duration_minutes": 30,
@@ -61,7 +61,7 @@ def test_live_class_api_schedule_bad_input_is_400_with_field_errors():
     course = CourseFactory(instructors=[host])
     response = client_for(host).post(
         url(),
-        {"course": course.slug, "title": "", "starts_at": "soon", "duration_minutes": 5},
+        {"course": course.pk, "title": "", "starts_at": "soon", "duration_minutes": 5},
         format="json",
     )
     assert response.status_code == 400
@@ -69,7 +69,7 @@ def test_live_class_api_schedule_bad_input_is_400_with_field_errors():
     assert {"title", "starts_at", "duration_minutes"} <= set(errors)
     past = (timezone.now() - timedelta(hours=1)).isoformat()
     response = client_for(host).post(
-        url(), {"course": course.slug, "title": "x", "starts_at": past}, format="json"
+        url(), {"course": course.pk, "title": "x", "starts_at": past}, format="json"
     )
     assert response.status_code == 400 and "starts_at" in response.json()["errors"]
 
@@ -80,7 +80,7 @@ def test_live_class_api_schedule_refuses_other_mentors():
     response = client_for(other).post(
         url(),
         {
-            "course": course.slug,
+            "course": course.pk,
             "title": "x",
             "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
         },
@@ -88,6 +88,11 @@ def test_live_class_api_schedule_refuses_other_mentors():
     )
     assert response.status_code == 403
     assert not LiveClass.objects.exists()
+    tomorrow = (timezone.now() + timedelta(days=1)).isoformat()
+    unknown = client_for(other).post(
+        url(), {"course": 10**9, "title": "x", "starts_at": tomorrow}, format="json"
+    )
+    assert unknown.status_code == 404
 
 
 def test_live_class_api_stream_key_only_for_the_host(live):
@@ -127,8 +132,8 @@ def test_live_class_api_list_is_mine_filtered_and_bounded(live, django_assert_ma
     assert data["count"] == 7 and set(data) == {"count", "next", "previous", "results"}
     assert other_course.pk not in {row["id"] for row in data["results"]}
     assert client.get(url(), {"status": "ended"}).json()["results"][0]["id"] == ended.pk
-    assert client.get(url(), {"course": live.course.slug}).json()["count"] == 7
-    assert client.get(url(), {"course": other_course.course.slug}).json()["count"] == 0
+    assert client.get(url(), {"course": live.course.pk}).json()["count"] == 7
+    assert client.get(url(), {"course": other_course.course.pk}).json()["count"] == 0
     assert client.get(url(), {"status": "bogus"}).status_code == 400
     hosted = client_for(live.host).get(url()).json()
     assert hosted["count"] == 7
@@ -147,7 +152,7 @@ def test_live_class_api_lifecycle_start_attendance_end_recording(live):
     assert attendance["count"] == 1 and attendance["results"][0]["user"]["id"] == student.pk
     assert host.post(url(live, "recording"), {"url": "https://x.test/r"}).status_code == 409
     assert host.post(url(live, "end")).json()["status"] == "ended"
-    bad = host.post(url(live, "recording"), {"url": "nope"}, format="json")
+    bad = host.post(url(live, "recording"), {"url": "ftp://x.test/r"}, format="json")
     assert bad.status_code == 400 and "url" in bad.json()["errors"]
     done = host.post(url(live, "recording"), {"url": "https://x.test/r"}, format="json")
     assert done.status_code == 200 and done.json()["recording_url"] == "https://x.test/r"
