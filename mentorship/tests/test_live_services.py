@@ -199,3 +199,16 @@ def test_live_class_remind_task_runs_the_sweep():
 
     LiveClassFactory(starts_at=timezone.now() + timedelta(minutes=3))
     assert live_class_remind_task.delay().get() == 1
+
+
+@pytest.mark.parametrize("kind", ["scheduled", "reminder", "live", "cancelled"])
+def test_live_class_notifications_render_in_app_and_email(kind, django_capture_on_commit_callbacks):
+    from notifications.services.email import notification_email_render
+
+    live = LiveClassFactory(title="Graphs, live")
+    student = EnrollmentFactory(course=live.course).user
+    services.live_class_notify(live_class_id=live.pk, kind=kind)
+    note = Notification.objects.get(kind=f"mentorship.live_class_{kind}", recipient=student)
+    assert "Graphs, live" in note.title and note.body
+    email = notification_email_render(note, student)
+    assert "Graphs, live" in email.subject and "{{" not in email.text
