@@ -103,6 +103,20 @@ def _locked(live: LiveClass) -> LiveClass:
     return LiveClass.objects.select_for_update().select_related("course", "host").get(pk=live.pk)
 
 
+def _require_future(starts_at: datetime) -> None:
+    if starts_at <= timezone.now():
+        message = _("Pick a start time in the future.")
+        raise ValidationError(message, errors={"starts_at": [message]})
+
+
+def _managed(live_class: LiveClass, by: Any, *allowed: str, message: str) -> LiveClass:
+    """The class locked, for its host (or staff), in one of the ``allowed`` states."""
+    live = _locked(live_class)
+    _require_manager(live, by)
+    _require_status(live, *allowed, message=message)
+    return live
+
+
 def live_class_schedule(
     *,
     course: Any,
@@ -118,11 +132,7 @@ def live_class_schedule(
             _("Only the course's instructors can schedule its live classes."),
             code="not_course_instructor",
         )
-    if starts_at <= timezone.now():
-        raise ValidationError(
-            _("Pick a start time in the future."),
-            errors={"starts_at": [_("Pick a start time in the future.")]},
-        )
+    _require_future(starts_at)
     live = LiveClass(
         course=course,
         host=host,
@@ -151,10 +161,11 @@ def live_class_schedule(
 def live_class_update(*, live_class: LiveClass, by: Any, **changes: Any) -> LiveClass:
     """Change title, description, start or length of a scheduled class. A new start time
     means a new reminder."""
-    live = _locked(live_class)
-    _require_manager(live, by)
-    _require_status(
-        live, LiveClass.Status.SCHEDULED, message=_("Only a scheduled class can be changed.")
+    live = _managed(
+        live_class,
+        by,
+        LiveClass.Status.SCHEDULED,
+        message=_("Only a scheduled class can be changed."),
     )
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
@@ -164,11 +175,7 @@ def live_class_update(*, live_class: LiveClass, by: Any, **changes: Any) -> Live
         )
     starts_at = changes.get("starts_at")
     if starts_at is not None and starts_at != live.starts_at:
-        if starts_at <= timezone.now():
-            raise ValidationError(
-                _("Pick a start time in the future."),
-                errors={"starts_at": [_("Pick a start time in the future.")]},
-            )
+        _require_future(starts_at)
         live.reminded_at = None
     for name, value in changes.items():
         setattr(live, name, value.strip() if isinstance(value, str) else value)
@@ -180,10 +187,9 @@ def live_class_update(*, live_class: LiveClass, by: Any, **changes: Any) -> Live
 
 @transaction.atomic
 def live_class_cancel(*, live_class: LiveClass, by: Any) -> LiveClass:
-    live = _locked(live_class)
-    _require_manager(live, by)
-    _require_status(
-        live,
+    live = _managed(
+        live_class,
+        by,
         LiveClass.Status.SCHEDULED,
         message=_("Only a class that has not started can be cancelled; end a live one."),
     )
@@ -220,9 +226,9 @@ def live_class_start(*, live_class: LiveClass, by: Any, now: datetime | None = N
 @transaction.atomic
 def live_class_end(*, live_class: LiveClass, by: Any, now: datetime | None = None) -> LiveClass:
     """End a live class; its channel is deleted once this commits."""
-    live = _locked(live_class)
-    _require_manager(live, by)
-    _require_status(live, LiveClass.Status.LIVE, message=_("Only a live class can be ended."))
+    live = _managed(
+        live_class, by, LiveClass.Status.LIVE, message=_("Only a live class can be ended.")
+    )
     live.status = LiveClass.Status.ENDED
     live.ended_at = now or timezone.now()
     live.save(update_fields=["status", "ended_at", "updated_at"])
@@ -233,10 +239,11 @@ def live_class_end(*, live_class: LiveClass, by: Any, now: datetime | None = Non
 
 @transaction.atomic
 def live_class_set_recording(*, live_class: LiveClass, by: Any, url: str) -> LiveClass:
-    live = _locked(live_class)
-    _require_manager(live, by)
-    _require_status(
-        live, LiveClass.Status.ENDED, message=_("Add a recording once the class has ended.")
+    live = _managed(
+        live_class,
+        by,
+        LiveClass.Status.ENDED,
+        message=_("Add a recording once the class has ended."),
     )
     live.recording_url = url.strip()
     live.full_clean()
@@ -248,10 +255,9 @@ def live_class_set_recording(*, live_class: LiveClass, by: Any, url: str) -> Liv
 @transaction.atomic
 def live_class_stream_key_regenerate(*, live_class: LiveClass, by: Any) -> LiveClass:
     """A new stream key; the old one stops working (with IVS, a broadcast using it stops)."""
-    live = _locked(live_class)
-    _require_manager(live, by)
-    _require_status(
-        live,
+    live = _managed(
+        live_class,
+        by,
         LiveClass.Status.SCHEDULED,
         LiveClass.Status.LIVE,
         message=_("This class is over: it has no stream key any more."),
