@@ -77,3 +77,35 @@ def test_live_broadcast_from_the_browser_reaches_a_viewer(
     finally:
         for context in contexts:
             context.close()
+
+
+def test_live_class_ivs_player_loads_from_the_vendored_files(page, asgi_server: str) -> None:
+    # given a live IVS class (its stream cannot be reached from the test machine)
+    live = LiveClassFactory(
+        status="live",
+        provider="ivs",
+        started_at=timezone.now(),
+        playback_url="https://playback.invalid/api/video/v1/x.m3u8",
+    )
+    student = UserFactory()
+    EnrollmentFactory(user=student, course=live.course)
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    sign_in(page, asgi_server, student.email, PASSWORD)
+
+    # when the student opens the class page
+    page.goto(f"{asgi_server}/live/{live.pk}/")
+
+    # then the vendored player loads, is supported, and says it waits for the stream
+    page.wait_for_function("() => window.IVSPlayerPackage && window.IVSPlayerPackage.create")
+    assert page.evaluate("() => window.IVSPlayerPackage.isPlayerSupported") is True
+    # (the player retries the unreachable stream a few times before it reports the error)
+    expect(page.locator("[data-player-status]")).to_contain_text(
+        "Waiting for the host", timeout=40_000
+    )
+    assert refused == []
