@@ -7,6 +7,7 @@ scheduled and links its room to the class; a part of the class page
 with the community chat's own partial and script (``static/js/chat.js``).
 """
 
+import logging
 import uuid
 from typing import Any
 
@@ -18,10 +19,11 @@ from community.forms import CHAT_EMOJI, ChatMessageForm
 from community.live import PRESENCE_HEARTBEAT
 from community.selectors import chat as chat_selectors
 from community.services.groups import channel_create, course_group_sync
-from kalpla.exceptions import NotFound
+from kalpla.exceptions import ApplicationError, NotFound
 from mentorship.services.live import live_class_chat_room_set
 
 CHAT_MESSAGES = 50
+logger = logging.getLogger(__name__)
 
 
 def live_class_chat_name(live_class: Any) -> str:
@@ -45,8 +47,14 @@ def live_class_chat_ensure(*, live_class: Any) -> int:
 
 
 def on_live_class_changed(sender: Any, *, live_class: Any, change: str, **kwargs: Any) -> None:
-    if change == "scheduled":
+    """Runs after the class is committed: a chat that cannot be made is logged, and the class
+    page says the chat is not ready, rather than the scheduling request failing."""
+    if change != "scheduled":
+        return
+    try:
         live_class_chat_ensure(live_class=live_class)
+    except ApplicationError:
+        logger.exception("live class %s: no chat room", live_class.pk)
 
 
 def _reaction_summary(messages: list[Any], user_id: int) -> list[Any]:
