@@ -10,8 +10,16 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        # assignment due dates in mentorship's calendar feeds
+        # Wiring between sibling apps, which may not import each other.
         from dashboards.calendar_sources import assignment_due_dates
+        from dashboards.live_class_chat import live_class_chat_part, on_live_class_changed
         from mentorship.selectors.calendar import calendar_feed_source_register
+        from mentorship.signals import live_class_changed
+        from mentorship.views_live import LIVE_CLASS_PAGE_PARTS
 
+        # Assignment due dates in mentorship's calendar feeds.
         calendar_feed_source_register(assignment_due_dates)
+        # Live classes: a chat room per class in the course's group, shown on the class page.
+        live_class_changed.connect(on_live_class_changed, dispatch_uid="live_class_chat")
+        if live_class_chat_part not in LIVE_CLASS_PAGE_PARTS:
+            LIVE_CLASS_PAGE_PARTS.append(live_class_chat_part)

@@ -654,6 +654,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # meetings of mentoring sessions past their end + grace are ended (deleted at Chime)
     "mentorship-meetings-end-due": {"task": "mentorship.meetings_end_due", "schedule": 300.0},
+    # live classes: the reminder 15 minutes before, once each (mentorship/services/live.py)
+    "mentorship-live-class-reminders": {"task": "mentorship.live_class_remind", "schedule": 60.0},
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -758,6 +760,7 @@ SPECTACULAR_SETTINGS = {
         "MentoringPartyEnum": ["mentor", "mentee"],
         "AvailabilityExceptionKindEnum": "mentorship.models.AvailabilityException.Kind",
         "MentorSessionStatusEnum": "mentorship.models.MentorSession.Status",
+        "LiveClassStatusEnum": "mentorship.models.LiveClass.Status",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -12,9 +12,11 @@ class MentorshipConfig(AppConfig):
             kinds_booking,
             kinds_calendar,
             kinds_directory,
+            kinds_live,
             kinds_progress,
             parts_progress,
             receivers_calendar,
+            tasks_live,
             tasks_meetings,
             tasks_progress,
         )

@@ -20,10 +20,32 @@ import uuid
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.core.cache import cache
 
 from kalpla.consumers import KalplaConsumer
 from kalpla.realtime import frame
+from mentorship.models import LOCAL_MAX_VIEWERS
 from mentorship.selectors.access import RoomSeat, live_class_seat, meeting_seat
+from mentorship.services.live import live_class_viewer_attend
+
+# A viewer's seat is a cache key (Redis: shared by every server process) that lives this many
+# seconds after the last frame of its socket: the page pings every 20 s, and the seat of a
+# process that died without saying goodbye frees itself.
+SEAT_TTL = 90
+
+
+async def live_seat_take(*, live_class_id: int, peer_id: str) -> str | None:
+    """A free viewer seat of the class (its cache key), or None when all are taken."""
+    for number in range(LOCAL_MAX_VIEWERS):
+        key = f"live_seat:{live_class_id}:{number}"
+        if await cache.aadd(key, peer_id, timeout=SEAT_TTL):
+            return key
+    return None
+
+
+async def live_seat_release(*, key: str, peer_id: str) -> None:
+    if await cache.aget(key) == peer_id:
+        await cache.adelete(key)
 
 
 class SignalRelayConsumer(KalplaConsumer):
@@ -167,10 +189,16 @@ class MeetingConsumer(SignalRelayConsumer):
 
 
 class LiveClassConsumer(SignalRelayConsumer):
-    """A live class broadcast from the browser: the host and the viewers."""
+    """A live class broadcast from the browser: the host and up to LOCAL_MAX_VIEWERS viewers.
+
+    A browser sends one stream per viewer, so seats are counted across server processes: seat
+    ``n`` of class ``c`` is the cache key ``live_seat:c:n``, taken with an atomic ``add``. The
+    viewer past the last seat gets an ``error`` frame ``live_class_full`` and close 4403.
+    """
 
     room_kind = "live"
     room_kwarg = "live_class_id"
+    seat_key: str | None = None
 
     def seat_for(self, *, room_id: int, user: Any) -> RoomSeat | None:
         return live_class_seat(live_class_id=room_id, user=user)
@@ -179,3 +207,32 @@ class LiveClassConsumer(SignalRelayConsumer):
         # Viewers talk to the host only; the host to anyone.
         assert self.seat is not None
         return self.seat.role == "host" or peer["role"] == "host"
+
+    async def admit(self) -> bool:
+        assert self.seat is not None
+        if self.seat.role != "viewer":
+            return True
+        self.seat_key = await live_seat_take(live_class_id=self.room_id(), peer_id=self.peer_id)
+        if self.seat_key is None:
+            await self.send_error(
+                code="live_class_full",
+                message=(
+                    f"This class is full: a broadcast from the browser reaches at most "
+                    f"{LOCAL_MAX_VIEWERS} viewers. Larger classes need the aws backend (IVS)."
+                ),
+            )
+            return False
+        await database_sync_to_async(live_class_viewer_attend)(
+            live_class_id=self.room_id(), user=self.user
+        )
+        return True
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        if self.seat_key is not None:
+            await cache.atouch(self.seat_key, SEAT_TTL)
+        await super().receive_json(content, **kwargs)
+
+    async def disconnect(self, code: int) -> None:
+        if self.seat_key is not None:
+            await live_seat_release(key=self.seat_key, peer_id=self.peer_id)
+        await super().disconnect(code)

@@ -8,6 +8,7 @@ documented, invalid input refused with a 4xx and valid input accepted.
 
 import io
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -165,6 +166,19 @@ def _declared_file_accepted(body: dict[str, Any]) -> bool:
     return True
 
 
+def _starts_in_the_future(body: dict[str, Any]) -> bool:
+    value = body.get("starts_at")
+    if not isinstance(value, str):
+        return True
+    try:
+        starts_at = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if starts_at.tzinfo is None:
+        starts_at = starts_at.replace(tzinfo=UTC)
+    return starts_at > datetime.now(UTC) + timedelta(minutes=1)
+
+
 # Rules that JSON Schema cannot state (the operations' descriptions do), which the server
 # rightly enforces with a 400: the generator keeps to them instead of the check excluding them.
 RULES_NO_SCHEMA_STATES = {
@@ -172,6 +186,9 @@ RULES_NO_SCHEMA_STATES = {
     "PUT /api/v1/notification-preferences/": _quiet_hours_paired,
     # a file type (and size) the kind of upload accepts
     "POST /api/v1/uploads/": _declared_file_accepted,
+    # a live class starts in the future
+    "POST /api/v1/live-classes/": _starts_in_the_future,
+    "PATCH /api/v1/live-classes/{live_class_id}/": _starts_in_the_future,
 }
 
 

@@ -711,6 +711,29 @@ POLICY: dict[str, Rule] = {
     "api:mentorship-pause": act("login ok 404 ok 404 404 404"),
     "api:mentorship-resume": act("login 409 404 409 404 404 404"),
     "api:mentorship-end": post("login ok 404 ok 404 404 404"),
+    # --- mentorship: live ----------------------------------------------------------------------
+    # the mentor's class (tomorrow) of a course student A takes: the host and staff manage it,
+    # enrolled students watch; anyone else gets 404. Only the host starts it (too early: a
+    # message, or 409); staff may end, cancel and rotate the key but never see the key.
+    "mentorship:live_classes": get("login ok ok ok ok ok ok"),
+    "mentorship:live_class_new": get("login ok ok ok ok ok ok"),
+    "mentorship:live_class": get("login ok 404 ok 404 404 ok"),
+    "mentorship:live_class_edit": get("login 403 404 ok 404 404 ok"),
+    "mentorship:live_class_cancel": get("login 403 404 ok 404 404 ok"),
+    "mentorship:live_class_start": act("login 403 404 refused 404 404 403"),
+    "mentorship:live_class_end": act("login 403 404 refused 404 404 refused"),
+    "mentorship:live_class_stream_key": act("login 403 404 ok 404 404 ok"),
+    "mentorship:live_class_recording": get("login 403 404 ok 404 404 ok"),
+    "api:live-classes": get("login ok ok ok ok ok ok"),
+    "api:live-class": get("login ok 404 ok 404 404 ok"),
+    "api:live-class-start": act("login 403 404 409 404 404 403"),
+    "api:live-class-end": act("login 403 404 409 404 404 409"),
+    "api:live-class-cancel": act("login 403 404 ok 404 404 ok"),
+    "api:live-class-stream-key": act("login 403 404 ok 404 404 ok"),
+    "api:live-class-recording": post(
+        "login 403 404 409 404 404 409", body={"url": "https://recordings.example/1"}
+    ),
+    "api:live-class-attendance": get("login 403 404 ok 404 404 ok"),
     # --- schema, signed files, webhooks, admin ---------------------------------------------------
     "schema": get("ok ok ok ok ok ok ok"),
     "api-docs": get("ok ok ok ok ok ok ok"),
