@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event, vCalAddress, vText
@@ -53,19 +53,11 @@ def absolute(path: str) -> str:
 
 
 def session_path(session_id: int) -> str:
-    """The session page (booking's ``mentorship:session``)."""
-    try:
-        return reverse("mentorship:session", kwargs={"session_id": session_id})
-    except NoReverseMatch:
-        return f"/mentoring/sessions/{session_id}/"
+    return reverse("mentorship:session", kwargs={"session_id": session_id})
 
 
 def live_class_path(live_class_id: int) -> str:
-    """The live class page (the live area's ``mentorship:live_class``)."""
-    try:
-        return reverse("mentorship:live_class", kwargs={"live_class_id": live_class_id})
-    except NoReverseMatch:
-        return f"/live/{live_class_id}/"
+    return reverse("mentorship:live_class", kwargs={"live_class_id": live_class_id})
 
 
 def _utc(moment: datetime) -> datetime:

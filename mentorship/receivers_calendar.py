@@ -2,11 +2,25 @@
 
 from typing import Any
 
+from django.db import transaction
 from django.dispatch import receiver
 
-from mentorship.ical import METHOD_CANCEL, METHOD_REQUEST
-from mentorship.services.calendar import session_invite_queue
+from mentorship.ical import METHOD_CANCEL, METHOD_REQUEST, METHODS
 from mentorship.signals import session_booked, session_changed
+from mentorship.tasks_calendar import session_invite_send_task
+
+
+def session_invite_queue(*, session_id: int, method: str) -> None:
+    """Email both people the invite of the session once the transaction commits.
+
+    The invite carries the session's ``ical_sequence`` as it is then: the services that
+    change a session raise it (booking.py), so calendars take the new version over theirs.
+    """
+    if method not in METHODS:
+        raise ValueError(f"Unknown iTIP method {method!r}.")
+    transaction.on_commit(
+        lambda: session_invite_send_task.delay(session_id=session_id, method=method)
+    )
 
 
 @receiver(session_booked, dispatch_uid="mentorship.calendar.session_booked")

@@ -13,7 +13,7 @@ from kalpla.integrations.base import TransientIntegrationError
     max_retries=5,
 )
 def live_class_notify_task(*, live_class_id: int, kind: str) -> int:
-    from mentorship.services.live import live_class_notify  # the service queues this task
+    from mentorship.services.live_notices import live_class_notify
 
     return live_class_notify(live_class_id=live_class_id, kind=kind)
 
@@ -21,6 +21,6 @@ def live_class_notify_task(*, live_class_id: int, kind: str) -> int:
 @shared_task(name="mentorship.live_class_remind")
 def live_class_remind_task() -> int:
     """Beat, every minute: reminders of the classes starting within 15 minutes."""
-    from mentorship.services.live import live_class_remind_due
+    from mentorship.services.live_notices import live_class_remind_due
 
     return live_class_remind_due()

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -56,12 +56,8 @@ def join_part(*, request: HttpRequest, session: MentorSession) -> dict[str, Any]
     return {"join": join_state(session=session, now=timezone.now())}
 
 
-def session_page_url(session: MentorSession) -> str | None:
-    """The session's own page (the booking pages), when the site has it."""
-    try:
-        return reverse("mentorship:session", kwargs={"session_id": session.pk})
-    except NoReverseMatch:
-        return None
+def session_page_url(session: MentorSession) -> str:
+    return reverse("mentorship:session", kwargs={"session_id": session.pk})
 
 
 @login_required

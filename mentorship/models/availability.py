@@ -102,10 +102,6 @@ class AvailabilityException(models.Model):
     def __str__(self) -> str:
         return f"{self.date} {self.kind}"
 
-    @property
-    def whole_day(self) -> bool:
-        return self.start_time is None and self.end_time is None
-
     def clean(self) -> None:
         if (self.start_time is None) != (self.end_time is None):
             raise ValidationError(_("Give both times, or neither for the whole day."))

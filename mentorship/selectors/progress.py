@@ -93,13 +93,6 @@ def milestone_get_for_user(*, milestone_id: int, user: Any) -> Milestone:
     return milestone
 
 
-def update_get_for_user(*, update_id: int, user: Any) -> ProgressUpdate:
-    update = ProgressUpdate.objects.select_related("mentorship").filter(pk=update_id).first()
-    if update is None or not _visible(user, update.mentorship):
-        raise NotFound(_("No such update."))
-    return update
-
-
 # --- lists ---------------------------------------------------------------------------------
 
 

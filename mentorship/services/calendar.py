@@ -26,7 +26,6 @@ from django.utils.formats import date_format
 from mentorship.ical import (
     METHOD_CANCEL,
     METHOD_REQUEST,
-    METHODS,
     absolute,
     feed_ics,
     session_invite_ics,
@@ -52,21 +51,6 @@ REMINDER_BATCH = 500
 
 
 # --- invites ---------------------------------------------------------------------------------
-
-
-def session_invite_queue(*, session_id: int, method: str) -> None:
-    """Email both people the invite of the session once the transaction commits.
-
-    The invite carries the session's ``ical_sequence`` as it is then: the services that
-    change a session raise it (booking.py), so calendars take the new version over theirs.
-    """
-    if method not in METHODS:
-        raise ValueError(f"Unknown iTIP method {method!r}.")
-    from mentorship.tasks_calendar import session_invite_send_task  # the task imports us
-
-    transaction.on_commit(
-        lambda: session_invite_send_task.delay(session_id=session_id, method=method)
-    )
 
 
 def session_invite_send(*, session_id: int, method: str) -> int:
@@ -130,12 +114,6 @@ def _when(moment: datetime) -> str:
 
 
 # --- feeds -----------------------------------------------------------------------------------
-
-
-def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:
-    """The user's feed, made now if they have none."""
-    feed, _created = CalendarFeed.objects.get_or_create(user_id=user.pk)
-    return feed
 
 
 @transaction.atomic

@@ -8,29 +8,24 @@ enrolled students are told when a class is scheduled, 15 minutes before it and w
 """
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_staff
 from courses.policies import course_is_instructor
-from enrollments.selectors import course_student_ids
-from kalpla.exceptions import Conflict, NotFound, PermissionDenied, Unavailable, ValidationError
+from kalpla.exceptions import Conflict, PermissionDenied, Unavailable, ValidationError
 from kalpla.integrations.base import IntegrationError
 from kalpla.integrations.ivs import LiveChannel, get_live_video_provider
 from mentorship.models import LiveClass, LiveClassAttendance
 from mentorship.policies import live_class_can_manage
 from mentorship.signals import live_class_changed
-from notifications.services.notify import notify
 
 # The host may go live this long before the announced start; the reminder goes out then too.
 START_EARLY = timedelta(minutes=15)
-REMINDER_BEFORE = timedelta(minutes=15)
 EDITABLE_FIELDS = ("title", "description", "starts_at", "duration_minutes")
 
 
@@ -306,59 +301,3 @@ def live_class_viewer_attend(*, live_class_id: int, user: Any) -> LiveClassAtten
     if live is None or live.status != LiveClass.Status.LIVE or user.pk == live.host_id:
         return None
     return live_class_attend(live_class=live, user=user)
-
-
-def live_class_remind_due(*, now: datetime | None = None) -> int:
-    """Queue the reminder of every scheduled class starting within REMINDER_BEFORE that has
-    none yet; each class is reminded once (``reminded_at`` under the row lock). Returns how
-    many were queued."""
-    now = now or timezone.now()
-    due = LiveClass.objects.filter(
-        status=LiveClass.Status.SCHEDULED,
-        reminded_at__isnull=True,
-        starts_at__gt=now,
-        starts_at__lte=now + REMINDER_BEFORE,
-    ).values_list("pk", flat=True)
-    queued = 0
-    for live_id in list(due):
-        with transaction.atomic():
-            live = (
-                LiveClass.objects.select_for_update(skip_locked=True)
-                .filter(pk=live_id, reminded_at__isnull=True, status=LiveClass.Status.SCHEDULED)
-                .first()
-            )
-            if live is None:
-                continue
-            live.reminded_at = now
-            live.save(update_fields=["reminded_at", "updated_at"])
-            _notify_later(live, kind="reminder")
-            queued += 1
-    return queued
-
-
-def live_class_notify(*, live_class_id: int, kind: str) -> int:
-    """Tell the course's enrolled students (not the host) about the class: ``kind`` is
-    "scheduled", "reminder", "live" or "cancelled". Returns how many were told; a retry (or a
-    second reminder for the same start) tells nobody twice."""
-    live = LiveClass.objects.select_related("course", "host").filter(pk=live_class_id).first()
-    if live is None:
-        raise NotFound(_("No such live class."))
-    student_ids = set(course_student_ids(course_id=live.course_id)) - {live.host_id}
-    if not student_ids:
-        return 0
-    recipients = list(get_user_model().objects.filter(pk__in=student_ids, is_active=True))
-    notify(
-        recipients=recipients,
-        kind=f"mentorship.live_class_{kind}",
-        context={
-            "title": live.title,
-            "course_title": live.course.title,
-            "host_name": live.host.get_full_name() or live.host.get_username(),
-            "starts_at": live.starts_at,
-            # the channels cannot know each reader's zone: say which one this is
-            "starts_label": live.starts_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        },
-        url=reverse("mentorship:live_class", args=[live.pk]),
-        dedupe_key=f"live_class:{live.pk}:{kind}:{live.starts_at.isoformat()}",
-    )
-    return len(recipients)

@@ -22,7 +22,6 @@ from mentorship.selectors.calendar import (
     calendar_feed_get_by_token,
 )
 from mentorship.services.calendar import (
-    calendar_feed_get_or_create,
     calendar_feed_render,
     calendar_feed_revoke,
     calendar_feed_rotate,
@@ -58,17 +57,9 @@ def _assignment(course, *, due_in: timedelta, published: bool = True) -> Assignm
     return Assignment.objects.create(lesson=lesson, course=course, due_at=timezone.now() + due_in)
 
 
-def test_calendar_feed_get_or_create_keeps_one_feed_per_user() -> None:
-    user = UserFactory()
-    first = calendar_feed_get_or_create(user=user)
-    again = calendar_feed_get_or_create(user=user)
-    assert first.pk == again.pk and first.token == again.token
-    assert len(first.token) >= 40
-
-
 def test_calendar_feed_rotate_invalidates_the_old_token(client) -> None:
     user = UserFactory()
-    old = calendar_feed_get_or_create(user=user).token
+    old = calendar_feed_rotate(user=user).token
     assert client.get(_feed_path(old)).status_code == 200
 
     new = calendar_feed_rotate(user=user).token
@@ -88,7 +79,7 @@ def test_calendar_feed_rotate_turns_a_missing_feed_on() -> None:
 
 def test_calendar_feed_revoke_answers_404(client) -> None:
     user = UserFactory()
-    token = calendar_feed_get_or_create(user=user).token
+    token = calendar_feed_rotate(user=user).token
 
     assert calendar_feed_revoke(user=user) is True
     assert calendar_feed_revoke(user=user) is False
@@ -100,13 +91,13 @@ def test_calendar_feed_revoke_answers_404(client) -> None:
 
 def test_calendar_feed_unknown_token_and_deactivated_user_404(client) -> None:
     assert client.get(_feed_path("not-a-token")).status_code == 404
-    feed = calendar_feed_get_or_create(user=UserFactory(is_active=False))
+    feed = calendar_feed_rotate(user=UserFactory(is_active=False))
     assert client.get(_feed_path(feed.token)).status_code == 404
 
 
 def test_calendar_feed_view_serves_icalendar_with_cache_headers(client) -> None:
     session = MentorSessionFactory()
-    feed = calendar_feed_get_or_create(user=session.mentee)
+    feed = calendar_feed_rotate(user=session.mentee)
 
     response = client.get(_feed_path(feed.token))
 
@@ -134,7 +125,7 @@ def test_calendar_feed_events_both_roles_recent_and_future_cancelled_marked() ->
     cancelled = _session_at(as_mentor, now + timedelta(days=2), status="cancelled")
     others = _session_at(MentorshipFactory(), now + timedelta(days=1))
 
-    events = _events(calendar_feed_render(feed=calendar_feed_get_or_create(user=user)))
+    events = _events(calendar_feed_render(feed=calendar_feed_rotate(user=user)))
 
     assert set(events) == {future.ical_uid, recent.ical_uid, cancelled.ical_uid}
     assert old.ical_uid not in events and others.ical_uid not in events
@@ -147,7 +138,7 @@ def test_calendar_feed_other_users_sessions_never_appear(client) -> None:
     alice, bob = UserFactory(), UserFactory()
     mine = MentorSessionFactory(mentorship=MentorshipFactory(mentee=alice))
     theirs = MentorSessionFactory(mentorship=MentorshipFactory(mentee=bob))
-    body = client.get(_feed_path(calendar_feed_get_or_create(user=alice).token)).content
+    body = client.get(_feed_path(calendar_feed_rotate(user=alice).token)).content
     assert mine.ical_uid.encode() in body
     assert theirs.ical_uid.encode() not in body
 
@@ -191,7 +182,7 @@ def test_calendar_feed_assignment_due_dates_from_assessments() -> None:
     elsewhere = _assignment(CourseFactory(), due_in=timedelta(days=2))
 
     # when
-    events = _events(calendar_feed_render(feed=calendar_feed_get_or_create(user=student)))
+    events = _events(calendar_feed_render(feed=calendar_feed_rotate(user=student)))
 
     # then
     uid = "assignment-{}-due-" + str(student.pk) + "@kalpla"
@@ -201,12 +192,12 @@ def test_calendar_feed_assignment_due_dates_from_assessments() -> None:
     for hidden in (draft, long_past, elsewhere):
         assert uid.format(hidden.pk) not in events
     assert str(events[uid.format(due.pk)]["SUMMARY"]).startswith("Due: ")
-    assert not _events(calendar_feed_render(feed=calendar_feed_get_or_create(user=other)))
+    assert not _events(calendar_feed_render(feed=calendar_feed_rotate(user=other)))
 
 
 def test_calendar_feed_last_fetched_at_written_at_most_hourly(client) -> None:
     user = UserFactory()
-    feed = calendar_feed_get_or_create(user=user)
+    feed = calendar_feed_rotate(user=user)
     client.get(_feed_path(feed.token))
     feed.refresh_from_db()
     first = feed.last_fetched_at
@@ -234,7 +225,7 @@ def test_calendar_feed_view_queries_bounded(client, django_assert_max_num_querie
     for day in range(1, 11):
         LiveClassFactory(course=course, starts_at=now + timedelta(days=day))
         _assignment(course, due_in=timedelta(days=day))
-    feed = calendar_feed_get_or_create(user=user)
+    feed = calendar_feed_rotate(user=user)
 
     # when / then: the feed, sessions, live classes, due dates and the hourly touch
     with django_assert_max_num_queries(6):

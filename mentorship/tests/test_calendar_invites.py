@@ -12,7 +12,8 @@ from icalendar import Calendar
 from accounts.tests.factories import UserFactory
 from mentorship.ical import session_invite_ics
 from mentorship.models import MentorSession
-from mentorship.services.calendar import session_invite_queue, session_invite_send
+from mentorship.receivers_calendar import session_invite_queue
+from mentorship.services.calendar import session_invite_send
 from mentorship.signals import session_booked, session_changed
 from mentorship.tests.factories import MentorSessionFactory
 from notifications.services.suppression import suppression_add

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
 from mentorship.models import CalendarFeed, MentorSession
-from mentorship.services.calendar import calendar_feed_get_or_create
+from mentorship.services.calendar import calendar_feed_rotate
 from mentorship.tests.factories import MentorSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,7 +157,7 @@ def test_api_session_ics_participants_only() -> None:
 
 def test_api_calendar_feed_url_serves_the_feed(client) -> None:
     session = MentorSessionFactory()
-    calendar_feed_get_or_create(user=session.mentor)
+    calendar_feed_rotate(user=session.mentor)
     url = _api(session.mentor).get(reverse("api:me-calendar-feed")).json()["url"]
     response = client.get(urlsplit(url).path)
     assert response.status_code == 200

@@ -12,6 +12,7 @@ from enrollments.tests.factories import EnrollmentFactory
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 from mentorship.models import LiveClass, LiveClassAttendance
 from mentorship.services import live as services
+from mentorship.services import live_notices
 from mentorship.signals import live_class_changed
 from mentorship.tests.factories import LiveClassFactory
 from notifications.models import Notification
@@ -180,9 +181,9 @@ def test_live_class_remind_due_sends_each_reminder_once(django_capture_on_commit
     LiveClassFactory(starts_at=now + timedelta(minutes=5), status="cancelled")
     students = [EnrollmentFactory(course=soon.course).user for _ in range(2)]
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.live_class_remind_due(now=now) == 1
+        assert live_notices.live_class_remind_due(now=now) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.live_class_remind_due(now=now + timedelta(minutes=1)) == 0
+        assert live_notices.live_class_remind_due(now=now + timedelta(minutes=1)) == 0
     soon.refresh_from_db()
     assert soon.reminded_at == now
     reminders = Notification.objects.filter(kind="mentorship.live_class_reminder")
@@ -190,7 +191,7 @@ def test_live_class_remind_due_sends_each_reminder_once(django_capture_on_commit
         s.pk for s in students
     )
     # a retried notification task tells nobody twice
-    assert services.live_class_notify(live_class_id=soon.pk, kind="reminder") == 2
+    assert live_notices.live_class_notify(live_class_id=soon.pk, kind="reminder") == 2
     assert reminders.count() == 2
 
 
@@ -207,7 +208,7 @@ def test_live_class_notifications_render_in_app_and_email(kind, django_capture_o
 
     live = LiveClassFactory(title="Graphs, live")
     student = EnrollmentFactory(course=live.course).user
-    services.live_class_notify(live_class_id=live.pk, kind=kind)
+    live_notices.live_class_notify(live_class_id=live.pk, kind=kind)
     note = Notification.objects.get(kind=f"mentorship.live_class_{kind}", recipient=student)
     assert "Graphs, live" in note.title and note.body
     email = notification_email_render(note, student)
