@@ -761,6 +761,9 @@ SPECTACULAR_SETTINGS = {
         "AvailabilityExceptionKindEnum": "mentorship.models.AvailabilityException.Kind",
         "MentorSessionStatusEnum": "mentorship.models.MentorSession.Status",
         "LiveClassStatusEnum": "mentorship.models.LiveClass.Status",
+        # who carries the video: a live class's stream, a session's meeting
+        "LiveVideoProviderEnum": ["ivs", "local"],
+        "MeetingProviderEnum": ["local", "chime"],
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

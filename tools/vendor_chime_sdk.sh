@@ -23,6 +23,9 @@ printf '%s\n' \
     "window.ChimeSDK = ChimeSDK;" > entry.js
 node_modules/.bin/esbuild entry.js --bundle --minify --format=iife --target=es2019 \
     --platform=browser --main-fields=browser,module,main --define:global=globalThis --legal-comments=none --outfile="$OUT/amazon-chime-sdk.min.js"
+# The SDK embeds its worker's source with "//# sourceMappingURL=*.js.map" lines whose maps are
+# not shipped; the static files manifest would look for them and fail: drop those lines.
+sed -i -E 's@^//# sourceMappingURL=[A-Za-z]+\.js\.map$@@' "$OUT/amazon-chime-sdk.min.js"
 cp node_modules/amazon-chime-sdk-js/LICENSE "$OUT/LICENSE"
 VERSION_FOUND="$(node -p "require('amazon-chime-sdk-js/package.json').version")"
 echo "amazon-chime-sdk-js $VERSION_FOUND (esbuild $(node_modules/.bin/esbuild --version))" > "$OUT/VERSION"
