@@ -325,3 +325,24 @@ def test_session_reschedule_inside_the_window_is_the_mentors_only():
         session=old, by=mentorship.mentor, starts_at=utc(2027, 2, 5, 10), now=NOW
     )
     assert moved.starts_at == utc(2027, 2, 5, 10)
+
+
+@pytest.mark.parametrize("language", ["en", "hi"])
+def test_session_notices_are_whole_sentences_in_each_language(language):
+    from mentorship.services.booking_notices import session_notify
+    from notifications.models import Notification
+    from notifications.services.email import notification_email_render, recipient_locale
+
+    session = MentorSessionFactory()
+    session.mentee.language = language
+    session.mentee.save(update_fields=["language"])
+    assert session_notify(session_id=session.pk, change="booked") == 2
+    note = Notification.objects.get(recipient=session.mentee, kind="mentorship.session_booked")
+    with recipient_locale(session.mentee):
+        email = notification_email_render(note, session.mentee)
+    # booked by the mentee: they read that they booked it, with the mentor, in one sentence
+    expected = {
+        "en": f"You booked a 60-minute mentoring session with {session.mentor.display_name} on",
+        "hi": f"आपने {session.mentor.display_name} के साथ",
+    }[language]
+    assert expected in email.text
