@@ -115,12 +115,23 @@ def _insert(
         raise Conflict(_("This mentor takes no bookings."), code="not_bookable")
     length = _check_length(profile, length_minutes)
     starts_at = _normalise_start(starts_at)
+    ends_at = starts_at + length
+    buffer = timedelta(minutes=profile.buffer_minutes)
+    # the common refusal under contention, in one query and before any other work (the
+    # others wait for this lock): a booking already there
+    if MentorSession.objects.filter(
+        mentor_id=mentorship.mentor_id,
+        status=MentorSession.Status.BOOKED,
+        starts_at__lt=ends_at + buffer,
+        ends_at__gt=starts_at - buffer,
+    ).exists():
+        raise _slot_taken()
     session = MentorSession(
         mentorship=mentorship,
         mentor_id=mentorship.mentor_id,
         mentee_id=mentorship.mentee_id,
         starts_at=starts_at,
-        ends_at=starts_at + length,
+        ends_at=ends_at,
         agenda=agenda,
         booked_by=by,
         rescheduled_from=rescheduled_from,
@@ -132,14 +143,7 @@ def _insert(
         validate_unique=False,
         validate_constraints=False,
     )
-    buffer = timedelta(minutes=profile.buffer_minutes)
-    # the common refusal under contention, in one query: a booking already there
-    if MentorSession.objects.filter(
-        mentor_id=mentorship.mentor_id,
-        status=MentorSession.Status.BOOKED,
-        starts_at__lt=session.ends_at + buffer,
-        ends_at__gt=starts_at - buffer,
-    ).exists() or not _slot_is_free(
+    if not _slot_is_free(
         profile=profile,
         mentee_id=mentorship.mentee_id,
         starts_at=starts_at,

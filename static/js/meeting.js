@@ -2,8 +2,8 @@
  * participants, signalled over /ws/meetings/{session_id}/ (mentorship/consumers.py).
  *
  * Negotiation is "perfect negotiation" (W3C WebRTC 1.0, section 10.7): both sides add their
- * tracks and may offer; when two offers cross (glare) the polite side rolls its own back and
- * answers. Who is polite is fixed by the peer ids the server hands out (the larger id is
+ * tracks; the impolite side makes the first offer, later either side may offer, and when two
+ * offers cross (glare) the polite side rolls its own back and answers. Who is polite is fixed by the peer ids the server hands out (the larger id is
  * polite), so both sides agree without talking about it. ICE candidates that arrive before
  * the remote description are queued. The socket reconnects with backoff; a new socket is a
  * new peer for the other side, which rebuilds its connection.
@@ -159,6 +159,11 @@
       if (event.candidate) signal(peerId, { candidate: event.candidate.toJSON() });
     };
     pc.onnegotiationneeded = function () {
+      // The first offer is the impolite side's: when both offered at once, Chromium's
+      // implicit rollback of the polite side's offer could leave that side gathering no ICE
+      // candidates for its answer (a call that never connects). Later changes (a shared
+      // screen) may come from either side; a crossing is then rolled back as usual.
+      if (peer.polite && !pc.remoteDescription) return;
       peer.makingOffer = true;
       pc.setLocalDescription()
         .then(function () { signal(peerId, { description: pc.localDescription.toJSON() }); })
