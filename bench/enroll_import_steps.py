@@ -136,10 +136,12 @@ def baseline(text: str, known: dict[str, int], course_id: int, group_id: int) ->
                     copy.write_row((user_id, group_id))
             with pg.copy(
                 f"COPY {Enrollment._meta.db_table} (user_id, course_id, status, source, "
-                "progress_percent, created_at) FROM STDIN"
+                "grant_reference, progress_percent, created_at) FROM STDIN"
             ) as copy:
                 for row in rows:
-                    copy.write_row((user_ids[row["email"]], course_id, "active", "import", 0, now))
+                    copy.write_row(
+                        (user_ids[row["email"]], course_id, "active", "import", "", 0, now)
+                    )
             # every constraint checked (deferred ones too) before the time is taken
             pg.execute("SET CONSTRAINTS ALL IMMEDIATE")
             elapsed = time.perf_counter() - started
