@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from accounts.models import ApiKey, User, hash_api_key
 from accounts.roles import Role
 from accounts.signals import api_key_created, user_signup_completed
+from activity.tracking import track
+from activity.verbs import Verb
 from kalpla.exceptions import ApplicationError, Conflict
 
 PROFILE_FIELDS = ("name", "avatar", "bio", "timezone", "language")
@@ -27,6 +29,7 @@ def user_signup_complete(*, user: User, name: str = "") -> User:
     user.groups.add(_group(Role.STUDENT))
     user.__dict__.pop("_kalpla_roles", None)
     user_signup_completed.send(sender=User, user=user)
+    track(actor=user, verb=Verb.SIGNED_UP, object=user)
     return user
 
 

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.SessionActivityMiddleware",  # allauth's, once a minute per session
+    "activity.visitor.VisitorIdMiddleware",  # the analytics visitor cookie, when a view asked
 ]
 
 ROOT_URLCONF = "kalpla.urls"
@@ -303,6 +304,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
 # The app above courses that knows who is enrolled and applies the access rule; the course
 # page and reviews ask it through courses/learners.py, so courses imports nothing above it.
 KALPLA_COURSE_LEARNERS = "enrollments.access"
+# Analytics (analytics/): xAPI verbs without a standard IRI live under this base; raw events
+# are kept this many days (daily rollups are kept for good).
+KALPLA_XAPI_IRI_BASE = env("KALPLA_XAPI_IRI_BASE", default="https://kalpla.example/xapi")
+KALPLA_ANALYTICS_RAW_DAYS = env.int("KALPLA_ANALYTICS_RAW_DAYS", default=400)
 # Lessons whose content an upper app provides, and the course editor's extra tabs
 # (courses/activities.py).
 KALPLA_LESSON_ACTIVITIES = {

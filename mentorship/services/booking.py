@@ -28,6 +28,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import track
+from activity.verbs import Verb
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 from mentorship.models import MentorProfile, MentorSession, Mentorship
 from mentorship.policies import mentorship_is_participant
@@ -184,6 +186,7 @@ def session_book(
         now=now or timezone.now(),
     )
     transaction.on_commit(lambda: session_booked.send(sender=MentorSession, session=session, by=by))
+    track(actor=by, verb=Verb.SESSION_BOOKED, object=session, context={"mentor": session.mentor_id})
     _notify_on_commit(session.pk, "booked")
     return session
 

@@ -1,1 +1,0 @@
-"""Reads of the analytics app: querysets with the joins their callers need."""

@@ -1,1 +1,0 @@
-"""Writes of the analytics app: <noun>_<verb>(*, ...) functions."""

@@ -1,0 +1,1 @@
+"""Writes of the analytics app, one module per area."""
