@@ -44,6 +44,7 @@ api_v1 = [
     path("", include("commerce.api.urls_billing")),
     path("", include("commerce.api.urls_subscriptions")),
     path("", include("mentorship.api.urls")),
+    path("", include("analytics.api.urls")),
 ]
 
 # The API first: its prefix is its own, and every request to it then skips the site's routes.
@@ -72,6 +73,8 @@ urlpatterns = [
     path("", include("commerce.urls_subscriptions")),
     # /mentors/..., /mentoring/..., /meetings/..., /live/..., /calendar/...
     path("", include("mentorship.urls")),
+    # /analytics/... (dashboards, experiments, campaigns)
+    path("analytics/", include("analytics.urls")),
     path("_allauth/", include(notifications.mfa.headless_urlpatterns)),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

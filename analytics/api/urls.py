@@ -1,3 +1,4 @@
-from django.urls import path  # noqa: F401
+"""API routes of analytics under /api/v1/ (namespace ``api``). One module per area, each
+adding its patterns below."""
 
 urlpatterns: list = []
