@@ -242,7 +242,12 @@ def slot_days(slots: list[Slot], *, viewer_zone: str, mentor_zone: str) -> list[
 
 
 def _slots_for(
-    *, profile: MentorProfile, mentee_id: int, length: int, viewer_zone: str
+    *,
+    profile: MentorProfile,
+    mentee_id: int,
+    length: int,
+    viewer_zone: str,
+    moving: int | None = None,
 ) -> list[dict[str, Any]]:
     now = timezone.now()
     found = selectors.slot_search(
@@ -252,6 +257,7 @@ def _slots_for(
         end=now + timedelta(weeks=BOOKING_PAGE_WEEKS),
         mentee_id=mentee_id,
         now=now,
+        moving=moving,
     )
     return slot_days(found, viewer_zone=viewer_zone, mentor_zone=profile.timezone)
 
@@ -427,7 +433,11 @@ def session_reschedule(request: HttpRequest, session_id: int) -> HttpResponse:
         "profile": profile,
         "can_change": _changeable(session, request.user),
         "days": _slots_for(
-            profile=profile, mentee_id=session.mentee_id, length=length, viewer_zone=zone
+            profile=profile,
+            mentee_id=session.mentee_id,
+            length=length,
+            viewer_zone=zone,
+            moving=session.pk,
         )
         if _changeable(session, request.user)
         else [],

@@ -30,6 +30,11 @@ class MentorSlotsQueryIn(InputSerializer):
     to = serializers.DateTimeField(
         required=False, help_text="UTC ISO 8601; default and maximum: 6 weeks after `from`."
     )
+    moving = serializers.IntegerField(
+        required=False,
+        help_text="The id of one of your sessions with this mentor that you are rescheduling: "
+        "its own time counts as free, and the slots are its mentee's.",
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()

@@ -170,12 +170,20 @@ class MentorSlotsApi(APIView):
         if end <= start or end - start > selectors.SLOT_SEARCH_MAX:
             message = "`to` comes after `from`, at most 6 weeks later."
             raise ValidationError(message, errors={"to": [message]})
+        mentee_id, moving = request.user.pk, None
+        if data.get("moving"):
+            session = selectors.session_get_for(user=request.user, session_id=data["moving"])
+            if session.mentor_id != profile.user_id or not session.is_participant(request.user.pk):
+                message = "Not one of your sessions with this mentor."
+                raise ValidationError(message, errors={"moving": [message]})
+            mentee_id, moving = session.mentee_id, session.pk
         slots = selectors.slot_search(
             profile=profile,
             length_minutes=length,
             start=start,
             end=end,
-            mentee_id=request.user.pk,
+            mentee_id=mentee_id,
+            moving=moving,
         )
         body = {
             "mentor_profile_id": profile.pk,

@@ -112,8 +112,11 @@ def slot_search(
     end: datetime,
     mentee_id: int | None = None,
     now: datetime | None = None,
+    moving: int | None = None,
 ) -> list[Slot]:
-    """Free slots of one length in [start, end) (at most ``SLOT_SEARCH_MAX``), UTC."""
+    """Free slots of one length in [start, end) (at most ``SLOT_SEARCH_MAX``), UTC; with
+    ``moving``, the times a session being rescheduled could move to (its own time counts as
+    free)."""
     start = start.astimezone(UTC)
     end = min(end.astimezone(UTC), start + SLOT_SEARCH_MAX)
     return free_slots(
@@ -123,4 +126,5 @@ def slot_search(
         length=timedelta(minutes=length_minutes),
         mentee_id=mentee_id,
         now=now,
+        moving=moving,
     )

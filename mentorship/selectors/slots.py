@@ -267,33 +267,44 @@ def _profiles(
 
 
 def booked_intervals(
-    *, mentor_user_ids: Iterable[int], start: datetime, end: datetime, pad: timedelta
+    *,
+    mentor_user_ids: Iterable[int],
+    start: datetime,
+    end: datetime,
+    pad: timedelta,
+    moving: int | None = None,
 ) -> dict[int, list[Interval]]:
     """Booked sessions of these mentors (by user id) overlapping [start - pad, end + pad),
-    widened by a day for the daily cap. One query."""
+    widened by a day for the daily cap, but for the session being moved (``moving``, whose
+    time is free for its own new time). One query."""
     rows = MentorSession.objects.filter(
         mentor_id__in=list(mentor_user_ids),
         status=MentorSession.Status.BOOKED,
         starts_at__lt=end + pad + timedelta(days=1),
         ends_at__gt=start - pad - timedelta(days=1),
-    ).values_list("mentor_id", "starts_at", "ends_at")
+    )
+    if moving:
+        rows = rows.exclude(pk=moving)
     out: dict[int, list[Interval]] = defaultdict(list)
-    for mentor_id, s, e in rows:
+    for mentor_id, s, e in rows.values_list("mentor_id", "starts_at", "ends_at"):
         out[mentor_id].append((s, e))
     return out
 
 
-def mentee_busy(*, user_id: int, start: datetime, end: datetime) -> list[Interval]:
-    """The mentee's own booked sessions around [start, end) (they cannot be in two). One
-    query."""
-    return list(
-        MentorSession.objects.filter(
-            Q(mentee_id=user_id) | Q(mentor_id=user_id),
-            status=MentorSession.Status.BOOKED,
-            starts_at__lt=end,
-            ends_at__gt=start,
-        ).values_list("starts_at", "ends_at")
+def mentee_busy(
+    *, user_id: int, start: datetime, end: datetime, moving: int | None = None
+) -> list[Interval]:
+    """The mentee's own booked sessions around [start, end) (they cannot be in two), but
+    for the session being moved. One query."""
+    rows = MentorSession.objects.filter(
+        Q(mentee_id=user_id) | Q(mentor_id=user_id),
+        status=MentorSession.Status.BOOKED,
+        starts_at__lt=end,
+        ends_at__gt=start,
     )
+    if moving:
+        rows = rows.exclude(pk=moving)
+    return list(rows.values_list("starts_at", "ends_at"))
 
 
 def free_slots_for_mentors(
@@ -304,17 +315,23 @@ def free_slots_for_mentors(
     length: timedelta,
     mentee_id: int | None = None,
     now: datetime | None = None,
+    moving: int | None = None,
 ) -> dict[int, list[Slot]]:
     """Free slots per mentor profile id, in four queries (five with ``mentee_id``) whatever
-    the number of mentors."""
+    the number of mentors. ``moving``: the id of a session being rescheduled, whose own time
+    counts as free."""
     now = now or timezone.now()
     rows = _profiles(mentor_ids)
     profiles = [p for p, _r, _e in rows]
     pad = timedelta(minutes=max((p.buffer_minutes for p in profiles), default=0))
     booked = booked_intervals(
-        mentor_user_ids=[p.user_id for p in profiles], start=start, end=end, pad=pad
+        mentor_user_ids=[p.user_id for p in profiles],
+        start=start,
+        end=end,
+        pad=pad,
+        moving=moving,
     )
-    own = mentee_busy(user_id=mentee_id, start=start, end=end) if mentee_id else []
+    own = mentee_busy(user_id=mentee_id, start=start, end=end, moving=moving) if mentee_id else []
     return {
         profile.pk: slots_compute(
             mentor=profile,
@@ -397,9 +414,16 @@ def free_slots(
     length: timedelta,
     mentee_id: int | None = None,
     now: datetime | None = None,
+    moving: int | None = None,
 ) -> list[Slot]:
     return free_slots_for_mentors(
-        mentor_ids=[mentor.pk], start=start, end=end, length=length, mentee_id=mentee_id, now=now
+        mentor_ids=[mentor.pk],
+        start=start,
+        end=end,
+        length=length,
+        mentee_id=mentee_id,
+        now=now,
+        moving=moving,
     ).get(mentor.pk, [])
 
 

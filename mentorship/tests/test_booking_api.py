@@ -222,3 +222,31 @@ def test_me_availability_exceptions_api_crud(mentorship):
     AvailabilityExceptionFactory(mentor=mentorship.mentor.mentor_profile)
     assert client.get("/api/v1/me/availability/exceptions/").json()["count"] == 2
     assert client.delete(url).status_code == 204
+
+
+def test_slots_api_for_a_session_being_moved_offers_its_own_time(mentorship):
+    # given a booked session two days ahead
+    client = _client(mentorship.mentee)
+    profile = mentorship.mentor.mentor_profile
+    starts = (timezone.now() + timedelta(days=2)).replace(
+        hour=10, minute=0, second=0, microsecond=0
+    )
+    session = MentorSessionFactory(
+        mentorship=mentorship, starts_at=starts, ends_at=starts + timedelta(hours=1)
+    )
+    window = {"length": 60, "from": starts.strftime("%Y-%m-%dT00:00:00Z")}
+
+    def offered(params):
+        answer = client.get(f"/api/v1/mentors/{profile.pk}/slots/", params)
+        assert answer.status_code == 200, answer.json()
+        return {slot["starts_at"][:16] for slot in answer.json()["results"]}
+
+    half_past = (starts + timedelta(minutes=30)).strftime("%Y-%m-%dT%H:%M")
+    # when slots are asked for plainly, the session's own time and what overlaps it are taken
+    assert half_past not in offered(window)
+    # when asked for the session being moved, a time overlapping its own is offered
+    assert half_past in offered({**window, "moving": session.pk})
+    # and someone else's session cannot be named
+    stranger = MentorSessionFactory()
+    answer = client.get(f"/api/v1/mentors/{profile.pk}/slots/", {**window, "moving": stranger.pk})
+    assert answer.status_code == 404

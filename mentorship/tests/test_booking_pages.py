@@ -1,6 +1,6 @@
 """Booking's site pages: availability editing, booking, my sessions, the session page."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -224,3 +224,16 @@ def test_mentorship_page_part_lists_upcoming_sessions_and_offers_booking(rf, men
         {**context, "mentorship": mentorship, "request": request},
     )
     assert reverse("mentorship:book", args=[mentorship.pk]) in html
+
+
+def test_session_reschedule_page_offers_times_overlapping_the_session_itself(client, mentorship):
+    client.force_login(mentorship.mentee)
+    client.post(
+        reverse("mentorship:book", args=[mentorship.pk]),
+        {"length_minutes": 60, "starts_at": _slot(mentorship, days=2)},
+    )
+    old = MentorSession.objects.get()
+    half_past = old.starts_at.astimezone(UTC) + timedelta(minutes=30)
+    answer = client.get(reverse("mentorship:session_reschedule", args=[old.pk]))
+    offered = {slot["value"] for day in answer.context["days"] for slot in day.get("slots", [])}
+    assert any(value.startswith(half_past.strftime("%Y-%m-%dT%H:%M")) for value in offered)
