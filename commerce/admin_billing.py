@@ -28,7 +28,6 @@ from kalpla.exceptions import ApplicationError
 from .models import (
     Coupon,
     GatewayEvent,
-    IdempotencyRecord,
     Invoice,
     InvoiceCounter,
     Order,
@@ -392,11 +391,3 @@ class GatewayEventAdmin(ReadOnlyMixin, admin.ModelAdmin):
 class InvoiceCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
     list_display = ("kind", "year", "last")
     list_filter = ("kind", "year")
-
-
-@admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ("scope", "key", "user", "status_code", "created_at")
-    list_filter = ("scope",)
-    search_fields = ("key", "user__email")
-    list_select_related = ("user",)

@@ -426,25 +426,3 @@ class InvoiceCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.year}: {self.last}"
-
-
-class IdempotencyRecord(models.Model):
-    """The first answer to a POST sent with an ``Idempotency-Key`` (API.md)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    scope = models.CharField(_("endpoint"), max_length=80)
-    key = models.CharField(_("key"), max_length=255)
-    request_hash = models.CharField(max_length=64)
-    status_code = models.PositiveSmallIntegerField(default=0)
-    response = models.JSONField(default=dict)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "scope", "key"], name="idempotency_once_per_user"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.scope}:{self.key}"

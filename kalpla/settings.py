@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "assessments",
     "community",
     "commerce",
+    "idempotency",
     "mentorship",
     "analytics",
     "notifications",
@@ -624,6 +625,8 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
     # jobs whose worker died mid-run (jobs/tasks.py)
     "jobs-requeue-stale": {"task": "jobs.requeue_stale", "schedule": 300.0},
+    # Idempotency-Key answers older than a day (idempotency/keys.py)
+    "idempotency-purge": {"task": "idempotency.purge", "schedule": 3600.0},
     "notifications-digests": {"task": "notifications.send_digests", "schedule": 3600.0},
     "notifications-clean-devices": {"task": "notifications.clean_devices", "schedule": 86400.0},
     "enrollments-activity-summary": {"task": "enrollments.activity_summary", "schedule": 3600.0},

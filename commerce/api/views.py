@@ -18,9 +18,9 @@ from rest_framework.views import APIView
 from accounts.selectors import signed_in_user
 from commerce import selectors
 from commerce.api.serializers import CheckoutOut, MarkPaidIn, OrderCreateIn, OrderOut, QuoteOut
-from commerce.idempotency import IDEMPOTENCY_PARAMETER, idempotent
 from commerce.services import orders as services
 from courses.selectors.lessons import course_get_by_slug
+from idempotency.keys import IDEMPOTENCY_PARAMETER, idempotent
 from kalpla.api.serializers import ErrorSerializer
 
 TAGS = ["orders"]

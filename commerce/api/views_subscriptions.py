@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from commerce.idempotency import IDEMPOTENCY_PARAMETER, idempotent
+from idempotency.keys import IDEMPOTENCY_PARAMETER, idempotent
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 

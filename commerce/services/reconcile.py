@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from commerce.gateways import GatewayError, get_gateway
-from commerce.idempotency import idempotency_purge
 from commerce.selectors import orders_pending_with_gateway
 from commerce.services.orders import order_payment_failed, payment_record
 from kalpla.exceptions import ValidationError
@@ -72,5 +71,4 @@ def orders_reconcile(*, now: datetime | None = None) -> ReconcileReport:
             continue
         logger.info("order %s settled by reconciliation", order.number)
         report.paid += 1
-    idempotency_purge(now=now)
     return report

@@ -4,9 +4,10 @@ import pytest
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from commerce.models import IdempotencyRecord, Order
+from commerce.models import Order
 from commerce.tests.factories import order_for, paid_course
 from enrollments.models import Enrollment
+from idempotency.models import IdempotencyRecord
 
 pytestmark = pytest.mark.django_db
 

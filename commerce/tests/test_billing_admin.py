@@ -32,7 +32,6 @@ MODELS = (
     "invoice",
     "gatewayevent",
     "invoicecounter",
-    "idempotencyrecord",
 )
 
 

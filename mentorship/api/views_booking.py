@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from idempotency.keys import IDEMPOTENCY_PARAMETER, idempotent
 from kalpla.api.pagination import PageNumberPagination
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.exceptions import NotFound, ValidationError
@@ -465,9 +466,10 @@ class MentorshipSessionsApi(APIView):
             "The mentee or the mentor of an active mentorship books one of the mentor's free "
             "slots (`GET /api/v1/mentors/{mentor_profile_id}/slots/`). Two requests for the "
             "same time: one gets 201, the other 409 `slot_taken`. Both people are notified "
-            "and get a calendar invitation. No `Idempotency-Key`: booking the same time "
-            "twice is refused with 409 anyway."
+            "and get a calendar invitation. Honours `Idempotency-Key`: a retry after a "
+            "dropped answer gets the booked session again (not a 409 for its own booking)."
         ),
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=SessionBookIn,
         responses={
             201: BookedSessionOut,
@@ -490,6 +492,7 @@ class MentorshipSessionsApi(APIView):
             OpenApiExample("Booked", value=SESSION_EXAMPLE, response_only=True),
         ],
     )
+    @idempotent(scope="mentorship.sessions.book")
     def post(self, request: Request, mentorship_id: int) -> Response:
         mentorship = selectors.mentorship_get_for(user=request.user, mentorship_id=mentorship_id)
         data = SessionBookIn(data=request.data)
@@ -559,8 +562,9 @@ class SessionRescheduleApi(APIView):
             "Answers with the NEW session (201); the old one is cancelled and points to it "
             "(`rescheduled_from_id` of the new one). The mentee until the mentor's reschedule "
             "window, the mentor any time before the start. A refused new time leaves the old "
-            "booking as it was."
+            "booking as it was. Honours `Idempotency-Key`."
         ),
+        parameters=[IDEMPOTENCY_PARAMETER],
         request=SessionRescheduleIn,
         responses={
             201: BookedSessionOut,
@@ -571,6 +575,7 @@ class SessionRescheduleApi(APIView):
             409: ERROR_409_CHANGE,
         },
     )
+    @idempotent(scope="mentorship.sessions.reschedule")
     def post(self, request: Request, session_id: int) -> Response:
         session = selectors.session_get_for(user=request.user, session_id=session_id)
         data = SessionRescheduleIn(data=request.data)

@@ -250,3 +250,18 @@ def test_slots_api_for_a_session_being_moved_offers_its_own_time(mentorship):
     stranger = MentorSessionFactory()
     answer = client.get(f"/api/v1/mentors/{profile.pk}/slots/", {**window, "moving": stranger.pk})
     assert answer.status_code == 404
+
+
+def test_book_api_retry_with_the_same_idempotency_key_gets_the_booking_again(mentorship):
+    client = _client(mentorship.mentee)
+    url = f"/api/v1/mentorships/{mentorship.pk}/sessions/"
+    body = {"starts_at": _first_slot(client, mentorship), "length_minutes": 60}
+    first = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="book-1")
+    retry = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="book-1")
+    assert first.status_code == retry.status_code == 201
+    assert retry.json()["id"] == first.json()["id"]
+    assert retry.headers["Idempotent-Replayed"] == "true"
+    assert MentorSession.objects.count() == 1
+    # without a key (or with a new one) the same time is refused as taken
+    again = client.post(url, body, format="json", HTTP_IDEMPOTENCY_KEY="book-2")
+    assert again.status_code == 409 and again.json()["code"] == "slot_taken"

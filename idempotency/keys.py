@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` for API POSTs that create orders or payments (API.md, "Writes").
+"""``Idempotency-Key`` for API POSTs that a retry could duplicate (API.md, "Writes").
 
     class OrderCreateApi(APIView):
         @idempotent(scope="orders.create")
@@ -9,7 +9,8 @@ the same key and the same request gets that answer again (header ``Idempotent-Re
 true``) and nothing runs twice. The same key with a different request is a 400
 ``idempotency_key_reused``; a retry while the first is still running is a 409
 ``idempotency_in_progress``. 5xx answers and crashes are not stored, so a retry runs again.
-Keys are per user and endpoint, kept ``KEEP`` (a purge runs with the reconciliation job).
+Keys are per user and endpoint, kept ``KEEP`` (the ``idempotency.purge`` beat job forgets
+older ones).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from commerce.models import IdempotencyRecord
+from idempotency.models import IdempotencyRecord
 from kalpla.exceptions import ApplicationError, Conflict, ValidationError, error_body, error_status
 
 HEADER = "Idempotency-Key"
