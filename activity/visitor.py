@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -25,6 +25,8 @@ def visitor_id(request: HttpRequest, *, create: bool = True) -> str:
 
     ``create=False`` only reads: "" when the browser has no id yet.
     """
+    # A DRF Request wraps the Django request the middleware sees: remember the id on that one.
+    request = cast(HttpRequest, getattr(request, "_request", request))
     current = getattr(request, "_kalpla_visitor_id", None)
     if current:
         return current

@@ -3,6 +3,7 @@
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 
 RETRIED: dict[str, Any] = {
     "autoretry_for": (Exception,),
@@ -14,9 +15,12 @@ RETRIED: dict[str, Any] = {
 
 @shared_task(name="analytics.events_buffer_drain", **RETRIED)
 def events_buffer_drain_task() -> int:
-    from analytics.services.events import events_buffer_drain
+    from analytics.services.events import events_buffer_drain, events_buffer_length
 
-    return events_buffer_drain()
+    stored = events_buffer_drain()
+    if events_buffer_length() >= max(settings.KALPLA_ANALYTICS_FLUSH_SIZE, 1):
+        events_buffer_drain_task.delay()  # a backlog bigger than one run: keep going
+    return stored
 
 
 @shared_task(name="analytics.events_prune", **RETRIED)

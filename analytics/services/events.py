@@ -26,7 +26,6 @@ from django.conf import settings
 from django.db import transaction
 
 from activity.tracking import LearningEvent
-from activity.verbs import Verb
 from analytics.models import Event
 from kalpla.cache import redis_client
 
@@ -122,26 +121,27 @@ def event_deserialize(data: bytes | str) -> Event:
     )
 
 
-def event_record(*, event: LearningEvent) -> None:
-    """Store one event (the ``learning_event`` receiver); a repeated event id is ignored."""
+def event_record(*, event: LearningEvent) -> bool:
+    """Store one event (a repeated event id is ignored), or buffer it in ``redis`` mode.
+
+    True when the buffer has just reached a multiple of ``KALPLA_ANALYTICS_FLUSH_SIZE``
+    events: the caller queues a drain now rather than waiting for the next beat.
+    """
     if buffer_mode() == "redis":
         try:
-            _buffer_push(event)
-            return
+            length = _buffer_push(event)
         except Exception:  # Redis is down: the event still goes in, the slow way
             logger.warning("analytics buffer unavailable; storing event directly", exc_info=True)
+        else:
+            flush_size = settings.KALPLA_ANALYTICS_FLUSH_SIZE
+            return bool(flush_size) and length % flush_size == 0
     Event.objects.bulk_create([event_row(event)], ignore_conflicts=True)
+    return False
 
 
-def _buffer_push(event: LearningEvent) -> None:
+def _buffer_push(event: LearningEvent) -> int:
     queued, _processing, _lock = _keys()
-    length = _redis().rpush(queued, event_serialize(event))
-    flush_size = settings.KALPLA_ANALYTICS_FLUSH_SIZE
-    if flush_size and length % flush_size == 0:
-        # A burst: drain now rather than at the next beat (once per flush_size events).
-        from analytics.tasks_events import events_buffer_drain_task
-
-        events_buffer_drain_task.delay()
+    return int(_redis().rpush(queued, event_serialize(event)))
 
 
 def events_buffer_length() -> int:
@@ -191,12 +191,3 @@ def events_buffer_drain(*, max_batches: int = 100) -> int:
         if client.get(lock) == token.encode():
             client.delete(lock)
     return stored
-
-
-def event_record_receiver(sender: Any, *, event: LearningEvent, **kwargs: Any) -> None:
-    event_record(event=event)
-    if event.verb == Verb.LOGGED_IN and event.anonymous_id and event.actor_id:
-        # What this browser did before signing in becomes the account's (on Celery).
-        from analytics.tasks_events import events_link_visitor_task
-
-        events_link_visitor_task.delay(anonymous_id=event.anonymous_id, user_id=event.actor_id)

@@ -97,7 +97,7 @@ def _check_result(verb: str, result: Any, errors: dict[str, list[str]]) -> dict[
         if len(result) > 2 or set(result) - {"progress", "duration"}:
             errors["result"] = [_("Only progress and duration are accepted.")]
         if not errors:
-            return {"progress": float(progress), "duration": round(float(duration), 3)}
+            return {"progress": float(progress or 0), "duration": round(float(duration), 3)}
     return {}
 
 
