@@ -26,6 +26,14 @@ class ObjectRef:
 
 
 @dataclass(frozen=True)
+class ActorRef:
+    """An actor known by id only, so reporting loads no user row (``track(actor=...)``)."""
+
+    pk: int | None
+    is_authenticated: bool = True
+
+
+@dataclass(frozen=True)
 class LearningEvent:
     """One event as the apps report it; the analytics app stores it as it arrives."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 
@@ -24,6 +25,8 @@ def visitor_id(request: HttpRequest, *, create: bool = True) -> str:
 
     ``create=False`` only reads: "" when the browser has no id yet.
     """
+    # A DRF Request wraps the Django request the middleware sees: remember the id on that one.
+    request = cast(HttpRequest, getattr(request, "_request", request))
     current = getattr(request, "_kalpla_visitor_id", None)
     if current:
         return current
@@ -53,3 +56,18 @@ class VisitorIdMiddleware:
                 samesite="Lax",
             )
         return response
+
+
+def track_view(request: HttpRequest, *, verb: str, object: Any, platform: str = "web") -> None:
+    """Report that the person behind ``request`` viewed ``object`` (a page or an API read).
+
+    Signed-in users are the actor; anonymous visitors are known by their first-party id.
+    """
+    from activity.tracking import track
+
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    context: dict[str, Any] = {"platform": platform}
+    if not signed_in:
+        context["anonymous_id"] = visitor_id(request)
+    track(actor=user if signed_in else None, verb=verb, object=object, context=context)

@@ -8,7 +8,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from activity.signals import learning_event
-        from analytics.services.events import event_record_receiver
+        from analytics import tasks_events  # noqa: F401 - registers the tasks
+        from analytics.receivers_events import event_record_receiver
 
         # every app's activity.track() lands here once its transaction commits
         learning_event.connect(event_record_receiver, dispatch_uid="analytics-record-event")

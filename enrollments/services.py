@@ -12,6 +12,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import ActorRef, ObjectRef, track
+from activity.verbs import Verb
 from courses.selectors.lessons import lesson_visible_list
 from courses.services.catalogue import course_enrollment_count_change
 from enrollments.access import course_missing_prerequisites
@@ -175,6 +177,12 @@ def enrollment_lesson_open(*, enrollment: Enrollment, lesson: Lesson) -> None:
         unique_fields=["enrollment", "lesson"],
         update_fields=["updated_at"],
     )
+    track(
+        actor=ActorRef(enrollment.user_id),
+        verb=Verb.LESSON_VIEWED,
+        object=ObjectRef("lesson", lesson.pk, name=lesson.title),
+        context={"course": enrollment.course_id},
+    )
 
 
 def lesson_progress_update(
@@ -210,9 +218,19 @@ def lesson_complete(*, enrollment: Enrollment, lesson: Lesson) -> Enrollment:
     progress, created = LessonProgress.objects.get_or_create(
         enrollment=locked, lesson=lesson, defaults={"completed_at": now}
     )
+    first = created
     if not created and progress.completed_at is None:
         progress.completed_at = now
         progress.save(update_fields=["completed_at", "updated_at"])
+        first = True
+    if first:  # only the first completion of the lesson is an event
+        track(
+            actor=ActorRef(locked.user_id),
+            verb=Verb.LESSON_COMPLETED,
+            object=ObjectRef("lesson", lesson.pk, name=lesson.title),
+            context={"course": locked.course_id},
+            result={"completion": True},
+        )
     _progress_recalculate(locked, now=now)
     enrollment.progress_percent = locked.progress_percent
     enrollment.status, enrollment.completed_at = locked.status, locked.completed_at
@@ -240,6 +258,15 @@ def _progress_recalculate(enrollment: Enrollment, *, now: Any) -> None:
         fields += ["status", "completed_at"]
         completed_id = enrollment.pk
         transaction.on_commit(lambda: _send_course_completed(completed_id))
+        track(
+            actor=ActorRef(enrollment.user_id),
+            verb=Verb.COURSE_COMPLETED,
+            object=ObjectRef("course", enrollment.course_id),
+            result={
+                "completion": True,
+                "duration": max(int((now - enrollment.created_at).total_seconds()), 0),
+            },
+        )
     enrollment.save(update_fields=fields)
 
 

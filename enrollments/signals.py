@@ -22,6 +22,9 @@ from typing import Any
 from django.db import transaction
 from django.dispatch import Signal
 
+from activity.tracking import ActorRef, ObjectRef, track
+from activity.verbs import Verb
+
 logger = logging.getLogger(__name__)
 
 course_completed = Signal()
@@ -50,6 +53,17 @@ def enrollment_changed_send(*, user_id: int, course_id: int, active: bool) -> No
 def announce_enrollment_change(enrollment: Any, *, active: bool) -> None:
     """Send ``enrollment_changed`` after commit (live course groups, caches, analytics)."""
     user_id, course_id = enrollment.user_id, enrollment.course_id
+    enrollment_track(user_id=user_id, course_id=course_id, active=active, source=enrollment.source)
     transaction.on_commit(
         lambda: enrollment_changed_send(user_id=user_id, course_id=course_id, active=active)
+    )
+
+
+def enrollment_track(*, user_id: int, course_id: int, active: bool, source: str) -> None:
+    """The learning event of an enrollment change (analytics): one place for every path."""
+    track(
+        actor=ActorRef(user_id),
+        verb=Verb.ENROLLED if active else Verb.UNENROLLED,
+        object=ObjectRef("course", course_id),
+        context={"source": str(source)},
     )

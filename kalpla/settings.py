@@ -309,6 +309,15 @@ KALPLA_COURSE_LEARNERS = "enrollments.access"
 # are kept this many days (daily rollups are kept for good).
 KALPLA_XAPI_IRI_BASE = env("KALPLA_XAPI_IRI_BASE", default="https://kalpla.example/xapi")
 KALPLA_ANALYTICS_RAW_DAYS = env.int("KALPLA_ANALYTICS_RAW_DAYS", default=400)
+# How reported events reach their table: "redis" buffers them in a Redis list drained in bulk
+# by Celery (every few seconds, and at once when FLUSH_SIZE events are waiting); "direct" is
+# one insert per event on commit (the default without Redis).
+KALPLA_ANALYTICS_BUFFER = env.str(
+    "KALPLA_ANALYTICS_BUFFER", default="redis" if REDIS_URL else "direct"
+)
+if KALPLA_ANALYTICS_BUFFER not in ("redis", "direct"):
+    raise ImproperlyConfigured("KALPLA_ANALYTICS_BUFFER must be redis or direct.")
+KALPLA_ANALYTICS_FLUSH_SIZE = env.int("KALPLA_ANALYTICS_FLUSH_SIZE", default=2000)
 # Lessons whose content an upper app provides, and the course editor's extra tabs
 # (courses/activities.py).
 KALPLA_LESSON_ACTIVITIES = {
@@ -664,6 +673,9 @@ CELERY_BEAT_SCHEDULE = {
     "mentorship-meetings-end-due": {"task": "mentorship.meetings_end_due", "schedule": 300.0},
     # live classes: the reminder 15 minutes before, once each (mentorship/services/live.py)
     "mentorship-live-class-reminders": {"task": "mentorship.live_class_remind", "schedule": 60.0},
+    # analytics: buffered learning events into their table; raw events past retention
+    "analytics-events-drain": {"task": "analytics.events_buffer_drain", "schedule": 5.0},
+    "analytics-events-prune": {"task": "analytics.events_prune", "schedule": 3600.0},
 }
 
 # --- notifications -------------------------------------------------------------------------
@@ -702,6 +714,9 @@ REST_FRAMEWORK = {
         "anon": env.str("KALPLA_THROTTLE_ANON", default="60/min"),
         "user": env.str("KALPLA_THROTTLE_USER", default="600/min"),
         "api_key": env.str("KALPLA_THROTTLE_API_KEY", default="1200/min"),
+        # POST /api/v1/events/ batches (up to 500 events each) per user and per visitor
+        "events": env.str("KALPLA_THROTTLE_EVENTS", default="120/min"),
+        "events_anon": env.str("KALPLA_THROTTLE_EVENTS_ANON", default="20/min"),
     },
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),

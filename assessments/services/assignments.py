@@ -20,6 +20,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import ObjectRef, track
+from activity.verbs import Verb
 from enrollments.access import lesson_access
 from files.uploads import UPLOAD_KINDS, validate_upload
 from jobs.services import job_enqueue
@@ -238,6 +240,12 @@ def submission_create(
         if submission.transcript_state == TranscriptState.PENDING:
             job_enqueue(kind="assessments.submission_transcript", target=submission)
         assignment_grade_changed(assignment=assignment, student_id=submission.student_id)
+        track(
+            actor=user,
+            verb=Verb.ASSIGNMENT_SUBMITTED,
+            object=ObjectRef("assignment", assignment.pk),
+            context={"course": assignment.course_id, "version": version},
+        )
     return submission
 
 

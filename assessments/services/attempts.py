@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.verbs import Verb
 from enrollments.access import lesson_access
 from kalpla.exceptions import (
     ApplicationError,
@@ -31,7 +32,7 @@ from ..engine.kinds import MANUALLY_GRADED
 from ..engine.presentation import stable_sample, stable_shuffle
 from ..models import Attempt, AttemptQuestion, Question, Quiz
 from ..policies import attempt_can_view
-from .grading import attempt_close, points_of
+from .grading import attempt_close, attempt_track, points_of
 
 
 def _now() -> datetime:
@@ -162,6 +163,7 @@ def _create(quiz: Quiz, user: Any, now: datetime, preview: bool) -> Attempt:
     if attempt.deadline is not None:
         deadline = attempt.deadline
         transaction.on_commit(lambda: tasks.attempt_expire_at(attempt_id=attempt.pk, at=deadline))
+    attempt_track(attempt=attempt, verb=Verb.QUIZ_STARTED)
     return attempt
 
 

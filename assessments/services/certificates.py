@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_staff
+from activity.tracking import ObjectRef, track
+from activity.verbs import Verb
 from courses.selectors.lessons import course_list
 from enrollments.selectors import enrollment_get
 from jobs.services import job_enqueue
@@ -114,6 +116,12 @@ def _issue(student: Any, course: Any) -> Certificate | None:
             job_enqueue(kind="assessments.certificate_pdf", target=certificate)
             transaction.on_commit(
                 partial(certificate_issued.send, sender=Certificate, certificate_id=certificate.pk)
+            )
+            track(
+                actor=student,
+                verb=Verb.CERTIFICATE_ISSUED,
+                object=ObjectRef("certificate", certificate.pk),
+                context={"course": course.pk},
             )
     except IntegrityError:  # issued at the same moment by another check
         return Certificate.objects.filter(

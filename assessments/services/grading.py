@@ -15,6 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import ActorRef, ObjectRef, track
+from activity.verbs import Verb
 from kalpla.exceptions import Conflict, ValidationError
 from kalpla.realtime import realtime_publish, user_group
 
@@ -42,7 +44,31 @@ def attempt_close(*, attempt: Attempt, now: datetime, auto: bool) -> bool:
     attempt.submitted_at = at
     attempt.auto_submitted = auto
     attempt.save(update_fields=["state", "submitted_at", "auto_submitted"])
+    attempt_track(attempt=attempt, verb=Verb.QUIZ_SUBMITTED)
     return True
+
+
+def attempt_track(*, attempt: Attempt, verb: str) -> None:
+    """The learning event of an attempt (analytics); previews by course staff are not one."""
+    if attempt.is_preview:
+        return
+    result: dict[str, Any] | None = None
+    if verb == Verb.QUIZ_GRADED:
+        raw, top = attempt.score or ZERO, attempt.max_score or ZERO
+        scaled = float(raw / top) if top else 0.0
+        result = {
+            "score": round(min(max(scaled, 0.0), 1.0), 4),
+            "success": bool(top) and raw * 100 >= attempt.quiz.pass_percent * top,
+            "raw": float(raw),
+            "max": float(top),
+        }
+    track(
+        actor=ActorRef(attempt.student_id),
+        verb=verb,
+        object=ObjectRef("quiz", attempt.quiz_id),
+        context={"course": attempt.quiz.course_id, "attempt": attempt.number},
+        result=result,
+    )
 
 
 def _grade_question(aq: AttemptQuestion, quiz: Quiz) -> None:
@@ -92,6 +118,8 @@ def attempt_grade(*, attempt_id: int) -> bool:
 
 
 def _announce(attempt: Attempt) -> None:
+    if attempt.state == Attempt.State.GRADED:
+        attempt_track(attempt=attempt, verb=Verb.QUIZ_GRADED)
     realtime_publish(
         group=user_group(attempt.student_id),
         type="quiz.attempt_graded",

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policies import user_is_staff
+from activity.tracking import ActorRef, ObjectRef, track
+from activity.verbs import Verb
 from commerce.gateways import CheckoutSession, GatewayError, get_gateway
 from commerce.models import Gateway, Order, OrderItem, Payment
 from commerce.services.pricing import Quote, course_price_item, quote_items
@@ -258,6 +260,7 @@ def payment_record(
         _notify_paid(locked, courses)
     for hook in PAYMENT_RECORDED_HOOKS:
         hook(payment=payment)
+    order_money_track(order=locked, verb=Verb.PAYMENT_SUCCEEDED, amount=payment.amount)
     order.status, order.paid_at = locked.status, locked.paid_at
     logger.info("payment %s:%s recorded for order %s", gateway, payment_id, locked.number)
     return payment
@@ -376,3 +379,20 @@ def order_grant_access(*, order: Order, user: Any, note: str = "") -> Order:
     locked.note = f"{locked.note}\n{stamp}".strip()
     locked.save(update_fields=["note", "updated_at"])
     return locked
+
+
+def order_money_track(*, order: Order, verb: str, amount: Decimal) -> None:
+    """The learning event of money paid for or refunded on ``order`` (analytics); the course
+    is named when the order is for one course."""
+    course_ids = list(
+        order.items.filter(kind=OrderItem.Kind.COURSE, course__isnull=False).values_list(
+            "course_id", flat=True
+        )[:2]
+    )
+    track(
+        actor=ActorRef(order.user_id),
+        verb=verb,
+        object=ObjectRef("order", order.pk),
+        context={"course": course_ids[0]} if len(course_ids) == 1 else {},
+        result={"amount": f"{Decimal(amount):.2f}", "currency": order.currency},
+    )

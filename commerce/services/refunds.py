@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from activity.verbs import Verb
 from enrollments.grants import enrollment_revoke
 from kalpla.exceptions import Conflict, PermissionDenied, Unavailable, ValidationError
 
@@ -30,6 +31,7 @@ from ..gateways import GatewayError, RemoteRefund, get_gateway
 from ..models import ZERO, Order, OrderItem, Payment, Refund
 from ..policies_billing import refund_can_create
 from .invoices import credit_note_issue
+from .orders import order_money_track
 
 logger = logging.getLogger(__name__)
 
@@ -176,6 +178,7 @@ def _settle(order: Order, refund: Refund) -> None:
     full = refunded >= (paid or ZERO)
     order.status = Order.Status.REFUNDED if full else Order.Status.PARTIALLY_REFUNDED
     order.save(update_fields=["status", "updated_at"])
+    order_money_track(order=order, verb=Verb.REFUNDED, amount=refund.amount)
     revoked = False
     if full and settings.KALPLA_REVOKE_ON_FULL_REFUND:
         revoked = _revoke_courses(order)

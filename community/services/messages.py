@@ -22,6 +22,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import track
+from activity.verbs import Verb
 from community.api.serializers import MessageOut
 from community.errors import field_error
 from community.models import (
@@ -210,6 +212,12 @@ def message_send(
         _unread_push_later(message_id=message.pk)
     else:
         held_publish(author_id=author.pk, message=message_data(message))
+    track(
+        actor=author,
+        verb=Verb.MESSAGE_SENT,
+        object=message,
+        context={"room": room.pk, "course": group.course_id if group else None},
+    )
     return message, True
 
 

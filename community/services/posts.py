@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import track
+from activity.verbs import Verb
 from community.errors import field_error
 from community.models import (
     Block,
@@ -183,6 +185,12 @@ def post_create(
         ids = _mentioned_ids(group_id=access.group.pk, text=f"{title}\n{body}", author=author)
         _queue_mentions(ids=ids, post_id=post.pk)
         _announce(post)
+    track(
+        actor=author,
+        verb=Verb.POST_CREATED,
+        object=post,
+        context={"group": access.group.pk, "course": access.group.course_id},
+    )
     return post
 
 

@@ -16,6 +16,9 @@ from rest_framework.views import APIView
 
 from accounts.permissions import IsModerator
 from accounts.selectors import signed_in_user
+from activity.tracking import ObjectRef
+from activity.verbs import Verb
+from activity.visitor import track_view
 from courses.api.serializers import (
     CategoryOut,
     CourseCardOut,
@@ -121,6 +124,9 @@ class CourseListApi(ListAPIView):
     def list(  # type: ignore[override]  # cached pages answer with their stored JSON bytes
         self, request: Request, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
+        track_view(
+            request, verb=Verb.CATALOGUE_VIEWED, object=ObjectRef("catalogue"), platform="api"
+        )
         # Browsing pages are the same for everyone: their JSON is cached (edits of the courses
         # they show retire them). Searches are too varied to be worth caching; the browsable
         # API (debug only) renders as usual.
@@ -177,6 +183,9 @@ class CourseDetailApi(APIView):
     )
     def get(self, request: Request, slug: str) -> Response:
         course = selectors.course_detail_get(slug=slug, user=request.user)
+        track_view(
+            request, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", course.pk), platform="api"
+        )
         access = selectors.viewer_access(user=request.user, course=course)
         context = {
             "request": request,

@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import track
+from activity.verbs import Verb
 from courses import policies
 from courses.cache import course_card_updated
 from courses.models import Course, Review
@@ -95,6 +97,12 @@ def review_create_or_update(*, user: User, course: Course, rating: int, text: st
     if text_changed:
         review_screen(review=review, analysis=analysis)
     course_rating_refresh(course=course)
+    track(
+        actor=user,
+        verb=Verb.COURSE_RATED,
+        object=course,
+        result={"raw": int(rating), "score": round(int(rating) / 5, 4)},
+    )
     if text_changed and text:
         review_sentiment_later(review=review)
     return review

@@ -18,6 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.selectors import signed_in_user
+from activity.tracking import ObjectRef
+from activity.verbs import Verb
+from activity.visitor import track_view
 from courses import policies
 from courses.filters import CourseCatalogueFilter
 from courses.forms import ReplyForm, ReportForm, ReviewForm
@@ -103,6 +106,7 @@ def _catalogue_body(
 
 def catalogue(request: HttpRequest) -> HttpResponse:
     filterset = CourseCatalogueFilter(request.GET, queryset=selectors.course_catalogue_base())
+    track_view(request, verb=Verb.CATALOGUE_VIEWED, object=ObjectRef("catalogue"))
     valid = filterset.is_valid()  # invalid parameters are shown with their errors and ignored
     search = filterset.params()["search"]
     # Browsing (no search, only known and valid parameters) is the same for everyone: cached
@@ -271,6 +275,7 @@ def _course_page(
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     course, access = selectors.course_page_get(slug=slug, user=request.user)
+    track_view(request, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", course.pk))
     return _course_page(request, course, access=access)
 
 

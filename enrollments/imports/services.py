@@ -46,7 +46,7 @@ from enrollments.imports.policies import (
     enrollment_import_can_start,
 )
 from enrollments.models import Cohort, Enrollment, EnrollmentImport, WaitlistEntry
-from enrollments.signals import enrollment_changed_send
+from enrollments.signals import enrollment_changed_send, enrollment_track
 from jobs.services import job_enqueue, job_progress_record
 from kalpla.exceptions import PermissionDenied
 
@@ -495,6 +495,7 @@ def enrollments_announce(*, pairs: Sequence[Sequence[int]]) -> int:
     ``enrollment_create`` sends one by one, for imported enrollments, in the background."""
     for user_id, course_id in pairs:
         enrollment_changed_send(user_id=user_id, course_id=course_id, active=True)
+        enrollment_track(user_id=user_id, course_id=course_id, active=True, source="import")
     return len(pairs)
 
 

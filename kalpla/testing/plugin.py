@@ -60,6 +60,9 @@ if os.environ.get("REDIS_URL"):
     # The real-worker tests read results; the backend must exist before Celery caches it.
     os.environ.setdefault("CELERY_RESULT_BACKEND", os.environ["REDIS_URL"])
 os.environ.setdefault("CELERY_BROKER_VISIBILITY_TIMEOUT", "5")
+# Learning events go straight to their table in tests (deterministic); the Redis buffer's own
+# tests switch it on (analytics/tests/test_events_buffer.py).
+os.environ.setdefault("KALPLA_ANALYTICS_BUFFER", "direct")
 
 
 def pytest_report_header(config: object) -> str:

@@ -25,6 +25,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from activity.tracking import ActorRef, track
+from activity.verbs import Verb
 from kalpla.exceptions import Conflict, PermissionDenied, ValidationError
 from mentorship.models import ActionItem, MentorSession, Mentorship, SessionNote
 from mentorship.policies import join_grace, mentorship_is_participant
@@ -387,6 +389,12 @@ def sessions_complete_due(*, now: datetime | None = None) -> int:
             for session in due:
                 session.status = MentorSession.Status.COMPLETED
                 _on_commit(partial(_send_changed, session, None, "completed"))
+                track(
+                    actor=ActorRef(session.mentee_id),
+                    verb=Verb.SESSION_ATTENDED,
+                    object=session,
+                    context={"mentor": session.mentor_id},
+                )
         total += len(due)
         if len(due) < COMPLETE_BATCH:
             return total

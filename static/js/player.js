@@ -57,6 +57,39 @@
     media.addEventListener("play", () => {
       if (timer === null) timer = window.setInterval(() => save(false), SAVE_EVERY_MS);
     });
+
+    // Coarse watch progress for analytics (static/js/track.js): each quartile once per page,
+    // with the seconds actually played since the previous report.
+    const lessonId = parseInt(section.dataset.lessonId || "", 10);
+    const courseId = parseInt(section.dataset.courseId || "", 10);
+    if (window.kalplaTrack && lessonId > 0) {
+      const reported = new Set();
+      let watched = 0;
+      let lastTime = media.currentTime;
+      const report = (quartile) => {
+        if (reported.has(quartile)) return;
+        reported.add(quartile);
+        window.kalplaTrack({
+          verb: "video_progress",
+          object: { type: "lesson", id: lessonId },
+          course: courseId > 0 ? courseId : null,
+          result: { progress: quartile, duration: Math.round(Math.min(watched, 86400) * 10) / 10 },
+        });
+        watched = 0;
+      };
+      media.addEventListener("timeupdate", () => {
+        const step = media.currentTime - lastTime;
+        lastTime = media.currentTime;
+        if (!media.paused && step > 0 && step < 2) watched += step;
+        const duration = media.duration;
+        if (!Number.isFinite(duration) || duration <= 0) return;
+        const fraction = media.currentTime / duration;
+        for (const quartile of [0.25, 0.5, 0.75]) {
+          if (fraction >= quartile) report(quartile);
+        }
+      });
+      media.addEventListener("ended", () => report(1.0));
+    }
     const stop = () => {
       if (timer !== null) {
         window.clearInterval(timer);

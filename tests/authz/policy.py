@@ -325,6 +325,9 @@ POLICY: dict[str, Rule] = {
     "api:me-phone-verify": post("login ok ok ok ok ok ok"),
     "api:me-devices": get("login ok ok ok ok ok ok"),
     "api:me-device": delete("login ok 404 404 404 404 404"),
+    # learning events: anyone reports (empty probe: the 400 of the batch); staff export
+    "api:events-ingest": post("ok ok ok ok ok ok ok"),
+    "api:analytics-xapi": get("login 403 403 403 403 403 ok", query="since=2026-01-01T00:00:00Z"),
     "api:course-list": get("ok ok ok ok ok ok ok"),
     "api:category-list": get("ok ok ok ok ok ok ok"),
     "api:course-detail": get("ok ok ok ok ok ok ok"),
