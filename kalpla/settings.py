@@ -778,6 +778,8 @@ SPECTACULAR_SETTINGS = {
         # who carries the video: a live class's stream, a session's meeting
         "LiveVideoProviderEnum": ["ivs", "local"],
         "MeetingProviderEnum": ["local", "chime"],
+        # notification channels: a delivery's, and a campaign's choice of them
+        "ChannelEnum": "notifications.models.Channel",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

@@ -22,7 +22,7 @@ class UtcDateTimeField(serializers.DateTimeField):
 # --- at-risk learners --------------------------------------------------------------------
 
 
-class LearnerOut(serializers.Serializer):
+class AtRiskLearnerOut(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
     email = serializers.EmailField()
@@ -42,7 +42,7 @@ class AtRiskOut(serializers.Serializer):
     enrolled_at = UtcDateTimeField()
     last_nudged_at = UtcDateTimeField(allow_null=True)
 
-    @extend_schema_field(LearnerOut)
+    @extend_schema_field(AtRiskLearnerOut)
     def get_learner(self, obj: Any) -> dict[str, Any]:
         return {"id": obj.user_id, "name": obj.name, "email": obj.email}
 
