@@ -281,11 +281,12 @@ def seed_demo(*, stdout: Any) -> None:
     # purchases and plans enroll their buyers: before the course groups and chat rooms fill
     seed_billing(courses=courses, student=student, learners=learners)
     plans = seed_plans(courses=courses, student=student, learners=learners)
+    # the at-risk learners enroll here too: before the course groups and chat rooms fill
+    at_risk = seed_analytics_campaigns(courses=courses, mentor=mentor)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
     mentors = seed_mentoring(courses=courses, mentor=mentor, student=student, learners=learners)
-    at_risk = seed_analytics_campaigns(courses=courses, mentor=mentor)
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
