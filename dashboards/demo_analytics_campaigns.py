@@ -16,6 +16,7 @@ from analytics.models import Campaign, CampaignInteraction, CampaignRecipient, S
 from analytics.services.campaign_sending import campaign_deliver
 from courses.models import Course
 from enrollments.models import Enrollment
+from enrollments.services import enrollment_create
 
 AT_RISK = (
     ("meera.stalled@example.com", "Meera Stalled", 12, 20),
@@ -42,7 +43,9 @@ def _at_risk(course: Course) -> None:
     now = timezone.now()
     for email, name, idle_days, progress in AT_RISK:
         user = _learner(email, name)
-        enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course)
+        enrollment = Enrollment.objects.filter(user=user, course=course).first()
+        if enrollment is None:
+            enrollment = enrollment_create(user=user, course=course)
         # enrolled five weeks ago; last lesson opened ``idle_days`` ago
         Enrollment.objects.filter(pk=enrollment.pk).update(
             status=Enrollment.Status.ACTIVE,
