@@ -68,3 +68,11 @@ def user_ids_by_email(*, emails: Sequence[str]) -> dict[str, tuple[int, bool]]:
             [list(emails)],
         )
         return {email: (user_id, active) for email, user_id, active in cursor.fetchall()}
+
+
+def users_with_role_query(*, role: str) -> QuerySet[Any]:
+    """``pk`` values of the users holding ``role`` (superusers hold Admin), as a subquery."""
+    holders = Q(groups__name=role)
+    if role == Role.ADMIN:
+        holders |= Q(is_superuser=True)
+    return User.objects.filter(holders).order_by().values("pk")

@@ -35,6 +35,8 @@ class Verb(models.TextChoices):
     SESSION_ATTENDED = "session_attended", _("attended a mentoring session")
     PAYMENT_SUCCEEDED = "payment_succeeded", _("paid")
     REFUNDED = "refunded", _("was refunded")
+    CAMPAIGN_OPENED = "campaign_opened", _("opened a campaign message")
+    CAMPAIGN_CLICKED = "campaign_clicked", _("followed a link in a campaign message")
 
 
 ADL = "http://adlnet.gov/expapi/verbs/"
@@ -63,6 +65,8 @@ _IRIS: dict[str, str] = {
     Verb.SESSION_BOOKED: TINCAN + "scheduled",
     Verb.SESSION_ATTENDED: ADL + "attended",
     Verb.PAYMENT_SUCCEEDED: AS + "purchase",
+    Verb.CAMPAIGN_OPENED: AS + "open",
+    Verb.CAMPAIGN_CLICKED: AS + "access",
 }
 
 

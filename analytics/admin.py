@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from activity.verbs import verb_info
-from analytics.models import Event
+from analytics.models import (
+    Campaign,
+    CampaignInteraction,
+    CampaignRecipient,
+    Event,
+    Nudge,
+    Segment,
+)
 
 
 @admin.register(Event)
@@ -26,6 +33,80 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="xAPI verb")
     def xapi_verb(self, obj: Event) -> str:
         return verb_info(obj.verb).iri
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Segment)
+class SegmentAdmin(admin.ModelAdmin):
+    list_display = ("name", "description", "created_by", "updated_at")
+    search_fields = ("name", "description")
+    list_select_related = ("created_by",)
+    raw_id_fields = ("created_by",)
+
+
+class CampaignRecipientInline(admin.TabularInline):
+    model = CampaignRecipient
+    fields = ("user", "notification_id", "created_at")
+    readonly_fields = fields
+    raw_id_fields = ("user",)
+    extra = 0
+    max_num = 0
+    show_change_link = False
+
+
+@admin.register(Campaign)
+class CampaignAdmin(admin.ModelAdmin):
+    """Sending goes through the campaign pages (exactly once); here: look and fix texts."""
+
+    list_display = ("name", "segment", "status", "scheduled_at", "sent_at", "targeted")
+    list_filter = ("status",)
+    search_fields = ("name", "email_subject", "inapp_title")
+    list_select_related = ("segment",)
+    raw_id_fields = ("created_by",)
+    readonly_fields = ("status", "sent_at", "targeted")
+    date_hierarchy = "created_at"
+
+
+@admin.register(CampaignRecipient)
+class CampaignRecipientAdmin(admin.ModelAdmin):
+    list_display = ("campaign", "user", "notification_id", "created_at")
+    list_filter = ("campaign",)
+    search_fields = ("=user__email", "campaign__name")
+    list_select_related = ("campaign", "user")
+    raw_id_fields = ("user", "campaign")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CampaignInteraction)
+class CampaignInteractionAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "campaign", "kind", "channel", "user", "url")
+    list_filter = ("kind", "channel")
+    search_fields = ("=user__email", "campaign__name", "url")
+    list_select_related = ("campaign", "user")
+    raw_id_fields = ("user", "campaign")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Nudge)
+class NudgeAdmin(admin.ModelAdmin):
+    list_display = ("created_at", "course", "learner", "nudged_by", "reasons")
+    list_filter = ("course",)
+    search_fields = ("=learner__email", "=nudged_by__email", "course__title")
+    list_select_related = ("course", "learner", "nudged_by")
+    raw_id_fields = ("course", "learner", "nudged_by")
+    date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
         return False

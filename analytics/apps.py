@@ -8,7 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from activity.signals import learning_event
-        from analytics import tasks_events  # noqa: F401 - registers the tasks
+        from analytics import kinds_campaigns, tasks_campaigns, tasks_events  # noqa: F401
         from analytics.receivers_events import event_record_receiver
 
         # every app's activity.track() lands here once its transaction commits

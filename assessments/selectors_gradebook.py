@@ -284,3 +284,13 @@ def grade_distribution(*, course_id: int) -> list[int] | None:
     result = counts if sum(counts) >= DISTRIBUTION_MIN_LEARNERS else []
     cache.set(key, result, DISTRIBUTION_TTL)
     return result or None
+
+
+def course_failing_student_ids(*, course_id: int) -> set[int]:
+    """Students of the course whose course total so far is below the pass mark (a grade
+    exists and is not passing). One query."""
+    return set(
+        CourseGrade.objects.filter(
+            course_id=course_id, percent__isnull=False, passed=False
+        ).values_list("student_id", flat=True)
+    )

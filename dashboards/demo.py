@@ -30,6 +30,7 @@ from courses.models import Category, Course, Lesson, Module, Resource, Review, T
 from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
+from dashboards.demo_analytics_campaigns import seed_analytics_campaigns
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
@@ -280,6 +281,8 @@ def seed_demo(*, stdout: Any) -> None:
     # purchases and plans enroll their buyers: before the course groups and chat rooms fill
     seed_billing(courses=courses, student=student, learners=learners)
     plans = seed_plans(courses=courses, student=student, learners=learners)
+    # the at-risk learners enroll here too: before the course groups and chat rooms fill
+    at_risk = seed_analytics_campaigns(courses=courses, mentor=mentor)
     rooms = seed_chat(courses=courses, mentor=mentor, student=student, learners=learners)
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
@@ -291,7 +294,8 @@ def seed_demo(*, stdout: Any) -> None:
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
-        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors "
+        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors, "
+        f"{at_risk} at-risk learners and two campaigns "
         f"({seconds:.1f} s)."
     )
 

@@ -268,3 +268,49 @@ def access_pass_for(*, user: Any, course: Course) -> AccessPass | None:
 
 # Cohorts have their own module; the import of cohorts by name is asked for here too.
 from enrollments.cohorts.selectors import cohort_find as cohort_find  # noqa: E402
+
+
+def course_completed_query(*, course_id: int) -> QuerySet[Any]:
+    """``user_id`` values of the people who completed the course (a subquery, not run here)."""
+    return (
+        Enrollment.objects.filter(course_id=course_id)
+        .filter(Q(status=Enrollment.Status.COMPLETED) | Q(completed_at__isnull=False))
+        .order_by()
+        .values("user_id")
+    )
+
+
+def course_progress_below_query(*, course_id: int, percent: int) -> QuerySet[Any]:
+    """``user_id`` values of the course's live students whose progress is below ``percent``."""
+    return (
+        Enrollment.objects.filter(
+            course_id=course_id, status__in=LIVE_STATUSES, progress_percent__lt=percent
+        )
+        .order_by()
+        .values("user_id")
+    )
+
+
+def learners_viewed_since_query(*, since: datetime) -> QuerySet[Any]:
+    """``user_id`` values of everyone who opened a lesson of any course since ``since``."""
+    return Enrollment.objects.filter(last_viewed_at__gte=since).order_by().values("user_id")
+
+
+def course_learner_progress(*, course_id: int) -> QuerySet[Any]:
+    """The course's active (not yet completed) students with what says how they are doing:
+    progress, when they last opened a lesson, when they enrolled and their cohort's dates,
+    and their name and email. One query; a values queryset ordered by the student's id."""
+    return (
+        Enrollment.objects.filter(course_id=course_id, status=Enrollment.Status.ACTIVE)
+        .order_by("user_id")
+        .values(
+            "user_id",
+            "user__name",
+            "user__email",
+            "progress_percent",
+            "last_viewed_at",
+            "created_at",
+            "cohort__starts_at",
+            "cohort__ends_at",
+        )
+    )

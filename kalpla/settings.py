@@ -308,6 +308,14 @@ KALPLA_COURSE_LEARNERS = "enrollments.access"
 # Analytics (analytics/): xAPI verbs without a standard IRI live under this base; raw events
 # are kept this many days (daily rollups are kept for good).
 KALPLA_XAPI_IRI_BASE = env("KALPLA_XAPI_IRI_BASE", default="https://kalpla.example/xapi")
+# At-risk learners (analytics): inactive for this many days; behind when their progress is
+# this many percentage points below the expected (cohort calendar or peers' median); a learner
+# is nudged at most once per this many hours.
+KALPLA_AT_RISK_INACTIVE_DAYS = env.int("KALPLA_AT_RISK_INACTIVE_DAYS", default=7)
+KALPLA_AT_RISK_PACE_MARGIN = env.int("KALPLA_AT_RISK_PACE_MARGIN", default=20)
+KALPLA_NUDGE_COOLDOWN_HOURS = env.int("KALPLA_NUDGE_COOLDOWN_HOURS", default=24)
+# Campaign links may lead to this site and to these hosts (tracked redirects go nowhere else).
+KALPLA_CAMPAIGN_LINK_HOSTS = env.list("KALPLA_CAMPAIGN_LINK_HOSTS", default=[])
 KALPLA_ANALYTICS_RAW_DAYS = env.int("KALPLA_ANALYTICS_RAW_DAYS", default=400)
 # How reported events reach their table: "redis" buffers them in a Redis list drained in bulk
 # by Celery (every few seconds, and at once when FLUSH_SIZE events are waiting); "direct" is
@@ -632,6 +640,7 @@ KALPLA_ENROLLMENT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # under the 5 MB request b
 KALPLA_JOB_BATCH_SIZES = {"assessments.certificate_pdf": 25}
 CELERY_BEAT_SCHEDULE = {
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
+    "analytics-campaigns-send-due": {"task": "analytics.campaigns_send_due", "schedule": 60.0},
     # jobs whose worker died mid-run (jobs/tasks.py)
     "jobs-requeue-stale": {"task": "jobs.requeue_stale", "schedule": 300.0},
     # Idempotency-Key answers older than a day (idempotency/keys.py)
@@ -787,6 +796,8 @@ SPECTACULAR_SETTINGS = {
         # who carries the video: a live class's stream, a session's meeting
         "LiveVideoProviderEnum": ["ivs", "local"],
         "MeetingProviderEnum": ["local", "chime"],
+        # notification channels: a delivery's, and a campaign's choice of them
+        "ChannelEnum": "notifications.models.Channel",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

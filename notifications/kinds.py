@@ -23,6 +23,9 @@ CATEGORIES: dict[str, Promise] = {
     "mentorship": _("Mentoring sessions"),
     "payments": _("Payments and receipts"),
     "announcements": _("News and announcements"),
+    # Campaigns staff send to segments of people (analytics): never transactional, so one
+    # switch per channel turns all of them off.
+    "marketing": _("Offers and campaigns"),
 }
 
 

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.dateparse import parse_datetime
 
@@ -133,4 +133,46 @@ def notification_dedupe_keys_used(*, keys: Iterable[str]) -> set[str]:
     """Which of ``keys`` some notification was sent with already (one query)."""
     return set(
         Notification.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True)
+    )
+
+
+@dataclass(frozen=True)
+class SendStats:
+    """What became of the notifications sent with one dedupe key (a campaign's)."""
+
+    notifications: int
+    shown: int
+    """stored unread: the bell showed them (those who switched in-app off got them read)"""
+    read: int
+    deliveries: dict[str, dict[str, int]]
+    """channel -> status -> count"""
+
+
+def notification_send_stats(*, dedupe_key: str) -> SendStats:
+    """Counts for every notification sent with ``dedupe_key``: two queries whatever the size.
+
+    notify() stores a notification already read (``read_at`` set before ``created_at``) for
+    people who switched the in-app channel off; ``shown`` leaves those out and ``read``
+    counts the ones read later in the app (opened from the bell or the list).
+    """
+    notes = Notification.objects.filter(dedupe_key=dedupe_key)
+    later = Q(read_at__gt=F("created_at"))
+    totals = notes.aggregate(
+        total=Count("id"),
+        shown=Count("id", filter=Q(read_at__isnull=True) | later),
+        read=Count("id", filter=later),
+    )
+    deliveries: dict[str, dict[str, int]] = {}
+    for channel, status, count in (
+        Delivery.objects.filter(notification__dedupe_key=dedupe_key)
+        .values_list("channel", "status")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        deliveries.setdefault(channel, {})[status] = count
+    return SendStats(
+        notifications=totals["total"] or 0,
+        shown=totals["shown"] or 0,
+        read=totals["read"] or 0,
+        deliveries=deliveries,
     )

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -72,6 +72,7 @@ def notify(
     dedupe_key: str = "",
     urgent: bool | None = None,
     now: datetime | None = None,
+    channels: Collection[str] | None = None,
 ) -> list[Notification]:
     """Tell ``recipients`` about something of ``kind``; returns their notifications.
 
@@ -79,7 +80,9 @@ def notify(
     templates (datetimes and decimals become strings). With ``dedupe_key``, a recipient who
     already has a notification with that key gets that one back and nothing is sent again.
     ``urgent`` overrides the kind's own (urgent skips quiet hours and the digest). ``now``
-    is the moment used for quiet hours (tests, backfills).
+    is the moment used for quiet hours (tests, backfills). ``channels`` limits which channels
+    may carry it (a campaign written for email and push only); each person's preferences still
+    decide within them.
     """
     spec = get_kind(kind)
     users = _unique_active(recipients)
@@ -99,7 +102,7 @@ def notify(
                 )
             }
         fresh = [u for u in users if u.pk not in existing]
-        plans = _plan(spec=spec, users=fresh)
+        plans = _plan(spec=spec, users=fresh, only=channels)
         drafts = [
             _draft(
                 spec=spec,
@@ -134,7 +137,9 @@ def _unique_active(recipients: Iterable[User]) -> list[User]:
     return users
 
 
-def _plan(*, spec: Kind, users: list[User]) -> list[tuple[User, dict[str, bool]]]:
+def _plan(
+    *, spec: Kind, users: list[User], only: Collection[str] | None = None
+) -> list[tuple[User, dict[str, bool]]]:
     """Per user, which channels carry this kind; users no channel reaches are left out."""
     if not users:
         return []
@@ -147,7 +152,8 @@ def _plan(*, spec: Kind, users: list[User]) -> list[tuple[User, dict[str, bool]]
     }
     wanted = {
         u.pk: {
-            ch: channel_enabled(kind=spec, channel=ch, explicit=explicit.get((u.pk, ch)))
+            ch: (only is None or ch in only)
+            and channel_enabled(kind=spec, channel=ch, explicit=explicit.get((u.pk, ch)))
             for ch in CHANNELS
         }
         for u in users

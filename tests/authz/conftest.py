@@ -5,6 +5,7 @@ apps' factories (never demo data), and every token is minted by the service that
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -13,6 +14,8 @@ from django.urls import resolve
 from django.utils import timezone
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from analytics.models import Campaign, Segment
+from analytics.tracking import click_url, open_url
 from assessments.badges.signing import issuer_key
 from assessments.services.assignments import assignment_ensure, submission_create
 from assessments.services.attempts import attempt_start
@@ -176,6 +179,17 @@ def world(db) -> World:
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
+    # a staff segment (Hindi speakers) and a draft in-app campaign to it
+    campaign_segment = Segment.objects.create(
+        name="Hindi", rules={"match": "all", "rules": [{"type": "language", "language": "hi"}]}
+    )
+    campaign = Campaign.objects.create(
+        name="Hello",
+        segment=campaign_segment,
+        channels=["in_app"],
+        inapp_title="Hello",
+        inapp_body="New courses",
+    )
     return World(
         users={
             "student_a": student_a,
@@ -251,6 +265,9 @@ def world(db) -> World:
             "mentorship_request_id": mentorship_request.pk,
             "live_class_id": live_class.pk,
             "feed_token": feed.token,
+            "course_id": course.pk,
+            "segment_id": campaign_segment.pk,
+            "campaign_id": campaign.pk,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),
@@ -260,6 +277,16 @@ def world(db) -> World:
             ),
             "notifications:unsubscribe": unsubscribe_token(
                 user=student_a, category="announcements"
+            ),
+            "analytics:campaign_open": _token(
+                urlsplit(open_url(campaign_id=campaign.pk, user_id=student_a.pk)).path
+            ),
+            "analytics:campaign_click": _token(
+                urlsplit(
+                    click_url(
+                        campaign_id=campaign.pk, user_id=student_a.pk, channel="email", url="/"
+                    )
+                ).path
             ),
         },
     )

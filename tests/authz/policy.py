@@ -783,6 +783,32 @@ POLICY: dict[str, Rule] = {
     "files:upload": post("login ok 403 403 403 403 403"),
     # basic auth (ANYMAIL_WEBHOOK_SECRET) before anything else
     "amazon_ses_tracking_webhook": post("login login login login login login login"),
+    # --- analytics: at-risk learners (staff and the course's mentors), campaigns (staff) ------
+    "analytics:at_risk": get("login 403 403 ok 403 403 ok"),
+    # nobody in the matrix's course is at risk: the confirmation finds no one to nudge
+    "analytics:at_risk_nudge": get("login 403 403 404 403 403 404"),
+    "analytics:campaigns": get("login 403 403 403 403 403 ok"),
+    "analytics:segment_new": get("login 403 403 403 403 403 ok"),
+    "analytics:segment_edit": get("login 403 403 403 403 403 ok"),
+    "analytics:segment_count": post("login 403 403 403 403 403 ok"),
+    "analytics:campaign_new": get("login 403 403 403 403 403 ok"),
+    "analytics:campaign": get("login 403 403 403 403 403 ok"),
+    "analytics:campaign_edit": get("login 403 403 403 403 403 ok"),
+    "analytics:campaign_action": act("login 403 403 403 403 403 ok", kwargs={"action": "send"}),
+    # the signed token is the credential (an email's open pixel and tracked link)
+    "analytics:campaign_open": get("ok ok ok ok ok ok ok"),
+    "analytics:campaign_click": get("ok ok ok ok ok ok ok"),
+    "api:analytics-at-risk": get("login 403 403 ok 403 403 ok"),
+    # an empty body nudges the whole at-risk list (empty here)
+    "api:analytics-nudges": post("login 403 403 ok 403 403 ok"),
+    "api:analytics-segments": get("login 403 403 403 403 403 ok"),
+    "api:analytics-segment-count": post("login 403 403 403 403 403 ok"),
+    "api:analytics-segment": get("login 403 403 403 403 403 ok"),
+    "api:analytics-campaigns": get("login 403 403 403 403 403 ok"),
+    "api:analytics-campaign": get("login 403 403 403 403 403 ok"),
+    "api:analytics-campaign-send": act("login 403 403 403 403 403 ok"),
+    "api:analytics-campaign-schedule": post("login 403 403 403 403 403 ok"),
+    "api:analytics-campaign-report": get("login 403 403 403 403 403 ok"),
     # the admin's sign-in sends people to the site's login; signed-in non-staff get 403
     "admin:login": get("login 403 403 403 403 403 ok"),
     # development /media/: the probe asks for a private file's path, which is never served
