@@ -16,6 +16,9 @@ bool]]``, the targets it checked and whether each passed):
   server processes (bench/chat.py).
 - ``mentoring``: slot search for a student over 50 mentors x 4 weeks against a bare read of
   the same rows, and 50 concurrent bookings against 10 slots (bench/mentoring.py).
+- ``analytics_ingest``: batches of 500 learning events through ``POST /api/v1/events/`` on
+  uvicorn into PostgreSQL, stored events/s against a psycopg COPY of the same rows
+  (bench/analytics_ingest.py).
 
 1. (Re)creates a PostgreSQL database (``KALPLA_BENCH_DATABASE_URL``, default
    postgres://postgres@127.0.0.1:5432/kalpla_bench; its name must contain "bench"), migrates
@@ -50,7 +53,16 @@ from bench.common import (
     recreate_database,
 )
 
-SUITES = ("web", "quiz", "certificates", "gradebook", "enroll_import", "chat", "mentoring")
+SUITES = (
+    "web",
+    "quiz",
+    "certificates",
+    "gradebook",
+    "enroll_import",
+    "chat",
+    "mentoring",
+    "analytics_ingest",
+)
 
 
 def _suite(name: str) -> Callable[..., Checks]:

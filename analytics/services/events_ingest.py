@@ -3,7 +3,8 @@
 Validated in plain Python (a few dict lookups per event: thousands of events a millisecond
 budget would not allow a serializer per item), clock skew corrected from the batch's
 ``sent_at``, and stored with one ``INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING``
-per batch, which also tells new events from repeats.
+per batch (PostgreSQL: one array per column, unnested), which also tells new events from
+repeats.
 
 Only what the server cannot see is reportable: video progress (the player's quartiles).
 Page and lesson views, enrollments, completions, quizzes and payments are reported by the
@@ -244,6 +245,65 @@ def _insert(
     platform: str,
 ) -> set[str]:
     """One INSERT for the batch; the ids actually inserted (the others were already there)."""
+    if connection.vendor == "postgresql":
+        returned = _insert_postgresql(
+            rows, actor_id=actor_id, anonymous_id=anonymous_id, now=now, platform=platform
+        )
+    else:
+        returned = _insert_values(
+            rows, actor_id=actor_id, anonymous_id=anonymous_id, now=now, platform=platform
+        )
+    return {str(uuid.UUID(str(r[0]))) for r in returned}
+
+
+def _insert_postgresql(
+    rows: list[dict[str, Any]],
+    *,
+    actor_id: int | None,
+    anonymous_id: str,
+    now: datetime,
+    platform: str,
+) -> list[tuple[Any, ...]]:
+    """The batch as one array per column, unnested into rows by PostgreSQL: 8 parameters
+    instead of 12 per event, about three times faster than a VALUES list of 500 rows (most of
+    whose time went into binding 6,000 parameters; bench/analytics_ingest.py)."""
+    table = Event._meta.db_table
+    sql = (
+        f"INSERT INTO {table} (event_id, occurred_at, received_at, actor_id, anonymous_id, "  # noqa: S608 - fixed names
+        "verb, object_type, object_id, course_id, platform, result, context) "
+        "SELECT e, o, %s, %s, %s, v, t, i, c, %s, r, x FROM unnest(%s::uuid[], "
+        "%s::timestamptz[], %s::text[], %s::text[], %s::bigint[], %s::bigint[], %s::jsonb[], "
+        "%s::jsonb[]) AS batch (e, o, v, t, i, c, r, x) "
+        "ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
+    params: list[Any] = [
+        now,
+        actor_id,
+        anonymous_id,
+        platform,
+        [row["event_id"] for row in rows],
+        [row["occurred_at"] for row in rows],
+        [row["verb"] for row in rows],
+        [row["object_type"] for row in rows],
+        [row["object_id"] for row in rows],
+        [row["course_id"] for row in rows],
+        [json.dumps(row["result"]) for row in rows],
+        [json.dumps(row["context"], default=str) for row in rows],
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+
+
+def _insert_values(
+    rows: list[dict[str, Any]],
+    *,
+    actor_id: int | None,
+    anonymous_id: str,
+    now: datetime,
+    platform: str,
+) -> list[tuple[Any, ...]]:
+    """Other databases (SQLite in development): a VALUES list."""
     table = Event._meta.db_table
     columns = (
         "event_id, occurred_at, received_at, actor_id, anonymous_id, verb, object_type, "
@@ -251,11 +311,10 @@ def _insert(
     )
     values = []
     params: list[Any] = []
-    uuid_value = connection.vendor == "postgresql"
     for row in rows:
         values.append("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)")
         params += [
-            row["event_id"] if uuid_value else row["event_id"].hex,
+            row["event_id"].hex,
             row["occurred_at"],
             now,
             actor_id,
@@ -274,5 +333,4 @@ def _insert(
     )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(sql, params)
-        returned = cursor.fetchall()
-    return {str(uuid.UUID(str(r[0]))) for r in returned}
+        return list(cursor.fetchall())
