@@ -371,16 +371,14 @@ class ChatConsumer(KalplaConsumer):
         return {"room_id": self.room_id, "last_read_id": member.last_read_id, "unread": unread}
 
     async def _within_rate(self) -> bool:
-        allow = sync_to_async(live.rate_allow, thread_sensitive=False)
-        in_room = await allow(
-            scope=f"{self.user.pk}:{self.room_id}",
-            limit=settings.KALPLA_CHAT_FRAMES_PER_ROOM,
+        # Both limits in one thread hop and one Redis round trip.
+        return await sync_to_async(live.rate_allow_all, thread_sensitive=False)(
+            limits=[
+                (f"{self.user.pk}:{self.room_id}", settings.KALPLA_CHAT_FRAMES_PER_ROOM),
+                (f"{self.user.pk}", settings.KALPLA_CHAT_FRAMES_PER_USER),
+            ],
             window=RATE_WINDOW,
         )
-        overall = await allow(
-            scope=f"{self.user.pk}", limit=settings.KALPLA_CHAT_FRAMES_PER_USER, window=RATE_WINDOW
-        )
-        return in_room and overall
 
     async def _presence_touch(self) -> None:
         await sync_to_async(live.presence_touch, thread_sensitive=False)(
