@@ -353,7 +353,7 @@ class ChatConsumer(KalplaConsumer):
             client_id=client_id,
             parent_id=parent_id,
         )
-        return message_data(message), created
+        return message_data(message, new=created), created
 
     @database_sync_to_async
     def _on_message(self, message_id: int, act: Callable[[Any], Any]) -> dict[str, Any]:

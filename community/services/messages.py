@@ -14,15 +14,13 @@ Members' unread counts are pushed to their own stream (``/ws/me/``) after a mess
 or is deleted (a Celery task) and after they read.
 """
 
-import copy
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from community.api.serializers import MessageOut
+from community.api.serializers import message_out
 from community.errors import field_error
 from community.models import (
     Channel,
@@ -60,9 +58,10 @@ MAX_CLIENT_ID_CHARS = 64
 MAX_EMOJI_CHARS = 32
 
 
-def message_data(message: Message) -> dict[str, Any]:
-    """The message as frames and the history API show it (reactions prefetched or not)."""
-    return dict(MessageOut(message).data)
+def message_data(message: Message, *, new: bool = False) -> dict[str, Any]:
+    """The message as frames and the history API show it (reactions prefetched or not).
+    ``new``: stored in this transaction, so without reactions (see ``message_out``)."""
+    return message_out(message, new=new)
 
 
 def _clean_body(body: str) -> str:
@@ -172,12 +171,14 @@ def message_send(
     spam_duplicate_check(user=author, text=body, where="message")
     parent = None
     if parent_id is not None:
-        parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
+        parent = (
+            Message.objects.select_related("author").filter(pk=parent_id, room_id=room.pk).first()
+        )
         if parent is None:
             raise NotFound(_("No such message in this room."), code="message_not_found")
         # Threads are one level deep: a reply to a reply joins the first message's thread.
         if parent.parent_id is not None:
-            parent = Message.objects.get(pk=parent.parent_id)
+            parent = Message.objects.select_related("author").get(pk=parent.parent_id)
     now = timezone.now()
     locked.last_seq += 1
     locked.change_seq += 1
@@ -199,17 +200,12 @@ def message_send(
     content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
+    data = message_data(message, new=True)  # its author and parent are rows in hand
     if message.status == ModerationStatus.PUBLISHED:
-        # The new message with its author in hand: one query for its (no) reactions instead
-        # of reading it all back (on a copy, so the caller's instance caches nothing stale).
-        shown = copy.copy(message)
-        prefetch_related_objects(
-            [shown], Prefetch("reactions", queryset=Reaction.objects.order_by("id"))
-        )
-        room_publish(room_id=room.pk, type="message.new", payload={"message": message_data(shown)})
+        room_publish(room_id=room.pk, type="message.new", payload={"message": data})
         _unread_push_later(message_id=message.pk)
     else:
-        held_publish(author_id=author.pk, message=message_data(message))
+        held_publish(author_id=author.pk, message=data)
     return message, True
 
 
