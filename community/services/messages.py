@@ -156,8 +156,8 @@ def message_send(
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
     if checks.archived:
-        message = _("This channel is archived: it keeps its history but takes no new messages.")
-        raise Conflict(message, code="channel_archived")
+        refusal = _("This channel is archived: it keeps its history but takes no new messages.")
+        raise Conflict(refusal, code="channel_archived")
     group = checks.group
     if checks.sanctioned:
         sanction_check(user=author, group_id=group.pk if group else None)
@@ -225,8 +225,8 @@ def _send_checks_sql() -> tuple[str, list[str]]:
     a parameter) and the group's fields it starts with: those screening reads, the others
     deferred (loaded if something asks for them)."""
     q = connection.ops.quote_name
-    fields = [Group._meta.get_field(name) for name in ("id", "moderation_policy")]
-    group_columns = ", ".join(f"g.{q(f.column)}" for f in fields)
+    fields = [f for f in Group._meta.concrete_fields if f.name in ("id", "moderation_policy")]
+    group_columns = ", ".join(f"g.{q(str(f.column))}" for f in fields)
     sql = (
         f"SELECT {group_columns}, c.archived_at IS NOT NULL"  # noqa: S608
         f", EXISTS (SELECT 1 FROM {q(RoomMember._meta.db_table)} m"
