@@ -47,12 +47,13 @@ from community.services.messages import (
     room_mark_read,
 )
 from kalpla.consumers import CLOSE_FORBIDDEN, KalplaConsumer
-from kalpla.exceptions import ApplicationError, NotFound
+from kalpla.exceptions import ApplicationError, NotFound, Throttled
 from kalpla.realtime import frame
 
 logger = logging.getLogger(__name__)
 
 RATE_WINDOW = 10  # seconds
+RATE_LIMITED = "Too many frames: wait a few seconds and send again."
 CLOSE_RESTARTING = 1012  # RFC 6455 "service restart": reconnect with backoff
 
 # Frame type -> payload fields: name -> (type, required, longest string).
@@ -179,12 +180,9 @@ class ChatConsumer(KalplaConsumer):
             code = "unknown_type" if content["type"] not in FRAME_SCHEMAS else "invalid_frame"
             await self.send_error(code=code, message=problem, id=frame_id)
             return
-        if content["type"] != "heartbeat" and not await self._within_rate():
-            await self.send_error(
-                code="rate_limited",
-                message="Too many frames: wait a few seconds and send again.",
-                id=frame_id,
-            )
+        # A send checks its rates in its own thread hop (``_send``), the others here.
+        if content["type"] not in ("heartbeat", "send") and not await self._within_rate():
+            await self.send_error(code="rate_limited", message=RATE_LIMITED, id=frame_id)
             return
         handler: Callable[[Any, dict[str, Any]], Any] = getattr(self, "frame_" + content["type"])
         try:
@@ -343,6 +341,8 @@ class ChatConsumer(KalplaConsumer):
     # on-commit broadcast (the room's row lock still orders one room's sends).
     @partial(database_sync_to_async, thread_sensitive=False)
     def _send(self, *, body: str, client_id: str, parent_id: int | None) -> tuple[dict, bool]:
+        if not self._rates_allow():
+            raise Throttled(RATE_LIMITED, retry_after=RATE_WINDOW, code="rate_limited")
         # The room row, read once per socket (message_send checks membership every time).
         if self.room is None:
             self.room = room_membership_get(room_id=self.room_id, user=self.user).room
@@ -353,7 +353,7 @@ class ChatConsumer(KalplaConsumer):
             client_id=client_id,
             parent_id=parent_id,
         )
-        return message_data(message), created
+        return message_data(message, new=created), created
 
     @database_sync_to_async
     def _on_message(self, message_id: int, act: Callable[[Any], Any]) -> dict[str, Any]:
@@ -371,16 +371,18 @@ class ChatConsumer(KalplaConsumer):
         return {"room_id": self.room_id, "last_read_id": member.last_read_id, "unread": unread}
 
     async def _within_rate(self) -> bool:
-        allow = sync_to_async(live.rate_allow, thread_sensitive=False)
-        in_room = await allow(
-            scope=f"{self.user.pk}:{self.room_id}",
-            limit=settings.KALPLA_CHAT_FRAMES_PER_ROOM,
+        return await sync_to_async(self._rates_allow, thread_sensitive=False)()
+
+    def _rates_allow(self) -> bool:
+        """One more frame fits the user's rate in this room and across rooms (both counted,
+        in one Redis round trip)."""
+        return live.rate_allow_all(
+            limits=[
+                (f"{self.user.pk}:{self.room_id}", settings.KALPLA_CHAT_FRAMES_PER_ROOM),
+                (f"{self.user.pk}", settings.KALPLA_CHAT_FRAMES_PER_USER),
+            ],
             window=RATE_WINDOW,
         )
-        overall = await allow(
-            scope=f"{self.user.pk}", limit=settings.KALPLA_CHAT_FRAMES_PER_USER, window=RATE_WINDOW
-        )
-        return in_room and overall
 
     async def _presence_touch(self) -> None:
         await sync_to_async(live.presence_touch, thread_sensitive=False)(

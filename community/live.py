@@ -69,6 +69,21 @@ def presence_online(*, room_id: int) -> list[int]:
         return sorted({user_id for user_id, _ in sockets.values()})
 
 
+def rate_allow_all(*, limits: list[tuple[str, int]], window: int) -> bool:
+    """``rate_allow`` for several ``(scope, limit)`` at once, every one counted: whether one
+    more event fits in all of them. On Redis one round trip (a chat frame checks two)."""
+    if not settings.REDIS_URL:
+        counted = [rate_allow(scope=s, limit=n, window=window) for s, n in limits]
+        return all(counted)  # every scope counted, none skipped by a refusal before it
+    with redis_client(settings.REDIS_URL).pipeline() as pipe:  # MULTI: no INCR without expiry
+        for scope, _limit in limits:
+            key = f"{settings.CACHE_KEY_PREFIX}:chat:rate:{scope}"
+            pipe.set(key, 0, nx=True, ex=window)  # the window opens with its first event
+            pipe.incr(key)
+        replies = pipe.execute()
+    return all(count <= limit for count, (_s, limit) in zip(replies[1::2], limits, strict=True))
+
+
 def rate_allow(*, scope: str, limit: int, window: int) -> bool:
     """Whether one more event fits in ``scope``'s window: the window opens with its first
     event and lasts ``window`` seconds (the cache entry's expiry), shared by every process."""

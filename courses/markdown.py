@@ -6,6 +6,8 @@ tags and attributes, drops scripts, event handlers and ``javascript:`` URLs, and
 filter.
 """
 
+import threading
+
 import markdown as markdown_lib
 import nh3
 from django.utils.safestring import SafeString, mark_safe
@@ -26,13 +28,26 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 
+# One converter per thread, reset before each text: building one loads its extensions, which
+# cost more than converting a chat message (Python-Markdown's converters are not thread-safe).
+_local = threading.local()
+
+
+def _converter() -> markdown_lib.Markdown:
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = markdown_lib.Markdown(
+            extensions=EXTENSIONS, output_format="html"
+        )
+    return converter.reset()
+
 
 def render_markdown(text: str, *, min_heading: int = 2) -> SafeString:
     """HTML for ``text``. Headings above ``min_heading`` are lowered to it (h1 becomes h2 by
     default, because the page owns its h1; a description under an h2 section passes 3)."""
     if not text or not text.strip():
         return mark_safe("")
-    html = markdown_lib.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = _converter().convert(text)
     for level in range(1, min(max(min_heading, 1), 6)):
         html = html.replace(f"<h{level}>", f"<h{min_heading}>")
         html = html.replace(f"</h{level}>", f"</h{min_heading}>")

@@ -106,8 +106,11 @@ def room_unread(*, member: RoomMember) -> int:
     )
 
 
-def room_unread_counts(*, room_id: int) -> list[tuple[int, int, int]]:
-    """(user id, last read id, unread) for every member of the room, in one query."""
+def room_unread_counts(
+    *, room_id: int, user_ids: list[int] | None = None
+) -> list[tuple[int, int, int]]:
+    """(user id, last read id, unread) for every member of the room (or those of them in
+    ``user_ids``), in one query."""
     unread = (
         Message.objects.filter(
             room_id=room_id, id__gt=OuterRef("last_read_id"), deleted_at__isnull=True
@@ -118,9 +121,11 @@ def room_unread_counts(*, room_id: int) -> list[tuple[int, int, int]]:
         .annotate(n=Count("id"))
         .values("n")
     )
+    members = RoomMember.objects.filter(room_id=room_id)
+    if user_ids is not None:
+        members = members.filter(user_id__in=user_ids)
     rows = (
-        RoomMember.objects.filter(room_id=room_id)
-        .annotate(unread=Subquery(unread))
+        members.annotate(unread=Subquery(unread))
         .order_by("user_id")
         .values_list("user_id", "last_read_id", "unread")
     )

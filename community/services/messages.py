@@ -15,25 +15,28 @@ or is deleted (a Celery task) and after they read.
 """
 
 import copy
+import functools
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activity.tracking import track
 from activity.verbs import Verb
-from community.api.serializers import MessageOut
+from community.api.serializers import message_out
 from community.errors import field_error
 from community.models import (
     Channel,
+    Group,
     Message,
     MessageEdit,
     ModerationStatus,
     Reaction,
     Room,
     RoomMember,
+    Sanction,
 )
 from community.policies import message_can_delete, message_can_edit, room_can_read
 from community.realtime import held_publish, hidden_publish, room_publish
@@ -62,9 +65,10 @@ MAX_CLIENT_ID_CHARS = 64
 MAX_EMOJI_CHARS = 32
 
 
-def message_data(message: Message) -> dict[str, Any]:
-    """The message as frames and the history API show it (reactions prefetched or not)."""
-    return dict(MessageOut(message).data)
+def message_data(message: Message, *, new: bool = False) -> dict[str, Any]:
+    """The message as frames and the history API show it (reactions prefetched or not).
+    ``new``: stored in this transaction, so without reactions (see ``message_out``)."""
+    return message_out(message, new=new)
 
 
 def _clean_body(body: str) -> str:
@@ -78,12 +82,6 @@ def _clean_body(body: str) -> str:
             code="too_long",
         )
     return body
-
-
-def _require_member(*, room_id: int, user: Any) -> None:
-    is_member = RoomMember.objects.filter(room_id=room_id, user_id=user.pk).exists()
-    if not room_can_read(is_member=is_member):
-        raise NotFound(_("No such room."), code="room_not_found")
 
 
 def _publish(message: Message, type: str) -> None:
@@ -113,7 +111,7 @@ def message_status_set(*, message: Message, status: str) -> Message:
     message.changed_seq = room.change_seq
     if status == ModerationStatus.PUBLISHED:
         _publish(message, "message.new")
-        _unread_push_later(message_id=message.pk)
+        _unread_push_later(message_id=message.pk, room_id=message.room_id)
     else:
         hidden_publish(
             room_id=message.room_id,
@@ -132,8 +130,8 @@ def _next_change(room_id: int) -> Room:
     return locked
 
 
-def _unread_push_later(*, message_id: int) -> None:
-    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id))
+def _unread_push_later(*, message_id: int, room_id: int) -> None:
+    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id))
 
 
 @transaction.atomic
@@ -154,37 +152,42 @@ def message_send(
     client_id = (client_id or "").strip()
     if len(client_id) > MAX_CLIENT_ID_CHARS:
         raise field_error("client_id", _("At most 64 characters."), code="invalid")
-    _require_member(room_id=room.pk, user=author)
+    checks = _send_checks(room=room, author=author)
+    if not room_can_read(is_member=checks.is_member):
+        raise NotFound(_("No such room."), code="room_not_found")
     body = _clean_body(body)
     _direct_not_blocked(room=room, author=author)
-    _channel_not_archived(room=room)
-    group = room_group_get(room_id=room.pk)
-    sanction_check(user=author, group_id=group.pk if group else None)
+    if checks.archived:
+        refusal = _("This channel is archived: it keeps its history but takes no new messages.")
+        raise Conflict(refusal, code="channel_archived")
+    group = checks.group
+    if checks.sanctioned:
+        sanction_check(user=author, group_id=group.pk if group else None)
     # Scored before the room's lock is taken: other senders do not wait for the analysis.
     analysis = screening_analyze(text=body)
     # The room's row lock serialises senders: seq numbers and the client id check are safe.
-    locked = Room.objects.select_for_update().get(pk=room.pk)
+    # Taken by the statement that moves the room's numbers on (a duplicate gives them back).
+    now = timezone.now()
+    locked = _next_seq(room, now=now)
     if client_id:
         existing = Message.objects.filter(
             room_id=room.pk, author_id=author.pk, client_id=client_id
         ).first()
         if existing is not None:
+            transaction.set_rollback(True)  # nothing stored: give the numbers back
             return existing, False
     spam_rate_check(user=author, kind="message")
     spam_duplicate_check(user=author, text=body, where="message")
     parent = None
     if parent_id is not None:
-        parent = Message.objects.filter(pk=parent_id, room_id=room.pk).first()
+        parent = (
+            Message.objects.select_related("author").filter(pk=parent_id, room_id=room.pk).first()
+        )
         if parent is None:
             raise NotFound(_("No such message in this room."), code="message_not_found")
         # Threads are one level deep: a reply to a reply joins the first message's thread.
         if parent.parent_id is not None:
-            parent = Message.objects.get(pk=parent.parent_id)
-    now = timezone.now()
-    locked.last_seq += 1
-    locked.change_seq += 1
-    locked.last_message_at = now
-    locked.save(update_fields=["last_seq", "change_seq", "last_message_at"])
+            parent = Message.objects.select_related("author").get(pk=parent.parent_id)
     message = Message(
         room=locked,
         seq=locked.last_seq,
@@ -201,17 +204,12 @@ def message_send(
     content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
     # The sender has read their own message.
     RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
+    data = message_data(message, new=True)  # its author and parent are rows in hand
     if message.status == ModerationStatus.PUBLISHED:
-        # The new message with its author in hand: one query for its (no) reactions instead
-        # of reading it all back (on a copy, so the caller's instance caches nothing stale).
-        shown = copy.copy(message)
-        prefetch_related_objects(
-            [shown], Prefetch("reactions", queryset=Reaction.objects.order_by("id"))
-        )
-        room_publish(room_id=room.pk, type="message.new", payload={"message": message_data(shown)})
-        _unread_push_later(message_id=message.pk)
+        room_publish(room_id=room.pk, type="message.new", payload={"message": data})
+        _unread_push_later(message_id=message.pk, room_id=message.room_id)
     else:
-        held_publish(author_id=author.pk, message=message_data(message))
+        held_publish(author_id=author.pk, message=data)
     track(
         actor=author,
         verb=Verb.MESSAGE_SENT,
@@ -221,13 +219,80 @@ def message_send(
     return message, True
 
 
-def _channel_not_archived(*, room: Room) -> None:
-    if (
-        room.kind == Room.Kind.CHANNEL
-        and Channel.objects.filter(room_id=room.pk, archived_at__isnull=False).exists()
-    ):
-        message = _("This channel is archived: it keeps its history but takes no new messages.")
-        raise Conflict(message, code="channel_archived")
+@dataclass(frozen=True)
+class _SendChecks:
+    is_member: bool
+    archived: bool
+    sanctioned: bool  # some sanction applies (sanction_check then says which)
+    group: Group | None
+
+
+@functools.cache
+def _send_checks_sql() -> tuple[str, list[str]]:
+    """The statement of ``_send_checks`` (table and column names from the models, every value
+    a parameter) and the group's fields it starts with: those screening reads, the others
+    deferred (loaded if something asks for them)."""
+    q = connection.ops.quote_name
+    fields = [
+        f for f in Group._meta.concrete_fields if f.name in ("id", "moderation_policy", "course")
+    ]
+    group_columns = ", ".join(f"g.{q(str(f.column))}" for f in fields)
+    sql = (
+        f"SELECT {group_columns}, c.archived_at IS NOT NULL"  # noqa: S608
+        f", EXISTS (SELECT 1 FROM {q(RoomMember._meta.db_table)} m"
+        "   WHERE m.room_id = r.id AND m.user_id = %s)"
+        f", EXISTS (SELECT 1 FROM {q(Sanction._meta.db_table)} s"
+        "   WHERE s.user_id = %s AND s.lifted_at IS NULL AND (s.until IS NULL OR s.until > %s)"
+        "   AND ((s.group_id IS NULL AND s.kind = %s) OR s.group_id = c.group_id))"
+        f" FROM {q(Room._meta.db_table)} r"
+        f" LEFT JOIN {q(Channel._meta.db_table)} c ON c.room_id = r.id"
+        f" LEFT JOIN {q(Group._meta.db_table)} g ON g.id = c.group_id"
+        " WHERE r.id = %s"
+    )
+    return sql, [f.attname for f in fields]
+
+
+def _send_checks(*, room: Room, author: Any) -> _SendChecks:
+    """What a send must know before it stores anything, in one statement: whether the author
+    is a member, the channel archived, a mute or ban in force (the rule of
+    ``screening.sanctions_applying``; ``sanction_check`` then says which), and the channel's
+    group. Written as SQL: the ORM spent longer building this query (three subqueries) than
+    the database took to answer it, on every message sent."""
+    sql, group_columns = _send_checks_sql()
+    params = [author.pk, author.pk, timezone.now(), Sanction.Kind.BAN.value, room.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return _SendChecks(is_member=False, archived=False, sanctioned=False, group=None)
+    values, (archived, is_member, sanctioned) = row[: len(group_columns)], row[-3:]
+    group = None
+    if values[0] is not None:  # a channel's room: its group
+        group = Group.from_db(connection.alias, group_columns, values)
+    return _SendChecks(
+        is_member=bool(is_member),
+        archived=room.kind == Room.Kind.CHANNEL and bool(archived),
+        sanctioned=bool(sanctioned),
+        group=group,
+    )
+
+
+def _next_seq(room: Room, *, now: Any) -> Room:
+    """Lock the room and take its next message and change numbers in one statement; the room
+    as it is now (a copy: the caller's instance is left alone)."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_seq = last_seq + 1, change_seq = change_seq + 1, "  # noqa: S608 - the table name is the model's
+            "last_message_at = %s WHERE id = %s RETURNING last_seq, change_seq",
+            [now, room.pk],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound(_("No such room."), code="room_not_found")
+    locked = copy.copy(room)
+    locked.last_seq, locked.change_seq, locked.last_message_at = row[0], row[1], now
+    return locked
 
 
 def _direct_not_blocked(*, room: Room, author: Any) -> None:
@@ -295,7 +360,7 @@ def message_delete(*, message: Message, user: Any) -> Message:
     locked.changed_seq = room.change_seq
     locked.save(update_fields=["deleted_at", "changed_seq"])
     _publish(locked, "message.deleted")
-    _unread_push_later(message_id=locked.pk)
+    _unread_push_later(message_id=locked.pk, room_id=locked.room_id)
     return locked
 
 

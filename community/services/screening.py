@@ -171,12 +171,18 @@ def _active() -> Q:
     return Q(lifted_at__isnull=True) & (Q(until__isnull=True) | Q(until__gt=timezone.now()))
 
 
-def sanction_active(*, user_id: int, group_id: int | None) -> Sanction | None:
-    """The user's sanction that applies in the group (a site ban applies everywhere)."""
+def sanctions_applying(*, user_id: int, group_id: Any) -> "models.QuerySet[Sanction]":
+    """The user's sanctions that apply in the group (a site ban applies everywhere);
+    ``group_id`` may be an ``OuterRef`` (checked inside a caller's query) or None."""
     where = Q(group__isnull=True, kind=Sanction.Kind.BAN)
     if group_id is not None:
         where |= Q(group_id=group_id)
-    return Sanction.objects.filter(_active(), where, user_id=user_id).order_by("-kind").first()
+    return Sanction.objects.filter(_active(), where, user_id=user_id)
+
+
+def sanction_active(*, user_id: int, group_id: int | None) -> Sanction | None:
+    """The user's sanction that applies in the group (a site ban applies everywhere)."""
+    return sanctions_applying(user_id=user_id, group_id=group_id).order_by("-kind").first()
 
 
 def sanction_check(*, user: Any, group_id: int | None) -> None:

@@ -7,22 +7,24 @@ below); reading pushes the reader's own count at once (``services.messages.room_
 from celery import shared_task
 
 from community.models import Message
-from community.selectors.chat import room_unread_counts
+from community.selectors.chat import room_member_ids, room_unread_counts
 from kalpla.realtime import frame, realtime_send_many, user_group
 from kalpla.streams import streams_open
 
 
-def room_unread_push(*, message_id: int) -> int:
+def room_unread_push(*, message_id: int, room_id: int | None = None) -> int:
     """Send every member of the message's room who has their stream open (``/ws/me/``) their
     unread count there; the others read it when they next open a room list. Returns how many
-    were sent. One query for the counts whatever the number of members, one Redis round trip
-    to learn who listens."""
-    room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
-    if room_id is None:
+    were sent. Who listens first (the members' ids, then one Redis round trip): the counts,
+    one query whatever the number of members, only for them, and none when nobody listens."""
+    if room_id is None:  # a task queued before the room's id came with it
+        room_id = Message.objects.filter(pk=message_id).values_list("room_id", flat=True).first()
+        if room_id is None:
+            return 0
+    listening = streams_open(user_ids=room_member_ids(room_id=room_id))
+    if not listening:
         return 0
-    counts = room_unread_counts(room_id=room_id)
-    listening = streams_open(user_ids=[user_id for user_id, _read, _n in counts])
-    counts = [row for row in counts if row[0] in listening]
+    counts = room_unread_counts(room_id=room_id, user_ids=sorted(listening))
     realtime_send_many(
         sends=[
             (
@@ -39,5 +41,5 @@ def room_unread_push(*, message_id: int) -> int:
 
 
 @shared_task(name="community.chat_unread_push", ignore_result=True)
-def chat_unread_push_task(message_id: int) -> int:
-    return room_unread_push(message_id=message_id)
+def chat_unread_push_task(message_id: int, room_id: int | None = None) -> int:
+    return room_unread_push(message_id=message_id, room_id=room_id)

@@ -282,6 +282,21 @@ async def test_frames_over_the_rate_limit_get_an_error_frame(settings):
     await alice.disconnect()
 
 
+async def test_sends_over_the_rate_limit_get_an_error_frame_and_are_not_stored(settings):
+    settings.KALPLA_CHAT_FRAMES_PER_USER = 2
+    _group, room, owner, _ = await make_room()
+    alice = await connect(owner, room)
+    for n in range(3):
+        await alice.send_json_to({"type": "send", "id": f"s{n}", "payload": {"body": f"m{n}"}})
+    error = await receive(alice, "error")
+    assert error["code"] == "rate_limited" and error["id"] == "s2"
+    stored = await database_sync_to_async(
+        lambda: list(Message.objects.filter(room=room).values_list("body", flat=True))
+    )()
+    assert sorted(stored) == ["m0", "m1"]
+    await alice.disconnect()
+
+
 async def test_socket_closes_with_1012_when_redis_is_unreachable(settings):
     _group, room, owner, _ = await make_room()
     # presence lives in Redis: a Redis the process cannot reach (a closed port)
