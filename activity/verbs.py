@@ -35,6 +35,7 @@ class Verb(models.TextChoices):
     SESSION_ATTENDED = "session_attended", _("attended a mentoring session")
     PAYMENT_SUCCEEDED = "payment_succeeded", _("paid")
     REFUNDED = "refunded", _("was refunded")
+    EXPERIMENT_EXPOSED = "experiment_exposed", _("saw an experiment's variant")
 
 
 ADL = "http://adlnet.gov/expapi/verbs/"
