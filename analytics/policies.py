@@ -29,8 +29,3 @@ def analytics_can_view_course(*, user: Any, course: "Course") -> bool:
     if user_is_staff(user):
         return True
     return user_is_mentor(user) and course_is_instructor(user=user, course=course)
-
-
-def analytics_can_run_experiments(*, user: Any) -> bool:
-    """Create, start, stop and read A/B experiments (they change the site for everyone)."""
-    return user_is_staff(user)

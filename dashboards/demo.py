@@ -30,6 +30,7 @@ from courses.models import Category, Course, Lesson, Module, Resource, Review, T
 from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
+from dashboards.demo_analytics_experiments import seed_experiments
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
@@ -284,6 +285,7 @@ def seed_demo(*, stdout: Any) -> None:
     groups = seed_groups(mentor=mentor, student=student, learners=learners)
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
     mentors = seed_mentoring(courses=courses, mentor=mentor, student=student, learners=learners)
+    experiments = seed_experiments()
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -291,7 +293,8 @@ def seed_demo(*, stdout: Any) -> None:
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
-        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors "
+        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors, "
+        f"{experiments} A/B experiments "
         f"({seconds:.1f} s)."
     )
 

@@ -77,9 +77,13 @@ def experiment_config_forget(*, key: str) -> None:
 
 def experiment_list() -> QuerySet[Experiment]:
     """Newest first, with their winner and the units assigned and exposed."""
-    return Experiment.objects.select_related("winner").annotate(
-        assigned=Count("assignments"),
-        exposed=Count("assignments", filter=Q(assignments__exposed_at__isnull=False)),
+    return (
+        Experiment.objects.select_related("winner")
+        .annotate(
+            assigned=Count("assignments"),
+            exposed=Count("assignments", filter=Q(assignments__exposed_at__isnull=False)),
+        )
+        .order_by("-created_at", "-id")
     )
 
 

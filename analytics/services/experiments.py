@@ -25,7 +25,7 @@ from activity.tracking import ObjectRef, track
 from activity.verbs import Verb
 from activity.visitor import visitor_id
 from analytics.models import Assignment, Experiment, ExperimentStatus, ResultsView, Variant
-from analytics.policies import analytics_can_run_experiments
+from analytics.policies import analytics_can_view_platform
 from analytics.selectors.experiments import (
     ExperimentConfig,
     ExperimentResults,
@@ -45,7 +45,6 @@ DEFAULT_VARIANT = "control"
 MAX_GOALS = 5
 MAX_VARIANTS = 10
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
-_VISITOR = re.compile(r"^[0-9a-f]{32}$")
 
 
 # --- deterministic assignment ----------------------------------------------------------------
@@ -113,8 +112,10 @@ def experiment_assign(
     unit_user, visitor = _unit(request, user, anonymous_id)
     if unit_user is None and not visitor:
         return AssignmentOutcome(experiment_key, config.control, "not_running")
-    row = _assignment(config, unit_user, visitor, expose=expose)
-    if expose and row.exposed_at is None:
+    row, created = _assignment(config, unit_user, visitor, expose=expose)
+    if created and row.exposed_at is not None:
+        _exposed(config, row, unit_user, visitor)
+    elif expose and row.exposed_at is None:
         _expose(config, row, unit_user, visitor)
     return AssignmentOutcome(
         experiment_key, config.key_of(row.variant_id), "assigned", row.exposed_at
@@ -139,11 +140,14 @@ def experiment_variant(
         return config.control if config else DEFAULT_VARIANT
 
 
-def _assignment(config: ExperimentConfig, user: Any, visitor: str, *, expose: bool) -> Assignment:
+def _assignment(
+    config: ExperimentConfig, user: Any, visitor: str, *, expose: bool
+) -> tuple[Assignment, bool]:
+    """The unit's stored assignment, or a new one (exposed at once when ``expose``)."""
     lookup = {"user": user} if user is not None else {"anonymous_id": visitor}
     row = Assignment.objects.filter(experiment_id=config.id, **lookup).first()
     if row is not None:
-        return row
+        return row, False
     unit = f"user:{user.pk}" if user is not None else f"visitor:{visitor}"
     key = variant_for_bucket(
         variants=config.variants,
@@ -151,14 +155,18 @@ def _assignment(config: ExperimentConfig, user: Any, visitor: str, *, expose: bo
     )
     variant_id = next(vid for vid, vkey, _w in config.variants if vkey == key)
     row = Assignment(
-        experiment_id=config.id, variant_id=variant_id, user=user, anonymous_id=visitor
+        experiment_id=config.id,
+        variant_id=variant_id,
+        user=user,
+        anonymous_id=visitor,
+        exposed_at=timezone.now() if expose else None,
     )
     try:
         with transaction.atomic():
             row.save()
     except IntegrityError:  # the same unit, assigned by a parallel request
-        return Assignment.objects.get(experiment_id=config.id, **lookup)
-    return row
+        return Assignment.objects.get(experiment_id=config.id, **lookup), False
+    return row, True
 
 
 def _expose(config: ExperimentConfig, row: Assignment, user: Any, visitor: str) -> None:
@@ -168,6 +176,11 @@ def _expose(config: ExperimentConfig, row: Assignment, user: Any, visitor: str) 
         row.refresh_from_db(fields=["exposed_at"])
         return
     row.exposed_at = now
+    _exposed(config, row, user, visitor)
+
+
+def _exposed(config: ExperimentConfig, row: Assignment, user: Any, visitor: str) -> None:
+    """Report the exposure (once: the caller is the one request that recorded it)."""
     track(
         actor=user,
         verb=Verb.EXPERIMENT_EXPOSED,
@@ -177,13 +190,8 @@ def _expose(config: ExperimentConfig, row: Assignment, user: Any, visitor: str) 
             "variant": config.key_of(row.variant_id),
             "anonymous_id": visitor,
         },
-        occurred_at=now,
+        occurred_at=row.exposed_at,
     )
-
-
-def anonymous_id_valid(value: str) -> bool:
-    """A visitor id an app may send (the cookie's form: 32 lowercase hex digits)."""
-    return bool(_VISITOR.match(value))
 
 
 # --- a visitor becomes a user ----------------------------------------------------------------
@@ -244,10 +252,11 @@ SETTINGS = (
     "power",
 )
 RUNNING_EDITABLE = {"name", "hypothesis"}
+RESERVED_KEYS = {"new"}  # /analytics/experiments/new/ is the form
 
 
 def _check_staff(by: Any) -> None:
-    if not analytics_can_run_experiments(user=by):
+    if not analytics_can_view_platform(user=by):
         raise PermissionDenied(_("Only staff may manage experiments."), code="not_staff")
 
 
@@ -321,6 +330,11 @@ def experiment_create(
     experiment = Experiment(key=key, **settings)
     _validate_settings({f: getattr(experiment, f) for f in SETTINGS})
     _validate_variants(variants)
+    if key in RESERVED_KEYS:
+        raise ValidationError(
+            _("Check the experiment's settings."),
+            errors={"key": [_("This key is reserved; choose another.")]},
+        )
     if Experiment.objects.filter(key=key).exists():
         raise ValidationError(
             _("Check the experiment's settings."),

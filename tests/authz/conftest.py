@@ -13,6 +13,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
+from analytics.tests.factories import ExperimentFactory
 from assessments.badges.signing import issuer_key
 from assessments.services.assignments import assignment_ensure, submission_create
 from assessments.services.attempts import attempt_start
@@ -173,6 +174,8 @@ def world(db) -> World:
     mentorship_request = MentorshipRequestFactory(mentee=student_a, mentor=other_mentor)
     live_class = LiveClassFactory(host=mentor, course=course)
     feed = CalendarFeedFactory(user=student_a)
+    # a draft A/B experiment (staff only)
+    experiment = ExperimentFactory(key="matrix-exp")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -251,6 +254,7 @@ def world(db) -> World:
             "mentorship_request_id": mentorship_request.pk,
             "live_class_id": live_class.pk,
             "feed_token": feed.token,
+            "experiment_key": experiment.key,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),
