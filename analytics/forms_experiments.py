@@ -65,7 +65,7 @@ class ExperimentForm(forms.Form):
 class VariantForm(forms.Form):
     key = forms.SlugField(label=_("Key"), max_length=64)
     name = forms.CharField(label=_("Name"), max_length=200)
-    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10_000, initial=50)
+    weight = forms.IntegerField(label=_("Weight"), min_value=1, max_value=10_000)
     is_control = forms.BooleanField(label=_("Control"), required=False)
 
 

@@ -769,6 +769,8 @@ SPECTACULAR_SETTINGS = {
         # who carries the video: a live class's stream, a session's meeting
         "LiveVideoProviderEnum": ["ivs", "local"],
         "MeetingProviderEnum": ["local", "chime"],
+        # the learning event verbs (an experiment's goals)
+        "VerbEnum": "activity.verbs.Verb",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

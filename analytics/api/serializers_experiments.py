@@ -148,8 +148,6 @@ class AssignmentQuery(serializers.Serializer):
     anonymous_id = serializers.RegexField(
         r"^[0-9a-f]{32}$",
         required=False,
-        allow_blank=True,
-        default="",
         help_text=_(
             "A signed-out app's own visitor id (32 lowercase hex digits); the site's "
             "JavaScript sends the visitor cookie instead."
@@ -157,7 +155,7 @@ class AssignmentQuery(serializers.Serializer):
     )
 
 
-class AssignmentOut(serializers.Serializer):
+class ExperimentAssignmentOut(serializers.Serializer):
     experiment = serializers.CharField()
     variant = serializers.CharField()
     reason = serializers.ChoiceField(choices=["assigned", "winner", "not_running", "unknown"])

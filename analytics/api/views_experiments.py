@@ -252,7 +252,7 @@ class AssignmentApi(APIView):
         ),
         parameters=[s.AssignmentQuery],
         responses={
-            200: s.AssignmentOut,
+            200: s.ExperimentAssignmentOut,
             400: OpenApiResponse(ErrorSerializer, description="A malformed `anonymous_id`"),
         },
         examples=[
@@ -274,7 +274,7 @@ class AssignmentApi(APIView):
         outcome = services.experiment_assign(
             experiment_key=experiment_key,
             request=request._request,  # the visitor cookie is set on Django's request
-            anonymous_id=query.validated_data["anonymous_id"],
+            anonymous_id=query.validated_data.get("anonymous_id", ""),
             expose=query.validated_data["expose"],
         )
-        return Response(s.AssignmentOut(outcome).data)
+        return Response(s.ExperimentAssignmentOut(outcome).data)
