@@ -154,6 +154,14 @@ class AssignmentQuery(serializers.Serializer):
         ),
     )
 
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        # a form-style parameter given empty counts as absent for DRF; here it is malformed
+        if "anonymous_id" in self.initial_data and not attrs.get("anonymous_id"):
+            raise serializers.ValidationError(
+                {"anonymous_id": [_("Send 32 lowercase hex digits, or leave it out.")]}
+            )
+        return attrs
+
 
 class ExperimentAssignmentOut(serializers.Serializer):
     experiment = serializers.CharField()

@@ -254,6 +254,10 @@ class AssignmentApi(APIView):
         responses={
             200: s.ExperimentAssignmentOut,
             400: OpenApiResponse(ErrorSerializer, description="A malformed `anonymous_id`"),
+            404: OpenApiResponse(
+                ErrorSerializer,
+                description="A key that is not a slug (an unknown key gets the control)",
+            ),
         },
         examples=[
             OpenApiExample(
