@@ -37,6 +37,7 @@ class Verb(models.TextChoices):
     REFUNDED = "refunded", _("was refunded")
     CAMPAIGN_OPENED = "campaign_opened", _("opened a campaign message")
     CAMPAIGN_CLICKED = "campaign_clicked", _("followed a link in a campaign message")
+    EXPERIMENT_EXPOSED = "experiment_exposed", _("saw an experiment's variant")
 
 
 ADL = "http://adlnet.gov/expapi/verbs/"

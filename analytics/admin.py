@@ -1,20 +1,27 @@
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from activity.verbs import verb_info
 from analytics.models import (
+    Assignment,
     Campaign,
     CampaignInteraction,
     CampaignRecipient,
     Event,
+    Experiment,
     Nudge,
+    ResultsView,
     Segment,
+    Variant,
 )
+from analytics.selectors.experiments import experiment_config_forget
+from analytics.services.experiments import experiment_start, experiment_stop
 from courses.selectors.lessons import course_list
+from kalpla.exceptions import ApplicationError
 
 
 class CourseFilter(admin.SimpleListFilter):
@@ -134,6 +141,68 @@ class CampaignInteractionAdmin(admin.ModelAdmin):
     list_select_related = ("campaign", "user")
     raw_id_fields = ("user", "campaign")
 
+
+# --- A/B experiments ---------------------------------------------------------------------------
+
+
+class VariantInline(admin.TabularInline):
+    model = Variant
+    extra = 0
+    fields = ("key", "name", "weight", "is_control")
+
+
+@admin.register(Experiment)
+class ExperimentAdmin(admin.ModelAdmin):
+    """Settings and variants; start and stop go through the services (the actions), so the
+    cached definition is retired and the rules (one control, final stop) hold."""
+
+    list_display = ("key", "name", "status", "primary_goal", "started_at", "stopped_at", "winner")
+    list_filter = ("status", "primary_goal")
+    search_fields = ("key", "name", "hypothesis")
+    readonly_fields = ("status", "started_at", "stopped_at", "winner", "created_at", "updated_at")
+    list_select_related = ("winner",)
+    inlines = (VariantInline,)
+    actions = ("start_experiments", "stop_experiments")
+
+    def save_model(self, request: HttpRequest, obj: Experiment, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        experiment_config_forget(key=obj.key)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        experiment_config_forget(key=form.instance.key)
+
+    def _each(self, request: HttpRequest, queryset: Any, call: Any, done: Any) -> None:
+        count = 0
+        for experiment in queryset:
+            try:
+                call(experiment=experiment, by=request.user)
+                count += 1
+            except ApplicationError as exc:
+                self.message_user(request, f"{experiment.key}: {exc.message}", messages.ERROR)
+        if count:
+            self.message_user(request, done % {"n": count}, messages.SUCCESS)
+
+    @admin.action(description=_("Start the selected draft experiments"))
+    def start_experiments(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, experiment_start, _("%(n)d experiment(s) started."))
+
+    @admin.action(description=_("Stop the selected running experiments (no winner)"))
+    def stop_experiments(self, request: HttpRequest, queryset: Any) -> None:
+        self._each(request, queryset, experiment_stop, _("%(n)d experiment(s) stopped."))
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(admin.ModelAdmin):
+    """Who got which variant, and when they first saw it: records, not edited by hand."""
+
+    list_display = ("experiment", "variant", "user", "anonymous_id", "assigned_at", "exposed_at")
+    list_filter = ("experiment", ("exposed_at", admin.EmptyFieldListFilter))
+    search_fields = ("=user__email", "=anonymous_id", "experiment__key")
+    list_select_related = ("experiment", "variant", "user")
+    raw_id_fields = ("user",)
+    date_hierarchy = "assigned_at"
+
     def has_add_permission(self, request):
         return False
 
@@ -149,6 +218,23 @@ class NudgeAdmin(admin.ModelAdmin):
     list_select_related = ("course", "learner", "nudged_by")
     raw_id_fields = ("course", "learner", "nudged_by")
     date_hierarchy = "created_at"
+
+
+@admin.register(ResultsView)
+class ResultsViewAdmin(admin.ModelAdmin):
+    """Looks at the results: those while running below the planned sample are peeks."""
+
+    list_display = (
+        "experiment",
+        "viewer",
+        "viewed_at",
+        "while_running",
+        "before_planned_sample",
+        "smallest_sample",
+    )
+    list_filter = ("experiment", "while_running", "before_planned_sample")
+    search_fields = ("experiment__key", "=viewer__email")
+    list_select_related = ("experiment", "viewer")
 
     def has_add_permission(self, request):
         return False

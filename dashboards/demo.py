@@ -32,6 +32,7 @@ from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
 from dashboards.demo_analytics_campaigns import seed_analytics_campaigns
 from dashboards.demo_analytics_events import seed_analytics_events
+from dashboards.demo_analytics_experiments import seed_experiments
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
@@ -290,6 +291,7 @@ def seed_demo(*, stdout: Any) -> None:
     mentors = seed_mentoring(courses=courses, mentor=mentor, student=student, learners=learners)
     # last: the services above report real events; these are 60 days of history before them
     events = seed_analytics_events(courses=courses, learners=learners, student=student)
+    experiments = seed_experiments()  # after the history: its conversions are events too
     _refresh_search(courses.values())
     for note in media.notes:
         stdout.write(f"  note: {note}")
@@ -298,7 +300,8 @@ def seed_demo(*, stdout: Any) -> None:
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
         f"{groups} topic groups, {plans} subscription plans, {mentors} mentors, "
-        f"{at_risk} at-risk learners, two campaigns and {events} demo learning events "
+        f"{at_risk} at-risk learners, two campaigns, {experiments} A/B experiments and "
+        f"{events} demo learning events "
         f"({seconds:.1f} s)."
     )
 

@@ -798,6 +798,8 @@ SPECTACULAR_SETTINGS = {
         "MeetingProviderEnum": ["local", "chime"],
         # notification channels: a delivery's, and a campaign's choice of them
         "ChannelEnum": "notifications.models.Channel",
+        # the learning event verbs (an experiment's goals)
+        "VerbEnum": "activity.verbs.Verb",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {

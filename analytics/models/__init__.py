@@ -9,13 +9,25 @@ from analytics.models.campaigns import (
     Segment,
 )
 from analytics.models.events import Event
+from analytics.models.experiments import (
+    Assignment,
+    Experiment,
+    ExperimentStatus,
+    ResultsView,
+    Variant,
+)
 
 __all__ = [
     "CAMPAIGN_CHANNELS",
+    "Assignment",
     "Campaign",
     "CampaignInteraction",
     "CampaignRecipient",
     "Event",
+    "Experiment",
+    "ExperimentStatus",
     "Nudge",
+    "ResultsView",
     "Segment",
+    "Variant",
 ]

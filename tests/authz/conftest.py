@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.tests.factories import ApiKeyFactory, UserFactory
 from analytics.models import Campaign, Segment
+from analytics.tests.factories import ExperimentFactory
 from analytics.tracking import click_url, open_url
 from assessments.badges.signing import issuer_key
 from assessments.services.assignments import assignment_ensure, submission_create
@@ -176,6 +177,8 @@ def world(db) -> World:
     mentorship_request = MentorshipRequestFactory(mentee=student_a, mentor=other_mentor)
     live_class = LiveClassFactory(host=mentor, course=course)
     feed = CalendarFeedFactory(user=student_a)
+    # a draft A/B experiment (staff only)
+    experiment = ExperimentFactory(key="matrix-exp")
     upload = file_upload_start(
         user=student_a, kind="image", filename="a.png", content_type="image/png", size=100
     )
@@ -268,6 +271,7 @@ def world(db) -> World:
             "course_id": course.pk,
             "segment_id": campaign_segment.pk,
             "campaign_id": campaign.pk,
+            "experiment_key": experiment.key,
         },
         tokens={
             "files:download": _token(lesson_preview_link(lesson=lesson, role="poster")),

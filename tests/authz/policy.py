@@ -778,6 +778,23 @@ POLICY: dict[str, Rule] = {
     "api:session-reschedule": post(
         "login 409 404 409 404 404 403", body={"starts_at": "2030-01-07T10:00:00Z"}
     ),
+    # --- analytics: A/B experiments (staff); the probe's experiment is a draft ---------------
+    "analytics:experiments": get("login 403 403 403 403 403 ok"),
+    "analytics:experiment_new": get("login 403 403 403 403 403 ok"),
+    "analytics:experiment": get("login 403 403 403 403 403 ok"),
+    "analytics:experiment_edit": get("login 403 403 403 403 403 ok"),
+    "analytics:experiment_start": act("login 403 403 403 403 403 ok"),
+    # a draft cannot be stopped, nor get a winner: staff are told so
+    "analytics:experiment_stop": act("login 403 403 403 403 403 refused"),
+    "analytics:experiment_winner": act("login 403 403 403 403 403 refused"),
+    "api:analytics-experiments": get("login 403 403 403 403 403 ok"),
+    "api:analytics-experiment": get("login 403 403 403 403 403 ok"),
+    "api:analytics-experiment-start": act("login 403 403 403 403 403 ok"),
+    "api:analytics-experiment-stop": act("login 403 403 403 403 403 409"),
+    "api:analytics-experiment-winner": act("login 403 403 403 403 403 409"),
+    "api:analytics-experiment-results": get("login 403 403 403 403 403 ok"),
+    # anyone gets their variant (a visitor by the cookie)
+    "api:experiment-assignment": get("ok ok ok ok ok ok ok"),
     # a lesson editor's preview link: checked on every request against who may edit the course
     "files:download": get("403 403 403 ok 403 403 ok"),
     "files:upload": post("login ok 403 403 403 403 403"),
