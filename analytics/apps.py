@@ -8,6 +8,7 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self) -> None:
         from activity.signals import learning_event
+        from analytics import tasks_rollups  # noqa: F401  (registers the beat task)
         from analytics.services.events import event_record_receiver
 
         # every app's activity.track() lands here once its transaction commits
