@@ -1,6 +1,10 @@
 """Site routes of analytics, mounted at /analytics/ by kalpla/urls.py (namespace
 ``analytics``). One module per area, each adding its patterns below."""
 
+from analytics import urls_rollups
+
 app_name = "analytics"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    *urls_rollups.urlpatterns,
+]

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
@@ -124,7 +124,7 @@ def _cached(key: str, build: Callable[[], T]) -> T:
     if found is None:
         found = build()
         cache.set(full, found, CACHE_SECONDS)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _headline(key: str, label: str, value: Any, previous: Any, unit: str = "") -> dict[str, Any]:
@@ -179,7 +179,7 @@ def _revenue(period: Period) -> dict[str, dict[str, Any]]:
         )
         .order_by("currency")
     )
-    return {r["currency"]: r for r in rows}
+    return {r["currency"]: dict(r) for r in rows}
 
 
 def _money(value: Decimal | None) -> str:
@@ -304,7 +304,7 @@ def analytics_course_list(*, user: Any) -> QuerySet[Course]:
         return course_list().order_by("title", "id")
     if not analytics_can_view_some_course(user=user):
         raise PermissionDenied(_("Analytics are for staff and mentors."))
-    return teach_course_list(user=user).order_by("title", "id")
+    return teach_course_list(user=user).select_related(None).order_by("title", "id")
 
 
 def analytics_course_get(*, user: Any, slug: str) -> Course:
@@ -334,9 +334,9 @@ def _course_sums(course_ids: list[int], period: Period) -> dict[int, dict[str, A
         .order_by()
     )
     sums = {cid: dict.fromkeys(COURSE_SUMS, 0) | {"active_learners": 0} for cid in course_ids}
-    for row in rows:
+    for row in cast(Iterable[dict[str, Any]], rows):
         sums[row["course_id"]].update({f: row[f] or 0 for f in COURSE_SUMS})
-    for row in learners:
+    for row in cast(Iterable[dict[str, Any]], learners):
         sums[row["course_id"]]["active_learners"] = row["n"]
     return sums
 
@@ -374,11 +374,12 @@ def median_seconds(*, course_id: int, period: Period) -> int | None:
     n = rows.count()
     if not n:
         return None
-    middle = list(
-        rows.order_by("duration_seconds").values_list("duration_seconds", flat=True)[
+    middle = [
+        int(v or 0)
+        for v in rows.order_by("duration_seconds").values_list("duration_seconds", flat=True)[
             (n - 1) // 2 : n // 2 + 1
         ]
-    )
+    ]
     return round(sum(middle) / len(middle))
 
 
@@ -451,8 +452,8 @@ def course_overview(*, course: Course, period: Period) -> dict[str, Any]:
 
 
 def _lessons_build(course: Course, period: Period) -> list[dict[str, Any]]:
-    done = {
-        r["lesson_id"]: r
+    done: dict[int, dict[str, Any]] = {
+        r["lesson_id"]: dict(r)
         for r in CourseLessonDay.objects.filter(
             course_id=course.pk, day__range=(period.start, period.end)
         )
@@ -465,7 +466,7 @@ def _lessons_build(course: Course, period: Period) -> list[dict[str, Any]]:
     previous = None
     for module in course_outline_modules(course=course):
         for lesson in module.lesson_list:  # type: ignore[attr-defined]
-            figures = done.get(lesson.pk, {})
+            figures: dict[str, Any] = done.get(lesson.pk, {})
             completed = figures.get("completions") or 0
             if first is None:
                 first = completed
