@@ -30,6 +30,7 @@ from courses.models import Category, Course, Lesson, Module, Resource, Review, T
 from courses.services.media import THUMBNAIL_SIZES, thumbnail_names
 from courses.services.reviews import course_rating_refresh
 from courses.services.search import course_search_document_refresh
+from dashboards.demo_analytics_rollups import seed_analytics_rollups
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
@@ -285,13 +286,16 @@ def seed_demo(*, stdout: Any) -> None:
     posts = seed_posts(courses=courses, mentor=mentor, student=student, learners=learners)
     mentors = seed_mentoring(courses=courses, mentor=mentor, student=student, learners=learners)
     _refresh_search(courses.values())
+    # last: the rollups read every event the demo wrote above
+    events = seed_analytics_rollups(courses=courses, student=student, learners=learners)
     for note in media.notes:
         stdout.write(f"  note: {note}")
     seconds = (timezone.now() - started).total_seconds()
     stdout.write(
         f"Courses: {len(courses)} demo courses in {len(categories)} categories, "
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
-        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors "
+        f"{groups} topic groups, {plans} subscription plans, {mentors} mentors, "
+        f"{events} analytics events rolled up "
         f"({seconds:.1f} s)."
     )
 
