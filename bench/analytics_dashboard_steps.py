@@ -131,7 +131,7 @@ def events(count: int, seed: int) -> None:
                        'amount', '499.00', 'currency', 'INR')
                      ELSE '{}'::jsonb END,
                    '{}'::jsonb
-            FROM generate_series(1, %(n)s) AS g,
+            FROM generate_series(1::bigint, %(n)s) AS g,
                  LATERAL (SELECT (%(verbs)s::text[])[1 + ((g + %(seed)s) * 31) %% %(nv)s] AS verb) v,
                  LATERAL (SELECT ((g + %(seed)s) * 13) %% %(nc)s AS i) c
             """,

@@ -113,6 +113,8 @@ class CourseDay(models.Model):
         constraints = [
             models.UniqueConstraint(fields=("course_id", "day"), name="analytics_course_day_uniq")
         ]
+        # the rollup rewrites a day of every course (PostgreSQL 15 has no skip scan)
+        indexes = [models.Index(fields=("day",), name="analytics_course_day_day")]
 
     def __str__(self) -> str:
         return f"course {self.course_id} {self.day}"
@@ -134,6 +136,7 @@ class CourseLearnerDay(models.Model):
                 fields=("course_id", "day", "user_id"), name="analytics_course_learner_day_uniq"
             )
         ]
+        indexes = [models.Index(fields=("day",), name="analytics_learner_day_day")]
 
     def __str__(self) -> str:
         return f"course {self.course_id} {self.day} user {self.user_id}"
@@ -156,6 +159,7 @@ class CourseLessonDay(models.Model):
                 fields=("course_id", "day", "lesson_id"), name="analytics_lesson_day_uniq"
             )
         ]
+        indexes = [models.Index(fields=("day",), name="analytics_lesson_day_day")]
 
     def __str__(self) -> str:
         return f"lesson {self.lesson_id} {self.day}"
@@ -172,7 +176,10 @@ class CourseCompletion(models.Model):
     class Meta:
         verbose_name = _("course completion")
         verbose_name_plural = _("course completions")
-        indexes = [models.Index(fields=("course_id", "day"), name="analytics_completion_day")]
+        indexes = [
+            models.Index(fields=("course_id", "day"), name="analytics_completion_day"),
+            models.Index(fields=("day",), name="analytics_completion_day_day"),
+        ]
 
     def __str__(self) -> str:
         return f"course {self.course_id} {self.day} user {self.user_id}"
