@@ -9,6 +9,7 @@ teach; 404 for a course that does not exist; 400 with ``errors`` on ``from``/``t
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.request import Request
@@ -17,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.selectors import signed_in_user
 from analytics.api import serializers_rollups as s
+from analytics.policies import analytics_can_view_platform
 from analytics.selectors.rollups import (
     Period,
     analytics_course_get,
@@ -29,6 +31,7 @@ from analytics.selectors.rollups import (
 )
 from courses.selectors.lessons import course_list
 from kalpla.api.serializers import ErrorSerializer
+from kalpla.exceptions import PermissionDenied
 
 TAGS = ["analytics"]
 ERRORS = {
@@ -119,8 +122,11 @@ class OverviewApi(APIView):
         ],
     )
     def get(self, request: Request) -> Response:
-        period = _period(request)
-        data = platform_overview(user=signed_in_user(request), period=period)
+        user = signed_in_user(request)
+        if not analytics_can_view_platform(user=user):
+            # the selector refuses too; asked before the range so that a refusal is a 403
+            raise PermissionDenied(_("Only staff see the platform's analytics."))
+        data = platform_overview(user=user, period=_period(request))
         return Response(s.AnalyticsOverviewOut(data).data)
 
 
@@ -142,8 +148,8 @@ class CourseListApi(_CoursePagesApi):
         responses={200: s.AnalyticsCourseSummaryOut(many=True), **ERRORS},
     )
     def get(self, request: Request) -> Response:
-        period = _period(request)
         courses = analytics_course_list(user=signed_in_user(request)).only("id", "slug", "title")
+        period = _period(request)
         page = self.paginate_queryset(courses)
         assert page is not None
         figures = course_figures_in_bulk(course_ids=[c.pk for c in page], period=period)
@@ -189,8 +195,8 @@ class CourseOverviewApi(APIView):
         ],
     )
     def get(self, request: Request, slug: str) -> Response:
-        period = _period(request)
         course = analytics_course_get(user=signed_in_user(request), slug=slug)
+        period = _period(request)
         data = {"course": _ref(course), **course_overview(course=course, period=period)}
         return Response(s.AnalyticsCourseOverviewOut(data).data)
 
@@ -208,8 +214,8 @@ class CourseLessonsApi(_CoursePagesApi):
         responses={200: s.AnalyticsLessonDropoffOut(many=True), **COURSE_ERRORS},
     )
     def get(self, request: Request, slug: str) -> Response:
-        period = _period(request)
         course = analytics_course_get(user=signed_in_user(request), slug=slug)
+        period = _period(request)
         page = self.paginate_queryset(course_lesson_dropoff(course=course, period=period))
         assert page is not None
         return self.get_paginated_response(s.AnalyticsLessonDropoffOut(page, many=True).data)
