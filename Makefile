@@ -15,7 +15,7 @@ DOTENV_WS_MAX := $(shell sed -n 's/^[[:space:]]*KALPLA_WS_MAX_FRAME_BYTES=//p' $
 KALPLA_WS_MAX_FRAME_BYTES ?= $(or $(DOTENV_WS_MAX),1048576)
 RUN    := $(DEV) KALPLA_SITE_URL=$(KALPLA_SITE_URL) KALPLA_WS_MAX_FRAME_BYTES=$(KALPLA_WS_MAX_FRAME_BYTES)
 
-.PHONY: run test lint types check-python install migrate seed worker beat messages bench clean axe-core vendor-js vendor-ivs
+.PHONY: run test lint types check-python install migrate seed worker beat messages bench clean axe-core vendor-js vendor-ivs vendor-charts
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Kalpla needs Python 3.11 or newer (found %s)." % sys.version.split()[0])'
@@ -83,6 +83,10 @@ vendor-js:
 ## Refresh the vendored Amazon IVS web player (live classes with the aws backend) from npm
 vendor-ivs:
 	bash tools/vendor_ivs_player.sh
+
+## Refresh the vendored uPlot (the analytics dashboards' charts) from npm
+vendor-charts:
+	bash tools/vendor_uplot.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

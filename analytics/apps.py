@@ -11,7 +11,12 @@ class AnalyticsConfig(AppConfig):
 
         from accounts.signals import user_signup_completed
         from activity.signals import learning_event
-        from analytics import kinds_campaigns, tasks_campaigns, tasks_events  # noqa: F401
+        from analytics import (  # noqa: F401 (notification kinds and Celery tasks register)
+            kinds_campaigns,
+            tasks_campaigns,
+            tasks_events,
+            tasks_rollups,
+        )
         from analytics.receivers_events import event_record_receiver
         from analytics.services.experiments import merge_on_login, merge_on_signup
 

@@ -14,6 +14,9 @@ bool]]``, the targets it checked and whether each passed):
 - ``chat``: live chat through uvicorn and the Redis channel layer: fan-out to 100 sockets
   against raw Redis PUBLISH, memory per idle socket, the send path at 500 messages/s over two
   server processes (bench/chat.py).
+- ``analytics_dashboard``: the per-course analytics dashboard (page and API) over 1,000,000
+  raw events, p95 and statements at 100k against 1M, and the daily rollup's time
+  (bench/analytics_dashboard.py).
 - ``mentoring``: slot search for a student over 50 mentors x 4 weeks against a bare read of
   the same rows, and 50 concurrent bookings against 10 slots (bench/mentoring.py).
 - ``analytics_ingest``: batches of 500 learning events through ``POST /api/v1/events/`` on
@@ -62,6 +65,7 @@ SUITES = (
     "chat",
     "mentoring",
     "analytics_ingest",
+    "analytics_dashboard",
 )
 
 

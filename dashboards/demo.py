@@ -33,6 +33,7 @@ from courses.services.search import course_search_document_refresh
 from dashboards.demo_analytics_campaigns import seed_analytics_campaigns
 from dashboards.demo_analytics_events import seed_analytics_events
 from dashboards.demo_analytics_experiments import seed_experiments
+from dashboards.demo_analytics_rollups import seed_analytics_rollups
 from dashboards.demo_badges import seed_badges
 from dashboards.demo_billing import seed_billing
 from dashboards.demo_chat import seed_chat
@@ -293,6 +294,8 @@ def seed_demo(*, stdout: Any) -> None:
     events = seed_analytics_events(courses=courses, learners=learners, student=student)
     experiments = seed_experiments()  # after the history: its conversions are events too
     _refresh_search(courses.values())
+    # last: the rollups read every event the demo wrote above
+    rolled = seed_analytics_rollups(courses=courses, student=student, learners=learners)
     for note in media.notes:
         stdout.write(f"  note: {note}")
     seconds = (timezone.now() - started).total_seconds()
@@ -301,7 +304,7 @@ def seed_demo(*, stdout: Any) -> None:
         f"{quizzes} quizzes, {rooms} chat rooms and {posts} group posts for the demo student, "
         f"{groups} topic groups, {plans} subscription plans, {mentors} mentors, "
         f"{at_risk} at-risk learners, two campaigns, {experiments} A/B experiments and "
-        f"{events} demo learning events "
+        f"{events} demo learning events ({rolled} rolled up) "
         f"({seconds:.1f} s)."
     )
 

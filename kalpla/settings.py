@@ -639,6 +639,8 @@ KALPLA_ENROLLMENT_IMPORT_MAX_BYTES = 4 * 1024 * 1024  # under the 5 MB request b
 # (jobs/kinds.py): a course's certificates issued at once go 25 to a message.
 KALPLA_JOB_BATCH_SIZES = {"assessments.certificate_pdf": 25}
 CELERY_BEAT_SCHEDULE = {
+    # analytics: yesterday's and today's rollups, rewritten (analytics/services/rollups.py)
+    "analytics-rollups": {"task": "analytics.rollups_recent", "schedule": 3600.0},
     "notifications-release-held": {"task": "notifications.release_held", "schedule": 300.0},
     "analytics-campaigns-send-due": {"task": "analytics.campaigns_send_due", "schedule": 60.0},
     # jobs whose worker died mid-run (jobs/tasks.py)

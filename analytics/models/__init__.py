@@ -16,6 +16,15 @@ from analytics.models.experiments import (
     ResultsView,
     Variant,
 )
+from analytics.models.rollups import (
+    CourseCompletion,
+    CourseDay,
+    CourseLearnerDay,
+    CourseLessonDay,
+    PersonDay,
+    RevenueDay,
+    SiteDay,
+)
 
 __all__ = [
     "CAMPAIGN_CHANNELS",
@@ -23,11 +32,18 @@ __all__ = [
     "Campaign",
     "CampaignInteraction",
     "CampaignRecipient",
+    "CourseCompletion",
+    "CourseDay",
+    "CourseLearnerDay",
+    "CourseLessonDay",
     "Event",
     "Experiment",
     "ExperimentStatus",
     "Nudge",
+    "PersonDay",
     "ResultsView",
+    "RevenueDay",
     "Segment",
+    "SiteDay",
     "Variant",
 ]

@@ -192,6 +192,34 @@ RULES_NO_SCHEMA_STATES = {
 }
 
 
+def _analytics_range(query: dict[str, Any]) -> bool:
+    """The analytics figures' range: from on or before to, from 2000 on, to not in the
+    future, at most 366 days (analytics.selectors.rollups.period_make)."""
+    from datetime import date
+
+    try:
+        start = date.fromisoformat(query["from"]) if "from" in query else None
+        end = date.fromisoformat(query["to"]) if "to" in query else None
+    except (TypeError, ValueError):
+        return True  # not a date: the schema's own refusal
+    today = datetime.now(UTC).date()
+    end = end or today
+    start = start or end - timedelta(days=29)
+    return date(2000, 1, 1) <= start <= end <= today and (end - start).days < 366
+
+
+RULES_QUERY_NO_SCHEMA_STATES = {
+    f"GET /api/v1/analytics/{path}": _analytics_range
+    for path in ("overview/", "courses/", "courses/{slug}/", "courses/{slug}/lessons/")
+}
+
+
+@schema.hook("filter_query")
+def keep_query_rules_no_schema_states(ctx: Any, query: Any) -> bool:
+    rule = RULES_QUERY_NO_SCHEMA_STATES.get(ctx.operation.label if ctx.operation else "")
+    return rule is None or not isinstance(query, dict) or rule(query)
+
+
 @schema.hook("filter_body")
 def keep_rules_no_schema_states(ctx: Any, body: Any) -> bool:
     rule = RULES_NO_SCHEMA_STATES.get(ctx.operation.label if ctx.operation else "")

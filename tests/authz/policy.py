@@ -622,6 +622,14 @@ POLICY: dict[str, Rule] = {
     "api:me-subscription-resume": act("login 409 404 404 404 404 404"),
     "api:me-subscription-portal": act("login 409 404 404 404 404 404"),
     "api:subscription-mark-paid": act("login 403 403 403 403 403 ok"),
+    # --- analytics: dashboards (staff: platform and every course; mentors: their courses) ------
+    "analytics:dashboard": get("login 403 403 403 403 403 ok"),
+    "analytics:courses": get("login 403 403 ok ok 403 ok"),
+    "analytics:course": get("login 403 403 ok 403 403 ok"),
+    "api:analytics-overview": get("login 403 403 403 403 403 ok"),
+    "api:analytics-courses": get("login 403 403 ok ok 403 ok"),
+    "api:analytics-course": get("login 403 403 ok 403 403 ok"),
+    "api:analytics-course-lessons": get("login 403 403 ok 403 403 ok"),
     # --- mentorship: calendar ---
     # the feed settings page and its two actions: everyone's own feed
     "mentorship:calendar": get("login ok ok ok ok ok ok"),
