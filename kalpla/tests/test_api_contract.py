@@ -107,10 +107,9 @@ def wsgi_keeps_test_connection(session_token: str) -> Iterator[None]:
 
 @pytest.fixture
 def session_token(db: Any, role: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    from rest_framework.throttling import SimpleRateThrottle
-
     # Hundreds of requests a minute from one user: the throttles have their own tests.
     from django.conf import settings
+    from rest_framework.throttling import SimpleRateThrottle
 
     unlimited = dict.fromkeys(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "1000000/min")
     monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", unlimited)
