@@ -119,3 +119,9 @@ def test_catalogue_pages_count_the_throttles_with_their_cached_read(
     # a signed-in user is counted in their own scope, not the anonymous client's
     statuses = [student_api.get("/api/v1/courses/").status_code for _ in range(4)]
     assert statuses == [200, 200, 200, 429]
+
+
+def test_catalogue_options_requests_are_counted_too(tight_rates, api_client):
+    statuses = [api_client.options("/api/v1/courses/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert api_client.get("/api/v1/courses/").status_code == 429

@@ -129,7 +129,7 @@ class CourseListApi(ListAPIView):
 
     def check_throttles(self, request: Request) -> None:
         # A cached page counts the throttles' windows in its read's round trip (list()).
-        if self._cached(request):
+        if request.method in ("GET", "HEAD") and self._cached(request):
             self._windows = throttle_windows(self.get_throttles(), request, self)
         if self._windows is None:
             super().check_throttles(request)
