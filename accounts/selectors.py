@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from accounts.cache import user_scope
 from accounts.models import ApiKey, User
 from accounts.roles import Role
 
@@ -25,6 +26,12 @@ FIRST_VISIT_SESSION_KEY = "kalpla_first_visit"
 def is_first_visit(request: HttpRequest) -> bool:
     """This session began with the account's first sign-in (greet "Welcome", not "back")."""
     return bool(request.session.get(FIRST_VISIT_SESSION_KEY))
+
+
+def user_cache_scope(user_id: int) -> str:
+    """The cache scope moved on every save of the user (``kalpla.cache`` versions): cached
+    data showing the user (their name) keeps its version to be retired with it."""
+    return user_scope(user_id)
 
 
 def api_key_list(*, user: User) -> QuerySet[ApiKey]:

@@ -14,11 +14,11 @@ def is_api_key_request(request: Request) -> bool:
 
 
 class UserThrottle(FixedWindowMixin, UserRateThrottle):
-    def allow_request(self, request: Request, view: Any) -> bool:
+    def get_cache_key(self, request: Request, view: Any) -> str | None:
         # Anonymous clients are counted by AnonThrottle only; API keys by ApiKeyThrottle.
         if is_api_key_request(request) or not request.user or not request.user.is_authenticated:
-            return True
-        return super().allow_request(request, view)
+            return None
+        return super().get_cache_key(request, view)
 
 
 class ApiKeyThrottle(FixedWindowMixin, SimpleRateThrottle):

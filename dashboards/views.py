@@ -23,7 +23,7 @@ from mentorship.selectors.home import (
     mentor_mentees,
     mentor_pending_requests,
 )
-from notifications.selectors import recent_notifications
+from notifications.selectors import recent_notifications_with_unread
 
 RECENT_NOTIFICATIONS = 5
 RECENT_REPORTS = 5
@@ -76,12 +76,15 @@ def home(request: HttpRequest) -> HttpResponse:
             ),
         },
     )
+    # the home's list and the bell's count (otherwise the context processor's) in one read
+    recent, unread = recent_notifications_with_unread(user_id=user.pk, limit=RECENT_NOTIFICATIONS)
     context: dict[str, object] = {
         "role": primary_role(user),
         "first_visit": account_selectors.is_first_visit(request),
         "learning_list": learning["list-html"],
         "recent_lessons_html": learning["recent-html"],
-        "recent_notifications": recent_notifications(user_id=user.pk, limit=RECENT_NOTIFICATIONS),
+        "recent_notifications": recent,
+        "notifications_unread": unread,
         "recommended_html": learning["recommended-html"],
     }
     if user_is_moderator(user):

@@ -272,8 +272,14 @@ def cache_version_bump_on_commit(*scopes: str) -> None:
 # in two reads.
 
 _CURRENT_ENTRY_SCRIPT = """
+local counters = tonumber(ARGV[1])
 local out = {}
-for i, entry in ipairs(KEYS) do
+for i = 1, counters do
+  out[i] = redis.call('INCR', KEYS[i])
+  redis.call('EXPIRE', KEYS[i], ARGV[i + 1], 'NX')
+end
+for i = counters + 1, #KEYS do
+  local entry = KEYS[i]
   out[i] = false
   local data = redis.call('GET', entry)
   local stop = data and string.find(data, '\\0', 1, true)
@@ -290,6 +296,8 @@ for i, entry in ipairs(KEYS) do
 end
 return out
 """
+# The first ARGV[1] keys are counters (``cache_count_and_get_current``): each is incremented
+# and given the expiry in the ARGV that follows if it has none yet.
 # The version keys are read without being declared (they are known only from the entry):
 # fine on one Redis server, which is what the site runs on (not Redis Cluster).
 _SCRIPTS: dict[int, Any] = {}
@@ -315,20 +323,46 @@ def cache_get_current(key: str) -> Any:
 
 def cache_get_many_current(keys: Iterable[str]) -> dict[str, Any]:
     """``cache_get_current`` for several keys in one round trip: the current ones' values."""
+    return cache_count_and_get_current({}, keys)[1]
+
+
+def cache_count_and_get_current(
+    counters: dict[str, int], keys: Iterable[str]
+) -> tuple[list[int], dict[str, Any]]:
+    """Count one more under each key of ``counters`` (a counter new to the cache expires
+    after the seconds given for it) and read ``keys`` as ``cache_get_many_current`` does:
+    (the counters' counts, the current entries' values). One round trip on Redis."""
     keys = list(keys)
-    if not keys:
-        return {}
+    if not keys and not counters:
+        return [], {}
     backend = _redis_backend()
     if backend is not None:
         script = _current_entry_script(backend.client)
-        found = script(keys=[backend.key(key) for key in keys])
+        found = script(
+            keys=[*(backend.key(key) for key in counters), *(backend.key(key) for key in keys)],
+            args=[len(counters), *counters.values()],
+        )
+        counts = [int(count) for count in found[: len(counters)]]
+        entries = found[len(counters) :]
         # written by cache_set_current only
-        return {k: pickle.loads(v) for k, v in zip(keys, found, strict=True) if v is not None}  # noqa: S301
+        values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
+        return counts, values
+    counts = [_count_local(key, timeout) for key, timeout in counters.items()]
     values = {}
     for key, (scopes, versions, value) in cache.get_many(keys).items():
         if cache_versions_seen(*scopes) == versions:
             values[key] = value
-    return values
+    return counts, values
+
+
+def _count_local(key: str, timeout: int) -> int:
+    if cache.add(key, 1, timeout=timeout):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add() and incr()
+        cache.add(key, 1, timeout=timeout)
+        return 1
 
 
 def cache_set_current(

@@ -9,6 +9,7 @@ class MentorshipConfig(AppConfig):
     def ready(self) -> None:
         # Each area's notification kinds, Celery tasks and receivers (imported to register).
         from mentorship import (  # noqa: F401
+            cache,
             kinds_booking,
             kinds_calendar,
             kinds_directory,

@@ -60,6 +60,22 @@ def recent_notifications(*, user_id: int, limit: int = 5) -> list[dict[str, Any]
     return items
 
 
+def recent_notifications_with_unread(
+    *, user_id: int, limit: int = 5
+) -> tuple[list[dict[str, Any]], int]:
+    """``recent_notifications`` and ``unread_count`` read from the cache in one round trip
+    (a page showing both: the signed-in home's list and the bell)."""
+    recent_key, unread_key = recent_notifications_key(user_id), unread_cache_key(user_id)
+    found = cache.get_many([recent_key, unread_key])
+    cached = found.get(recent_key)
+    if cached is not None and cached[0] >= limit:
+        items = cached[1][:limit]
+    else:
+        items = recent_notifications(user_id=user_id, limit=limit)
+    count = found.get(unread_key)
+    return items, unread_count(user_id=user_id) if count is None else int(count)
+
+
 def notification_get(*, user: User, notification_id: int) -> Notification:
     """Another user's notification is a 404: its existence is not theirs to know."""
     return get_object_or_404(Notification, pk=notification_id, recipient=user)

@@ -99,3 +99,29 @@ def test_window_counter_without_redis(settings):
     assert window_hit("t:local", 60, 1_800_000_000.0)[0] == 1
     assert window_hit("t:local", 60, 1_800_000_001.0)[0] == 2
     assert window_hit("t:local", 60, 1_800_000_061.0)[0] == 1
+
+
+@pytest.mark.parametrize("cached", [False, True])
+def test_catalogue_pages_count_the_throttles_with_their_cached_read(
+    tight_rates, api_client, student_api, cached
+):
+    # The catalogue API's browsing pages count the windows in the same round trip as their
+    # cached read: the same limits, the same 429 and Retry-After, shared with other views.
+    if cached:
+        APIClient().get("/api/v1/courses/", REMOTE_ADDR="198.51.100.7")  # page in the cache
+    statuses = [api_client.get("/api/v1/courses/").status_code for _ in range(2)]
+    statuses.append(api_client.get("/api/schema/?format=json").status_code)
+    statuses.append(api_client.get("/api/v1/courses/").status_code)
+    assert statuses == [200, 200, 200, 429]
+    response = api_client.get("/api/v1/courses/")
+    assert response.status_code == 429 and int(response["Retry-After"]) == 30
+    assert json.loads(response.content)["code"] == "throttled"
+    # a signed-in user is counted in their own scope, not the anonymous client's
+    statuses = [student_api.get("/api/v1/courses/").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_catalogue_options_requests_are_counted_too(tight_rates, api_client):
+    statuses = [api_client.options("/api/v1/courses/").status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    assert api_client.get("/api/v1/courses/").status_code == 429

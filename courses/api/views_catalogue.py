@@ -37,6 +37,7 @@ from courses.selectors import catalogue as selectors
 from courses.selectors.cached import catalogue_page, course_outline
 from courses.services import reviews as review_services
 from kalpla.api.serializers import ErrorSerializer
+from kalpla.api.throttling import Window, throttle_windows
 
 TAGS = ["courses"]
 
@@ -121,16 +122,29 @@ class CourseListApi(ListAPIView):
     def get_queryset(self) -> QuerySet[Course]:
         return selectors.course_catalogue_base()
 
+    _windows: list[Window] | None = None
+
+    def _cached(self, request: Request) -> bool:
+        # Browsing pages are the same for everyone: their JSON is cached (edits of the courses
+        # they show retire them). Searches are too varied to be worth caching; the browsable
+        # API (debug only) renders as usual.
+        return not request.query_params.get("search") and request.accepted_renderer.format == "json"
+
+    def check_throttles(self, request: Request) -> None:
+        # A cached page counts the throttles' windows in its read's round trip (list()).
+        if request.method in ("GET", "HEAD") and self._cached(request):
+            self._windows = throttle_windows(self.get_throttles(), request, self)
+        if self._windows is None:
+            super().check_throttles(request)
+
     def list(  # type: ignore[override]  # cached pages answer with their stored JSON bytes
         self, request: Request, *args: Any, **kwargs: Any
     ) -> HttpResponseBase:
         track_view(
             request, verb=Verb.CATALOGUE_VIEWED, object=ObjectRef("catalogue"), platform="api"
         )
-        # Browsing pages are the same for everyone: their JSON is cached (edits of the courses
-        # they show retire them). Searches are too varied to be worth caching; the browsable
-        # API (debug only) renders as usual.
-        if request.query_params.get("search") or request.accepted_renderer.format != "json":
+        windows = self._windows
+        if not self._cached(request):
             return super().list(request, *args, **kwargs)
 
         def build() -> tuple[list[int] | None, bytes | HttpResponseBase]:
@@ -140,9 +154,23 @@ class CourseListApi(ListAPIView):
             ids = [card["id"] for card in response.data["results"]]
             return ids, JSONRenderer().render(response.data)
 
+        def counted(counts: list[int]) -> None:
+            waits = [
+                wait
+                for window, count in zip(windows or [], counts, strict=True)
+                if (wait := window.throttle.counted(window, count)) is not None
+            ]
+            if waits:
+                self.throttled(request, max(waits))
+
         params = sorted(request.query_params.lists())
         variant = f"api|{request.scheme}|{request.get_host()}|{get_language()}|{params}"
-        body = catalogue_page(variant=variant, build=build)
+        body = catalogue_page(
+            variant=variant,
+            build=build,
+            counters={window.key: window.timeout for window in windows or []},
+            counted=counted,
+        )
         if isinstance(body, HttpResponseBase):
             return body
         return HttpResponse(body, content_type="application/json")

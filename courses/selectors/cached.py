@@ -25,7 +25,12 @@ from courses.cache import (
 from courses.markdown import render_markdown
 from courses.models import Course, Lesson
 from courses.selectors.outline import course_outline_modules, duration_clock, duration_words
-from kalpla.cache import cache_get_current, cache_set_current, cache_versions
+from kalpla.cache import (
+    cache_count_and_get_current,
+    cache_get_current,
+    cache_set_current,
+    cache_versions,
+)
 
 T = TypeVar("T")
 
@@ -241,7 +246,13 @@ def course_page_parts(
 # --- the catalogue's pages ----------------------------------------------------------------
 
 
-def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, T]]) -> T:
+def catalogue_page(
+    *,
+    variant: str,
+    build: Callable[[], tuple[list[int] | None, T]],
+    counters: dict[str, int] | None = None,
+    counted: Callable[[list[int]], None] | None = None,
+) -> T:
     """One browsing page of the catalogue (``variant``: what tells it apart) from the cache.
 
     ``build()`` returns the ids of the courses the page shows (None: do not keep this page,
@@ -250,9 +261,15 @@ def catalogue_page(*, variant: str, build: Callable[[], tuple[list[int] | None, 
     only the pages that show its card. A hit is one round trip to Redis (the entry and its
     versions checked together, ``kalpla.cache.cache_get_current``). A course changed while
     its page was being built can be shown as it was for up to ``CATALOGUE_TTL`` seconds.
+
+    ``counters`` (cache key: expiry in seconds) are counted in the same round trip (an API's
+    throttles) and ``counted`` gets their counts before anything is built (it may raise).
     """
     key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
-    page: T | None = cache_get_current(key)
+    counts, found = cache_count_and_get_current(counters or {}, [key])
+    if counted is not None:
+        counted(counts)
+    page: T | None = found.get(key)
     if page is not None:
         return page
     (catalogue_version,) = cache_versions(CATALOGUE)

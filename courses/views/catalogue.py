@@ -1,6 +1,6 @@
 """Site pages: the catalogue at /courses/ and the course page at /courses/<slug>/."""
 
-from functools import partial
+from functools import cache, partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -149,6 +149,10 @@ def _public_parts(
     enroll card, review form, CSRF tokens).
     """
     course: Course = context["course"]
+    form = context.get("review_form")
+    if callable(form):  # made on demand (see _course_page)
+        form = form()
+    context = {**context, "review_form": form}
     reviews = Paginator(
         selectors.course_review_list(
             course=course,
@@ -165,7 +169,6 @@ def _public_parts(
         "prerequisites": selectors.course_prerequisites(course=course),
     }
     req = request if context.get("user") is not None else None
-    form = context.get("review_form")
     fragments: dict[str, Any] = {
         # the review form's fields, blank or with the viewer's review (a form sent back with
         # errors is rendered with the page instead)
@@ -212,7 +215,8 @@ def _course_page(
         "course": course,
         "language_label": _language_label(course.language),
         "invite": bool(review_form),
-        "review_form": review_form and ReviewForm(initial=review_form.initial),
+        # a blank copy, made only when the shared parts are rendered (seldom: they are cached)
+        "review_form": lambda: review_form and ReviewForm(initial=review_form.initial),
         "user": None,
         "is_instructor": False,
         "can_moderate": False,
@@ -256,11 +260,14 @@ def _course_page(
         "thumbnail_url": selectors.course_thumbnail_url(course, width=960),
         "enroll_state": state,
         "enrollment": enrollment,
-        "enroll_url": reverse("enrollments:enroll", kwargs={"slug": course.slug}),
-        "resume_url": lesson_url(course, resume_lesson_id) if resume_lesson_id else "",
+        # reversed only when the enroll card shows them
+        "enroll_url": cache(lambda: reverse("enrollments:enroll", kwargs={"slug": course.slug})),
+        "resume_url": f"{lesson_url_prefix}{resume_lesson_id}/" if resume_lesson_id else "",
         "lesson_url_prefix": lesson_url_prefix,
         "syllabus_html": syllabus_html,
-        "login_url": f"{reverse('account_login')}?{urlencode({'next': request.path})}",
+        "login_url": cache(
+            lambda: f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+        ),
         "my_review": my_review,
         "review_form": review_form,
         "is_instructor": instructor,

@@ -14,6 +14,7 @@ never believed.
 """
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import caches
@@ -47,11 +48,33 @@ def window_hit(key: str, duration: int, now: float) -> tuple[int, float]:
         return 1, ends
 
 
+@dataclass(frozen=True)
+class Window:
+    """A throttle's counter for the current window: its cache key and expiry, when it ends."""
+
+    throttle: "FixedWindowMixin"
+    key: str
+    timeout: int
+    ends: float
+    now: float
+
+
 class FixedWindowMixin:
     rate: str | None
     num_requests: int
     duration: int
     timer = staticmethod(time.time)
+
+    def window(self, request: Request, view: Any, now: float) -> Window | None:
+        """The counter this request counts under at ``now`` (None: not counted)."""
+        if self.rate is None:
+            return None
+        key = self.get_cache_key(request, view)  # type: ignore[attr-defined]
+        if key is None:
+            return None
+        window = int(now // self.duration)  # as window_hit counts
+        ends = float((window + 1) * self.duration)
+        return Window(self, f"{key}:{window}", self.duration + 1, ends, now)
 
     def allow_request(self, request: Request, view: Any) -> bool:
         if self.rate is None:
@@ -63,8 +86,27 @@ class FixedWindowMixin:
         count, self.window_end = window_hit(key, self.duration, self.now)
         return count <= self.num_requests
 
+    def counted(self, window: Window, count: int) -> float | None:
+        """After ``count`` in ``window`` (counted elsewhere, see ``throttle_windows``): None
+        when the request is allowed, else the seconds to wait."""
+        if count <= self.num_requests:
+            return None
+        self.now, self.window_end = window.now, window.ends
+        return self.wait()
+
     def wait(self) -> float | None:
         return max(self.window_end - self.now, 1.0)
+
+
+def throttle_windows(throttles: list[Any], request: Request, view: Any) -> list[Window] | None:
+    """The counters of a view's throttles for this request, for a view that counts them in
+    the same round trip as its cached read (``kalpla.cache.cache_count_and_get_current``)
+    and then asks each throttle (``counted``); None when a throttle does not count in fixed
+    windows (then DRF checks them as usual)."""
+    if not all(isinstance(throttle, FixedWindowMixin) for throttle in throttles):
+        return None
+    now = FixedWindowMixin.timer()
+    return [w for t in throttles if (w := t.window(request, view, now)) is not None]
 
 
 class AnonThrottle(FixedWindowMixin, AnonRateThrottle):

@@ -18,10 +18,11 @@ from weakref import WeakKeyDictionary
 
 from django import template
 from django.http import HttpRequest
-from django.template.base import Node, NodeList, Parser, Template, Token
+from django.template.base import FilterExpression, Node, NodeList, Parser, Template, Token
 from django.template.context import Context, make_context
 from django.template.loader import get_template
 from django.template.loader_tags import ExtendsNode, IncludeNode
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -52,6 +53,40 @@ def viewer_part(parser: Parser, token: Token) -> ViewerPartNode:
     nodelist = parser.parse(("end_viewer_part",))
     parser.delete_first_token()
     return ViewerPartNode(bits[1][1:-1], nodelist)
+
+
+SHARED_PART_VARIANTS = 64
+"""A shared part keeps at most this many renderings (it starts again when full)."""
+
+
+class SharedPartNode(Node):
+    def __init__(self, varies: list[FilterExpression], nodelist: NodeList) -> None:
+        self.varies = varies
+        self.nodelist = nodelist
+        # On the node, so a template compiled again (a change in development) starts afresh.
+        self.rendered: dict[tuple[Any, ...], str] = {}
+
+    def render(self, context: Context) -> str:
+        key = (get_language(), *(bool(vary.resolve(context)) for vary in self.varies))
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(self.rendered) >= SHARED_PART_VARIANTS:
+                self.rendered.clear()
+            self.rendered[key] = html
+        return html
+
+
+@register.tag("shared_part")
+def shared_part(parser: Parser, token: Token) -> SharedPartNode:
+    """``{% shared_part flag1 flag2 %}...{% end_shared_part %}``: content that depends only
+    on the language and on whether each ``flag`` holds (a top bar's links by role), rendered
+    once per process for each of those and then reused. The flags must name everything the
+    content depends on: no CSRF token, no user data, no request."""
+    varies = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    nodelist = parser.parse(("end_shared_part",))
+    parser.delete_first_token()
+    return SharedPartNode(varies, nodelist)
 
 
 def page_shell_render(template_name: str, context: dict[str, Any]) -> PageShell:

@@ -1,10 +1,12 @@
 import pytest
 from django.conf import settings
+from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
 from django.db import transaction
 
 from kalpla.cache import (
     PrefixedRedisCache,
+    cache_count_and_get_current,
     cache_get_current,
     cache_get_many_current,
     cache_set_current,
@@ -123,6 +125,33 @@ def test_current_entry_lives_while_its_scopes_stay(backend, settings):
     assert cache_get_current("test:current") is None
     cache_set_current("test:current", "x", versions={}, timeout=0)
     assert cache_get_current("test:current") is None
+
+
+@pytest.mark.parametrize("backend", ["redis", "locmem"])
+def test_counters_counted_with_the_current_entries_read(backend, settings):
+    if backend == "locmem":
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    elif not settings.REDIS_URL:
+        if settings.CI:
+            pytest.fail("CI=true but no Redis: the Redis cache tests cannot run")
+        pytest.skip("needs Redis (always present with CI=true)")
+    (version,) = cache_versions("test:counted:a")
+    cache_set_current("test:counted", ["page"], versions={"test:counted:a": version}, timeout=60)
+    counters = {"test:hits:1": 61, "test:hits:2": 5}
+    assert cache_count_and_get_current(counters, ["test:counted", "test:counted:x"]) == (
+        [1, 1],
+        {"test:counted": ["page"]},
+    )
+    assert cache_count_and_get_current(counters, []) == ([2, 2], {})
+    assert cache_count_and_get_current({"test:hits:2": 5}, ["test:counted"])[0] == [3]
+    assert cache.get("test:hits:1") == 2 and cache.get("test:hits:2") == 3
+    if backend == "redis":
+        backend = caches["default"]
+        assert isinstance(backend, PrefixedRedisCache)
+        ttl = backend.client.ttl(backend.key("test:hits:1"))  # set once, by the first count
+        assert 0 < ttl <= 61
+    cache_version_bump("test:counted:a")
+    assert cache_count_and_get_current({}, ["test:counted"]) == ([], {})
 
 
 def test_cache_version_bump_of_many_scopes_moves_each_on():

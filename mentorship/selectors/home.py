@@ -10,6 +10,9 @@ from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from accounts.selectors import user_cache_scope
+from kalpla.cache import cache_get_current, cache_set_current, cache_versions
+from mentorship.cache import mentee_sessions_scope
 from mentorship.models import (
     ActionItem,
     Goal,
@@ -21,6 +24,7 @@ from mentorship.policies import session_can_join
 from mentorship.selectors.progress import goal_at_risk_q
 
 UPCOMING_SESSIONS = 3
+UPCOMING_TTL = 3600
 
 
 @dataclass(frozen=True)
@@ -79,15 +83,30 @@ def mentor_pending_requests(*, mentor: Any) -> int:
 def mentee_upcoming_sessions(
     *, user: Any, now: datetime | None = None, limit: int = UPCOMING_SESSIONS
 ) -> list[UpcomingSession]:
-    """The user's next booked sessions as a mentee (one query), with whether "Join" is open."""
-    now = now or timezone.now()
-    sessions = (
-        MentorSession.objects.filter(
-            mentee=user, status=MentorSession.Status.BOOKED, ends_at__gte=now
-        )
-        .select_related("mentor")
-        .order_by("starts_at", "pk")[:limit]
-    )
+    """The user's next booked sessions as a mentee, with whether "Join" is open.
+
+    Without ``now`` (the signed-in home) the rows come from the cache, one round trip: kept
+    under the mentee's scope and their mentors' (``mentorship.cache``), and only until the
+    first of them ends, when the next one may come into the list. A miss is one query."""
+    if now is not None:
+        sessions = _upcoming_rows(user_id=user.pk, now=now, limit=limit)
+    else:
+        now = timezone.now()
+        key = f"mentorship:mentee-upcoming:{user.pk}:{limit}"
+        cached: list[MentorSession] | None = cache_get_current(key)
+        if cached is not None:
+            sessions = [s for s in cached if s.ends_at >= now]
+        else:
+            scope = mentee_sessions_scope(user.pk)
+            (version,) = cache_versions(scope)
+            sessions = _upcoming_rows(user_id=user.pk, now=now, limit=limit)
+            versions = {scope: version}
+            mentors = [user_cache_scope(s.mentor_id) for s in sessions]
+            versions.update(zip(mentors, cache_versions(*mentors), strict=True))
+            ends = min((s.ends_at for s in sessions), default=None)
+            ttl = UPCOMING_TTL if ends is None else (ends - now).total_seconds()
+            if ttl >= 1:
+                cache_set_current(key, sessions, versions=versions, timeout=min(ttl, UPCOMING_TTL))
     return [
         UpcomingSession(
             session=s,
@@ -103,6 +122,16 @@ def mentee_upcoming_sessions(
         )
         for s in sessions
     ]
+
+
+def _upcoming_rows(*, user_id: int, now: datetime, limit: int) -> list[MentorSession]:
+    return list(
+        MentorSession.objects.filter(
+            mentee_id=user_id, status=MentorSession.Status.BOOKED, ends_at__gte=now
+        )
+        .select_related("mentor")
+        .order_by("starts_at", "pk")[:limit]
+    )
 
 
 def mentoring_overview(

@@ -128,3 +128,32 @@ def test_student_home_shows_upcoming_sessions_or_what_to_do(client):
     assert "Join" not in card  # tomorrow: not open yet
     local = timezone.localtime(session.starts_at, timezone=ZoneInfo("Asia/Kolkata"))
     assert local.isoformat() in card
+
+
+def _sessions_card(client) -> str:
+    html = client.get("/").content.decode()
+    return html.split('id="upcoming-sessions"', 1)[1].split("</section>", 1)[0]
+
+
+def test_student_home_upcoming_sessions_follow_changes(client, django_assert_max_num_queries):
+    student = UserFactory()
+    client.force_login(student)
+    session = MentorSessionFactory(mentorship__mentee=student)
+    assert session.mentor.display_name in _sessions_card(client)
+    with django_assert_max_num_queries(0):  # cached with the signed-in user's parts
+        mentee_upcoming_sessions(user=student)
+    session.mentor.name = "Renamed Mentor"
+    session.mentor.save()
+    assert "Renamed Mentor" in _sessions_card(client)
+    later = MentorSessionFactory(
+        mentorship=session.mentorship,
+        starts_at=session.starts_at + timedelta(days=1),
+        ends_at=session.ends_at + timedelta(days=1),
+    )
+    session.status = "cancelled"
+    session.save()
+    card = _sessions_card(client)
+    assert f"/mentoring/sessions/{later.pk}/" in card
+    assert f"/mentoring/sessions/{session.pk}/" not in card
+    later.delete()
+    assert "No sessions booked" in _sessions_card(client)
