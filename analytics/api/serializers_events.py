@@ -67,6 +67,7 @@ INGEST_REQUEST: dict[str, Any] = {
         "platform": {"type": "string", "enum": list(CLIENT_PLATFORMS), "default": "web"},
         "anonymous_id": {
             "type": "string",
+            "minLength": 1,
             "maxLength": 64,
             "description": "Apps without the visitor cookie: their own install id",
         },

@@ -21,7 +21,7 @@ from analytics.services.events_ingest import MAX_BATCH, events_ingest
 from kalpla.api.pagination import PageSizeMixin
 from kalpla.api.serializers import ErrorSerializer
 from kalpla.api.throttling import FixedWindowMixin
-from kalpla.exceptions import PermissionDenied
+from kalpla.exceptions import PermissionDenied, ValidationError
 
 from .serializers_events import (
     INGEST_REQUEST,
@@ -127,11 +127,14 @@ class EventIngestApi(APIView):
     )
     def post(self, request: Request) -> Response:
         signed_in = bool(request.user and request.user.is_authenticated)
+        body = request.data if isinstance(request.data, dict) else {}
+        given = body.get("anonymous_id")
+        if "anonymous_id" in body and not (isinstance(given, str) and 0 < len(given) <= 64):
+            message = _("Send the app's install id, at most 64 characters, or leave it out.")
+            raise ValidationError(message, errors={"anonymous_id": [message]})
         anonymous_id = ""
         if not signed_in:
-            body = request.data if isinstance(request.data, dict) else {}
-            given = body.get("anonymous_id")
-            anonymous_id = given if isinstance(given, str) and given else visitor_id(request)
+            anonymous_id = given or visitor_id(request)
         data = request.data
         if isinstance(data, dict) and "anonymous_id" in data:
             data = {k: v for k, v in data.items() if k != "anonymous_id"}

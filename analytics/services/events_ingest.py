@@ -59,7 +59,7 @@ def _context_ok(context: Any) -> bool:
         if isinstance(value, str):
             if len(value) > 64:
                 return False
-        elif (value is not None and not isinstance(value, int | float | bool)) or (
+        elif not isinstance(value, int | float | bool) or (
             isinstance(value, float) and not math.isfinite(value)
         ):
             return False
@@ -86,7 +86,11 @@ def _check_result(verb: str, result: Any, errors: dict[str, list[str]]) -> dict[
         return {}
     if verb == Verb.VIDEO_PROGRESS:
         progress, duration = result.get("progress"), result.get("duration", 0)
-        if progress not in QUARTILES or isinstance(progress, bool):
+        if (
+            not isinstance(progress, int | float)
+            or isinstance(progress, bool)
+            or (progress not in QUARTILES)
+        ):
             errors["result.progress"] = [_("Must be 0.25, 0.5, 0.75 or 1.0.")]
         if (
             not isinstance(duration, int | float)
@@ -123,15 +127,20 @@ def _check_item(
             _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(map(str, extra)))}
         ]
     verb = item.get("verb")
-    if verb not in CLIENT_VERBS:
+    if not isinstance(verb, str) or verb not in CLIENT_VERBS:
         errors["verb"] = [
             _("Clients report only: %(verbs)s.") % {"verbs": ", ".join(sorted(CLIENT_VERBS))}
         ]
     obj = item.get("object")
     object_id = None
-    if not isinstance(obj, dict) or not _positive_int(obj.get("id")):
+    if (
+        not isinstance(obj, dict)
+        or not _positive_int(obj.get("id"))
+        or not isinstance(obj.get("type"), str)
+        or set(obj) - {"type", "id"}
+    ):
         errors["object"] = [_('An object {"type": ..., "id": <positive integer>}.')]
-    elif verb in OBJECT_TYPES and obj.get("type") != OBJECT_TYPES[verb]:
+    elif isinstance(verb, str) and verb in OBJECT_TYPES and obj.get("type") != OBJECT_TYPES[verb]:
         errors["object.type"] = [_("Must be %(type)s.") % {"type": OBJECT_TYPES[verb]}]
     else:
         object_id = obj["id"]
@@ -146,6 +155,8 @@ def _check_item(
         # timestamp + (server now - sent_at), i.e. as long before now as it was before the
         # batch left the client; clamped: not after now, not before MAX_AGE ago.
         occurred = now - min(max(sent_at - stamp, timedelta(0)), MAX_AGE)
+    if "result" not in item:
+        errors["result"] = [_("Required.")]
     result = _check_result(str(verb), item.get("result", {}), errors)
     context = item.get("context", {})
     if not _context_ok(context):
@@ -175,6 +186,11 @@ def _check_batch(data: Any) -> tuple[list[Any], datetime, str]:
     if not isinstance(data, dict):
         raise ValidationError(_("Send a JSON object with events and sent_at."), code="invalid")
     errors: dict[str, list[str]] = {}
+    extra = set(data) - {"events", "sent_at", "platform"}
+    if extra:
+        errors["non_field_errors"] = [
+            _("Unknown fields: %(fields)s.") % {"fields": ", ".join(sorted(map(str, extra)))}
+        ]
     events = data.get("events")
     if not isinstance(events, list) or not events:
         errors["events"] = [_("A non-empty list of events.")]
@@ -184,7 +200,7 @@ def _check_batch(data: Any) -> tuple[list[Any], datetime, str]:
     if sent_at is None:
         errors["sent_at"] = [_("The client's clock when the batch was sent (ISO 8601).")]
     platform = data.get("platform", "web")
-    if platform not in CLIENT_PLATFORMS:
+    if not isinstance(platform, str) or platform not in CLIENT_PLATFORMS:
         errors["platform"] = [_("One of: %(p)s.") % {"p": ", ".join(CLIENT_PLATFORMS)}]
     if errors:
         raise ValidationError(_("The batch is not valid."), code="invalid", errors=errors)

@@ -156,3 +156,19 @@ def test_ingest_batch_of_500_in_few_queries(student_api, django_assert_max_num_q
         response = student_api.post(URL, batch, format="json")
     assert response.status_code == 200 and response.json()["accepted"] == 500
     assert Event.objects.count() == 500
+
+
+def test_ingest_refuses_an_overlong_anonymous_id_even_when_signed_in():
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import UserFactory
+
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    answer = client.post(
+        "/api/v1/events/",
+        {"sent_at": "2026-03-01T10:15:02Z", "anonymous_id": "0" * 65, "events": []},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "anonymous_id" in answer.json()["errors"]

@@ -293,4 +293,5 @@ def test_submit_only_records_and_queues_the_grading(
         12,
     )
     assert Attempt.objects.get(pk=attempt["id"]).state == "submitted"
-    assert len(queued) == 1  # the grading task, sent once the submit commits
+    # the grading task, sent once the submit commits, and the quiz_submitted learning event
+    assert len(queued) == 2

@@ -5,6 +5,7 @@
   first, so ``" "`` is as blank as ``""``.
 - ``InputSerializer``s are validated whole, also on PATCH (views never pass ``partial``), so
   their PATCH bodies keep their required fields.
+- A raw JSON Schema request body with required fields is itself required.
 - List views answer 400 for bad query parameters (filters, ``page_size``) and 404 for a page
   or cursor that does not exist; views behind sign-in answer 401. Views that document these
   codes themselves keep their own descriptions.
@@ -66,7 +67,12 @@ class KalplaAutoSchema(AutoSchema):
                 return super()._get_request_for_media_type(serializer, direction)
             finally:
                 self.method = "PATCH"
-        return super()._get_request_for_media_type(serializer, direction)
+        schema, required = super()._get_request_for_media_type(serializer, direction)
+        if isinstance(serializer, dict) and serializer.get("required"):
+            # a raw JSON Schema body (validated by hand, e.g. the events batch) with required
+            # fields: the body itself is required
+            required = True
+        return schema, required
 
     def _get_response_bodies(self, direction: Any = "response") -> Any:
         responses = super()._get_response_bodies(direction)
