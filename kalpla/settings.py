@@ -302,6 +302,10 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("KALPLA_NUM_PROXIES", default=0)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+# A code typed as it rolls over (or sent over a slow link) is still accepted: one 30 s step
+# either side, as RFC 6238 section 5.2 recommends; allauth's default (0) refused it, and a
+# sign-in or enrolment that took a second across a step boundary failed.
+MFA_TOTP_TOLERANCE = 1
 # The app above courses that knows who is enrolled and applies the access rule; the course
 # page and reviews ask it through courses/learners.py, so courses imports nothing above it.
 KALPLA_COURSE_LEARNERS = "enrollments.access"

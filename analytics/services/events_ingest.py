@@ -54,10 +54,11 @@ def _context_ok(context: Any) -> bool:
     if not isinstance(context, dict) or len(context) > CONTEXT_KEYS:
         return False
     for key, value in context.items():
-        if not isinstance(key, str):
+        # PostgreSQL's JSON cannot hold NUL characters
+        if not isinstance(key, str) or "\x00" in key:
             return False
         if isinstance(value, str):
-            if len(value) > 64:
+            if len(value) > 64 or "\x00" in value:
                 return False
         elif not isinstance(value, int | float | bool) or (
             isinstance(value, float) and not math.isfinite(value)

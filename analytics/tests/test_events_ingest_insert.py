@@ -22,7 +22,7 @@ def _item(i: int, now, **overrides):
         "course": None if i % 2 else 7,
         "timestamp": (now - timedelta(seconds=i)).isoformat(),
         "result": {"progress": 0.75, "duration": 12.5 + i},
-        "context": {"note": AWKWARD, "n": i, "ok": True, "nothing": None},
+        "context": {"note": AWKWARD, "n": i, "ok": True},
     }
     item.update(overrides)
     return item
@@ -50,7 +50,7 @@ def test_batch_keeps_every_value_of_every_row(student):
             student.pk,
         )
         assert row.result == {"progress": 0.75, "duration": 12.5 + i}
-        assert row.context == {"note": AWKWARD, "n": i, "ok": True, "nothing": None}
+        assert row.context == {"note": AWKWARD, "n": i, "ok": True}
         assert row.anonymous_id == ""
         assert abs((row.occurred_at - (now - timedelta(seconds=i))).total_seconds()) < 5
 
@@ -71,3 +71,31 @@ def test_batch_repeated_in_part_stores_only_the_new_events():
     assert [o.status for o in outcomes] == ["duplicate", "duplicate", "accepted", "accepted"]
     assert Event.objects.count() == 5
     assert set(Event.objects.values_list("anonymous_id", flat=True)) == {"v-1"}
+
+
+def test_context_with_a_nul_character_is_refused_not_a_server_error():
+    from rest_framework.test import APIClient
+
+    from accounts.tests.factories import UserFactory
+
+    client = APIClient()
+    client.force_authenticate(UserFactory())
+    answer = client.post(
+        "/api/v1/events/",
+        {
+            "sent_at": "2026-03-01T10:15:02Z",
+            "events": [
+                {
+                    "id": "9b2f7a4e-2a53-4a61-9f0e-6f1c1c0a0b01",
+                    "verb": "video_progress",
+                    "object": {"type": "lesson", "id": 1},
+                    "timestamp": "2026-03-01T10:14:30Z",
+                    "result": {"progress": 0.25},
+                    "context": {"\x00key": "value"},
+                }
+            ],
+        },
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "events[0].context" in answer.json()["errors"]
