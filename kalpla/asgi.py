@@ -1,5 +1,12 @@
-"""One ASGI application for HTTP and WebSockets (served by uvicorn)."""
+"""One ASGI application for HTTP and WebSockets (served by uvicorn).
 
+Once the project is loaded, what it allocated at start-up (Django, every app's modules, the
+URL patterns) is moved out of the garbage collector's sight with ``gc.freeze()``: those
+objects live as long as the process, and without it every full collection walked all of
+them again (about 100 ms of CPU each, a request's latency spike every few hundred requests).
+"""
+
+import gc
 import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalpla.settings")
@@ -21,3 +28,5 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+gc.freeze()

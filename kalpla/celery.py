@@ -1,9 +1,10 @@
 """The Celery app. Tasks live in each app's tasks.py and are found by autodiscovery."""
 
+import gc
 import os
 
 from celery import Celery
-from celery.signals import task_postrun, worker_process_init
+from celery.signals import task_postrun, worker_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kalpla.settings")
 
@@ -26,6 +27,15 @@ def _forget_inherited_database_pools(**kwargs: object) -> None:
         if isinstance(pools, dict):
             pools.pop(connection.alias, None)
         connection.connection = None
+
+
+@worker_init.connect
+@worker_process_init.connect
+def _freeze_start_up_objects(**kwargs: object) -> None:
+    """What the worker loaded at start-up lives as long as the process: keep it out of the
+    garbage collector's full collections (as kalpla/asgi.py does for the web server). Once in
+    the main process before the pool starts, and again in each forked child."""
+    gc.freeze()
 
 
 @task_postrun.connect
