@@ -124,6 +124,23 @@ AUDIT_PAGE_SIZE = 50
 
 
 @login_required
+def moderation_message_context(request: HttpRequest, message_id: int) -> HttpResponse:
+    """A flagged or reported chat message among the messages around it (the queue links
+    here: moderators are not members of the rooms they moderate)."""
+    _require_moderator(request)
+    message, conversation = selectors.moderation_message_context(message_id=message_id)
+    return render(
+        request,
+        "community/moderation/message_context.html",
+        {
+            "target": moderation_target_describe(message),
+            "flagged": message,
+            "conversation": conversation,
+        },
+    )
+
+
+@login_required
 def moderation_audit(request: HttpRequest) -> HttpResponse:
     _require_moderator(request)
     action = request.GET.get("action", "")

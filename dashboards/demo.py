@@ -417,9 +417,11 @@ def _lesson(
     )
     if created and course.slug == "python-basics" and module.order == 2 and index == 2:
         # A lesson that opens later, to show the release rule; set once so reruns keep it.
+        # Announced when the date comes (the beat's announcement sweep), as an author's would be.
         lesson.release = Lesson.Release.ON_DATE
         lesson.release_date = timezone.now() + timedelta(days=30)
-        lesson.save(update_fields=["release", "release_date"])
+        lesson.announced_at = None
+        lesson.save(update_fields=["release", "release_date", "announced_at"])
     if kind == Lesson.Kind.FILE:
         _resources(lesson, media)
     return int(values["duration"])
@@ -555,11 +557,16 @@ def _reviews(courses: dict[str, Course], learners: list[User], student: User | N
 
 def _student_news(courses: dict[str, Course], student: User) -> None:
     """The notifications a student of these courses would have had: a new lesson in each
-    course in progress (notify() with a dedupe key: once, however often the demo is seeded)."""
+    course in progress, the last one open to everyone (notify() with a dedupe key: once,
+    however often the demo is seeded)."""
     from courses.services.announcements import lesson_announce_to
 
     for slug in ("python-basics", "data-analysis-with-pandas"):
-        lessons = _lessons(courses[slug]) if slug in courses else []
+        lessons = [
+            lesson
+            for lesson in (_lessons(courses[slug]) if slug in courses else [])
+            if lesson.release == Lesson.Release.IMMEDIATE
+        ]
         if lessons:
             lesson_announce_to(lesson_id=lessons[-1].pk, user_ids=[student.pk])
 

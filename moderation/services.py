@@ -78,6 +78,12 @@ class ModerationTarget:
     url: str = ""
     image_url: str = ""
     author: Any = None
+    # where moderators read it, when they cannot open ``url`` (a chat room they are not in)
+    moderator_url: str = ""
+
+    @property
+    def queue_url(self) -> str:
+        return self.moderator_url or self.url
 
 
 @dataclass(frozen=True)

@@ -155,7 +155,7 @@ def moderation_row_data(row: dict[str, Any]) -> dict[str, Any]:
             "kind": target.kind,
             "title": target.title,
             "text": target.text,
-            "url": target.url,
+            "url": target.queue_url,  # where a moderator can read it
             "image_url": target.image_url,
             "author": person_summary(target.author),
         },

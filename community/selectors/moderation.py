@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -10,6 +11,7 @@ from accounts.policies import user_is_moderator
 from community.models import (
     Group,
     GroupMembership,
+    Message,
     ModerationAction,
     ModerationStatus,
     Report,
@@ -80,6 +82,34 @@ def moderation_item_get(*, item_id: int) -> ModerationItem:
     if item is None:
         raise Http404("No such moderation item.")
     return item
+
+
+MESSAGE_CONTEXT = 5
+
+
+def moderation_message_context(
+    *, message_id: int, around: int = MESSAGE_CONTEXT
+) -> tuple[Message, list[Message]]:
+    """A chat message that is in the moderation queue (flagged or reported) and the
+    ``around`` messages before and after it in its room, oldest first: what a moderator, who
+    is not a member of the room, reads to judge it. Http404 for a message the queue never
+    had, so the page opens no conversation that nobody reported. Four queries."""
+    in_queue = ModerationItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Message), object_id=str(message_id)
+    ).exists()
+    message = (
+        Message.objects.select_related("author", "room__channel__group")
+        .filter(pk=message_id)
+        .first()
+        if in_queue
+        else None
+    )
+    if message is None:
+        raise Http404("No such message in the moderation queue.")
+    rows = Message.objects.filter(room_id=message.room_id).select_related("author")
+    before = list(rows.filter(seq__lt=message.seq).order_by("-seq")[:around])
+    after = list(rows.filter(seq__gt=message.seq).order_by("seq")[:around])
+    return message, [*reversed(before), message, *after]
 
 
 def moderation_pending_total() -> int:

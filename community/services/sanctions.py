@@ -133,6 +133,9 @@ def message_describe(message: Message) -> ModerationTarget:
         title=title,
         text=message.body if not message.is_deleted else _("This message was deleted."),
         url=reverse("chat:room", args=[message.room_id]) + f"#message-{message.pk}",
+        # moderators are not members of the room: the message among its neighbours
+        moderator_url=reverse("community:moderation_message_context", args=[message.pk])
+        + f"#message-{message.pk}",
         author=message.author,
     )
 

@@ -160,9 +160,28 @@ def test_seed_demo_has_one_draft_lesson_and_every_other_lesson_live():
     _seed()
     drafts = Lesson.objects.exclude(pk__in=Lesson.objects.visible())
     assert list(drafts.values_list("course__slug", "is_published")) == [("python-basics", False)]
-    assert not Lesson.objects.visible().filter(announced_at__isnull=True).exists()
+    # every live lesson is known to its students, but the one that opens on a date to come:
+    # the announcement sweep tells them when it opens
+    unannounced = Lesson.objects.visible().filter(announced_at__isnull=True)
+    assert list(unannounced.values_list("release", flat=True)) == [Lesson.Release.ON_DATE]
     _seed()  # a second run keeps the one draft
     assert Lesson.objects.filter(is_published=False).count() == 1
+
+
+def test_seed_demo_student_is_told_only_of_lessons_open_to_them():
+    from notifications.models import Notification
+
+    _seed()
+    lesson_ids = [
+        n.data["lesson_id"]
+        for n in Notification.objects.filter(
+            recipient__email="student@example.com", kind="courses.updated"
+        )
+    ]
+    assert lesson_ids
+    assert set(Lesson.objects.filter(pk__in=lesson_ids).values_list("release", flat=True)) == {
+        Lesson.Release.IMMEDIATE
+    }
 
 
 def test_seed_demo_mentor_has_each_notice_once():

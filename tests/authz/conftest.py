@@ -135,6 +135,8 @@ def world(db) -> World:
     # the course group's general room (student A and the mentor) and student A's message
     chat_room = course_group_sync(course_id=course.pk).channels.get().room
     chat_message, _created = message_send(room=chat_room, author=student_a, body="Hello")
+    # reported: moderators read it among its neighbours
+    ModerationItemFactory(target=chat_message)
     # student A's private topic group: the mentor is a member, other_mentor asks to join; and
     # the mentor's invite-only group, to which student A is invited
     group = topic_group_create(user=student_a, name="Study circle", visibility="private")

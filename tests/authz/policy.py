@@ -466,6 +466,7 @@ POLICY: dict[str, Rule] = {
     "api:moderation-item-decide": post("login 403 403 403 403 ok ok"),
     # --- moderation: reports, the audit log, a group's policy ----------------------------------
     "community:moderation_audit": get("login 403 403 403 403 ok ok"),
+    "community:moderation_message_context": get("login 403 403 403 403 ok ok"),
     # the Report form of student A's message: for those who can read it (outsiders: 404)
     "community:report": get(
         "login ok 404 ok 404 404 404", kwargs={"kind": "message", "object_id": "@message_id"}
