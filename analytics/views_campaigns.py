@@ -4,6 +4,7 @@ the tracking endpoints of campaign messages (open pixel, tracked links)."""
 import base64
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.roles import ALL_ROLES
 from accounts.selectors import signed_in_user
 from analytics.forms_campaigns import CampaignForm, ScheduleForm, SegmentForm, segment_initial
 from analytics.policies import analytics_can_view_platform
@@ -23,6 +25,7 @@ from analytics.selectors.at_risk import at_risk_learners, course_for_analytics
 from analytics.services import at_risk as nudges
 from analytics.services import campaigns as services
 from analytics.tracking import click_read, open_read
+from courses.selectors.lessons import course_list
 from kalpla.errors import service_run
 from kalpla.exceptions import NotFound, PermissionDenied, ValidationError
 
@@ -107,6 +110,46 @@ def _rule_help() -> list[tuple[str, str, str]]:
     return [(name, labels[name], ", ".join(params)) for name, params in RULE_TYPES.items()]
 
 
+def _rule_editor() -> dict[str, Any]:
+    """What the visual rule editor (static/js/segment_rules.js) offers: each rule type with
+    its label and parameters, and the choices of the course, role and language parameters."""
+    labels = rule_labels()
+    return {
+        "types": [
+            {
+                "name": name,
+                "label": labels[name],
+                "params": [{"key": key, "kind": p.kind} for key, p in params.items()],
+            }
+            for name, params in RULE_TYPES.items()
+        ],
+        "courses": list(course_list().order_by("title").values_list("pk", "title")[:2000]),
+        # the role names are msgids of the account pages' role labels
+        "roles": [[str(role), _(str(role))] for role in ALL_ROLES],
+        "languages": [[code, str(name)] for code, name in settings.LANGUAGES],
+        "text": {
+            "all": _("all of these"),
+            "any": _("any of these"),
+            "match": _("People who match"),
+            "group": _("A group of rules matching"),
+            "add_rule": _("Add a rule"),
+            "add_group": _("Add a group"),
+            "remove": _("Remove"),
+            "rule": _("Rule"),
+            "choose": _("Choose…"),
+            "json": _("Edit the rules as JSON"),
+            "empty": _("No rules yet: add one."),
+            "params": {
+                "course": _("Course"),
+                "days": _("Days"),
+                "percent": _("Percent"),
+                "role": _("Role"),
+                "language": _("Language"),
+            },
+        },
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpResponse:
@@ -126,7 +169,12 @@ def segment_edit(request: HttpRequest, segment_id: int | None = None) -> HttpRes
     return render(
         request,
         "analytics/segment_form.html",
-        {"form": form, "segment": segment, "rule_help": _rule_help()},
+        {
+            "form": form,
+            "segment": segment,
+            "rule_help": _rule_help(),
+            "rule_editor": _rule_editor(),
+        },
     )
 
 
