@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from analytics.charts_experiments import uplift_chart
 from analytics.forms_experiments import ExperimentForm, StopForm, VariantFormSet
 from analytics.models import Experiment, ExperimentStatus
 from analytics.policies import analytics_can_view_platform
@@ -129,6 +130,7 @@ def experiment_detail(request: HttpRequest, experiment_key: str) -> HttpResponse
                 initial={"winner": experiment.winner.key if experiment.winner else ""},
             ),
             "planned": experiment_planned_sample(experiment),
+            "chart": uplift_chart(results.variants),
         },
     )
 

@@ -220,3 +220,16 @@ def test_started_experiments_change_only_what_is_safe(staff):
     services.experiment_stop(experiment=experiment, by=staff, winner="treatment")
     with pytest.raises(Conflict):
         services.experiment_stop(experiment=experiment, by=staff)
+
+
+def test_the_results_page_draws_each_treatment_interval_around_zero(client, staff):
+    experiment = started(staff)
+    visitors(experiment, "control", 200, converted=20)
+    visitors(experiment, "treatment", 200, converted=40)
+    client.force_login(staff)
+    page = client.get(f"/analytics/experiments/{experiment.key}/").content.decode()
+    chart = page.split('<figure class="uplift"')[1].split("</figure>")[0]
+    # 10% -> 20%: +10 points, an interval above zero
+    assert "uplift__interval--up" in chart
+    assert chart.count('class="uplift__row"') == 2  # the treatment and the axis
+    assert 'aria-label="10.0 points, from' in chart
