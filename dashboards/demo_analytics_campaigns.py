@@ -6,14 +6,16 @@ from datetime import timedelta
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.demo import DEMO_PASSWORD
 from accounts.models import User
 from accounts.roles import Role
 from accounts.services import user_roles_set
-from analytics.models import Campaign, CampaignInteraction, CampaignRecipient, Segment
+from analytics.models import Campaign, CampaignInteraction, CampaignRecipient, Event, Segment
 from analytics.services.campaign_sending import campaign_deliver
+from analytics.services.events import buffer_mode, events_buffer_drain
 from courses.models import Course
 from enrollments.models import Enrollment
 from enrollments.services import enrollment_create
@@ -53,6 +55,17 @@ def _at_risk(course: Course) -> None:
             last_viewed_at=now - timedelta(days=idle_days),
             progress_percent=progress,
         )
+    # Enrolling is activity: their "enrolled" events (recorded when the seed commits) go back
+    # five weeks with the enrollments, so "inactive for a week" finds the stalled ones.
+    transaction.on_commit(lambda: _enrolled_events_back(course, now - timedelta(days=35)))
+
+
+def _enrolled_events_back(course: Course, when: Any) -> None:
+    if buffer_mode() == "redis":
+        events_buffer_drain()
+    Event.objects.filter(
+        actor__email__in=[email for email, *_rest in AT_RISK], course_id=course.pk, verb="enrolled"
+    ).update(occurred_at=when)
 
 
 def _segments(course: Course) -> tuple[Segment, Segment]:

@@ -28,3 +28,16 @@ def test_seed_demo_campaigns_and_at_risk_learners_once():
     course = Course.objects.filter(instructors__email="mentor@example.com").order_by("pk").first()
     names = {x.email for x in at_risk_learners(course_id=course.pk)}
     assert {"meera.stalled@example.com", "arjun.stalled@example.com"} <= names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_stalled_segment_finds_the_stalled_learners():
+    """Their enrolling five weeks ago is their last activity (the seed commits their events
+    first, then dates them back)."""
+    from analytics.segments import segment_users
+
+    _seed()
+    stalled = Segment.objects.get(name__startswith="Stalled in")
+    emails = set(segment_users(stalled.rules).values_list("email", flat=True))
+    assert {"meera.stalled@example.com", "arjun.stalled@example.com"} <= emails
+    assert "sana.behind@example.com" not in emails  # active yesterday
