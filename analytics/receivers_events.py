@@ -3,13 +3,14 @@ the visitor's earlier events, and a deleted person's events lose the person."""
 
 from typing import Any
 
+from celery.signals import task_postrun
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 
 from activity.tracking import LearningEvent
 from activity.verbs import Verb
-from analytics.services.events import event_record
+from analytics.services.events import event_record, events_flush
 from analytics.tasks_events import events_buffer_drain_task, events_link_visitor_task
 
 
@@ -22,8 +23,16 @@ def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
 
 def event_record_receiver(sender: Any, *, event: LearningEvent, **kwargs: Any) -> None:
     """The ``learning_event`` receiver (connected in ``AnalyticsConfig.ready``)."""
-    if event_record(event=event):
-        events_buffer_drain_task.delay()
+    event_record(event=event, on_due=events_buffer_drain_task.delay)
     if event.verb == Verb.LOGGED_IN and event.anonymous_id and event.actor_id:
         # What this browser did before signing in becomes the account's (on Celery).
         events_link_visitor_task.delay(anonymous_id=event.anonymous_id, user_id=event.actor_id)
+
+
+@task_postrun.connect(dispatch_uid="analytics.events.flush_after_task")
+def _flush_after_task(sender: Any = None, **kwargs: Any) -> None:
+    """A worker's events reach the buffer when its task ends (a pool child may be ended
+    without running exit handlers). An eager task's events go with its caller's."""
+    if getattr(getattr(sender, "request", None), "is_eager", False):
+        return
+    events_flush()

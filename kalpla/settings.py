@@ -330,6 +330,10 @@ KALPLA_ANALYTICS_BUFFER = env.str(
 if KALPLA_ANALYTICS_BUFFER not in ("redis", "direct"):
     raise ImproperlyConfigured("KALPLA_ANALYTICS_BUFFER must be redis or direct.")
 KALPLA_ANALYTICS_FLUSH_SIZE = env.int("KALPLA_ANALYTICS_FLUSH_SIZE", default=2000)
+# With "redis": each process gathers its events for up to BATCH_SECONDS (or BATCH_SIZE events)
+# and appends them in one round trip; 0 seconds appends each at once.
+KALPLA_ANALYTICS_BATCH_SECONDS = env.float("KALPLA_ANALYTICS_BATCH_SECONDS", default=0.5)
+KALPLA_ANALYTICS_BATCH_SIZE = env.int("KALPLA_ANALYTICS_BATCH_SIZE", default=200)
 # Lessons whose content an upper app provides, and the course editor's extra tabs
 # (courses/activities.py).
 KALPLA_LESSON_ACTIVITIES = {

@@ -3,10 +3,15 @@
 Two modes (``settings.KALPLA_ANALYTICS_BUFFER``):
 
 - ``direct`` (the embedded default, without Redis): one cheap insert on commit per event;
-- ``redis``: the receiver appends the event to a Redis list (one RPUSH, no database work in
-  the request) and ``events_buffer_drain`` (Celery beat every few seconds, and queued early
-  when the list grows past ``KALPLA_ANALYTICS_FLUSH_SIZE``) stores them in batches with one
-  bulk insert each.
+- ``redis``: the receiver appends the event to a Redis list (no database work in the
+  request) and ``events_buffer_drain`` (Celery beat every few seconds, and queued early when
+  the list grows past ``KALPLA_ANALYTICS_FLUSH_SIZE``) stores them in batches with one bulk
+  insert each. Each process gathers its events for up to ``KALPLA_ANALYTICS_BATCH_SECONDS``
+  (or ``BATCH_SIZE`` events) and appends them with one RPUSH: a page that reports a view
+  costs no Redis round trip of its own. The gathered events are pushed when the process
+  exits normally and after each Celery task; a process killed outright (SIGKILL, out of
+  memory) loses what it gathered in its last fraction of a second. ``BATCH_SECONDS=0``
+  appends each event at once.
 
 The drain never loses an event: under a lock, a batch is first moved to a processing list,
 inserted (``ON CONFLICT (event_id) DO NOTHING``), and only removed from the processing list
@@ -16,14 +21,18 @@ inserts it first (a repeat is ignored by the unique event id).
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
+import os
+import threading
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 
 from activity.tracking import LearningEvent
 from analytics.models import Event
@@ -121,33 +130,106 @@ def event_deserialize(data: bytes | str) -> Event:
     )
 
 
-def event_record(*, event: LearningEvent) -> bool:
+def event_record(*, event: LearningEvent, on_due: Callable[[], Any] | None = None) -> None:
     """Store one event (a repeated event id is ignored), or buffer it in ``redis`` mode.
 
-    True when the buffer has just reached a multiple of ``KALPLA_ANALYTICS_FLUSH_SIZE``
-    events: the caller queues a drain now rather than waiting for the next beat.
+    ``on_due()`` is called when the buffer reaches a multiple of
+    ``KALPLA_ANALYTICS_FLUSH_SIZE`` events (queue a drain now rather than at the next beat);
+    with batching (see the module's docstring) that may be later, on another thread.
     """
     if buffer_mode() == "redis":
-        try:
-            length = _buffer_push(event)
-        except Exception:  # Redis is down: the event still goes in, the slow way
-            logger.warning("analytics buffer unavailable; storing event directly", exc_info=True)
-        else:
-            flush_size = settings.KALPLA_ANALYTICS_FLUSH_SIZE
-            return bool(flush_size) and length % flush_size == 0
+        _BATCH.on_due = on_due
+        _BATCH.add(event_serialize(event))
+        return
     Event.objects.bulk_create([event_row(event)], ignore_conflicts=True)
-    return False
 
 
 def _buffer_push(event: LearningEvent) -> int:
+    """Append one event to the Redis list at once (no batching): the list's new length."""
     queued, _processing, _lock = _keys()
     return int(_redis().rpush(queued, event_serialize(event)))
 
 
+class _Batch:
+    """This process's events on their way to the Redis list (serialized), pushed together
+    by the first of: ``BATCH_SIZE`` events gathered, ``BATCH_SECONDS`` since the first one
+    (a timer thread), ``flush()`` (the buffer's readers, each Celery task, the exit)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+        self.lock = threading.Lock()
+        self.timer: threading.Timer | None = None
+        self.on_due: Callable[[], Any] | None = None
+
+    def add(self, item: str) -> None:
+        seconds = settings.KALPLA_ANALYTICS_BATCH_SECONDS
+        with self.lock:
+            self.items.append(item)
+            full = len(self.items) >= max(settings.KALPLA_ANALYTICS_BATCH_SIZE, 1)
+            if not full and seconds > 0 and self.timer is None:
+                self.timer = threading.Timer(seconds, self._flush_on_timer)
+                self.timer.daemon = True
+                self.timer.start()
+        if full or seconds <= 0:
+            self.flush()
+
+    def _flush_on_timer(self) -> None:
+        try:
+            self.flush()
+        finally:
+            close_old_connections()  # a drain or a direct insert may have used one here
+
+    def flush(self) -> None:
+        with self.lock:
+            items, self.items = self.items, []
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            on_due = self.on_due
+        if not items:
+            return
+        queued, _processing, _lock = _keys()
+        try:
+            length = int(_redis().rpush(queued, *items))
+        except Exception:  # Redis is down: the events still go in, the slow way
+            logger.warning("analytics buffer unavailable; storing events directly", exc_info=True)
+            Event.objects.bulk_create(
+                [event_deserialize(item) for item in items], ignore_conflicts=True
+            )
+            return
+        flush_size = settings.KALPLA_ANALYTICS_FLUSH_SIZE
+        # due when this push reached or passed a multiple of the flush size
+        if (
+            on_due is not None
+            and flush_size
+            and length // flush_size > (length - len(items)) // flush_size
+        ):
+            on_due()
+
+    def forget(self) -> None:
+        """In a forked child: the parent's events are the parent's to push."""
+        self.items = []
+        self.timer = None
+        self.lock = threading.Lock()
+
+
+_BATCH = _Batch()
+atexit.register(_BATCH.flush)
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_BATCH.forget)
+
+
+def events_flush() -> None:
+    """Push the events this process has gathered to the Redis buffer now."""
+    _BATCH.flush()
+
+
 def events_buffer_length() -> int:
-    """Events waiting in the buffer (queued plus a batch being stored)."""
+    """Events waiting in the buffer (queued plus a batch being stored), this process's
+    gathered events included."""
     if buffer_mode() != "redis":
         return 0
+    events_flush()
     queued, processing, _lock = _keys()
     client = _redis()
     return int(client.llen(queued)) + int(client.llen(processing))
@@ -160,6 +242,7 @@ def events_buffer_drain(*, max_batches: int = 100) -> int:
     """
     if buffer_mode() != "redis":
         return 0
+    events_flush()
     queued, processing, lock = _keys()
     client = _redis()
     token = uuid.uuid4().hex

@@ -134,8 +134,10 @@ def redis_buffer(settings):
     settings.KALPLA_ANALYTICS_FLUSH_SIZE = 0
     client = event_services._redis()
     keys = event_services._keys()
+    event_services.events_flush()  # nothing another test gathered lands in this one's list
     client.delete(*keys)
     yield client
+    event_services.events_flush()
     client.delete(*keys)
 
 
@@ -172,6 +174,110 @@ def test_buffer_keeps_a_batch_whose_insert_failed(redis_buffer, user, monkeypatc
     assert event_services.events_buffer_drain() == 3
     assert {e.event_id for e in Event.objects.all()} == {e.event_id for e in with_ids}
     assert event_services.events_buffer_drain() == 0
+
+
+def _queued(client):
+    return [
+        event_services.event_deserialize(item).event_id
+        for item in client.lrange(event_services._keys()[0], 0, -1)
+    ]
+
+
+def test_buffer_gathers_a_process_events_and_appends_them_together(
+    redis_buffer, settings, user, django_capture_on_commit_callbacks
+):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 60
+    settings.KALPLA_ANALYTICS_BATCH_SIZE = 100
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = [
+            track(actor=user, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", i + 1))
+            for i in range(5)
+        ]
+    assert _queued(redis_buffer) == []  # gathered in the process, not yet in Redis
+    event_services.events_flush()
+    assert _queued(redis_buffer) == [event.event_id for event in sent]
+    assert event_services._BATCH.timer is None  # the flush stopped the timer
+
+
+def test_buffer_appends_when_the_batch_is_full(redis_buffer, settings, user):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 60
+    settings.KALPLA_ANALYTICS_BATCH_SIZE = 3
+    events = [track(actor=user, verb=Verb.LOGGED_IN, object=user) for _ in range(4)]
+    for event in events:
+        event_services.event_record(event=event)
+    assert _queued(redis_buffer) == [event.event_id for event in events[:3]]
+    event_services.events_flush()
+    assert _queued(redis_buffer) == [event.event_id for event in events]
+
+
+def test_buffer_appends_by_itself_after_the_batch_seconds(redis_buffer, settings, user):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 0.05
+    settings.KALPLA_ANALYTICS_BATCH_SIZE = 100
+    event = track(actor=user, verb=Verb.LOGGED_IN, object=user)
+    event_services.event_record(event=event)
+    timer = event_services._BATCH.timer
+    assert timer is not None and timer.interval == 0.05
+    timer.join(10)  # the timer's thread ends once it has pushed the batch
+    assert _queued(redis_buffer) == [event.event_id]
+    assert event_services._BATCH.timer is None
+
+
+def test_buffer_without_batch_seconds_appends_each_event_at_once(redis_buffer, settings, user):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 0
+    event = track(actor=user, verb=Verb.LOGGED_IN, object=user)
+    event_services.event_record(event=event)
+    assert _queued(redis_buffer) == [event.event_id]
+    assert event_services._BATCH.timer is None
+
+
+def test_buffer_asks_for_a_drain_when_an_append_passes_the_flush_size(redis_buffer, settings, user):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 60
+    settings.KALPLA_ANALYTICS_BATCH_SIZE = 3
+    settings.KALPLA_ANALYTICS_FLUSH_SIZE = 4
+    due = []
+    for _ in range(3):  # 3 in the list: below 4
+        event = track(actor=user, verb=Verb.LOGGED_IN, object=user)
+        event_services.event_record(event=event, on_due=lambda: due.append(1))
+    assert due == []
+    for _ in range(3):  # 6 in the list: passed 4 (not landed on it)
+        event = track(actor=user, verb=Verb.LOGGED_IN, object=user)
+        event_services.event_record(event=event, on_due=lambda: due.append(1))
+    assert due == [1]
+
+
+def test_buffer_stores_the_batch_directly_when_redis_is_down(
+    redis_buffer, settings, user, monkeypatch
+):
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 60
+    events = [track(actor=user, verb=Verb.LOGGED_IN, object=user) for _ in range(2)]
+    for event in events:
+        event_services.event_record(event=event)
+
+    class Down:
+        def rpush(self, *args):
+            raise ConnectionError("redis down")
+
+    monkeypatch.setattr(event_services, "_redis", Down)
+    event_services.events_flush()
+    assert {e.event_id for e in Event.objects.all()} == {e.event_id for e in events}
+
+
+def test_a_worker_task_pushes_its_events_when_it_ends(redis_buffer, settings, user):
+    from types import SimpleNamespace
+
+    from celery.signals import task_postrun
+
+    class Task:  # what the signal sends: the task, with the request it ran
+        def __init__(self, eager: bool) -> None:
+            self.request = SimpleNamespace(is_eager=eager)
+
+    settings.KALPLA_ANALYTICS_BATCH_SECONDS = 60
+    event = track(actor=user, verb=Verb.LOGGED_IN, object=user)
+    event_services.event_record(event=event)
+    task_postrun.send(sender=Task(eager=True))
+    assert _queued(redis_buffer) == []  # an eager task's events go with its caller's
+    task_postrun.send(sender=Task(eager=False))
+    assert _queued(redis_buffer) == [event.event_id]
 
 
 def test_prune_deletes_only_old_raw_events(settings):
