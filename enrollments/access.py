@@ -228,6 +228,12 @@ def course_access(*, user: Any, course: Course, cached: bool = False) -> CourseA
     )
 
 
+def course_access_cache_keys(*, user_id: int) -> list[str]:
+    """The cache entries ``course_access(cached=True)`` reads for this user (a page may read
+    them ahead with its own, ``kalpla.cache.cache_read_ahead``)."""
+    return [enrollment_selectors.live_enrollments_cache_key(user_id=user_id)]
+
+
 def course_is_enrolled(*, user: Any, course: Course) -> bool:
     """A live (active or completed) enrollment (one query)."""
     return enrollment_selectors.enrollment_get(user=user, course=course) is not None

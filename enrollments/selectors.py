@@ -159,14 +159,18 @@ def learning_cached(
     return learning_cached_parts(user_id=user_id, parts={part: (build, timeout)})[part]
 
 
+def learning_part_key(*, user_id: int, part: str) -> str:
+    """The cache key of one of the student's cached parts (``learning_cached_parts``)."""
+    return f"learning:{part}:{user_id}:{get_language() or 'en'}"
+
+
 def learning_cached_parts(
     *, user_id: int, parts: dict[str, tuple[Callable[[], Any], int]]
 ) -> dict[str, Any]:
     """Several of the student's cached parts (name: ``(build, timeout)``) in one round trip
     (each entry checked against the student's version with it), each built on a miss."""
     scope = learning_scope(user_id)
-    language = get_language() or "en"
-    keys = {part: f"learning:{part}:{user_id}:{language}" for part in parts}
+    keys = {part: learning_part_key(user_id=user_id, part=part) for part in parts}
     found = cache_get_many_current(keys.values())
     values: dict[str, Any] = {}
     version: int | None = None
@@ -193,6 +197,11 @@ def recently_viewed_cards(*, user: Any, limit: int = 5) -> list[dict[str, Any]]:
         }
         for p in recently_viewed_lessons(user=user, limit=limit)
     ]
+
+
+def live_enrollments_cache_key(*, user_id: int) -> str:
+    """Where ``live_enrollments_by_course`` keeps its entry (for reading it ahead)."""
+    return learning_part_key(user_id=user_id, part="live")
 
 
 def live_enrollments_by_course(*, user_id: int) -> dict[int, Enrollment]:

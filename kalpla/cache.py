@@ -7,7 +7,9 @@ and never reaches into a cache object's internals.
 import pickle
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import redis
@@ -85,18 +87,25 @@ class PrefixedRedisCache(BaseCache):
     def add(
         self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
     ) -> bool:
+        _ahead_plain_forget([self.key(key, version)])
         seconds = self.get_backend_timeout(timeout)
         if seconds == 0:
             return False
         return bool(self.client.set(self.key(key, version), _dumps(value), nx=True, ex=seconds))
 
     def get(self, key: str, default: Any = None, version: Any = None) -> Any:
-        data = self.client.get(self.key(key, version))
+        redis_key = self.key(key, version)
+        ahead = _AHEAD_PLAIN.get()
+        if ahead is not None and redis_key in ahead:  # read ahead (cache_read_ahead)
+            value = ahead[redis_key]
+            return default if value is _MISSING else value
+        data = self.client.get(redis_key)
         return default if data is None else _loads(data)
 
     def set(
         self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: Any = None
     ) -> None:
+        _ahead_plain_forget([self.key(key, version)])
         seconds = self.get_backend_timeout(timeout)
         if seconds == 0:
             self.client.delete(self.key(key, version))
@@ -110,13 +119,22 @@ class PrefixedRedisCache(BaseCache):
         return bool(self.client.expire(self.key(key, version), seconds))
 
     def delete(self, key: str, version: Any = None) -> bool:
+        _ahead_plain_forget([self.key(key, version)])
         return bool(self.client.delete(self.key(key, version)))
 
     def get_many(self, keys: Iterable[str], version: Any = None) -> dict[str, Any]:
         keys = list(keys)
         if not keys:
             return {}
-        values = self.client.mget([self.key(key, version) for key in keys])
+        redis_keys = [self.key(key, version) for key in keys]
+        ahead = _AHEAD_PLAIN.get()
+        if ahead is not None and all(key in ahead for key in redis_keys):
+            return {
+                k: ahead[rk]
+                for k, rk in zip(keys, redis_keys, strict=True)
+                if ahead[rk] is not _MISSING
+            }
+        values = self.client.mget(redis_keys)
         return {k: _loads(v) for k, v in zip(keys, values, strict=True) if v is not None}
 
     def has_key(self, key: str, version: Any = None) -> bool:
@@ -124,6 +142,7 @@ class PrefixedRedisCache(BaseCache):
 
     def incr(self, key: str, delta: int = 1, version: Any = None) -> int:
         redis_key = self.key(key, version)
+        _ahead_plain_forget([redis_key])
         if not self.client.exists(redis_key):
             raise ValueError(f"Key '{key}' not found.")
         return int(self.client.incr(redis_key, delta))
@@ -133,6 +152,7 @@ class PrefixedRedisCache(BaseCache):
     ) -> list[str]:
         if not data:
             return []
+        _ahead_plain_forget(self.key(key, version) for key in data)
         seconds = self.get_backend_timeout(timeout)
         pipe = self.client.pipeline(transaction=False)
         for key, value in data.items():
@@ -145,6 +165,7 @@ class PrefixedRedisCache(BaseCache):
 
     def delete_many(self, keys: Iterable[str], version: Any = None) -> None:
         redis_keys = [self.key(key, version) for key in keys]
+        _ahead_plain_forget(redis_keys)
         if redis_keys:
             self.client.delete(*redis_keys)
 
@@ -217,6 +238,9 @@ BUMP_IN_BULK = 8
 
 
 def cache_version_bump(*scopes: str) -> None:
+    for memo in (_AHEAD.get(), _AHEAD_PLAIN.get()):
+        if memo is not None:
+            memo.clear()  # entries read ahead may have been built from what just changed
     unique = list(dict.fromkeys(scopes))
     if len(unique) > BUMP_IN_BULK:
         # A fresh time-based version is newer than any version the scope had, as an
@@ -273,12 +297,16 @@ def cache_version_bump_on_commit(*scopes: str) -> None:
 
 _CURRENT_ENTRY_SCRIPT = """
 local counters = tonumber(ARGV[1])
+local plain = counters + tonumber(ARGV[2])
 local out = {}
 for i = 1, counters do
   out[i] = redis.call('INCR', KEYS[i])
-  redis.call('EXPIRE', KEYS[i], ARGV[i + 1], 'NX')
+  redis.call('EXPIRE', KEYS[i], ARGV[i + 2], 'NX')
 end
-for i = counters + 1, #KEYS do
+for i = counters + 1, plain do
+  out[i] = redis.call('GET', KEYS[i])
+end
+for i = plain + 1, #KEYS do
   local entry = KEYS[i]
   out[i] = false
   local data = redis.call('GET', entry)
@@ -297,7 +325,8 @@ end
 return out
 """
 # The first ARGV[1] keys are counters (``cache_count_and_get_current``): each is incremented
-# and given the expiry in the ARGV that follows if it has none yet.
+# and given the expiry in ARGV[2 + its place] if it has none yet. The next ARGV[2] keys are
+# plain entries, read as they are (``cache_read_ahead``).
 # The version keys are read without being declared (they are known only from the entry):
 # fine on one Redis server, which is what the site runs on (not Redis Cluster).
 _SCRIPTS: dict[int, Any] = {}
@@ -322,8 +351,80 @@ def cache_get_current(key: str) -> Any:
 
 
 def cache_get_many_current(keys: Iterable[str]) -> dict[str, Any]:
-    """``cache_get_current`` for several keys in one round trip: the current ones' values."""
+    """``cache_get_current`` for several keys in one round trip: the current ones' values
+    (none when every key was read ahead, see ``cache_read_ahead``)."""
+    keys = list(keys)
+    ahead = _AHEAD.get()
+    if ahead is not None and all(key in ahead for key in keys):
+        return {key: ahead[key] for key in keys if ahead[key] is not _MISSING}
     return cache_count_and_get_current({}, keys)[1]
+
+
+_MISSING = object()
+_AHEAD: ContextVar[dict[str, Any] | None] = ContextVar("kalpla_cache_ahead", default=None)
+_AHEAD_PLAIN: ContextVar[dict[str, Any] | None] = ContextVar(
+    "kalpla_cache_ahead_plain", default=None
+)
+"""Plain entries read ahead, by their Redis key (``PrefixedRedisCache`` reads them here)."""
+
+
+def _ahead_plain_forget(redis_keys: Iterable[str]) -> None:
+    ahead = _AHEAD_PLAIN.get()
+    if ahead is not None:
+        for key in redis_keys:
+            ahead.pop(key, None)
+
+
+@contextmanager
+def cache_read_ahead(keys: Iterable[str], *, plain: Iterable[str] = ()) -> Iterator[None]:
+    """Read the ``cache_set_current`` entries of ``keys`` and the plain cache entries of
+    ``plain`` now, in one round trip, for the reads inside the block
+    (``cache_get_many_current``, and ``cache.get``/``get_many`` on Redis): a page that knows
+    which entries its parts will read does not pay a round trip for each, the parts still
+    asking as usual. A key written inside the block is read afresh (writes forget it here),
+    and a version moved inside the block retires every entry read ahead."""
+    keys = list(dict.fromkeys(keys))
+    backend = _redis_backend()
+    plain = list(dict.fromkeys(plain)) if backend is not None else []
+    found: dict[str, Any] = {}
+    plain_found: dict[str, Any] = {}
+    if backend is not None and (keys or plain):
+        _counts, found, plain_found = _script_read(backend, {}, plain, keys)
+    elif keys:
+        found = cache_count_and_get_current({}, keys)[1]
+    token = _AHEAD.set({key: found.get(key, _MISSING) for key in keys})
+    plain_token = _AHEAD_PLAIN.set(
+        {backend.key(key): plain_found.get(key, _MISSING) for key in plain}
+        if backend is not None
+        else None
+    )
+    try:
+        yield
+    finally:
+        _AHEAD.reset(token)
+        _AHEAD_PLAIN.reset(plain_token)
+
+
+def _script_read(
+    backend: "PrefixedRedisCache", counters: dict[str, int], plain: list[str], keys: list[str]
+) -> tuple[list[int], dict[str, Any], dict[str, Any]]:
+    """One run of the script: (counts, current entries' values, plain entries' values)."""
+    script = _current_entry_script(backend.client)
+    found = script(
+        keys=[
+            *(backend.key(key) for key in counters),
+            *(backend.key(key) for key in plain),
+            *(backend.key(key) for key in keys),
+        ],
+        args=[len(counters), len(plain), *counters.values()],
+    )
+    counts = [int(count) for count in found[: len(counters)]]
+    plain_data = found[len(counters) : len(counters) + len(plain)]
+    entries = found[len(counters) + len(plain) :]
+    plain_values = {k: _loads(v) for k, v in zip(plain, plain_data, strict=True) if v is not None}
+    # written by cache_set_current only
+    values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
+    return counts, values, plain_values
 
 
 def cache_count_and_get_current(
@@ -337,15 +438,7 @@ def cache_count_and_get_current(
         return [], {}
     backend = _redis_backend()
     if backend is not None:
-        script = _current_entry_script(backend.client)
-        found = script(
-            keys=[*(backend.key(key) for key in counters), *(backend.key(key) for key in keys)],
-            args=[len(counters), *counters.values()],
-        )
-        counts = [int(count) for count in found[: len(counters)]]
-        entries = found[len(counters) :]
-        # written by cache_set_current only
-        values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
+        counts, values, _plain = _script_read(backend, counters, [], keys)
         return counts, values
     counts = [_count_local(key, timeout) for key, timeout in counters.items()]
     values = {}
@@ -370,6 +463,9 @@ def cache_set_current(
 ) -> None:
     """Keep ``value`` under ``key`` while each scope of ``versions`` stays at its version
     (read before the value was built, so a write meanwhile retires it)."""
+    ahead = _AHEAD.get()
+    if ahead is not None:
+        ahead.pop(key, None)
     backend = _redis_backend()
     if backend is None:
         cache.set(key, (list(versions), list(versions.values()), value), timeout)

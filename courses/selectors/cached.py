@@ -119,6 +119,11 @@ def course_outline_build(*, course: Course) -> Outline:
     )
 
 
+def course_for_page_key(slug: str) -> str:
+    """Where ``course_for_page`` keeps the course at ``slug`` (for reading it ahead)."""
+    return f"courses:by-slug:{SCHEMA}:{slug}"
+
+
 def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course | None:
     """The course at ``slug`` as the course page reads it, from the cache when it is there.
 
@@ -130,7 +135,7 @@ def course_for_page(*, slug: str, build: Callable[[], Course | None]) -> Course 
     versions. The versions are read before the row, so a write committed meanwhile is never
     kept; a miss costs one small query for the course's id first.
     """
-    key = f"courses:by-slug:{SCHEMA}:{slug}"
+    key = course_for_page_key(slug)
     entry: dict[str, Any] | None = cache_get_current(key)
     if entry is not None:
         course = cast(Course, entry["course"])
@@ -166,11 +171,16 @@ def _page_versions(course: Course) -> tuple[int, int]:
     return known
 
 
+def review_of_user_key(*, course: Course, user_id: int) -> str:
+    """Where ``review_of_user`` keeps one user's review of the course (for reading ahead)."""
+    _course_version, version = _page_versions(course)
+    return f"courses:review-of:{SCHEMA}:{course.pk}:{user_id}:{version}"
+
+
 def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T:
     """One user's review of one course (``build()``: from the database), cached until a
     review of the course changes."""
-    _course_version, version = _page_versions(course)
-    key = f"courses:review-of:{SCHEMA}:{course.pk}:{user_id}:{version}"
+    key = review_of_user_key(course=course, user_id=user_id)
     entry: tuple[T] | None = cache.get(key)
     if entry is None:
         entry = (build(),)  # in a tuple: "no review" is kept too
@@ -196,6 +206,16 @@ class OutlineSummary(TypedDict):
     preview_lesson_id: int | None
 
 
+def course_page_parts_keys(*, course: Course, public: str | None = None) -> list[str]:
+    """The entries ``course_page_parts`` reads: the outline section, then the public parts of
+    the variant ``public`` (for reading them ahead)."""
+    course_version, reviews_version = _page_versions(course)
+    keys = [_course_key(course.pk, course_version, "syllabus")]
+    if public is not None:
+        keys.append(_course_key(course.pk, course_version, f"page:{public}:{reviews_version}"))
+    return keys
+
+
 def course_page_parts(
     *,
     course: Course,
@@ -213,13 +233,8 @@ def course_page_parts(
     (first and preview lesson) comes with the section. One cache round trip for a course from ``course_for_page`` (two without
     ``public`` or on a miss).
     """
-    course_version, reviews_version = _page_versions(course)
-    html_key = _course_key(course.pk, course_version, "syllabus")
-    keys = [html_key]
-    public_key = None
-    if public is not None:
-        public_key = _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
-        keys.append(public_key)
+    keys = course_page_parts_keys(course=course, public=public)
+    html_key, public_key = keys[0], (keys[1] if public is not None else None)
     found = cache.get_many(keys)
     section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
     fragments: dict[str, Any] | None = found.get(public_key) if public_key else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,8 @@ from courses.selectors import cached
 from courses.selectors.outline import duration_clock as duration_clock  # the pages print it
 from courses.selectors.outline import duration_words as duration_words  # the pages print it
 from courses.services.search import course_search
+from kalpla.cache import cache_read_ahead
+from notifications.selectors import unread_cache_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -178,15 +181,36 @@ def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]
     both: the access rule decides visibility, so it is worked out once. The course comes from
     the cache (``courses.selectors.cached.course_for_page``) with its category, instructors
     and prerequisites, so the access rule asks no instructor query."""
-    course = cached.course_for_page(
-        slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True)
-    )
-    if course is None:
-        raise Http404("No such course.")
-    access = viewer_access(user=user, course=course, cached=True)
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    # the course and the viewer's cached enrollments in one round trip
+    ahead = [cached.course_for_page_key(slug)]
+    if user_id is not None:
+        ahead += learners().course_access_cache_keys(user_id=user_id)
+    with cache_read_ahead(ahead):
+        course = cached.course_for_page(
+            slug=slug, build=lambda: _course_for_page(slug=slug, prefetch=True)
+        )
+        if course is None:
+            raise Http404("No such course.")
+        access = viewer_access(user=user, course=course, cached=True)
     if not access.is_visible:
         raise Http404("No such course.")
     return course, access
+
+
+def course_page_read_ahead(
+    *, course: Course, user: UserLike, public: str | None
+) -> AbstractContextManager[None]:
+    """For the course page (a course from ``course_page_get``): the viewer's review, the
+    page's cached parts of the variant ``public`` and the bell's unread count read in one
+    round trip, for the reads of the block (each part still built on a miss)."""
+    keys = cached.course_page_parts_keys(course=course, public=public)
+    if user is not None and user.is_authenticated:
+        keys += [
+            cached.review_of_user_key(course=course, user_id=user.pk),
+            unread_cache_key(user.pk),
+        ]
+    return cache_read_ahead((), plain=keys)
 
 
 def course_instructors(*, course: Course) -> list[User]:

@@ -168,3 +168,40 @@ def test_a_review_sent_back_with_errors_keeps_its_text_on_the_shared_shell(clien
     response = client.post(url, {"rating": 9, "text": "Half-written thoughts"})
     assert response.status_code == 400
     assert "Half-written thoughts" in response.content.decode()
+
+
+@pytest.fixture
+def round_trips(monkeypatch, settings):
+    """The Redis round trips made (commands or pipelines sent), counted at redis-py's socket."""
+    if not settings.REDIS_URL:
+        if settings.CI:
+            pytest.fail("CI=true but no Redis: the Redis round trips cannot be counted")
+        pytest.skip("needs Redis (always present with CI=true)")
+    from redis.connection import AbstractConnection
+
+    sent: list[int] = []
+    real = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(1)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_enrolled_students_warm_course_page_reads_the_cache_in_four_round_trips(
+    client, student, round_trips
+):
+    course = course_with_lessons(prerequisites=2)
+    Enrollment.objects.create(user=student, course=course)
+    client.force_login(student)
+    page(client, course)  # warms the course, the outline and the student's parts
+    page(client, course)
+    round_trips.clear()
+    response = page(client, course)
+    assert response.status_code == 200
+    assert b"Continue learning" in response.content and b"Write a review" in response.content
+    # the session; the signed-in user; the course with the student's enrollments; the
+    # student's review with the page's shared parts and the bell's count
+    assert len(round_trips) == 4

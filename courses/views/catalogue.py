@@ -195,22 +195,58 @@ def _course_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
     access = access or selectors.viewer_access(user=user, course=course)
     state = selectors.enroll_state(user=user, course=course, access=access)
-    enrollment = access.enrollment
-    enrolled = enrollment is not None
+    enrolled = access.enrollment is not None
     moderator = policies.review_can_hide(user=user)
     # course_access skips the instructor query for staff; staff who teach it reply too
     instructor = access.is_instructor or (
         access.is_staff and policies.course_is_instructor(user=user, course=course)
     )
-    my_review = selectors.review_of_user(user=user, course=course)
     can_review = enrolled and course.is_published
+    page = _reviews_page_number(request)
+    # read together: the review, the parts every viewer without one shares, the bell
+    expected = None if instructor or moderator else f"{_variant(review_form, can_review)}:{page}"
+    with selectors.course_page_read_ahead(course=course, user=user, public=expected):
+        return _course_page_render(
+            request,
+            course,
+            access=access,
+            state=state,
+            review_form=review_form,
+            can_review=can_review,
+            instructor=instructor,
+            moderator=moderator,
+            page=page,
+            status=status,
+        )
+
+
+def _variant(review_form: ReviewForm | None, can_review: bool) -> str:
+    """Which shared parts a viewer without a review of their own sees."""
+    return "invite" if review_form or can_review else "plain"
+
+
+def _course_page_render(
+    request: HttpRequest,
+    course: Course,
+    *,
+    access: ViewerAccess,
+    state: str,
+    review_form: ReviewForm | None,
+    can_review: bool,
+    instructor: bool,
+    moderator: bool,
+    page: int,
+    status: int,
+) -> HttpResponse:
+    user = request.user
+    lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
+    enrollment = access.enrollment
+    my_review = selectors.review_of_user(user=user, course=course)
     if can_review and review_form is None:
         initial = {"rating": my_review.rating, "text": my_review.text} if my_review else {}
         review_form = ReviewForm(initial=initial)
-    page = _reviews_page_number(request)
     shared = {
         "course": course,
         "language_label": _language_label(course.language),

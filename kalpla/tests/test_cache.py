@@ -9,6 +9,7 @@ from kalpla.cache import (
     cache_count_and_get_current,
     cache_get_current,
     cache_get_many_current,
+    cache_read_ahead,
     cache_set_current,
     cache_version,
     cache_version_bump,
@@ -152,6 +153,56 @@ def test_counters_counted_with_the_current_entries_read(backend, settings):
         assert 0 < ttl <= 61
     cache_version_bump("test:counted:a")
     assert cache_count_and_get_current({}, ["test:counted"]) == ([], {})
+
+
+@pytest.fixture
+def round_trips(monkeypatch):
+    """The Redis round trips made (commands or pipelines sent), counted at redis-py's socket."""
+    from redis.connection import AbstractConnection
+
+    sent: list[int] = []
+    real = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(1)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent
+
+
+def test_read_ahead_serves_the_block_from_one_round_trip(redis_url, round_trips):
+    (version,) = cache_versions("test:ahead:a")
+    cache_set_current("test:ahead:1", "one", versions={"test:ahead:a": version}, timeout=60)
+    cache_set_current("test:ahead:2", None, versions={"test:ahead:a": version}, timeout=60)
+    cache.set("test:ahead:plain", 7)
+    cache_get_current("test:ahead:1")  # the script is loaded before counting
+    round_trips.clear()
+    with cache_read_ahead(
+        ["test:ahead:1", "test:ahead:2", "test:ahead:gone"],
+        plain=["test:ahead:plain", "test:ahead:plain-gone"],
+    ):
+        assert len(round_trips) == 1
+        assert cache_get_current("test:ahead:1") == "one"
+        assert cache_get_many_current(["test:ahead:2", "test:ahead:gone"]) == {
+            "test:ahead:2": None  # a kept None is a hit, a missing entry is not
+        }
+        assert cache.get("test:ahead:plain") == 7
+        assert cache.get("test:ahead:plain-gone", "default") == "default"
+        assert cache.get_many(["test:ahead:plain", "test:ahead:plain-gone"]) == {
+            "test:ahead:plain": 7
+        }
+        assert len(round_trips) == 1  # nothing more asked of Redis
+        assert cache_get_current("test:ahead:other") is None  # not read ahead: asked
+        assert len(round_trips) == 2
+        cache_set_current("test:ahead:gone", "new", versions={}, timeout=60)
+        assert cache_get_current("test:ahead:gone") == "new"  # written here: read afresh
+        cache.set("test:ahead:plain", 8)
+        assert cache.get("test:ahead:plain") == 8
+        cache_version_bump("test:ahead:a")  # a write may retire what was read ahead
+        assert cache_get_current("test:ahead:1") is None
+    assert cache_get_current("test:ahead:gone") == "new"
+    assert cache.get("test:ahead:plain") == 8
 
 
 def test_cache_version_bump_of_many_scopes_moves_each_on():
