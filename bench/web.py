@@ -4,7 +4,9 @@
    reviews and a student part of the way through it, and two students with 1 and 20
    enrollments; counts the queries of each page in-process with the Django test client.
 2. Starts uvicorn like production (DJANGO_DEBUG=false, 2 workers, loopback only) with
-   ``bench.settings`` (the site's settings plus a bare JSON baseline at /bench/baseline/).
+   ``bench.settings`` (the site's settings plus a bare JSON baseline at /bench/baseline/);
+   the Celery tasks its pages queue (the analytics buffer's drain) go to a queue of their
+   own that no worker takes and that is purged, since production runs them on workers.
 3. Drives each page with 50 concurrent users: a closed loop without think time (throughput,
    req/s and latency at saturation) in at least 3 rounds, each page run right after a run of
    the baseline, and reports the median of the page/baseline ratios and the server's CPU time
@@ -35,6 +37,7 @@ from bench.common import (
     django_run,
     free_port,
     machine_line,
+    purge_queue,
     server_cpu_seconds,
     start_server,
     stop_group,
@@ -44,6 +47,9 @@ from bench.load import Result
 from bench.load import run as load_run
 
 THINK = (0.5, 1.5)
+TASK_QUEUE = "kalpla-bench-web"
+"""Where the server's Celery tasks go (no worker takes them; purged): as in production, a
+page's background work (the analytics buffer's drain) runs on workers, not in the server."""
 
 
 PAGES = {
@@ -285,7 +291,8 @@ def report(
     lines = [
         f"Kalpla bench, web suite, {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
         f"uvicorn {args.workers} workers on {HOST}, DJANGO_DEBUG=false, PostgreSQL + Redis; "
-        f"{os.cpu_count()} CPUs shared with the load generator",
+        f"{os.cpu_count()} CPUs shared with the load generator; the server's Celery tasks "
+        "queued, not run inline (production runs them on workers)",
         machine_line(args.load_before),
         f"data: {prepared['courses']} courses, {prepared['lessons']} lessons; "
         f"{args.users} concurrent users, {args.seconds:.0f} s per run after 2 s warm-up, "
@@ -345,13 +352,16 @@ def run(
 
     port = free_port()
     log(f"web: starting uvicorn on {HOST}:{port}")
-    server = start_server(env, port, workers)
+    server_env = bench_env(database_url, workers_on=TASK_QUEUE)
+    purge_queue(server_env)
+    server = start_server(server_env, port, workers)
     try:
         saturated, paced = asyncio.run(
             drive(port, server.pid, prepared, users, seconds, rounds, log)
         )
     finally:
         stop_group(server)
+        purge_queue(server_env)
         cache_clear(env)
     checks = targets_check(prepared, saturated, paced)
     text = report(prepared, saturated, paced, checks, args)
