@@ -103,7 +103,12 @@ def track(
         result=dict(result or {}),
         context=ctx,
     )
-    transaction.on_commit(lambda: _send(event))
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _send(event))
+    else:
+        # Autocommit: nothing to wait for. (``on_commit`` would check the connection's
+        # autocommit first, taking a database connection for a page that runs no query.)
+        _send(event)
     return event
 
 

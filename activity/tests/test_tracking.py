@@ -43,6 +43,27 @@ def test_track_sends_on_commit_only():
     assert (event.course_id, event.anonymous_id, event.platform) == (7, "abc", "web")
 
 
+@pytest.mark.django_db(transaction=True)
+def test_track_outside_a_transaction_sends_at_once_without_a_database_connection(monkeypatch):
+    from django.db import connection
+    from django.dispatch import Signal
+
+    from activity import tracking
+
+    heard = []
+
+    def receiver(sender, *, event, **kwargs):
+        heard.append((event, connection.connection))
+
+    # only this receiver (the site's store events in the database)
+    monkeypatch.setattr(tracking, "learning_event", Signal())
+    tracking.learning_event.connect(receiver)
+    connection.close()
+    event = track(actor=None, verb=Verb.CATALOGUE_VIEWED, object=ObjectRef("catalogue"))
+    # sent at once, and a page that runs no query took no connection for it
+    assert heard == [(event, None)]
+
+
 def test_track_refuses_non_model_objects():
     with pytest.raises(TypeError):
         track(actor=None, verb=Verb.COURSE_VIEWED, object="course 7")
