@@ -206,14 +206,19 @@ class OutlineSummary(TypedDict):
     preview_lesson_id: int | None
 
 
-def course_page_parts_keys(*, course: Course, public: str | None = None) -> list[str]:
-    """The entries ``course_page_parts`` reads: the outline section, then the public parts of
-    the variant ``public`` (for reading them ahead)."""
+def _page_parts_keys(course: Course, public: str | None) -> tuple[str, str | None]:
     course_version, reviews_version = _page_versions(course)
-    keys = [_course_key(course.pk, course_version, "syllabus")]
-    if public is not None:
-        keys.append(_course_key(course.pk, course_version, f"page:{public}:{reviews_version}"))
-    return keys
+    html_key = _course_key(course.pk, course_version, "syllabus")
+    if public is None:
+        return html_key, None
+    return html_key, _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
+
+
+def course_page_parts_keys(*, course: Course, public: str | None = None) -> list[str]:
+    """The entry ``course_page_parts`` reads first (for reading it ahead): the public parts
+    of the variant ``public``, else the outline section."""
+    html_key, public_key = _page_parts_keys(course, public)
+    return [public_key or html_key]
 
 
 def course_page_parts(
@@ -228,16 +233,19 @@ def course_page_parts(
     The outline section is the heaviest part of the page to render (every lesson of every
     module) and the same for every visitor, so it is rendered once per version and language.
     ``public`` names a variant of the other parts every ordinary visitor shares;
-    ``build_public(outline, section)`` renders them (and the page shell around them) when
-    the cache has none. When both are cached the outline itself is not read: its summary
-    (first and preview lesson) comes with the section. One cache round trip for a course from ``course_for_page`` (two without
-    ``public`` or on a miss).
+    ``build_public(outline, section)`` renders them (and the page shell around them, which
+    holds the section) when the cache has none; they are kept with the outline's summary
+    (first and preview lesson). When they are cached, neither the outline nor its section is
+    read, and the section comes back empty (it is in the shell). One cache round trip (two
+    without ``public`` or on a miss).
     """
-    keys = course_page_parts_keys(course=course, public=public)
-    html_key, public_key = keys[0], (keys[1] if public is not None else None)
-    found = cache.get_many(keys)
-    section: tuple[SafeString, OutlineSummary] | None = found.get(html_key)
-    fragments: dict[str, Any] | None = found.get(public_key) if public_key else None
+    html_key, public_key = _page_parts_keys(course, public)
+    fragments: dict[str, Any] | None = None
+    if public_key is not None:
+        fragments = cache.get(public_key)
+        if fragments is not None and "summary" in fragments and "shell" in fragments:
+            return fragments["summary"], SafeString(), fragments
+    section: tuple[SafeString, OutlineSummary] | None = cache.get(html_key)
     if public_key is not None and section is not None and fragments is not None:
         return section[1], section[0], fragments
     outline = course_outline(course=course)
@@ -253,7 +261,7 @@ def course_page_parts(
         section = (html, summary)
         cache.set(html_key, section, timeout=OUTLINE_TTL)
     if public_key is not None and build_public is not None and fragments is None:
-        fragments = build_public(outline, section[0])
+        fragments = {**build_public(outline, section[0]), "summary": section[1]}
         cache.set(public_key, fragments, timeout=PAGE_TTL)
     return outline, section[0], fragments
 
