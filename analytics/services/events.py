@@ -144,12 +144,6 @@ def event_record(*, event: LearningEvent, on_due: Callable[[], Any] | None = Non
     Event.objects.bulk_create([event_row(event)], ignore_conflicts=True)
 
 
-def _buffer_push(event: LearningEvent) -> int:
-    """Append one event to the Redis list at once (no batching): the list's new length."""
-    queued, _processing, _lock = _keys()
-    return int(_redis().rpush(queued, event_serialize(event)))
-
-
 class _Batch:
     """This process's events on their way to the Redis list (serialized), pushed together
     by the first of: ``BATCH_SIZE`` events gathered, ``BATCH_SECONDS`` since the first one

@@ -160,7 +160,8 @@ def test_buffer_keeps_a_batch_whose_insert_failed(redis_buffer, user, monkeypatc
         track(actor=user, verb=Verb.LOGGED_IN, object=user) for _ in range(3)
     ]  # not sent: no commit callbacks ran; push them ourselves
     for event in with_ids:
-        event_services._buffer_push(event)
+        event_services.event_record(event=event)
+    event_services.events_flush()
 
     def broken(*args, **kwargs):
         raise RuntimeError("database down")
