@@ -15,7 +15,7 @@ from accounts.roles import Role
 from accounts.services import user_roles_set
 from analytics.models import Campaign, CampaignInteraction, CampaignRecipient, Event, Segment
 from analytics.services.campaign_sending import campaign_deliver
-from analytics.services.events import buffer_mode, events_buffer_drain
+from analytics.services.events import buffer_mode, events_buffer_drain, events_flush
 from courses.models import Course
 from enrollments.models import Enrollment
 from enrollments.services import enrollment_create
@@ -62,6 +62,7 @@ def _at_risk(course: Course) -> None:
 
 def _enrolled_events_back(course: Course, when: Any) -> None:
     if buffer_mode() == "redis":
+        events_flush()  # this process's batch into the buffer, then the buffer into the table
         events_buffer_drain()
     Event.objects.filter(
         actor__email__in=[email for email, *_rest in AT_RISK], course_id=course.pk, verb="enrolled"
