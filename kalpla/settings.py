@@ -187,7 +187,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's layer in fewer Redis round trips (kalpla/channel_layer.py)
+            "BACKEND": "kalpla.channel_layer.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {

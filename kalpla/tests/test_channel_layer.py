@@ -1,0 +1,110 @@
+"""kalpla.channel_layer: channels_redis's layer in fewer round trips, on the real Redis."""
+
+import logging
+import time
+import uuid
+
+import pytest
+from channels_redis.core import RedisChannelLayer as UpstreamLayer
+
+from kalpla.channel_layer import RedisChannelLayer
+
+
+@pytest.fixture
+def hosts(settings):
+    if not settings.REDIS_URL:
+        pytest.fail("Redis is needed: set REDIS_URL (CI and this machine run it)")
+    return [{"address": settings.REDIS_URL}]
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"layer-test-{uuid.uuid4().hex}"
+
+
+async def _close(*layers) -> None:
+    for layer in layers:
+        await layer.flush()
+        await layer.close_pools()
+
+
+async def test_group_send_reaches_every_channel_of_two_processes_in_order(hosts, prefix):
+    one = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=1000)
+    two = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=1000)  # another process
+    try:
+        channels = [await one.new_channel() for _ in range(3)] + [await two.new_channel()]
+        for channel in channels:
+            await one.group_add("room", channel)
+        for n in range(250):  # more than one take's worth for each process
+            await two.group_send("room", {"type": "chat.message", "n": n})
+        for channel in channels:
+            layer = one if channel.startswith(f"specific.{one.client_prefix}") else two
+            got = [(await layer.receive(channel))["n"] for _ in range(250)]
+            assert got == list(range(250))
+    finally:
+        await _close(one, two)
+
+
+async def test_a_take_whose_answer_never_arrived_is_put_back(hosts, prefix):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        for n in range(3):
+            await layer.group_send("room", {"type": "chat.message", "n": n})
+        queue = layer.prefix + layer.non_local_name(channel)
+        # given a take that moved the frames to the backup and was then cancelled (the frames
+        # never reached this process)
+        taken = await layer._take(layer.consistent_hash(queue), queue)
+        assert len(taken) == 3
+        layer._settled.discard(queue)
+        # when the process receives, then it gets them all, once each
+        assert [(await layer.receive(channel))["n"] for _ in range(3)] == [0, 1, 2]
+        await layer.group_send("room", {"type": "chat.message", "n": 3})
+        assert (await layer.receive(channel))["n"] == 3
+    finally:
+        await _close(layer)
+
+
+async def test_frames_from_the_upstream_layer_are_read_and_the_other_way_round(hosts, prefix):
+    """A rolling deploy runs both layers on one Redis: same keys, same frames."""
+    ours = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    theirs = UpstreamLayer(hosts=hosts, prefix=prefix)
+    try:
+        mine, other = await ours.new_channel(), await theirs.new_channel()
+        await ours.group_add("room", mine)
+        await theirs.group_add("room", other)
+        await theirs.group_send("room", {"type": "chat.message", "n": 1})
+        await ours.group_send("room", {"type": "chat.message", "n": 2})
+        assert [(await ours.receive(mine))["n"] for _ in range(2)] == [1, 2]
+        assert [(await theirs.receive(other))["n"] for _ in range(2)] == [1, 2]
+    finally:
+        await _close(ours, theirs)
+
+
+async def test_group_send_drops_frames_older_than_the_expiry(hosts, prefix, monkeypatch):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix, expiry=60)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        later = time.time() + 61
+        monkeypatch.setattr("kalpla.channel_layer.time.time", lambda: later)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert (await layer.receive(channel))["n"] == 2
+    finally:
+        await _close(layer)
+
+
+async def test_a_full_queue_drops_the_frame_and_says_so(hosts, prefix, caplog):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=2)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        with caplog.at_level(logging.WARNING, logger="kalpla.channel_layer"):
+            for n in range(3):
+                await layer.group_send("room", {"type": "chat.message", "n": n})
+        assert "over capacity in group room" in caplog.text
+        assert [(await layer.receive(channel))["n"] for _ in range(2)] == [0, 1]
+    finally:
+        await _close(layer)
