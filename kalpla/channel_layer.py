@@ -3,7 +3,8 @@
 channels_redis's ``RedisChannelLayer`` spends four Redis round trips on each group send
 (drop stale members, read the members, drop expired frames, queue the frames) and four on
 each frame a server process takes off its queue (put back an unfinished take, block for one
-frame, keep a backup of it, drop the backup). On the chat's send path these were most of a
+frame, keep a backup of it, drop the backup), and still lost the frame when the receive was
+cancelled while Redis answered. On the chat's send path these were most of a
 server process's CPU: every message is one group send and one take in each process.
 
 This subclass keeps the layer's data model (the same keys, the same serialised frames, the
@@ -12,13 +13,14 @@ how it talks to Redis:
 
 - a group send reads the group in one round trip and queues the frames, dropping
   expired ones first, in one script per Redis host;
-- a take moves up to ``receive_batch`` waiting frames into the backup queue in one script and
-  hands them out from process memory (where channels_redis's receive buffers keep frames for
-  a process's consumers anyway); only an empty queue blocks, on ``BZPOPMIN``. The backup is
-  dropped by the next take once the frames reached memory, and put back in the queue by it
-  when the take before was cancelled before its answer arrived, as channels_redis does.
+- a server process takes up to ``receive_batch`` frames of its queue in one ``BZMPOP``
+  (Redis 7) and hands them out from process memory, where channels_redis's receive buffers
+  keep frames for the process's consumers anyway. The take is not cancelled with the receive
+  that started it (a consumer that leaves while it waits): channels_redis lost the frame
+  its cancelled ``BZPOPMIN`` had taken; here it waits for the next receive of the process.
 """
 
+import asyncio
 import collections
 import logging
 import time
@@ -27,30 +29,6 @@ from typing import Any
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
 
 logger = logging.getLogger(__name__)
-
-# KEYS: the queue, its backup. ARGV: "restore" or "drop" (what to do with the backup first),
-# how many frames to take at most, the backup's expiry in seconds. Returns the frames taken
-# (oldest first), which stay in the backup until the next take.
-_TAKE = """
-local queue, backup = KEYS[1], KEYS[2]
-if ARGV[1] == 'restore' then
-    local kept = redis.call('ZRANGE', backup, 0, -1, 'WITHSCORES')
-    for i = 1, #kept, 2 do
-        redis.call('ZADD', queue, kept[i + 1], kept[i])
-    end
-end
-redis.call('DEL', backup)
-local taken = redis.call('ZPOPMIN', queue, ARGV[2])
-local frames = {}
-for i = 1, #taken, 2 do
-    redis.call('ZADD', backup, taken[i + 1], taken[i])
-    frames[#frames + 1] = taken[i]
-end
-if #frames > 0 then
-    redis.call('EXPIRE', backup, ARGV[3])
-end
-return frames
-"""
 
 # KEYS: the group. ARGV: the oldest score to keep. The group's channels (stale ones dropped).
 _MEMBERS = """
@@ -89,9 +67,7 @@ class RedisChannelLayer(BaseRedisChannelLayer):  # type: ignore[misc]
         self._taken: dict[str, collections.deque[bytes]] = collections.defaultdict(
             collections.deque
         )
-        # Queue keys whose last take's answer arrived: their backup holds only frames that
-        # are in process memory, so the next take drops it instead of putting it back.
-        self._settled: set[str] = set()
+        self._takes: dict[str, asyncio.Task[None]] = {}  # the take under way, by queue key
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
         assert self.require_valid_channel_name(channel, receive=True), "Channel name invalid"
@@ -101,44 +77,35 @@ class RedisChannelLayer(BaseRedisChannelLayer):  # type: ignore[misc]
         else:
             index = next(self._receive_index_generator)
         channel_key = self.prefix + channel
-        taken = self._taken[channel_key]
-        if not taken:
-            # One take at a time per queue: a second one would put the first one's frames
-            # back in the queue while they are on their way here.
-            await self.receive_clean_locks.acquire(channel_key)
-            try:
-                while not taken:
-                    taken.extend(await self._take(index, channel_key))
-            finally:
-                self.receive_clean_locks.release(channel_key)
-        # (The deque stays in the dict: a take waiting for the lock holds it.)
+        taken = self._taken[channel_key]  # (stays in the dict: a take under way fills it)
+        while not taken:
+            # Shielded: a receive cancelled while it waits (its consumer left) leaves the take
+            # running, and the frames it takes wait here for the next receive of the process
+            # instead of going down with the cancelled call.
+            await asyncio.shield(self._take_under_way(index, channel_key))
         message = self.deserialize(taken.popleft())
         if "__asgi_channel__" in message:
             channel = message.pop("__asgi_channel__")
         return channel, message
 
-    async def _take(self, index: int, channel_key: str) -> list[bytes]:
-        """Up to ``receive_batch`` frames of the queue, oldest first; blocks up to
-        ``brpop_timeout`` seconds for one when there are none (then [] if none came)."""
-        connection = self.connection(index)
-        settled = channel_key in self._settled
-        # Cancelled before the answer arrives, the frames stay in the backup and the next
-        # take puts them back (not settled).
-        self._settled.discard(channel_key)
-        frames = await connection.eval(
-            _TAKE,
-            2,
-            channel_key,
-            self._backup_channel_name(channel_key),
-            "drop" if settled else "restore",
-            self.receive_batch,
-            max(int(self.expiry), 1),
+    def _take_under_way(self, index: int, channel_key: str) -> "asyncio.Task[None]":
+        task = self._takes.get(channel_key)
+        if task is None or task.done():
+            task = asyncio.ensure_future(self._take(index, channel_key))
+            # a failure nobody awaited any more (every receive was cancelled) is not logged
+            # as never retrieved: the next receive takes again and meets it itself
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._takes[channel_key] = task
+        return task
+
+    async def _take(self, index: int, channel_key: str) -> None:
+        """Up to ``receive_batch`` frames of the queue, oldest first, into ``_taken``; waits
+        up to ``brpop_timeout`` seconds for the first (then takes nothing)."""
+        result = await self.connection(index).bzmpop(
+            self.brpop_timeout, 1, [channel_key], min=True, count=self.receive_batch
         )
-        self._settled.add(channel_key)
-        if frames:
-            return list(frames)
-        result = await connection.bzpopmin(channel_key, timeout=self.brpop_timeout)
-        return [] if result is None else [result[1]]
+        if result is not None:
+            self._taken[channel_key].extend(member for member, _score in result[1])
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         assert self.require_valid_group_name(group), "Group name not valid"

@@ -1,5 +1,6 @@
 """kalpla.channel_layer: channels_redis's layer in fewer round trips, on the real Redis."""
 
+import asyncio
 import logging
 import time
 import uuid
@@ -45,23 +46,25 @@ async def test_group_send_reaches_every_channel_of_two_processes_in_order(hosts,
         await _close(one, two)
 
 
-async def test_a_take_whose_answer_never_arrived_is_put_back(hosts, prefix):
+@pytest.mark.parametrize("batch", [1, 100])
+async def test_a_receive_cancelled_while_redis_answers_loses_no_frame(hosts, prefix, batch):
     layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    layer.receive_batch = batch
     try:
-        channel = await layer.new_channel()
-        await layer.group_add("room", channel)
-        for n in range(3):
-            await layer.group_send("room", {"type": "chat.message", "n": n})
-        queue = layer.prefix + layer.non_local_name(channel)
-        # given a take that moved the frames to the backup and was then cancelled (the frames
-        # never reached this process)
-        taken = await layer._take(layer.consistent_hash(queue), queue)
-        assert len(taken) == 3
-        layer._settled.discard(queue)
-        # when the process receives, then it gets them all, once each
-        assert [(await layer.receive(channel))["n"] for _ in range(3)] == [0, 1, 2]
-        await layer.group_send("room", {"type": "chat.message", "n": 3})
-        assert (await layer.receive(channel))["n"] == 3
+        leaving, staying = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("room", staying)
+        # given a consumer's receive waiting on Redis for the process's next frame
+        waiting = asyncio.ensure_future(layer.receive(leaving))
+        while not layer._takes:
+            await asyncio.sleep(0.01)
+        # when the frame arrives and that consumer leaves before the answer is read
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        # then the frame still reaches the consumer it was for
+        message = await asyncio.wait_for(layer.receive(staying), 5)
+        assert message["n"] == 1
     finally:
         await _close(layer)
 
