@@ -131,7 +131,9 @@ def _next_change(room_id: int) -> Room:
 
 
 def _unread_push_later(*, message_id: int, room_id: int) -> None:
-    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id))
+    # Best effort, like the broadcast: a failure (the broker, or Redis for an eager run) is
+    # logged, and the change it follows is still answered (the sender's ack), not an error.
+    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id), robust=True)
 
 
 @transaction.atomic

@@ -315,3 +315,26 @@ async def test_ids_beyond_bigint_are_an_error_frame_not_a_crash():
     await alice.send_json_to({"type": "delete", "id": "big", "payload": {"message_id": 2**70}})
     assert (await receive(alice, "error"))["code"] == "invalid_frame"
     await alice.disconnect()
+
+
+async def test_a_send_is_acknowledged_when_the_unread_push_after_it_fails(monkeypatch):
+    """The unread counts are pushed after the commit, best effort: their failure must not
+    cost the sender the ack of a message that is stored and broadcast."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from community.services import unread
+
+    def down(**kwargs):
+        raise RedisConnectionError("streams list unreachable")
+
+    monkeypatch.setattr(unread, "streams_open", down)
+    _group, room, owner, [member] = await make_room()
+    alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups
+    await alice.send_json_to({"type": "send", "id": "f1", "payload": {"body": "Still here"}})
+    ack = await receive(alice, "ack")
+    assert ack["id"] == "f1" and ack["payload"]["message"]["body"] == "Still here"
+    heard = await receive(bob, "message.new")
+    assert heard["payload"]["message"]["id"] == ack["payload"]["message"]["id"]
+    await alice.disconnect()
+    await bob.disconnect()
