@@ -111,3 +111,23 @@ async def test_a_full_queue_drops_the_frame_and_says_so(hosts, prefix, caplog):
         assert [(await layer.receive(channel))["n"] for _ in range(2)] == [0, 1]
     finally:
         await _close(layer)
+
+
+async def test_the_configured_layer_keeps_a_frame_waiting_for_minutes(
+    settings, hosts, prefix, monkeypatch
+):
+    """A process that has not taken its frames for two minutes still gets them (channels_redis
+    drops them after 60 s); five minutes is the limit."""
+    config = {**settings.CHANNEL_LAYERS["default"]["CONFIG"], "prefix": prefix}
+    layer = RedisChannelLayer(**config)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        later = time.time() + 120
+        monkeypatch.setattr("kalpla.channel_layer.time.time", lambda: later)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert [(await layer.receive(channel))["n"] for _ in range(2)] == [1, 2]
+        assert layer.expiry == 300
+    finally:
+        await _close(layer)
