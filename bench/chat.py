@@ -35,6 +35,7 @@ from typing import Any
 
 import redis.asyncio as aioredis
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed
 
 from bench.common import (
     HOST,
@@ -74,8 +75,17 @@ class Client:
     errors: list[dict] = field(default_factory=list)
     present: asyncio.Event = field(default_factory=asyncio.Event)
     on_message: Callable[[str, float], None] | None = None
+    closed_by_server: str = ""  # close code and reason when the server ended the socket
 
     async def read(self) -> None:
+        try:
+            await self._read()
+        except ConnectionClosed as closed:
+            self.closed_by_server = (
+                f"{closed.rcvd.code} {closed.rcvd.reason}" if closed.rcvd else "?"
+            )
+
+    async def _read(self) -> None:
         async for raw in self.ws:
             now = time.perf_counter()
             frame = json.loads(raw)
@@ -337,6 +347,7 @@ class SendPath:
     first_send: float = 0.0
     last_delivery: float = 0.0
     server_cpu: float = 0.0  # both servers' CPU seconds from the first send to the end
+    closed: dict[str, int] = field(default_factory=dict)  # sockets the server closed, by code
 
     @property
     def delivered_rate(self) -> float:
@@ -433,6 +444,8 @@ async def send_path(
         # acks of the measured sends (a late warm-up ack is not one)
         result.acked += sum(1 for p in c.acks.values() if p["message"]["body"] in sent_at)
         result.errors += len(c.errors)
+        if c.closed_by_server:
+            result.closed[c.closed_by_server] = result.closed.get(c.closed_by_server, 0) + 1
     await close_all(clients, tasks)
     return result
 
@@ -531,6 +544,9 @@ def report(
         f"{path.stored} stored, {path.frames}/{path.expected_frames} message.new frames heard, "
         f"{path.errors} error frames; {path.delivered_rate:.0f} messages/s delivered to every "
         "member (first send to last delivery)",
+        "  sockets the server closed during the run (their later acks and frames are lost to "
+        "this client, which does not reconnect): "
+        + (", ".join(f"{n} with {code}" for code, n in sorted(path.closed.items())) or "none"),
         head,
         row("send frame -> message.new, every member", path.latencies),
         f"  both servers' CPU: {path.server_cpu:.1f} s, "
