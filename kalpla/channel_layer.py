@@ -56,7 +56,7 @@ return over_capacity
 """
 
 
-class RedisChannelLayer(BaseRedisChannelLayer):  # type: ignore[misc]
+class RedisChannelLayer(BaseRedisChannelLayer):
     """channels_redis's layer in fewer round trips (module docstring)."""
 
     receive_batch = 100  # frames one take moves from Redis into process memory at most

@@ -302,8 +302,8 @@ def _next_seq(room: Room, *, now: Any) -> Room:
 @functools.cache
 def _sql(name: str) -> str:
     q = connection.ops.quote_name
-    message = {f.name: q(f.column) for f in Message._meta.concrete_fields}
-    member = {f.name: q(f.column) for f in RoomMember._meta.concrete_fields}
+    message = {f.name: q(str(f.column)) for f in Message._meta.concrete_fields}
+    member = {f.name: q(str(f.column)) for f in RoomMember._meta.concrete_fields}
     return {
         "client_id_stored": (
             f"SELECT {message['id']} FROM {q(Message._meta.db_table)}"  # noqa: S608 - names from the models
