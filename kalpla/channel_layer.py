@@ -107,6 +107,14 @@ class RedisChannelLayer(BaseRedisChannelLayer):
         if result is not None:
             self._taken[channel_key].extend(member for member, _score in result[1])
 
+    async def flush(self) -> None:
+        # Frames already taken are gone from Redis: flushing forgets them too.
+        for task in self._takes.values():
+            task.cancel()
+        self._takes.clear()
+        self._taken.clear()
+        await super().flush()
+
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         assert self.require_valid_group_name(group), "Group name not valid"
         key = self._group_key(group)

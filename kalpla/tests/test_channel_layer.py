@@ -131,3 +131,19 @@ async def test_the_configured_layer_keeps_a_frame_waiting_for_minutes(
         assert layer.expiry == 300
     finally:
         await _close(layer)
+
+
+async def test_flush_forgets_frames_already_taken(hosts, prefix):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        for n in range(2):
+            await layer.group_send("room", {"type": "chat.message", "n": n})
+        assert (await layer.receive(channel))["n"] == 0  # the other frame is taken too
+        await layer.flush()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert (await layer.receive(channel))["n"] == 2
+    finally:
+        await _close(layer)
