@@ -187,7 +187,8 @@ if REDIS_URL:
     }
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's layer in fewer Redis round trips (kalpla/channel_layer.py)
+            "BACKEND": "kalpla.channel_layer.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [
                     {
@@ -207,6 +208,13 @@ if REDIS_URL:
                 # for one socket; beyond it channels_redis drops them silently (default 100,
                 # a fraction of a second of a busy room on a busy process).
                 "capacity": 5000,
+                # Seconds a frame may wait in a process's Redis queue before a later send to
+                # that queue drops it (default 60). A process takes its waiting frames in
+                # batches (kalpla/channel_layer.py), so a backlog under overload waits in its
+                # memory, where nothing expires, and only a process that stopped taking (dead
+                # or stuck) leaves frames to expire: five minutes of them, at most "capacity".
+                # Its sockets catch up with since_seq when they reconnect.
+                "expiry": 300,
             },
         }
     }

@@ -131,7 +131,9 @@ def _next_change(room_id: int) -> Room:
 
 
 def _unread_push_later(*, message_id: int, room_id: int) -> None:
-    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id))
+    # Best effort, like the broadcast: a failure (the broker, or Redis for an eager run) is
+    # logged, and the change it follows is still answered (the sender's ack), not an error.
+    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id), robust=True)
 
 
 @transaction.atomic
@@ -170,10 +172,9 @@ def message_send(
     now = timezone.now()
     locked = _next_seq(room, now=now)
     if client_id:
-        existing = Message.objects.filter(
-            room_id=room.pk, author_id=author.pk, client_id=client_id
-        ).first()
-        if existing is not None:
+        existing_id = _client_id_stored(room_id=room.pk, author_id=author.pk, client_id=client_id)
+        if existing_id is not None:
+            existing = Message.objects.get(pk=existing_id)
             transaction.set_rollback(True)  # nothing stored: give the numbers back
             return existing, False
     spam_rate_check(user=author, kind="message")
@@ -202,8 +203,7 @@ def message_send(
     message.full_clean(exclude=["room", "author", "parent"], validate_constraints=False)
     message.save()
     content_screen(target=message, text=body, author=author, group=group, analysis=analysis)
-    # The sender has read their own message.
-    RoomMember.objects.filter(room_id=room.pk, user_id=author.pk).update(last_read_id=message.pk)
+    _read_up_to(room_id=room.pk, user_id=author.pk, message_id=message.pk)  # their own message
     data = message_data(message, new=True)  # its author and parent are rows in hand
     if message.status == ModerationStatus.PUBLISHED:
         room_publish(room_id=room.pk, type="message.new", payload={"message": data})
@@ -293,6 +293,43 @@ def _next_seq(room: Room, *, now: Any) -> Room:
     locked = copy.copy(room)
     locked.last_seq, locked.change_seq, locked.last_message_at = row[0], row[1], now
     return locked
+
+
+# The two statements below run on every message sent: written as SQL, as ``_next_seq``, since
+# the ORM spent longer building each than the database took to answer it.
+
+
+@functools.cache
+def _sql(name: str) -> str:
+    q = connection.ops.quote_name
+    message = {f.name: q(str(f.column)) for f in Message._meta.concrete_fields}
+    member = {f.name: q(str(f.column)) for f in RoomMember._meta.concrete_fields}
+    return {
+        "client_id_stored": (
+            f"SELECT {message['id']} FROM {q(Message._meta.db_table)}"  # noqa: S608 - names from the models
+            f" WHERE {message['room']} = %s AND {message['author']} = %s"
+            f" AND {message['client_id']} = %s LIMIT 1"
+        ),
+        "read_up_to": (
+            f"UPDATE {q(RoomMember._meta.db_table)} SET {member['last_read_id']} = %s"  # noqa: S608
+            f" WHERE {member['room']} = %s AND {member['user']} = %s"
+        ),
+    }[name]
+
+
+def _client_id_stored(*, room_id: int, author_id: int, client_id: str) -> int | None:
+    """The id of the author's message in the room sent with ``client_id`` (None: none). The
+    caller holds the room's lock, so no send with the same client id is under way."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("client_id_stored"), [room_id, author_id, client_id])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _read_up_to(*, room_id: int, user_id: int, message_id: int) -> None:
+    """The member's read marker at ``message_id`` (the message they have just sent)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_sql("read_up_to"), [message_id, room_id, user_id])
 
 
 def _direct_not_blocked(*, room: Room, author: Any) -> None:

@@ -83,6 +83,7 @@ async def test_anonymous_socket_is_closed_4401(settings):
 async def test_send_is_acknowledged_stored_and_broadcast_to_another_member():
     _group, room, owner, [member] = await make_room()
     alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups (connect returns on accept)
     await alice.send_json_to(
         {"type": "send", "id": "f1", "payload": {"body": "Hi **all**", "client_id": "c1"}}
     )
@@ -105,6 +106,7 @@ async def test_send_is_acknowledged_stored_and_broadcast_to_another_member():
 async def test_resend_with_the_same_client_id_is_not_stored_twice():
     _group, room, owner, [member] = await make_room()
     alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups (connect returns on accept)
     frame = {"type": "send", "id": "f1", "payload": {"body": "Once", "client_id": "same"}}
     await alice.send_json_to(frame)
     first = await receive(alice, "ack")
@@ -123,6 +125,7 @@ async def test_edit_delete_and_react_reach_the_room():
     _group, room, owner, [member] = await make_room()
     message = await database_sync_to_async(send)(room, owner, "Frist")
     alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups (connect returns on accept)
     await alice.send_json_to(
         {"type": "edit", "id": "e", "payload": {"message_id": message.pk, "body": "First"}}
     )
@@ -153,6 +156,7 @@ async def test_edit_delete_and_react_reach_the_room():
 async def test_typing_reaches_the_other_members():
     _group, room, owner, [member] = await make_room()
     alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups (connect returns on accept)
     await alice.send_json_to({"type": "typing", "id": "t", "payload": {}})
     typing = await receive(bob, "typing")
     assert typing["payload"]["user"]["id"] == owner.pk and typing["payload"]["room_id"] == room.pk
@@ -311,3 +315,26 @@ async def test_ids_beyond_bigint_are_an_error_frame_not_a_crash():
     await alice.send_json_to({"type": "delete", "id": "big", "payload": {"message_id": 2**70}})
     assert (await receive(alice, "error"))["code"] == "invalid_frame"
     await alice.disconnect()
+
+
+async def test_a_send_is_acknowledged_when_the_unread_push_after_it_fails(monkeypatch):
+    """The unread counts are pushed after the commit, best effort: their failure must not
+    cost the sender the ack of a message that is stored and broadcast."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from community.services import unread
+
+    def down(**kwargs):
+        raise RedisConnectionError("streams list unreachable")
+
+    monkeypatch.setattr(unread, "streams_open", down)
+    _group, room, owner, [member] = await make_room()
+    alice, bob = await connect(owner, room), await connect(member, room)
+    await receive(bob, "presence")  # bob is in the room's groups
+    await alice.send_json_to({"type": "send", "id": "f1", "payload": {"body": "Still here"}})
+    ack = await receive(alice, "ack")
+    assert ack["id"] == "f1" and ack["payload"]["message"]["body"] == "Still here"
+    heard = await receive(bob, "message.new")
+    assert heard["payload"]["message"]["id"] == ack["payload"]["message"]["id"]
+    await alice.disconnect()
+    await bob.disconnect()

@@ -49,7 +49,8 @@ def publish(user_id: int, text: str) -> None:
 def test_channel_layer_is_redis_when_configured():
     if settings.REDIS_URL:
         assert (
-            settings.CHANNEL_LAYERS["default"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+            settings.CHANNEL_LAYERS["default"]["BACKEND"]
+            == "kalpla.channel_layer.RedisChannelLayer"
         )
 
 

@@ -99,7 +99,7 @@ def test_production_switches_to_postgres_redis_s3_and_ses():
     assert result.stdout.split() == [
         "django.db.backends.postgresql",
         "20",  # a connection pool per process
-        "channels_redis.core.RedisChannelLayer",
+        "kalpla.channel_layer.RedisChannelLayer",
         "False",
         "storages.backends.s3.S3Storage",
         "http://127.0.0.1:5000",

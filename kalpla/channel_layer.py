@@ -1,0 +1,145 @@
+"""The Redis channel layer with fewer round trips (``CHANNEL_LAYERS`` in kalpla/settings.py).
+
+channels_redis's ``RedisChannelLayer`` spends four Redis round trips on each group send
+(drop stale members, read the members, drop expired frames, queue the frames) and four on
+each frame a server process takes off its queue (put back an unfinished take, block for one
+frame, keep a backup of it, drop the backup), and still lost the frame when the receive was
+cancelled while Redis answered. On the chat's send path these were most of a
+server process's CPU: every message is one group send and one take in each process.
+
+This subclass keeps the layer's data model (the same keys, the same serialised frames, the
+same capacity and expiry rules, so processes of either kind share a Redis) and changes only
+how it talks to Redis:
+
+- a group send reads the group in one round trip and queues the frames, dropping
+  expired ones first, in one script per Redis host;
+- a server process takes up to ``receive_batch`` frames of its queue in one ``BZMPOP``
+  (Redis 7) and hands them out from process memory, where channels_redis's receive buffers
+  keep frames for the process's consumers anyway. The take is not cancelled with the receive
+  that started it (a consumer that leaves while it waits): channels_redis lost the frame
+  its cancelled ``BZPOPMIN`` had taken; here it waits for the next receive of the process.
+"""
+
+import asyncio
+import collections
+import logging
+import time
+from typing import Any
+
+from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+
+logger = logging.getLogger(__name__)
+
+# KEYS: the group. ARGV: the oldest score to keep. The group's channels (stale ones dropped).
+_MEMBERS = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+return redis.call('ZRANGE', KEYS[1], 0, -1)
+"""
+
+# channels_redis's group send script with the expired frames dropped in it. KEYS: the queues.
+# ARGV: a frame per queue, a capacity per queue, now, the expiry, the oldest score to keep.
+_GROUP_SEND = """
+local over_capacity = 0
+local current_time = ARGV[#ARGV - 2]
+local expiry = ARGV[#ARGV - 1]
+local oldest = ARGV[#ARGV]
+for i = 1, #KEYS do
+    redis.call('ZREMRANGEBYSCORE', KEYS[i], 0, oldest)
+    if redis.call('ZCOUNT', KEYS[i], '-inf', '+inf') < tonumber(ARGV[i + #KEYS]) then
+        redis.call('ZADD', KEYS[i], current_time, ARGV[i])
+        redis.call('EXPIRE', KEYS[i], expiry)
+    else
+        over_capacity = over_capacity + 1
+    end
+end
+return over_capacity
+"""
+
+
+class RedisChannelLayer(BaseRedisChannelLayer):
+    """channels_redis's layer in fewer round trips (module docstring)."""
+
+    receive_batch = 100  # frames one take moves from Redis into process memory at most
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Frames taken from a queue and not yet handed out, by queue key.
+        self._taken: dict[str, collections.deque[bytes]] = collections.defaultdict(
+            collections.deque
+        )
+        self._takes: dict[str, asyncio.Task[None]] = {}  # the take under way, by queue key
+
+    async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
+        assert self.require_valid_channel_name(channel, receive=True), "Channel name invalid"
+        if "!" in channel:
+            assert channel.endswith("!")
+            index = self.consistent_hash(channel)
+        else:
+            index = next(self._receive_index_generator)
+        channel_key = self.prefix + channel
+        taken = self._taken[channel_key]  # (stays in the dict: a take under way fills it)
+        while not taken:
+            # Shielded: a receive cancelled while it waits (its consumer left) leaves the take
+            # running, and the frames it takes wait here for the next receive of the process
+            # instead of going down with the cancelled call.
+            await asyncio.shield(self._take_under_way(index, channel_key))
+        message = self.deserialize(taken.popleft())
+        if "__asgi_channel__" in message:
+            channel = message.pop("__asgi_channel__")
+        return channel, message
+
+    def _take_under_way(self, index: int, channel_key: str) -> "asyncio.Task[None]":
+        task = self._takes.get(channel_key)
+        if task is None or task.done():
+            task = asyncio.ensure_future(self._take(index, channel_key))
+            # a failure nobody awaited any more (every receive was cancelled) is not logged
+            # as never retrieved: the next receive takes again and meets it itself
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            self._takes[channel_key] = task
+        return task
+
+    async def _take(self, index: int, channel_key: str) -> None:
+        """Up to ``receive_batch`` frames of the queue, oldest first, into ``_taken``; waits
+        up to ``brpop_timeout`` seconds for the first (then takes nothing)."""
+        result = await self.connection(index).bzmpop(
+            self.brpop_timeout, 1, [channel_key], min=True, count=self.receive_batch
+        )
+        if result is not None:
+            self._taken[channel_key].extend(member for member, _score in result[1])
+
+    async def flush(self) -> None:
+        # Frames already taken are gone from Redis: flushing forgets them too.
+        for task in self._takes.values():
+            task.cancel()
+        self._takes.clear()
+        self._taken.clear()
+        await super().flush()
+
+    async def group_send(self, group: str, message: dict[str, Any]) -> None:
+        assert self.require_valid_group_name(group), "Group name not valid"
+        key = self._group_key(group)
+        connection = self.connection(self.consistent_hash(group))
+        members = await connection.eval(_MEMBERS, 1, key, int(time.time()) - self.group_expiry)
+        channel_names = [member.decode("utf8") for member in members]
+        if not channel_names:
+            return
+        keys_by_host, frame_by_key, capacity_by_key = self._map_channel_keys_to_connection(
+            channel_names, message
+        )
+        for index, keys in keys_by_host.items():
+            now = time.time()
+            args = [
+                *(frame_by_key[k] for k in keys),
+                *(capacity_by_key[k] for k in keys),
+                now,
+                self.expiry,
+                int(now) - int(self.expiry),
+            ]
+            over_capacity = await self.connection(index).eval(_GROUP_SEND, len(keys), *keys, *args)
+            if over_capacity > 0:
+                logger.warning(
+                    "%s of %s channels over capacity in group %s: frames dropped",
+                    over_capacity,
+                    len(channel_names),
+                    group,
+                )

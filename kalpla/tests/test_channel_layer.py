@@ -1,0 +1,149 @@
+"""kalpla.channel_layer: channels_redis's layer in fewer round trips, on the real Redis."""
+
+import asyncio
+import logging
+import time
+import uuid
+
+import pytest
+from channels_redis.core import RedisChannelLayer as UpstreamLayer
+
+from kalpla.channel_layer import RedisChannelLayer
+
+
+@pytest.fixture
+def hosts(settings):
+    if not settings.REDIS_URL:
+        pytest.fail("Redis is needed: set REDIS_URL (CI and this machine run it)")
+    return [{"address": settings.REDIS_URL}]
+
+
+@pytest.fixture
+def prefix() -> str:
+    return f"layer-test-{uuid.uuid4().hex}"
+
+
+async def _close(*layers) -> None:
+    for layer in layers:
+        await layer.flush()
+        await layer.close_pools()
+
+
+async def test_group_send_reaches_every_channel_of_two_processes_in_order(hosts, prefix):
+    one = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=1000)
+    two = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=1000)  # another process
+    try:
+        channels = [await one.new_channel() for _ in range(3)] + [await two.new_channel()]
+        for channel in channels:
+            await one.group_add("room", channel)
+        for n in range(250):  # more than one take's worth for each process
+            await two.group_send("room", {"type": "chat.message", "n": n})
+        for channel in channels:
+            layer = one if channel.startswith(f"specific.{one.client_prefix}") else two
+            got = [(await layer.receive(channel))["n"] for _ in range(250)]
+            assert got == list(range(250))
+    finally:
+        await _close(one, two)
+
+
+@pytest.mark.parametrize("batch", [1, 100])
+async def test_a_receive_cancelled_while_redis_answers_loses_no_frame(hosts, prefix, batch):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    layer.receive_batch = batch
+    try:
+        leaving, staying = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("room", staying)
+        # given a consumer's receive waiting on Redis for the process's next frame
+        waiting = asyncio.ensure_future(layer.receive(leaving))
+        while not layer._takes:
+            await asyncio.sleep(0.01)
+        # when the frame arrives and that consumer leaves before the answer is read
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        # then the frame still reaches the consumer it was for
+        message = await asyncio.wait_for(layer.receive(staying), 5)
+        assert message["n"] == 1
+    finally:
+        await _close(layer)
+
+
+async def test_frames_from_the_upstream_layer_are_read_and_the_other_way_round(hosts, prefix):
+    """A rolling deploy runs both layers on one Redis: same keys, same frames."""
+    ours = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    theirs = UpstreamLayer(hosts=hosts, prefix=prefix)
+    try:
+        mine, other = await ours.new_channel(), await theirs.new_channel()
+        await ours.group_add("room", mine)
+        await theirs.group_add("room", other)
+        await theirs.group_send("room", {"type": "chat.message", "n": 1})
+        await ours.group_send("room", {"type": "chat.message", "n": 2})
+        assert [(await ours.receive(mine))["n"] for _ in range(2)] == [1, 2]
+        assert [(await theirs.receive(other))["n"] for _ in range(2)] == [1, 2]
+    finally:
+        await _close(ours, theirs)
+
+
+async def test_group_send_drops_frames_older_than_the_expiry(hosts, prefix, monkeypatch):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix, expiry=60)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        later = time.time() + 61
+        monkeypatch.setattr("kalpla.channel_layer.time.time", lambda: later)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert (await layer.receive(channel))["n"] == 2
+    finally:
+        await _close(layer)
+
+
+async def test_a_full_queue_drops_the_frame_and_says_so(hosts, prefix, caplog):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix, capacity=2)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        with caplog.at_level(logging.WARNING, logger="kalpla.channel_layer"):
+            for n in range(3):
+                await layer.group_send("room", {"type": "chat.message", "n": n})
+        assert "over capacity in group room" in caplog.text
+        assert [(await layer.receive(channel))["n"] for _ in range(2)] == [0, 1]
+    finally:
+        await _close(layer)
+
+
+async def test_the_configured_layer_keeps_a_frame_waiting_for_minutes(
+    settings, hosts, prefix, monkeypatch
+):
+    """A process that has not taken its frames for two minutes still gets them (channels_redis
+    drops them after 60 s); five minutes is the limit."""
+    config = {**settings.CHANNEL_LAYERS["default"]["CONFIG"], "prefix": prefix}
+    layer = RedisChannelLayer(**config)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        later = time.time() + 120
+        monkeypatch.setattr("kalpla.channel_layer.time.time", lambda: later)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert [(await layer.receive(channel))["n"] for _ in range(2)] == [1, 2]
+        assert layer.expiry == 300
+    finally:
+        await _close(layer)
+
+
+async def test_flush_forgets_frames_already_taken(hosts, prefix):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    try:
+        channel = await layer.new_channel()
+        await layer.group_add("room", channel)
+        for n in range(2):
+            await layer.group_send("room", {"type": "chat.message", "n": n})
+        assert (await layer.receive(channel))["n"] == 0  # the other frame is taken too
+        await layer.flush()
+        await layer.group_add("room", channel)
+        await layer.group_send("room", {"type": "chat.message", "n": 2})
+        assert (await layer.receive(channel))["n"] == 2
+    finally:
+        await _close(layer)
