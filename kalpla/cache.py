@@ -267,10 +267,15 @@ class _BumpOnCommit:
         cache_version_bump(*self.scopes)
 
 
-def cache_version_bump_on_commit(*scopes: str) -> None:
-    """Retire the scopes' cached entries now and again when the transaction commits."""
-    cache_version_bump(*scopes)
+def cache_version_bump_on_commit(*scopes: str, now: bool = True) -> None:
+    """Retire the scopes' cached entries now and again when the transaction commits.
+
+    ``now=False``: only when it commits (at once in autocommit), for scopes that nothing in
+    the writing transaction reads back: a round trip less while the transaction may hold
+    locks others wait for (a booking holds its mentor's row)."""
     connection = transaction.get_connection()
+    if now or not connection.in_atomic_block:
+        cache_version_bump(*scopes)
     if not connection.in_atomic_block:
         return  # autocommit: the write is already visible to every reader
     # Callbacks of rolled-back savepoints leave this queue, so a scope is found here only

@@ -87,6 +87,23 @@ def test_version_moves_at_each_write_and_once_on_commit():
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_move_asked_only_on_commit_waits_for_it():
+    before = cache_version("test:later")
+    with transaction.atomic():
+        cache_version_bump_on_commit("test:later", now=False)
+        cache_version_bump_on_commit("test:later", now=False)
+        assert cache_version("test:later") == before  # no round trip inside the transaction
+    assert cache_version("test:later") > before
+    moved = cache_version("test:later")
+    cache_version_bump_on_commit("test:later", now=False)  # autocommit: at once
+    assert cache_version("test:later") > moved
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cache_version_bump_on_commit("test:later", now=False)
+        raise RuntimeError
+    assert cache_version("test:later") == moved + 1  # rolled back: nothing to retire
+
+
+@pytest.mark.django_db(transaction=True)
 def test_rolled_back_savepoint_does_not_cancel_the_move_on_commit():
     with transaction.atomic():
         try:
