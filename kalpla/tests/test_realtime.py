@@ -105,6 +105,9 @@ async def test_token_in_the_first_frame_signs_the_socket_in():
         "id": "a1",
         "payload": {"user_id": user.pk},
     }
+    # the ack goes out before the socket joins its groups; a ping is answered after
+    await communicator.send_json_to({"type": "ping", "id": "joined"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
     await publish(user.pk, "hello")
     frame = await communicator.receive_json_from(timeout=5)
     assert frame["payload"] == {"text": "hello"}
