@@ -159,3 +159,23 @@ def aws(settings, moto_url) -> Iterator[str]:
     settings.KALPLA_MEETINGS_BACKEND = "aws"
     settings.ANYMAIL = {**settings.ANYMAIL, "AMAZON_SES_CLIENT_PARAMS": params}
     yield moto_url
+
+
+@pytest.fixture
+def round_trips(monkeypatch, settings) -> list[int]:
+    """The Redis round trips made (commands or pipelines sent), counted at redis-py's socket."""
+    if not settings.REDIS_URL:
+        if settings.CI:
+            pytest.fail("CI=true but no Redis: the Redis round trips cannot be counted")
+        pytest.skip("needs Redis (always present with CI=true)")
+    from redis.connection import AbstractConnection
+
+    sent: list[int] = []
+    real = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):  # type: ignore[no-untyped-def]
+        sent.append(1)
+        return real(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    return sent

@@ -1,5 +1,7 @@
 """The signed-in home of each role: it reads from every app below, and writes nothing."""
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -18,13 +20,20 @@ from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue, teach_course_list
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import LEARNING_TTL
+from kalpla.cache import cache_read_ahead
+from kalpla.templatetags.kalpla_shell import page_shell_fill, page_shell_shared
 from mentorship.selectors.home import (
+    mentee_upcoming_cache_key,
     mentee_upcoming_sessions,
     mentor_mentees,
     mentor_pending_requests,
 )
-from notifications.selectors import recent_notifications_with_unread
+from notifications.selectors import (
+    recent_notifications_cache_keys,
+    recent_notifications_with_unread,
+)
 
+HOME_PAGE = "home.html"
 RECENT_NOTIFICATIONS = 5
 RECENT_REPORTS = 5
 RECOMMENDED_TTL = 10 * 60
@@ -46,10 +55,25 @@ def _recommended_cards(user: object) -> list[dict[str, object]]:
     ]
 
 
+LEARNING_PARTS = ("list-html", "recent-html", "recommended-html")
+
+
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     user = request.user
+    # the student's cached parts, the notifications and the next sessions in one round trip
+    with cache_read_ahead(
+        [
+            *enrollment_selectors.learning_cached_part_keys(user_id=user.pk, parts=LEARNING_PARTS),
+            mentee_upcoming_cache_key(user_id=user.pk),
+        ],
+        plain=recent_notifications_cache_keys(user.pk),
+    ):
+        return _home(request, user)
+
+
+def _home(request: HttpRequest, user: Any) -> HttpResponse:
     # The student's own parts, rendered once, cached until their enrollments change.
     learning = enrollment_selectors.learning_cached_parts(
         user_id=user.pk,
@@ -104,4 +128,6 @@ def home(request: HttpRequest) -> HttpResponse:
         queue = review_queue()
         context["review_queue_count"] = queue.count()
         context["review_queue_recent"] = list(queue[:RECENT_REPORTS])
-    return render(request, "home.html", context)
+    # the page's shared text once per process and language, this user's parts filled in
+    html = page_shell_fill(page_shell_shared(HOME_PAGE), HOME_PAGE, context, request)
+    return HttpResponse(html)

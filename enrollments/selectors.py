@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 
@@ -162,6 +162,12 @@ def learning_cached(
 def learning_part_key(*, user_id: int, part: str) -> str:
     """The cache key of one of the student's cached parts (``learning_cached_parts``)."""
     return f"learning:{part}:{user_id}:{get_language() or 'en'}"
+
+
+def learning_cached_part_keys(*, user_id: int, parts: Iterable[str]) -> list[str]:
+    """The entries ``learning_cached_parts`` reads for these parts, for a page that reads
+    them ahead with its own (``kalpla.cache.cache_read_ahead``)."""
+    return [learning_part_key(user_id=user_id, part=part) for part in parts]
 
 
 def learning_cached_parts(

@@ -60,6 +60,12 @@ def recent_notifications(*, user_id: int, limit: int = 5) -> list[dict[str, Any]
     return items
 
 
+def recent_notifications_cache_keys(user_id: int) -> list[str]:
+    """The plain cache entries ``recent_notifications_with_unread`` reads, for a page that
+    reads them ahead with its own (``kalpla.cache.cache_read_ahead(plain=...)``)."""
+    return [recent_notifications_key(user_id), unread_cache_key(user_id)]
+
+
 def recent_notifications_with_unread(
     *, user_id: int, limit: int = 5
 ) -> tuple[list[dict[str, Any]], int]:

@@ -170,26 +170,6 @@ def test_a_review_sent_back_with_errors_keeps_its_text_on_the_shared_shell(clien
     assert "Half-written thoughts" in response.content.decode()
 
 
-@pytest.fixture
-def round_trips(monkeypatch, settings):
-    """The Redis round trips made (commands or pipelines sent), counted at redis-py's socket."""
-    if not settings.REDIS_URL:
-        if settings.CI:
-            pytest.fail("CI=true but no Redis: the Redis round trips cannot be counted")
-        pytest.skip("needs Redis (always present with CI=true)")
-    from redis.connection import AbstractConnection
-
-    sent: list[int] = []
-    real = AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(1)
-        return real(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    return sent
-
-
 def test_enrolled_students_warm_course_page_reads_the_cache_in_four_round_trips(
     client, student, round_trips
 ):

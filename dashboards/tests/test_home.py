@@ -206,3 +206,37 @@ def test_recommendations_follow_new_enrollments(client, student):
     assert 'id="recommended"' in client.get("/").content.decode()
     EnrollmentFactory(user=student, course=only)  # cached list is dropped with the version
     assert 'id="recommended"' not in client.get("/").content.decode()
+
+
+def test_homes_share_their_shell_but_never_a_viewers_parts(client, student, mentor):
+    """The home's shared text is rendered once per process and language; each viewer's
+    greeting, role cards, learning and notifications are their own."""
+    from notifications.models import Notification
+
+    student.name, mentor.name = "Asha Learner", "Meera Teacher"
+    student.save(update_fields=["name"])
+    mentor.save(update_fields=["name"])
+    Notification.objects.create(
+        recipient=student, kind="courses.updated", category="learning", title="Asha's note"
+    )
+    client.force_login(student)
+    first = client.get("/").content.decode()
+    client.force_login(mentor)
+    second = client.get("/").content.decode()
+    assert "Asha" in first and "Meera" not in first and 'id="teaching"' not in first
+    assert "Meera" in second and "Asha" not in second and 'id="teaching"' in second
+    assert "Continue learning" in first and "Continue learning" in second
+    hindi = client.get("/", HTTP_ACCEPT_LANGUAGE="hi").content.decode()
+    assert 'lang="hi"' in hindi and "Meera" in hindi
+
+
+def test_warm_home_reads_the_cache_in_three_round_trips(client, student, round_trips):
+    EnrollmentFactory(user=student)
+    client.force_login(student)
+    client.get("/")  # builds and caches the student's parts
+    client.get("/")
+    round_trips.clear()
+    response = client.get("/")
+    assert response.status_code == 200 and b"Continue learning" in response.content
+    # the session; the signed-in user; the student's parts, notifications, bell and sessions
+    assert len(round_trips) == 3

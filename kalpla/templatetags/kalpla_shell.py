@@ -103,6 +103,24 @@ def page_shell_render(template_name: str, context: dict[str, Any]) -> PageShell:
 
 _PARTS: "WeakKeyDictionary[Any, dict[str, Template]]" = WeakKeyDictionary()
 
+_SHELLS: "WeakKeyDictionary[Any, dict[str, PageShell]]" = WeakKeyDictionary()
+
+
+def page_shell_shared(template_name: str) -> PageShell:
+    """The shell of a page whose shared text depends only on its templates and the language
+    (a signed-in home: everything else is a viewer part), rendered once per process and
+    language. Kept with the compiled template, so a template compiled again (a change in
+    development) starts afresh."""
+    compiled = _compiled(template_name)
+    shells = _SHELLS.get(compiled)
+    if shells is None:
+        shells = _SHELLS[compiled] = {}
+    language = get_language()
+    shell = shells.get(language)
+    if shell is None:
+        shell = shells[language] = page_shell_render(template_name, {})
+    return shell
+
 
 def _compiled(name: str) -> Template:
     """The engine's own compiled template behind ``get_template(name)``."""

@@ -172,22 +172,6 @@ def test_counters_counted_with_the_current_entries_read(backend, settings):
     assert cache_count_and_get_current({}, ["test:counted"]) == ([], {})
 
 
-@pytest.fixture
-def round_trips(monkeypatch):
-    """The Redis round trips made (commands or pipelines sent), counted at redis-py's socket."""
-    from redis.connection import AbstractConnection
-
-    sent: list[int] = []
-    real = AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(1)
-        return real(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    return sent
-
-
 def test_read_ahead_serves_the_block_from_one_round_trip(redis_url, round_trips):
     (version,) = cache_versions("test:ahead:a")
     cache_set_current("test:ahead:1", "one", versions={"test:ahead:a": version}, timeout=60)

@@ -80,6 +80,12 @@ def mentor_pending_requests(*, mentor: Any) -> int:
     ).count()
 
 
+def mentee_upcoming_cache_key(*, user_id: int, limit: int = UPCOMING_SESSIONS) -> str:
+    """Where ``mentee_upcoming_sessions`` (without ``now``) keeps its rows, for a page that
+    reads them ahead with its own (``kalpla.cache.cache_read_ahead``)."""
+    return f"mentorship:mentee-upcoming:{user_id}:{limit}"
+
+
 def mentee_upcoming_sessions(
     *, user: Any, now: datetime | None = None, limit: int = UPCOMING_SESSIONS
 ) -> list[UpcomingSession]:
@@ -92,7 +98,7 @@ def mentee_upcoming_sessions(
         sessions = _upcoming_rows(user_id=user.pk, now=now, limit=limit)
     else:
         now = timezone.now()
-        key = f"mentorship:mentee-upcoming:{user.pk}:{limit}"
+        key = mentee_upcoming_cache_key(user_id=user.pk, limit=limit)
         cached: list[MentorSession] | None = cache_get_current(key)
         if cached is not None:
             sessions = [s for s in cached if s.ends_at >= now]
