@@ -68,3 +68,33 @@ def test_session_user_entry_is_not_shared_between_users(client, student, mentor)
     assert _me(client)["email"] == student.email
     client.force_login(mentor)
     assert _me(client)["email"] == mentor.email
+
+
+def test_request_user_is_the_user_itself_once_read(rf, student):
+    """The lazy proxy is replaced by the user on first use (no proxy on every attribute)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.sessions.backends.cache import SessionStore
+    from django.utils.functional import SimpleLazyObject
+
+    from accounts.middleware import AuthenticationMiddleware
+    from accounts.models import User
+
+    middleware = AuthenticationMiddleware(lambda request: None)
+    signed_in, signed_out = rf.get("/"), rf.get("/")
+    signed_in.session = SessionStore()
+    signed_in.session.update(
+        {
+            SESSION_KEY: str(student.pk),
+            BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+            HASH_SESSION_KEY: student.get_session_auth_hash(),
+        }
+    )
+    signed_out.session = SessionStore()
+    for request in (signed_in, signed_out):
+        middleware.process_request(request)
+        assert isinstance(request.user, SimpleLazyObject)
+    assert signed_in.user.is_authenticated and signed_in.user.pk == student.pk
+    assert type(signed_in.user) is User
+    assert not signed_out.user.is_authenticated
+    assert type(signed_out.user) is AnonymousUser
