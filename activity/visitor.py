@@ -61,7 +61,8 @@ class VisitorIdMiddleware:
 def track_view(request: HttpRequest, *, verb: str, object: Any, platform: str = "web") -> None:
     """Report that the person behind ``request`` viewed ``object`` (a page or an API read).
 
-    Signed-in users are the actor; anonymous visitors are known by their first-party id.
+    Signed-in users are the actor; anonymous visitors are known by their first-party id
+    (made here for the site's pages; API reads use it when the client sends it).
     """
     from activity.tracking import track
 
@@ -69,5 +70,7 @@ def track_view(request: HttpRequest, *, verb: str, object: Any, platform: str = 
     signed_in = user is not None and user.is_authenticated
     context: dict[str, Any] = {"platform": platform}
     if not signed_in:
-        context["anonymous_id"] = visitor_id(request)
+        # An API client is known by the cookie only if it keeps one: a new id on every
+        # answer to an app that does not would count each of its reads as a new visitor.
+        context["anonymous_id"] = visitor_id(request, create=platform != "api")
     track(actor=user if signed_in else None, verb=verb, object=object, context=context)

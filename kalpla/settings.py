@@ -342,6 +342,9 @@ KALPLA_ANALYTICS_FLUSH_SIZE = env.int("KALPLA_ANALYTICS_FLUSH_SIZE", default=200
 # and appends them in one round trip; 0 seconds appends each at once.
 KALPLA_ANALYTICS_BATCH_SECONDS = env.float("KALPLA_ANALYTICS_BATCH_SECONDS", default=0.5)
 KALPLA_ANALYTICS_BATCH_SIZE = env.int("KALPLA_ANALYTICS_BATCH_SIZE", default=200)
+# Seconds a process answers an anonymous catalogue API page it has just served from its
+# memory (no round trip; its throttle counted in batches): 0 turns it off.
+KALPLA_CATALOGUE_MEMORY_SECONDS = env.float("KALPLA_CATALOGUE_MEMORY_SECONDS", default=1.0)
 # Lessons whose content an upper app provides, and the course editor's extra tabs
 # (courses/activities.py).
 KALPLA_LESSON_ACTIVITIES = {

@@ -5,9 +5,11 @@ comes back as the ``SafeString`` the template engine made, so callers print it a
 """
 
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any, TypedDict, TypeVar, cast
 
+from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
@@ -269,12 +271,40 @@ def course_page_parts(
 # --- the catalogue's pages ----------------------------------------------------------------
 
 
+_RECENT_PAGES: dict[str, tuple[float, Any]] = {}
+"""Catalogue pages this process answered lately: key -> (kept until, page)."""
+RECENT_PAGES_MAX = 256
+
+
+def catalogue_page_recent(*, variant: str) -> Any | None:
+    """The page ``catalogue_page`` answered for ``variant`` in this process within the last
+    ``KALPLA_CATALOGUE_MEMORY_SECONDS`` (None: ask ``catalogue_page``). For answers that
+    skip the round trip: a course edit reaches them that much later."""
+    entry = _RECENT_PAGES.get(_catalogue_key(variant))
+    if entry is None or entry[0] < time.monotonic():
+        return None
+    return entry[1]
+
+
+def _catalogue_key(variant: str) -> str:
+    return f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
+
+
+def _remember(key: str, page: Any) -> None:
+    seconds = settings.KALPLA_CATALOGUE_MEMORY_SECONDS
+    if seconds > 0:
+        if len(_RECENT_PAGES) >= RECENT_PAGES_MAX:
+            _RECENT_PAGES.clear()
+        _RECENT_PAGES[key] = (time.monotonic() + seconds, page)
+
+
 def catalogue_page(
     *,
     variant: str,
     build: Callable[[], tuple[list[int] | None, T]],
     counters: dict[str, int] | None = None,
     counted: Callable[[list[int]], None] | None = None,
+    remember: bool = False,
 ) -> T:
     """One browsing page of the catalogue (``variant``: what tells it apart) from the cache.
 
@@ -287,13 +317,16 @@ def catalogue_page(
 
     ``counters`` (cache key: expiry in seconds) are counted in the same round trip (an API's
     throttles) and ``counted`` gets their counts before anything is built (it may raise).
+    ``remember``: keep the page for ``catalogue_page_recent`` too.
     """
-    key = f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
+    key = _catalogue_key(variant)
     counts, found = cache_count_and_get_current(counters or {}, [key])
     if counted is not None:
         counted(counts)
     page: T | None = found.get(key)
     if page is not None:
+        if remember:
+            _remember(key, page)
         return page
     (catalogue_version,) = cache_versions(CATALOGUE)
     ids, page = build()
@@ -305,4 +338,6 @@ def catalogue_page(
         **dict(zip(scopes, cache_versions(*scopes), strict=True)),
     }
     cache_set_current(key, page, versions=versions, timeout=CATALOGUE_TTL)
+    if remember:
+        _remember(key, page)
     return page

@@ -13,6 +13,7 @@ trusted proxies add ``X-Forwarded-For`` (DRF's ``NUM_PROXIES``): a client's own 
 never believed.
 """
 
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -27,25 +28,32 @@ from kalpla.cache import PrefixedRedisCache
 def window_hit(key: str, duration: int, now: float) -> tuple[int, float]:
     """Count one request under ``key`` in the current window: (count so far, window end)."""
     window = int(now // duration)
-    window_key = f"{key}:{window}"
     ends = float((window + 1) * duration)
-    timeout = duration + 1
+    (count,) = windows_add({f"{key}:{window}": 1}, timeout=duration + 1)
+    return count, ends
+
+
+def windows_add(amounts: dict[str, int], *, timeout: int) -> list[int]:
+    """Add to window counters (cache key: requests) in one round trip: their new totals."""
     cache = caches["default"]
     if isinstance(cache, PrefixedRedisCache):
-        # One round trip: INCR, and the expiry if the window's key is new.
-        redis_key = cache.key(window_key)
+        # INCRBY, and the expiry if the window's key is new.
         pipe = cache.client.pipeline(transaction=False)
-        pipe.incr(redis_key)
-        pipe.expire(redis_key, timeout, nx=True)
-        count, _ = pipe.execute()
-        return int(count), ends
-    if cache.add(window_key, 1, timeout=timeout):
-        return 1, ends
-    try:
-        return int(cache.incr(window_key)), ends
-    except ValueError:  # expired between add() and incr()
-        cache.add(window_key, 1, timeout=timeout)
-        return 1, ends
+        for key, amount in amounts.items():
+            pipe.incrby(cache.key(key), amount)
+            pipe.expire(cache.key(key), timeout, nx=True)
+        return [int(count) for count in pipe.execute()[::2]]
+    totals = []
+    for key, amount in amounts.items():
+        if cache.add(key, amount, timeout=timeout):
+            totals.append(amount)
+            continue
+        try:
+            totals.append(int(cache.incr(key, amount)))
+        except ValueError:  # expired between add() and incr()
+            cache.add(key, amount, timeout=timeout)
+            totals.append(amount)
+    return totals
 
 
 @dataclass(frozen=True)
@@ -111,3 +119,73 @@ def throttle_windows(throttles: list[Any], request: Request, view: Any) -> list[
 
 class AnonThrottle(FixedWindowMixin, AnonRateThrottle):
     pass
+
+
+class LocalCounts:
+    """Throttle windows counted in this process and added to the shared counters in batches.
+
+    For answers that need no round trip at all (a catalogue page kept in the process's
+    memory): while a client is far below its limit (its shared count last seen plus what
+    this process has not added yet is under half the limit), its request is counted here and
+    the process adds its counts to the shared counters every ``batch`` requests or ``seconds``
+    seconds, one round trip for all clients. Nearer the limit ``take`` refuses, and the
+    request is counted in the shared counter at once, as every other request is: refusals
+    stay exact. What a process counted and had not added when it stopped is not counted.
+    """
+
+    def __init__(self, *, batch: int = 32, seconds: float = 1.0) -> None:
+        self.batch = batch
+        self.seconds = seconds
+        self._lock = threading.Lock()
+        self._pending: dict[str, int] = {}
+        self._timeouts: dict[str, int] = {}
+        self._seen: dict[str, tuple[int, float]] = {}  # key: (shared count, window end)
+        self._since = time.monotonic()
+
+    def take(self, windows: list[Window]) -> bool:
+        """Count one request in every window here (True), or nothing (False: count it in
+        the shared counters as usual)."""
+        with self._lock:
+            near = any(
+                2 * (self._seen.get(w.key, (0, 0.0))[0] + self._pending.get(w.key, 0) + 1)
+                > w.throttle.num_requests
+                for w in windows
+            )
+            if near:
+                due = any(self._pending.get(w.key) for w in windows)
+            else:
+                for window in windows:
+                    self._pending[window.key] = self._pending.get(window.key, 0) + 1
+                    self._timeouts[window.key] = window.timeout
+                    self._seen.setdefault(window.key, (0, window.ends))
+                due = (
+                    sum(self._pending.values()) >= self.batch
+                    or time.monotonic() - self._since >= self.seconds
+                )
+        if due:  # near the limit, the shared counter must hold these before it decides
+            self.flush()
+        return not near
+
+    def note(self, window: Window, count: int) -> None:
+        """The shared count of ``window`` after a request counted there (the usual way)."""
+        with self._lock:
+            seen = self._seen.get(window.key, (0, window.ends))
+            self._seen[window.key] = (max(seen[0], count), window.ends)
+
+    def flush(self) -> None:
+        """Add what this process counted to the shared counters; remember their totals."""
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            timeouts, self._timeouts = self._timeouts, {}
+            self._since = time.monotonic()
+            now = time.time()
+            self._seen = {k: v for k, v in self._seen.items() if v[1] > now}
+        by_timeout: dict[int, dict[str, int]] = {}
+        for key, amount in pending.items():
+            by_timeout.setdefault(timeouts[key], {})[key] = amount
+        for timeout, amounts in by_timeout.items():
+            totals = windows_add(amounts, timeout=timeout)
+            with self._lock:
+                for key, total in zip(amounts, totals, strict=True):
+                    ends = self._seen.get(key, (0, now + timeout))[1]
+                    self._seen[key] = (total, ends)

@@ -63,6 +63,9 @@ os.environ.setdefault("CELERY_BROKER_VISIBILITY_TIMEOUT", "5")
 # Learning events go straight to their table in tests (deterministic); the Redis buffer's own
 # tests switch it on (analytics/tests/test_events_buffer.py).
 os.environ.setdefault("KALPLA_ANALYTICS_BUFFER", "direct")
+# A test that edits a course and reads the catalogue at once would see the page a process
+# kept in memory for a second; the tests of that memory turn it on.
+os.environ.setdefault("KALPLA_CATALOGUE_MEMORY_SECONDS", "0")
 
 
 def pytest_report_header(config: object) -> str:
