@@ -159,6 +159,16 @@ def test_mentorships_page_lists_both_sides(client):
     assert html.count("Mentoring ") >= 1 and "Mentored by" in html
 
 
+def test_mentorships_page_offers_mentors_their_profile_and_learners_the_directory(client):
+    mentor = UserFactory(roles=("Mentor",))
+    MentorProfileFactory(user=mentor)
+    html = _signed_in(client, mentor).get(reverse("mentorship:mentorships")).content.decode()
+    assert reverse("mentorship:my_profile") in html and ">Find a mentor</a>" not in html
+    learner = UserFactory(roles=("Student",))
+    html = _signed_in(client, learner).get(reverse("mentorship:mentorships")).content.decode()
+    assert ">Find a mentor</a>" in html and reverse("mentorship:my_profile") not in html
+
+
 def _fill(mentorship) -> None:
     """Sessions ahead, goals with milestones, action items and updates: enough rows that a
     part of the page querying per row would show."""
