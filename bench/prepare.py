@@ -29,7 +29,6 @@ from accounts.roles import Role  # noqa: E402
 from accounts.services import user_roles_set  # noqa: E402
 from courses.cache import course_invalidate  # noqa: E402
 from courses.models import Category, Course, Lesson, Module, Review, Tag  # noqa: E402
-from courses.selectors.cached import catalogue_pages_forget  # noqa: E402
 from courses.services.reviews import course_rating_refresh  # noqa: E402
 from courses.services.search import course_search_document_refresh  # noqa: E402
 from enrollments.models import Enrollment, LessonProgress  # noqa: E402
@@ -216,7 +215,6 @@ def count_queries(targets: dict[str, dict[str, str | None]]) -> dict[str, dict[s
         client.get(str(target["path"]))  # the user-session row is written on the first visit
         for course_id in Course.objects.values_list("id", flat=True):
             course_invalidate(course_id=course_id, catalogue=True)
-        catalogue_pages_forget()  # and the catalogue API pages kept in this process
         with CaptureQueriesContext(connection) as cold:
             client.get(str(target["path"]))
         with CaptureQueriesContext(connection) as warm:

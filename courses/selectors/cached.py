@@ -286,12 +286,6 @@ def catalogue_page_recent(*, variant: str) -> Any | None:
     return entry[1]
 
 
-def catalogue_pages_forget() -> None:
-    """Forget the pages this process keeps for ``catalogue_page_recent`` (a measurement
-    that wants the next answer built or read from the shared cache)."""
-    _RECENT_PAGES.clear()
-
-
 def _catalogue_key(variant: str) -> str:
     return f"courses:catalogue:{SCHEMA}:{hashlib.sha256(variant.encode()).hexdigest()[:32]}"
 

@@ -23,7 +23,7 @@ def remembered(settings, monkeypatch):
     from rest_framework.throttling import SimpleRateThrottle
 
     settings.KALPLA_CATALOGUE_MEMORY_SECONDS = 60
-    cached.catalogue_pages_forget()
+    monkeypatch.setattr(cached, "_RECENT_PAGES", {})
     counts = LocalCounts(batch=1000, seconds=3600)
     monkeypatch.setattr(views_catalogue, "RECENT_COUNTS", counts)
     rates = {**SimpleRateThrottle.THROTTLE_RATES, "anon": "10/min", "user": "10/min"}
@@ -94,7 +94,7 @@ def test_signed_in_searches_other_formats_and_pages_take_the_usual_way(
     assert len(answered_from_memory) == 4  # the 406 never reaches the list
     assert anonymous.get(URL, {"page": 1}).status_code == 200
     assert len(answered_from_memory) == 4  # now it is
-    cached.catalogue_pages_forget()
+    cached._RECENT_PAGES.clear()
     assert anonymous.get(URL, {"page": 1}).status_code == 200
     assert len(answered_from_memory) == 5  # forgotten: read from the shared cache again
 
