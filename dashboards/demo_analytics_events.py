@@ -262,8 +262,9 @@ def _learn(
             )
             index += 1
         _social(stream, rng, user, course, when, extras)
-        when += timedelta(days=rng.expovariate(1 / (1 + 3 * (1 - persistence))))
-        when = when.replace(hour=rng.randint(7, 22), minute=rng.randint(0, 59))
+        if index >= len(lessons):
+            break
+        when = _next_session(rng, when, persistence)
         if when > stream.now:
             return
     stream.add(
@@ -293,6 +294,13 @@ def _learn(
             course=course.id,
             result={"raw": stars, "score": stars / 5},
         )
+
+
+def _next_session(rng: random.Random, last: datetime, persistence: float) -> datetime:
+    """When a learner comes back after studying until ``last``: later, at a waking hour."""
+    gap = last + timedelta(days=rng.expovariate(1 / (1 + 3 * (1 - persistence))))
+    start = gap.replace(hour=rng.randint(7, 22), minute=rng.randint(0, 59))
+    return start if start > last else start + timedelta(days=1)
 
 
 def _lesson_work(

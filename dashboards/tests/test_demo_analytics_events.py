@@ -1,6 +1,7 @@
 """The demo learning events: idempotent, believable (a funnel, drop-off along the outline)."""
 
 from collections import Counter
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -11,7 +12,13 @@ from analytics.models import Event
 from assessments.tests.factories import QuizFactory
 from courses.models import Lesson
 from courses.tests.factories import CourseFactory, LessonFactory, ModuleFactory
-from dashboards.demo_analytics_events import DAYS, seed_analytics_events
+from dashboards.demo_analytics_events import (
+    DAYS,
+    _courses,
+    _Extras,
+    demo_events,
+    seed_analytics_events,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +149,20 @@ def test_results_follow_the_conventions(demo):
     assert rated and all(e.result["score"] == e.result["raw"] / 5 for e in rated)
     assert Event.objects.filter(verb=Verb.SIGNED_UP).exists()
     assert Event.objects.filter(verb=Verb.LOGGED_IN).exists()
+
+
+def test_a_learner_never_goes_back_in_time_whatever_the_moment_of_seeding(demo):
+    plan = _courses(demo["courses"])
+    people = [(u.pk, False) for u in [*demo["learners"], demo["student"]]]
+    midnight = timezone.now().replace(hour=0, minute=18)
+    # the demo seeded on any day of the week (weekends are quieter), at any time of day
+    for now in (midnight + timedelta(days=d, hours=h) for d in range(7) for h in (0, 7, 13, 19)):
+        events = demo_events(now=now, plan=plan, people=people, extras=_Extras([], []))
+        # each learner's steps through a course are in order, and a completion took time
+        steps: dict[tuple[int | None, int | None], list] = {}
+        for event in events:
+            if event.verb in (Verb.ENROLLED, Verb.LESSON_COMPLETED, Verb.COURSE_COMPLETED):
+                steps.setdefault((event.actor_id, event.course_id), []).append(event.occurred_at)
+        assert steps and all(times == sorted(times) for times in steps.values()), now
+        completed = [e for e in events if e.verb == Verb.COURSE_COMPLETED]
+        assert completed and all(e.result["duration"] > 0 for e in completed), now
