@@ -54,6 +54,13 @@ def test_channel_layer_is_redis_when_configured():
         )
 
 
+async def in_groups(communicator: WebsocketCommunicator) -> None:
+    """Wait until a signed-in socket is in its groups: the handshake is answered before it
+    joins them, a ping after (a frame published in between would find no one)."""
+    await communicator.send_json_to({"type": "ping", "id": "joined"})
+    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+
+
 async def assert_closed(communicator: WebsocketCommunicator, code: int) -> None:
     """Accepted, then closed with ``code`` (a refused handshake would carry no code)."""
     connected, _ = await communicator.connect()
@@ -105,9 +112,7 @@ async def test_token_in_the_first_frame_signs_the_socket_in():
         "id": "a1",
         "payload": {"user_id": user.pk},
     }
-    # the ack goes out before the socket joins its groups; a ping is answered after
-    await communicator.send_json_to({"type": "ping", "id": "joined"})
-    assert (await communicator.receive_json_from(timeout=5))["type"] == "pong"
+    await in_groups(communicator)  # the ack goes out before the socket joins its groups
     await publish(user.pk, "hello")
     frame = await communicator.receive_json_from(timeout=5)
     assert frame["payload"] == {"text": "hello"}
@@ -196,6 +201,7 @@ async def test_session_cookie_socket_receives_own_events_only():
     )
     connected, _ = await communicator.connect()
     assert connected
+    await in_groups(communicator)
     await publish(bob.pk, "for bob")
     await publish(alice.pk, "for alice")
     frame = await communicator.receive_json_from(timeout=5)
@@ -239,6 +245,7 @@ async def test_rolled_back_publish_sends_nothing():
         application, "/ws/me/", headers=[*HEADERS, (b"cookie", cookie)]
     )
     await communicator.connect()
+    await in_groups(communicator)
 
     @sync_to_async
     def publish_then_fail():
@@ -296,6 +303,7 @@ async def test_token_subprotocol_signs_the_socket_in_and_only_kalpla_v1_is_echoe
     connected, subprotocol = await communicator.connect()
     assert connected
     assert subprotocol == "kalpla.v1"
+    await in_groups(communicator)
     await publish(user.pk, "hello")
     frame = await communicator.receive_json_from(timeout=5)
     assert frame["payload"] == {"text": "hello"}
