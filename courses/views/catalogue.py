@@ -244,15 +244,19 @@ def _course_page_render(
     lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
     enrollment = access.enrollment
     my_review = selectors.review_of_user(user=user, course=course)
-    if can_review and review_form is None:
+    # The form's fields come rendered with the parts (blank, or with the viewer's review); a
+    # form object is made only for them or when a sent form comes back with errors.
+    invite = bool(review_form) or can_review
+    if review_form is not None:
+        initial = review_form.initial
+    else:
         initial = {"rating": my_review.rating, "text": my_review.text} if my_review else {}
-        review_form = ReviewForm(initial=initial)
     shared = {
         "course": course,
         "language_label": _language_label(course.language),
-        "invite": bool(review_form),
-        # a blank copy, made only when the shared parts are rendered (seldom: they are cached)
-        "review_form": lambda: review_form and ReviewForm(initial=review_form.initial),
+        "invite": invite,
+        # made only when the parts are rendered (seldom for most viewers: they are cached)
+        "review_form": lambda: ReviewForm(initial=initial) if invite else None,
         "user": None,
         "is_instructor": False,
         "can_moderate": False,
@@ -262,7 +266,7 @@ def _course_page_render(
     outline, syllabus_html, fragments = course_page_parts(
         course=course,
         lesson_url_prefix=lesson_url_prefix,
-        public=None if personal else f"{'invite' if review_form else 'plain'}:{page}",
+        public=None if personal else f"{'invite' if invite else 'plain'}:{page}",
         build_public=lambda outline, section: _public_parts(
             request,
             {**shared, "outline": outline},
@@ -305,7 +309,8 @@ def _course_page_render(
             lambda: f"{reverse('account_login')}?{urlencode({'next': request.path})}"
         ),
         "my_review": my_review,
-        "review_form": review_form,
+        "review_form": review_form,  # a sent form with errors, else None
+        "review_invite": invite,
         "is_instructor": instructor,
         "can_moderate": moderator,
     }

@@ -89,6 +89,50 @@ def shared_part(parser: Parser, token: Token) -> SharedPartNode:
     return SharedPartNode(varies, nodelist)
 
 
+MEMO_PART_VARIANTS = 4096
+"""A memo part keeps at most this many renderings (it starts again when full)."""
+
+CSRF_HOLE = "\x00csrf-token\x00"
+"""What a memo part is rendered with in place of the CSRF token, filled in on each use."""
+
+
+class MemoPartNode(Node):
+    def __init__(self, keys: list[FilterExpression], nodelist: NodeList) -> None:
+        self.keys = keys
+        self.nodelist = nodelist
+        self.rendered: dict[tuple[Any, ...], str] = {}
+
+    def render(self, context: Context) -> str:
+        token = context.get("csrf_token")
+        if not token or token == "NOTPROVIDED":  # rendered without a request: as Django does
+            return self.nodelist.render(context)
+        key = (get_language(), *(expression.resolve(context) for expression in self.keys))
+        html = self.rendered.get(key)
+        if html is None:
+            with context.push(csrf_token=CSRF_HOLE):
+                html = self.nodelist.render(context)
+            if len(self.rendered) >= MEMO_PART_VARIANTS:
+                self.rendered.clear()
+            self.rendered[key] = html
+        return html.replace(CSRF_HOLE, str(token)) if CSRF_HOLE in html else html
+
+
+@register.tag("memo_part")
+def memo_part(parser: Parser, token: Token) -> MemoPartNode:
+    """``{% memo_part key1 key2 %}...{% end_memo_part %}``: content that depends only on the
+    language, the values of the ``key`` expressions (a viewer's name, their unread count) and
+    the CSRF token, rendered once per process for each language and keys (at most
+    ``MEMO_PART_VARIANTS`` kept) with the request's CSRF token filled in on each use. The keys
+    must name everything else the content shows, and be hashable; nothing that changes by
+    itself (a presigned URL) may be inside."""
+    keys = [parser.compile_filter(bit) for bit in token.split_contents()[1:]]
+    if not keys:
+        raise template.TemplateSyntaxError("{% memo_part %} takes at least one key.")
+    nodelist = parser.parse(("end_memo_part",))
+    parser.delete_first_token()
+    return MemoPartNode(keys, nodelist)
+
+
 def page_shell_render(template_name: str, context: dict[str, Any]) -> PageShell:
     """Render ``template_name`` (and what it extends) with a hole for every viewer part.
 
