@@ -42,17 +42,30 @@ def roles_invalidate(*user_ids: int) -> None:
     cache_version_bump_on_commit(*(user_scope(user_id) for user_id in ids))
 
 
-def session_user_get(*, backend: Any, user_id: Any) -> User | None:
+def session_user_key(session_key: str) -> str:
+    """The cached user of the session ``session_key``: named by the session, not the user,
+    so that it can be read in the round trip that reads the session (the user is known only
+    from the session's data). Each of a user's sessions has its own copy, all retired by the
+    user's scope."""
+    return f"accounts:session-user:{session_key}"
+
+
+def session_user_get(*, backend: Any, user_id: Any, session_key: str | None) -> User | None:
     """The user a session names, as ``backend.get_user`` loads it, with their roles: from the
-    cache (one round trip) while nothing above retired it, else from the database.
+    cache (read with the session when it was read ahead) while nothing above retired it, else
+    from the database.
 
     The entry is built under the user's scope version read before the row, so a save
-    committed meanwhile is never kept; ``backend.user_can_authenticate`` is asked on every
-    read, as ``ModelBackend.get_user`` does.
+    committed meanwhile is never kept; an entry of another user (a session key that changed
+    hands) is ignored; ``backend.user_can_authenticate`` is asked on every read, as
+    ``ModelBackend.get_user`` does. A session not saved yet (no key) is read from the
+    database.
     """
-    key = f"accounts:session-user:{user_id}"
+    if session_key is None:
+        return backend.get_user(user_id)
+    key = session_user_key(session_key)
     user: User | None = cache_get_current(key)
-    if user is not None:
+    if user is not None and user.pk == user_id:
         return user if backend.user_can_authenticate(user) else None
     scope = user_scope(user_id)
     (version,) = cache_versions(scope)

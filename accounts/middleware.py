@@ -10,19 +10,33 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from accounts.cache import session_user_get
+from accounts.cache import session_user_get, session_user_key
 from accounts.models import User
+from kalpla.cache import cache_read_ahead
 
 
 def session_user(request: HttpRequest) -> Any:
     """``django.contrib.auth.get_user`` with the user read through ``session_user_get`` (the
-    cache) instead of a query per request; the session checks are Django's, unchanged."""
+    cache) instead of a query per request, in the round trip that reads the session; the
+    session checks are Django's, unchanged."""
+    session = request.session
+    session_key = session.session_key
+    if not session_key:  # not saved yet: nothing to read, nothing to cache under
+        return _session_user(request, None)
+    ahead = [session_user_key(session_key)]
+    plain = [session.cache_key] if isinstance(session, CachedSessionStore) else []
+    with cache_read_ahead(ahead, plain=plain):
+        return _session_user(request, session_key)
+
+
+def _session_user(request: HttpRequest, session_key: str | None) -> Any:
     try:
         user_id = User._meta.pk.to_python(request.session[auth.SESSION_KEY])
         backend_path = request.session[auth.BACKEND_SESSION_KEY]
@@ -30,7 +44,8 @@ def session_user(request: HttpRequest) -> Any:
         return AnonymousUser()
     if backend_path not in settings.AUTHENTICATION_BACKENDS:
         return AnonymousUser()
-    user = session_user_get(backend=auth.load_backend(backend_path), user_id=user_id)
+    backend = auth.load_backend(backend_path)
+    user = session_user_get(backend=backend, user_id=user_id, session_key=session_key)
     if user is None:
         return AnonymousUser()
     session_hash = request.session.get(auth.HASH_SESSION_KEY)

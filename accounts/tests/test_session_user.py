@@ -98,3 +98,29 @@ def test_request_user_is_the_user_itself_once_read(rf, student):
     assert type(signed_in.user) is User
     assert not signed_out.user.is_authenticated
     assert type(signed_out.user) is AnonymousUser
+
+
+def test_session_and_its_user_are_read_in_one_round_trip(client, student, round_trips):
+    client.force_login(student)
+    _me(client)  # caches the user under the session
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from accounts.middleware import session_user
+
+    request = RequestFactory().get("/")
+    request.session = client.session.__class__(client.session.session_key)
+    round_trips.clear()
+    user = session_user(request)
+    assert not isinstance(user, AnonymousUser) and user.pk == student.pk
+    assert len(round_trips) == 1
+
+
+def test_a_cached_user_of_another_user_under_the_session_is_not_used(client, student, mentor):
+    from accounts.cache import session_user_key
+    from kalpla.cache import cache_set_current
+
+    client.force_login(student)
+    # an entry for the session that names someone else (a key that changed hands)
+    cache_set_current(session_user_key(client.session.session_key), mentor, versions={}, timeout=60)
+    assert _me(client)["email"] == student.email
