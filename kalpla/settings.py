@@ -133,6 +133,7 @@ TEMPLATES = [
                 "accounts.context_processors.roles",
                 "accounts.context_processors.sign_in_next",
                 "notifications.context_processors.bell",
+                "kalpla.csrf.csrf",  # Django's CSRF token, masked with one read of urandom
             ],
         },
     },
