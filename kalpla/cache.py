@@ -7,7 +7,7 @@ and never reaches into a cache object's internals.
 import pickle
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -97,7 +97,7 @@ class PrefixedRedisCache(BaseCache):
         redis_key = self.key(key, version)
         ahead = _AHEAD_PLAIN.get()
         if ahead is not None and redis_key in ahead:  # read ahead (cache_read_ahead)
-            value = ahead[redis_key]
+            value = _ahead_value(ahead, redis_key)
             return default if value is _MISSING else value
         data = self.client.get(redis_key)
         return default if data is None else _loads(data)
@@ -130,7 +130,7 @@ class PrefixedRedisCache(BaseCache):
         ahead = _AHEAD_PLAIN.get()
         if ahead is not None and all(key in ahead for key in redis_keys):
             return {
-                k: ahead[rk]
+                k: _ahead_value(ahead, rk)
                 for k, rk in zip(keys, redis_keys, strict=True)
                 if ahead[rk] is not _MISSING
             }
@@ -361,7 +361,7 @@ def cache_get_many_current(keys: Iterable[str]) -> dict[str, Any]:
     keys = list(keys)
     ahead = _AHEAD.get()
     if ahead is not None and all(key in ahead for key in keys):
-        return {key: ahead[key] for key in keys if ahead[key] is not _MISSING}
+        return {key: _ahead_value(ahead, key) for key in keys if ahead[key] is not _MISSING}
     return cache_count_and_get_current({}, keys)[1]
 
 
@@ -371,6 +371,23 @@ _AHEAD_PLAIN: ContextVar[dict[str, Any] | None] = ContextVar(
     "kalpla_cache_ahead_plain", default=None
 )
 """Plain entries read ahead, by their Redis key (``PrefixedRedisCache`` reads them here)."""
+
+
+class _Raw:
+    """An entry read ahead but not unpickled yet (a page may read variants it will not use)."""
+
+    __slots__ = ("data", "load")
+
+    def __init__(self, data: bytes, load: Callable[[bytes], Any]) -> None:
+        self.data = data
+        self.load = load
+
+
+def _ahead_value(memo: dict[str, Any], key: str) -> Any:
+    value = memo[key]
+    if type(value) is _Raw:
+        value = memo[key] = value.load(value.data)
+    return value
 
 
 def _ahead_plain_forget(redis_keys: Iterable[str]) -> None:
@@ -387,22 +404,43 @@ def cache_read_ahead(keys: Iterable[str], *, plain: Iterable[str] = ()) -> Itera
     (``cache_get_many_current``, and ``cache.get``/``get_many`` on Redis): a page that knows
     which entries its parts will read does not pay a round trip for each, the parts still
     asking as usual. A key written inside the block is read afresh (writes forget it here),
-    and a version moved inside the block retires every entry read ahead."""
-    keys = list(dict.fromkeys(keys))
+    and a version moved inside the block retires every entry read ahead. Entries are
+    unpickled when first asked for, so reading a variant that goes unused costs little.
+
+    Inside another such block only what it has not read yet is read, and kept until the
+    outer block ends (one round trip for a page whose parts read ahead on their own)."""
+    outer, outer_plain = _AHEAD.get(), _AHEAD_PLAIN.get()
     backend = _redis_backend()
-    plain = list(dict.fromkeys(plain)) if backend is not None else []
+    keys = [key for key in dict.fromkeys(keys) if outer is None or key not in outer]
+    plain = (
+        [
+            key
+            for key in dict.fromkeys(plain)
+            if outer_plain is None or backend.key(key) not in outer_plain
+        ]
+        if backend is not None
+        else []
+    )
     found: dict[str, Any] = {}
     plain_found: dict[str, Any] = {}
     if backend is not None and (keys or plain):
-        _counts, found, plain_found = _script_read(backend, {}, plain, keys)
+        _counts, found, plain_found = _script_read(backend, {}, plain, keys, lazy=True)
     elif keys:
         found = cache_count_and_get_current({}, keys)[1]
-    token = _AHEAD.set({key: found.get(key, _MISSING) for key in keys})
-    plain_token = _AHEAD_PLAIN.set(
+    memo = {key: found.get(key, _MISSING) for key in keys}
+    memo_plain = (
         {backend.key(key): plain_found.get(key, _MISSING) for key in plain}
         if backend is not None
         else None
     )
+    if outer is not None:
+        outer.update(memo)
+        if outer_plain is not None and memo_plain is not None:
+            outer_plain.update(memo_plain)
+        yield
+        return
+    token = _AHEAD.set(memo)
+    plain_token = _AHEAD_PLAIN.set(memo_plain)
     try:
         yield
     finally:
@@ -411,9 +449,15 @@ def cache_read_ahead(keys: Iterable[str], *, plain: Iterable[str] = ()) -> Itera
 
 
 def _script_read(
-    backend: "PrefixedRedisCache", counters: dict[str, int], plain: list[str], keys: list[str]
+    backend: "PrefixedRedisCache",
+    counters: dict[str, int],
+    plain: list[str],
+    keys: list[str],
+    *,
+    lazy: bool = False,
 ) -> tuple[list[int], dict[str, Any], dict[str, Any]]:
-    """One run of the script: (counts, current entries' values, plain entries' values)."""
+    """One run of the script: (counts, current entries' values, plain entries' values);
+    ``lazy``: values not unpickled yet (``_Raw``, for the read-ahead memo)."""
     script = _current_entry_script(backend.client)
     found = script(
         keys=[
@@ -426,9 +470,19 @@ def _script_read(
     counts = [int(count) for count in found[: len(counters)]]
     plain_data = found[len(counters) : len(counters) + len(plain)]
     entries = found[len(counters) + len(plain) :]
-    plain_values = {k: _loads(v) for k, v in zip(plain, plain_data, strict=True) if v is not None}
-    # written by cache_set_current only
-    values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
+    # entries: written by cache_set_current only
+    if lazy:
+        plain_values = {
+            k: _Raw(v, _loads) for k, v in zip(plain, plain_data, strict=True) if v is not None
+        }
+        values = {
+            k: _Raw(v, pickle.loads) for k, v in zip(keys, entries, strict=True) if v is not None
+        }
+    else:
+        plain_values = {
+            k: _loads(v) for k, v in zip(plain, plain_data, strict=True) if v is not None
+        }
+        values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
     return counts, values, plain_values
 
 

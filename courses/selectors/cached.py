@@ -173,20 +173,27 @@ def _page_versions(course: Course) -> tuple[int, int]:
     return known
 
 
-def review_of_user_key(*, course: Course, user_id: int) -> str:
-    """Where ``review_of_user`` keeps one user's review of the course (for reading ahead)."""
-    _course_version, version = _page_versions(course)
-    return f"courses:review-of:{SCHEMA}:{course.pk}:{user_id}:{version}"
+def review_of_user_key(*, slug: str, user_id: int) -> str:
+    """Where ``review_of_user`` keeps one user's review of the course at ``slug`` (for
+    reading it ahead with the course)."""
+    return f"courses:review-by-slug:{SCHEMA}:{slug}:{user_id}"
 
 
 def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T:
     """One user's review of one course (``build()``: from the database), cached until a
-    review of the course changes."""
-    key = review_of_user_key(course=course, user_id=user_id)
-    entry: tuple[T] | None = cache.get(key)
+    review of the course or the course changes (the entry is kept by slug and checks both
+    versions on read: a course renamed or deleted retires it before another takes the
+    slug)."""
+    key = review_of_user_key(slug=course.slug, user_id=user_id)
+    entry: tuple[T] | None = cache_get_current(key)
     if entry is None:
+        course_version, reviews_version = _page_versions(course)
         entry = (build(),)  # in a tuple: "no review" is kept too
-        cache.set(key, entry, timeout=PAGE_TTL)
+        versions = {
+            course_scope(course.pk): course_version,
+            reviews_scope(course.pk): reviews_version,
+        }
+        cache_set_current(key, entry, versions=versions, timeout=PAGE_TTL)
     return entry[0]
 
 
@@ -208,19 +215,10 @@ class OutlineSummary(TypedDict):
     preview_lesson_id: int | None
 
 
-def _page_parts_keys(course: Course, public: str | None) -> tuple[str, str | None]:
-    course_version, reviews_version = _page_versions(course)
-    html_key = _course_key(course.pk, course_version, "syllabus")
-    if public is None:
-        return html_key, None
-    return html_key, _course_key(course.pk, course_version, f"page:{public}:{reviews_version}")
-
-
-def course_page_parts_keys(*, course: Course, public: str | None = None) -> list[str]:
-    """The entry ``course_page_parts`` reads first (for reading it ahead): the public parts
-    of the variant ``public``, else the outline section."""
-    html_key, public_key = _page_parts_keys(course, public)
-    return [public_key or html_key]
+def course_page_parts_key(*, slug: str, public: str) -> str:
+    """Where ``course_page_parts`` keeps the public parts of the variant ``public`` of the
+    course page at ``slug`` (for reading them ahead with the course)."""
+    return f"courses:page-by-slug:{SCHEMA}:{slug}:{public}:{_language()}"
 
 
 def course_page_parts(
@@ -237,14 +235,17 @@ def course_page_parts(
     ``public`` names a variant of the other parts every ordinary visitor shares;
     ``build_public(outline, section)`` renders them (and the page shell around them, which
     holds the section) when the cache has none; they are kept with the outline's summary
-    (first and preview lesson). When they are cached, neither the outline nor its section is
-    read, and the section comes back empty (it is in the shell). One cache round trip (two
-    without ``public`` or on a miss).
+    (first and preview lesson), checked on read against the versions of the course and of
+    its reviews they were built from. When they are cached, neither the outline nor its
+    section is read, and the section comes back empty (it is in the shell). One cache round
+    trip (none when read ahead; two without ``public`` or on a miss).
     """
-    html_key, public_key = _page_parts_keys(course, public)
+    course_version, reviews_version = _page_versions(course)
+    html_key = _course_key(course.pk, course_version, "syllabus")
+    public_key = None if public is None else course_page_parts_key(slug=course.slug, public=public)
     fragments: dict[str, Any] | None = None
     if public_key is not None:
-        fragments = cache.get(public_key)
+        fragments = cache_get_current(public_key)
         if fragments is not None and "summary" in fragments and "shell" in fragments:
             return fragments["summary"], SafeString(), fragments
     section: tuple[SafeString, OutlineSummary] | None = cache.get(html_key)
@@ -264,7 +265,15 @@ def course_page_parts(
         cache.set(html_key, section, timeout=OUTLINE_TTL)
     if public_key is not None and build_public is not None and fragments is None:
         fragments = {**build_public(outline, section[0]), "summary": section[1]}
-        cache.set(public_key, fragments, timeout=PAGE_TTL)
+        cache_set_current(
+            public_key,
+            fragments,
+            versions={
+                course_scope(course.pk): course_version,
+                reviews_scope(course.pk): reviews_version,
+            },
+            timeout=PAGE_TTL,
+        )
     return outline, section[0], fragments
 
 

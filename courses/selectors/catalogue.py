@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -199,18 +200,21 @@ def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]
 
 
 def course_page_read_ahead(
-    *, course: Course, user: UserLike, public: str | None
+    *, slug: str, user: UserLike, variants: Iterable[str]
 ) -> AbstractContextManager[None]:
-    """For the course page (a course from ``course_page_get``): the viewer's review, the
-    page's cached parts of the variant ``public`` and the bell's unread count read in one
-    round trip, for the reads of the block (each part still built on a miss)."""
-    keys = cached.course_page_parts_keys(course=course, public=public)
+    """For the course page at ``slug``: the course, the viewer's cached enrollments and
+    review, the page's cached public parts of each of ``variants`` (which one the viewer
+    sees is known only once the course and the enrollments are) and the bell's unread count,
+    read in one round trip for the reads of the block (each still built on a miss; a block
+    inside it, e.g. ``course_page_get``'s, reads only what is not read yet)."""
+    keys = [cached.course_for_page_key(slug)]
+    keys += [cached.course_page_parts_key(slug=slug, public=variant) for variant in variants]
+    plain = []
     if user is not None and user.is_authenticated:
-        keys += [
-            cached.review_of_user_key(course=course, user_id=user.pk),
-            unread_cache_key(user.pk),
-        ]
-    return cache_read_ahead((), plain=keys)
+        keys += learners().course_access_cache_keys(user_id=user.pk)
+        keys.append(cached.review_of_user_key(slug=slug, user_id=user.pk))
+        plain.append(unread_cache_key(user.pk))
+    return cache_read_ahead(keys, plain=plain)
 
 
 def course_instructors(*, course: Course) -> list[User]:

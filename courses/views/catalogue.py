@@ -205,9 +205,11 @@ def _course_page(
     )
     can_review = enrolled and course.is_published
     page = _reviews_page_number(request)
-    # read together: the review, the parts every viewer without one shares, the bell
+    # read together (unless course_detail read them already): the review, the parts every
+    # viewer without one shares, the bell
     expected = None if instructor or moderator else f"{_variant(review_form, can_review)}:{page}"
-    with selectors.course_page_read_ahead(course=course, user=user, public=expected):
+    variants = [expected] if expected else []
+    with selectors.course_page_read_ahead(slug=course.slug, user=user, variants=variants):
         return _course_page_render(
             request,
             course,
@@ -322,9 +324,17 @@ def _course_page_render(
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    course, access = selectors.course_page_get(slug=slug, user=request.user)
-    track_view(request, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", course.pk))
-    return _course_page(request, course, access=access)
+    user = request.user
+    # Everything the page reads from the cache, in one round trip: which of the shared
+    # parts' variants a signed-in viewer sees is known only once the course and their
+    # enrollments are, so both are read (only the one used is unpickled).
+    page = _reviews_page_number(request)
+    kinds = ("invite", "plain") if user.is_authenticated else ("plain",)
+    variants = [f"{kind}:{page}" for kind in kinds]
+    with selectors.course_page_read_ahead(slug=slug, user=user, variants=variants):
+        course, access = selectors.course_page_get(slug=slug, user=user)
+        track_view(request, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", course.pk))
+        return _course_page(request, course, access=access)
 
 
 @require_POST

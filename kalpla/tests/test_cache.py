@@ -206,6 +206,60 @@ def test_read_ahead_serves_the_block_from_one_round_trip(redis_url, round_trips)
     assert cache.get("test:ahead:plain") == 8
 
 
+class CountsLoads:
+    """A value that counts how often it is unpickled."""
+
+    loads = 0
+
+    def __init__(self) -> None:
+        self.name = "kept"  # some state, so that unpickling calls __setstate__
+
+    def __setstate__(self, state: dict) -> None:
+        CountsLoads.loads += 1
+        self.__dict__.update(state)
+
+
+def test_read_ahead_inside_another_reads_only_what_is_new(redis_url, round_trips):
+    (version,) = cache_versions("test:nest:a")
+    for name in ("outer", "inner"):
+        cache_set_current(f"test:nest:{name}", name, versions={"test:nest:a": version}, timeout=60)
+    cache.set("test:nest:plain", 3)
+    cache_get_current("test:nest:outer")  # the script is loaded before counting
+    round_trips.clear()
+    with cache_read_ahead(["test:nest:outer"], plain=["test:nest:plain"]):
+        with cache_read_ahead(["test:nest:outer"], plain=["test:nest:plain"]):
+            assert len(round_trips) == 1  # all of it read by the outer block
+        with cache_read_ahead(["test:nest:outer", "test:nest:inner"]):
+            assert len(round_trips) == 2  # only the inner entry asked for
+            assert cache_get_current("test:nest:inner") == "inner"
+        # what the inner block read is kept until the outer one ends
+        assert cache_get_many_current(["test:nest:outer", "test:nest:inner"]) == {
+            "test:nest:outer": "outer",
+            "test:nest:inner": "inner",
+        }
+        assert cache.get("test:nest:plain") == 3
+        assert len(round_trips) == 2
+        cache_version_bump("test:nest:a")  # retires both, read by either block
+        assert cache_get_current("test:nest:inner") is None
+    assert cache_get_current("test:nest:outer") is None
+
+
+def test_read_ahead_unpickles_only_the_entries_asked_for(redis_url):
+    (version,) = cache_versions("test:lazy:a")
+    for name in ("used", "unused"):
+        cache_set_current(
+            f"test:lazy:{name}", CountsLoads(), versions={"test:lazy:a": version}, timeout=60
+        )
+    cache.set("test:lazy:plain", CountsLoads())
+    CountsLoads.loads = 0
+    with cache_read_ahead(["test:lazy:used", "test:lazy:unused"], plain=["test:lazy:plain"]):
+        assert CountsLoads.loads == 0
+        first = cache_get_current("test:lazy:used")
+        assert cache_get_current("test:lazy:used") is first  # unpickled once, then kept
+        assert isinstance(cache.get("test:lazy:plain"), CountsLoads)
+        assert CountsLoads.loads == 2  # never the unused variant
+
+
 def test_cache_version_bump_of_many_scopes_moves_each_on():
     """Above BUMP_IN_BULK scopes the versions are set in one round trip: each still moves on,
     to a number above the one it had, and entries built on the old ones are retired."""
