@@ -32,9 +32,27 @@ def test_the_token_is_the_requests_secret_masked_afresh_each_time():
 
 
 def test_a_request_without_a_secret_gets_one_as_from_django():
-    request = RequestFactory().get("/")
-    token = masked_token(request)
-    assert _unmask_cipher_token(token) == request.META["CSRF_COOKIE"]
+    secrets = set()
+    for _ in range(100):
+        request = RequestFactory().get("/")
+        token = masked_token(request)
+        secret = request.META["CSRF_COOKIE"]
+        assert _unmask_cipher_token(token) == secret and len(secret) == CSRF_TOKEN_LENGTH // 2
+        assert set(secret) <= set(CSRF_ALLOWED_CHARS)
+        assert request.META["CSRF_COOKIE_NEEDS_UPDATE"] is True  # the cookie is sent
+        assert masked_token(request) != token  # the same secret, masked afresh
+        assert _unmask_cipher_token(masked_token(request)) == secret
+        secrets.add(secret)
+    assert len(secrets) == 100
+
+
+def test_a_first_visits_cookie_and_token_pass_djangos_check():
+    client = Client(enforce_csrf_checks=True)
+    page = client.get("/accounts/login/").content.decode()  # no cookie sent: a first visit
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    assert _unmask_cipher_token(token) == client.cookies["csrftoken"].value
+    answer = client.post("/accounts/login/", {"csrfmiddlewaretoken": token, "login": "x"})
+    assert answer.status_code == 200  # the form with its errors, not a CSRF refusal (403)
 
 
 def test_a_pages_token_passes_djangos_check_and_a_forged_one_does_not():
