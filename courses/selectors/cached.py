@@ -181,20 +181,17 @@ def review_of_user_key(*, slug: str, user_id: int) -> str:
 
 def review_of_user(*, course: Course, user_id: int, build: Callable[[], T]) -> T:
     """One user's review of one course (``build()``: from the database), cached until a
-    review of the course or the course changes (the entry is kept by slug and checks both
-    versions on read: a course renamed or deleted retires it before another takes the
-    slug)."""
+    review of the course changes (the entry checks their version on read). Kept by slug with
+    the course's id: a course that takes over the slug of a renamed or deleted one does not
+    read the other's entry."""
     key = review_of_user_key(slug=course.slug, user_id=user_id)
-    entry: tuple[T] | None = cache_get_current(key)
-    if entry is None:
-        course_version, reviews_version = _page_versions(course)
-        entry = (build(),)  # in a tuple: "no review" is kept too
-        versions = {
-            course_scope(course.pk): course_version,
-            reviews_scope(course.pk): reviews_version,
-        }
+    entry: tuple[int, T] | None = cache_get_current(key)
+    if entry is None or entry[0] != course.pk:
+        _course_version, reviews_version = _page_versions(course)
+        entry = (course.pk, build())  # "no review" is kept too
+        versions = {reviews_scope(course.pk): reviews_version}
         cache_set_current(key, entry, versions=versions, timeout=PAGE_TTL)
-    return entry[0]
+    return entry[1]
 
 
 def course_outline(*, course: Course) -> Outline:

@@ -70,8 +70,8 @@ def test_enrolling_and_reviewing_show_at_once_on_the_cached_page(client, student
 
 
 def test_a_slug_taken_over_by_another_course_shows_that_courses_own_parts(client, student):
-    """The page's entries are kept by slug: renaming a course retires them before another
-    course can take the slug (the student's review of the old one must not show)."""
+    """The page's entries are kept by slug: another course that takes the slug of a renamed
+    one must not show the old one's parts (the student's review of it above all)."""
     old = course_with_lessons()
     Enrollment.objects.create(user=student, course=old)
     ReviewFactory(course=old, user=student, rating=2, text="Kept under the old slug")
