@@ -11,6 +11,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Browser, Page
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from community.services.messages import message_send
+from community.tests.factories import topic_group
 from courses.tests.factories import ReviewFactory
 from moderation.models import ModerationItem
 from moderation.services import moderation_flag
@@ -111,5 +113,32 @@ def test_pages_at_each_width(browser: Browser, live_server, width_name: str) -> 
         sign_in(page, base, protected.email, PASSWORD)
         assert re.search(r"/accounts/2fa/authenticate/$", page.url), page.url
         _check(page, "2fa-authenticate", width_name)
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_chat_rooms_fit_the_screen_at_each_width(
+    browser: Browser, live_server, width_name: str
+) -> None:
+    """A long room name ends in an ellipsis: the list does not widen the page, and each
+    room's unread count and the "New conversation" button stay on screen (on a phone they
+    were pushed off it)."""
+    asha, ravi = UserFactory(name="Asha Rao"), UserFactory(name="Ravi Iyer")
+    name = "Evening circle for debugging Python programs together, step by step"
+    _group, room = topic_group(owner=ravi, members=(asha,), name=name)
+    message_send(room=room, author=ravi, body="Who is in tonight?")
+    page = _new_page(browser, WIDTHS[width_name])
+    try:
+        sign_in(page, live_server.url, asha.email, PASSWORD)
+        page.goto(f"{live_server.url}/chat/")
+        _check(page, "chat-rooms", width_name)
+        width = page.evaluate("() => window.innerWidth")
+        for locator in (
+            page.locator(f'[data-room-id="{room.pk}"] [data-unread]'),
+            page.get_by_role("link", name="New conversation"),
+        ):
+            box = locator.bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width, locator
     finally:
         page.context.close()
