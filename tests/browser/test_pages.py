@@ -11,9 +11,11 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from playwright.sync_api import Browser, Page
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from community.models import ModerationAction
 from community.services.messages import message_send
+from community.services.sanctions import audit_record
 from community.tests.factories import topic_group
-from courses.tests.factories import ReviewFactory
+from courses.tests.factories import CourseFactory, ReviewFactory
 from moderation.models import ModerationItem
 from moderation.services import moderation_flag
 
@@ -140,5 +142,37 @@ def test_chat_rooms_fit_the_screen_at_each_width(
         ):
             box = locator.bounding_box()
             assert box is not None and box["x"] + box["width"] <= width, locator
+    finally:
+        page.context.close()
+
+
+@pytest.mark.parametrize("width_name", WIDTHS)
+def test_wide_tables_scroll_inside_their_box_at_each_width(
+    browser: Browser, live_server, width_name: str
+) -> None:
+    """A mentor's teaching table and the moderators' audit log are wider than a phone: they
+    scroll inside their box, and the visually hidden labels of their far cells (absolutely
+    positioned) no longer widen the page."""
+    mentor = UserFactory(name="Ravi Mentor", roles=("Mentor",))
+    course = CourseFactory(title="Data analysis with pandas", instructors=[mentor])
+    ReviewFactory(course=course, text="Could the exercises come with answers?")
+    moderator = UserFactory(name="Meera Moderator", roles=("Moderator",))
+    audit_record(
+        actor=moderator,
+        action=ModerationAction.Action.WARN,
+        note="Please keep to the topic of the course, and be kind to other learners.",
+        target=ReviewFactory(course=course, text="Off-topic rant " * 10),
+        target_user=UserFactory(name="Kiran Learner"),
+    )
+    page = _new_page(browser, WIDTHS[width_name])
+    try:
+        sign_in(page, live_server.url, mentor.email, PASSWORD)
+        assert page.locator("table.teaching-table").count() == 1
+        _check(page, "home-mentor-teaching", width_name)
+        page.context.clear_cookies()
+        sign_in(page, live_server.url, moderator.email, PASSWORD)
+        page.goto(f"{live_server.url}/moderation/audit/")
+        assert page.locator("table.audit-log tbody tr").count() == 1
+        _check(page, "moderation-audit", width_name)
     finally:
         page.context.close()
