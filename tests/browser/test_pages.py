@@ -4,6 +4,8 @@ sideways scrolling. Set KALPLA_SCREENSHOT_DIR to also save a full-page PNG of ea
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,20 +55,24 @@ def _check(page: Page, name: str, width_name: str) -> None:
         page.screenshot(path=f"{SCREENSHOT_DIR}/{name}-{width_name}.png", full_page=True)
 
 
-def _new_page(browser: Browser, width: int) -> Page:
+@contextmanager
+def _sized_page(browser: Browser, width_name: str) -> Iterator[Page]:
+    """A page of its own browser context at one of ``WIDTHS``, closed afterwards."""
     context = browser.new_context(
-        viewport={"width": width, "height": 900}, locale="en-GB", timezone_id="UTC"
+        viewport={"width": WIDTHS[width_name], "height": 900}, locale="en-GB", timezone_id="UTC"
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
-    return page
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
 def test_pages_at_each_width(browser: Browser, live_server, width_name: str) -> None:
     base = live_server.url
-    page = _new_page(browser, WIDTHS[width_name])
-    try:
+    with _sized_page(browser, width_name) as page:
         for name, path in ANONYMOUS_PAGES.items():
             page.goto(f"{base}{path}")
             _check(page, name, width_name)
@@ -115,8 +121,6 @@ def test_pages_at_each_width(browser: Browser, live_server, width_name: str) -> 
         sign_in(page, base, protected.email, PASSWORD)
         assert re.search(r"/accounts/2fa/authenticate/$", page.url), page.url
         _check(page, "2fa-authenticate", width_name)
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
@@ -130,8 +134,7 @@ def test_chat_rooms_fit_the_screen_at_each_width(
     name = "Evening circle for debugging Python programs together, step by step"
     _group, room = topic_group(owner=ravi, members=(asha,), name=name)
     message_send(room=room, author=ravi, body="Who is in tonight?")
-    page = _new_page(browser, WIDTHS[width_name])
-    try:
+    with _sized_page(browser, width_name) as page:
         sign_in(page, live_server.url, asha.email, PASSWORD)
         page.goto(f"{live_server.url}/chat/")
         _check(page, "chat-rooms", width_name)
@@ -142,8 +145,6 @@ def test_chat_rooms_fit_the_screen_at_each_width(
         ):
             box = locator.bounding_box()
             assert box is not None and box["x"] + box["width"] <= width, locator
-    finally:
-        page.context.close()
 
 
 @pytest.mark.parametrize("width_name", WIDTHS)
@@ -164,8 +165,7 @@ def test_wide_tables_scroll_inside_their_box_at_each_width(
         target=ReviewFactory(course=course, text="Off-topic rant " * 10),
         target_user=UserFactory(name="Kiran Learner"),
     )
-    page = _new_page(browser, WIDTHS[width_name])
-    try:
+    with _sized_page(browser, width_name) as page:
         sign_in(page, live_server.url, mentor.email, PASSWORD)
         assert page.locator("table.teaching-table").count() == 1
         _check(page, "home-mentor-teaching", width_name)
@@ -174,5 +174,3 @@ def test_wide_tables_scroll_inside_their_box_at_each_width(
         page.goto(f"{live_server.url}/moderation/audit/")
         assert page.locator("table.audit-log tbody tr").count() == 1
         _check(page, "moderation-audit", width_name)
-    finally:
-        page.context.close()
