@@ -30,7 +30,7 @@ from django.dispatch import receiver
 from courses.models import Category, Course, Lesson, Module, Review, Tag
 from kalpla.cache import cache_version_bump_on_commit
 
-SCHEMA = 5
+SCHEMA = 6
 """Bump when a cached shape changes: old entries are then simply never read."""
 OUTLINE_TTL = 60 * 60 * 24
 CATALOGUE_TTL = 60

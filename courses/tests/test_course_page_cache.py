@@ -162,7 +162,7 @@ def test_shared_page_shell_fills_in_each_viewers_own_parts(client, settings, mon
     assert "Ravi" not in anonymous and "Asha" not in anonymous
     assert len(shells) == 2  # one for the invited student, one for everybody else
     for text in ("Asha", "Ravi", "Sign out", "Sign in", "csrfmiddlewaretoken", "q&lt;", "Enroll"):
-        assert not any(text in piece for shell in shells for piece in shell)
+        assert not any(text.encode() in piece for shell in shells for piece in shell[::2])
 
 
 def test_messages_show_once_on_the_shared_page_shell(client, student):

@@ -182,7 +182,11 @@ def _public_parts(
     }
     if syllabus_html is not None:
         shared = {"course": course, "fragments": fragments, "syllabus_html": syllabus_html}
-        fragments["shell"] = page_shell_render(COURSE_PAGE, shared)
+        # The shell holds the parts rendered: only what its viewer parts show stays beside it.
+        return {
+            "review_form": fragments["review_form"],
+            "shell": page_shell_render(COURSE_PAGE, shared),
+        }
     return fragments
 
 

@@ -5,7 +5,8 @@ Rendered as usual, it is simply its content. A page that many viewers share can 
 rendered once as a *shell* (``page_shell_render``): every viewer part becomes a hole, and
 the shell is kept as the list of its shared text and the names of the holes. Each request
 then renders only the viewer parts, with its own context (``page_shell_fill``), and joins
-them with the shared text. The shell holds no viewer's data, so it may be cached for
+them with the shared text. The shared text is kept encoded (UTF-8, as the response sends
+it): a cached shell is read without decoding it and the page is sent without encoding it. The shell holds no viewer's data, so it may be cached for
 everyone who sees the same shared parts; the holes are found by a random marker made for
 each shell, so nothing a page shows (a course title) can pass for one.
 """
@@ -29,8 +30,8 @@ register = template.Library()
 _MARKS = "_viewer_part_marks"
 """Context key: the shell's marker while a shell is rendered."""
 
-PageShell = list[str]
-"""Shared text and viewer part names, alternating: ``[text, name, text, name, ..., text]``."""
+PageShell = list[bytes | str]
+"""Shared text (UTF-8) and viewer part names, alternating: ``[text, name, ..., text]``."""
 
 
 class ViewerPartNode(Node):
@@ -142,7 +143,8 @@ def page_shell_render(template_name: str, context: dict[str, Any]) -> PageShell:
     """
     marker = secrets.token_hex(8)
     html = get_template(template_name).render({**context, _MARKS: marker})
-    return re.split(f"\x00{marker}:([^\x00]*)\x00", html)
+    pieces = re.split(f"\x00{marker}:([^\x00]*)\x00", html)
+    return [piece if index % 2 else piece.encode() for index, piece in enumerate(pieces)]
 
 
 _PARTS: "WeakKeyDictionary[Any, dict[str, Template]]" = WeakKeyDictionary()
@@ -201,15 +203,18 @@ def _viewer_parts(compiled: Template) -> dict[str, Template]:
 
 def page_shell_fill(
     shell: PageShell, template_name: str, context: dict[str, Any], request: HttpRequest
-) -> str:
-    """The page for this request: ``shell`` with its holes filled by the viewer parts of
-    ``template_name`` rendered with ``context`` (and the context processors)."""
+) -> bytes:
+    """The page for this request, encoded: ``shell`` with its holes filled by the viewer
+    parts of ``template_name`` rendered with ``context`` (and the context processors)."""
     compiled = _compiled(template_name)
     parts = _viewer_parts(compiled)
     bound = make_context(context, request, autoescape=compiled.engine.autoescape)
-    out = []
+    out: list[bytes] = []
     with bound.bind_template(compiled):
         for index, piece in enumerate(shell):
-            # _render: what Template.render runs (and what tests instrument to see contexts)
-            out.append(parts[piece]._render(bound) if index % 2 else piece)  # type: ignore[attr-defined]
-    return "".join(out)
+            if index % 2:
+                # _render: what Template.render runs (and what tests instrument to see contexts)
+                out.append(parts[cast(str, piece)]._render(bound).encode())  # type: ignore[attr-defined]
+            else:
+                out.append(cast(bytes, piece))
+    return b"".join(out)
