@@ -236,6 +236,9 @@ KALPLA_WS_AUTH_TIMEOUT = 5.0
 KALPLA_WS_MAX_FRAME_BYTES = env.int("KALPLA_WS_MAX_FRAME_BYTES", default=1024 * 1024)
 # Idle request threads each ASGI server process keeps for the next requests (kalpla/asgi_handler.py)
 KALPLA_ASGI_IDLE_THREADS = env.int("KALPLA_ASGI_IDLE_THREADS", default=32)
+# Requests whose middleware and view run at once in each ASGI server process (0: no limit;
+# the others wait in the event loop). Raise it for views that wait long on other services.
+KALPLA_ASGI_THREADS = env.int("KALPLA_ASGI_THREADS", default=4)
 # Chat frames a user may send in 10 seconds, in one room and across all rooms (then an error
 # frame, code rate_limited).
 KALPLA_CHAT_FRAMES_PER_ROOM = env.int("KALPLA_CHAT_FRAMES_PER_ROOM", default=20)

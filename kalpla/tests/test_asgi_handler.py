@@ -29,7 +29,25 @@ def slow_view(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"view": threading.get_ident()})
 
 
-urlpatterns = [path("thread/", thread_view), path("slow/", slow_view)]
+running = {"now": 0, "most": 0}
+running_lock = threading.Lock()
+
+
+def counted_view(request: HttpRequest) -> JsonResponse:
+    with running_lock:
+        running["now"] += 1
+        running["most"] = max(running["most"], running["now"])
+    threading.Event().wait(0.1)
+    with running_lock:
+        running["now"] -= 1
+    return JsonResponse({"view": threading.get_ident()})
+
+
+urlpatterns = [
+    path("thread/", thread_view),
+    path("slow/", slow_view),
+    path("counted/", counted_view),
+]
 
 
 def remember_middleware_thread(get_response):
@@ -88,3 +106,24 @@ async def test_idle_threads_are_capped(settings):
         app = ReusedThreadASGIHandler()
         await asyncio.gather(*(_get(app, "/slow/") for _ in range(3)))
     assert len(app._idle) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_at_most_the_configured_number_of_views_run_at_once(settings):
+    settings.KALPLA_ASGI_THREADS = 2
+    running.update(now=0, most=0)
+    with _settings():
+        app = ReusedThreadASGIHandler()
+        answers = await asyncio.gather(*(_get(app, "/counted/") for _ in range(6)))
+    assert len(answers) == 6  # every request answered, two at a time
+    assert running["most"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_no_limit_when_set_to_zero(settings):
+    settings.KALPLA_ASGI_THREADS = 0
+    running.update(now=0, most=0)
+    with _settings():
+        app = ReusedThreadASGIHandler()
+        await asyncio.gather(*(_get(app, "/counted/") for _ in range(6)))
+    assert running["most"] == 6
