@@ -21,9 +21,15 @@ def _user_deleted(sender: Any, instance: Any, **kwargs: Any) -> None:
     events_erase_actor(user_id=instance.pk)
 
 
+def _drain_soon() -> None:
+    events_buffer_drain_task.delay()
+
+
 def event_record_receiver(sender: Any, *, event: LearningEvent, **kwargs: Any) -> None:
     """The ``learning_event`` receiver (connected in ``AnalyticsConfig.ready``)."""
-    event_record(event=event, on_due=events_buffer_drain_task.delay)
+    # A function, not the task's bound ``delay``: Celery's task proxy costs an attribute
+    # lookup through its machinery on every event, and the drain is seldom due.
+    event_record(event=event, on_due=_drain_soon)
     if event.verb == Verb.LOGGED_IN and event.anonymous_id and event.actor_id:
         # What this browser did before signing in becomes the account's (on Celery).
         events_link_visitor_task.delay(anonymous_id=event.anonymous_id, user_id=event.actor_id)

@@ -163,7 +163,17 @@ class CourseListApi(ListAPIView):
             or request.user.is_authenticated
         ):
             return None
-        body = catalogue_page_recent(variant=self._variant(request, request.GET))
+        meta = request.META
+        raw = (
+            request.scheme,
+            meta.get("HTTP_HOST"),
+            meta.get("HTTP_X_FORWARDED_HOST"),
+            meta.get("SERVER_NAME"),
+            meta.get("SERVER_PORT"),
+            get_language(),
+            meta.get("QUERY_STRING", ""),
+        )  # what the variant is made of (the host was checked by CommonMiddleware)
+        body = catalogue_page_recent(variant=lambda: self._variant(request, request.GET), raw=raw)
         if body is None:
             return None
         windows = throttle_windows(self.get_throttles(), request, self)  # type: ignore[arg-type]

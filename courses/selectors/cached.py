@@ -6,7 +6,7 @@ comes back as the ``SafeString`` the template engine made, so callers print it a
 
 import hashlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any, TypedDict, TypeVar, cast
 
 from django.conf import settings
@@ -282,11 +282,22 @@ _RECENT_PAGES: dict[str, tuple[float, Any]] = {}
 RECENT_PAGES_MAX = 256
 
 
-def catalogue_page_recent(*, variant: str) -> Any | None:
-    """The page ``catalogue_page`` answered for ``variant`` in this process within the last
-    ``KALPLA_CATALOGUE_MEMORY_SECONDS`` (None: ask ``catalogue_page``). For answers that
-    skip the round trip: a course edit reaches them that much later."""
-    entry = _RECENT_PAGES.get(_catalogue_key(variant))
+_RECENT_KEYS: dict[Hashable, str] = {}
+"""Cache keys of the catalogue pages this process answered lately, by the caller's ``raw``."""
+
+
+def catalogue_page_recent(*, variant: Callable[[], str], raw: Hashable) -> Any | None:
+    """The page ``catalogue_page`` answered for ``variant()`` in this process within the
+    last ``KALPLA_CATALOGUE_MEMORY_SECONDS`` (None: ask ``catalogue_page``). For answers
+    that skip the round trip: a course edit reaches them that much later. ``raw``: what
+    ``variant()`` is made from, as the request has it (the variant and its key are worked
+    out once per process for each)."""
+    key = _RECENT_KEYS.get(raw)
+    if key is None:
+        if len(_RECENT_KEYS) >= RECENT_PAGES_MAX:
+            _RECENT_KEYS.clear()
+        key = _RECENT_KEYS[raw] = _catalogue_key(variant())
+    entry = _RECENT_PAGES.get(key)
     if entry is None or entry[0] < time.monotonic():
         return None
     return entry[1]

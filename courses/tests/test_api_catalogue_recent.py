@@ -24,6 +24,7 @@ def remembered(settings, monkeypatch):
 
     settings.KALPLA_CATALOGUE_MEMORY_SECONDS = 60
     monkeypatch.setattr(cached, "_RECENT_PAGES", {})
+    monkeypatch.setattr(cached, "_RECENT_KEYS", {})
     counts = LocalCounts(batch=1000, seconds=3600)
     monkeypatch.setattr(views_catalogue, "RECENT_COUNTS", counts)
     rates = {**SimpleRateThrottle.THROTTLE_RATES, "anon": "10/min", "user": "10/min"}
