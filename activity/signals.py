@@ -7,4 +7,5 @@ buffer append) and must not raise: the activity has already happened.
 
 from django.dispatch import Signal
 
-learning_event = Signal()
+# Cached receivers per sender: the one receiver list is not rebuilt under a lock per event.
+learning_event = Signal(use_caching=True)

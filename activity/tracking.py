@@ -87,20 +87,22 @@ def track(
     absent) and anything else worth keeping (JSON-able). ``result`` holds xAPI result fields:
     ``score`` (0..1 scaled), ``success``, ``completion``, ``duration`` (seconds), ``progress``.
     """
-    ctx = dict(context or {})
-    ref = object_ref(object)
-    user_id = getattr(actor, "pk", None) if actor is not None else None
-    if actor is not None and not getattr(actor, "is_authenticated", True):
-        user_id = None
+    ctx = dict(context) if context else {}
+    ref = object if isinstance(object, ObjectRef) else object_ref(object)
+    user_id = None
+    if actor is not None and getattr(actor, "is_authenticated", True):
+        user_id = getattr(actor, "pk", None)
+    anonymous_id = ctx.pop("anonymous_id", "")
+    platform = ctx.pop("platform", "server")
     event = LearningEvent(
-        verb=str(verb),
+        verb=verb if type(verb) is str else str(verb),
         object=ref,
         actor_id=user_id,
-        anonymous_id=str(ctx.pop("anonymous_id", "") or "")[:64],
+        anonymous_id=str(anonymous_id)[:64] if anonymous_id else "",
         course_id=_course_id(object, ctx),
         occurred_at=occurred_at or timezone.now(),
-        platform=str(ctx.pop("platform", "server"))[:16],
-        result=dict(result or {}),
+        platform=platform[:16] if type(platform) is str else str(platform)[:16],
+        result=dict(result) if result else {},
         context=ctx,
     )
     if transaction.get_connection().in_atomic_block:

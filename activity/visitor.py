@@ -15,6 +15,8 @@ from typing import Any, cast
 
 from django.http import HttpRequest, HttpResponse
 
+from activity.tracking import track
+
 COOKIE = "kalpla_vid"
 MAX_AGE = 400 * 24 * 3600  # the longest browsers keep a cookie
 _VALID = re.compile(r"^[0-9a-f]{32}$")
@@ -64,8 +66,6 @@ def track_view(request: HttpRequest, *, verb: str, object: Any, platform: str = 
     Signed-in users are the actor; anonymous visitors are known by their first-party id
     (made here for the site's pages; API reads use it when the client sends it).
     """
-    from activity.tracking import track
-
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     context: dict[str, Any] = {"platform": platform}

@@ -92,11 +92,15 @@ def _redis() -> Any:
     return redis_client(settings.REDIS_URL)
 
 
+# One encoder for every event (``json.dumps`` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(separators=(",", ":"), default=str)
+
+
 def event_serialize(event: LearningEvent) -> str:
     """The buffered form of an event (JSON; ``event_deserialize`` reads it back)."""
-    return json.dumps(
+    return _ENCODER.encode(
         {
-            "e": str(event.event_id),
+            "e": event.event_id.hex,
             "t": event.occurred_at.isoformat(),
             "a": event.actor_id,
             "n": event.anonymous_id,
@@ -107,9 +111,7 @@ def event_serialize(event: LearningEvent) -> str:
             "p": event.platform,
             "r": event.result,
             "x": event.context,
-        },
-        separators=(",", ":"),
-        default=str,
+        }
     )
 
 

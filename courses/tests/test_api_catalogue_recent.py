@@ -98,6 +98,13 @@ def test_signed_in_searches_other_formats_and_pages_take_the_usual_way(
     cached._RECENT_PAGES.clear()
     assert anonymous.get(URL, {"page": 1}).status_code == 200
     assert len(answered_from_memory) == 5  # forgotten: read from the shared cache again
+    # credentials (even ones that turn out anonymous) take DRF's authentication
+    statuses = [
+        anonymous.get(URL, HTTP_AUTHORIZATION="Bearer not-a-token").status_code,
+        anonymous.get(URL, HTTP_X_SESSION_TOKEN="not-a-session").status_code,
+    ]
+    assert statuses == [200, 200]  # unknown credentials read as anonymous, through DRF
+    assert len(answered_from_memory) == 7
 
 
 def test_a_course_edit_reaches_recent_pages_when_they_expire(settings, remembered, monkeypatch):
