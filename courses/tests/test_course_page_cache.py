@@ -205,3 +205,44 @@ def test_enrolled_students_warm_course_page_reads_the_cache_in_two_round_trips(
     # the session with the signed-in user; then the course, the student's enrollments and
     # review, the page's shared parts and the bell's count together
     assert len(round_trips) == 2
+
+
+def test_the_enroll_card_kept_per_process_shows_each_student_their_own(client, monkeypatch):
+    """Enrolled students' enroll cards are rendered once per process for what they show
+    (``{% memo_part %}``): each student still sees their own state, progress and cohort."""
+    from django.utils import timezone
+
+    from enrollments.tests.factories import CohortFactory
+
+    keys = []
+    real = catalogue_views._enroll_card_key
+    monkeypatch.setattr(
+        catalogue_views, "_enroll_card_key", lambda context: keys.append(real(context)) or keys[-1]
+    )
+    course = course_with_lessons()
+    cohort = CohortFactory(course=course, name="Spring cohort", starts_at=timezone.now())
+    plain, grouped, done, late = UserFactory.create_batch(4)
+    Enrollment.objects.create(user=plain, course=course)
+    Enrollment.objects.create(user=grouped, course=course, cohort=cohort)
+    completed = Enrollment.Status.COMPLETED
+    Enrollment.objects.create(user=done, course=course, status=completed, progress_percent=100)
+    Enrollment.objects.create(user=late, course=course, status=completed, progress_percent=60)
+    pages: dict[str, str] = {}
+    for _round in range(2):  # the second round uses the kept cards
+        for name, user in (("plain", plain), ("grouped", grouped), ("done", done), ("late", late)):
+            client.force_login(user)
+            body = page(client, course).content.decode()
+            card = body[body.index('<aside class="course-hero__card') :]
+            card = card[: card.index("</aside>")]
+            assert pages.setdefault(name, card) == card  # kept, it is the card it was
+    assert "Continue learning" in pages["plain"] and "My cohort" not in pages["plain"]
+    assert (
+        "Continue learning" in pages["grouped"] and "My cohort: Spring cohort" in pages["grouped"]
+    )
+    assert "Completed" in pages["done"] and "New lessons since" not in pages["done"]
+    assert "New lessons since you finished" in pages["late"] and "60%" in pages["late"]
+    assert "Review the lessons" in pages["late"]
+    assert len(set(keys)) == 4  # one kept card each, none shared by mistake
+    client.logout()
+    anonymous = page(client, course).content.decode()
+    assert "Sign in to enroll" in anonymous and keys[-1] is None  # not kept: an experiment

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
@@ -320,11 +321,48 @@ def _course_page_render(
         "is_instructor": instructor,
         "can_moderate": moderator,
     }
+    context["enroll_card_key"] = _enroll_card_key(context)
     shell = fragments.get("shell")
     if shell is not None:  # an ordinary visitor: the shared page with their parts filled in
         html = page_shell_fill(shell, COURSE_PAGE, context, request)
         return HttpResponse(html, status=status)
     return render(request, COURSE_PAGE, context, status=status)
+
+
+ENROLL_CARD_MEMO_STATES = ("continue", "completed")
+"""Enroll card states rendered once per process for each key (``_enroll_card_key``): the
+others hold a form (CSRF), an experiment's variant or the prerequisites."""
+
+
+def _enroll_card_key(context: dict[str, Any]) -> tuple[Any, ...] | None:
+    """Everything the enroll card shows in a memo state (templates/courses/_enroll_card.html,
+    kept by ``{% memo_part %}``), or None: rendered for this request."""
+    state = context["enroll_state"]
+    if state not in ENROLL_CARD_MEMO_STATES:
+        return None
+    course = context["course"]
+    enrollment = context["enrollment"]
+    mine: tuple[Any, ...] = ()
+    if enrollment is not None:
+        cohort = enrollment.cohort if enrollment.cohort_id else None
+        mine = (
+            enrollment.has_new_lessons,
+            enrollment.progress_percent,
+            # the start date is shown in the viewer's time zone
+            cohort and (cohort.name, cohort.starts_at, timezone.get_current_timezone_name()),
+        )
+    return (
+        state,
+        course.pk,
+        course.slug,
+        course.title,
+        course.is_free,
+        context["price_label"],
+        context["thumbnail_url"],
+        context["resume_url"],
+        enrollment is not None,
+        mine,
+    )
 
 
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
