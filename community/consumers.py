@@ -169,7 +169,7 @@ class ChatConsumer(KalplaConsumer):
                 return  # this change (or a later one of the message) was in the catch-up
             if event["type"] == "message.new" and sent.get("id", 0) <= self.replayed_up_to:
                 return  # already sent in the catch-up
-        await self.send_json(event)
+        await self.send_event(message)
 
     # --- client frames --------------------------------------------------------------------
 

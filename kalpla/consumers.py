@@ -31,6 +31,8 @@ CLOSE_TOO_BIG = 1009  # RFC 6455: message too big to process
 MAX_FRAME_CHARS = 64 * 1024
 
 _INVALID = object()  # a text frame that is not JSON
+ENCODED_EVENT = "_kalpla_text"
+"""Key of a realtime message's encoded frame, kept on the message (``send_event``)."""
 
 
 def _over_transport_limit(text_data: str | None, bytes_data: bytes | None) -> bool:
@@ -202,4 +204,13 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
 
     async def realtime_event(self, message: dict[str, Any]) -> None:
         """Handler for kalpla.realtime.realtime_publish events."""
-        await self.send_json(message["event"])
+        await self.send_event(message)
+
+    async def send_event(self, message: dict[str, Any]) -> None:
+        """Send a realtime event's frame as it is. The Redis layer hands every socket of a
+        process the same message (one copy per process, see channels_redis's group send), so
+        its JSON is encoded by the first socket and kept on the message for the others."""
+        text = message.get(ENCODED_EVENT)
+        if text is None:
+            text = message[ENCODED_EVENT] = await self.encode_json(message["event"])
+        await self.send(text_data=text)
