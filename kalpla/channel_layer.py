@@ -17,7 +17,10 @@ how it talks to Redis:
   (Redis 7) and hands them out from process memory, where channels_redis's receive buffers
   keep frames for the process's consumers anyway. The take is not cancelled with the receive
   that started it (a consumer that leaves while it waits): channels_redis lost the frame
-  its cancelled ``BZPOPMIN`` had taken; here it waits for the next receive of the process.
+  its cancelled ``BZPOPMIN`` had taken; here it waits for the next receive of the process;
+- one pump task per process queue hands the taken frames to the sockets' buffers while any
+  socket waits, instead of every waiting receive racing for a lock with two new tasks and an
+  ``asyncio.wait`` for each frame it gets (``receive``).
 """
 
 import asyncio
@@ -56,6 +59,13 @@ return over_capacity
 """
 
 
+class _TakeFailed:
+    """In a waiting receive's buffer: the pump's take failed with ``error``."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
 class RedisChannelLayer(BaseRedisChannelLayer):
     """channels_redis's layer in fewer round trips (module docstring)."""
 
@@ -68,6 +78,60 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             collections.deque
         )
         self._takes: dict[str, asyncio.Task[None]] = {}  # the take under way, by queue key
+        # The task handing this process's frames to its channels' buffers, by process queue.
+        self._pumps: dict[str, asyncio.Task[None]] = {}
+        self._waiting: set[asyncio.Queue[Any]] = set()  # buffers a receive is waiting on
+
+    async def receive(self, channel: str) -> Any:
+        """The next frame of ``channel``. For this process's own channels (every socket's),
+        one pump per process queue takes the frames and puts each in its channels' buffers
+        while any receive waits (``_pump``); a receive just waits on its buffer.
+        channels_redis instead made every waiting receive race for a lock with two new tasks
+        and an ``asyncio.wait`` each time, a socket's largest cost per frame it got."""
+        if "!" not in channel:
+            return await super().receive(channel)
+        assert self.require_valid_channel_name(channel), "Channel name invalid"
+        buffer = self.receive_buffer[channel]
+        if buffer.empty():
+            self._waiting.add(buffer)
+            self._pump_ensure(self.non_local_name(channel))
+            try:
+                message = await buffer.get()
+            except asyncio.CancelledError:
+                # Its consumer left: forget the buffer, unless a frame came for it meanwhile.
+                if buffer.empty() and self.receive_buffer.get(channel) is buffer:
+                    del self.receive_buffer[channel]
+                raise
+            finally:
+                self._waiting.discard(buffer)
+        else:
+            message = buffer.get_nowait()
+        if buffer.empty() and self.receive_buffer.get(channel) is buffer:
+            del self.receive_buffer[channel]
+        if isinstance(message, _TakeFailed):
+            raise message.error
+        return message
+
+    def _pump_ensure(self, real_channel: str) -> None:
+        loop = asyncio.get_running_loop()
+        pump = self._pumps.get(real_channel)
+        if pump is None or pump.done() or pump.get_loop() is not loop:
+            self._pumps[real_channel] = loop.create_task(self._pump(real_channel))
+
+    async def _pump(self, real_channel: str) -> None:
+        """Hand the process queue's frames to their channels' buffers while a receive waits.
+        A failed take (Redis down) is raised in every waiting receive, as it was raised in the
+        one receive that took for them all before."""
+        try:
+            while self._waiting:
+                message_channel, message = await self.receive_single(real_channel)
+                for chan in (
+                    message_channel if isinstance(message_channel, list) else [message_channel]
+                ):
+                    self.receive_buffer[chan].put_nowait(message)
+        except Exception as error:
+            for buffer in list(self._waiting):
+                buffer.put_nowait(_TakeFailed(error))
 
     async def receive_single(self, channel: str) -> tuple[Any, dict[str, Any]]:
         assert self.require_valid_channel_name(channel, receive=True), "Channel name invalid"
@@ -109,9 +173,11 @@ class RedisChannelLayer(BaseRedisChannelLayer):
 
     async def flush(self) -> None:
         # Frames already taken are gone from Redis: flushing forgets them too.
-        for task in self._takes.values():
+        for task in [*self._takes.values(), *self._pumps.values()]:
             task.cancel()
         self._takes.clear()
+        self._pumps.clear()
+        self.receive_buffer.clear()  # frames handed out, not yet received
         self._taken.clear()
         await super().flush()
 

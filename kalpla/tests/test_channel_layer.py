@@ -147,3 +147,47 @@ async def test_flush_forgets_frames_already_taken(hosts, prefix):
         assert (await layer.receive(channel))["n"] == 2
     finally:
         await _close(layer)
+
+
+async def test_every_waiting_socket_hears_a_failed_take_and_the_next_receive_takes_again(
+    hosts, prefix, monkeypatch
+):
+    """Redis gone: each receive waiting on the process's pump raises (its consumer ends and
+    the client reconnects), none hangs; once Redis answers again, receives work."""
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    try:
+        first, second = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add("room", first)
+        await layer.group_add("room", second)
+        real_take = layer._take
+
+        async def down(index: int, channel_key: str) -> None:
+            raise ConnectionError("Redis is down")
+
+        monkeypatch.setattr(layer, "_take", down)
+        waiting = [asyncio.ensure_future(layer.receive(c)) for c in (first, second)]
+        done = await asyncio.wait_for(asyncio.gather(*waiting, return_exceptions=True), 5)
+        assert [type(result) for result in done] == [ConnectionError, ConnectionError]
+        monkeypatch.setattr(layer, "_take", real_take)
+        await layer.group_send("room", {"type": "chat.message", "n": 1})
+        got = [await asyncio.wait_for(layer.receive(c), 5) for c in (first, second)]
+        assert [m["n"] for m in got] == [1, 1]
+    finally:
+        await _close(layer)
+
+
+async def test_one_pump_hands_each_waiting_socket_its_frames(hosts, prefix):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    try:
+        channels = [await layer.new_channel() for _ in range(20)]
+        for channel in channels:
+            await layer.group_add("room", channel)
+        waiting = [asyncio.ensure_future(layer.receive(c)) for c in channels]
+        await asyncio.sleep(0.05)
+        assert len(layer._pumps) == 1  # one for the process's queue, whatever the sockets
+        await layer.group_send("room", {"type": "chat.message", "n": 7})
+        got = await asyncio.wait_for(asyncio.gather(*waiting), 5)
+        assert [m["n"] for m in got] == [7] * 20
+        assert not layer._waiting and not layer.receive_buffer  # nothing left behind
+    finally:
+        await _close(layer)
