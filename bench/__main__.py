@@ -82,7 +82,7 @@ def _parse() -> argparse.Namespace:
     )
     web = parser.add_argument_group("web suite")
     web.add_argument("--seconds", type=float, default=5.0, help="measured seconds per run")
-    web.add_argument("--rounds", type=int, default=3, help="baseline/page pairs per page")
+    web.add_argument("--rounds", type=int, default=5, help="baseline/page pairs per page")
     web.add_argument("--users", type=int, default=50)
     web.add_argument("--workers", type=int, default=2)
     web.add_argument("--courses", type=int, default=200)

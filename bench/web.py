@@ -320,7 +320,7 @@ def run(
     database_url: str,
     log: Log,
     seconds: float = 5.0,
-    rounds: int = 3,
+    rounds: int = 5,
     users: int = 50,
     workers: int = 2,
     courses: int = 200,

@@ -246,3 +246,27 @@ def test_the_enroll_card_kept_per_process_shows_each_student_their_own(client, m
     client.logout()
     anonymous = page(client, course).content.decode()
     assert "Sign in to enroll" in anonymous and keys[-1] is None  # not kept: an experiment
+
+
+def test_the_kept_course_holds_its_relations_as_rows_and_the_page_reads_them(client, student):
+    from courses.selectors import catalogue as selectors
+    from courses.tests.factories import TagFactory
+
+    course = course_with_lessons(prerequisites=1)
+    course.tags.add(TagFactory(name="kept-tag"))
+    mentor = course.instructors.get()
+    selectors.course_page_get(slug=course.slug, user=student)  # builds and keeps it
+    kept, _access = selectors.course_page_get(slug=course.slug, user=student)
+    assert {name: type(rows) for name, rows in kept._prefetched_objects_cache.items()} == {
+        "instructors": list,
+        "tags": list,
+        "prerequisites": list,
+    }
+    shown = page(client, course).content.decode()  # read back from the cache
+    assert mentor.display_name in shown and "kept-tag" in shown
+    client.force_login(mentor)
+    assert page(client, course).context["is_instructor"] is True
+    client.force_login(student)  # not enrolled, the prerequisite not completed
+    locked = page(client, course).content.decode()
+    assert "Complete the prerequisites first:" in locked
+    assert course.prerequisites.get().title in locked
