@@ -13,10 +13,11 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
-from channels.auth import AuthMiddlewareStack
+from channels.auth import AuthMiddleware
 from channels.db import database_sync_to_async
 from channels.middleware import BaseMiddleware
 from channels.security.websocket import OriginValidator
+from channels.sessions import CookieMiddleware, InstanceSessionWrapper
 from django.conf import settings
 
 
@@ -49,8 +50,32 @@ class TokenAuthMiddleware(BaseMiddleware):
         return await super().__call__(scope, receive, send)
 
 
+class _SocketSessionWrapper(InstanceSessionWrapper):
+    """Channels' session wrapper saves the session and sets its cookie on
+    ``http.response.start`` only, yet looks at the (lazy) session on every message a socket
+    sends first: a chat socket's frames skip that look."""
+
+    async def send(self, message: dict[str, Any]) -> Any:
+        if message["type"] not in self.save_message_types:
+            return await self.real_send(message)
+        return await super().send(message)
+
+
+class SessionMiddleware:
+    """Channels' ``SessionMiddleware`` with ``_SocketSessionWrapper``."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> Any:
+        wrapper = _SocketSessionWrapper(scope, send)
+        await wrapper.resolve_session()
+        return await self.inner(wrapper.scope, receive, wrapper.send)
+
+
 def TokenOrSessionAuthMiddlewareStack(inner: Any) -> Any:
-    return AuthMiddlewareStack(TokenAuthMiddleware(inner))
+    """Channels' ``AuthMiddlewareStack`` (cookie, session, user) around the token check."""
+    return CookieMiddleware(SessionMiddleware(AuthMiddleware(TokenAuthMiddleware(inner))))
 
 
 class BrowserOriginValidator(OriginValidator):

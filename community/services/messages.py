@@ -54,7 +54,7 @@ from community.services.screening import (
     spam_duplicate_check,
     spam_rate_check,
 )
-from community.services.unread import chat_unread_push_task
+from community.services.unread import room_unread_push_later
 from courses.markdown import render_markdown
 from kalpla.exceptions import Conflict, NotFound, PermissionDenied, ValidationError
 from kalpla.realtime import realtime_publish, user_group
@@ -133,7 +133,9 @@ def _next_change(room_id: int) -> Room:
 def _unread_push_later(*, message_id: int, room_id: int) -> None:
     # Best effort, like the broadcast: a failure (the broker, or Redis for an eager run) is
     # logged, and the change it follows is still answered (the sender's ack), not an error.
-    transaction.on_commit(lambda: chat_unread_push_task.delay(message_id, room_id), robust=True)
+    transaction.on_commit(
+        lambda: room_unread_push_later(message_id=message_id, room_id=room_id), robust=True
+    )
 
 
 @transaction.atomic
