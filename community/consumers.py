@@ -46,6 +46,7 @@ from community.services.messages import (
     reaction_set,
     room_mark_read,
 )
+from community.services.unread import room_unread_push_soon, unread_pushes_kept
 from kalpla.consumers import CLOSE_FORBIDDEN, KalplaConsumer
 from kalpla.exceptions import ApplicationError, NotFound, Throttled
 from kalpla.realtime import frame
@@ -198,12 +199,14 @@ class ChatConsumer(KalplaConsumer):
         await self.send_json({"type": "ack", "id": frame_id, "payload": payload})
 
     async def frame_send(self, frame_id: Any, payload: dict[str, Any]) -> None:
-        data, created = await self._send(
+        data, created, pushes = await self._send(
             body=payload["body"],
             client_id=payload.get("client_id") or frame_id or "",
             parent_id=payload.get("parent_id"),
         )
         await self._ack(frame_id, {"message": data, "duplicate": not created})
+        for message_id, room_id in pushes:  # the members' unread counts, from this process
+            room_unread_push_soon(message_id=message_id, room_id=room_id)
 
     async def frame_edit(self, frame_id: Any, payload: dict[str, Any]) -> None:
         data = await self._on_message(
@@ -340,20 +343,23 @@ class ChatConsumer(KalplaConsumer):
     # on a pooled connection, instead of queueing behind one thread that also waits for the
     # on-commit broadcast (the room's row lock still orders one room's sends).
     @partial(database_sync_to_async, thread_sensitive=False)
-    def _send(self, *, body: str, client_id: str, parent_id: int | None) -> tuple[dict, bool]:
+    def _send(
+        self, *, body: str, client_id: str, parent_id: int | None
+    ) -> tuple[dict, bool, list[tuple[int, int]]]:
         if not self._rates_allow():
             raise Throttled(RATE_LIMITED, retry_after=RATE_WINDOW, code="rate_limited")
         # The room row, read once per socket (message_send checks membership every time).
         if self.room is None:
             self.room = room_membership_get(room_id=self.room_id, user=self.user).room
-        message, created = message_send(
-            room=self.room,
-            author=self.user,
-            body=body,
-            client_id=client_id,
-            parent_id=parent_id,
-        )
-        return message_data(message, new=created), created
+        with unread_pushes_kept() as pushes:
+            message, created = message_send(
+                room=self.room,
+                author=self.user,
+                body=body,
+                client_id=client_id,
+                parent_id=parent_id,
+            )
+        return message_data(message, new=created), created, pushes
 
     @database_sync_to_async
     def _on_message(self, message_id: int, act: Callable[[Any], Any]) -> dict[str, Any]:

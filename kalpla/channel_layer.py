@@ -11,8 +11,10 @@ This subclass keeps the layer's data model (the same keys, the same serialised f
 same capacity and expiry rules, so processes of either kind share a Redis) and changes only
 how it talks to Redis:
 
-- a group send reads the group in one round trip and queues the frames, dropping
-  expired ones first, in one script per Redis host;
+- a group send is one script, one round trip: it reads the group and queues one frame per
+  server process (its channels listed in it, as channels_redis does), dropping expired
+  frames first; with several Redis hosts, encrypted frames or per-channel capacities it
+  reads the group first and queues in one script per host;
 - a server process takes up to ``receive_batch`` frames of its queue in one ``BZMPOP``
   (Redis 7) and hands them out from process memory, where channels_redis's receive buffers
   keep frames for the process's consumers anyway. The take is not cancelled with the receive
@@ -26,10 +28,13 @@ how it talks to Redis:
 import asyncio
 import collections
 import logging
+import random
 import time
 from typing import Any
 
+import msgpack
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+from channels_redis.serializers import MsgPackSerializer
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +62,41 @@ for i = 1, #KEYS do
 end
 return over_capacity
 """
+
+
+# The whole group send in one script (one Redis host). KEYS: the group. ARGV: [1] the oldest
+# member score to keep, [2] the queues' key prefix, [3] the frame's start (its random prefix
+# and a map header counting one entry more), [4] the message's entries, [5] the packed
+# "__asgi_channel__", [6] the capacity, [7] now, [8] the expiry, [9] the oldest frame score
+# to keep. Each queue gets the message with the list of its channels in the group, as
+# channels_redis's frames carry it. Returns {members, queues over capacity}.
+_GROUP_SEND_ONE_TRIP = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], 0, ARGV[1])
+local members = redis.call('ZRANGE', KEYS[1], 0, -1)
+local channels, queues = {}, {}
+for _, channel in ipairs(members) do
+    local bang = string.find(channel, '!', 1, true)
+    local queue = ARGV[2] .. (bang and string.sub(channel, 1, bang) or channel)
+    if channels[queue] == nil then
+        channels[queue] = {}
+        queues[#queues + 1] = queue
+    end
+    table.insert(channels[queue], channel)
+end
+local over_capacity = 0
+for _, queue in ipairs(queues) do
+    redis.call('ZREMRANGEBYSCORE', queue, 0, ARGV[9])
+    if redis.call('ZCOUNT', queue, '-inf', '+inf') < tonumber(ARGV[6]) then
+        local frame = ARGV[3] .. ARGV[4] .. ARGV[5] .. cmsgpack.pack(channels[queue])
+        redis.call('ZADD', queue, ARGV[7], frame)
+        redis.call('EXPIRE', queue, ARGV[8])
+    else
+        over_capacity = over_capacity + 1
+    end
+end
+return {#members, over_capacity}
+"""
+_CHANNELS_ENTRY = msgpack.packb("__asgi_channel__")
 
 
 class _TakeFailed:
@@ -183,6 +223,50 @@ class RedisChannelLayer(BaseRedisChannelLayer):
 
     async def group_send(self, group: str, message: dict[str, Any]) -> None:
         assert self.require_valid_group_name(group), "Group name not valid"
+        parts = self._frame_parts(message)
+        if parts is None:
+            await self._group_send_per_host(group, message)
+            return
+        start, entries = parts
+        now = time.time()
+        members, over_capacity = await self.connection(0).eval(
+            _GROUP_SEND_ONE_TRIP,
+            1,
+            self._group_key(group),
+            int(now) - self.group_expiry,
+            self.prefix,
+            start,
+            entries,
+            _CHANNELS_ENTRY,
+            self.capacity,
+            now,
+            self.expiry,
+            int(now) - int(self.expiry),
+        )
+        self._over_capacity(over_capacity, members, group)
+
+    def _frame_parts(self, message: dict[str, Any]) -> tuple[bytes, bytes] | None:
+        """The frame of ``message`` as the one-trip script completes it: its start (random
+        prefix, map header with one entry more) and its entries; None where the script
+        cannot build the layer's frames (several hosts, encryption, per-channel capacities,
+        another format, a map too large for a one-byte header)."""
+        serializer = self._serializer
+        if (
+            self.ring_size != 1
+            or self.channel_capacity
+            or serializer.crypter
+            or not isinstance(serializer, MsgPackSerializer)
+            or "__asgi_channel__" in message
+        ):
+            return None
+        body = serializer.as_bytes(message)
+        if body[0] & 0xF0 != 0x80 or body[0] == 0x8F:  # a fixmap of at most 14 entries
+            return None
+        size = serializer.random_prefix_length
+        prefix = random.getrandbits(8 * size).to_bytes(size, "big") if size else b""
+        return prefix + bytes([body[0] + 1]), body[1:]
+
+    async def _group_send_per_host(self, group: str, message: dict[str, Any]) -> None:
         key = self._group_key(group)
         connection = self.connection(self.consistent_hash(group))
         members = await connection.eval(_MEMBERS, 1, key, int(time.time()) - self.group_expiry)
@@ -202,10 +286,14 @@ class RedisChannelLayer(BaseRedisChannelLayer):
                 int(now) - int(self.expiry),
             ]
             over_capacity = await self.connection(index).eval(_GROUP_SEND, len(keys), *keys, *args)
-            if over_capacity > 0:
-                logger.warning(
-                    "%s of %s channels over capacity in group %s: frames dropped",
-                    over_capacity,
-                    len(channel_names),
-                    group,
-                )
+            self._over_capacity(over_capacity, len(channel_names), group)
+
+    @staticmethod
+    def _over_capacity(over_capacity: int, members: int, group: str) -> None:
+        if over_capacity > 0:
+            logger.warning(
+                "%s of %s channels over capacity in group %s: frames dropped",
+                over_capacity,
+                members,
+                group,
+            )

@@ -14,11 +14,16 @@ limit hands it one. Text frames up to that size but over ``MAX_FRAME_CHARS`` get
 """
 
 import asyncio
+import contextlib
+import functools
 import json
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from channels.consumer import get_handler_name
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from channels.layers import get_channel_layer
 from django.conf import settings
 
 from kalpla.ws_auth import SUBPROTOCOL, user_for_token
@@ -46,6 +51,44 @@ def _over_transport_limit(text_data: str | None, bytes_data: bytes | None) -> bo
     return bytes_data is not None and len(bytes_data) > limit
 
 
+class _Failed:
+    """In the dispatch queue: a source's receive raised ``error``."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+async def dispatch_all(
+    sources: list[Callable[[], Awaitable[Any]]], dispatch: Callable[[Any], Awaitable[None]]
+) -> None:
+    """channels' ``await_many_dispatch`` without a new task and an ``asyncio.wait`` for every
+    message: one reader task per source (the socket, the channel layer) hands its messages
+    over a queue of one, so they are dispatched one at a time in the order they came, and a
+    source is read ahead by one message at most, as there. A source's error is raised here."""
+    ready: asyncio.Queue[Any] = asyncio.Queue(maxsize=1)
+
+    async def read(source: Callable[[], Awaitable[Any]]) -> None:
+        try:
+            while True:
+                await ready.put(await source())
+        except Exception as error:
+            await ready.put(_Failed(error))
+
+    readers = [asyncio.ensure_future(read(source)) for source in sources]
+    try:
+        while True:
+            message = await ready.get()
+            if isinstance(message, _Failed):
+                raise message.error
+            await dispatch(message)
+    finally:
+        for reader in readers:
+            reader.cancel()
+        await asyncio.gather(*readers, return_exceptions=True)
+
+
 class KalplaConsumer(AsyncJsonWebsocketConsumer):
     """Accepts signed-in users only, joins ``groups_for()``, forwards realtime events.
 
@@ -56,6 +99,21 @@ class KalplaConsumer(AsyncJsonWebsocketConsumer):
 
     user: Any = None
     _auth_deadline: "asyncio.Task[None] | None" = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        """channels' ``AsyncConsumer.__call__`` with ``dispatch_all`` reading the socket and
+        the channel layer (a chat socket's share of a server's CPU was largely channels'
+        task and ``asyncio.wait`` for every frame)."""
+        self.scope = scope
+        self.channel_layer = get_channel_layer(self.channel_layer_alias)
+        sources = [receive]
+        if self.channel_layer is not None:
+            self.channel_name = await self.channel_layer.new_channel()
+            self.channel_receive = functools.partial(self.channel_layer.receive, self.channel_name)
+            sources.append(self.channel_receive)
+        self.base_send = send
+        with contextlib.suppress(StopConsumer):  # the consumer ends cleanly
+            await dispatch_all(sources, self.dispatch)
 
     async def connect(self) -> None:
         offered = self.scope.get("subprotocols") or []

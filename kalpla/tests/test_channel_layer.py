@@ -191,3 +191,57 @@ async def test_one_pump_hands_each_waiting_socket_its_frames(hosts, prefix):
         assert not layer._waiting and not layer.receive_buffer  # nothing left behind
     finally:
         await _close(layer)
+
+
+async def test_a_group_send_is_one_round_trip_and_upstream_reads_its_frames(hosts, prefix):
+    """One script reads the group and queues a frame per process, each listing its channels
+    as channels_redis's own frames do: the upstream layer reads them."""
+    ours = RedisChannelLayer(hosts=hosts, prefix=prefix)
+    theirs = UpstreamLayer(hosts=hosts, prefix=prefix)
+    try:
+        mine = [await ours.new_channel() for _ in range(3)]
+        others = [await theirs.new_channel() for _ in range(2)]
+        plain = f"plain-{uuid.uuid4().hex}"  # a channel outside any process
+        for channel in [*mine, *others, plain]:
+            await ours.group_add("room", channel)
+        connection = ours.connection(0)
+        commands = []
+        execute = connection.execute_command
+
+        async def counted(*args, **kwargs):
+            commands.append(args[0])
+            return await execute(*args, **kwargs)
+
+        connection.execute_command = counted
+        message = {"type": "chat.message", "text": "héllo", "n": [1, 2.5, None, True]}
+        await ours.group_send("room", message)
+        assert commands == ["EVAL"]
+        for channel in mine:
+            assert await ours.receive(channel) == message
+        for channel in others:
+            assert await theirs.receive(channel) == message
+        assert await theirs.receive(plain) == message
+    finally:
+        await _close(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"channel_capacity": {"specific.*": 50}},
+        {"symmetric_encryption_keys": ["a-test-key-of-some-length"]},
+    ],
+    ids=["per-channel capacity", "encrypted"],
+)
+async def test_a_layer_the_script_cannot_serve_sends_per_host(hosts, prefix, options):
+    layer = RedisChannelLayer(hosts=hosts, prefix=prefix, **options)
+    try:
+        channels = [await layer.new_channel() for _ in range(2)]
+        for channel in channels:
+            await layer.group_add("room", channel)
+        assert layer._frame_parts({"type": "chat.message"}) is None
+        await layer.group_send("room", {"type": "chat.message", "n": 7})
+        for channel in channels:
+            assert (await layer.receive(channel))["n"] == 7
+    finally:
+        await _close(layer)
