@@ -46,6 +46,7 @@ _kept: ContextVar[list[tuple[int, int]] | None] = ContextVar("unread_pushes_kept
 
 # Per event loop: room id -> the newest message id of a push scheduled and not started.
 _scheduled: "WeakKeyDictionary[asyncio.AbstractEventLoop, dict[int, int]]" = WeakKeyDictionary()
+_running: set["asyncio.Task[None]"] = set()  # pushes under way (the loop keeps weak references)
 
 
 @contextlib.contextmanager
@@ -71,7 +72,13 @@ def room_unread_push_soon(*, message_id: int, room_id: int) -> None:
         scheduled[room_id] = max(scheduled[room_id], message_id)
         return
     scheduled[room_id] = message_id
-    loop.call_later(PUSH_DELAY, lambda: loop.create_task(_push_scheduled(scheduled, room_id)))
+    loop.call_later(PUSH_DELAY, _push_start, loop, scheduled, room_id)
+
+
+def _push_start(loop: asyncio.AbstractEventLoop, scheduled: dict[int, int], room_id: int) -> None:
+    task = loop.create_task(_push_scheduled(scheduled, room_id))
+    _running.add(task)
+    task.add_done_callback(_running.discard)
 
 
 async def _push_scheduled(scheduled: dict[int, int], room_id: int) -> None:
