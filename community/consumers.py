@@ -121,8 +121,10 @@ class ChatConsumer(KalplaConsumer):
     async def ready(self) -> None:
         # Membership again, now that the socket is in its groups: a removal committed between
         # the first check and joining sent its ``room.removed`` before this socket could hear
-        # it. From here on a removal reaches the socket as that frame.
-        if not await self.authorise():
+        # it. From here on a removal reaches the socket as that frame. The room's row is kept
+        # for the socket's sends (message_send checks membership on each).
+        self.room = await database_sync_to_async(self._room_if_member)()
+        if self.room is None:
             await self.send_json(frame(type="room.removed", payload={"room_id": self.room_id}))
             await self.close(code=CLOSE_FORBIDDEN)
             return
@@ -360,6 +362,12 @@ class ChatConsumer(KalplaConsumer):
                 parent_id=parent_id,
             )
         return message_data(message, new=created), created, pushes
+
+    def _room_if_member(self) -> Any:
+        try:
+            return room_membership_get(room_id=self.room_id, user=self.user).room
+        except NotFound:
+            return None
 
     @database_sync_to_async
     def _on_message(self, message_id: int, act: Callable[[Any], Any]) -> dict[str, Any]:

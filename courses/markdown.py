@@ -6,6 +6,7 @@ tags and attributes, drops scripts, event handlers and ``javascript:`` URLs, and
 filter.
 """
 
+import re
 import threading
 
 import markdown as markdown_lib
@@ -28,6 +29,10 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
 
+# Text Markdown leaves as one paragraph as it is: ASCII letters, digits, single spaces inside,
+# and , . ? ' (not an ordered list's "1." at the start). Most chat messages are such text.
+_PLAIN = re.compile(r"(?![0-9]+\.)[A-Za-z0-9,.?'](?: ?[A-Za-z0-9,.?'])*")
+
 # One converter per thread, reset before each text: building one loads its extensions, which
 # cost more than converting a chat message (Python-Markdown's converters are not thread-safe).
 _local = threading.local()
@@ -47,6 +52,8 @@ def render_markdown(text: str, *, min_heading: int = 2) -> SafeString:
     default, because the page owns its h1; a description under an h2 section passes 3)."""
     if not text or not text.strip():
         return mark_safe("")
+    if _PLAIN.fullmatch(text):  # the converter's and the sanitiser's answer, without them
+        return mark_safe(f"<p>{text}</p>")  # noqa: S308 - letters, digits and , . ? ' only
     html = _converter().convert(text)
     for level in range(1, min(max(min_heading, 1), 6)):
         html = html.replace(f"<h{level}>", f"<h{min_heading}>")
