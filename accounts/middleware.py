@@ -2,6 +2,7 @@ import hashlib
 import time
 import zoneinfo
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from allauth.usersessions import app_settings as usersessions_settings
@@ -13,13 +14,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedSessionStore
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from accounts.cache import session_user_get, session_user_key
 from accounts.models import User
-from kalpla.cache import cache_read_ahead
+from kalpla.cache import PageReads, cache_read_ahead, page_reads_of
 
 
 def session_user(request: HttpRequest) -> Any:
@@ -51,6 +53,8 @@ def _session_user(request: HttpRequest, session_key: str | None) -> Any:
     session_hash = request.session.get(auth.HASH_SESSION_KEY)
     session_auth_hash = user.get_session_auth_hash()
     if session_hash and constant_time_compare(session_hash, session_auth_hash):
+        if session_key:
+            _session_user_remember(session_key, user)
         return user
     # Not signed with the current secret: rotate to it when a fallback secret signed it.
     if session_hash and any(
@@ -62,6 +66,66 @@ def _session_user(request: HttpRequest, session_key: str | None) -> Any:
         return user
     request.session.flush()
     return AnonymousUser()
+
+
+_SESSION_USERS: dict[str, tuple[int, str]] = {}
+"""Session key -> (user id, language) of the user it named on its last request to this
+process: which user's entries ``PageReadAheadMiddleware`` reads with the session. A guess
+(never trusted for anything but picking keys). Bounded: cleared once it is full."""
+_SESSION_USERS_MAX = 10_000
+
+
+def _session_user_remember(session_key: str, user: Any) -> None:
+    if len(_SESSION_USERS) >= _SESSION_USERS_MAX:
+        _SESSION_USERS.clear()
+    _SESSION_USERS[session_key] = (user.pk, user.language or "")
+
+
+@lru_cache(maxsize=2048)
+def _page_reads(path: str, urlconf: str | None) -> tuple[PageReads, dict[str, Any]] | None:
+    """The reads the view at ``path`` declared and its URL's arguments (None: none), kept per
+    process for the paths asked lately (the handler resolves the path again: Django has no
+    hook to hand it this match, and resolving is the dearer half of this middleware)."""
+    try:
+        match = resolve(path, urlconf)
+    except Resolver404:
+        return None
+    reads = page_reads_of(match.func)
+    return None if reads is None else (reads, match.kwargs)
+
+
+class PageReadAheadMiddleware:
+    """A page that declares what it reads from the cache (``kalpla.cache.page_reads_ahead``)
+    has it read with the session and its user: one round trip for the request instead of one
+    for the session and one for the page. The entries are the signed-in user's the session
+    named on its last request here (or a signed-out visitor's); the view still asks for its
+    viewer's own, so another user's are read but never used. Placed after
+    ``AuthenticationMiddleware``, before anything asks for the user."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        declared = _page_reads(request.path_info, get_urlconf())
+        if declared is None:
+            return self.get_response(request)
+        reads, url_kwargs = declared
+        session = request.session
+        session_key = session.session_key
+        user_id, language = _SESSION_USERS.get(session_key or "", (None, ""))
+        if language:  # the keys name the language the user's pages are shown in
+            with translation.override(language):
+                keys, plain = reads(request, user_id, **url_kwargs)
+        else:
+            keys, plain = reads(request, user_id, **url_kwargs)
+        if session_key:
+            keys = [*keys, session_user_key(session_key)]
+            if isinstance(session, CachedSessionStore):
+                plain = [*plain, session.cache_key]
+        with cache_read_ahead(keys, plain=plain):
+            return self.get_response(request)
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):

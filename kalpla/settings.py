@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "kalpla.errors.CommonMiddleware",  # Django's; no slash-appending redirects under /api/
     "django.middleware.csrf.CsrfViewMiddleware",
     "accounts.middleware.AuthenticationMiddleware",  # Django's, the user from the cache
+    "accounts.middleware.PageReadAheadMiddleware",  # a page's cache reads with the session's
     "accounts.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -199,21 +199,33 @@ def course_page_get(*, slug: str, user: UserLike) -> tuple[Course, ViewerAccess]
     return course, access
 
 
-def course_page_read_ahead(
-    *, slug: str, user: UserLike, variants: Iterable[str]
-) -> AbstractContextManager[None]:
-    """For the course page at ``slug``: the course, the viewer's cached enrollments and
-    review, the page's cached public parts of each of ``variants`` (which one the viewer
-    sees is known only once the course and the enrollments are) and the bell's unread count,
-    read in one round trip for the reads of the block (each still built on a miss; a block
-    inside it, e.g. ``course_page_get``'s, reads only what is not read yet)."""
+def course_page_read_keys(
+    *, slug: str, user_id: int | None, variants: Iterable[str]
+) -> tuple[list[str], list[str]]:
+    """The cache entries the course page at ``slug`` reads for the viewer ``user_id`` (None:
+    signed out), as ``cache_read_ahead`` takes them (current entries, plain entries): the
+    course, the viewer's cached enrollments and review, the page's cached public parts of
+    each of ``variants`` and the bell's unread count."""
     keys = [cached.course_for_page_key(slug)]
     keys += [cached.course_page_parts_key(slug=slug, public=variant) for variant in variants]
     plain = []
-    if user is not None and user.is_authenticated:
-        keys += learners().course_access_cache_keys(user_id=user.pk)
-        keys.append(cached.review_of_user_key(slug=slug, user_id=user.pk))
-        plain.append(unread_cache_key(user.pk))
+    if user_id is not None:
+        keys += learners().course_access_cache_keys(user_id=user_id)
+        keys.append(cached.review_of_user_key(slug=slug, user_id=user_id))
+        plain.append(unread_cache_key(user_id))
+    return keys, plain
+
+
+def course_page_read_ahead(
+    *, slug: str, user: UserLike, variants: Iterable[str]
+) -> AbstractContextManager[None]:
+    """For the course page at ``slug``: what ``course_page_read_keys`` names (which of the
+    public parts' ``variants`` the viewer sees is known only once the course and the
+    enrollments are), read in one round trip for the reads of the block (each still built on
+    a miss; a block inside it, e.g. ``course_page_get``'s, reads only what is not read yet,
+    and so does this one inside the request's, ``kalpla.cache.page_reads_ahead``)."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    keys, plain = course_page_read_keys(slug=slug, user_id=user_id, variants=variants)
     return cache_read_ahead(keys, plain=plain)
 
 

@@ -18,6 +18,15 @@ def page(client, course, **headers):
     return client.get(reverse("courses:detail", args=[course.slug]), **headers)
 
 
+def enrolled_and_seen(client, user) -> Course:
+    """A course ``user`` is enrolled in, signed in with ``client``, its page seen once."""
+    course = course_with_lessons()
+    Enrollment.objects.create(user=user, course=course)
+    client.force_login(user)
+    page(client, course)
+    return course
+
+
 def course_with_lessons(*, prerequisites: int = 0) -> Course:
     course = CourseFactory(instructors=[UserFactory(roles=("Mentor",))])
     course.prerequisites.set(CourseFactory.create_batch(prerequisites))
@@ -190,7 +199,7 @@ def test_a_review_sent_back_with_errors_keeps_its_text_on_the_shared_shell(clien
     assert "Half-written thoughts" in response.content.decode()
 
 
-def test_enrolled_students_warm_course_page_reads_the_cache_in_two_round_trips(
+def test_enrolled_students_warm_course_page_reads_the_cache_in_one_round_trip(
     client, student, round_trips
 ):
     course = course_with_lessons(prerequisites=2)
@@ -202,9 +211,60 @@ def test_enrolled_students_warm_course_page_reads_the_cache_in_two_round_trips(
     response = page(client, course)
     assert response.status_code == 200
     assert b"Continue learning" in response.content and b"Write a review" in response.content
-    # the session with the signed-in user; then the course, the student's enrollments and
-    # review, the page's shared parts and the bell's count together
-    assert len(round_trips) == 2
+    # the session with the signed-in user, the course, the student's enrollments and review,
+    # the page's shared parts and the bell's count, together (PageReadAheadMiddleware)
+    assert len(round_trips) == 1
+
+
+def test_a_session_new_to_the_process_reads_the_session_then_the_page(client, student, round_trips):
+    from accounts import middleware
+
+    course = enrolled_and_seen(client, student)
+    middleware._SESSION_USERS.clear()  # as in a process that has not served this session yet
+    round_trips.clear()
+    assert "Continue learning" in page(client, course).content.decode()
+    assert len(round_trips) == 2  # which user's entries to read is known after the session
+    round_trips.clear()
+    page(client, course)
+    assert len(round_trips) == 1
+
+
+def test_a_wrong_guess_of_the_sessions_user_shows_the_page_of_the_user_it_names(
+    client, round_trips
+):
+    """The entries read with the session are the user it named on its last request here;
+    if it names someone else now, theirs are read but never shown."""
+    from accounts import middleware
+
+    course = course_with_lessons()
+    enrolled, other = UserFactory(name="Asha Enrolled"), UserFactory(name="Ravi Other")
+    Enrollment.objects.create(user=enrolled, course=course)
+    client.force_login(enrolled)
+    assert "Continue learning" in page(client, course).content.decode()
+    client.force_login(other)
+    page(client, course)  # warms the other's entries too
+    round_trips.clear()
+    page(client, course)
+    guessed_right = len(round_trips)
+    session_key = client.session.session_key
+    middleware._SESSION_USERS[session_key] = (enrolled.pk, "")  # the guess: the enrolled one
+    round_trips.clear()
+    theirs = page(client, course).content.decode()
+    assert "Enroll for free" in theirs and "Ravi" in theirs
+    assert "Continue learning" not in theirs and "Asha" not in theirs
+    # the right user's entries, read once the session named them
+    assert len(round_trips) == guessed_right + 1
+
+
+def test_the_entries_read_with_the_session_are_in_the_users_language(client, round_trips):
+    """A user who reads the site in Hindi has the page's parts kept in Hindi: the keys read
+    with the session name the language the user's pages are shown in."""
+    course = enrolled_and_seen(client, UserFactory(language="hi"))
+    page(client, course)
+    round_trips.clear()
+    response = page(client, course, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and response.headers["Content-Language"] == "hi"
+    assert len(round_trips) == 1
 
 
 def test_the_enroll_card_kept_per_process_shows_each_student_their_own(client, monkeypatch):

@@ -1,6 +1,6 @@
 """Site pages: the catalogue at /courses/ and the course page at /courses/<slug>/."""
 
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from typing import Any
 from urllib.parse import urlencode
 
@@ -11,7 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, get_language_info
@@ -30,6 +30,7 @@ from courses.models import Course
 from courses.selectors import catalogue as selectors
 from courses.selectors.cached import catalogue_page, course_page_parts
 from courses.services import reviews as review_services
+from kalpla.cache import page_reads_ahead
 from kalpla.errors import service_run
 from kalpla.templatetags.kalpla_shell import page_shell_fill, page_shell_render
 
@@ -39,6 +40,18 @@ REVIEWS_PAGE_SIZE = 10
 
 def lesson_url(course: Course, lesson_id: int) -> str:
     return reverse("courses:lesson", kwargs={"slug": course.slug, "lesson_id": lesson_id})
+
+
+@lru_cache(maxsize=1024)
+def _lesson_url_prefix(slug: str, urlconf: str | None, prefix: str) -> str:
+    url = reverse("courses:lesson", kwargs={"slug": slug, "lesson_id": 0}, urlconf=urlconf)
+    return url.removesuffix("0/")
+
+
+def course_lesson_url_prefix(course: Course) -> str:
+    """The course's lesson URLs without the lesson id (the page's hundred links add theirs),
+    reversed once per process for each course (it depends on the URLconf and the prefix)."""
+    return _lesson_url_prefix(course.slug, get_urlconf(), get_script_prefix())
 
 
 def _decorate_cards(courses: Any) -> None:
@@ -248,7 +261,7 @@ def _course_page_render(
     status: int,
 ) -> HttpResponse:
     user = request.user
-    lesson_url_prefix = lesson_url(course, 0).removesuffix("0/")
+    lesson_url_prefix = course_lesson_url_prefix(course)
     enrollment = access.enrollment
     my_review = selectors.review_of_user(user=user, course=course)
     # The form's fields come rendered with the parts (blank, or with the viewer's review); a
@@ -365,14 +378,27 @@ def _enroll_card_key(context: dict[str, Any]) -> tuple[Any, ...] | None:
     )
 
 
+def _course_page_variants(request: HttpRequest, *, signed_in: bool) -> list[str]:
+    # Which of the shared parts' variants a signed-in viewer sees is known only once the
+    # course and their enrollments are, so both are read (only the one used is unpickled).
+    page = _reviews_page_number(request)
+    kinds = ("invite", "plain") if signed_in else ("plain",)
+    return [f"{kind}:{page}" for kind in kinds]
+
+
+def _course_page_reads(
+    request: HttpRequest, user_id: int | None, slug: str
+) -> tuple[list[str], list[str]]:
+    variants = _course_page_variants(request, signed_in=user_id is not None)
+    return selectors.course_page_read_keys(slug=slug, user_id=user_id, variants=variants)
+
+
+@page_reads_ahead(_course_page_reads)
 def course_detail(request: HttpRequest, slug: str) -> HttpResponse:
     user = request.user
-    # Everything the page reads from the cache, in one round trip: which of the shared
-    # parts' variants a signed-in viewer sees is known only once the course and their
-    # enrollments are, so both are read (only the one used is unpickled).
-    page = _reviews_page_number(request)
-    kinds = ("invite", "plain") if user.is_authenticated else ("plain",)
-    variants = [f"{kind}:{page}" for kind in kinds]
+    # Everything the page reads from the cache, in one round trip (with the session's, when
+    # the request read it ahead: ``_course_page_reads``).
+    variants = _course_page_variants(request, signed_in=user.is_authenticated)
     with selectors.course_page_read_ahead(slug=slug, user=user, variants=variants):
         course, access = selectors.course_page_get(slug=slug, user=user)
         track_view(request, verb=Verb.COURSE_VIEWED, object=ObjectRef("course", course.pk))
