@@ -20,7 +20,7 @@ from courses.selectors import catalogue as course_selectors
 from courses.selectors.authoring import review_queue, teach_course_list
 from enrollments import selectors as enrollment_selectors
 from enrollments.cache import LEARNING_TTL
-from kalpla.cache import cache_read_ahead
+from kalpla.cache import cache_read_ahead, page_reads_ahead
 from kalpla.templatetags.kalpla_shell import page_shell_fill, page_shell_shared
 from mentorship.selectors.home import (
     mentee_upcoming_cache_key,
@@ -58,18 +58,24 @@ def _recommended_cards(user: object) -> list[dict[str, object]]:
 LEARNING_PARTS = ("list-html", "recent-html", "recommended-html")
 
 
+def _home_reads(request: HttpRequest, user_id: int | None) -> tuple[list[str], list[str]]:
+    """The student's cached parts, the notifications and the next sessions: read in one round
+    trip, the session's (``page_reads_ahead``)."""
+    if user_id is None:
+        return [], []
+    return [
+        *enrollment_selectors.learning_cached_part_keys(user_id=user_id, parts=LEARNING_PARTS),
+        mentee_upcoming_cache_key(user_id=user_id),
+    ], recent_notifications_cache_keys(user_id)
+
+
+@page_reads_ahead(_home_reads)
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "home_anonymous.html")
     user = request.user
-    # the student's cached parts, the notifications and the next sessions in one round trip
-    with cache_read_ahead(
-        [
-            *enrollment_selectors.learning_cached_part_keys(user_id=user.pk, parts=LEARNING_PARTS),
-            mentee_upcoming_cache_key(user_id=user.pk),
-        ],
-        plain=recent_notifications_cache_keys(user.pk),
-    ):
+    keys, plain = _home_reads(request, user.pk)  # those not read with the session's
+    with cache_read_ahead(keys, plain=plain):
         return _home(request, user)
 
 
