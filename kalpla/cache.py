@@ -311,6 +311,7 @@ end
 for i = counters + 1, plain do
   out[i] = redis.call('GET', KEYS[i])
 end
+local seen = {}
 for i = plain + 1, #KEYS do
   local entry = KEYS[i]
   out[i] = false
@@ -319,16 +320,24 @@ for i = plain + 1, #KEYS do
   if stop then
     local current = true
     for key, version in string.gmatch(string.sub(data, 1, stop - 1), '([^\\n]+) (%d+)\\n') do
-      if redis.call('GET', key) ~= version then
+      local now = seen[key]
+      if now == nil then
+        now = redis.call('GET', key)
+        seen[key] = now
+      end
+      if now ~= version then
         current = false
         break
       end
     end
-    if current then out[i] = string.sub(data, stop + 1) end
+    if current then out[i] = data end
   end
 end
 return out
 """
+# A current entry comes back whole, header included (the caller cuts it: a copy of the value
+# in Lua cost Redis more than the rest of the script), and each version key is read once
+# per run (the entries of one page share most of theirs).
 # The first ARGV[1] keys are counters (``cache_count_and_get_current``): each is incremented
 # and given the expiry in ARGV[2 + its place] if it has none yet. The next ARGV[2] keys are
 # plain entries, read as they are (``cache_read_ahead``).
@@ -476,14 +485,19 @@ def _script_read(
             k: _Raw(v, _loads) for k, v in zip(plain, plain_data, strict=True) if v is not None
         }
         values = {
-            k: _Raw(v, pickle.loads) for k, v in zip(keys, entries, strict=True) if v is not None
+            k: _Raw(v, _entry_loads) for k, v in zip(keys, entries, strict=True) if v is not None
         }
     else:
         plain_values = {
             k: _loads(v) for k, v in zip(plain, plain_data, strict=True) if v is not None
         }
-        values = {k: pickle.loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}  # noqa: S301
+        values = {k: _entry_loads(v) for k, v in zip(keys, entries, strict=True) if v is not None}
     return counts, values, plain_values
+
+
+def _entry_loads(data: bytes) -> Any:
+    """The value of a current entry as the script returns it (its header, then the pickle)."""
+    return pickle.loads(memoryview(data)[data.index(b"\0") + 1 :])  # noqa: S301
 
 
 def cache_count_and_get_current(
