@@ -19,7 +19,7 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,7 +138,6 @@ def _unread_push_later(*, message_id: int, room_id: int) -> None:
     )
 
 
-@transaction.atomic
 def message_send(
     *,
     room: Room,
@@ -156,7 +155,29 @@ def message_send(
     client_id = (client_id or "").strip()
     if len(client_id) > MAX_CLIENT_ID_CHARS:
         raise field_error("client_id", _("At most 64 characters."), code="invalid")
-    checks = _send_checks(room=room, author=author)
+    try:
+        return _message_send(
+            room=room, author=author, body=body, client_id=client_id, parent_id=parent_id
+        )
+    except IntegrityError:
+        # The same client id stored by a send that committed after this one's checks (a
+        # retry racing its first try): the rows' unique client ids refused this one's, and
+        # its transaction, numbers included, is rolled back. Give back the stored one.
+        stored = (
+            Message.objects.filter(room_id=room.pk, author_id=author.pk, client_id=client_id)
+            .exclude(client_id="")
+            .first()
+        )
+        if stored is None:
+            raise
+        return stored, False
+
+
+@transaction.atomic
+def _message_send(
+    *, room: Room, author: Any, body: str, client_id: str, parent_id: int | None
+) -> tuple[Message, bool]:
+    checks = _send_checks(room=room, author=author, client_id=client_id)
     if not room_can_read(is_member=checks.is_member):
         raise NotFound(_("No such room."), code="room_not_found")
     body = _clean_body(body)
@@ -167,18 +188,14 @@ def message_send(
     group = checks.group
     if checks.sanctioned:
         sanction_check(user=author, group_id=group.pk if group else None)
+    if checks.stored_id is not None:  # sent before: nothing is stored twice
+        return Message.objects.get(pk=checks.stored_id), False
     # Scored before the room's lock is taken: other senders do not wait for the analysis.
     analysis = screening_analyze(text=body)
-    # The room's row lock serialises senders: seq numbers and the client id check are safe.
-    # Taken by the statement that moves the room's numbers on (a duplicate gives them back).
+    # The room's row lock serialises senders: seq numbers are safe. Taken by the statement
+    # that moves the room's numbers on (a refused insert gives them back).
     now = timezone.now()
     locked = _next_seq(room, now=now)
-    if client_id:
-        existing_id = _client_id_stored(room_id=room.pk, author_id=author.pk, client_id=client_id)
-        if existing_id is not None:
-            existing = Message.objects.get(pk=existing_id)
-            transaction.set_rollback(True)  # nothing stored: give the numbers back
-            return existing, False
     spam_rate_check(user=author, kind="message")
     spam_duplicate_check(user=author, text=body, where="message")
     parent = None
@@ -227,6 +244,7 @@ class _SendChecks:
     archived: bool
     sanctioned: bool  # some sanction applies (sanction_check then says which)
     group: Group | None
+    stored_id: int | None  # the author's message stored with the send's client id
 
 
 @functools.cache
@@ -246,6 +264,8 @@ def _send_checks_sql() -> tuple[str, list[str]]:
         f", EXISTS (SELECT 1 FROM {q(Sanction._meta.db_table)} s"
         "   WHERE s.user_id = %s AND s.lifted_at IS NULL AND (s.until IS NULL OR s.until > %s)"
         "   AND ((s.group_id IS NULL AND s.kind = %s) OR s.group_id = c.group_id))"
+        f", (SELECT mm.id FROM {q(Message._meta.db_table)} mm"
+        "   WHERE mm.room_id = r.id AND mm.author_id = %s AND mm.client_id = %s LIMIT 1)"
         f" FROM {q(Room._meta.db_table)} r"
         f" LEFT JOIN {q(Channel._meta.db_table)} c ON c.room_id = r.id"
         f" LEFT JOIN {q(Group._meta.db_table)} g ON g.id = c.group_id"
@@ -254,20 +274,24 @@ def _send_checks_sql() -> tuple[str, list[str]]:
     return sql, [f.attname for f in fields]
 
 
-def _send_checks(*, room: Room, author: Any) -> _SendChecks:
+def _send_checks(*, room: Room, author: Any, client_id: str) -> _SendChecks:
     """What a send must know before it stores anything, in one statement: whether the author
     is a member, the channel archived, a mute or ban in force (the rule of
     ``screening.sanctions_applying``; ``sanction_check`` then says which), and the channel's
     group. Written as SQL: the ORM spent longer building this query (three subqueries) than
     the database took to answer it, on every message sent."""
     sql, group_columns = _send_checks_sql()
-    params = [author.pk, author.pk, timezone.now(), Sanction.Kind.BAN.value, room.pk]
+    now = timezone.now()
+    # no client id: NULL, which equals nothing
+    params = [author.pk, author.pk, now, Sanction.Kind.BAN.value, author.pk, client_id or None]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [*params, room.pk])
         row = cursor.fetchone()
     if row is None:
-        return _SendChecks(is_member=False, archived=False, sanctioned=False, group=None)
-    values, (archived, is_member, sanctioned) = row[: len(group_columns)], row[-3:]
+        return _SendChecks(
+            is_member=False, archived=False, sanctioned=False, group=None, stored_id=None
+        )
+    values, (archived, is_member, sanctioned, stored_id) = row[: len(group_columns)], row[-4:]
     group = None
     if values[0] is not None:  # a channel's room: its group
         group = Group.from_db(connection.alias, group_columns, values)
@@ -276,6 +300,7 @@ def _send_checks(*, room: Room, author: Any) -> _SendChecks:
         archived=room.kind == Room.Kind.CHANNEL and bool(archived),
         sanctioned=bool(sanctioned),
         group=group,
+        stored_id=stored_id,
     )
 
 
@@ -297,41 +322,22 @@ def _next_seq(room: Room, *, now: Any) -> Room:
     return locked
 
 
-# The two statements below run on every message sent: written as SQL, as ``_next_seq``, since
-# the ORM spent longer building each than the database took to answer it.
-
-
 @functools.cache
-def _sql(name: str) -> str:
+def _read_up_to_sql() -> str:
+    """Run on every message sent: written as SQL, as ``_next_seq``, since the ORM spent longer
+    building it than the database took to answer it."""
     q = connection.ops.quote_name
-    message = {f.name: q(str(f.column)) for f in Message._meta.concrete_fields}
     member = {f.name: q(str(f.column)) for f in RoomMember._meta.concrete_fields}
-    return {
-        "client_id_stored": (
-            f"SELECT {message['id']} FROM {q(Message._meta.db_table)}"  # noqa: S608 - names from the models
-            f" WHERE {message['room']} = %s AND {message['author']} = %s"
-            f" AND {message['client_id']} = %s LIMIT 1"
-        ),
-        "read_up_to": (
-            f"UPDATE {q(RoomMember._meta.db_table)} SET {member['last_read_id']} = %s"  # noqa: S608
-            f" WHERE {member['room']} = %s AND {member['user']} = %s"
-        ),
-    }[name]
-
-
-def _client_id_stored(*, room_id: int, author_id: int, client_id: str) -> int | None:
-    """The id of the author's message in the room sent with ``client_id`` (None: none). The
-    caller holds the room's lock, so no send with the same client id is under way."""
-    with connection.cursor() as cursor:
-        cursor.execute(_sql("client_id_stored"), [room_id, author_id, client_id])
-        row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    return (
+        f"UPDATE {q(RoomMember._meta.db_table)} SET {member['last_read_id']} = %s"  # noqa: S608
+        f" WHERE {member['room']} = %s AND {member['user']} = %s"
+    )
 
 
 def _read_up_to(*, room_id: int, user_id: int, message_id: int) -> None:
     """The member's read marker at ``message_id`` (the message they have just sent)."""
     with connection.cursor() as cursor:
-        cursor.execute(_sql("read_up_to"), [message_id, room_id, user_id])
+        cursor.execute(_read_up_to_sql(), [message_id, room_id, user_id])
 
 
 def _direct_not_blocked(*, room: Room, author: Any) -> None:

@@ -2,6 +2,7 @@
 frames carry it built without a serializer but equal to the history API's, and a bounded
 number of queries per message sent."""
 
+import dataclasses
 import json
 import zoneinfo
 from typing import Any
@@ -108,9 +109,9 @@ def test_a_send_runs_a_bounded_number_of_queries(django_assert_max_num_queries):
     owner, other = UserFactory(), UserFactory()
     _group, room = topic_group(owner=owner, members=(other,))
     send(room, other, "first", client_id="c1")
-    # the checks (one query), the room's numbers, the client id, the insert, the read
+    # the checks with the client id (one query), the room's numbers, the insert, the read
     # marker, and the savepoint around them
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(6):
         message, created = message_send(room=room, author=other, body="second", client_id="c2")
     assert created and message.seq == 2
 
@@ -124,6 +125,29 @@ def test_a_resent_client_id_gives_the_room_numbers_back():
     room.refresh_from_db()
     assert (room.last_seq, room.change_seq) == (1, 1)
     assert send(room, owner, "next").seq == 2
+
+
+def test_a_client_id_stored_after_the_checks_gives_back_the_stored_message(monkeypatch):
+    """A retry racing its first try: both pass the checks before either is stored; the one
+    stored second is refused by the unique client ids and answers with the first."""
+    from community.services import messages
+
+    owner, other = UserFactory(), UserFactory()
+    _group, room = topic_group(owner=owner, members=(other,))
+    first = send(room, other, "first", client_id="c1")
+    real = messages._send_checks
+
+    def before_the_first_was_stored(**kwargs: Any) -> Any:
+        checks = real(**kwargs)
+        assert checks.stored_id == first.pk
+        return dataclasses.replace(checks, stored_id=None)
+
+    monkeypatch.setattr(messages, "_send_checks", before_the_first_was_stored)
+    again, created = message_send(room=room, author=other, body="first", client_id="c1")
+    assert (again.pk, created) == (first.pk, False)
+    room.refresh_from_db()
+    assert (room.last_seq, room.change_seq) == (1, 1)  # the numbers it took were given back
+    assert room.messages.count() == 1
 
 
 def test_the_checks_of_a_send_refuse_outsiders_the_sanctioned_and_archived_channels():
